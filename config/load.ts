@@ -1,0 +1,199 @@
+/**
+ * Loads customer files: YAML → legacy-key handling → layering → schema validation.
+ * Never throws for a user mistake: every problem becomes one `Problem` line.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
+import { LEGACY_KEYS } from './legacy';
+import { PROFILE_VALUES, type Profile } from './profiles';
+import { customerSchema, dns1123Label, type CustomerConfig } from './schema';
+
+/** One finding about one key of one customer file. */
+export interface Problem {
+  readonly file: string;
+  /** 1-based line in the customer file, when the key (or its closest parent) is written there. */
+  readonly line?: number;
+  /** Dotted key path; empty for the whole file. */
+  readonly path: string;
+  readonly expected: string;
+  readonly found: string;
+}
+
+export interface LoadedCustomer {
+  readonly file: string;
+  readonly config?: CustomerConfig;
+  readonly errors: readonly Problem[];
+  readonly warnings: readonly Problem[];
+  /** The customer file as written (after dropping unused legacy keys), for provenance. */
+  readonly raw: unknown;
+  /** The profile layer that was applied. */
+  readonly profileValues: unknown;
+  /** Line of a dotted key path in the customer file, if it is written there. */
+  readonly lineOf: (keyPath: readonly string[]) => number | undefined;
+}
+
+/** `file:line: path: expected …, found …` — the one-line form every command prints. */
+export function formatProblem(p: Problem): string {
+  const where = p.line ? `${p.file}:${p.line}` : p.file;
+  return `${where}: ${p.path || '(file)'}: expected ${p.expected}, found ${p.found}`;
+}
+
+export function describeValue(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  if (isPlainObject(v)) return 'a map';
+  if (typeof v === 'string') return JSON.stringify(v);
+  return String(v);
+}
+
+/** Customer name from a file path: `customers/acme.yaml` → `acme`. */
+export function customerName(file: string): string {
+  return path.basename(file).replace(/\.ya?ml$/, '');
+}
+
+export function loadCustomerFile(file: string, displayFile = file): LoadedCustomer {
+  const text = fs.readFileSync(file, 'utf8');
+  return loadCustomerText(text, customerName(file), displayFile);
+}
+
+export function loadCustomerText(text: string, name: string, file: string): LoadedCustomer {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  const lineOf = (keyPath: readonly string[]) => nodeLine(doc, lines, keyPath);
+  const result = (raw: unknown, profileValues: unknown, config?: CustomerConfig): LoadedCustomer =>
+    ({ file, config, errors, warnings, raw, profileValues, lineOf });
+
+  for (const e of [...doc.errors, ...doc.warnings]) {
+    errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: e.message.split('\n')[0] });
+  }
+  if (!dns1123Label.safeParse(name).success) {
+    errors.push({ file, path: '', expected: 'a file name that is a DNS-1123 name such as acme.yaml', found: JSON.stringify(name) });
+  }
+  if (errors.length) return result(undefined, undefined);
+
+  const raw = doc.toJS() ?? {};
+  if (!isPlainObject(raw)) {
+    errors.push({ file, line: 1, path: '', expected: 'a map of settings', found: describeValue(raw) });
+    return result(raw, undefined);
+  }
+
+  for (const legacy of LEGACY_KEYS) {
+    const keyPath = legacy.path.split('.');
+    if (!hasPath(raw, keyPath)) continue;
+    const problem = { file, line: lineOf(keyPath), path: legacy.path };
+    if (legacy.kind === 'credential') {
+      errors.push({ ...problem, expected: `no plain-text password here; use the ${legacy.replacement}`, found: 'a plain-text value' });
+    } else {
+      warnings.push({ ...problem, expected: `no such key (the old system never read it; use ${legacy.replacement})`, found: describeValue(getPath(raw, keyPath)) });
+    }
+    deletePath(raw, keyPath);
+  }
+
+
+  const profile = (typeof raw.profile === 'string' && raw.profile in PROFILE_VALUES ? raw.profile : 'prod') as Profile;
+  const profileValues = PROFILE_VALUES[profile];
+  const merged = deepMerge(profileValues, raw);
+  const parsed = customerSchema.safeParse(merged);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) errors.push(...issueProblems(issue, merged, file, lineOf));
+  }
+  if (errors.length || !parsed.success) return result(raw, profileValues);
+  return result(raw, profileValues, { ...parsed.data, name });
+}
+
+/** Loads every `*.yaml` customer file of a folder, sorted by name. */
+export function loadCustomers(dir: string): LoadedCustomer[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()
+    .map((f) => loadCustomerFile(path.join(dir, f), path.join(path.basename(dir), f)));
+}
+
+function issueProblems(issue: z.core.$ZodIssue, merged: unknown, file: string, lineOf: (p: readonly string[]) => number | undefined): Problem[] {
+  const keyPath = issue.path.map(String);
+  const at = (p: string[]) => ({ file, line: closestLine(p, lineOf), path: p.join('.') });
+  if (issue.code === 'unrecognized_keys') {
+    const known = knownKeys(keyPath);
+    return issue.keys.map((key) => {
+      const hint = closest(key, known);
+      return {
+        ...at([...keyPath, key]),
+        expected: hint ? `a known key (did you mean "${hint}"?)` : `one of the known keys: ${known.join(', ')}`,
+        found: `unknown key "${key}"`,
+      };
+    });
+  }
+  const found = describeValue(getPath(merged, keyPath));
+  if (issue.code === 'invalid_value') {
+    return [{ ...at(keyPath), expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, found }];
+  }
+  return [{ ...at(keyPath), expected: issue.message.replace(/^Invalid input: expected /, ''), found }];
+}
+
+function closestLine(keyPath: string[], lineOf: (p: readonly string[]) => number | undefined): number | undefined {
+  for (let n = keyPath.length; n > 0; n--) {
+    const line = lineOf(keyPath.slice(0, n));
+    if (line) return line;
+  }
+  return undefined;
+}
+
+function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly string[]): number | undefined {
+  if (keyPath.length === 0) return undefined;
+  const parent = keyPath.length === 1 ? doc.contents : doc.getIn(keyPath.slice(0, -1), true);
+  const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;
+  const pair = items?.find((item) => item.key?.value === keyPath[keyPath.length - 1]);
+  return pair?.key?.range ? lines.linePos(pair.key.range[0]).line : undefined;
+}
+
+/** Keys the schema accepts at a path, for "did you mean" hints. */
+function knownKeys(keyPath: string[]): string[] {
+  let schema: unknown = customerSchema;
+  for (const key of [...keyPath, '']) {
+    const shape = objectShape(schema);
+    if (!shape) return [];
+    if (key === '') return Object.keys(shape).sort();
+    schema = shape[key];
+  }
+  return [];
+}
+
+function objectShape(schema: unknown): Record<string, unknown> | undefined {
+  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: Record<string, unknown> } } | undefined;
+  while (s?.def) {
+    if (s.def.type === 'object') return s.def.shape;
+    s = (s.def.innerType ?? s.def.in) as typeof s;
+  }
+  return undefined;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [c, d];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}

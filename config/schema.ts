@@ -1,0 +1,195 @@
+/**
+ * The customer file schema: the one source of truth for the TypeScript type of a
+ * customer's configuration, its built-in defaults, the exported JSON Schema that
+ * editors use, and the error messages of `synth`.
+ *
+ * Every default written here is the "built-in defaults" layer; profiles and the
+ * customer file are merged on top of it before parsing (see layering.ts).
+ */
+import { z } from 'zod';
+
+/** Reads as the "expected …" half of an error line, so it names what is accepted. */
+const expect = (what: string) => ({ error: what });
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = HOSTNAME;
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
+const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
+const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
+const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
+const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+
+export const ipv4 = z.string(expect('an IPv4 address such as 10.0.0.5')).regex(IPV4, expect('an IPv4 address such as 10.0.0.5'));
+export const hostname = z.string(expect('a DNS hostname such as demo.astrago.ai')).regex(HOSTNAME, expect('a lower-case DNS hostname such as demo.astrago.ai'));
+const host = z.string(expect('an IPv4 address or a DNS hostname')).refine(
+  (v) => IPV4.test(v) || HOSTNAME.test(v),
+  expect('an IPv4 address or a DNS hostname'),
+);
+const absolutePath = z.string(expect('an absolute path such as /kube_storage')).regex(/^\/[^\0]*$/, expect('an absolute path such as /kube_storage'));
+export const dns1123Label = z.string(expect('a DNS-1123 name (lower-case letters, digits and "-")')).regex(DNS1123_LABEL, expect('a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)'));
+const dns1123Subdomain = z.string(expect('a DNS-1123 name')).regex(DNS1123_SUBDOMAIN, expect('a DNS-1123 name (lower-case letters, digits, "-" and ".")'));
+const quantity = z.string(expect('a storage quantity such as 10Gi')).regex(QUANTITY, expect('a storage quantity such as 10Gi'));
+const duration = z.string(expect('a duration such as 10m')).regex(DURATION, expect('a duration such as 10m or 1h30m'));
+const promDuration = z.string(expect('a Prometheus duration such as 15s')).regex(PROM_DURATION, expect('a Prometheus duration such as 15s, 30d or 1y'));
+const registry = z.string(expect('a registry host[:port][/path]')).regex(REGISTRY, expect('a registry host[:port][/path] without scheme, such as harbor.local:443/astrago'));
+const chartVersion = z.string(expect('a chart version such as 1.2.3')).regex(SEMVER, expect('an exact chart version such as 4.13.2'));
+const imageTag = z.string(expect('an image tag')).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, expect('an image tag such as v1.2.0'))
+  .refine((t) => t !== 'latest', expect('a pinned image tag (":latest" is not allowed)'));
+const imageRepository = z.string(expect('an image repository path')).regex(/^[a-z0-9]+([._\/-][a-z0-9]+)*$/, expect('an image repository path such as xiilab/astrago-backend'));
+const url = (schemes: string[]) => {
+  const what = `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
+  return z.string(expect(what)).refine((v) => {
+    try {
+      const u = new URL(v);
+      return schemes.includes(u.protocol.replace(/:$/, '')) && u.hostname !== '';
+    } catch {
+      return false;
+    }
+  }, expect(what));
+};
+const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
+
+/** A switch plus an optional chart version override, shared by every component. */
+const component = (description: string) => z.strictObject({
+  enabled: z.boolean(expect('true or false')).default(true).describe(`Deploy ${description} for this customer.`),
+  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog (for charts only).'),
+}).prefault({}).describe(description);
+
+const image = (registryDefault: string, repositoryDefault: string, tagDefault: string) => z.strictObject({
+  registry: registry.default(registryDefault).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.'),
+  repository: imageRepository.default(repositoryDefault).describe('Repository path of the image inside the registry.'),
+  tag: imageTag.default(tagDefault).describe('Pinned image tag.'),
+}).prefault({});
+
+const platformComponent = (repository: string | undefined, tag: string, replicas: number) => z.strictObject({
+  registry: registry.optional().describe('Registry of this component; default astrago.imageDefaults.registry.'),
+  repository: (repository ? imageRepository.default(repository) : imageRepository.optional())
+    .describe('Repository of this component; default astrago.imageDefaults.repository.'),
+  tag: imageTag.default(tag).describe('Pinned image tag of this component.'),
+  replicas: z.number(expect('a whole number')).int(expect('a whole number')).min(0, expect('0 or more')).default(replicas)
+    .describe('Number of pods.'),
+}).prefault({});
+
+export const PROFILES = ['dev', 'stage', 'prod'] as const;
+
+export const customerSchema = z.strictObject({
+  profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default('prod')
+    .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
+  kubernetesVersion: z.string(expect('a Kubernetes version such as 1.28.10')).regex(/^1\.[0-9]{2}\.[0-9]+$/, expect('a Kubernetes version such as 1.28.10'))
+    .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
+  externalAccess: z.strictObject({
+    mode: z.enum(['ip', 'domain'], expect('"ip" or "domain"')).default('ip')
+      .describe('ip: the platform answers on the node or VIP address over HTTP; domain: on a DNS name, optionally with TLS.'),
+    ip: z.strictObject({
+      address: ipv4.optional().describe('IPv4 address users reach (the kube-vip LoadBalancer IP of ingress-nginx). Required in ip mode.'),
+    }).prefault({}),
+    domain: z.strictObject({
+      name: hostname.optional().describe('DNS name users reach. Required in domain mode.'),
+      tls: z.strictObject({
+        enabled: z.boolean(expect('true or false')).default(false).describe('Serve HTTPS on the domain.'),
+        issuer: dns1123Subdomain.optional().describe('cert-manager ClusterIssuer that issues the certificate (cert-manager must be installed in the cluster).'),
+        secretName: dns1123Subdomain.optional().describe('TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default astrago-tls.'),
+      }).prefault({}),
+    }).prefault({}),
+  }).prefault({}).describe('How users reach the platform: the single source of every external URL.'),
+  nfs: z.strictObject({
+    server: host.describe('NFS server address or hostname. Required.'),
+    basePath: absolutePath.default('/kube_storage').describe('Exported directory under which volumes are created.'),
+    storageClassName: dns1123Subdomain.default('astrago-nfs-csi').describe('Name of the StorageClass every PVC uses.'),
+    size: quantity.default('10Gi').describe('Size of the shared workload-log volume.'),
+  }).prefault({}),
+  keycloak: z.strictObject({
+    adminUser: z.string().min(1).default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
+    image: image('docker.io', 'xiilab/astrago-keycloak-theme', 'v1.2.0').describe('Keycloak image with the Astrago theme.'),
+  }).prefault({}),
+  astrago: z.strictObject({
+    keycloak: z.strictObject({
+      baseUrl: url(['http', 'https']).optional().describe('External Keycloak base URL; default the platform URL derived from externalAccess.'),
+      realm: dns1123Label.default('astrago').describe('Realm of the platform.'),
+      client: dns1123Label.default('astrago-client').describe('OIDC client id of the platform.'),
+    }).prefault({}),
+    mariadb: z.strictObject({
+      username: z.string().regex(/^[a-z_][a-z0-9_]{0,31}$/, expect('a database user name')).default('astrago').describe('Application database user.'),
+      maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number'))
+        .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
+      storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
+    }).prefault({}),
+    imageDefaults: z.strictObject({
+      registry: registry.default('ghcr.io').describe('Registry of the platform images.'),
+      repository: imageRepository.default('xiilab/astrago-backend').describe('Repository of the backend images.'),
+      pullPolicy: pullPolicy.default('IfNotPresent').describe('Image pull policy of the platform pods.'),
+    }).prefault({}),
+    components: z.strictObject({
+      core: platformComponent(undefined, 'core-stage-c5ad', 3),
+      batch: platformComponent(undefined, 'batch-stage-c5ad', 1),
+      monitor: platformComponent(undefined, 'monitor-stage-c5ad', 1),
+      frontend: platformComponent('xiilab/astrago-frontend', 'frontend-stage-3770', 1),
+    }).prefault({}),
+    global: z.strictObject({
+      imagePullSecrets: z.array(dns1123Subdomain).default([]).describe('Existing Secrets (in namespace astrago) used to pull the platform images.'),
+    }).prefault({}),
+    oneview: z.strictObject({
+      enabled: z.boolean(expect('true or false')).default(false).describe('Enables the OneView frontend feature flag.'),
+    }).prefault({}),
+  }).prefault({}),
+  harbor: z.strictObject({
+    persistence: z.strictObject({
+      registry: quantity.default('5Gi').describe('Registry image storage.'),
+      database: quantity.default('1Gi').describe('Harbor database volume.'),
+      redis: quantity.default('1Gi').describe('Harbor Redis volume.'),
+    }).prefault({}),
+  }).prefault({}),
+  monitoring: z.strictObject({
+    retention: promDuration.default('1y').describe('How long Prometheus keeps samples.'),
+    storageSize: quantity.default('50Gi').describe('Prometheus volume size on the NFS class.'),
+    gpuScrapeInterval: promDuration.default('15s').describe('Scrape interval of the DCGM GPU metrics.'),
+    nodePorts: z.boolean(expect('true or false')).default(false)
+      .describe('Expose Prometheus (30090) and Alertmanager (30903) on NodePorts. They have no authentication: opt in only on trusted networks.'),
+  }).prefault({}),
+  offline: z.strictObject({
+    registry: registry.optional().describe('Mirror registry of an air-gapped customer; every image is rewritten to <registry>/<path without its registry host>.'),
+    charts: url(['http', 'https', 'oci']).optional().describe('Chart repository mirror (HTTP or OCI) every HelmRepository points at.'),
+    git: url(['http', 'https', 'ssh']).optional().describe('Internal Git server URL of this GitOps repository.'),
+    insecure: z.boolean(expect('true or false')).default(false).describe('Allow plain-HTTP or self-signed mirrors.'),
+    caSecret: dns1123Subdomain.optional().describe('Existing Secret (in flux-system, key ca.crt) holding the CA of the mirrors.'),
+  }).prefault({}),
+  components: z.strictObject({
+    csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
+    gpuOperator: component('the NVIDIA GPU operator'),
+    ingressNginx: component('the ingress-nginx controller'),
+    prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
+    keycloak: component('Keycloak'),
+    harbor: component('the Harbor registry'),
+    mpiOperator: component('the MPI operator'),
+    astrago: component('the Astrago platform'),
+  }).prefault({}).describe('Per-component switches and chart version overrides.'),
+  secrets: z.strictObject({
+    ageRecipients: z.array(z.string().regex(AGE_RECIPIENT, expect('an age public key (age1…)'))).default([])
+      .describe('age public keys every generated or supplied credential is encrypted for (SOPS).'),
+  }).prefault({}),
+}).superRefine((c, ctx) => {
+  // Runs even when other keys failed (`when`), so one synth reports every problem; `c` may then be partial.
+  const need = (cond: boolean, path: string[], message: string) => {
+    if (cond) ctx.addIssue({ code: 'custom', path, message });
+  };
+  const access = c?.externalAccess;
+  need(access?.mode === 'ip' && !access.ip?.address, ['externalAccess', 'ip', 'address'],
+    'the address users reach (required in ip mode)');
+  need(access?.mode === 'domain' && !access.domain?.name, ['externalAccess', 'domain', 'name'],
+    'the domain name users reach (required in domain mode)');
+  const tls = access?.domain?.tls;
+  need(access?.mode === 'domain' && !!tls?.enabled && !tls.issuer && !tls.secretName,
+    ['externalAccess', 'domain', 'tls'], 'issuer or secretName when tls.enabled is true');
+}, { when: () => true });
+
+/** The parsed, fully defaulted customer configuration every construct receives. */
+export type CustomerConfig = z.output<typeof customerSchema> & {
+  /** Customer name: the file name without `.yaml`, used as the dist/ folder name. */
+  readonly name: string;
+};
+
+/** Names of the switchable components (keys of `components`). */
+export type ComponentName = keyof CustomerConfig['components'];

@@ -1,0 +1,66 @@
+import { App } from 'cdk8s';
+import type { CustomerConfig } from '../config/schema';
+import { ComponentChart } from './component-chart';
+import { ChartSources } from './flux/chart-sources';
+import { longestDuration } from './flux/duration';
+import { HelmRelease } from './flux/helm-release';
+import { Kustomization } from './flux/kustomization';
+import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
+import { customerDistFolder, TierScope } from './tier-scope';
+import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
+
+type TierBuilder = (scope: TierScope) => void;
+
+/** The builder of each tier; a tier without one (yet) is skipped. */
+const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
+  infrastructure: buildInfrastructureTier,
+};
+
+/** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
+export const ENTRY_KUSTOMIZATION = 'astrago';
+
+/**
+ * Every object of one customer: the components of each tier, the Flux Kustomizations that
+ * apply the tiers in order, and the cluster entry point that `flux bootstrap` picks up.
+ * Never synthesized by cdk8s itself: the writer turns its charts into files.
+ */
+export class CustomerApp extends App {
+  constructor(public readonly config: CustomerConfig) {
+    super();
+    const sources = new ChartSources();
+    for (const tier of TIERS) TIER_BUILDERS[tier]?.(new TierScope(this, tier, config, sources));
+    this.chainTiers();
+    const dist = customerDistFolder(config.name);
+    const entry = new ComponentChart(this, 'entry', { file: `flux/${config.name}/${ENTRY_KUSTOMIZATION}.yaml` });
+    // Not waiting: the tier Kustomizations it creates report their own health.
+    new Kustomization(entry, 'entry', { name: ENTRY_KUSTOMIZATION, path: `./${dist}`, wait: false });
+  }
+
+  /** Component charts of one stage of one tier. */
+  public stageCharts(tier: Tier, stage: Stage): ComponentChart[] {
+    const prefix = `${customerDistFolder(this.config.name)}/${stageFolder(tier, stage)}/`;
+    return ComponentChart.of(this).filter((c) => c.file.startsWith(prefix));
+  }
+
+  /** One Kustomization per non-empty stage, each depending on the one before it. */
+  private chainTiers(): void {
+    const dist = customerDistFolder(this.config.name);
+    let previous: Kustomization | undefined;
+    for (const tier of TIERS) {
+      const file = new ComponentChart(this, `flux-${tier}`, { file: `${dist}/flux/${tier}.yaml` });
+      for (const stage of [Stage.CONTROLLERS, Stage.CONFIGS]) {
+        const charts = this.stageCharts(tier, stage);
+        if (charts.length === 0) continue;
+        const releases = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease => n instanceof HelmRelease));
+        previous = new Kustomization(file, stage, {
+          name: stageKustomizationName(tier, stage),
+          path: `./${dist}/${stageFolder(tier, stage)}`,
+          dependsOn: previous ? [previous] : undefined,
+          timeout: longestDuration(['5m', ...releases.map((r) => r.timeout)]),
+          decryptSecrets: charts.some((c) => c.objects.some((o) => o.kind === 'Secret')),
+        });
+      }
+      if (file.objects.length === 0) file.node.scope?.node.tryRemoveChild(file.node.id);
+    }
+  }
+}

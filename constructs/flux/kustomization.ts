@@ -1,0 +1,78 @@
+import { Construct } from 'constructs';
+import {
+  Kustomization as KustomizationL1,
+  KustomizationSpecDecryptionProvider,
+  KustomizationSpecSourceRefKind,
+} from '../../imports/kustomize.toolkit.fluxcd.io';
+import { FLUX_NAMESPACE } from '../tiers';
+
+/** The GitRepository `flux bootstrap` creates for this repository. */
+export const BOOTSTRAP_SOURCE = 'flux-system';
+
+/** Secret in flux-system that holds the age private key for SOPS decryption. */
+export const SOPS_AGE_SECRET = 'sops-age';
+
+export interface KustomizationProps {
+  /** Name of the Kustomization in flux-system. */
+  readonly name: string;
+  /** Folder of the repository to apply, e.g. `./dist/acme/monitoring/configs`. */
+  readonly path: string;
+  /**
+   * Kustomizations that must be Ready (applied and healthy at the current revision) first.
+   * @default - none
+   */
+  readonly dependsOn?: readonly Kustomization[];
+  /**
+   * Wait until every applied object is healthy (HelmReleases Ready, Deployments rolled out)
+   * before reporting Ready, so that dependents start only on a working tier.
+   * @default true
+   */
+  readonly wait?: boolean;
+  /**
+   * Upper bound for build, apply and health checks. Must cover the longest HelmRelease
+   * timeout the Kustomization waits for, or it fails while the release is still installing.
+   * @default '5m'
+   */
+  readonly timeout?: string;
+  /**
+   * Decrypt SOPS-encrypted Secrets with the age key in the `sops-age` Secret.
+   * @default false
+   */
+  readonly decryptSecrets?: boolean;
+  /**
+   * How often Flux re-applies the folder to undo drift.
+   * @default '10m'
+   */
+  readonly interval?: string;
+}
+
+/** A Flux Kustomization (kustomize.toolkit.fluxcd.io/v1) in flux-system, applying one folder from git. */
+export class Kustomization extends Construct {
+  public readonly name: string;
+  public readonly timeout: string;
+
+  constructor(scope: Construct, id: string, props: KustomizationProps) {
+    super(scope, id);
+    this.name = props.name;
+    this.timeout = props.timeout ?? '5m';
+    const interval = props.interval ?? '10m';
+    new KustomizationL1(this, 'Resource', {
+      metadata: { name: props.name, namespace: FLUX_NAMESPACE },
+      spec: {
+        interval,
+        retryInterval: '2m',
+        timeout: this.timeout,
+        path: props.path,
+        prune: true,
+        wait: props.wait ?? true,
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: BOOTSTRAP_SOURCE },
+        // Same namespace for every Kustomization of ours, written anyway: Flux resolves a
+        // dependency without namespace in the dependent's namespace, which a reader may not know.
+        dependsOn: props.dependsOn?.map((d) => ({ name: d.name, namespace: FLUX_NAMESPACE })),
+        decryption: props.decryptSecrets
+          ? { provider: KustomizationSpecDecryptionProvider.SOPS, secretRef: { name: SOPS_AGE_SECRET } }
+          : undefined,
+      },
+    });
+  }
+}

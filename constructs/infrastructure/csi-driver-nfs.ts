@@ -1,0 +1,67 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { CHARTS } from '../../catalog/charts';
+import type { ChartSources } from '../flux/chart-sources';
+import { HelmRelease } from '../flux/helm-release';
+import { Namespace } from '../core/namespace';
+
+export const NFS_CSI_PROVISIONER = 'nfs.csi.k8s.io';
+
+export interface CsiDriverNfsProps {
+  /** Chart sources of the customer. */
+  readonly sources: ChartSources;
+  /** NFS server address or hostname. */
+  readonly server: string;
+  /** Exported directory under which each volume gets a sub-directory. */
+  readonly basePath: string;
+  /**
+   * Name of the StorageClass every PVC of the platform uses.
+   * @default 'astrago-nfs-csi'
+   */
+  readonly storageClassName?: string;
+  /**
+   * Chart version override.
+   * @default - the catalog version
+   */
+  readonly version?: string;
+}
+
+/**
+ * The NFS CSI driver and the platform's StorageClass.
+ *
+ * The StorageClass is a plain object here rather than chart values, so a reviewer sees its
+ * parameters in the diff. Volumes are retained: deleting a PVC never deletes research data.
+ */
+export class CsiDriverNfs extends Construct {
+  public readonly release: HelmRelease;
+  public readonly storageClassName: string;
+
+  constructor(scope: Construct, id: string, props: CsiDriverNfsProps) {
+    super(scope, id);
+    const chart = CHARTS.csiDriverNfs;
+    this.storageClassName = props.storageClassName ?? 'astrago-nfs-csi';
+    new Namespace(this, 'namespace', { name: chart.namespace });
+    this.release = new HelmRelease(this, 'release', {
+      chart,
+      source: props.sources.use(this, chart.repository),
+      version: props.version,
+      values: {
+        // A string: the driver parses it as octal; a YAML number would reach it as decimal 511.
+        driver: { mountPermissions: '0777' },
+        storageClass: { create: false },
+      },
+    });
+    new k8s.KubeStorageClass(this, 'storage-class', {
+      metadata: {
+        name: this.storageClassName,
+        // Parameters of a StorageClass are immutable: let Flux recreate it when they change.
+        annotations: { 'kustomize.toolkit.fluxcd.io/force': 'enabled' },
+      },
+      provisioner: NFS_CSI_PROVISIONER,
+      parameters: { server: props.server, share: props.basePath },
+      reclaimPolicy: 'Retain',
+      volumeBindingMode: 'Immediate',
+      mountOptions: ['nfsvers=4.1'],
+    });
+  }
+}

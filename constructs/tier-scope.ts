@@ -1,0 +1,26 @@
+import type { Construct } from 'constructs';
+import type { CustomerConfig } from '../config/schema';
+import { ComponentChart } from './component-chart';
+import type { ChartSources } from './flux/chart-sources';
+import { stageFolder, type Stage, type Tier } from './tiers';
+
+/** Folder of a customer's tree, relative to the repository root. */
+export function customerDistFolder(customer: string): string {
+  return `dist/${customer}`;
+}
+
+/** What a tier builder gets: the resolved config and a way to open one file per component. */
+export class TierScope {
+  constructor(
+    private readonly app: Construct,
+    public readonly tier: Tier,
+    public readonly config: CustomerConfig,
+    public readonly sources: ChartSources,
+  ) {}
+
+  /** A chart written to `dist/<customer>/<tier>/<stage>/<component>.yaml`. */
+  public component(stage: Stage, component: string): ComponentChart {
+    const file = `${customerDistFolder(this.config.name)}/${stageFolder(this.tier, stage)}/${component}.yaml`;
+    return new ComponentChart(this.app, `${this.tier}-${stage}-${component}`, { file });
+  }
+}
