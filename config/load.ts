@@ -104,7 +104,7 @@ export function loadCustomerText(text: string, name: string, file: string): Load
     for (const issue of parsed.error.issues) errors.push(...issueProblems(issue, merged, file, lineOf));
   }
   if (errors.length || !parsed.success) return result(raw, profileValues);
-  return result(raw, profileValues, { ...parsed.data, name });
+  return result(raw, profileValues, { ...parsed.data, name } as CustomerConfig);
 }
 
 /** Loads every `*.yaml` customer file of a folder, sorted by name. */

@@ -16,7 +16,6 @@ const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a
 const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = HOSTNAME;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
-const DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
 const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
@@ -32,7 +31,6 @@ const absolutePath = z.string(expect('an absolute path such as /kube_storage')).
 export const dns1123Label = z.string(expect('a DNS-1123 name (lower-case letters, digits and "-")')).regex(DNS1123_LABEL, expect('a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)'));
 const dns1123Subdomain = z.string(expect('a DNS-1123 name')).regex(DNS1123_SUBDOMAIN, expect('a DNS-1123 name (lower-case letters, digits, "-" and ".")'));
 const quantity = z.string(expect('a storage quantity such as 10Gi')).regex(QUANTITY, expect('a storage quantity such as 10Gi'));
-const duration = z.string(expect('a duration such as 10m')).regex(DURATION, expect('a duration such as 10m or 1h30m'));
 const promDuration = z.string(expect('a Prometheus duration such as 15s')).regex(PROM_DURATION, expect('a Prometheus duration such as 15s, 30d or 1y'));
 const registry = z.string(expect('a registry host[:port][/path]')).regex(REGISTRY, expect('a registry host[:port][/path] without scheme, such as harbor.local:443/astrago'));
 const chartVersion = z.string(expect('a chart version such as 1.2.3')).regex(SEMVER, expect('an exact chart version such as 4.13.2'));
@@ -96,11 +94,11 @@ export const customerSchema = z.strictObject({
     }).prefault({}),
   }).prefault({}).describe('How users reach the platform: the single source of every external URL.'),
   nfs: z.strictObject({
-    server: host.describe('NFS server address or hostname. Required.'),
+    server: host.optional().describe('NFS server address or hostname. Required.'),
     basePath: absolutePath.default('/kube_storage').describe('Exported directory under which volumes are created.'),
     storageClassName: dns1123Subdomain.default('astrago-nfs-csi').describe('Name of the StorageClass every PVC uses.'),
     size: quantity.default('10Gi').describe('Size of the shared workload-log volume.'),
-  }).prefault({}),
+  }).prefault({}).describe('The NFS server every volume of the platform lives on.'),
   keycloak: z.strictObject({
     adminUser: z.string().min(1).default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
     image: image('docker.io', 'xiilab/astrago-keycloak-theme', 'v1.2.0').describe('Keycloak image with the Astrago theme.'),
@@ -175,6 +173,7 @@ export const customerSchema = z.strictObject({
   const need = (cond: boolean, path: string[], message: string) => {
     if (cond) ctx.addIssue({ code: 'custom', path, message });
   };
+  need(!c?.nfs?.server, ['nfs', 'server'], 'an IPv4 address or a DNS hostname (required)');
   const access = c?.externalAccess;
   need(access?.mode === 'ip' && !access.ip?.address, ['externalAccess', 'ip', 'address'],
     'the address users reach (required in ip mode)');
@@ -185,10 +184,14 @@ export const customerSchema = z.strictObject({
     ['externalAccess', 'domain', 'tls'], 'issuer or secretName when tls.enabled is true');
 }, { when: () => true });
 
+type ParsedCustomer = z.output<typeof customerSchema>;
+
 /** The parsed, fully defaulted customer configuration every construct receives. */
-export type CustomerConfig = z.output<typeof customerSchema> & {
+export type CustomerConfig = Omit<ParsedCustomer, 'nfs'> & {
   /** Customer name: the file name without `.yaml`, used as the dist/ folder name. */
   readonly name: string;
+  /** `server` is required by the cross-field rules above, so always set after a successful parse. */
+  readonly nfs: ParsedCustomer['nfs'] & { readonly server: string };
 };
 
 /** Names of the switchable components (keys of `components`). */

@@ -29,7 +29,7 @@ export class ComponentChart extends Chart {
   }
 
   /** All component charts of an app, in construction order. */
-  public static of(scope: Construct): ComponentChart[] {
+  public static all(scope: Construct): ComponentChart[] {
     return scope.node.findAll().filter((c): c is ComponentChart => c instanceof ComponentChart);
   }
 }

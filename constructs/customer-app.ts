@@ -39,7 +39,7 @@ export class CustomerApp extends App {
   /** Component charts of one stage of one tier. */
   public stageCharts(tier: Tier, stage: Stage): ComponentChart[] {
     const prefix = `${customerDistFolder(this.config.name)}/${stageFolder(tier, stage)}/`;
-    return ComponentChart.of(this).filter((c) => c.file.startsWith(prefix));
+    return ComponentChart.all(this).filter((c) => c.file.startsWith(prefix));
   }
 
   /** One Kustomization per non-empty stage, each depending on the one before it. */

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { loadCustomerFile, loadCustomerText } from '../config/load';
+import type { CustomerConfig } from '../config/schema';
+import { CustomerApp } from '../constructs/customer-app';
+import { renderCustomer, type KubeObject, type OutputFile } from '../output/render';
+
+export const ROOT = path.resolve(__dirname, '..');
+export const SAMPLES = fs.readdirSync(path.join(ROOT, 'customers')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+
+/** A customer config from YAML text, failing the test with the problems if it is invalid. */
+export function configFrom(yaml: string, name = 'acme'): CustomerConfig {
+  const loaded = loadCustomerText(yaml, name, `customers/${name}.yaml`);
+  if (!loaded.config) throw new Error(loaded.errors.map((e) => JSON.stringify(e)).join('\n'));
+  return loaded.config;
+}
+
+export function sampleConfig(name: string): CustomerConfig {
+  return loadCustomerFile(path.join(ROOT, 'customers', `${name}.yaml`)).config!;
+}
+
+export const MINIMAL = 'externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\n';
+
+export function render(config: CustomerConfig): OutputFile[] {
+  return renderCustomer(new CustomerApp(config), `customers/${config.name}.yaml`);
+}
+
+/** Every object of rendered files, with the file it sits in. */
+export function objectsOf(files: readonly OutputFile[]): Array<KubeObject & { file: string }> {
+  return files.filter((f) => !f.path.endsWith('kustomization.yaml') && f.path.endsWith('.yaml')).flatMap((f) =>
+    parseAllDocuments(f.content).map((d) => ({ ...(d.toJS() as KubeObject), file: f.path })));
+}
+
+export function findObject(objects: ReturnType<typeof objectsOf>, kind: string, name: string): KubeObject & { file: string } {
+  const found = objects.filter((o) => o.kind === kind && o.metadata.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
+  return found[0];
+}
+
+/** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
+export function scratchRepo(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-'));
+  for (const sub of ['customers', 'dist', 'flux']) {
+    if (fs.existsSync(path.join(ROOT, sub))) fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
+  }
+  return dir;
+}
+
+/** Every file under a folder with its content, for byte-for-byte comparisons. */
+export function readTree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  if (fs.existsSync(dir)) walk(dir);
+  return out;
+}
