@@ -1,0 +1,32 @@
+/**
+ * `npx astrago <command>`: the command-line interface. Each command lives in its own module
+ * under commands/ and registers itself here; this file only wires them to commander.
+ *
+ * Exit codes: 0 success; 1 the command ran and found a problem (invalid customer file,
+ * validation finding, stale dist/); 2 wrong usage (unknown command or option).
+ */
+import { Command, CommanderError } from 'commander';
+import { registerSynth } from './synth-command';
+
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
+
+export function buildProgram(root: string): Command {
+  const program = new Command('astrago')
+    .description('Synthesize, check and review the GitOps trees of Astrago customers')
+    .showHelpAfterError()
+    .exitOverride();
+  registerSynth(program, root);
+  return program;
+}
+
+export function main(argv: string[], root: string): void {
+  try {
+    buildProgram(root).parse(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+      return;
+    }
+    throw e;
+  }
+}
