@@ -2,4 +2,6 @@
 // output folder (.cdk8s.out) is only a staging area that the CLI wipes on every run.
 import { synth } from './commands/synth';
 
-process.exitCode = synth({ root: __dirname });
+synth({ root: __dirname }).then((code) => {
+  process.exitCode = code;
+});

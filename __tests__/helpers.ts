@@ -4,8 +4,8 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadCustomerFile, loadCustomerText } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import { CustomerApp } from '../constructs/customer-app';
-import { renderCustomer, type KubeObject, type OutputFile } from '../output/render';
+import { renderOne } from '../commands/synth';
+import type { KubeObject, OutputFile } from '../output/render';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const SAMPLES = fs.readdirSync(path.join(ROOT, 'customers')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
@@ -23,8 +23,9 @@ export function sampleConfig(name: string): CustomerConfig {
 
 export const MINIMAL = 'externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\n';
 
-export function render(config: CustomerConfig): OutputFile[] {
-  return renderCustomer(new CustomerApp(config), `customers/${config.name}.yaml`);
+/** What synth would write for a customer, reusing the credentials committed in this repository's dist/. */
+export async function render(config: CustomerConfig): Promise<OutputFile[]> {
+  return [...(await renderOne(ROOT, config)).files];
 }
 
 /** Every object of rendered files, with the file it sits in. */

@@ -1,17 +1,17 @@
 import { configFrom, findObject, MINIMAL, objectsOf, render, sampleConfig, SAMPLES } from './helpers';
 
-const objects = (yaml = MINIMAL) => objectsOf(render(configFrom(yaml)));
+const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
 
 describe('tier Kustomizations', () => {
-  test('each sample customer tree matches its snapshot', () => {
+  test('each sample customer tree matches its snapshot', async () => {
     for (const name of SAMPLES) {
-      const tree = Object.fromEntries(render(sampleConfig(name)).map((f) => [f.path, f.content]));
+      const tree = Object.fromEntries((await render(sampleConfig(name))).map((f) => [f.path, f.content]));
       expect(tree).toMatchSnapshot(name);
     }
   });
 
-  test('stages form one dependsOn chain in tier order, all in flux-system', () => {
-    const chain = objects().filter((o) => o.kind === 'Kustomization' && o.file.includes('/flux/'));
+  test('stages form one dependsOn chain in tier order, all in flux-system', async () => {
+    const chain = (await objects()).filter((o) => o.kind === 'Kustomization' && o.file.includes('/flux/'));
     expect(chain.length).toBeGreaterThan(0);
     const order = ['infrastructure', 'monitoring', 'security', 'applications'];
     const rank = (name: string) => order.indexOf(name.split('-')[0]) * 2 + (name.endsWith('-configs') ? 1 : 0);
@@ -26,8 +26,8 @@ describe('tier Kustomizations', () => {
     });
   });
 
-  test('a Kustomization waits at least as long as the longest HelmRelease it applies', () => {
-    const all = objects();
+  test('a Kustomization waits at least as long as the longest HelmRelease it applies', async () => {
+    const all = await objects();
     const seconds = (d: string) => [...d.matchAll(/(\d+)(h|m|s)/g)].reduce((s, [, n, u]) => s + Number(n) * ({ h: 3600, m: 60, s: 1 } as any)[u], 0);
     for (const k of all.filter((o) => o.kind === 'Kustomization' && o.file.includes('/flux/'))) {
       const spec = k.spec as { path: string; timeout: string };
@@ -36,22 +36,22 @@ describe('tier Kustomizations', () => {
     }
   });
 
-  test('a disabled tier leaves no empty stage in the chain', () => {
-    const chain = objects(`${MINIMAL}components: {csiDriverNfs: {enabled: false}, gpuOperator: {enabled: false}, ingressNginx: {enabled: false}}\n`)
+  test('a disabled tier leaves no empty stage in the chain', async () => {
+    const chain = (await objects(`${MINIMAL}components: {csiDriverNfs: {enabled: false}, gpuOperator: {enabled: false}, ingressNginx: {enabled: false}}\n`))
       .filter((o) => o.kind === 'Kustomization' && o.file.includes('/flux/'));
     expect(chain.map((k) => k.metadata.name)).not.toContain('infrastructure-controllers');
   });
 
-  test('the cluster entry point applies the customer folder', () => {
-    const entry = findObject(objects(), 'Kustomization', 'astrago');
+  test('the cluster entry point applies the customer folder', async () => {
+    const entry = findObject(await objects(), 'Kustomization', 'astrago');
     expect(entry.file).toBe('flux/acme/astrago.yaml');
     expect(entry.spec).toMatchObject({ path: './dist/acme', prune: true, sourceRef: { kind: 'GitRepository', name: 'flux-system' } });
   });
 });
 
 describe('HelmReleases', () => {
-  test('every release has an explicit identity, a pinned chart, remediation and a CRD policy', () => {
-    const all = objects();
+  test('every release has an explicit identity, a pinned chart, remediation and a CRD policy', async () => {
+    const all = await objects();
     const releases = all.filter((o) => o.kind === 'HelmRelease');
     expect(releases.map((r) => r.metadata.name).sort()).toEqual(expect.arrayContaining(['gpu-operator', 'ingress-nginx', 'nfs-provisioner']));
     for (const r of releases) {
@@ -68,15 +68,15 @@ describe('HelmReleases', () => {
     expect((findObject(all, 'HelmRelease', 'gpu-operator').spec as any).upgrade.crds).toBe('CreateReplace');
   });
 
-  test('a chart version override reaches the release', () => {
-    const r = findObject(objects(`${MINIMAL}components: {ingressNginx: {version: 4.13.3}}\n`), 'HelmRelease', 'ingress-nginx');
+  test('a chart version override reaches the release', async () => {
+    const r = findObject(await objects(`${MINIMAL}components: {ingressNginx: {version: 4.13.3}}\n`), 'HelmRelease', 'ingress-nginx');
     expect((r.spec as any).chart.spec.version).toBe('4.13.3');
   });
 });
 
 describe('infrastructure tier', () => {
-  test('the StorageClass is built from the nfs settings', () => {
-    const sc = findObject(objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\n`), 'StorageClass', 'lab-nfs');
+  test('the StorageClass is built from the nfs settings', async () => {
+    const sc = findObject(await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\n`), 'StorageClass', 'lab-nfs');
     expect(sc).toMatchObject({
       provisioner: 'nfs.csi.k8s.io',
       parameters: { server: 'nfs.lab.local', share: '/vol' },
@@ -86,8 +86,8 @@ describe('infrastructure tier', () => {
     });
   });
 
-  test('gpu-operator values sit at the chart top level, none under a wrapper key', () => {
-    const all = objects();
+  test('gpu-operator values sit at the chart top level, none under a wrapper key', async () => {
+    const all = await objects();
     const values = (findObject(all, 'HelmRelease', 'gpu-operator').spec as any).values;
     expect(values['gpu-operator']).toBeUndefined();
     expect(values.dcgmExporter.config.name).toBe('metrics-config');
@@ -99,13 +99,13 @@ describe('infrastructure tier', () => {
     }
   });
 
-  test('the GPU scrape interval follows the customer file', () => {
-    const values = (findObject(objects(`${MINIMAL}monitoring: {gpuScrapeInterval: 30s}\n`), 'HelmRelease', 'gpu-operator').spec as any).values;
+  test('the GPU scrape interval follows the customer file', async () => {
+    const values = (findObject(await objects(`${MINIMAL}monitoring: {gpuScrapeInterval: 30s}\n`), 'HelmRelease', 'gpu-operator').spec as any).values;
     expect(values.dcgmExporter.serviceMonitor.interval).toBe('30s');
   });
 
-  test('the MIG, MPS and DCGM configs are complete and consistent', () => {
-    const all = objects();
+  test('the MIG, MPS and DCGM configs are complete and consistent', async () => {
+    const all = await objects();
     const mps = findObject(all, 'ConfigMap', 'nvidia-plugin-config-mps').data as Record<string, string>;
     expect(Object.keys(mps)).toEqual(expect.arrayContaining(['mps_2', 'mps_48']));
     for (const config of Object.values(mps)) expect(config).toContain('renameByDefault: true');
@@ -117,8 +117,8 @@ describe('infrastructure tier', () => {
     expect(fields).toEqual(expect.arrayContaining(['DCGM_FI_DEV_XID_ERRORS', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS']));
   });
 
-  test('ingress-nginx runs on the host network with the default class and the customer address', () => {
-    const values = (findObject(objects(), 'HelmRelease', 'ingress-nginx').spec as any).values;
+  test('ingress-nginx runs on the host network with the default class and the customer address', async () => {
+    const values = (findObject(await objects(), 'HelmRelease', 'ingress-nginx').spec as any).values;
     expect(values.controller).toMatchObject({
       kind: 'DaemonSet', hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet',
       ingressClassResource: { name: 'nginx', default: true },
@@ -126,8 +126,8 @@ describe('infrastructure tier', () => {
     });
   });
 
-  test('a disabled component is absent from the tree', () => {
-    const all = objects(`${MINIMAL}components: {gpuOperator: {enabled: false}}\n`);
+  test('a disabled component is absent from the tree', async () => {
+    const all = await objects(`${MINIMAL}components: {gpuOperator: {enabled: false}}\n`);
     expect(all.filter((o) => o.metadata.namespace === 'gpu-operator' || o.metadata.name === 'gpu-operator')).toEqual([]);
   });
 });

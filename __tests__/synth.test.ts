@@ -6,9 +6,9 @@ import { customerJsonSchema, JSON_SCHEMA_FILE } from '../config/json-schema';
 import { readTree, render, ROOT, sampleConfig, SAMPLES, scratchRepo } from './helpers';
 
 describe('synth', () => {
-  test('the committed dist/ and flux/ of every sample customer are what synth writes now', () => {
+  test('the committed dist/ and flux/ of every sample customer are what synth writes now', async () => {
     for (const name of SAMPLES) {
-      const files = render(sampleConfig(name));
+      const files = (await render(sampleConfig(name)));
       const committed = { ...readTree(path.join(ROOT, 'dist', name)) };
       const expected = Object.fromEntries(files.filter((f) => f.path.startsWith('dist/')).map((f) => [path.relative(`dist/${name}`, f.path), f.content]));
       expect(committed).toEqual(expected);
@@ -18,24 +18,24 @@ describe('synth', () => {
     }
   });
 
-  test('two synths give byte-identical trees', () => {
+  test('two synths give byte-identical trees', async () => {
     const repo = scratchRepo();
     const log: string[] = [];
-    expect(synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
     const first = { ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) };
-    expect(synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
     expect({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) }).toEqual(first);
     expect(fs.existsSync(path.join(repo, '.cdk8s.out', 'staging'))).toBe(false);
   });
 
-  test('a broken customer file fails with one line per problem and leaves dist/ and flux/ as they were', () => {
+  test('a broken customer file fails with one line per problem and leaves dist/ and flux/ as they were', async () => {
     const repo = scratchRepo();
     fs.writeFileSync(path.join(repo, 'customers', 'broken.yaml'), 'externalAccess: {mode: ip, ip: {address: 10.0.0.300}}\nnfs: {server: 10.0.0.6, sever: x}\n');
     // A change to a valid customer must not be written either: all or nothing.
     fs.appendFileSync(path.join(repo, 'customers', SAMPLES[0] + '.yaml'), 'monitoring: {retention: 2d}\n');
     const before = { ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) };
     const log: string[] = [];
-    expect(synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
     expect(log).toEqual([
       'error: customers/broken.yaml:1: externalAccess.ip.address: expected an IPv4 address such as 10.0.0.5, found "10.0.0.300"',
       'error: customers/broken.yaml:2: nfs.sever: expected a known key (did you mean "server"?), found unknown key "sever"',
@@ -44,28 +44,28 @@ describe('synth', () => {
     expect({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) }).toEqual(before);
   });
 
-  test('synth keeps the files flux bootstrap wrote beside the entry point', () => {
+  test('synth keeps the files flux bootstrap wrote beside the entry point', async () => {
     const repo = scratchRepo();
     const bootstrap = path.join(repo, 'flux', SAMPLES[0], 'flux-system', 'gotk-sync.yaml');
     fs.mkdirSync(path.dirname(bootstrap), { recursive: true });
     fs.writeFileSync(bootstrap, 'kept\n');
-    expect(synth({ root: repo, log: () => undefined })).toBe(0);
+    expect(await synth({ root: repo, log: () => undefined })).toBe(0);
     expect(fs.readFileSync(bootstrap, 'utf8')).toBe('kept\n');
   });
 
-  test('a dist/ folder without customer file is reported, not silently kept', () => {
+  test('a dist/ folder without customer file is reported, not silently kept', async () => {
     const repo = scratchRepo();
     fs.mkdirSync(path.join(repo, 'dist', 'gone'));
     const log: string[] = [];
-    synth({ root: repo, log: (l) => log.push(l) });
+    await synth({ root: repo, log: (l) => log.push(l) });
     expect(log).toContain('warning: dist/gone/ has no customer file; run `npx astrago remove gone` to retire it');
   });
 
-  test('the committed JSON Schema is the one the customer schema exports', () => {
+  test('the committed JSON Schema is the one the customer schema exports', async () => {
     expect(fs.readFileSync(path.join(ROOT, JSON_SCHEMA_FILE), 'utf8')).toBe(customerJsonSchema());
   });
 
-  test('every customer file points editors at the JSON Schema', () => {
+  test('every customer file points editors at the JSON Schema', async () => {
     for (const name of SAMPLES) {
       expect(fs.readFileSync(path.join(ROOT, 'customers', `${name}.yaml`), 'utf8'))
         .toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/customer\.schema\.json\n/);
@@ -83,7 +83,7 @@ const kubectl = (() => {
 })();
 
 (kubectl ? describe : describe.skip)('kubectl kustomize', () => {
-  test('every folder under dist/ builds', () => {
+  test('every folder under dist/ builds', async () => {
     const folders = Object.keys(readTree(path.join(ROOT, 'dist')))
       .filter((f) => f.endsWith('kustomization.yaml')).map((f) => path.join(ROOT, 'dist', path.dirname(f)));
     expect(folders.length).toBeGreaterThan(0);

@@ -19,9 +19,9 @@ export function buildProgram(root: string): Command {
   return program;
 }
 
-export function main(argv: string[], root: string): void {
+export async function main(argv: string[], root: string): Promise<void> {
   try {
-    buildProgram(root).parse(argv);
+    await buildProgram(root).parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

@@ -5,7 +5,7 @@ import { synth } from './synth';
 export function registerSynth(program: Command, root: string): void {
   program.command('synth')
     .description('write dist/<customer>/ and flux/<customer>/ for every customer file (all or nothing)')
-    .action(() => {
-      process.exitCode = synth({ root });
+    .action(async () => {
+      process.exitCode = await synth({ root });
     });
 }

@@ -7,9 +7,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatProblem, loadCustomers, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
+import { UserError } from '../config/user-error';
 import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { writeCustomers, type CustomerOutput } from '../output/write';
+import { operatorIdentities } from '../secrets/age';
+import { readCommittedSecrets } from '../secrets/committed';
+import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
 export interface SynthOptions {
   /** Repository root holding customers/, dist/ and flux/. */
@@ -31,20 +35,52 @@ export function loadAll(root: string, log: (line: string) => void): CustomerConf
   return loaded.map((c) => c.config!);
 }
 
-/** Renders customers in memory. */
-export function renderAll(configs: readonly CustomerConfig[]): CustomerOutput[] {
-  return configs.map((config) => ({
+/** How credentials are sealed beyond the defaults (the `secrets` commands). */
+export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey'>;
+
+/** Renders one customer in memory, reusing the encrypted credentials committed in its dist/. */
+export async function renderOne(root: string, config: CustomerConfig, vaultOptions: VaultOptions = {}): Promise<CustomerOutput> {
+  const vault = new SopsVault({
     customer: config.name,
-    files: renderCustomer(new CustomerApp(config), `customers/${config.name}.yaml`),
-  }));
+    recipients: config.secrets.ageRecipients,
+    committed: readCommittedSecrets(path.join(root, 'dist', config.name)),
+    identities: () => operatorIdentities(),
+    ...vaultOptions,
+  });
+  const app = new CustomerApp(config, vault);
+  await vault.flush();
+  return { customer: config.name, files: renderCustomer(app, `customers/${config.name}.yaml`) };
+}
+
+/**
+ * Renders customers in memory; undefined after logging the problems when any customer
+ * cannot be built (a credential that cannot be sealed, a conflicting setting).
+ */
+export async function renderAll(root: string, configs: readonly CustomerConfig[], log: (line: string) => void,
+  vaultOptions: (config: CustomerConfig) => VaultOptions = () => ({})): Promise<CustomerOutput[] | undefined> {
+  const outputs: CustomerOutput[] = [];
+  const problems: string[] = [];
+  for (const config of configs) {
+    try {
+      outputs.push(await renderOne(root, config, vaultOptions(config)));
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  for (const p of problems) log(`error: ${p}`);
+  if (problems.length === 0) return outputs;
+  log(`${problems.length} error(s): nothing was written, dist/ is unchanged.`);
+  return undefined;
 }
 
 /** Returns the process exit code. */
-export function synth(options: SynthOptions): number {
+export async function synth(options: SynthOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
   const configs = loadAll(options.root, log);
   if (!configs) return 1;
-  const outputs = renderAll(configs);
+  const outputs = await renderAll(options.root, configs, log);
+  if (!outputs) return 1;
   writeCustomers(options.root, path.join(options.root, '.cdk8s.out', 'staging'), outputs);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   const distDir = path.join(options.root, 'dist');

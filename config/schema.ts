@@ -7,6 +7,7 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
+import { CREDENTIAL_NAMES } from '../catalog/credentials';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */
 const expect = (what: string) => ({ error: what });
@@ -167,6 +168,12 @@ export const customerSchema = z.strictObject({
   secrets: z.strictObject({
     ageRecipients: z.array(z.string().regex(AGE_RECIPIENT, expect('an age public key (age1…)'))).default([])
       .describe('age public keys every generated or supplied credential is encrypted for (SOPS).'),
+    existing: z.partialRecord(z.enum(CREDENTIAL_NAMES, expect(`a credential name (${CREDENTIAL_NAMES.join(', ')})`)), z.strictObject({
+      secretName: dns1123Subdomain.describe('Name of the Secret, created by the customer in every namespace that uses the credential.'),
+      key: z.string().regex(/^[-._a-zA-Z0-9]+$/, expect('a Secret key')).default('password').describe('Key holding the value.'),
+      usernameKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, expect('a Secret key')).default('username')
+        .describe('Key holding the user name, for consumers that read both from one Secret (Grafana).'),
+    })).default({}).describe('Credentials the customer manages as Secrets outside this repository; nothing is generated for them.'),
   }).prefault({}),
 }).superRefine((c, ctx) => {
   // Runs even when other keys failed (`when`), so one synth reports every problem; `c` may then be partial.

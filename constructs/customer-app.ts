@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import type { CustomerConfig } from '../config/schema';
+import type { SecretVault } from '../secrets/vault';
 import { ComponentChart } from './component-chart';
+import { CredentialRegistry } from './credentials/credential-registry';
 import { ChartSources } from './flux/chart-sources';
 import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
@@ -25,10 +27,12 @@ export const ENTRY_KUSTOMIZATION = 'astrago';
  * Never synthesized by cdk8s itself: the writer turns its charts into files.
  */
 export class CustomerApp extends App {
-  constructor(public readonly config: CustomerConfig) {
+  constructor(public readonly config: CustomerConfig, vault: SecretVault) {
     super();
     const sources = new ChartSources();
-    for (const tier of TIERS) TIER_BUILDERS[tier]?.(new TierScope(this, tier, config, sources));
+    const credentials = new CredentialRegistry(config, vault);
+    for (const tier of TIERS) TIER_BUILDERS[tier]?.(new TierScope(this, tier, config, sources, credentials));
+    credentials.addSecrets(this);
     this.chainTiers();
     const dist = customerDistFolder(config.name);
     const entry = new ComponentChart(this, 'entry', { file: `flux/${config.name}/${ENTRY_KUSTOMIZATION}.yaml` });

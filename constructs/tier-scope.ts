@@ -1,6 +1,7 @@
 import type { Construct } from 'constructs';
 import type { CustomerConfig } from '../config/schema';
 import { ComponentChart } from './component-chart';
+import type { CredentialRegistry } from './credentials/credential-registry';
 import type { ChartSources } from './flux/chart-sources';
 import { stageFolder, type Stage, type Tier } from './tiers';
 
@@ -9,13 +10,14 @@ export function customerDistFolder(customer: string): string {
   return `dist/${customer}`;
 }
 
-/** What a tier builder gets: the resolved config and a way to open one file per component. */
+/** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {
   constructor(
     private readonly app: Construct,
     public readonly tier: Tier,
     public readonly config: CustomerConfig,
     public readonly sources: ChartSources,
+    public readonly credentials: CredentialRegistry,
   ) {}
 
   /** A chart written to `dist/<customer>/<tier>/<stage>/<component>.yaml`. */

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { ComponentChart } from '../constructs/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
 import { customerDistFolder } from '../constructs/tier-scope';
+import { canonical } from './canonical';
 
 export interface OutputFile {
   /** Path relative to the repository root, `/`-separated. */
@@ -42,20 +43,6 @@ function compareObjects(a: KubeObject, b: KubeObject): number {
   };
   return rank(a) - rank(b) || a.kind.localeCompare(b.kind)
     || (a.metadata.namespace ?? '').localeCompare(b.metadata.namespace ?? '') || a.metadata.name.localeCompare(b.metadata.name);
-}
-
-/** apiVersion, kind, metadata first at the top; every other map's keys sorted. */
-function canonical(value: unknown, top = false): unknown {
-  if (Array.isArray(value)) return value.map((v) => canonical(v));
-  if (typeof value !== 'object' || value === null) return value;
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  const first = top ? ['apiVersion', 'kind', 'metadata'] : [];
-  entries.sort(([a], [b]) => {
-    const ra = first.includes(a) ? first.indexOf(a) : first.length;
-    const rb = first.includes(b) ? first.indexOf(b) : first.length;
-    return ra - rb || (a < b ? -1 : a > b ? 1 : 0);
-  });
-  return Object.fromEntries(entries.map(([k, v]) => [k, canonical(v)]));
 }
 
 /** A kustomization.yaml in every folder under `root`, listing its files and sub-folders. */

@@ -1,0 +1,37 @@
+/**
+ * Every credential the platform needs. Each is, per customer, either
+ * - generated: random, created by the first synth that needs it and kept, encrypted, in dist/;
+ * - supplied: set by the operator with `npx astrago secrets set`, kept encrypted the same way;
+ * - existing: a Secret the customer manages outside this repository (`secrets.existing`).
+ * Workloads and releases reach a credential only through a Secret reference.
+ */
+
+export interface CredentialSpec {
+  /** What the credential protects, in the operator's terms. */
+  readonly description: string;
+  /** Length of a generated value. */
+  readonly length: number;
+  /**
+   * Characters of a generated value. Alphanumeric by default: values end up in
+   * JDBC URLs, shell environments and Helm templates, where symbols need escaping.
+   */
+  readonly alphabet?: 'alphanumeric' | 'hex';
+}
+
+export const CREDENTIALS = {
+  'keycloak-admin': { description: 'Keycloak administrator password (also used by the backends to manage users)', length: 24 },
+  'keycloak-db': { description: 'Password of Keycloak\'s PostgreSQL user', length: 24 },
+  'keycloak-client-secret': { description: 'OIDC client secret of the Astrago client in the Keycloak realm', length: 32 },
+  'mariadb-root': { description: 'MariaDB root password', length: 24 },
+  'mariadb-user': { description: 'Password of the platform\'s MariaDB user', length: 24 },
+  'harbor-admin': { description: 'Harbor administrator password', length: 24 },
+  // Harbor requires exactly 16 characters.
+  'harbor-secret-key': { description: 'Harbor encryption key', length: 16 },
+  'grafana-admin': { description: 'Grafana administrator password', length: 24 },
+  'nextauth-secret': { description: 'NextAuth session signing secret of the frontend', length: 64, alphabet: 'hex' },
+  'astrago-user-init-password': { description: 'Initial password of users created by the platform', length: 16 },
+} as const satisfies Record<string, CredentialSpec>;
+
+export type CredentialName = keyof typeof CREDENTIALS;
+
+export const CREDENTIAL_NAMES = Object.keys(CREDENTIALS).sort() as CredentialName[];

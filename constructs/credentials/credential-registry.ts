@@ -1,0 +1,84 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { CredentialName } from '../../catalog/credentials';
+import type { CustomerConfig } from '../../config/schema';
+import { UserError } from '../../config/user-error';
+import type { SecretEntry, SecretVault } from '../../secrets/vault';
+import { ComponentChart } from '../component-chart';
+import { EncryptedSecret } from './encrypted-secret';
+
+/** Where a consumer reads a value: `secretKeyRef`, `valuesFrom`, or a chart's existing-secret option. */
+export interface SecretKeyRef {
+  /** Secret name, in the consumer's namespace. */
+  readonly name: string;
+  /** Key holding the credential's value. */
+  readonly key: string;
+}
+
+export interface CredentialRefOptions {
+  /**
+   * Key the consumer reads the value from.
+   * @default 'password'
+   */
+  readonly key?: string;
+  /**
+   * The consumer cannot be told another key (Harbor's `secretKey`): a customer-managed Secret
+   * must use this key too, or synth refuses the customer file.
+   * @default false
+   */
+  readonly fixedKey?: boolean;
+  /**
+   * A user name stored beside the value, for consumers that read both from one Secret.
+   * @default - none
+   */
+  readonly username?: { readonly key: string; readonly value: string };
+}
+
+interface PlannedSecret {
+  readonly folder: string;
+  readonly entries: Record<string, SecretEntry>;
+}
+
+/**
+ * The customer's credentials: consumers ask for a reference; once every tier is built,
+ * `addSecrets` emits one encrypted Secret per credential and namespace, in the folder of the
+ * first (earliest-tier) consumer so it is applied no later than its readers. Credentials the
+ * customer declared existing get no Secret: references point at the customer's Secret.
+ */
+export class CredentialRegistry {
+  private readonly planned = new Map<string, PlannedSecret>();
+
+  constructor(private readonly config: CustomerConfig, private readonly vault: SecretVault) {}
+
+  /** The Secret and key holding `credential` in `namespace`, for a consumer built in `scope`. */
+  public ref(scope: Construct, credential: CredentialName, namespace: string, options: CredentialRefOptions = {}): SecretKeyRef & { usernameKey?: string } {
+    const key = options.key ?? 'password';
+    const existing = this.config.secrets.existing[credential];
+    if (existing) {
+      if (options.fixedKey && existing.key !== key) {
+        throw new UserError(`customers/${this.config.name}.yaml: secrets.existing.${credential}.key: expected "${key}" (the consumer reads only this key), found "${existing.key}"`);
+      }
+      return { name: existing.secretName, key: existing.key, usernameKey: options.username ? existing.usernameKey : undefined };
+    }
+    const id = `${namespace}/${credential}`;
+    const chart = Chart.of(scope) as ComponentChart;
+    let planned = this.planned.get(id);
+    if (!planned) {
+      planned = { folder: chart.file.slice(0, chart.file.lastIndexOf('/')), entries: {} };
+      this.planned.set(id, planned);
+    }
+    planned.entries[key] = { credential };
+    if (options.username) planned.entries[options.username.key] = { value: options.username.value };
+    return { name: credential, key, usernameKey: options.username?.key };
+  }
+
+  /** Emits the planned Secrets as `<folder>/secret-<namespace>-<credential>.yaml`. */
+  public addSecrets(app: Construct): void {
+    for (const [id, planned] of [...this.planned].sort(([a], [b]) => a.localeCompare(b))) {
+      const [namespace, name] = id.split('/');
+      const chart = new ComponentChart(app, `secret-${namespace}-${name}`, { file: `${planned.folder}/secret-${namespace}-${name}.yaml` });
+      new EncryptedSecret(chart, 'secret', { vault: this.vault, request: { name, namespace, entries: planned.entries } });
+    }
+  }
+}
+

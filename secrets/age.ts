@@ -1,0 +1,40 @@
+/**
+ * age wrapping of SOPS data keys, with the reference TypeScript implementation of age.
+ * One armored age file per recipient, as SOPS writes it, so any single identity decrypts.
+ */
+import * as fs from 'node:fs';
+import { armor, Decrypter, Encrypter } from 'age-encryption';
+import type { AgeStanza } from './sops';
+
+export async function wrapDataKey(dataKey: Buffer, recipients: readonly string[]): Promise<AgeStanza[]> {
+  return Promise.all([...recipients].sort().map(async (recipient) => {
+    const encrypter = new Encrypter();
+    encrypter.addRecipient(recipient);
+    return { recipient, enc: armor.encode(await encrypter.encrypt(dataKey)) };
+  }));
+}
+
+/** The data key, decrypted with the first identity that matches one of the stanzas. */
+export async function unwrapDataKey(stanzas: readonly AgeStanza[], identities: readonly string[]): Promise<Buffer | undefined> {
+  for (const stanza of stanzas) {
+    for (const identity of identities) {
+      const decrypter = new Decrypter();
+      decrypter.addIdentity(identity);
+      try {
+        return Buffer.from(await decrypter.decrypt(armor.decode(stanza.enc)));
+      } catch {
+        // Not this identity's stanza: try the next.
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Identities (`AGE-SECRET-KEY-1…`) of the operator, from the same variables SOPS reads:
+ * SOPS_AGE_KEY (the keys themselves) or SOPS_AGE_KEY_FILE (a key file).
+ */
+export function operatorIdentities(env: NodeJS.ProcessEnv = process.env): string[] {
+  const text = [env.SOPS_AGE_KEY ?? '', env.SOPS_AGE_KEY_FILE ? fs.readFileSync(env.SOPS_AGE_KEY_FILE, 'utf8') : ''].join('\n');
+  return text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1'));
+}

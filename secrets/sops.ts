@@ -1,0 +1,137 @@
+/**
+ * The SOPS document format, for YAML documents encrypted with a data key wrapped for age
+ * recipients. Targets what Flux's kustomize-controller (SOPS 3.9+) and `sops --decrypt`
+ * read; written to the format of SOPS 3.9.4 (`sops.version`).
+ *
+ * - Every scalar under a key matching `encrypted_regex` becomes
+ *   `ENC[AES256_GCM,data:…,iv:…,tag:…,type:str]`: AES-256-GCM with a 32-byte IV and, as
+ *   additional data, the value's key path joined by ":" plus a trailing ":" (`data:password:`).
+ * - The MAC is SHA-512 over every scalar of the document in document order (encrypted or
+ *   not; `mac_only_encrypted` off), hex upper-case, itself encrypted with the data key and
+ *   the `lastmodified` timestamp as additional data.
+ * - The `sops` block holds the age stanzas (`enc` is an ASCII-armored age file whose
+ *   plaintext is the 32-byte data key), `lastmodified`, `mac`, `encrypted_regex`, `version`.
+ *
+ * Everything here is synchronous and pure; wrapping the data key with age is in age.ts.
+ */
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+
+export const SOPS_VERSION = '3.9.4';
+export const ENCRYPTED_REGEX = '^(data|stringData)$';
+const IV_BYTES = 32;
+const TAG_BYTES = 16;
+const ENC_PATTERN = /^ENC\[AES256_GCM,data:(.*),iv:(.+),tag:(.+),type:(str|int|float|bool)\]$/;
+
+export interface AgeStanza {
+  readonly recipient: string;
+  /** Armored age file whose plaintext is the data key. */
+  readonly enc: string;
+}
+
+export interface SopsMetadata {
+  readonly age: readonly AgeStanza[];
+  readonly lastmodified: string;
+  readonly mac: string;
+  readonly encrypted_regex: string;
+  readonly version: string;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export type Document = { [key: string]: Json };
+
+/** Raised when a document cannot be decrypted: wrong key, tampered value or MAC. */
+export class SopsError extends Error {}
+
+/** `time.RFC3339` of Go for a UTC instant, as SOPS writes `lastmodified`. */
+export function rfc3339(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Encrypts a document (apiVersion/kind/metadata stay readable). Keys are walked in the
+ * order of the object: write the result without reordering it, or the MAC breaks.
+ */
+export function encryptDocument(doc: Document, dataKey: Buffer, age: readonly AgeStanza[], lastModified: string): Document {
+  const hash = createHash('sha512');
+  const encrypted = walk(doc, [], (value, path) => {
+    hash.update(scalarBytes(value));
+    return shouldEncrypt(path) ? encryptValue(value, dataKey, aad(path)) : value;
+  }) as Document;
+  const mac = encryptValue(hash.digest('hex').toUpperCase(), dataKey, lastModified);
+  const sops: SopsMetadata = { age: [...age], lastmodified: lastModified, mac, encrypted_regex: ENCRYPTED_REGEX, version: SOPS_VERSION };
+  return { ...encrypted, sops: sops as unknown as Json };
+}
+
+/** Decrypts a document with its data key and verifies the MAC; throws SopsError otherwise. */
+export function decryptDocument(doc: Document, dataKey: Buffer): Document {
+  const { sops: block, ...rest } = doc;
+  const sops = block as unknown as SopsMetadata | undefined;
+  if (!sops) throw new SopsError('the document has no sops metadata');
+  const hash = createHash('sha512');
+  const plain = walk(rest, [], (value, path) => {
+    const clear = shouldEncrypt(path) ? decryptValue(value, dataKey, aad(path)) : value;
+    hash.update(scalarBytes(clear));
+    return clear;
+  }) as Document;
+  const mac = decryptValue(sops.mac, dataKey, sops.lastmodified);
+  if (mac !== hash.digest('hex').toUpperCase()) throw new SopsError('MAC mismatch: the document was changed without its key');
+  return plain;
+}
+
+/** A fresh random data key for one document. */
+export function newDataKey(): Buffer {
+  return randomBytes(32);
+}
+
+function shouldEncrypt(path: readonly string[]): boolean {
+  return path.some((key) => new RegExp(ENCRYPTED_REGEX).test(key));
+}
+
+function aad(path: readonly string[]): string {
+  return `${path.join(':')}:`;
+}
+
+/** Walks scalars depth-first in key order; list items keep their parent's path, as SOPS does. */
+function walk(value: Json, path: string[], onScalar: (value: Json, path: string[]) => Json): Json {
+  if (Array.isArray(value)) return value.map((item) => walk(item, path, onScalar));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, walk(v, [...path, k], onScalar)]));
+  }
+  return onScalar(value, path);
+}
+
+/** Bytes SOPS hashes for a scalar (booleans title-cased, after its Python ancestor). */
+function scalarBytes(value: Json): string {
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (value === null) return '';
+  return String(value);
+}
+
+function encryptValue(value: Json, key: Buffer, additionalData: string): string {
+  if (value === '' || value === null) return '';
+  const type = typeof value === 'boolean' ? 'bool' : typeof value === 'number' ? (Number.isInteger(value) ? 'int' : 'float') : 'str';
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-gcm', key, iv);
+  cipher.setAAD(Buffer.from(additionalData));
+  const data = Buffer.concat([cipher.update(scalarBytes(value)), cipher.final()]);
+  return `ENC[AES256_GCM,data:${data.toString('base64')},iv:${iv.toString('base64')},tag:${cipher.getAuthTag().toString('base64')},type:${type}]`;
+}
+
+function decryptValue(value: Json, key: Buffer, additionalData: string): Json {
+  if (value === '' || value === null) return value;
+  const match = typeof value === 'string' ? ENC_PATTERN.exec(value) : null;
+  if (!match) throw new SopsError(`value is not SOPS-encrypted: ${JSON.stringify(value).slice(0, 40)}`);
+  const [, data, iv, tag, type] = match;
+  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'), { authTagLength: TAG_BYTES });
+  decipher.setAAD(Buffer.from(additionalData));
+  decipher.setAuthTag(Buffer.from(tag, 'base64'));
+  let text: string;
+  try {
+    text = Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SopsError(`cannot decrypt the value at "${additionalData}": wrong key or tampered value`);
+  }
+  if (type === 'bool') return text === 'True';
+  if (type === 'int' || type === 'float') return Number(text);
+  return text;
+}
