@@ -19,13 +19,13 @@ describe('customer file validation', () => {
 
   test('an unknown key is an error naming file, line, key and a suggestion', () => {
     expect(errorLines(`${MINIMAL}monitoring:\n  retension: 30d\n`)).toEqual([
-      'customers/acme.yaml:4: monitoring.retension: expected a known key (did you mean "retention"?), found unknown key "retension"',
+      'customers/acme.yaml:5: monitoring.retension: expected a known key (did you mean "retention"?), found unknown key "retension"',
     ]);
   });
 
   test('an unknown top-level key lists the known keys when nothing is close', () => {
     const [line] = errorLines(`${MINIMAL}helmfile: true\n`);
-    expect(line).toMatch(/^customers\/acme\.yaml:3: helmfile: expected one of the known keys: .*externalAccess.*, found unknown key "helmfile"$/);
+    expect(line).toMatch(/^customers\/acme\.yaml:4: helmfile: expected one of the known keys: .*externalAccess.*, found unknown key "helmfile"$/);
   });
 
   test('a malformed IPv4 address is rejected with what was found', () => {
@@ -73,9 +73,9 @@ describe('keys of the old values files', () => {
     expect(errors).toEqual([]);
     expect(config).toBeDefined();
     expect(warnings.map(formatProblem)).toEqual([
-      expect.stringMatching(/^customers\/acme\.yaml:3: externalIP: .*use externalAccess\.ip\.address/),
-      expect.stringMatching(/:5: keycloak\.servicePort: .*externalAccess/),
-      expect.stringMatching(/:4: offline\.httpServer: .*use offline\.charts/),
+      expect.stringMatching(/^customers\/acme\.yaml:4: externalIP: .*use externalAccess\.ip\.address/),
+      expect.stringMatching(/:6: keycloak\.servicePort: .*externalAccess/),
+      expect.stringMatching(/:5: offline\.httpServer: .*use offline\.charts/),
     ]);
   });
 

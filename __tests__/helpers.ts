@@ -21,7 +21,11 @@ export function sampleConfig(name: string): CustomerConfig {
   return loadCustomerFile(path.join(ROOT, 'customers', `${name}.yaml`)).config!;
 }
 
-export const MINIMAL = 'externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\n';
+/** Public key of __tests__/fixtures/sample-operator.agekey, the identity of sample and test customers. */
+export const SAMPLE_RECIPIENT = 'age1jhkke5tcdzkl0y0k6u47a6nd62ll4czlc2apmw5nwsyp8enpmahqxw972v';
+export const SAMPLE_IDENTITY_FILE = path.join(__dirname, 'fixtures', 'sample-operator.agekey');
+
+export const MINIMAL = `externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`;
 
 /** What synth would write for a customer, reusing the credentials committed in this repository's dist/. */
 export async function render(config: CustomerConfig): Promise<OutputFile[]> {

@@ -1,0 +1,45 @@
+/**
+ * Every external URL of a customer, derived from `externalAccess` only: the single source
+ * the Ingress, Keycloak's realm and the platform's environment all read.
+ */
+import type { CustomerConfig } from './schema';
+
+export interface PlatformUrls {
+  /** Host rule of the Ingresses; undefined in ip mode (the rule matches any host). */
+  readonly host?: string;
+  /** Whether users reach the platform over HTTPS. */
+  readonly tls: boolean;
+  /** TLS Secret of the host certificate (domain mode with TLS). */
+  readonly tlsSecretName?: string;
+  /** cert-manager ClusterIssuer that issues it, if any. */
+  readonly tlsIssuer?: string;
+  /** What users type: `https://demo.astrago.ai` or `http://10.61.3.163`. */
+  readonly baseUrl: string;
+  /** Keycloak's base URL (K in the reference): served under `/auth` on the platform host. */
+  readonly keycloakUrl: string;
+  /** OIDC issuer of the platform realm. */
+  readonly issuerUrl: string;
+  /** JWKS endpoint of the platform realm. */
+  readonly jwksUrl: string;
+}
+
+export function platformUrls(config: CustomerConfig): PlatformUrls {
+  const access = config.externalAccess;
+  const domain = access.mode === 'domain';
+  const tls = domain && access.domain.tls.enabled;
+  const host = domain ? access.domain.name! : undefined;
+  const baseUrl = `${tls ? 'https' : 'http'}://${host ?? access.ip.address}`;
+  const keycloakBase = (config.astrago.keycloak.baseUrl ?? baseUrl).replace(/\/+$/, '');
+  const keycloakUrl = `${keycloakBase}/auth`;
+  const issuerUrl = `${keycloakUrl}/realms/${config.astrago.keycloak.realm}`;
+  return {
+    host,
+    tls,
+    tlsSecretName: tls ? access.domain.tls.secretName ?? 'astrago-tls' : undefined,
+    tlsIssuer: tls ? access.domain.tls.issuer : undefined,
+    baseUrl,
+    keycloakUrl,
+    issuerUrl,
+    jwksUrl: `${issuerUrl}/protocol/openid-connect/certs`,
+  };
+}
