@@ -16,6 +16,8 @@ export interface CredentialSpec {
    * JDBC URLs, shell environments and Helm templates, where symbols need escaping.
    */
   readonly alphabet?: 'alphanumeric' | 'hex';
+  /** The consumer accepts only values of exactly `length` characters. */
+  readonly exactLength?: boolean;
 }
 
 export const CREDENTIALS = {
@@ -25,8 +27,7 @@ export const CREDENTIALS = {
   'mariadb-root': { description: 'MariaDB root password', length: 24 },
   'mariadb-user': { description: 'Password of the platform\'s MariaDB user', length: 24 },
   'harbor-admin': { description: 'Harbor administrator password', length: 24 },
-  // Harbor requires exactly 16 characters.
-  'harbor-secret-key': { description: 'Harbor encryption key', length: 16 },
+  'harbor-secret-key': { description: 'Harbor encryption key', length: 16, exactLength: true },
   'grafana-admin': { description: 'Grafana administrator password', length: 24 },
   'nextauth-secret': { description: 'NextAuth session signing secret of the frontend', length: 64, alphabet: 'hex' },
   'astrago-user-init-password': { description: 'Initial password of users created by the platform', length: 16 },

@@ -6,9 +6,11 @@
  * validation finding, stale dist/); 2 wrong usage (unknown command or option).
  */
 import { Command, CommanderError } from 'commander';
+import { EXIT } from './exit-codes';
+import { registerSecrets } from './secrets';
 import { registerSynth } from './synth-command';
 
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
+export { EXIT };
 
 export function buildProgram(root: string): Command {
   const program = new Command('astrago')
@@ -16,6 +18,7 @@ export function buildProgram(root: string): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSynth(program, root);
+  registerSecrets(program, root);
   return program;
 }
 

@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatProblem, loadCustomers, type LoadedCustomer } from '../config/load';
+import { customerName, formatProblem, loadCustomers, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { UserError } from '../config/user-error';
 import { CustomerApp } from '../constructs/customer-app';
@@ -18,13 +18,27 @@ import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 export interface SynthOptions {
   /** Repository root holding customers/, dist/ and flux/. */
   readonly root: string;
+  /**
+   * Synthesize only this customer (the others are neither loaded nor written).
+   * @default - every customer
+   */
+  readonly only?: string;
+  /**
+   * How the credentials of a customer are sealed (the `secrets` commands).
+   * @default - reuse committed encryptions, generate what is missing
+   */
+  readonly vaultOptions?: (config: CustomerConfig) => VaultOptions;
   /** Where lines for the user go. */
   readonly log?: (line: string) => void;
 }
 
 /** Loads every customer and reports problems; the configs only when all files are valid. */
-export function loadAll(root: string, log: (line: string) => void): CustomerConfig[] | undefined {
-  const loaded: LoadedCustomer[] = loadCustomers(path.join(root, 'customers'));
+export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] | undefined {
+  const loaded: LoadedCustomer[] = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
+  if (only && loaded.length === 0) {
+    log(`error: customers/${only}.yaml: expected a customer file, found none`);
+    return undefined;
+  }
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
   const errors = loaded.flatMap((c) => c.errors);
   for (const e of errors) log(`error: ${formatProblem(e)}`);
@@ -77,13 +91,14 @@ export async function renderAll(root: string, configs: readonly CustomerConfig[]
 /** Returns the process exit code. */
 export async function synth(options: SynthOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
-  const configs = loadAll(options.root, log);
+  const configs = loadAll(options.root, log, options.only);
   if (!configs) return 1;
-  const outputs = await renderAll(options.root, configs, log);
+  const outputs = await renderAll(options.root, configs, log, options.vaultOptions);
   if (!outputs) return 1;
   writeCustomers(options.root, path.join(options.root, '.cdk8s.out', 'staging'), outputs);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   const distDir = path.join(options.root, 'dist');
+  if (options.only) return 0;
   const known = new Set(configs.map((c) => c.name));
   for (const orphan of fs.existsSync(distDir) ? fs.readdirSync(distDir).filter((d) => !known.has(d)).sort() : []) {
     log(`warning: dist/${orphan}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);

@@ -104,7 +104,8 @@ export class SopsVault implements SecretVault {
     }
     const dataKey = newDataKey();
     const doc = secretDocument(request, values);
-    return encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339((this.props.now ?? (() => new Date()))())) as JsonObject;
+    const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339((this.props.now ?? (() => new Date()))()));
+    return canonical(encrypted, true) as JsonObject;
   }
 
   /** The value of a credential: new, already decrypted, decrypted from a committed Secret, or generated. */
@@ -114,7 +115,7 @@ export class SopsVault implements SecretVault {
     const holders = [...this.committed.values()].filter((doc) => annotationsOf(doc)[CREDENTIAL_ANNOTATION] === credential);
     let value: string;
     if (holders.length === 0) {
-      value = generate(credential);
+      value = generateCredential(credential);
     } else {
       const identities = this.props.identities?.() ?? [];
       const doc = holders[0];
@@ -132,7 +133,7 @@ export class SopsVault implements SecretVault {
   }
 }
 
-/** The Secret as encrypted: canonical key order, because the MAC follows document order. */
+/** The Secret as encrypted, keys sorted (see output/canonical.ts): the MAC follows key order. */
 function secretDocument(request: SealRequest, values: Record<string, string>): Document {
   const data = Object.fromEntries(Object.keys(request.entries).map((key) => [key, Buffer.from(values[key] ?? '').toString('base64')]));
   return canonical({
@@ -141,7 +142,7 @@ function secretDocument(request: SealRequest, values: Record<string, string>): D
     metadata: { name: request.name, namespace: request.namespace, annotations: { [CREDENTIAL_ANNOTATION]: credentialOf(request) } },
     type: 'Opaque',
     data,
-  }, true) as Document;
+  }) as Document;
 }
 
 /** The one credential a Secret holds (its other keys hold plain values such as a user name). */
@@ -157,7 +158,8 @@ function sameShape(committed: Document, plain: Document): boolean {
   return shape(committed) === shape(plain);
 }
 
-function generate(credential: CredentialName): string {
+/** A new random value for a credential, as its consumer accepts it. */
+export function generateCredential(credential: CredentialName): string {
   const spec = CREDENTIALS[credential];
   const alphabet = 'alphabet' in spec && spec.alphabet === 'hex'
     ? '0123456789abcdef'

@@ -1,0 +1,207 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ApiObject, App } from 'cdk8s';
+import { decryptSops } from 'sops-age';
+import { stringify } from 'yaml';
+import type { CredentialName } from '../catalog/credentials';
+import { ComponentChart } from '../constructs/component-chart';
+import type { CustomerApp } from '../constructs/customer-app';
+import { CredentialRegistry } from '../constructs/credentials/credential-registry';
+import { renderCustomer } from '../output/render';
+import { scanTree } from '../secrets/guard';
+import { decryptDocument, SopsError, type Document } from '../secrets/sops';
+import { CREDENTIAL_ANNOTATION, SopsVault, VaultError, type SopsVaultProps } from '../secrets/sops-vault';
+import { unwrapDataKey } from '../secrets/age';
+import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
+
+const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
+const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+async function seal(props: Partial<SopsVaultProps>, credential: CredentialName = 'harbor-admin', namespace = 'harbor', username?: string): Promise<Document> {
+  const vault = new SopsVault({ customer: 'acme', recipients: [SAMPLE_RECIPIENT], committed: [], ...props });
+  const sealed = vault.seal({ name: credential, namespace, entries: { password: { credential }, ...(username ? { username: { value: username } } : {}) } });
+  await vault.flush();
+  return sealed.object as Document;
+}
+
+/** Writes a document the way synth does, then decrypts it with sops-age (an independent SOPS implementation). */
+async function decryptWithSopsAge(doc: Document): Promise<Record<string, string>> {
+  const decrypted = await decryptSops(stringify(doc), { secretKey: IDENTITY, fileType: 'yaml' });
+  return Object.fromEntries(Object.entries(decrypted.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+}
+
+describe('SOPS encryption', () => {
+  test('a sealed Secret decrypts with an independent decoder to the value that was set', async () => {
+    const doc = await seal({ newValues: { 'harbor-admin': 'Correct-Horse-1' } }, 'harbor-admin', 'harbor', 'admin');
+    expect(await decryptWithSopsAge(doc)).toEqual({ password: 'Correct-Horse-1', username: 'admin' });
+    expect(doc).toMatchObject({
+      apiVersion: 'v1', kind: 'Secret', type: 'Opaque',
+      metadata: { name: 'harbor-admin', namespace: 'harbor', annotations: { [CREDENTIAL_ANNOTATION]: 'harbor-admin' } },
+      sops: { encrypted_regex: '^(data|stringData)$', version: '3.9.4', age: [{ recipient: SAMPLE_RECIPIENT }] },
+    });
+    expect(JSON.stringify(doc)).not.toContain(Buffer.from('Correct-Horse-1').toString('base64'));
+  });
+
+  test('keys are written in the order SOPS and Flux hash them (sorted), so the MAC verifies', async () => {
+    const doc = await seal({});
+    expect(Object.keys(doc)).toEqual(['apiVersion', 'data', 'kind', 'metadata', 'sops', 'type']);
+  });
+
+  test('a generated credential is strong and random', async () => {
+    const [a, b] = [await seal({}), await seal({})];
+    const [pa, pb] = [(await decryptWithSopsAge(a)).password, (await decryptWithSopsAge(b)).password];
+    expect(pa).toMatch(/^[A-Za-z0-9]{24}$/);
+    expect(pa).not.toBe(pb);
+    const key = (await decryptWithSopsAge(await seal({}, 'harbor-secret-key'))).password;
+    expect(key).toHaveLength(16);
+  });
+
+  test('a tampered value fails to decrypt, in the independent decoder and in ours', async () => {
+    const doc = await seal({ newValues: { 'harbor-admin': 'Correct-Horse-1' } });
+    const data = doc.data as Record<string, string>;
+    const tampered = { ...doc, data: { password: data.password.replace(/data:(.)/, (_m, c) => `data:${c === 'A' ? 'B' : 'A'}`) } };
+    await expect(decryptWithSopsAge(tampered)).rejects.toThrow();
+    const dataKey = (await unwrapDataKey((doc.sops as any).age, [IDENTITY]))!;
+    expect(() => decryptDocument(tampered, dataKey)).toThrow(SopsError);
+  });
+
+  test('a tampered MAC or a changed readable field fails the integrity check', async () => {
+    const doc = await seal({});
+    const dataKey = (await unwrapDataKey((doc.sops as any).age, [IDENTITY]))!;
+    expect(decryptDocument(doc, dataKey).kind).toBe('Secret');
+    const sops = doc.sops as Record<string, string>;
+    const badMac = { ...doc, sops: { ...sops, mac: sops.mac.replace(/tag:(.)/, (_m, c) => `tag:${c === 'A' ? 'B' : 'A'}`) } };
+    expect(() => decryptDocument(badMac, dataKey)).toThrow(SopsError);
+    const renamed = { ...doc, metadata: { ...(doc.metadata as object), name: 'other' } };
+    expect(() => decryptDocument(renamed, dataKey)).toThrow(/MAC mismatch/);
+  });
+
+  const ageCli = (() => {
+    try {
+      execFileSync('age', ['--version'], { stdio: 'ignore' });
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  (ageCli ? test : test.skip)('Debian\'s age CLI decrypts the data key, which decrypts the document and verifies its MAC', async () => {
+    const doc = await seal({ newValues: { 'harbor-admin': 'Correct-Horse-1' } });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'age-'));
+    fs.writeFileSync(path.join(dir, 'key'), `${IDENTITY}\n`);
+    const dataKey = execFileSync('age', ['--decrypt', '-i', path.join(dir, 'key')], { input: (doc.sops as any).age[0].enc });
+    expect(dataKey).toHaveLength(32);
+    expect(Buffer.from((decryptDocument(doc, dataKey).data as Record<string, string>).password, 'base64').toString()).toBe('Correct-Horse-1');
+    fs.rmSync(dir, { recursive: true });
+  });
+});
+
+describe('credential store across synths', () => {
+  test('an unchanged Secret is reused byte for byte, without any identity', async () => {
+    const first = await seal({});
+    const second = await seal({ committed: [first], identities: () => { throw new Error('no identity needed'); } });
+    expect(second).toBe(first);
+  });
+
+  test('a credential needed in a new namespace is copied, which needs the operator identity', async () => {
+    const first = await seal({});
+    const props = { committed: [first] };
+    await expect(seal(props, 'harbor-admin', 'astrago')).rejects.toThrow(VaultError);
+    await expect(seal(props, 'harbor-admin', 'astrago')).rejects.toThrow(/expected an age identity of this customer in SOPS_AGE_KEY_FILE/);
+    const copy = await seal({ ...props, identities: () => [IDENTITY] }, 'harbor-admin', 'astrago');
+    expect((await decryptWithSopsAge(copy)).password).toBe((await decryptWithSopsAge(first)).password);
+  });
+
+  test('changed recipients stop synth until an explicit rekey, which keeps the value', async () => {
+    const first = await seal({});
+    const changed = { committed: [first], recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT] };
+    await expect(seal(changed)).rejects.toThrow(/run `npx astrago secrets rekey acme`/);
+    const rekeyed = await seal({ ...changed, rekey: true, identities: () => [IDENTITY] });
+    expect((rekeyed.sops as any).age.map((a: { recipient: string }) => a.recipient)).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
+    expect((await decryptWithSopsAge(rekeyed)).password).toBe((await decryptWithSopsAge(first)).password);
+  });
+
+  test('a new value (set or rotate) replaces the committed one', async () => {
+    const first = await seal({});
+    const rotated = await seal({ committed: [first], newValues: { 'harbor-admin': 'New-Value-2' } });
+    expect((await decryptWithSopsAge(rotated)).password).toBe('New-Value-2');
+  });
+
+  test('a customer with credentials to encrypt but no recipient is told what to add', async () => {
+    await expect(seal({ recipients: [] })).rejects.toThrow(/secrets\.ageRecipients: expected at least one age public key/);
+  });
+});
+
+describe('credential registry', () => {
+  async function build(yaml: string, use: (registry: CredentialRegistry, app: App) => unknown) {
+    const config = configFrom(yaml);
+    const vault = new SopsVault({ customer: 'acme', recipients: config.secrets.ageRecipients, committed: [] });
+    const app = new App();
+    const registry = new CredentialRegistry(config, vault);
+    const result = use(registry, app);
+    registry.addSecrets(app);
+    await vault.flush();
+    const objects = ComponentChart.all(app).flatMap((c) => (c.toJson() as Document[]).map((o) => ({ ...o, file: c.file }) as Document & { file: string }));
+    return { result, objects };
+  }
+
+  test('one Secret per credential and namespace, in the folder of its first consumer, with every requested key', async () => {
+    const { result, objects } = await build(MINIMAL, (registry, app) => {
+      const grafana = new ComponentChart(app, 'a', { file: 'dist/acme/monitoring/controllers/prometheus.yaml' });
+      const late = new ComponentChart(app, 'b', { file: 'dist/acme/applications/controllers/core.yaml' });
+      return [
+        registry.ref(grafana, 'grafana-admin', 'prometheus', { key: 'admin-password', username: { key: 'admin-user', value: 'admin' } }),
+        registry.ref(late, 'grafana-admin', 'prometheus'),
+      ];
+    });
+    expect(result).toEqual([{ name: 'grafana-admin', key: 'admin-password', usernameKey: 'admin-user' }, { name: 'grafana-admin', key: 'password', usernameKey: undefined }]);
+    const secrets = objects.filter((o) => o.kind === 'Secret');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0].file).toBe('dist/acme/monitoring/controllers/secret-prometheus-grafana-admin.yaml');
+    expect(Object.keys(secrets[0].data as object).sort()).toEqual(['admin-password', 'admin-user', 'password']);
+  });
+
+  test('an existing credential is referenced, not generated', async () => {
+    const { result, objects } = await build(`${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {grafana-admin: {secretName: my-grafana, key: pw}}}\n`, (registry, app) =>
+      registry.ref(new ComponentChart(app, 'a', { file: 'dist/acme/monitoring/controllers/prometheus.yaml' }), 'grafana-admin', 'prometheus'));
+    expect(result).toEqual({ name: 'my-grafana', key: 'pw', usernameKey: undefined });
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+  });
+
+  test('an existing Secret must use the key a consumer cannot change', async () => {
+    await expect(build(`${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {harbor-secret-key: {secretName: hk, key: key}}}\n`, (registry, app) =>
+      registry.ref(new ComponentChart(app, 'a', { file: 'dist/acme/security/controllers/harbor.yaml' }), 'harbor-secret-key', 'harbor', { key: 'secretKey', fixedKey: true })))
+      .rejects.toThrow('customers/acme.yaml: secrets.existing.harbor-secret-key.key: expected "secretKey" (the consumer reads only this key), found "key"');
+  });
+});
+
+describe('plaintext guard', () => {
+  test('finds Secrets with readable data, and accepts encrypted ones', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guard-'));
+    fs.writeFileSync(path.join(dir, 'ok.yaml'), stringify(await seal({})));
+    fs.writeFileSync(path.join(dir, 'leak.yaml'), '---\napiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: x}\nstringData: {password: hunter2}\n');
+    fs.writeFileSync(path.join(dir, 'half.yaml'), stringify({ ...(await seal({})), data: { password: 'aHVudGVyMg==' } }));
+    expect(scanTree(dir).map((f) => `${f.file} ${f.object}: ${f.message}`)).toEqual([
+      'half.yaml Secret/harbor/harbor-admin: data.password is not SOPS-encrypted',
+      'leak.yaml Secret/x/db: stringData in plain text (no sops metadata)',
+    ]);
+  });
+
+  test('synth refuses to render a plaintext Secret', () => {
+    const app = Object.assign(new App(), { config: configFrom(MINIMAL) });
+    const chart = new ComponentChart(app, 'x', { file: 'dist/acme/x/controllers/leak.yaml' });
+    new ApiObject(chart, 's', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'x' } });
+    expect(() => renderCustomer(app as unknown as CustomerApp, 'customers/acme.yaml')).toThrow(/refusing to write a plaintext Secret/);
+  });
+
+  test('no sample customer file or committed tree holds a plaintext credential or an old default password', () => {
+    const root = path.resolve(__dirname, '..');
+    expect(scanTree(path.join(root, 'dist'))).toEqual([]);
+    const texts = ['customers', 'dist'].flatMap((d) => fs.readdirSync(path.join(root, d), { recursive: true, encoding: 'utf8' })
+      .map((f) => path.join(root, d, f)).filter((f) => fs.statSync(f).isFile()).map((f) => fs.readFileSync(f, 'utf8')));
+    for (const old of ['xiirocks', 'astragosecret', 'Harbor12345', 'prom-operator']) {
+      expect(texts.filter((t) => t.includes(old))).toEqual([]);
+    }
+  });
+});

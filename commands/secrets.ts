@@ -1,0 +1,95 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { parseAllDocuments } from 'yaml';
+import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/credentials';
+import { writeCustomers } from '../output/write';
+import { scanTree } from '../secrets/guard';
+import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
+import { EXIT } from './exit-codes';
+import { loadAll, renderAll, type VaultOptions } from './synth';
+
+type Log = (line: string) => void;
+
+/**
+ * Re-synthesizes one customer with changed credentials and writes it (all or nothing).
+ * With a credential, refuses when the customer does not use it or manages it itself.
+ */
+export async function reseal(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
+  const configs = loadAll(root, log, customer);
+  if (!configs) return EXIT.FINDINGS;
+  const existing = credential && configs[0].secrets.existing[credential];
+  if (existing) {
+    log(`error: customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
+    return EXIT.FINDINGS;
+  }
+  const outputs = await renderAll(root, configs, log, () => vaultOptions);
+  if (!outputs) return EXIT.FINDINGS;
+  const holders = outputs[0].files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()))
+    .filter((o) => o?.kind === 'Secret' && (!credential || o.metadata?.annotations?.[CREDENTIAL_ANNOTATION] === credential));
+  if (credential && holders.length === 0) {
+    log(`error: customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
+    return EXIT.FINDINGS;
+  }
+  writeCustomers(root, path.join(root, '.cdk8s.out', 'staging'), outputs);
+  log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
+  return EXIT.OK;
+}
+
+/** `secrets check`: plaintext Secrets under dist/ and plaintext credentials in customer files. */
+export function checkSecrets(root: string, log: Log): number {
+  const customersOk = loadAll(root, log) !== undefined;
+  const findings = scanTree(path.join(root, 'dist'), root);
+  for (const f of findings) log(`error: ${f.file}: ${f.object}: ${f.message}`);
+  log(findings.length === 0 && customersOk ? 'no plaintext credential in customers/ or dist/' : 'plaintext credentials found');
+  return findings.length === 0 && customersOk ? EXIT.OK : EXIT.FINDINGS;
+}
+
+function parseCredential(name: string): CredentialName {
+  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new UsageError(`unknown credential "${name}"; expected one of ${CREDENTIAL_NAMES.join(', ')}`);
+  return name as CredentialName;
+}
+
+class UsageError extends Error {}
+
+function readValue(credential: CredentialName): string {
+  if (process.stdin.isTTY) throw new UsageError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`);
+  const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  const spec = CREDENTIALS[credential] as { length: number; exactLength?: boolean };
+  if (value === '') throw new UsageError('expected a value on standard input, found nothing');
+  if (spec.exactLength && value.length !== spec.length) throw new UsageError(`expected exactly ${spec.length} characters for ${credential}, found ${value.length}`);
+  return value;
+}
+
+export function registerSecrets(program: Command, root: string): void {
+  const log: Log = (line) => console.error(line);
+  const run = async (action: () => Promise<number> | number) => {
+    try {
+      process.exitCode = await action();
+    } catch (e) {
+      if (!(e instanceof UsageError)) throw e;
+      log(`error: ${e.message}`);
+      process.exitCode = EXIT.USAGE;
+    }
+  };
+  const secrets = program.command('secrets')
+    .description('manage the encrypted credentials of customers (values never appear in git in plain text)');
+  secrets.command('set <customer> <credential>')
+    .description('encrypt a value read from standard input as the credential, in every Secret that holds it; exit 1 if the customer does not use it')
+    .action((customer: string, name: string) => run(() => {
+      const credential = parseCredential(name);
+      return reseal(root, customer, { newValues: { [credential]: readValue(credential) } }, log, credential);
+    }));
+  secrets.command('rotate <customer> <credential>')
+    .description('replace the credential with a new random value in every Secret that holds it (the workloads pick it up on their next restart)')
+    .action((customer: string, name: string) => run(() => {
+      const credential = parseCredential(name);
+      return reseal(root, customer, { newValues: { [credential]: generateCredential(credential) } }, log, credential);
+    }));
+  secrets.command('rekey <customer>')
+    .description('re-encrypt every Secret of the customer for the current secrets.ageRecipients; needs SOPS_AGE_KEY_FILE or SOPS_AGE_KEY')
+    .action((customer: string) => run(() => reseal(root, customer, { rekey: true }, log)));
+  secrets.command('check')
+    .description('exit 1 if any Secret under dist/ or any customer file holds a credential in plain text')
+    .action(() => run(() => checkSecrets(root, log)));
+}
