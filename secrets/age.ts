@@ -3,11 +3,15 @@
  * One armored age file per recipient, as SOPS writes it, so any single identity decrypts.
  */
 import * as fs from 'node:fs';
-import { armor, Decrypter, Encrypter } from 'age-encryption';
+import type * as Age from 'age-encryption';
 import type { AgeStanza } from './sops';
+
+/** Loaded on first use: most synths reuse committed encryptions and never need age. */
+const age = (): typeof Age => require('age-encryption');
 
 export async function wrapDataKey(dataKey: Buffer, recipients: readonly string[]): Promise<AgeStanza[]> {
   return Promise.all([...recipients].sort().map(async (recipient) => {
+    const { armor, Encrypter } = age();
     const encrypter = new Encrypter();
     encrypter.addRecipient(recipient);
     return { recipient, enc: armor.encode(await encrypter.encrypt(dataKey)) };
@@ -18,6 +22,7 @@ export async function wrapDataKey(dataKey: Buffer, recipients: readonly string[]
 export async function unwrapDataKey(stanzas: readonly AgeStanza[], identities: readonly string[]): Promise<Buffer | undefined> {
   for (const stanza of stanzas) {
     for (const identity of identities) {
+      const { armor, Decrypter } = age();
       const decrypter = new Decrypter();
       decrypter.addIdentity(identity);
       try {

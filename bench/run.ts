@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: how synth cost grows with the number of customers, as ratios against a
+ * floor measured in the same run (never as absolute pass/fail timings).
+ * Writes .bench/results.md and .bench/synth.svg (git-ignored).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { WorkerResult } from './worker';
+
+const ROOT = path.resolve(__dirname, '..');
+const OUT = path.join(ROOT, '.bench');
+const SIZES = (process.env.BENCH_SIZES ?? '1,10,100,500').split(',').map(Number);
+
+function runWorker(n: number): WorkerResult {
+  const out = execFileSync(process.execPath, ['-r', 'sucrase/register', path.join(__dirname, 'worker.ts'), String(n)],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return JSON.parse(out.trim().split('\n').pop()!) as WorkerResult;
+}
+
+/** Median wall time of a command, in ms. */
+function timeCommand(args: string[], runs = 3): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync('npx', args, { cwd: ROOT, env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' }, stdio: 'ignore' });
+    if (r.status !== 0) throw new Error(`npx ${args.join(' ')} failed`);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+}
+
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+
+function main(): void {
+  const results = SIZES.map((n) => {
+    process.stderr.write(`measuring N=${n}…\n`);
+    return runWorker(n);
+  });
+  const cliSynth = timeCommand(['cdk8s', 'synth']);
+  const cliStart = timeCommand(['cdk8s', '--version']);
+
+  const rows = results.map((r) => `| ${r.n} | ${fmt(r.synthMs / 1000)} | ${fmt(r.synthMs / r.n, 1)} | ${r.objects} | ${fmt(r.objects / (r.synthMs / 1000), 0)} | ${fmt(r.maxRssMb, 0)} | ${fmt(r.floorMs / 1000, 3)} | ${fmt(r.synthMs / r.floorMs, 1)} |`);
+  const largest = results[results.length - 1];
+  const previous = results[results.length - 2] ?? results[0];
+  const marginal = (largest.synthMs - previous.synthMs) / Math.max(1, largest.n - previous.n);
+  const perCustomerGrowth = (largest.synthMs / largest.n) / (previous.synthMs / previous.n);
+  const targets = [
+    `| \`npx cdk8s synth\` (sample customers) / \`npx cdk8s --version\` | ${fmt(cliSynth / cliStart)} (${fmt(cliSynth / 1000)} s / ${fmt(cliStart / 1000)} s) | ≤ 1.5 | ${verdict(cliSynth / cliStart <= 1.5)} |`,
+    `| marginal synth cost per customer, N=${previous.n}→${largest.n} | ${fmt(marginal, 1)} ms | ≤ 30 ms | ${verdict(marginal <= 30)} |`,
+    `| time per customer at N=${largest.n} / at N=${previous.n} (linear ≈ 1) | ${fmt(perCustomerGrowth)} | ≤ 1.25 | ${verdict(perCustomerGrowth <= 1.25)} |`,
+    `| synth / floor at N=${largest.n} | ${fmt(largest.synthMs / largest.floorMs, 1)} | ≤ 5 | ${verdict(largest.synthMs / largest.floorMs <= 5)} |`,
+  ];
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const report = [
+    `# Benchmark (${new Date().toISOString().slice(0, 10)})`,
+    '',
+    `Machine: ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
+    '',
+    '| N | synth (s) | ms/customer | objects | objects/s | peak RSS (MB) | floor (s) | synth/floor |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    '| target | measured | goal | |',
+    '|---|---:|---:|---|',
+    ...targets,
+    '',
+  ].join('\n');
+  fs.mkdirSync(OUT, { recursive: true });
+  fs.writeFileSync(path.join(OUT, 'results.md'), report);
+  fs.writeFileSync(path.join(OUT, 'synth.svg'), plot(results));
+  console.log(report);
+  console.log(`written: .bench/results.md, .bench/synth.svg`);
+}
+
+/** Wall time against N for synth and the floor, log-log, as a small self-contained SVG. */
+function plot(results: readonly WorkerResult[]): string {
+  const W = 560, H = 360, M = 50;
+  const xs = results.map((r) => Math.log10(r.n));
+  const all = results.flatMap((r) => [r.synthMs, r.floorMs]).map((v) => Math.log10(Math.max(v, 0.1)));
+  const [x0, x1] = [Math.min(...xs), Math.max(...xs) || 1];
+  const [y0, y1] = [Math.min(...all), Math.max(...all)];
+  const px = (x: number) => M + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * M);
+  const py = (y: number) => H - M - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * M);
+  const line = (values: number[], color: string, label: string, dy: number) => {
+    const points = values.map((v, i) => `${fmt(px(xs[i]), 1)},${fmt(py(Math.log10(Math.max(v, 0.1))), 1)}`).join(' ');
+    return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`
+      + `<text x="${W - M - 120}" y="${M + dy}" fill="${color}" font-size="13">${label}</text>`;
+  };
+  const ticks = results.map((r, i) => `<text x="${fmt(px(xs[i]), 1)}" y="${H - M + 18}" font-size="12" text-anchor="middle">${r.n}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">`
+    + `<rect width="100%" height="100%" fill="white"/>`
+    + `<text x="${W / 2}" y="24" font-size="15" text-anchor="middle">Wall time (ms, log) against customers (N, log)</text>`
+    + `<line x1="${M}" y1="${H - M}" x2="${W - M}" y2="${H - M}" stroke="#444"/><line x1="${M}" y1="${M}" x2="${M}" y2="${H - M}" stroke="#444"/>`
+    + ticks
+    + line(results.map((r) => r.synthMs), '#1f77b4', 'synth', 0)
+    + line(results.map((r) => r.floorMs), '#7f7f7f', 'floor (YAML + write)', 18)
+    + '</svg>\n';
+}
+
+main();
