@@ -7,6 +7,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerSynth } from './synth-command';
+import { registerValidate } from './validate';
 
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
 
@@ -16,6 +17,7 @@ export function buildProgram(root: string): Command {
     .showHelpAfterError()
     .exitOverride();
   registerSynth(program, root);
+  registerValidate(program, root);
   return program;
 }
 
