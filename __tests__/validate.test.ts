@@ -12,7 +12,7 @@ import { SCHEMA_SOURCES } from '../validate/schema-sources';
 import { fetchSchemas, type Fetch } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
 import { validateTrees } from '../validate/validate';
-import { configFrom, MINIMAL, render, ROOT } from './helpers';
+import { configFrom, MINIMAL, render, ROOT, SAMPLES, scratchRepo } from './helpers';
 
 const SHARED = path.resolve(ROOT, '..', 'shared', 'schemas');
 const schemas = SchemaSet.load(SHARED);
@@ -171,7 +171,9 @@ describe('validate', () => {
     expect(validate(baseline(), true).findings).toEqual([]);
   });
 
-  test('once compiled, validators are reused: well over 2,000 objects/s', () => {
+  // Alone this runs at ~2,000-2,300 objects/s here (YAML parsing is about half); the bound leaves room for a busy CI machine running
+  // suites in parallel and still fails if validators were compiled per object (<100/s).
+  test('once compiled, validators are reused across objects and customers', () => {
     const files = baseline();
     const trees = Array.from({ length: 100 }, (_, i) => ({ customer: `c${i}`, files, externals: existingObjects(config) }));
     validateTrees(trees.slice(0, 1), { schemas }); // compiles the validators of every kind once
@@ -179,16 +181,30 @@ describe('validate', () => {
     const report = validateTrees(trees, { schemas });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     expect(report.objects).toBeGreaterThan(2000);
-    expect(report.objects / seconds).toBeGreaterThan(2000);
+    expect(report.objects / seconds).toBeGreaterThan(1000);
   });
 });
 
 describe('npx astrago validate', () => {
-  test('every sample customer validates clean against ../shared/schemas', async () => {
+  test.each([false, true])('every sample customer validates clean against ../shared/schemas (render: %s)', async (render) => {
     const log: string[] = [];
-    expect(await validateCommand({ root: ROOT, schemas: SHARED, log: (l) => log.push(l) })).toBe(0);
+    expect(await validateCommand({ root: ROOT, schemas: SHARED, render, log: (l) => log.push(l) })).toBe(0);
     expect(log.at(-1)).toMatch(/^\d+ objects, 0 errors, 0 warnings, 0 skipped$/);
     expect(log.filter((l) => /^(error|warning):/.test(l))).toEqual([]);
+  });
+
+  test('a hand edit in dist/ fails with a line naming file, object and field; --render checks synth\'s output instead', async () => {
+    const repo = scratchRepo();
+    const file = path.join(repo, 'dist', SAMPLES[0], 'infrastructure', 'controllers', 'ingress-nginx.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  interval: 30m\n', '  intervall: 30m\n'));
+    const log: string[] = [];
+    expect(await validateCommand({ root: repo, schemas: SHARED, kustomize: false, log: (l) => log.push(l) })).toBe(1);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([
+      `error: ${SAMPLES[0]}: dist/${SAMPLES[0]}/infrastructure/controllers/ingress-nginx.yaml: HelmRelease/ingress-nginx/ingress-nginx: [schema/invalid] spec.interval: required field is missing`,
+      `error: ${SAMPLES[0]}: dist/${SAMPLES[0]}/infrastructure/controllers/ingress-nginx.yaml: HelmRelease/ingress-nginx/ingress-nginx: [schema/unknown-field] spec.intervall: unknown field`,
+    ]);
+    expect(log.at(-1)).toMatch(/, 2 errors, 0 warnings, 0 skipped$/);
+    expect(await validateCommand({ root: repo, schemas: SHARED, kustomize: false, render: true, log: () => undefined })).toBe(0);
   });
 
   test('an unknown customer or schema folder is a usage error', async () => {
@@ -213,7 +229,7 @@ describe('schema fetch', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
     fs.cpSync(path.join(ROOT, 'customers'), path.join(root, 'customers'), { recursive: true });
     const log: string[] = [];
-    expect(await validateCommand({ root, fetchSchemas: true, fetch: serveShared, kustomize: false, env: {}, log: (l) => log.push(l) })).toBe(0);
+    expect(await validateCommand({ root, render: true, fetchSchemas: true, fetch: serveShared, kustomize: false, env: {}, log: (l) => log.push(l) })).toBe(0);
     expect(log.filter((l) => l.startsWith('fetched '))).toHaveLength(SCHEMA_SOURCES.length);
     expect(log.at(-1)).toMatch(/ 0 errors, 0 warnings, 0 skipped$/);
   });

@@ -1,8 +1,9 @@
 /**
- * `npx astrago validate [customer…]`: renders the customers in memory (what synth would
- * write, whether or not it has been written) and validates the trees offline.
+ * `npx astrago validate [customer…]`: validates the committed trees offline — what Flux will
+ * apply, hand edits included — or, with `--render`, what synth would write now.
  */
 import type { Command } from 'commander';
+import { committedTree } from '../validate/committed-tree';
 import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
@@ -30,6 +31,11 @@ export interface ValidateCommandOptions {
    * @default false
    */
   readonly fetchSchemas?: boolean;
+  /**
+   * Validate what synth would write (rendered in memory) instead of the committed dist/ and flux/.
+   * @default false
+   */
+  readonly render?: boolean;
   /**
    * Run kubectl kustomize on every folder (when kubectl is installed).
    * @default true
@@ -73,8 +79,12 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
   const selected = configs.filter((c) => !options.customers?.length || options.customers.includes(c.name));
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();
   if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
-  const outputs = renderAll(selected);
-  const report = validateTrees(outputs.map((o, i) => ({ customer: o.customer, files: o.files, externals: existingObjects(selected[i]) })), { schemas, kustomize });
+  const trees = selected.map((config) => ({
+    customer: config.name,
+    files: options.render ? renderAll([config])[0].files : committedTree(options.root, config.name),
+    externals: existingObjects(config),
+  }));
+  const report = validateTrees(trees, { schemas, kustomize });
   for (const line of reportLines(report)) log(line);
   return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
 }
@@ -85,8 +95,9 @@ export function registerValidate(program: Command, root: string): void {
     .argument('[customer...]', 'customers to validate (default: all)')
     .option('--schemas <dir>', `schema folder (kubernetes/, crds/); default $${SCHEMAS_ENV}, then ../shared/schemas, then the fetched cache`)
     .option('--fetch-schemas', 'download the pinned schema files into .cache/schemas first (needs network)')
+    .option('--render', 'validate what synth would write now instead of the committed dist/ and flux/')
     .option('--no-kustomize', 'skip kubectl kustomize of every folder')
-    .action(async (customers: string[], opts: { schemas?: string; fetchSchemas?: boolean; kustomize: boolean }) => {
-      process.exitCode = await validateCommand({ root, customers, schemas: opts.schemas, fetchSchemas: opts.fetchSchemas, kustomize: opts.kustomize });
+    .action(async (customers: string[], opts: { schemas?: string; fetchSchemas?: boolean; render?: boolean; kustomize: boolean }) => {
+      process.exitCode = await validateCommand({ root, customers, ...opts });
     });
 }
