@@ -28,6 +28,12 @@ export interface ChartEntry {
   readonly namespace: string;
   /** Whether the chart ships CRDs (then upgrades use `CreateReplace`). */
   readonly crds: boolean;
+  /**
+   * API groups whose CRDs the chart installs: custom resources of these groups must be applied
+   * by a Kustomization that depends on (and waits for) this release.
+   * @default - none
+   */
+  readonly crdGroups?: readonly string[];
   /** Upper bound for one Helm action, as a Flux duration. */
   readonly timeout: string;
   /** Every image the chart's workloads pull (full `registry/path:tag` references). */
@@ -72,6 +78,8 @@ export const CHARTS = {
     releaseName: 'gpu-operator',
     namespace: 'gpu-operator',
     crds: true,
+    // ClusterPolicy, NVIDIADriver; the node-feature-discovery subchart's NodeFeature & co.
+    crdGroups: ['nvidia.com', 'nfd.k8s-sigs.io'],
     timeout: '15m',
     images: [
       `${NVIDIA}/gpu-operator:v25.3.4`,
@@ -107,6 +115,7 @@ export const CHARTS = {
     releaseName: 'prometheus',
     namespace: 'prometheus',
     crds: true,
+    crdGroups: ['monitoring.coreos.com'],
     timeout: '15m',
     images: [],
   },
@@ -137,6 +146,7 @@ export const CHARTS = {
     releaseName: 'mpi-operator',
     namespace: 'mpi-operator',
     crds: true,
+    crdGroups: ['kubeflow.org'],
     timeout: '10m',
     images: [],
   },

@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT } from './exit-codes';
 import { registerSecrets } from './secrets';
 import { registerSynth } from './synth-command';
+import { registerValidate } from './validate';
 
 export { EXIT };
 
@@ -19,6 +20,7 @@ export function buildProgram(root: string): Command {
     .exitOverride();
   registerSynth(program, root);
   registerSecrets(program, root);
+  registerValidate(program, root);
   return program;
 }
 

@@ -1,0 +1,256 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { validateCommand } from '../commands/validate';
+import type { OutputFile } from '../output/render';
+import { existingObjects } from '../validate/externals';
+import { formatFinding } from '../validate/finding';
+import { kubectlAvailable } from '../validate/kustomize-build';
+import { reportLines } from '../validate/report';
+import { SCHEMA_SOURCES } from '../validate/schema-sources';
+import { fetchSchemas, type Fetch } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+import { validateTrees } from '../validate/validate';
+import { configFrom, MINIMAL, render, ROOT, SAMPLES, scratchRepo } from './helpers';
+
+const SHARED = path.resolve(ROOT, '..', 'shared', 'schemas');
+const schemas = SchemaSet.load(SHARED);
+const config = configFrom(MINIMAL, 'acme');
+const CONTROLLERS = 'dist/acme/infrastructure/controllers';
+const APP = `${CONTROLLERS}/app.yaml`;
+const FLUX = 'dist/acme/flux/infrastructure.yaml';
+
+type Obj = Record<string, any>;
+
+let rendered: OutputFile[];
+beforeAll(async () => {
+  rendered = await render(config);
+});
+
+/** The minimal customer plus the fixture application, listed in the controllers folder. */
+function baseline(): OutputFile[] {
+  const app = fs.readFileSync(path.join(__dirname, 'fixtures', 'validate', 'app.yaml'), 'utf8');
+  return listIn([...rendered, { path: APP, content: app }], 'app.yaml');
+}
+
+function listIn(files: OutputFile[], name: string): OutputFile[] {
+  return editDocs(files, `${CONTROLLERS}/kustomization.yaml`, (k) => k.resources.push(name));
+}
+
+function editDocs(files: OutputFile[], file: string, edit: (doc: Obj, docs: Obj[]) => void): OutputFile[] {
+  return files.map((f) => {
+    if (f.path !== file) return f;
+    const docs = parseAllDocuments(f.content).map((d) => d.toJS() as Obj).filter(Boolean);
+    docs.forEach((d) => edit(d, docs));
+    return { path: f.path, content: docs.map((d) => `---\n${stringify(d)}`).join('') };
+  });
+}
+
+/** Applies `edit` to the one object of `kind`/`name` in `file`. */
+function mutate(file: string, kind: string, name: string, edit: (o: Obj) => void): (files: OutputFile[]) => OutputFile[] {
+  return (files) => editDocs(files, file, (d) => {
+    if (d.kind === kind && d.metadata.name === name) edit(d);
+  });
+}
+
+function addObject(file: string, object: Obj): (files: OutputFile[]) => OutputFile[] {
+  return (files) => files.map((f) => (f.path === file ? { path: f.path, content: `${f.content}---\n${stringify(object)}` } : f));
+}
+
+function validate(files: OutputFile[], kustomize = false) {
+  return validateTrees([{ customer: 'acme', files, externals: existingObjects(config) }], { schemas, kustomize });
+}
+
+const KIND_FROM_GITREPO = { kind: 'GitRepository', name: 'flux-system' };
+
+/** One defect each, and the rule that must catch it (and nothing else). */
+const CASES: Array<[string, string, (files: OutputFile[]) => OutputFile[]]> = [
+  ['unknown field in a Deployment', 'schema/unknown-field', mutate(APP, 'Deployment', 'web', (o) => { o.spec.replicaz = 2; })],
+  ['unknown field in a HelmRelease', 'schema/unknown-field', mutate(`${CONTROLLERS}/gpu-operator.yaml`, 'HelmRelease', 'gpu-operator', (o) => { o.spec.intervall = '5m'; })],
+  ['wrong type', 'schema/invalid', mutate(APP, 'Deployment', 'web', (o) => { o.spec.replicas = 'one'; })],
+  ['unparsable YAML', 'yaml/parse', (files) => files.map((f) => (f.path === APP ? { ...f, content: `${f.content}---\nkey: [unclosed\n` } : f))],
+  ['dependsOn a missing release', 'flux/depends-on', mutate(`${CONTROLLERS}/ingress-nginx.yaml`, 'HelmRelease', 'ingress-nginx', (o) => { o.spec.dependsOn = [{ name: 'cert-manager', namespace: 'cert-manager' }]; })],
+  ['dependsOn another namespace without naming it', 'flux/depends-on-namespace', mutate(`${CONTROLLERS}/ingress-nginx.yaml`, 'HelmRelease', 'ingress-nginx', (o) => { o.spec.dependsOn = [{ name: 'gpu-operator' }]; })],
+  ['dependsOn a Kustomization from a HelmRelease', 'flux/depends-on-kind', mutate(`${CONTROLLERS}/ingress-nginx.yaml`, 'HelmRelease', 'ingress-nginx', (o) => { o.spec.dependsOn = [{ name: 'infrastructure-controllers', namespace: 'flux-system' }]; })],
+  ['dependsOn cycle', 'flux/depends-on-cycle', (files) => [
+    mutate(`${CONTROLLERS}/ingress-nginx.yaml`, 'HelmRelease', 'ingress-nginx', (o) => { o.spec.dependsOn = [{ name: 'gpu-operator', namespace: 'gpu-operator' }]; }),
+    mutate(`${CONTROLLERS}/gpu-operator.yaml`, 'HelmRelease', 'gpu-operator', (o) => { o.spec.dependsOn = [{ name: 'ingress-nginx', namespace: 'ingress-nginx' }]; }),
+  ].reduce((f, m) => m(f), files)],
+  ['sourceRef to a missing repository', 'flux/source-ref', mutate(`${CONTROLLERS}/gpu-operator.yaml`, 'HelmRelease', 'gpu-operator', (o) => { o.spec.chart.spec.sourceRef.name = 'nvidiaa'; })],
+  ['Kustomization path that does not exist', 'flux/path', addObject(FLUX, {
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: 'extra', namespace: 'flux-system' },
+    spec: { interval: '10m', path: './dist/acme/nowhere', prune: true, sourceRef: KIND_FROM_GITREPO },
+  })],
+  ['valuesFrom a missing ConfigMap', 'flux/values-from', mutate(`${CONTROLLERS}/gpu-operator.yaml`, 'HelmRelease', 'gpu-operator', (o) => { o.spec.valuesFrom = [{ kind: 'ConfigMap', name: 'web-config' }]; })],
+  ['HelmRelease without chart or chartRef', 'flux/chart-source', mutate(`${CONTROLLERS}/gpu-operator.yaml`, 'HelmRelease', 'gpu-operator', (o) => { delete o.spec.chart; })],
+  ['Kustomization timeout shorter than a release', 'flux/timeout', mutate(FLUX, 'Kustomization', 'infrastructure-controllers', (o) => { o.spec.timeout = '5m'; })],
+  ['waiting on an OCI HelmRepository', 'flux/oci-health-check', addObject(APP, {
+    apiVersion: 'source.toolkit.fluxcd.io/v1', kind: 'HelmRepository', metadata: { name: 'oci-charts', namespace: 'flux-system' },
+    spec: { type: 'oci', url: 'oci://registry.example.com/charts' },
+  })],
+  ['custom resource without its CRD installed first', 'flux/crd', addObject(APP, {
+    apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'web', namespace: 'app' },
+    spec: { selector: { matchLabels: { 'app.kubernetes.io/name': 'web' } }, endpoints: [{ port: 'http' }] },
+  })],
+  ['file no Kustomization applies', 'flux/applied', (files) => [...files, { path: `${CONTROLLERS}/orphan.yaml`, content: stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'orphan', namespace: 'app' } }) }]],
+  ['kustomization.yaml listing a missing file', 'kustomize/resources', (files) => listIn(files, 'missing.yaml')],
+  ['two objects with one identity', 'cluster/duplicate', addObject(APP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'web-config', namespace: 'app' }, data: { LOG_LEVEL: 'debug' } })],
+  ['namespace nobody creates', 'cluster/namespace', addObject(APP, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'lost', namespace: 'nowhere' } })],
+  ['Ingress to a port the Service lacks', 'cluster/ingress-backend', mutate(APP, 'Ingress', 'web', (o) => { o.spec.rules[0].http.paths[0].backend.service.port.number = 8080; })],
+  ['Service selecting no pods', 'cluster/service-selector', mutate(APP, 'Service', 'web', (o) => { o.spec.selector = { 'app.kubernetes.io/name': 'webb' }; })],
+  ['PVC on a missing storage class', 'cluster/storage-class', mutate(APP, 'PersistentVolumeClaim', 'web-data', (o) => { o.spec.storageClassName = 'fast-ssd'; })],
+  ['reference to a missing ConfigMap', 'cluster/config-ref', mutate(APP, 'Deployment', 'web', (o) => { o.spec.template.spec.containers[0].envFrom[0].configMapRef.name = 'web-settings'; })],
+  ['image on :latest', 'policy/image-ref', mutate(APP, 'Deployment', 'web', (o) => { o.spec.template.spec.containers[0].image = 'nginx:latest'; })],
+  ['plain-text value in a SOPS Secret', 'policy/plaintext-secret', mutate(APP, 'Secret', 'app-db', (o) => { o.data.user = 'YWRtaW4='; })],
+  ['binding to cluster-admin', 'policy/cluster-admin', addObject(APP, {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'web' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+    subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'app' }],
+  })],
+  ['database on a NodePort', 'policy/database-nodeport', addObject(APP, {
+    apiVersion: 'v1', kind: 'Service', metadata: { name: 'web-db', namespace: 'app' },
+    spec: { type: 'NodePort', selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'mysql', port: 3306, nodePort: 30010 }] },
+  })],
+  ['container without requests', 'policy/resource-requests', mutate(APP, 'Deployment', 'web', (o) => { delete o.spec.template.spec.containers[0].resources; })],
+  ['PVC Flux may prune', 'policy/pvc-prune', mutate(APP, 'PersistentVolumeClaim', 'web-data', (o) => { delete o.metadata.annotations; })],
+];
+
+describe('validate', () => {
+  test('the baseline customer with the fixture application is clean', () => {
+    const report = validate(baseline());
+    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.skipped.size).toBe(0);
+  });
+
+  test.each(CASES)('%s is caught as %s', (_name, rule, defect) => {
+    expect(validate(defect(baseline())).findings.map((f) => f.rule)).toEqual([rule]);
+  });
+
+  test('an unknown field is reported with customer, file, object and field path', () => {
+    const report = validate(CASES[0][2](baseline()));
+    expect(report.findings.map(formatFinding)).toEqual([
+      `error: acme: ${APP}: Deployment/app/web: [schema/unknown-field] spec.replicaz: unknown field (Kubernetes 1.28, 1.32)`,
+    ]);
+    const hr = validate(CASES[1][2](baseline()));
+    expect(hr.findings.map(formatFinding)).toEqual([
+      `error: acme: ${CONTROLLERS}/gpu-operator.yaml: HelmRelease/gpu-operator/gpu-operator: [schema/unknown-field] spec.intervall: unknown field`,
+    ]);
+  });
+
+  test('a dependsOn cycle is printed', () => {
+    expect(validate(CASES[7][2](baseline())).findings[0].message).toBe('dependsOn cycle: gpu-operator → ingress-nginx → gpu-operator (never becomes Ready)');
+  });
+
+  test('a custom resource next to the chart that installs its CRD is explained', () => {
+    const files = mutate(`${CONTROLLERS}/gpu-operator.yaml`, 'HelmRelease', 'gpu-operator', () => undefined)(addObject(APP, {
+      apiVersion: 'nvidia.com/v1', kind: 'ClusterPolicy', metadata: { name: 'cluster-policy' }, spec: {},
+    })(baseline()));
+    const [finding] = validate(files).findings.filter((f) => f.rule === 'flux/crd');
+    expect(finding.message).toContain('HelmRelease/gpu-operator/gpu-operator installs it in the same Kustomization');
+  });
+
+  test('a Secret without a sops block is plain text', () => {
+    const files = mutate(APP, 'Secret', 'app-db', (o) => { delete o.sops; o.data = undefined; o.stringData = { password: 'hunter2' }; })(baseline());
+    expect(validate(files).findings.map((f) => f.rule)).toEqual(['policy/plaintext-secret']);
+  });
+
+  test('kinds without a schema are counted as skipped, never passed silently', () => {
+    const files = addObject(APP, { apiVersion: 'cert-manager.io/v1', kind: 'ClusterIssuer', metadata: { name: 'letsencrypt' }, spec: { acme: {} } })(baseline());
+    const report = validateTrees([{ customer: 'acme', files, externals: [] }], { schemas, rules: [] });
+    expect(reportLines(report).slice(-2)).toEqual([
+      'skipped: cert-manager.io/v1 ClusterIssuer: 1 object(s) without a schema, not checked strictly',
+      `${report.objects} objects, 0 errors, 0 warnings, 1 skipped`,
+    ]);
+    const none = validateTrees([{ customer: 'acme', files, externals: [] }], { rules: [] });
+    expect([...none.skipped.values()].reduce((a, b) => a + b)).toBe(none.objects);
+  });
+
+  (kubectlAvailable() ? test : test.skip)('kubectl kustomize failures are findings', () => {
+    const files = editDocs(baseline(), `${CONTROLLERS}/kustomization.yaml`, (k) => { k.patches = [{ path: 'no-such-patch.yaml' }]; });
+    // The folder and its parent (which includes it) both fail to build.
+    expect(validate(files, true).findings.map((f) => `${f.rule} ${f.file}`)).toEqual([
+      'kustomize/build dist/acme/infrastructure/controllers/kustomization.yaml',
+      'kustomize/build dist/acme/infrastructure/kustomization.yaml',
+    ]);
+    expect(validate(baseline(), true).findings).toEqual([]);
+  });
+
+  // Alone this runs at ~2,000-2,300 objects/s here (YAML parsing is about half); the bound leaves room for a busy CI machine running
+  // suites in parallel and still fails if validators were compiled per object (<100/s).
+  test('once compiled, validators are reused across objects and customers', () => {
+    const files = baseline();
+    const trees = Array.from({ length: 100 }, (_, i) => ({ customer: `c${i}`, files, externals: existingObjects(config) }));
+    validateTrees(trees.slice(0, 1), { schemas }); // compiles the validators of every kind once
+    const start = process.hrtime.bigint();
+    const report = validateTrees(trees, { schemas });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    expect(report.objects).toBeGreaterThan(2000);
+    expect(report.objects / seconds).toBeGreaterThan(1000);
+  });
+});
+
+describe('npx astrago validate', () => {
+  test.each([false, true])('every sample customer validates clean against ../shared/schemas (render: %s)', async (render) => {
+    const log: string[] = [];
+    expect(await validateCommand({ root: ROOT, schemas: SHARED, render, log: (l) => log.push(l) })).toBe(0);
+    expect(log.at(-1)).toMatch(/^\d+ objects, 0 errors, 0 warnings, 0 skipped$/);
+    expect(log.filter((l) => /^(error|warning):/.test(l))).toEqual([]);
+  });
+
+  test('a hand edit in dist/ fails with a line naming file, object and field; --render checks synth\'s output instead', async () => {
+    const repo = scratchRepo();
+    const file = path.join(repo, 'dist', SAMPLES[0], 'infrastructure', 'controllers', 'ingress-nginx.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  interval: 30m\n', '  intervall: 30m\n'));
+    const log: string[] = [];
+    expect(await validateCommand({ root: repo, schemas: SHARED, kustomize: false, log: (l) => log.push(l) })).toBe(1);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([
+      `error: ${SAMPLES[0]}: dist/${SAMPLES[0]}/infrastructure/controllers/ingress-nginx.yaml: HelmRelease/ingress-nginx/ingress-nginx: [schema/invalid] spec.interval: required field is missing`,
+      `error: ${SAMPLES[0]}: dist/${SAMPLES[0]}/infrastructure/controllers/ingress-nginx.yaml: HelmRelease/ingress-nginx/ingress-nginx: [schema/unknown-field] spec.intervall: unknown field`,
+    ]);
+    expect(log.at(-1)).toMatch(/, 2 errors, 0 warnings, 0 skipped$/);
+    expect(await validateCommand({ root: repo, schemas: SHARED, kustomize: false, render: true, log: () => undefined })).toBe(0);
+  });
+
+  test('an unknown customer or schema folder is a usage error', async () => {
+    const log: string[] = [];
+    expect(await validateCommand({ root: ROOT, customers: ['nobody'], schemas: SHARED, log: (l) => log.push(l) })).toBe(2);
+    expect(await validateCommand({ root: ROOT, env: { ASTRAGO_SCHEMAS: '/no/such/dir' }, log: (l) => log.push(l) })).toBe(2);
+    expect(log).toEqual([
+      expect.stringMatching(/^error: customer nobody: expected one of .*, found no customers\/nobody\.yaml$/),
+      'error: $ASTRAGO_SCHEMAS: expected a schema folder (kubernetes/, crds/), found no folder at /no/such/dir',
+    ]);
+  });
+});
+
+describe('schema fetch', () => {
+  const serveShared: Fetch = async (url) => {
+    const source = SCHEMA_SOURCES.find((s) => s.url === url)!;
+    const body = fs.readFileSync(path.join(SHARED, source.file));
+    return { ok: true, status: 200, arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) };
+  };
+
+  test('fetches the pinned files into the cache and validates with them', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
+    fs.cpSync(path.join(ROOT, 'customers'), path.join(root, 'customers'), { recursive: true });
+    const log: string[] = [];
+    expect(await validateCommand({ root, render: true, fetchSchemas: true, fetch: serveShared, kustomize: false, env: {}, log: (l) => log.push(l) })).toBe(0);
+    expect(log.filter((l) => l.startsWith('fetched '))).toHaveLength(SCHEMA_SOURCES.length);
+    expect(log.at(-1)).toMatch(/ 0 errors, 0 warnings, 0 skipped$/);
+  });
+
+  test('offline, the download fails with a clear message', async () => {
+    const offline: Fetch = async () => { throw Object.assign(new TypeError('fetch failed'), { cause: new Error('getaddrinfo ENOTFOUND raw.githubusercontent.com') }); };
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
+    await expect(fetchSchemas({ dir, fetch: offline })).rejects.toThrow(
+      `${SCHEMA_SOURCES[0].url}: cannot download (getaddrinfo ENOTFOUND raw.githubusercontent.com); offline? pass --schemas <dir> or set ASTRAGO_SCHEMAS`);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+
+  test('a file whose checksum does not match is not written', async () => {
+    const tampered: Fetch = async () => ({ ok: true, status: 200, arrayBuffer: async () => new TextEncoder().encode('{"definitions":{}}').buffer as ArrayBuffer });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
+    await expect(fetchSchemas({ dir, fetch: tampered })).rejects.toThrow(/expected sha256 26005b7e.*, found [0-9a-f]{64}; kubernetes\/v1\.28\.0-definitions\.json was not written/);
+    expect(fs.readdirSync(dir)).toEqual([]);
+  });
+});

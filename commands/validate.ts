@@ -1,0 +1,103 @@
+/**
+ * `npx astrago validate [customer…]`: validates the committed trees offline — what Flux will
+ * apply, hand edits included — or, with `--render`, what synth would write now.
+ */
+import type { Command } from 'commander';
+import { committedTree } from '../validate/committed-tree';
+import { existingObjects } from '../validate/externals';
+import { kubectlAvailable } from '../validate/kustomize-build';
+import { reportLines } from '../validate/report';
+import { SchemaLoadError, SchemaSet } from '../validate/schemas';
+import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
+import { validateTrees } from '../validate/validate';
+import { EXIT } from './exit-codes';
+import { loadAll, renderOne } from './synth';
+
+export interface ValidateCommandOptions {
+  /** Repository root holding customers/. */
+  readonly root: string;
+  /**
+   * Customers to validate.
+   * @default - every customer file
+   */
+  readonly customers?: readonly string[];
+  /**
+   * Schema folder.
+   * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
+   */
+  readonly schemas?: string;
+  /**
+   * Download the pinned schema files into the cache first.
+   * @default false
+   */
+  readonly fetchSchemas?: boolean;
+  /**
+   * Validate what synth would write (rendered in memory) instead of the committed dist/ and flux/.
+   * @default false
+   */
+  readonly render?: boolean;
+  /**
+   * Run kubectl kustomize on every folder (when kubectl is installed).
+   * @default true
+   */
+  readonly kustomize?: boolean;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default globalThis.fetch */
+  readonly fetch?: Fetch;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** Returns the process exit code. */
+export async function validateCommand(options: ValidateCommandOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  let schemas: SchemaSet | undefined;
+  try {
+    if (options.fetchSchemas) {
+      await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
+    }
+    const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
+      ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
+      : locateSchemas(options.root, options.schemas, options.env ?? process.env);
+    if (location.dir) schemas = SchemaSet.load(location.dir);
+    else log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas or --fetch-schemas): strict schema checks skipped`);
+  } catch (e) {
+    if (e instanceof SchemaStoreError || e instanceof SchemaLoadError) {
+      log(`error: ${e.message}`);
+      return e instanceof SchemaStoreError && e.usage ? EXIT.USAGE : EXIT.FINDINGS;
+    }
+    throw e;
+  }
+  const configs = loadAll(options.root, log);
+  if (!configs) return EXIT.FINDINGS;
+  const unknown = (options.customers ?? []).filter((c) => !configs.some((k) => k.name === c));
+  if (unknown.length > 0) {
+    log(`error: customer ${unknown.join(', ')}: expected one of ${configs.map((c) => c.name).join(', ')}, found no customers/${unknown[0]}.yaml`);
+    return EXIT.USAGE;
+  }
+  const selected = configs.filter((c) => !options.customers?.length || options.customers.includes(c.name));
+  const kustomize = (options.kustomize ?? true) && kubectlAvailable();
+  if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
+  const trees = await Promise.all(selected.map(async (config) => ({
+    customer: config.name,
+    files: options.render ? (await renderOne(options.root, config)).files : committedTree(options.root, config.name),
+    externals: existingObjects(config),
+  })));
+  const report = validateTrees(trees, { schemas, kustomize });
+  for (const line of reportLines(report)) log(line);
+  return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
+}
+
+export function registerValidate(program: Command, root: string): void {
+  program.command('validate')
+    .description('check the customers\' trees offline: strict schemas, Flux semantics, cluster consistency, policy')
+    .argument('[customer...]', 'customers to validate (default: all)')
+    .option('--schemas <dir>', `schema folder (kubernetes/, crds/); default $${SCHEMAS_ENV}, then ../shared/schemas, then the fetched cache`)
+    .option('--fetch-schemas', 'download the pinned schema files into .cache/schemas first (needs network)')
+    .option('--render', 'validate what synth would write now instead of the committed dist/ and flux/')
+    .option('--no-kustomize', 'skip kubectl kustomize of every folder')
+    .action(async (customers: string[], opts: { schemas?: string; fetchSchemas?: boolean; render?: boolean; kustomize: boolean }) => {
+      process.exitCode = await validateCommand({ root, customers, ...opts });
+    });
+}

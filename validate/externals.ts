@@ -1,0 +1,25 @@
+/**
+ * Objects that exist in a customer's cluster without being in its tree: what `flux bootstrap`
+ * creates, and what the customer file declares as existing. References to them resolve.
+ */
+import type { CustomerConfig } from '../config/schema';
+import { SOPS_AGE_SECRET } from '../constructs/flux/kustomization';
+import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from './context';
+import type { ObjectRef } from './manifest';
+
+/** Namespace of the Astrago platform, where its declared-existing Secrets live. */
+const PLATFORM_NAMESPACE = 'astrago';
+
+export function existingObjects(config: CustomerConfig): ObjectRef[] {
+  const inFlux = (kind: string, name: string): ObjectRef => ({ kind, namespace: FLUX_NAMESPACE, name });
+  const tls = config.externalAccess.domain.tls;
+  return [
+    inFlux('GitRepository', BOOTSTRAP_NAME),
+    inFlux('Kustomization', BOOTSTRAP_NAME),
+    // The age private key is put in the cluster by hand at bootstrap; it never sits in git.
+    inFlux('Secret', SOPS_AGE_SECRET),
+    ...(config.offline.caSecret ? [inFlux('Secret', config.offline.caSecret)] : []),
+    ...config.astrago.global.imagePullSecrets.map((name) => ({ kind: 'Secret', namespace: PLATFORM_NAMESPACE, name })),
+    ...(tls.enabled && !tls.issuer && tls.secretName ? [{ kind: 'Secret', namespace: PLATFORM_NAMESPACE, name: tls.secretName }] : []),
+  ];
+}

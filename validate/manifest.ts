@@ -1,0 +1,70 @@
+/**
+ * The objects of one customer as validation sees them: each parsed document with the file it
+ * came from. Parsed from rendered files (not from constructs) so that what is checked is
+ * exactly what would be written to dist/ and applied by Flux.
+ */
+import * as path from 'node:path/posix';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject, OutputFile } from '../output/render';
+import { Severity, type Finding } from './finding';
+
+export interface Manifest {
+  readonly file: string;
+  readonly object: KubeObject;
+}
+
+/** A reference to an object by kind, namespace (absent when cluster-scoped) and name. */
+export interface ObjectRef {
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+}
+
+export function refOf(object: KubeObject): ObjectRef {
+  return { kind: object.kind, namespace: object.metadata?.namespace, name: object.metadata?.name };
+}
+
+export function formatRef(ref: ObjectRef): string {
+  return ref.namespace ? `${ref.kind}/${ref.namespace}/${ref.name}` : `${ref.kind}/${ref.name}`;
+}
+
+/** `apps/v1` → `apps`; `v1` → `` (the core group). */
+export function groupOf(apiVersion: string): string {
+  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+}
+
+/** kustomize's own config files: not objects that reach the cluster. */
+export function isKustomizeConfig(file: string): boolean {
+  return path.basename(file) === 'kustomization.yaml';
+}
+
+export interface ParsedFiles {
+  readonly manifests: Manifest[];
+  readonly findings: Finding[];
+}
+
+/** Every object document of the YAML files (kustomization.yaml files excluded). */
+export function parseManifests(customer: string, files: readonly OutputFile[]): ParsedFiles {
+  const manifests: Manifest[] = [];
+  const findings: Finding[] = [];
+  const problem = (file: string, message: string) =>
+    findings.push({ customer, file, rule: 'yaml/parse', severity: Severity.ERROR, message });
+  for (const file of files) {
+    if (!/\.ya?ml$/.test(file.path) || isKustomizeConfig(file.path)) continue;
+    for (const doc of parseAllDocuments(file.content)) {
+      if (doc.errors.length > 0) {
+        problem(file.path, doc.errors[0].message.split('\n')[0]);
+        continue;
+      }
+      const object = doc.toJS() as KubeObject | null;
+      if (object === null) continue;
+      if (typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string'
+        || typeof object.apiVersion !== 'string' || typeof object.metadata?.name !== 'string') {
+        problem(file.path, 'expected a Kubernetes object with apiVersion, kind and metadata.name, found a document without them');
+        continue;
+      }
+      manifests.push({ file: file.path, object });
+    }
+  }
+  return { manifests, findings };
+}

@@ -1,0 +1,176 @@
+/**
+ * Consistency of the objects with each other, as the cluster will see them: namespaces exist
+ * before what lives in them, Services find pods, Ingresses find Services, PVCs find storage
+ * classes, and every ConfigMap/Secret reference resolves (or is declared existing).
+ */
+import type { ValidationContext } from '../context';
+import type { Finding } from '../finding';
+import { EXISTING_NAMESPACES } from '../kinds';
+import { formatRef, refOf, type Manifest, type ObjectRef } from '../manifest';
+import { containersOf, podTemplates, type PodTemplate } from '../pod-specs';
+import type { Rule } from './rule';
+
+const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
+const nsOf = (m: Manifest) => m.object.metadata.namespace;
+
+const uniqueIdentity: Rule = {
+  id: 'cluster/duplicate',
+  description: 'no two objects share kind, namespace and name',
+  check: (ctx) => {
+    const seen = new Set<string>();
+    return ctx.manifests.flatMap((m) => {
+      const key = formatRef(refOf(m.object));
+      if (!seen.has(key)) {
+        seen.add(key);
+        return [];
+      }
+      const first = ctx.find(refOf(m.object))[0];
+      return [ctx.finding(m, 'cluster/duplicate', `expected one object with this identity, found another in ${first.file}`)];
+    });
+  },
+};
+
+const namespaceExists: Rule = {
+  id: 'cluster/namespace',
+  description: 'every namespaced object names a namespace created in its own Kustomization or one it depends on',
+  check: (ctx) => ctx.manifests.filter((m) => ctx.isNamespaced(m.object)).flatMap((m): Finding[] => {
+    const ns = nsOf(m);
+    if (!ns) return [ctx.finding(m, 'cluster/namespace', 'metadata.namespace: expected a namespace, found none (it would land in whatever namespace applies it)')];
+    if (EXISTING_NAMESPACES.has(ns) || ctx.exists({ kind: 'Namespace', name: ns })) {
+      const created = ctx.find({ kind: 'Namespace', name: ns });
+      if (created.length === 0) return [];
+      const late = ctx.appliersOf(m.file).filter((a) => !created.some((c) => ctx.appliersOf(c.file).some((ca) => ctx.appliedBefore(ca, a))));
+      if (late.length === 0) return [];
+      const where = created.flatMap((c) => ctx.appliersOf(c.file)).map((ca) => ca.ref.name).join(', ') || 'no Kustomization';
+      return [ctx.finding(m, 'cluster/namespace', `namespace ${ns}: expected it created by ${late[0].ref.name} or a Kustomization it depends on, found it created by ${where}`)];
+    }
+    return [ctx.finding(m, 'cluster/namespace', `namespace ${ns}: expected a Namespace object in the tree, found none`)];
+  }),
+};
+
+/** Namespaces a HelmRelease installs into: their Services and pods are invisible here. */
+function chartNamespaces(ctx: ValidationContext): Set<string> {
+  return new Set(ctx.ofFluxKind('HelmRelease').map((m) => specOf(m).targetNamespace ?? nsOf(m)));
+}
+
+const ingressBackends: Rule = {
+  id: 'cluster/ingress-backend',
+  description: 'every Ingress backend names an existing Service and one of its ports',
+  check: (ctx) => {
+    const charts = chartNamespaces(ctx);
+    return ctx.ofKind('Ingress').flatMap((m) => {
+      const spec = specOf(m);
+      const backends: Array<{ path: string; service?: { name: string; port?: { name?: string; number?: number } } }> = [
+        ...(spec.defaultBackend ? [{ path: 'spec.defaultBackend', service: spec.defaultBackend.service }] : []),
+        ...((spec.rules ?? []) as any[]).flatMap((r, i) => ((r.http?.paths ?? []) as any[]).map((p, j) => ({ path: `spec.rules[${i}].http.paths[${j}].backend`, service: p.backend?.service }))),
+      ];
+      return backends.filter((b) => b.service).flatMap(({ path, service }): Finding[] => {
+        const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service!.name })[0];
+        if (!target) {
+          return charts.has(nsOf(m)!) ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service!.name}, found no such object`)];
+        }
+        const ports = (specOf(target).ports ?? []) as Array<{ name?: string; port: number }>;
+        const port = service!.port ?? {};
+        const ok = ports.some((p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number));
+        const wanted = port.name ?? port.number;
+        return ok ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service.port: expected a port of Service ${service!.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
+      });
+    });
+  },
+};
+
+const serviceSelectors: Rule = {
+  id: 'cluster/service-selector',
+  description: "every Service selector matches the pods of a workload in the Service's namespace",
+  check: (ctx) => {
+    const charts = chartNamespaces(ctx);
+    const templates = new Map<string, PodTemplate[]>();
+    for (const m of ctx.manifests) templates.set(nsOf(m) ?? '', [...(templates.get(nsOf(m) ?? '') ?? []), ...podTemplates(m.object)]);
+    return ctx.ofKind('Service').flatMap((m) => {
+      const selector = (specOf(m).selector ?? {}) as Record<string, string>;
+      if (Object.keys(selector).length === 0 || charts.has(nsOf(m)!)) return [];
+      const matches = (templates.get(nsOf(m) ?? '') ?? []).some((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
+      const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+      return matches ? [] : [ctx.finding(m, 'cluster/service-selector', `spec.selector: expected pods labelled ${text} in ${nsOf(m)}, found none`)];
+    });
+  },
+};
+
+const storageClasses: Rule = {
+  id: 'cluster/storage-class',
+  description: 'every PVC (and volumeClaimTemplate) names an existing StorageClass',
+  check: (ctx) => ctx.manifests.flatMap((m) => {
+    const claims: Array<{ path: string; spec: Record<string, any> }> = m.object.kind === 'PersistentVolumeClaim'
+      ? [{ path: 'spec', spec: specOf(m) }]
+      : ((specOf(m).volumeClaimTemplates ?? []) as any[]).map((t, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: t.spec ?? {} }));
+    return claims.filter((c) => c.spec.storageClassName && !ctx.exists({ kind: 'StorageClass', name: c.spec.storageClassName }))
+      .map((c) => ctx.finding(m, 'cluster/storage-class', `${c.path}.storageClassName: expected an existing StorageClass, found "${c.spec.storageClassName}"`));
+  }),
+};
+
+interface ConfigRef {
+  readonly path: string;
+  readonly ref: ObjectRef;
+  readonly optional: boolean;
+}
+
+/** Every ConfigMap/Secret an object reads, wherever its kind keeps the reference. */
+function configRefs(m: Manifest): ConfigRef[] {
+  const ns = nsOf(m);
+  const refs: ConfigRef[] = [];
+  const add = (path: string, kind: 'ConfigMap' | 'Secret', name: string | undefined, optional = false) => {
+    if (name) refs.push({ path, ref: { kind, namespace: ns, name }, optional });
+  };
+  for (const t of podTemplates(m.object)) {
+    (t.spec.imagePullSecrets ?? []).forEach((s, i) => add(`${t.path}.imagePullSecrets[${i}]`, 'Secret', s.name));
+    (t.spec.volumes ?? []).forEach((v, i) => {
+      const at = `${t.path}.volumes[${i}]`;
+      add(`${at}.configMap`, 'ConfigMap', v.configMap?.name, v.configMap?.optional);
+      add(`${at}.secret`, 'Secret', v.secret?.secretName, v.secret?.optional);
+      ((v.projected?.sources ?? []) as any[]).forEach((s, j) => {
+        add(`${at}.projected.sources[${j}].configMap`, 'ConfigMap', s.configMap?.name, s.configMap?.optional);
+        add(`${at}.projected.sources[${j}].secret`, 'Secret', s.secret?.name, s.secret?.optional);
+      });
+    });
+    for (const { path, container } of containersOf(t)) {
+      (container.env ?? []).forEach((e, i) => {
+        add(`${path}.env[${i}].valueFrom.configMapKeyRef`, 'ConfigMap', e.valueFrom?.configMapKeyRef?.name, e.valueFrom?.configMapKeyRef?.optional);
+        add(`${path}.env[${i}].valueFrom.secretKeyRef`, 'Secret', e.valueFrom?.secretKeyRef?.name, e.valueFrom?.secretKeyRef?.optional);
+      });
+      (container.envFrom ?? []).forEach((e, i) => {
+        add(`${path}.envFrom[${i}].configMapRef`, 'ConfigMap', e.configMapRef?.name, e.configMapRef?.optional);
+        add(`${path}.envFrom[${i}].secretRef`, 'Secret', e.secretRef?.name, e.secretRef?.optional);
+      });
+    }
+  }
+  const spec = specOf(m);
+  const annotations = (m.object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  switch (m.object.kind) {
+    case 'Ingress':
+      // cert-manager creates the TLS Secret of an Ingress that names an issuer.
+      if (!annotations['cert-manager.io/cluster-issuer'] && !annotations['cert-manager.io/issuer']) {
+        ((spec.tls ?? []) as any[]).forEach((t, i) => add(`spec.tls[${i}].secretName`, 'Secret', t.secretName));
+      }
+      break;
+    case 'Kustomization':
+      add('spec.decryption.secretRef', 'Secret', spec.decryption?.secretRef?.name);
+      ((spec.postBuild?.substituteFrom ?? []) as any[]).forEach((s, i) => add(`spec.postBuild.substituteFrom[${i}]`, s.kind, s.name, s.optional));
+      break;
+    case 'HelmRepository':
+    case 'GitRepository':
+    case 'OCIRepository':
+      add('spec.secretRef', 'Secret', spec.secretRef?.name);
+      add('spec.certSecretRef', 'Secret', spec.certSecretRef?.name);
+      break;
+  }
+  return refs;
+}
+
+const configReferences: Rule = {
+  id: 'cluster/config-ref',
+  description: 'every ConfigMap/Secret reference resolves to an object in the tree or one declared existing',
+  check: (ctx) => ctx.manifests.flatMap((m) => configRefs(m).filter((r) => !r.optional && !ctx.exists(r.ref))
+    .map((r) => ctx.finding(m, 'cluster/config-ref', `${r.path}: expected ${formatRef(r.ref)}, found no such object (add it, or declare it existing in the customer file)`))),
+};
+
+export const CLUSTER_RULES: readonly Rule[] = [uniqueIdentity, namespaceExists, ingressBackends, serviceSelectors, storageClasses, configReferences];

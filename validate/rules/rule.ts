@@ -1,0 +1,11 @@
+import type { ValidationContext } from '../context';
+import type { Finding } from '../finding';
+
+/** One check over all objects of a customer. Rules are pure: same objects, same findings. */
+export interface Rule {
+  /** Stable id printed in every finding, e.g. `flux/source-ref`. */
+  readonly id: string;
+  /** What the rule guarantees, for `--help`-style listings and reviewers. */
+  readonly description: string;
+  check(ctx: ValidationContext): Finding[];
+}

@@ -1,0 +1,222 @@
+/**
+ * Strict schema validation: every object against the Kubernetes OpenAPI definitions of each
+ * supported version and the CRDs' `openAPIV3Schema`, with unknown fields as errors. The
+ * upstream schemas are open (the API server prunes or rejects unknown fields later), so they
+ * are closed here: `additionalProperties: false` wherever `properties` are listed, unless
+ * `x-kubernetes-preserve-unknown-fields` says the object is free-form. Validators are compiled
+ * once per kind and reused for every object and customer.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../output/render';
+import { groupOf } from './manifest';
+import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
+
+type Schema = Record<string, unknown>;
+
+/** One problem of one object, merged across the Kubernetes versions that report it. */
+export interface SchemaIssue {
+  /** Field path such as `spec.template.spec.containers[0].image`. */
+  readonly path: string;
+  readonly unknownField: boolean;
+  readonly message: string;
+  /** Kubernetes versions that reject it; empty for custom resources (one schema for all). */
+  readonly versions: readonly string[];
+}
+
+export type SchemaResult =
+  | { readonly status: 'checked'; readonly issues: readonly SchemaIssue[] }
+  | { readonly status: 'skipped' };
+
+export class SchemaLoadError extends Error {}
+
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
+
+interface CrdVersion {
+  readonly schema: Schema;
+  readonly scope: string;
+}
+
+export class SchemaSet {
+  /** Loads the pinned Kubernetes definitions and every `crds/*.yaml` of a schema folder. */
+  public static load(dir: string): SchemaSet {
+    const set = new SchemaSet();
+    for (const version of KUBERNETES_VERSIONS) {
+      const file = path.join(dir, kubernetesDefinitionsFile(version));
+      if (!fs.existsSync(file)) throw new SchemaLoadError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
+      set.addKubernetes(version, readJson(file));
+    }
+    const crdDir = path.join(dir, 'crds');
+    for (const name of fs.existsSync(crdDir) ? fs.readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort() : []) {
+      const file = path.join(crdDir, name);
+      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
+        const crd = doc.toJS() as KubeObject | null;
+        if (crd?.kind === 'CustomResourceDefinition') set.addCrd(crd);
+      }
+    }
+    return set;
+  }
+
+  private readonly ajv: Ajv;
+  /** `group/version/kind` → definition name, per Kubernetes version. */
+  private readonly builtIn = new Map<string, Map<string, string>>();
+  /** `group/version/kind` → closed schema and scope of a custom resource. */
+  private readonly crds = new Map<string, CrdVersion>();
+  private readonly validators = new Map<string, ValidateFunction>();
+
+  private constructor() {
+    // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and formats ajv does not know.
+    this.ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+    addFormats(this.ajv);
+  }
+
+  public get kubernetesVersions(): string[] {
+    return [...this.builtIn.keys()];
+  }
+
+  /** Registers a CRD (from the schema folder or from the manifests themselves). */
+  public addCrd(crd: KubeObject): void {
+    const spec = crd.spec as { group: string; scope: string; names: { kind: string }; versions?: Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> };
+    for (const v of spec.versions ?? []) {
+      const schema = v.schema?.openAPIV3Schema;
+      if (!schema) continue;
+      const closed = closeSchema(schema, true) as Schema;
+      // A CRD's metadata is `type: object`; the API server checks it as ObjectMeta.
+      const latest = this.kubernetesVersions.at(-1);
+      if (latest && closed.properties) (closed.properties as Schema).metadata = { $ref: `${kubernetesId(latest)}#/definitions/${OBJECT_META}` };
+      this.crds.set(`${spec.group}/${v.name}/${spec.names.kind}`, { schema: closed, scope: spec.scope });
+    }
+  }
+
+  /** `Namespaced` or `Cluster` for a custom resource with a known CRD. */
+  public crdScope(apiVersion: string, kind: string): string | undefined {
+    return this.crds.get(gvk(apiVersion, kind))?.scope;
+  }
+
+  public validate(object: KubeObject): SchemaResult {
+    const key = gvk(object.apiVersion, object.kind);
+    const crd = this.crds.get(key);
+    if (crd) {
+      const validator = this.validator(`crd:${key}`, () => crd.schema);
+      return { status: 'checked', issues: validator(object) ? [] : issuesOf(validator.errors ?? [], []) };
+    }
+    const served = this.kubernetesVersions.filter((v) => this.builtIn.get(v)!.has(key));
+    if (served.length === 0) return { status: 'skipped' };
+    const issues: SchemaIssue[] = [];
+    for (const version of this.kubernetesVersions) {
+      const definition = this.builtIn.get(version)!.get(key);
+      if (!definition) {
+        issues.push({ path: 'apiVersion', unknownField: false, message: `${object.apiVersion} ${object.kind} is not served`, versions: [version] });
+        continue;
+      }
+      const validator = this.validator(`${version}:${definition}`, () => ({ $ref: `${kubernetesId(version)}#/definitions/${definition}` }));
+      if (!validator(object)) issues.push(...issuesOf(validator.errors ?? [], [version]));
+    }
+    return { status: 'checked', issues: mergeVersions(issues) };
+  }
+
+  private addKubernetes(version: string, document: Schema): void {
+    const definitions = document.definitions as Record<string, Schema> | undefined;
+    if (!definitions) throw new SchemaLoadError(`${kubernetesDefinitionsFile(version)}: expected a "definitions" map, found none`);
+    const kinds = new Map<string, string>();
+    for (const [name, definition] of Object.entries(definitions)) {
+      const gvks = definition['x-kubernetes-group-version-kind'] as Array<{ group: string; version: string; kind: string }> | undefined;
+      // Only definitions with a fixed kind are objects; DeleteOptions & co. list many GVKs.
+      if (gvks?.length === 1) kinds.set(`${gvks[0].group}/${gvks[0].version}/${gvks[0].kind}`, name);
+    }
+    this.builtIn.set(version, kinds);
+    this.ajv.addSchema({ definitions: Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, closeSchema(d, false)])) }, kubernetesId(version));
+  }
+
+  private validator(key: string, schema: () => Schema): ValidateFunction {
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = this.ajv.compile(schema());
+      this.validators.set(key, validator);
+    }
+    return validator;
+  }
+}
+
+function kubernetesId(version: string): string {
+  return `kubernetes-${version}.json`;
+}
+
+function gvk(apiVersion: string, kind: string): string {
+  const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.lastIndexOf('/') + 1) : apiVersion;
+  return `${groupOf(apiVersion)}/${version}/${kind}`;
+}
+
+function readJson(file: string): Schema {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
+  } catch (e) {
+    throw new SchemaLoadError(`${file}: expected JSON, found a file that does not parse (${(e as Error).message})`);
+  }
+}
+
+/**
+ * A copy of a schema with every object that lists `properties` closed to unknown fields.
+ * Walks only schema positions, so a field that happens to be called `properties` (as in
+ * JSONSchemaProps) is never mistaken for the keyword. `crd` honours the preserve marker.
+ */
+export function closeSchema(schema: unknown, crd: boolean): unknown {
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
+  const s = schema as Schema;
+  const out: Schema = { ...s };
+  const mapOf = (m: unknown) => Object.fromEntries(Object.entries(m as Schema).map(([k, v]) => [k, closeSchema(v, crd)]));
+  if (s.properties) out.properties = mapOf(s.properties);
+  if (s.patternProperties) out.patternProperties = mapOf(s.patternProperties);
+  if (s.definitions) out.definitions = mapOf(s.definitions);
+  if (typeof s.additionalProperties === 'object') out.additionalProperties = closeSchema(s.additionalProperties, crd);
+  if (s.items) out.items = Array.isArray(s.items) ? s.items.map((i) => closeSchema(i, crd)) : closeSchema(s.items, crd);
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map((i) => closeSchema(i, crd));
+  if (s.not) out.not = closeSchema(s.not, crd);
+  const preserve = crd && s['x-kubernetes-preserve-unknown-fields'] === true;
+  if (s.properties && s.additionalProperties === undefined && !preserve) out.additionalProperties = false;
+  return out;
+}
+
+/** ajv errors → issues with field paths; the branch errors of a failed oneOf/anyOf fold into it. */
+function issuesOf(errors: readonly ErrorObject[], versions: string[]): SchemaIssue[] {
+  const unions = errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf');
+  const inUnion = (e: ErrorObject) => unions.some((u) => u !== e && e.instancePath === u.instancePath && e.schemaPath.startsWith(`${u.schemaPath}/`));
+  const issues: SchemaIssue[] = [];
+  for (const e of errors) {
+    if (inUnion(e)) continue;
+    const at = fieldPath(e.instancePath);
+    const join = (child: string) => (at ? `${at}.${child}` : child);
+    if (e.keyword === 'additionalProperties') {
+      issues.push({ path: join(String(e.params.additionalProperty)), unknownField: true, message: 'unknown field', versions });
+    } else if (e.keyword === 'required') {
+      issues.push({ path: join(String(e.params.missingProperty)), unknownField: false, message: 'required field is missing', versions });
+    } else if (e.keyword === 'oneOf' || e.keyword === 'anyOf') {
+      const branches = errors.filter((b) => b.instancePath === e.instancePath && b.schemaPath.startsWith(`${e.schemaPath}/`));
+      const expected = [...new Set(branches.map((b) => (b.message ?? '').replace(/^must be /, '')))].join(' or ');
+      issues.push({ path: at || '(object)', unknownField: false, message: `must be ${expected || 'valid'}`, versions });
+    } else {
+      const allowed = e.keyword === 'enum' ? `: ${(e.params.allowedValues as unknown[]).join(', ')}` : '';
+      issues.push({ path: at || '(object)', unknownField: false, message: `${e.message ?? 'is invalid'}${allowed}`, versions });
+    }
+  }
+  return issues;
+}
+
+function fieldPath(instancePath: string): string {
+  return instancePath.split('/').slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc ? `${acc}.${p}` : p), '');
+}
+
+function mergeVersions(issues: readonly SchemaIssue[]): SchemaIssue[] {
+  const merged = new Map<string, SchemaIssue>();
+  for (const i of issues) {
+    const key = `${i.path}\0${i.message}`;
+    const seen = merged.get(key);
+    merged.set(key, seen ? { ...seen, versions: [...seen.versions, ...i.versions] } : i);
+  }
+  return [...merged.values()];
+}
