@@ -42,7 +42,7 @@ function main(): void {
   const cliSynth = timeCommand(['cdk8s', 'synth']);
   const cliStart = timeCommand(['cdk8s', '--version']);
 
-  const rows = results.map((r) => `| ${r.n} | ${fmt(r.synthMs / 1000)} | ${fmt(r.synthMs / r.n, 1)} | ${r.objects} | ${fmt(r.objects / (r.synthMs / 1000), 0)} | ${fmt(r.maxRssMb, 0)} | ${fmt(r.floorMs / 1000, 3)} | ${fmt(r.synthMs / r.floorMs, 1)} |`);
+  const rows = results.map((r) => `| ${r.n} | ${fmt(r.synthMs / 1000)} | ${fmt(r.synthMs / r.n, 1)} | ${r.objects} | ${fmt(r.objects / (r.synthMs / 1000), 0)} | ${fmt(r.maxRssMb, 0)} | ${fmt(r.floorMs / 1000, 3)} | ${fmt(r.synthMs / r.floorMs, 1)} | ${fmt(r.validateMs / 1000)} | ${fmt(r.objects / (r.validateMs / 1000), 0)} |`);
   const largest = results[results.length - 1];
   const previous = results[results.length - 2] ?? results[0];
   const marginal = (largest.synthMs - previous.synthMs) / Math.max(1, largest.n - previous.n);
@@ -52,6 +52,7 @@ function main(): void {
     `| marginal synth cost per customer, N=${previous.n}→${largest.n} | ${fmt(marginal, 1)} ms | ≤ 30 ms | ${verdict(marginal <= 30)} |`,
     `| time per customer at N=${largest.n} / at N=${previous.n} (linear ≈ 1) | ${fmt(perCustomerGrowth)} | ≤ 1.25 | ${verdict(perCustomerGrowth <= 1.25)} |`,
     `| synth / floor at N=${largest.n} | ${fmt(largest.synthMs / largest.floorMs, 1)} | ≤ 5 | ${verdict(largest.synthMs / largest.floorMs <= 5)} |`,
+    `| validate objects/s at N=${largest.n}${largest.strict ? '' : ' (no schemas found: rules only)'} | ${fmt(largest.objects / (largest.validateMs / 1000), 0)} | ≥ 2000 | ${verdict(largest.objects / (largest.validateMs / 1000) >= 2000)} |`,
   ];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   const report = [
@@ -59,8 +60,8 @@ function main(): void {
     '',
     `Machine: ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
     '',
-    '| N | synth (s) | ms/customer | objects | objects/s | peak RSS (MB) | floor (s) | synth/floor |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| N | synth (s) | ms/customer | objects | objects/s | peak RSS (MB) | floor (s) | synth/floor | validate (s) | validated objects/s |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     '| target | measured | goal | |',
@@ -75,11 +76,11 @@ function main(): void {
   console.log(`written: .bench/results.md, .bench/synth.svg`);
 }
 
-/** Wall time against N for synth and the floor, log-log, as a small self-contained SVG. */
+/** Wall time against N for synth, validate and the floor, log-log, as a small self-contained SVG. */
 function plot(results: readonly WorkerResult[]): string {
   const W = 560, H = 360, M = 50;
   const xs = results.map((r) => Math.log10(r.n));
-  const all = results.flatMap((r) => [r.synthMs, r.floorMs]).map((v) => Math.log10(Math.max(v, 0.1)));
+  const all = results.flatMap((r) => [r.synthMs, r.floorMs, r.validateMs]).map((v) => Math.log10(Math.max(v, 0.1)));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs) || 1];
   const [y0, y1] = [Math.min(...all), Math.max(...all)];
   const px = (x: number) => M + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * M);
@@ -97,6 +98,7 @@ function plot(results: readonly WorkerResult[]): string {
     + ticks
     + line(results.map((r) => r.synthMs), '#1f77b4', 'synth', 0)
     + line(results.map((r) => r.floorMs), '#7f7f7f', 'floor (YAML + write)', 18)
+    + line(results.map((r) => r.validateMs), '#d62728', 'validate', 36)
     + '</svg>\n';
 }
 

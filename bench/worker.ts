@@ -1,7 +1,7 @@
 /**
  * One benchmark measurement in a fresh process (so peak RSS belongs to this N alone):
- * synthesize N synthetic customers into a scratch repository, then the floor — the same
- * objects serialized to YAML and written without constructs. Prints one JSON line.
+ * synthesize N synthetic customers into a scratch repository, the floor — the same objects
+ * serialized to YAML and written without constructs — and validate. Prints one JSON line.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +9,10 @@ import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { loadAll, renderAll } from '../commands/synth';
 import { writeCustomers } from '../output/write';
+import { existingObjects } from '../validate/externals';
+import { locateSchemas } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+import { validateTrees } from '../validate/validate';
 import { customerName, syntheticCustomer } from './customers';
 
 export interface WorkerResult {
@@ -16,6 +20,10 @@ export interface WorkerResult {
   readonly objects: number;
   readonly synthMs: number;
   readonly floorMs: number;
+  /** Validation of the written trees (strict schemas and every rule; kubectl not run). */
+  readonly validateMs: number;
+  /** Whether strict schemas were found (else only the rules ran). */
+  readonly strict: boolean;
   readonly maxRssMb: number;
 }
 
@@ -42,8 +50,15 @@ async function main(n: number): Promise<WorkerResult> {
   }
   const floorMs = performance.now() - t1;
 
+  const schemaDir = locateSchemas(path.resolve(__dirname, '..')).dir;
+  const schemas = schemaDir ? SchemaSet.load(schemaDir) : undefined;
+  const t2 = performance.now();
+  const report = validateTrees(outputs.map((o, i) => ({ customer: o.customer, files: o.files, externals: existingObjects(configs[i]) })), { schemas });
+  const validateMs = performance.now() - t2;
+  if (report.findings.length > 0) throw new Error(`synthetic customers do not validate: ${report.findings.length} findings`);
+
   fs.rmSync(root, { recursive: true, force: true });
-  return { n, objects, synthMs, floorMs, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { n, objects, synthMs, floorMs, validateMs, strict: schemas !== undefined, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
 main(Number(process.argv[2])).then((r) => console.log(JSON.stringify(r)));
