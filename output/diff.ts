@@ -114,7 +114,7 @@ function documentFields(before: unknown, after: unknown): FieldChange[] {
 }
 
 /** Field-level differences of two values; lists of named items are matched by name. */
-export function compareValues(before: unknown, after: unknown, at: string): FieldChange[] {
+function compareValues(before: unknown, after: unknown, at: string): FieldChange[] {
   if (isPlainObject(before) && isPlainObject(after)) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
     return keys.flatMap((k) => compareValues(before[k], after[k], childPath(at, k)));

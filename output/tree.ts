@@ -79,7 +79,7 @@ export interface PlacedObject {
 }
 
 /** Whether a parsed YAML document is a Kubernetes object (rather than e.g. a kustomize config). */
-export function isKubeObject(doc: unknown): doc is KubeObject {
+function isKubeObject(doc: unknown): doc is KubeObject {
   const o = doc as Partial<KubeObject> | null;
   return typeof o?.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string'
     && o.apiVersion !== 'kustomize.config.k8s.io/v1beta1';
