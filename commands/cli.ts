@@ -3,24 +3,51 @@
  * under commands/ and registers itself here; this file only wires them to commander.
  *
  * Exit codes: 0 success; 1 the command ran and found a problem (invalid customer file,
- * validation finding, stale dist/); 2 wrong usage (unknown command or option).
+ * validation finding, stale dist/, destructive change); 2 wrong usage (unknown command,
+ * option, customer or key). Each command's --help lists its own.
  */
 import { Command, CommanderError } from 'commander';
-import { EXIT } from './exit-codes';
+import { registerCheck } from './check-command';
+import { registerDiff } from './diff-command';
+import { registerExplain } from './explain-command';
+import { registerGraph } from './graph-command';
+import { registerInit } from './init-command';
+import { EXIT, type Io } from './io';
+import { registerList } from './list-command';
+import { terminalPrompts } from './prompts';
+import { registerRemove } from './remove-command';
+import { registerRender } from './render-command';
 import { registerSecrets } from './secrets';
 import { registerSynth } from './synth-command';
 import { registerValidate } from './validate';
 
 export { EXIT };
 
-export function buildProgram(root: string): Command {
+export const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (line) => console.error(line),
+  interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
+  prompts: terminalPrompts,
+};
+
+export function buildProgram(root: string, io: Io = processIo): Command {
   const program = new Command('astrago')
     .description('Synthesize, check and review the GitOps trees of Astrago customers')
     .showHelpAfterError()
+    // Before the commands are added: they inherit it, so --help and usage errors reach `io` too.
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
     .exitOverride();
-  registerSynth(program, root);
-  registerSecrets(program, root);
-  registerValidate(program, root);
+  registerSynth(program, root, io);
+  registerInit(program, root, io);
+  registerList(program, root, io);
+  registerRemove(program, root, io);
+  registerRender(program, root, io);
+  registerDiff(program, root, io);
+  registerCheck(program, root, io);
+  registerExplain(program, root, io);
+  registerGraph(program, root, io);
+  registerSecrets(program, root, io);
+  registerValidate(program, root, io);
   return program;
 }
 

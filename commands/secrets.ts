@@ -6,7 +6,7 @@ import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/c
 import { writeCustomers } from '../output/write';
 import { scanTree } from '../secrets/guard';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
-import { EXIT } from './exit-codes';
+import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
 import { loadAll, renderAll, type VaultOptions } from './synth';
 
 type Log = (line: string) => void;
@@ -46,47 +46,40 @@ export function checkSecrets(root: string, log: Log): number {
 }
 
 function parseCredential(name: string): CredentialName {
-  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new UsageError(`unknown credential "${name}"; expected one of ${CREDENTIAL_NAMES.join(', ')}`);
+  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new CommandError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
   return name as CredentialName;
 }
 
-class UsageError extends Error {}
-
 function readValue(credential: CredentialName): string {
-  if (process.stdin.isTTY) throw new UsageError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`);
+  if (process.stdin.isTTY) throw new CommandError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
   const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   const spec = CREDENTIALS[credential] as { length: number; exactLength?: boolean };
-  if (value === '') throw new UsageError('expected a value on standard input, found nothing');
-  if (spec.exactLength && value.length !== spec.length) throw new UsageError(`expected exactly ${spec.length} characters for ${credential}, found ${value.length}`);
+  if (value === '') throw new CommandError('standard input: expected the value, found nothing', EXIT.USAGE);
+  if (spec.exactLength && value.length !== spec.length) throw new CommandError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
   return value;
 }
 
-export function registerSecrets(program: Command, root: string): void {
-  const log: Log = (line) => console.error(line);
+export function registerSecrets(program: Command, root: string, io: Io): void {
+  const log: Log = io.err;
   const run = async (action: () => Promise<number> | number) => {
-    try {
-      process.exitCode = await action();
-    } catch (e) {
-      if (!(e instanceof UsageError)) throw e;
-      log(`error: ${e.message}`);
-      process.exitCode = EXIT.USAGE;
-    }
+    process.exitCode = await runCommand(io, action);
   };
+  const codes = exitCodesHelp({ 0: 'done', 1: 'nothing written: see the error (invalid customer, unused or customer-managed credential, missing identity)', 2: 'wrong usage' });
   const secrets = program.command('secrets')
     .description('manage the encrypted credentials of customers (values never appear in git in plain text)');
-  secrets.command('set <customer> <credential>')
+  secrets.command('set <customer> <credential>').addHelpText('after', codes)
     .description('encrypt a value read from standard input as the credential, in every Secret that holds it; exit 1 if the customer does not use it')
     .action((customer: string, name: string) => run(() => {
       const credential = parseCredential(name);
       return reseal(root, customer, { newValues: { [credential]: readValue(credential) } }, log, credential);
     }));
-  secrets.command('rotate <customer> <credential>')
+  secrets.command('rotate <customer> <credential>').addHelpText('after', codes)
     .description('replace the credential with a new random value in every Secret that holds it (the workloads pick it up on their next restart)')
     .action((customer: string, name: string) => run(() => {
       const credential = parseCredential(name);
       return reseal(root, customer, { newValues: { [credential]: generateCredential(credential) } }, log, credential);
     }));
-  secrets.command('rekey <customer>')
+  secrets.command('rekey <customer>').addHelpText('after', codes)
     .description('re-encrypt every Secret of the customer for the current secrets.ageRecipients; needs SOPS_AGE_KEY_FILE or SOPS_AGE_KEY')
     .action((customer: string) => run(() => reseal(root, customer, { rekey: true }, log)));
   secrets.command('check')

@@ -1,11 +1,13 @@
 import type { Command } from 'commander';
+import { exitCodesHelp, type Io } from './io';
 import { synth } from './synth';
 
 /** `astrago synth`: the same as `npx cdk8s synth`, without the cdk8s CLI around it. */
-export function registerSynth(program: Command, root: string): void {
+export function registerSynth(program: Command, root: string, io: Io): void {
   program.command('synth')
     .description('write dist/<customer>/ and flux/<customer>/ for every customer file (all or nothing)')
+    .addHelpText('after', exitCodesHelp({ 0: 'written', 1: 'a customer file is invalid: nothing was written' }))
     .action(async () => {
-      process.exitCode = await synth({ root });
+      process.exitCode = await synth({ root, log: io.err });
     });
 }

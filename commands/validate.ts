@@ -10,7 +10,7 @@ import { reportLines } from '../validate/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { EXIT } from './exit-codes';
+import { EXIT, type Io } from './io';
 import { loadAll, renderOne } from './synth';
 
 export interface ValidateCommandOptions {
@@ -89,7 +89,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
   return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
 }
 
-export function registerValidate(program: Command, root: string): void {
+export function registerValidate(program: Command, root: string, io: Io): void {
   program.command('validate')
     .description('check the customers\' trees offline: strict schemas, Flux semantics, cluster consistency, policy')
     .argument('[customer...]', 'customers to validate (default: all)')
@@ -98,6 +98,6 @@ export function registerValidate(program: Command, root: string): void {
     .option('--render', 'validate what synth would write now instead of the committed dist/ and flux/')
     .option('--no-kustomize', 'skip kubectl kustomize of every folder')
     .action(async (customers: string[], opts: { schemas?: string; fetchSchemas?: boolean; render?: boolean; kustomize: boolean }) => {
-      process.exitCode = await validateCommand({ root, customers, ...opts });
+      process.exitCode = await validateCommand({ root, customers, ...opts, log: (line) => io.out(`${line}\n`) });
     });
 }

@@ -3,12 +3,13 @@ import type { CustomerConfig } from '../config/schema';
 import type { SecretVault } from '../secrets/vault';
 import { ComponentChart } from './component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
+import { protectData } from './core/protect-data';
 import { ChartSources } from './flux/chart-sources';
 import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
-import { customerDistFolder, TierScope } from './tier-scope';
+import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, TierScope } from './tier-scope';
 import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
 
 type TierBuilder = (scope: TierScope) => void;
@@ -17,9 +18,6 @@ type TierBuilder = (scope: TierScope) => void;
 const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
   infrastructure: buildInfrastructureTier,
 };
-
-/** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
-export const ENTRY_KUSTOMIZATION = 'astrago';
 
 /**
  * Every object of one customer: the components of each tier, the Flux Kustomizations that
@@ -34,8 +32,9 @@ export class CustomerApp extends App {
     for (const tier of TIERS) TIER_BUILDERS[tier]?.(new TierScope(this, tier, config, sources, credentials));
     credentials.addSecrets(this);
     this.chainTiers();
+    protectData(this);
     const dist = customerDistFolder(config.name);
-    const entry = new ComponentChart(this, 'entry', { file: `flux/${config.name}/${ENTRY_KUSTOMIZATION}.yaml` });
+    const entry = new ComponentChart(this, 'entry', { file: entryFile(config.name) });
     // Not waiting: the tier Kustomizations it creates report their own health.
     new Kustomization(entry, 'entry', { name: ENTRY_KUSTOMIZATION, path: `./${dist}`, wait: false });
   }

@@ -10,6 +10,14 @@ export function customerDistFolder(customer: string): string {
   return `dist/${customer}`;
 }
 
+/** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
+export const ENTRY_KUSTOMIZATION = 'astrago';
+
+/** The cluster entry point `flux bootstrap --path=flux/<customer>` picks up, relative to the repository root. */
+export function entryFile(customer: string): string {
+  return `flux/${customer}/${ENTRY_KUSTOMIZATION}.yaml`;
+}
+
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {
   constructor(

@@ -1,0 +1,322 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CommanderError } from 'commander';
+import { parse } from 'yaml';
+import { buildProgram } from '../commands/cli';
+import type { Io } from '../commands/io';
+import type { Prompts } from '../commands/prompts';
+import { loadCustomerFile } from '../config/load';
+import { readTree, scratchRepo } from './helpers';
+
+interface Session {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Scripted answers for the prompt layer. An input answer its validator rejects is recorded and the next one is typed. */
+function scripted(answers: Array<string | boolean>): Prompts & { rejected: string[]; asked: string[] } {
+  const next = () => {
+    if (answers.length === 0) throw new Error('the wizard asked more questions than scripted');
+    return answers.shift()!;
+  };
+  const prompts = {
+    rejected: [] as string[],
+    asked: [] as string[],
+    async input(q: { message: string; default?: string; validate?: (v: string) => true | string }) {
+      prompts.asked.push(q.message);
+      for (;;) {
+        const answer = (next() as string) || q.default || '';
+        const verdict = q.validate?.(answer) ?? true;
+        if (verdict === true) return answer;
+        prompts.rejected.push(verdict);
+      }
+    },
+    async select<T extends string>(q: { message: string; choices: ReadonlyArray<{ value: T }> }) {
+      prompts.asked.push(q.message);
+      const answer = next() as T;
+      if (!q.choices.some((c) => c.value === answer)) throw new Error(`${answer} is not a choice of ${q.message}`);
+      return answer;
+    },
+    async confirm(q: { message: string }) {
+      prompts.asked.push(q.message);
+      return next() as boolean;
+    },
+  };
+  return prompts;
+}
+
+async function run(root: string, args: string[], options: { interactive?: boolean; prompts?: Prompts } = {}): Promise<Session> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: Io = { out: (t) => out.push(t), err: (l) => err.push(l), interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]) };
+  const program = buildProgram(root, io);
+  const saved = process.exitCode;
+  let code: number;
+  try {
+    await program.parseAsync(['node', 'astrago', ...args]);
+    code = Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (!(e instanceof CommanderError)) throw e;
+    code = e.exitCode === 0 ? 0 : 2;
+  } finally {
+    process.exitCode = saved;
+  }
+  return { code, out: out.join(''), err: err.join('\n') };
+}
+
+const ACME = ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.0.0.6', '--nfs-path', '/vol'];
+const gitCommit = (repo: string) => {
+  const git = (...a: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...a], { stdio: 'pipe' });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+};
+
+describe('init', () => {
+  test('flags become a valid customer file, its dist/ and flux/ entry, and check passes without an edit', async () => {
+    const repo = scratchRepo();
+    const r = await run(repo, ACME);
+    expect(r).toMatchObject({ code: 0 });
+    const text = fs.readFileSync(path.join(repo, 'customers/acme.yaml'), 'utf8');
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/customer\.schema\.json\n/);
+    expect(loadCustomerFile(path.join(repo, 'customers/acme.yaml')).config).toMatchObject({
+      externalAccess: { mode: 'ip', ip: { address: '10.0.0.5' } }, nfs: { server: '10.0.0.6', basePath: '/vol' },
+    });
+    expect(Object.keys(readTree(path.join(repo, 'dist/acme')))).toContain('infrastructure/controllers/csi-driver-nfs.yaml');
+    expect(parse(fs.readFileSync(path.join(repo, 'flux/acme/astrago.yaml'), 'utf8')).spec.path).toBe('./dist/acme');
+    expect((await run(repo, ['check'])).code).toBe(0);
+    expect((await run(repo, ['list'])).out).toMatch(/^acme\s+ip 10\.0\.0\.5\s+all 8\s+no\s+up to date$/m);
+  });
+
+  test('domain, TLS, offline registry and profile flags land in the file', async () => {
+    const repo = scratchRepo();
+    const r = await run(repo, ['init', 'lab', '--domain', 'lab.example.com', '--tls-issuer', 'letsencrypt', '--nfs-server', 'nfs.lab',
+      '--offline-registry', 'harbor.lab:443/astrago', '--profile', 'dev']);
+    expect(r.code).toBe(0);
+    expect(loadCustomerFile(path.join(repo, 'customers/lab.yaml')).config).toMatchObject({
+      profile: 'dev',
+      externalAccess: { mode: 'domain', domain: { name: 'lab.example.com', tls: { enabled: true, issuer: 'letsencrypt' } } },
+      offline: { registry: 'harbor.lab:443/astrago' },
+    });
+  });
+
+  test('an existing customer is not overwritten without --force', async () => {
+    const repo = scratchRepo();
+    await run(repo, ACME);
+    fs.appendFileSync(path.join(repo, 'customers/acme.yaml'), '# mine\n');
+    const refused = await run(repo, [...ACME.slice(0, 3), '10.0.0.7', ...ACME.slice(4)]);
+    expect(refused).toMatchObject({ code: 1, err: 'error: customers/acme.yaml exists: pass --force to replace it' });
+    expect(fs.readFileSync(path.join(repo, 'customers/acme.yaml'), 'utf8')).toContain('# mine');
+    expect((await run(repo, [...ACME, '--force', '--ip', '10.0.0.7'])).code).toBe(0);
+    expect(fs.readFileSync(path.join(repo, 'customers/acme.yaml'), 'utf8')).toContain('10.0.0.7');
+  });
+
+  test.each([
+    ['a name that is not DNS-1123', ['init', 'Acme_1', '--ip', '10.0.0.5', '--nfs-server', 'n'], /^error: <name>: expected a DNS-1123 name .*, found "Acme_1"$/],
+    ['a bad address', ['init', 'acme', '--ip', '10.0.0.300', '--nfs-server', 'n'], /^error: --ip: expected an IPv4 address such as 10\.0\.0\.5, found "10\.0\.0\.300"$/],
+    ['a relative NFS path', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--nfs-path', 'vol'], /^error: --nfs-path: expected an absolute path/],
+    ['TLS without a domain', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--tls-secret', 's'], /^error: --tls-secret: expected --domain with it/],
+    ['missing flags without a terminal', ['init', 'acme', '--ip', '10.0.0.5'], /^error: init: missing --nfs-server \(or run it in a terminal for the wizard\)$/],
+  ])('%s is refused with one line, exit 2, and nothing written', async (_what, args, message) => {
+    const repo = scratchRepo();
+    const before = readTree(repo);
+    const r = await run(repo, args);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(readTree(repo)).toEqual(before);
+  });
+
+  test('in a terminal the wizard asks for what is missing, rejects bad answers as they are typed, and shows the file', async () => {
+    const repo = scratchRepo();
+    const prompts = scripted(['Bad_Name', 'acme', 'ip', '10.0.0', '10.0.0.5', '10.0.0.6', '', '', 'stage', true]);
+    const r = await run(repo, ['init'], { interactive: true, prompts });
+    expect(r.code).toBe(0);
+    expect(prompts.rejected).toEqual([
+      'expected a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters), found "Bad_Name"',
+      'expected an IPv4 address such as 10.0.0.5, found "10.0.0"',
+    ]);
+    const file = fs.readFileSync(path.join(repo, 'customers/acme.yaml'), 'utf8');
+    expect(r.err).toContain(file);
+    expect(loadCustomerFile(path.join(repo, 'customers/acme.yaml')).config).toMatchObject({
+      profile: 'stage', nfs: { server: '10.0.0.6', basePath: '/kube_storage' }, offline: {},
+    });
+    expect(fs.existsSync(path.join(repo, 'dist/acme/kustomization.yaml'))).toBe(true);
+  });
+
+  test('the wizard asks only for what the flags left out; declining writes nothing', async () => {
+    const repo = scratchRepo();
+    const before = readTree(repo);
+    const prompts = scripted(['none', '', 'nfs.lab', '/srv', '', 'prod', false]);
+    const r = await run(repo, ['init', 'lab', '--domain', 'lab.example.com'], { interactive: true, prompts });
+    expect(r.code).toBe(1);
+    expect(prompts.asked).toEqual(['HTTPS', 'LoadBalancer IP of the ingress (empty: assigned by the cluster)', 'NFS server address',
+      'NFS export path', 'Mirror registry for an air-gapped cluster (empty: online)', 'Profile', 'Write customers/lab.yaml and synthesize dist/lab/?']);
+    expect(readTree(repo)).toEqual(before);
+  });
+});
+
+describe('diff and check', () => {
+  test('a one-value change is named by its field; check fails until synth runs', async () => {
+    const repo = scratchRepo();
+    const file = path.join(repo, 'customers/seoul-lab.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('basePath: /kube_storage', 'basePath: /srv/nfs'));
+    const diff = await run(repo, ['diff', 'seoul-lab']);
+    expect(diff.code).toBe(0);
+    expect(diff.out).toContain('  ~ StorageClass astrago-nfs-csi  (dist/seoul-lab/infrastructure/controllers/csi-driver-nfs.yaml)\n      parameters.share: "/kube_storage" → "/srv/nfs"\n');
+    const check = await run(repo, ['check']);
+    expect(check.code).toBe(1);
+    expect(check.out).toContain('parameters.share: "/kube_storage" → "/srv/nfs"');
+    expect(check.err).toBe('error: dist/ is stale for seoul-lab: run `npx cdk8s synth` and commit the result');
+    expect((await run(repo, ['synth'])).code).toBe(0);
+    expect(await run(repo, ['check'])).toMatchObject({ code: 0, out: '' });
+  });
+
+  test('a release name change is refused without --allow-destructive', async () => {
+    const repo = scratchRepo();
+    // The committed release had another name: a fresh synth renames it, which Helm does by uninstalling.
+    const committed = path.join(repo, 'dist/demo/infrastructure/controllers/gpu-operator.yaml');
+    fs.writeFileSync(committed, fs.readFileSync(committed, 'utf8').replace('releaseName: gpu-operator', 'releaseName: nvidia-gpu-operator'));
+    const refused = await run(repo, ['diff']);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('DESTRUCTIVE: spec.releaseName changes from "nvidia-gpu-operator" to "gpu-operator": Flux uninstalls the release and installs a new one');
+    expect(refused.err).toMatch(/^error: destructive changes .*--allow-destructive/);
+    expect((await run(repo, ['diff', '--allow-destructive'])).code).toBe(0);
+  });
+
+  test('against a git base, check refuses destructive changes that a consistent dist/ would hide', async () => {
+    const repo = scratchRepo();
+    gitCommit(repo);
+    fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'components: {gpuOperator: {enabled: false}}\n');
+    expect((await run(repo, ['synth'])).code).toBe(0);
+    expect((await run(repo, ['check'])).code).toBe(0);
+    const refused = await run(repo, ['check', '--base', 'HEAD']);
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('- HelmRelease gpu-operator/gpu-operator');
+    expect(refused.err).toContain('error: destructive changes since HEAD');
+    expect((await run(repo, ['check', '--base', 'HEAD', '--allow-destructive'])).code).toBe(0);
+    const md = await run(repo, ['diff', '--base', 'HEAD', '--markdown', '--allow-destructive']);
+    expect(md.out).toContain('### demo: ');
+    expect(md.out).toContain('> [!CAUTION]');
+  });
+
+  test('an unknown revision or customer is wrong usage', async () => {
+    const repo = scratchRepo();
+    gitCommit(repo);
+    expect(await run(repo, ['diff', '--base', 'no-such-rev'])).toMatchObject({ code: 2, err: 'error: --base: expected a git revision of this repository, found "no-such-rev"' });
+    expect((await run(repo, ['diff', 'nobody'])).code).toBe(2);
+  });
+
+  test('an invalid customer file stops diff with its problems', async () => {
+    const repo = scratchRepo();
+    fs.writeFileSync(path.join(repo, 'customers/broken.yaml'), 'nfs: {server: 10.0.0.6}\n');
+    const r = await run(repo, ['check']);
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('error: customers/broken.yaml: externalAccess.ip.address: expected the address users reach (required in ip mode), found nothing');
+  });
+});
+
+describe('render, explain, graph', () => {
+  test('render prints the selected objects as YAML with their source file', async () => {
+    const repo = scratchRepo();
+    const r = await run(repo, ['render', 'demo', '--tier', 'infrastructure', '--app', 'gpu-operator']);
+    expect(r.code).toBe(0);
+    expect(r.out.startsWith('# Source: dist/demo/infrastructure/controllers/gpu-operator.yaml\n---\n')).toBe(true);
+    expect(r.out.match(/^# Source: .*$/gm)).toHaveLength(1);
+    expect(r.out).toContain('kind: HelmRelease\nmetadata:\n  name: gpu-operator\n');
+    expect(r.out).not.toContain('ingress-nginx');
+    const all = await run(repo, ['render', 'demo']);
+    expect(all.out).toContain('# Source: flux/demo/astrago.yaml\n');
+    expect(all.out).not.toContain('kustomize.config.k8s.io');
+  });
+
+  test('render refuses an unknown tier or component, naming what exists', async () => {
+    const repo = scratchRepo();
+    expect((await run(repo, ['render', 'demo', '--tier', 'platform'])).code).toBe(2);
+    expect(await run(repo, ['render', 'demo', '--app', 'harbour'])).toMatchObject({
+      code: 2, err: 'error: --app: expected one of csi-driver-nfs, gpu-operator, ingress-nginx, found "harbour"',
+    });
+    expect(await run(repo, ['render', 'nobody'])).toMatchObject({ code: 2, err: 'error: customer "nobody": expected one of demo, seoul-lab, found no customers/nobody.yaml' });
+  });
+
+  test('explain names the layer that set a value, with the line of the customer file, and what it overrode', async () => {
+    const repo = scratchRepo();
+    fs.writeFileSync(path.join(repo, 'customers/lab.yaml'), 'profile: dev\nexternalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\nmonitoring:\n  retention: 2d\n');
+    expect((await run(repo, ['explain', 'lab', 'monitoring.retention'])).out).toBe([
+      'monitoring.retention = "2d"  (set by customer file: customers/lab.yaml:5)',
+      '    overrides profile "7d": profile "dev" (config/profiles.ts)',
+      '    overrides default "1y": config/schema.ts',
+      '',
+    ].join('\n'));
+    expect((await run(repo, ['explain', 'lab', 'components.harbor.enabled'])).out).toContain('= false  (set by profile: profile "dev" (config/profiles.ts))');
+    expect((await run(repo, ['explain', 'lab', 'nfs'])).out).toContain('nfs.basePath = "/kube_storage"  (set by default: config/schema.ts)');
+    expect(await run(repo, ['explain', 'lab', 'monitoring.retension'])).toMatchObject({
+      code: 2, err: 'error: monitoring.retension: expected one of the keys of monitoring: gpuScrapeInterval, nodePorts, retention, storageSize, found "retension"',
+    });
+  });
+
+  test('graph prints what synth writes to dist/<customer>/README.md', async () => {
+    const repo = scratchRepo();
+    const r = await run(repo, ['graph', 'demo']);
+    expect(r.code).toBe(0);
+    expect(r.out).toBe(fs.readFileSync(path.join(repo, 'dist/demo/README.md'), 'utf8'));
+  });
+});
+
+describe('list and remove', () => {
+  test('list shows stale, orphan and invalid customers', async () => {
+    const repo = scratchRepo();
+    fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'offline: {registry: harbor.local:443/astrago}\ncomponents: {harbor: {enabled: false}}\nmonitoring: {gpuScrapeInterval: 30s}\n');
+    fs.writeFileSync(path.join(repo, 'customers/broken.yaml'), 'nfs: 1\n');
+    fs.mkdirSync(path.join(repo, 'dist/gone'));
+    const r = await run(repo, ['list']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: customers\/broken.yaml:1: nfs: expected object.*, found 1$/m);
+    expect(r.out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
+      'CUSTOMER ACCESS COMPONENTS OFFLINE DIST',
+      'broken ? ? ? unknown: invalid customer file',
+      'demo domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
+      'seoul-lab ip 10.61.3.163 all 8 no up to date',
+      'gone - - - orphan: no customer file (npx astrago remove)',
+      '',
+    ]);
+  });
+
+  test('remove shows what Flux prunes and keeps, needs confirmation, then deletes the customer', async () => {
+    const repo = scratchRepo();
+    await run(repo, ACME);
+    const bootstrap = path.join(repo, 'flux/acme/flux-system/gotk-sync.yaml');
+    fs.mkdirSync(path.dirname(bootstrap));
+    fs.writeFileSync(bootstrap, 'kept\n');
+    // A data-bearing object as other tiers write them.
+    fs.writeFileSync(path.join(repo, 'dist/acme/infrastructure/controllers/data.yaml'),
+      '---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: logs\n  namespace: astrago\n  annotations:\n    kustomize.toolkit.fluxcd.io/prune: disabled\n');
+    const before = readTree(repo);
+
+    const noTerminal = await run(repo, ['remove', 'acme']);
+    expect(noTerminal.code).toBe(2);
+    expect(noTerminal.err).toContain('Flux keeps 1 data-bearing object(s) (prune disabled), so no data is deleted:\n  = PersistentVolumeClaim astrago/logs');
+    expect(noTerminal.err).toContain('  - HelmRelease gpu-operator/gpu-operator (Helm uninstalls the release and what its chart created)');
+    expect(readTree(repo)).toEqual(before);
+    expect((await run(repo, ['remove', 'acme'], { interactive: true, prompts: scripted([false]) })).code).toBe(1);
+    expect(readTree(repo)).toEqual(before);
+
+    const r = await run(repo, ['remove', 'acme'], { interactive: true, prompts: scripted([true]) });
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('Removing acme deletes customers/acme.yaml, dist/acme/, flux/acme/astrago.yaml.');
+    for (const gone of ['customers/acme.yaml', 'dist/acme', 'flux/acme/astrago.yaml']) expect(fs.existsSync(path.join(repo, gone))).toBe(false);
+    expect(fs.readFileSync(bootstrap, 'utf8')).toBe('kept\n');
+    expect(r.err).toContain('flux/acme/ still holds what `flux bootstrap` wrote');
+    expect((await run(repo, ['remove', 'acme', '--yes'])).code).toBe(2);
+  });
+});
+
+test('every command documents its exit codes in --help', async () => {
+  const repo = scratchRepo();
+  for (const command of ['synth', 'init', 'list', 'remove', 'render', 'diff', 'check', 'explain', 'graph']) {
+    const r = await run(repo, [command, '--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Exit codes:\n {2}0 {2}.+\n {2}1 {2}/);
+  }
+});

@@ -1,0 +1,47 @@
+/**
+ * What `diff` and `check` compare: each customer's tree as committed (in the working tree, or
+ * at a git revision such as a pull request's base) against a fresh render of its customer
+ * file, in memory. Nothing is written.
+ */
+import * as path from 'node:path';
+import { customerName, formatProblem, loadCustomers } from '../config/load';
+import { diffTrees } from '../output/diff';
+import type { CustomerChanges } from '../output/diff-report';
+import type { OutputFile } from '../output/render';
+import { distCustomers, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
+import { CommandError, EXIT, type Io } from './io';
+import { renderCustomerFiles } from './customers';
+
+export interface CompareOptions {
+  /** Customers to compare. @default - every customer with a file or a dist/ folder */
+  readonly customers?: readonly string[];
+  /** Git revision whose committed trees are the "before". @default - the trees on disk */
+  readonly base?: string;
+}
+
+/** Per customer, every change a fresh synth makes to the committed tree, sorted by customer. */
+export async function compareCustomers(root: string, io: Io, options: CompareOptions): Promise<CustomerChanges[]> {
+  const loaded = loadCustomers(path.join(root, 'customers'));
+  const configs = new Map(loaded.flatMap((c) => (c.config ? [[c.config.name, c.config] as const] : [])));
+  let baseTrees: Map<string, OutputFile[]> | undefined;
+  try {
+    baseTrees = options.base === undefined ? undefined : readTreesAtRevision(root, options.base);
+  } catch (e) {
+    if (e instanceof RevisionError) throw new CommandError(`--base: ${e.message}`, EXIT.USAGE);
+    throw e;
+  }
+  const known = [...new Set([...loaded.map((c) => customerName(c.file)), ...distCustomers(root), ...(baseTrees?.keys() ?? [])])].sort();
+  const selected = options.customers?.length ? [...new Set(options.customers)].sort() : known;
+  for (const name of selected.filter((n) => !known.includes(n))) {
+    throw new CommandError(`customer "${name}": expected one of ${known.join(', ') || '(none)'}, found neither customers/${name}.yaml nor dist/${name}/`, EXIT.USAGE);
+  }
+  const broken = loaded.filter((c) => selected.includes(customerName(c.file)) && !c.config);
+  for (const e of broken.flatMap((c) => c.errors)) io.err(`error: ${formatProblem(e)}`);
+  if (broken.length) throw new CommandError(`invalid customer files: ${broken.map((c) => c.file).join(', ')}; nothing to compare`, EXIT.FINDINGS);
+  return Promise.all(selected.map(async (customer) => {
+    const config = configs.get(customer);
+    const after = config ? await renderCustomerFiles(root, config) : [];
+    const before = baseTrees ? baseTrees.get(customer) ?? [] : readCustomerTree(root, customer);
+    return { customer, changes: diffTrees(before, after) };
+  }));
+}

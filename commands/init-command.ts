@@ -1,0 +1,102 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Option, type Command } from 'commander';
+import { formatProblem } from '../config/load';
+import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, type NewCustomer } from '../config/new-customer';
+import { PROFILES } from '../config/schema';
+import { entryFile } from '../constructs/tier-scope';
+import { writeCustomers } from '../output/write';
+import { customerFile, renderCustomerFiles } from './customers';
+import { runWizard } from './init-wizard';
+import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+
+type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean };
+
+/** `--nfs-server` for `nfsServer`: problems are reported by the flag the user typed. */
+const flagOf = (answer: string) => `--${answer.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Flags without which no customer file can be written. */
+function missingFlags(name: string | undefined, flags: InitFlags): string[] {
+  return [
+    ...(name ? [] : ['<name>']),
+    ...(flags.ip || flags.domain ? [] : ['--ip or --domain']),
+    ...(flags.nfsServer ? [] : ['--nfs-server']),
+  ];
+}
+
+/**
+ * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
+ * is rendered before anything is written, and the file is put back if writing the tree fails.
+ */
+async function createCustomer(root: string, answers: NewCustomer): Promise<number> {
+  const loaded = loadNewCustomer(answers);
+  if (!loaded.config) {
+    const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
+    throw new CommandError(loaded.errors.map((p) => {
+      const flag = keyFlags.find(([key]) => key === p.path)?.[1];
+      return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
+    }).join('; '), EXIT.USAGE);
+  }
+  const files = await renderCustomerFiles(root, loaded.config!);
+  const file = customerFile(root, answers.name);
+  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, customerFileText(answers));
+  try {
+    writeCustomers(root, path.join(root, '.cdk8s.out', 'staging'), [{ customer: answers.name, files }]);
+  } catch (e) {
+    if (previous === undefined) fs.rmSync(file);
+    else fs.writeFileSync(file, previous);
+    throw e;
+  }
+  return files.length;
+}
+
+/** `astrago init`: a new customer from flags, or from a wizard in a terminal. */
+export function registerInit(program: Command, root: string, io: Io): void {
+  program.command('init')
+    .description('create customers/<name>.yaml and synthesize its dist/<name>/ and flux/<name>/ (a wizard asks for what the flags leave out)')
+    .argument('[name]', 'customer name: a DNS-1123 label such as acme')
+    .option('--ip <address>', 'IPv4 address users reach (ip mode), or the ingress LoadBalancer IP with --domain')
+    .option('--domain <name>', 'DNS name users reach (domain mode)')
+    .addOption(new Option('--tls-issuer <issuer>', 'serve HTTPS with a certificate from this cert-manager ClusterIssuer').conflicts('tlsSecret'))
+    .option('--tls-secret <secret>', 'serve HTTPS with this existing TLS Secret')
+    .option('--nfs-server <address>', 'NFS server address or hostname')
+    .option('--nfs-path <path>', 'exported NFS directory (default /kube_storage)')
+    .option('--offline-registry <registry>', 'mirror registry of an air-gapped cluster, e.g. harbor.local:443/astrago')
+    .addOption(new Option('--profile <profile>', 'layer of defaults').choices(PROFILES))
+    .option('--force', 'replace an existing customer file')
+    .addHelpText('after', [
+      '\nWithout <name>, --nfs-server and --ip or --domain, init asks for the rest in a terminal;',
+      'without a terminal (or with CI=true) it stops and names the missing flags.',
+      exitCodesHelp({ 0: 'written', 1: 'the customer exists (use --force), or the wizard was declined', 2: 'wrong usage (missing or invalid flag, invalid name)' }),
+    ].join('\n'))
+    .action(async (name: string | undefined, flags: InitFlags) => {
+      process.exitCode = await runCommand(io, async () => {
+        const exists = (n: string) => fs.existsSync(customerFile(root, n)) && !flags.force;
+        if (name !== undefined) {
+          const problem = nameProblem(name);
+          if (problem) throw new CommandError(`<name>: ${problem}`, EXIT.USAGE);
+          if (exists(name)) throw new CommandError(`customers/${name}.yaml exists: pass --force to replace it`, EXIT.FINDINGS);
+        }
+        if ((flags.tlsIssuer || flags.tlsSecret) && !flags.domain) {
+          throw new CommandError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
+        }
+        const { force: _force, ...given } = flags;
+        let answers: NewCustomer | undefined = { ...given, name: name! };
+        const missing = missingFlags(name, flags);
+        if (missing.length > 0) {
+          if (!io.interactive) throw new CommandError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
+          answers = await runWizard(io.prompts, { ...given, name }, exists, (text) => io.err(text));
+          if (!answers) {
+            io.err('Not written.');
+            return EXIT.FINDINGS;
+          }
+        }
+        const count = await createCustomer(root, answers);
+        io.err(`Created customers/${answers.name}.yaml and ${count} files in dist/${answers.name}/ and ${entryFile(answers.name)}.`);
+        io.err(`Next: commit them, then run \`flux bootstrap git … --path=flux/${answers.name}\` against the customer's cluster.`);
+        return EXIT.OK;
+      });
+    });
+}

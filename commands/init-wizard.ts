@@ -1,0 +1,70 @@
+/**
+ * The questions `init` asks when it runs in a terminal without the required flags. Each answer
+ * is checked against the customer schema while it is typed; the file is shown before it is written.
+ */
+import { answerProblems, customerFileText, nameProblem, type NewCustomer } from '../config/new-customer';
+import { PROFILES } from '../config/schema';
+import type { Prompts } from './prompts';
+
+type Answer = Exclude<keyof NewCustomer, 'name'>;
+
+/** A validator for one answer: the schema's own message, `expected …, found …`. */
+function check(answer: Answer, required: boolean): (value: string) => true | string {
+  return (value) => {
+    if (value.trim() === '') return required ? 'required' : true;
+    const [problem] = answerProblems(answer, value.trim());
+    return problem ? `expected ${problem.expected}, found ${problem.found}` : true;
+  };
+}
+
+const optional = (value: string) => value.trim() || undefined;
+
+/**
+ * Completes the answers given as flags by asking for the rest, then shows the file.
+ * Returns the answers, or undefined when the person declines to write the file.
+ */
+export async function runWizard(
+  prompts: Prompts,
+  given: Partial<NewCustomer>,
+  nameTaken: (name: string) => boolean,
+  show: (text: string) => void,
+): Promise<NewCustomer | undefined> {
+  const name = given.name ?? (await prompts.input({
+    message: 'Customer name (the file and dist/ folder name)',
+    validate: (v) => nameProblem(v) ?? (nameTaken(v) ? `a new name: customers/${v}.yaml exists (run with --force to replace it)` : true),
+  }));
+  let { ip, domain, tlsIssuer, tlsSecret } = given;
+  if (!ip && !domain) {
+    const mode = await prompts.select({
+      message: 'How do users reach the platform?',
+      choices: [{ name: 'By IP address (http://<ip>)', value: 'ip' }, { name: 'By domain name', value: 'domain' }],
+    });
+    if (mode === 'domain') domain = (await prompts.input({ message: 'Domain name', validate: check('domain', true) })).trim();
+    else ip = (await prompts.input({ message: 'IP address users reach (the ingress LoadBalancer IP)', validate: check('ip', true) })).trim();
+  }
+  if (domain && !tlsIssuer && !tlsSecret) {
+    const tls = await prompts.select({
+      message: 'HTTPS',
+      choices: [
+        { name: 'No TLS (plain HTTP)', value: 'none' },
+        { name: 'Certificate from a cert-manager ClusterIssuer', value: 'issuer' },
+        { name: 'Existing TLS Secret in the astrago namespace', value: 'secret' },
+      ],
+    });
+    if (tls === 'issuer') tlsIssuer = (await prompts.input({ message: 'ClusterIssuer name', validate: check('tlsIssuer', true) })).trim();
+    if (tls === 'secret') tlsSecret = (await prompts.input({ message: 'TLS Secret name', validate: check('tlsSecret', true) })).trim();
+    if (!ip) ip = optional(await prompts.input({ message: 'LoadBalancer IP of the ingress (empty: assigned by the cluster)', validate: check('ip', false) }));
+  }
+  const nfsServer = given.nfsServer ?? (await prompts.input({ message: 'NFS server address', validate: check('nfsServer', true) })).trim();
+  const nfsPath = given.nfsPath ?? (await prompts.input({ message: 'NFS export path', default: '/kube_storage', validate: check('nfsPath', true) })).trim();
+  const offlineRegistry = given.offlineRegistry
+    ?? optional(await prompts.input({ message: 'Mirror registry for an air-gapped cluster (empty: online)', validate: check('offlineRegistry', false) }));
+  const profile = given.profile ?? (await prompts.select<(typeof PROFILES)[number]>({
+    message: 'Profile',
+    choices: PROFILES.map((p) => ({ name: p, value: p })),
+    default: 'prod',
+  }));
+  const answers: NewCustomer = { name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === 'prod' ? undefined : profile };
+  show(`\ncustomers/${name}.yaml:\n\n${customerFileText(answers)}`);
+  return (await prompts.confirm({ message: `Write customers/${name}.yaml and synthesize dist/${name}/?`, default: true })) ? answers : undefined;
+}

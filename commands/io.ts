@@ -1,0 +1,44 @@
+import type { Prompts } from './prompts';
+
+/**
+ * What every command shares: where its output goes, its exit codes, and how a user mistake
+ * ends it (one `error:` line and an exit code, never a stack trace).
+ */
+
+/** Exit codes of every command: documented in each command's --help. */
+export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export interface Io {
+  /** Data the command produces (YAML, a diff, a graph): stdout, so it can be piped. */
+  readonly out: (text: string) => void;
+  /** Messages for the person at the terminal: stderr, one line each. */
+  readonly err: (line: string) => void;
+  /** Whether a person can answer prompts: a TTY on stdin and stdout, and not CI. */
+  readonly interactive: boolean;
+  /** How questions are asked when `interactive`. */
+  readonly prompts: Prompts;
+}
+
+/** A mistake of the user or a refusal: printed as one `error:` line, then the command exits with `exitCode`. */
+export class CommandError extends Error {
+  constructor(message: string, public readonly exitCode: ExitCode) {
+    super(message);
+  }
+}
+
+/** Runs a command body and turns its result or CommandError into the process exit code. */
+export async function runCommand(io: Io, body: () => number | Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (!(e instanceof CommandError)) throw e;
+    io.err(`error: ${e.message}`);
+    return e.exitCode;
+  }
+}
+
+/** Help text appended to a command: its exit codes. */
+export function exitCodesHelp(codes: Partial<Record<ExitCode, string>>): string {
+  return `\nExit codes:\n${Object.entries(codes).map(([code, what]) => `  ${code}  ${what}`).join('\n')}\n`;
+}

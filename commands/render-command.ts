@@ -1,0 +1,47 @@
+import { Option, type Command } from 'commander';
+import { customerDistFolder } from '../constructs/tier-scope';
+import { TIERS, type Tier } from '../constructs/tiers';
+import type { OutputFile } from '../output/render';
+import { loadCustomer, renderCustomerFiles } from './customers';
+import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+
+export interface RenderSelection {
+  /** Only this tier's folder. @default - every tier and the Flux objects */
+  readonly tier?: Tier;
+  /** Only this component (its file name without .yaml, e.g. gpu-operator). @default - every component */
+  readonly app?: string;
+}
+
+/** The object files of a rendered customer that a selection picks; kustomization.yaml and README.md are not objects. */
+export function selectFiles(customer: string, files: readonly OutputFile[], selection: RenderSelection): OutputFile[] {
+  const objectFiles = files.filter((f) => f.path.endsWith('.yaml') && !f.path.endsWith('/kustomization.yaml'));
+  const inTier = selection.tier ? objectFiles.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/${selection.tier}/`)) : objectFiles;
+  if (!selection.app) return inTier;
+  const appOf = (f: OutputFile) => f.path.split('/').pop()!.replace(/\.yaml$/, '');
+  const picked = inTier.filter((f) => appOf(f) === selection.app);
+  if (picked.length === 0) {
+    const apps = [...new Set(inTier.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/`) && !f.path.includes('/flux/')).map(appOf))].sort();
+    throw new CommandError(`--app: expected one of ${apps.join(', ') || '(none)'}${selection.tier ? ` in tier ${selection.tier}` : ''}, found "${selection.app}"`, EXIT.USAGE);
+  }
+  return picked;
+}
+
+/** `astrago render`: the selected objects of a customer as YAML, like `helmfile template --selector`. */
+export function registerRender(program: Command, root: string, io: Io): void {
+  program.command('render')
+    .description('print the objects of a customer as YAML, optionally only one tier or one component')
+    .argument('<customer>', 'customer name (customers/<customer>.yaml)')
+    .addOption(new Option('--tier <tier>', 'only the objects of this tier').choices(TIERS))
+    .option('--app <component>', 'only this component, by its file name (e.g. gpu-operator)')
+    .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer, tier or component)' }))
+    .action(async (customer: string, selection: RenderSelection) => {
+      process.exitCode = await runCommand(io, async () => {
+        const { config } = loadCustomer(root, customer, io);
+        const files = selectFiles(customer, await renderCustomerFiles(root, config), selection);
+        if (files.length === 0) io.err(`${customer} has no objects in tier ${selection.tier}`);
+        // Each file already starts with its generated-by header: name the file instead.
+        io.out(files.map((f) => `# Source: ${f.path}\n${f.content.replace(/^#.*\n/, '')}`).join(''));
+        return EXIT.OK;
+      });
+    });
+}

@@ -1,0 +1,84 @@
+/**
+ * A new customer file from a few answers (the flags of `init` or its wizard). The answers
+ * become a customer document that goes through the same loader and schema as synth, so
+ * `init` accepts exactly what synth accepts and reports problems in the same words.
+ */
+import { stringify } from 'yaml';
+import { JSON_SCHEMA_FILE } from './json-schema';
+import { loadCustomerText, type LoadedCustomer, type Problem } from './load';
+import { dns1123Label, type PROFILES } from './schema';
+
+export interface NewCustomer {
+  /** Customer name: the file name and dist/ folder, a DNS-1123 label. */
+  readonly name: string;
+  /** Address users reach (ip mode), or the LoadBalancer IP in domain mode. */
+  readonly ip?: string;
+  /** DNS name users reach; switches the customer to domain mode. */
+  readonly domain?: string;
+  /** cert-manager ClusterIssuer that issues the TLS certificate (enables TLS). */
+  readonly tlsIssuer?: string;
+  /** Existing TLS Secret (enables TLS). */
+  readonly tlsSecret?: string;
+  readonly nfsServer?: string;
+  readonly nfsPath?: string;
+  /** Mirror registry of an air-gapped customer. */
+  readonly offlineRegistry?: string;
+  readonly profile?: (typeof PROFILES)[number];
+}
+
+/** The key of the customer file each answer sets; `init` names problems by its flag. */
+export const ANSWER_KEYS: Record<Exclude<keyof NewCustomer, 'name'>, string> = {
+  ip: 'externalAccess.ip.address',
+  domain: 'externalAccess.domain.name',
+  tlsIssuer: 'externalAccess.domain.tls.issuer',
+  tlsSecret: 'externalAccess.domain.tls.secretName',
+  nfsServer: 'nfs.server',
+  nfsPath: 'nfs.basePath',
+  offlineRegistry: 'offline.registry',
+  profile: 'profile',
+};
+
+/** The customer document: only what differs from the defaults, as a person would write it. */
+export function customerDocument(c: NewCustomer): Record<string, unknown> {
+  const tls = c.tlsIssuer || c.tlsSecret;
+  const doc: Record<string, unknown> = {};
+  if (c.profile) doc.profile = c.profile;
+  doc.externalAccess = {
+    mode: c.domain ? 'domain' : 'ip',
+    ...(c.ip ? { ip: { address: c.ip } } : {}),
+    ...(c.domain ? { domain: { name: c.domain, ...(tls ? { tls: { enabled: true, issuer: c.tlsIssuer, secretName: c.tlsSecret } } : {}) } } : {}),
+  };
+  doc.nfs = { server: c.nfsServer, basePath: c.nfsPath };
+  if (c.offlineRegistry) doc.offline = { registry: c.offlineRegistry };
+  return doc;
+}
+
+/** The file `init` writes: editor schema line, a comment saying where it came from, the document. */
+export function customerFileText(c: NewCustomer): string {
+  const url = c.domain ? `${c.tlsIssuer || c.tlsSecret ? 'https' : 'http'}://${c.domain}` : `http://${c.ip}`;
+  return [
+    `# yaml-language-server: $schema=../${JSON_SCHEMA_FILE}`,
+    `# ${c.name}: reached on ${url}. Created by \`npx astrago init\`; edit freely.`,
+    stringify(customerDocument(c), { lineWidth: 0 }),
+  ].join('\n');
+}
+
+/** Problems of the name itself (the loader reports it without a key). */
+export function nameProblem(name: string): string | undefined {
+  const r = dns1123Label.safeParse(name);
+  return r.success ? undefined : `expected ${r.error.issues[0].message}, found ${JSON.stringify(name)}`;
+}
+
+/** Loads the file `init` would write, exactly as synth would load it. */
+export function loadNewCustomer(c: NewCustomer): LoadedCustomer {
+  return loadCustomerText(customerFileText(c), c.name, `customers/${c.name}.yaml`);
+}
+
+/**
+ * Problems of one answer alone, for the wizard to show while it is typed: the answer is
+ * loaded through the schema and only problems at its own key count.
+ */
+export function answerProblems(answer: Exclude<keyof NewCustomer, 'name'>, value: string): Problem[] {
+  const loaded = loadNewCustomer({ name: 'check', [answer]: value, ...(answer.startsWith('tls') ? { domain: 'example.com' } : {}) });
+  return loaded.errors.filter((e) => e.path === ANSWER_KEYS[answer]);
+}

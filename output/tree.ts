@@ -1,0 +1,122 @@
+/**
+ * A customer's generated tree as data: the files the writer owns (`dist/<customer>/**` and
+ * the `flux/<customer>/` entry point), read from the working tree, from a git revision, or
+ * rendered in memory, and split into the Kubernetes objects Flux applies.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { customerDistFolder, entryFile } from '../constructs/tier-scope';
+import type { KubeObject, OutputFile } from './render';
+
+/** Repository-relative paths the writer owns for one customer (bootstrap's flux-system/ is not among them). */
+export function ownedBy(customer: string, file: string): boolean {
+  return file.startsWith(`${customerDistFolder(customer)}/`) || file === entryFile(customer);
+}
+
+/** The customer's files as they are on disk under `root`, sorted by path. */
+export function readCustomerTree(root: string, customer: string): OutputFile[] {
+  const files: OutputFile[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else files.push({ path: path.relative(root, full).split(path.sep).join('/'), content: fs.readFileSync(full, 'utf8') });
+    }
+  };
+  walk(path.join(root, customerDistFolder(customer)));
+  const entry = path.join(root, entryFile(customer));
+  if (fs.existsSync(entry)) files.push({ path: entryFile(customer), content: fs.readFileSync(entry, 'utf8') });
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Customers with a folder in dist/ on disk. */
+export function distCustomers(root: string): string[] {
+  const dist = path.join(root, 'dist');
+  if (!fs.existsSync(dist)) return [];
+  return fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+/** Thrown when a git revision cannot be read; the message names the revision. */
+export class RevisionError extends Error {}
+
+/** Every customer's files at a git revision (e.g. the pull request's base), keyed by customer. */
+export function readTreesAtRevision(root: string, revision: string): Map<string, OutputFile[]> {
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`);
+  } catch {
+    throw new RevisionError(`expected a git revision of this repository, found ${JSON.stringify(revision)}`);
+  }
+  const trees = new Map<string, OutputFile[]>();
+  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', 'dist', 'flux').split('\0').filter(Boolean);
+  for (const file of paths) {
+    const customer = file.split('/')[1];
+    if (!ownedBy(customer, file)) continue;
+    const content = git('show', `${revision}:${file}`);
+    trees.set(customer, [...(trees.get(customer) ?? []), { path: file, content }]);
+  }
+  return trees;
+}
+
+/** Identity of an object as Flux and Kubernetes see it: API group (not version), kind, namespace, name. */
+export function objectKey(o: KubeObject): string {
+  const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
+  return `${group}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+}
+
+/** How a reviewer reads an object: `HelmRelease nfs-provisioner/nfs-provisioner`, `Namespace gpu-operator`. */
+export function objectLabel(o: KubeObject): string {
+  return `${o.kind} ${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+}
+
+export interface PlacedObject {
+  readonly object: KubeObject;
+  /** File the object is written in. */
+  readonly file: string;
+}
+
+/** Whether a parsed YAML document is a Kubernetes object (rather than e.g. a kustomize config). */
+function isKubeObject(doc: unknown): doc is KubeObject {
+  const o = doc as Partial<KubeObject> | null;
+  return typeof o?.apiVersion === 'string' && typeof o.kind === 'string' && typeof o.metadata?.name === 'string'
+    && o.apiVersion !== 'kustomize.config.k8s.io/v1beta1';
+}
+
+/** Every YAML document of the files with the file it sits in; documents that are no object are kept as `other`. */
+export function parseTree(files: readonly OutputFile[]): { objects: PlacedObject[]; other: Array<{ file: string; value: unknown }> } {
+  const objects: PlacedObject[] = [];
+  const other: Array<{ file: string; value: unknown }> = [];
+  for (const f of files) {
+    if (!/\.ya?ml$/.test(f.path)) {
+      other.push({ file: f.path, value: f.content });
+      continue;
+    }
+    const docs = parseAllDocuments(f.content);
+    for (const doc of Array.isArray(docs) ? docs : [docs]) {
+      const value = doc.toJS();
+      if (value === null || value === undefined) continue;
+      if (isKubeObject(value)) objects.push({ object: value, file: f.path });
+      else other.push({ file: f.path, value });
+    }
+  }
+  return { objects, other };
+}
+
+/**
+ * The Flux Kustomization that applies a file: the one whose `spec.path` is the longest
+ * folder prefix of the file's folder.
+ */
+export function owningKustomization(objects: readonly PlacedObject[], file: string): string | undefined {
+  let best: { name: string; length: number } | undefined;
+  for (const { object } of objects) {
+    if (object.kind !== 'Kustomization' || !object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/')) continue;
+    const folder = String((object.spec as { path?: string } | undefined)?.path ?? '').replace(/^\.\//, '').replace(/\/$/, '');
+    if ((path.posix.dirname(file) + '/').startsWith(`${folder}/`) && (!best || folder.length > best.length)) {
+      best = { name: object.metadata.name, length: folder.length };
+    }
+  }
+  return best?.name;
+}
