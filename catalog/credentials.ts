@@ -25,6 +25,7 @@ export const CREDENTIALS = {
   'mariadb-root': { description: 'MariaDB root password', length: 24 },
   'mariadb-user': { description: 'Password of the platform\'s MariaDB user', length: 24 },
   'harbor-admin': { description: 'Harbor administrator password', length: 24 },
+  'harbor-db': { description: 'Password of Harbor\'s internal PostgreSQL', length: 24 },
   // Harbor requires exactly 16 characters.
   'harbor-secret-key': { description: 'Harbor encryption key', length: 16 },
   'grafana-admin': { description: 'Grafana administrator password', length: 24 },
