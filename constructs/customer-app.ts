@@ -8,6 +8,7 @@ import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
+import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { customerDistFolder, TierScope } from './tier-scope';
 import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
 
@@ -16,6 +17,7 @@ type TierBuilder = (scope: TierScope) => void;
 /** The builder of each tier; a tier without one (yet) is skipped. */
 const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
   infrastructure: buildInfrastructureTier,
+  monitoring: buildMonitoringTier,
 };
 
 /** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
