@@ -9,6 +9,7 @@ import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
+import { buildSecurityTier } from './security/security-tier';
 import { customerDistFolder, TierScope } from './tier-scope';
 import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
 
@@ -18,6 +19,7 @@ type TierBuilder = (scope: TierScope) => void;
 const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
   infrastructure: buildInfrastructureTier,
   monitoring: buildMonitoringTier,
+  security: buildSecurityTier,
 };
 
 /** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
