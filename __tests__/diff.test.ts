@@ -2,7 +2,10 @@ import { stringify } from 'yaml';
 import { diffTrees } from '../output/diff';
 import { formatMarkdown, formatText } from '../output/diff-report';
 import type { OutputFile } from '../output/render';
-import { configFrom, MINIMAL, render } from './helpers';
+import { configFrom, MINIMAL as WITH_GENERATED, render, withExistingCredentials } from './helpers';
+
+// Generated credentials differ between two renders of a new customer; these do not.
+const MINIMAL = withExistingCredentials(WITH_GENERATED);
 
 const CONTROLLERS = 'dist/acme/infrastructure/controllers';
 const tierKustomization = (name: string, folder: string) => ({
@@ -33,19 +36,19 @@ const destructive = (before: OutputFile[], after: OutputFile[]) => diffTrees(bef
 describe('semantic diff', () => {
   test('a one-value change of a customer file is one field with its path, old and new value', async () => {
     const before = await render(configFrom(MINIMAL));
-    const after = await render(configFrom(MINIMAL.replace('10.0.0.5', '10.0.0.9')));
+    const after = await render(configFrom(MINIMAL.replace('nfs: {server: 10.0.0.6}', 'nfs: {server: 10.0.0.9}')));
     const changes = diffTrees(before, after);
     expect(changes).toEqual([{
       type: 'changed',
-      label: 'HelmRelease ingress-nginx/ingress-nginx',
-      file: `${CONTROLLERS}/ingress-nginx.yaml`,
-      fields: [{ path: 'spec.values.controller.service.loadBalancerIP', before: '10.0.0.5', after: '10.0.0.9' }],
+      label: 'StorageClass astrago-nfs-csi',
+      file: `${CONTROLLERS}/csi-driver-nfs.yaml`,
+      fields: [{ path: 'parameters.server', before: '10.0.0.6', after: '10.0.0.9' }],
       destructive: [],
     }]);
     expect(formatText([{ customer: 'acme', changes }])).toEqual([
       'acme: 1 changed, 0 added, 0 removed',
-      `  ~ HelmRelease ingress-nginx/ingress-nginx  (${CONTROLLERS}/ingress-nginx.yaml)`,
-      '      spec.values.controller.service.loadBalancerIP: "10.0.0.5" → "10.0.0.9"',
+      `  ~ StorageClass astrago-nfs-csi  (${CONTROLLERS}/csi-driver-nfs.yaml)`,
+      '      parameters.server: "10.0.0.6" → "10.0.0.9"',
     ]);
   });
 

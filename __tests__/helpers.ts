@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { loadCustomerFile, loadCustomerText } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
+import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { renderOne } from '../commands/synth';
 import type { KubeObject, OutputFile } from '../output/render';
 
@@ -24,6 +25,16 @@ export function sampleConfig(name: string): CustomerConfig {
 /** Public key of __tests__/fixtures/sample-operator.agekey, the identity of sample and test customers. */
 export const SAMPLE_RECIPIENT = 'age1jhkke5tcdzkl0y0k6u47a6nd62ll4czlc2apmw5nwsyp8enpmahqxw972v';
 export const SAMPLE_IDENTITY_FILE = path.join(__dirname, 'fixtures', 'sample-operator.agekey');
+
+/**
+ * MINIMAL with every credential customer-managed: nothing is generated, so two renders of
+ * it are identical (a new customer's generated credentials differ on every render).
+ */
+export function withExistingCredentials(yaml: string): string {
+  // Harbor reads its secret key only under the key "secretKey".
+  const existing = CREDENTIAL_NAMES.map((c) => `${c}: {secretName: ${c}${c === 'harbor-secret-key' ? ', key: secretKey' : ''}}`).join(', ');
+  return yaml.replace(/secrets: \{ageRecipients: \[(\w+)\]\}/, `secrets: {ageRecipients: [$1], existing: {${existing}}}`);
+}
 
 export const MINIMAL = `externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`;
 

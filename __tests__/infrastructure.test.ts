@@ -1,4 +1,4 @@
-import { configFrom, findObject, MINIMAL, objectsOf, render, sampleConfig, SAMPLES } from './helpers';
+import { configFrom, findObject, MINIMAL, objectsOf, render, SAMPLE_RECIPIENT, sampleConfig, SAMPLES } from './helpers';
 
 const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
 
@@ -76,7 +76,7 @@ describe('HelmReleases', () => {
 
 describe('infrastructure tier', () => {
   test('the StorageClass is built from the nfs settings', async () => {
-    const sc = findObject(await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\n`), 'StorageClass', 'lab-nfs');
+    const sc = findObject(await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`), 'StorageClass', 'lab-nfs');
     expect(sc).toMatchObject({
       provisioner: 'nfs.csi.k8s.io',
       parameters: { server: 'nfs.lab.local', share: '/vol' },
@@ -91,17 +91,13 @@ describe('infrastructure tier', () => {
     const values = (findObject(all, 'HelmRelease', 'gpu-operator').spec as any).values;
     expect(values['gpu-operator']).toBeUndefined();
     expect(values.dcgmExporter.config.name).toBe('metrics-config');
-    expect(values.dcgmExporter.serviceMonitor).toMatchObject({ enabled: true, interval: '15s' });
+    // The monitoring tier owns the one GPU ServiceMonitor (see monitoring.test.ts).
+    expect(values.dcgmExporter.serviceMonitor).toEqual({ enabled: false });
     expect(values.devicePlugin.config.name).toBe('nvidia-plugin-config-mps');
     expect(values.migManager.config).toMatchObject({ name: 'custom-mig-parted-config', default: 'all-disabled' });
     for (const name of ['metrics-config', 'custom-mig-parted-config', 'nvidia-plugin-config-mps']) {
       expect(findObject(all, 'ConfigMap', name).metadata.namespace).toBe('gpu-operator');
     }
-  });
-
-  test('the GPU scrape interval follows the customer file', async () => {
-    const values = (findObject(await objects(`${MINIMAL}monitoring: {gpuScrapeInterval: 30s}\n`), 'HelmRelease', 'gpu-operator').spec as any).values;
-    expect(values.dcgmExporter.serviceMonitor.interval).toBe('30s');
   });
 
   test('the MIG, MPS and DCGM configs are complete and consistent', async () => {

@@ -117,7 +117,18 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['monitoring.coreos.com'],
     timeout: '15m',
-    images: [],
+    // Tags the chart leaves to its subcharts' appVersion are pinned in the values from here.
+    images: [
+      'quay.io/prometheus-operator/prometheus-operator:v0.75.2',
+      'quay.io/prometheus-operator/prometheus-config-reloader:v0.75.2',
+      'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20221220-controller-v1.5.1-58-g787ea74b6',
+      'quay.io/prometheus/prometheus:v2.54.0',
+      'quay.io/prometheus/alertmanager:v0.27.0',
+      'docker.io/grafana/grafana:11.1.0',
+      'quay.io/kiwigrid/k8s-sidecar:1.27.4',
+      'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0',
+      'quay.io/prometheus/node-exporter:v1.8.2',
+    ],
   },
   keycloak: {
     repository: REPOSITORIES.bitnami,
@@ -127,7 +138,12 @@ export const CHARTS = {
     namespace: 'keycloak',
     crds: false,
     timeout: '15m',
-    images: [],
+    // The Keycloak image is the customer's theme image (keycloak.image); Bitnami's own tags
+    // left docker.io/bitnami, so PostgreSQL comes from bitnamilegacy.
+    images: [
+      'docker.io/xiilab/astrago-keycloak-theme:v1.2.0',
+      'docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r9',
+    ],
   },
   harbor: {
     repository: REPOSITORIES.harbor,
@@ -137,7 +153,8 @@ export const CHARTS = {
     namespace: 'harbor',
     crds: false,
     timeout: '15m',
-    images: [],
+    images: ['nginx-photon', 'harbor-portal', 'harbor-core', 'harbor-jobservice', 'registry-photon', 'harbor-registryctl', 'harbor-db', 'redis-photon']
+      .map((name) => `docker.io/goharbor/${name}:v2.10.2`),
   },
   mpiOperator: {
     repository: REPOSITORIES.cowboysysop,

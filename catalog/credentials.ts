@@ -27,6 +27,7 @@ export const CREDENTIALS = {
   'mariadb-root': { description: 'MariaDB root password', length: 24 },
   'mariadb-user': { description: 'Password of the platform\'s MariaDB user', length: 24 },
   'harbor-admin': { description: 'Harbor administrator password', length: 24 },
+  'harbor-db': { description: 'Password of Harbor\'s internal PostgreSQL', length: 24 },
   'harbor-secret-key': { description: 'Harbor encryption key', length: 16, exactLength: true },
   'grafana-admin': { description: 'Grafana administrator password', length: 24 },
   'nextauth-secret': { description: 'NextAuth session signing secret of the frontend', length: 64, alphabet: 'hex' },

@@ -5,6 +5,7 @@ import { formatProblem } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, type NewCustomer } from '../config/new-customer';
 import { PROFILES } from '../config/schema';
 import { entryFile } from '../constructs/tier-scope';
+import { ensureCustomerKey } from '../secrets/operator-key';
 import { writeCustomers } from '../output/write';
 import { customerFile, renderCustomerFiles } from './customers';
 import { runWizard } from './init-wizard';
@@ -28,14 +29,23 @@ function missingFlags(name: string | undefined, flags: InitFlags): string[] {
  * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
  * is rendered before anything is written, and the file is put back if writing the tree fails.
  */
-async function createCustomer(root: string, answers: NewCustomer): Promise<number> {
-  const loaded = loadNewCustomer(answers);
+async function createCustomer(root: string, given: NewCustomer, io: Io): Promise<number> {
+  let answers = given;
+  let loaded = loadNewCustomer(answers);
   if (!loaded.config) {
     const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
     throw new CommandError(loaded.errors.map((p) => {
       const flag = keyFlags.find(([key]) => key === p.path)?.[1];
       return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
     }).join('; '), EXIT.USAGE);
+  }
+  if (!answers.ageRecipient) {
+    // Only now that the answers are valid: a refused init leaves no key behind.
+    const key = await ensureCustomerKey(answers.name);
+    answers = { ...answers, ageRecipient: key.recipient };
+    loaded = loadNewCustomer(answers);
+    io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${answers.name}: ${key.file}. Keep it out of git (a password manager);`
+      + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
   const files = await renderCustomerFiles(root, loaded.config!);
   const file = customerFile(root, answers.name);
@@ -65,6 +75,7 @@ export function registerInit(program: Command, root: string, io: Io): void {
     .option('--nfs-path <path>', 'exported NFS directory (default /kube_storage)')
     .option('--offline-registry <registry>', 'mirror registry of an air-gapped cluster, e.g. harbor.local:443/astrago')
     .addOption(new Option('--profile <profile>', 'layer of defaults').choices(PROFILES))
+    .option('--age-recipient <key>', 'age public key to encrypt the credentials for (default: generate a key pair in $ASTRAGO_KEYS_DIR or ~/.config/astrago/keys)')
     .option('--force', 'replace an existing customer file')
     .addHelpText('after', [
       '\nWithout <name>, --nfs-server and --ip or --domain, init asks for the rest in a terminal;',
@@ -93,7 +104,7 @@ export function registerInit(program: Command, root: string, io: Io): void {
             return EXIT.FINDINGS;
           }
         }
-        const count = await createCustomer(root, answers);
+        const count = await createCustomer(root, answers, io);
         io.err(`Created customers/${answers.name}.yaml and ${count} files in dist/${answers.name}/ and ${entryFile(answers.name)}.`);
         io.err(`Next: commit them, then run \`flux bootstrap git … --path=flux/${answers.name}\` against the customer's cluster.`);
         return EXIT.OK;

@@ -18,12 +18,13 @@ export function deepMerge(base: unknown, over: unknown): unknown {
   return out;
 }
 
-/** Reads a dotted path (`a.b.c`) of a plain object; undefined when any step is missing. */
+/** Reads a key path (`a.b.0.c`: list items by index); undefined when any step is missing. */
 export function getPath(obj: unknown, path: readonly string[]): unknown {
   let cur = obj;
   for (const key of path) {
-    if (!isPlainObject(cur) || !(key in cur)) return undefined;
-    cur = cur[key];
+    if (Array.isArray(cur) && /^\d+$/.test(key)) cur = cur[Number(key)];
+    else if (isPlainObject(cur) && key in cur) cur = cur[key];
+    else return undefined;
   }
   return cur;
 }

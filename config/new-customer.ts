@@ -24,6 +24,8 @@ export interface NewCustomer {
   /** Mirror registry of an air-gapped customer. */
   readonly offlineRegistry?: string;
   readonly profile?: (typeof PROFILES)[number];
+  /** age public key the customer's credentials are encrypted for. */
+  readonly ageRecipient?: string;
 }
 
 /** The key of the customer file each answer sets; `init` names problems by its flag. */
@@ -36,6 +38,7 @@ export const ANSWER_KEYS: Record<Exclude<keyof NewCustomer, 'name'>, string> = {
   nfsPath: 'nfs.basePath',
   offlineRegistry: 'offline.registry',
   profile: 'profile',
+  ageRecipient: 'secrets.ageRecipients',
 };
 
 /** The customer document: only what differs from the defaults, as a person would write it. */
@@ -50,6 +53,7 @@ export function customerDocument(c: NewCustomer): Record<string, unknown> {
   };
   doc.nfs = { server: c.nfsServer, basePath: c.nfsPath };
   if (c.offlineRegistry) doc.offline = { registry: c.offlineRegistry };
+  if (c.ageRecipient) doc.secrets = { ageRecipients: [c.ageRecipient] };
   return doc;
 }
 
@@ -80,5 +84,5 @@ export function loadNewCustomer(c: NewCustomer): LoadedCustomer {
  */
 export function answerProblems(answer: Exclude<keyof NewCustomer, 'name'>, value: string): Problem[] {
   const loaded = loadNewCustomer({ name: 'check', [answer]: value, ...(answer.startsWith('tls') ? { domain: 'example.com' } : {}) });
-  return loaded.errors.filter((e) => e.path === ANSWER_KEYS[answer]);
+  return loaded.errors.filter((e) => e.path === ANSWER_KEYS[answer] || e.path.startsWith(`${ANSWER_KEYS[answer]}.`));
 }

@@ -9,6 +9,8 @@ import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
+import { buildMonitoringTier } from './monitoring/monitoring-tier';
+import { buildSecurityTier } from './security/security-tier';
 import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, TierScope } from './tier-scope';
 import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
 
@@ -17,6 +19,8 @@ type TierBuilder = (scope: TierScope) => void;
 /** The builder of each tier; a tier without one (yet) is skipped. */
 const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
   infrastructure: buildInfrastructureTier,
+  monitoring: buildMonitoringTier,
+  security: buildSecurityTier,
 };
 
 /**

@@ -33,6 +33,16 @@ export type SchemaResult =
 
 export class SchemaLoadError extends Error {}
 
+/**
+ * CRD patterns are Go (RE2) regular expressions; the one construct JavaScript lacks and the
+ * CRDs use is a leading inline flag group such as `(?i)`, which becomes a RegExp flag.
+ */
+function goRegExp(pattern: string, flags: string): RegExp {
+  const inline = /^(\^?)\(\?([ims]+)\)/.exec(pattern);
+  return inline ? new RegExp(inline[1] + pattern.slice(inline[0].length), flags + inline[2]) : new RegExp(pattern, flags);
+}
+goRegExp.code = 'goRegExp';
+
 const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 interface CrdVersion {
@@ -69,7 +79,7 @@ export class SchemaSet {
 
   private constructor() {
     // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and formats ajv does not know.
-    this.ajv = new Ajv({ allErrors: true, strict: false, logger: false });
+    this.ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp: goRegExp } });
     addFormats(this.ajv);
   }
 

@@ -15,23 +15,18 @@ export const GPU_CONFIG_MAPS = {
   devicePlugin: 'nvidia-plugin-config-mps',
 } as const;
 
+/**
+ * The Service the operator creates for dcgm-exporter (assets/state-dcgm-exporter): the
+ * monitoring tier's ServiceMonitor selects it by this label and scrapes this port.
+ */
+export const DCGM_EXPORTER_SERVICE = { label: { app: 'nvidia-dcgm-exporter' }, port: 'gpu-metrics' } as const;
+
 const CONTROL_PLANE_TOLERATIONS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane']
   .map((key) => ({ key, operator: 'Equal', value: '', effect: 'NoSchedule' }));
 
 export interface GpuOperatorProps {
   /** Chart sources of the customer. */
   readonly sources: ChartSources;
-  /**
-   * Create the DCGM exporter's ServiceMonitor (needs the prometheus-operator CRDs; the
-   * operator retries until the monitoring tier has installed them).
-   * @default true
-   */
-  readonly serviceMonitor?: boolean;
-  /**
-   * Scrape interval of the DCGM GPU metrics.
-   * @default '15s'
-   */
-  readonly scrapeInterval?: string;
   /**
    * Chart version override.
    * @default - the catalog version
@@ -78,13 +73,10 @@ export class GpuOperator extends Construct {
             { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
             { name: 'DCGM_EXPORTER_COLLECTORS', value: `/etc/dcgm-exporter/${DCGM_METRICS_KEY}` },
           ],
-          serviceMonitor: {
-            enabled: props.serviceMonitor ?? true,
-            interval: props.scrapeInterval ?? '15s',
-            honorLabels: false,
-            // Dashboards and alerts group GPUs by node under this label.
-            relabelings: [{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'kubernetes_node', action: 'replace' }],
-          },
+          // The monitoring tier scrapes the exporter with its own ServiceMonitor. The operator's
+          // would need the ServiceMonitor CRD one tier before it exists, and while it is missing
+          // the operator holds back the states after dcgm-exporter (GFD among them).
+          serviceMonitor: { enabled: false },
         },
         nodeStatusExporter: off,
         gds: off,

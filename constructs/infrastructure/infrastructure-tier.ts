@@ -20,8 +20,6 @@ export function buildInfrastructureTier(scope: TierScope): void {
   if (components.gpuOperator.enabled) {
     new GpuOperator(scope.component(Stage.CONTROLLERS, 'gpu-operator'), 'gpu-operator', {
       sources,
-      serviceMonitor: components.prometheus.enabled,
-      scrapeInterval: config.monitoring.gpuScrapeInterval,
       version: components.gpuOperator.version,
     });
   }

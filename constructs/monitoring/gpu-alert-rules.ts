@@ -1,0 +1,95 @@
+import { Construct } from 'constructs';
+import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports/monitoring.coreos.com';
+import { DCGM_JOB, GPU_NODE_LABEL } from './dcgm-service-monitor';
+
+/**
+ * Alerts labelled so that Alertmanager routes them to the platform (see kube-prometheus-stack),
+ * with the node under `nodeName`, which Alertmanager groups platform alerts by.
+ */
+const PLATFORM_ALERT = { app: 'astrago', nodeName: `{{ $labels.${GPU_NODE_LABEL} }}` } as const;
+
+interface GpuAlert {
+  readonly alert: string;
+  readonly expr: string;
+  readonly for: string;
+  readonly severity: 'warning' | 'critical';
+  readonly summary: string;
+}
+
+const GPU = `{{ $labels.${GPU_NODE_LABEL} }} GPU {{ $labels.gpu }}`;
+
+/** °C above which a data-centre GPU is close to throttling (slowdown starts around 87–90°C). */
+const TEMPERATURE_LIMIT = 85;
+
+const GPU_ALERTS: readonly GpuAlert[] = [
+  {
+    alert: 'GpuXidError',
+    // The gauge holds the last XID code; any change to a non-zero code is a new fault.
+    expr: 'DCGM_FI_DEV_XID_ERRORS != 0 and changes(DCGM_FI_DEV_XID_ERRORS[10m]) > 0',
+    for: '0m',
+    severity: 'critical',
+    summary: `${GPU} reported XID error {{ $value }}`,
+  },
+  {
+    alert: 'GpuTemperatureHigh',
+    expr: `DCGM_FI_DEV_GPU_TEMP > ${TEMPERATURE_LIMIT}`,
+    for: '5m',
+    severity: 'warning',
+    summary: `${GPU} has been above ${TEMPERATURE_LIMIT}°C for 5 minutes ({{ $value }}°C)`,
+  },
+  {
+    alert: 'GpuEccDoubleBitErrors',
+    expr: 'increase(DCGM_FI_DEV_ECC_DBE_VOL_TOTAL[10m]) > 0',
+    for: '0m',
+    severity: 'critical',
+    summary: `${GPU} had uncorrectable (double-bit) ECC errors`,
+  },
+  {
+    alert: 'GpuUncorrectableRemappedRows',
+    expr: 'increase(DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS[10m]) > 0',
+    for: '0m',
+    severity: 'warning',
+    summary: `${GPU} remapped rows after uncorrectable memory errors: reset the GPU when it is idle`,
+  },
+  {
+    alert: 'GpuRowRemapFailure',
+    expr: 'DCGM_FI_DEV_ROW_REMAP_FAILURE > 0',
+    for: '0m',
+    severity: 'critical',
+    summary: `${GPU} failed to remap memory rows: the GPU needs replacement`,
+  },
+  {
+    alert: 'GpuExporterDown',
+    expr: `up{job="${DCGM_JOB}"} == 0`,
+    for: '5m',
+    severity: 'critical',
+    summary: `GPU metrics of {{ $labels.${GPU_NODE_LABEL} }} are unavailable: dcgm-exporter or the GPU is down`,
+  },
+];
+
+export interface GpuAlertRulesProps {
+  /** Namespace of the PrometheusRule (the monitoring namespace). */
+  readonly namespace: string;
+}
+
+/** Alerts for GPU faults, sent to the platform through Alertmanager's `app="astrago"` route. */
+export class GpuAlertRules extends Construct {
+  constructor(scope: Construct, id: string, props: GpuAlertRulesProps) {
+    super(scope, id);
+    new PrometheusRule(this, 'Resource', {
+      metadata: { name: 'gpu-alerts', namespace: props.namespace },
+      spec: {
+        groups: [{
+          name: 'gpu',
+          rules: GPU_ALERTS.map((a) => ({
+            alert: a.alert,
+            expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
+            for: a.for,
+            labels: { ...PLATFORM_ALERT, severity: a.severity },
+            annotations: { summary: a.summary },
+          })),
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,145 @@
+import { Construct } from 'constructs';
+import { CHARTS } from '../../catalog/charts';
+import { ALERT_WEBHOOK_URL } from '../../catalog/platform';
+import type { PlatformUrls } from '../../config/urls';
+import { Namespace, PRUNE_DISABLED } from '../core/namespace';
+import { PathIngress } from '../core/path-ingress';
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { ChartSources } from '../flux/chart-sources';
+import { HelmRelease } from '../flux/helm-release';
+
+/** Where Grafana is served on the platform host. */
+export const GRAFANA_PATH = '/grafana';
+/** Grafana's Service (release `prometheus`, subchart `grafana`). */
+const GRAFANA_SERVICE = { name: `${CHARTS.prometheus.releaseName}-grafana`, port: 80 };
+/** The NodePorts of the old system, kept for customers who opt in. */
+export const MONITORING_NODE_PORTS = { prometheus: 30090, alertmanager: 30903 } as const;
+
+export interface KubePrometheusStackProps {
+  /** Chart sources of the customer. */
+  readonly sources: ChartSources;
+  /** Credential registry: Grafana's admin user and password. */
+  readonly credentials: CredentialRegistry;
+  /** The customer's URLs: Grafana is served under `/grafana` of the platform host. */
+  readonly urls: PlatformUrls;
+  /** StorageClass of the Prometheus volume. */
+  readonly storageClassName: string;
+  /**
+   * How long Prometheus keeps samples.
+   * @default '1y'
+   */
+  readonly retention?: string;
+  /**
+   * Size of the Prometheus volume.
+   * @default '50Gi'
+   */
+  readonly storageSize?: string;
+  /**
+   * Expose Prometheus and Alertmanager on NodePorts 30090 / 30903 (no authentication).
+   * @default false - both stay ClusterIP
+   */
+  readonly nodePorts?: boolean;
+  /**
+   * Mirror registry replacing every image's registry host.
+   * @default - the upstream registries
+   */
+  readonly imageRegistry?: string;
+  /**
+   * Chart version override.
+   * @default - the catalog version
+   */
+  readonly version?: string;
+}
+
+/**
+ * kube-prometheus-stack: Prometheus, Alertmanager, Grafana and the prometheus-operator CRDs
+ * that every ServiceMonitor and PrometheusRule of later stages needs.
+ */
+export class KubePrometheusStack extends Construct {
+  public readonly release: HelmRelease;
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
+    super(scope, id);
+    const chart = CHARTS.prometheus;
+    this.namespace = chart.namespace;
+    // Prometheus' volume lives here.
+    new Namespace(this, 'namespace', { name: chart.namespace, holdsData: true });
+    const grafanaAdmin = props.credentials.ref(this, 'grafana-admin', chart.namespace, { username: { key: 'username', value: 'admin' } });
+    const service = (nodePort: number) => (props.nodePorts ? { type: 'NodePort', nodePort } : { type: 'ClusterIP' });
+    const tag = (repository: string) => imageTag(chart.images, repository);
+
+    this.release = new HelmRelease(this, 'release', {
+      chart,
+      source: props.sources.use(this, chart.repository),
+      version: props.version,
+      values: {
+        global: props.imageRegistry ? { imageRegistry: props.imageRegistry } : undefined,
+        alertmanager: {
+          config: {
+            global: { resolve_timeout: '5m' },
+            route: {
+              group_by: ['nodeName', 'ruleName'],
+              group_wait: '30s',
+              group_interval: '2m',
+              repeat_interval: '1h',
+              receiver: 'null',
+              routes: [{ matchers: ['app="astrago"'], receiver: 'astrago' }],
+            },
+            receivers: [
+              { name: 'null' },
+              { name: 'astrago', webhook_configs: [{ url: ALERT_WEBHOOK_URL, send_resolved: true }] },
+            ],
+          },
+          service: service(MONITORING_NODE_PORTS.alertmanager),
+        },
+        grafana: {
+          image: { tag: tag('grafana/grafana') },
+          admin: { existingSecret: grafanaAdmin.name, userKey: grafanaAdmin.usernameKey, passwordKey: grafanaAdmin.key },
+          'grafana.ini': { server: { root_url: `${props.urls.baseUrl}${GRAFANA_PATH}/`, serve_from_sub_path: true } },
+        },
+        'kube-state-metrics': { image: { tag: tag('kube-state-metrics/kube-state-metrics') } },
+        'prometheus-node-exporter': { image: { tag: tag('prometheus/node-exporter') } },
+        prometheus: {
+          service: service(MONITORING_NODE_PORTS.prometheus),
+          prometheusSpec: {
+            retention: props.retention ?? '1y',
+            // Select every monitor and rule in the cluster, not only those labelled for this release:
+            // the platform's and the GPU ones carry no release label.
+            serviceMonitorSelectorNilUsesHelmValues: false,
+            podMonitorSelectorNilUsesHelmValues: false,
+            ruleSelectorNilUsesHelmValues: false,
+            probeSelectorNilUsesHelmValues: false,
+            storageSpec: {
+              volumeClaimTemplate: {
+                metadata: { annotations: { ...PRUNE_DISABLED } },
+                spec: {
+                  storageClassName: props.storageClassName,
+                  accessModes: ['ReadWriteOnce'],
+                  resources: { requests: { storage: props.storageSize ?? '50Gi' } },
+                },
+              },
+            },
+          },
+        },
+      },
+    });
+
+    // Grafana has its own login; Prometheus and Alertmanager have none, so they stay inside.
+    new PathIngress(this, 'grafana-ingress', {
+      name: 'grafana',
+      namespace: chart.namespace,
+      path: GRAFANA_PATH,
+      serviceName: GRAFANA_SERVICE.name,
+      servicePort: GRAFANA_SERVICE.port,
+      urls: props.urls,
+    });
+  }
+}
+
+/** Tag of a catalog image by repository path, e.g. `grafana/grafana` → `11.1.0`. */
+function imageTag(images: readonly string[], repository: string): string {
+  const image = images.find((i) => i.split(':')[0].endsWith(`/${repository}`));
+  if (!image) throw new Error(`catalog: no image ${repository}`);
+  return image.slice(image.lastIndexOf(':') + 1);
+}

@@ -1,0 +1,146 @@
+import { Construct } from 'constructs';
+import { CHARTS } from '../../catalog/charts';
+import type { PlatformUrls } from '../../config/urls';
+import { Namespace, PRUNE_DISABLED } from '../core/namespace';
+import { PathIngress } from '../core/path-ingress';
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { ChartSources } from '../flux/chart-sources';
+import { HelmRelease } from '../flux/helm-release';
+import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
+
+/** Where Keycloak is served on the platform host (`PlatformUrls.keycloakUrl`). */
+export const KEYCLOAK_PATH = '/auth';
+/** Keycloak's Service (Bitnami: the release name, HTTP on port 80). */
+const KEYCLOAK_SERVICE = { name: CHARTS.keycloak.releaseName, port: 80 };
+/** Where the Bitnami image imports realm files from with `--import-realm`. */
+const IMPORT_DIR = '/opt/bitnami/keycloak/data/import';
+
+export interface KeycloakImage {
+  /** Registry host. */
+  readonly registry: string;
+  /** Repository path. */
+  readonly repository: string;
+  /** Pinned tag. */
+  readonly tag: string;
+}
+
+export interface KeycloakProps {
+  /** Chart sources of the customer. */
+  readonly sources: ChartSources;
+  /** Credential registry: admin, database and client secret. */
+  readonly credentials: CredentialRegistry;
+  /** The customer's URLs: the Ingress host, Keycloak's own URL and the realm's redirect URIs. */
+  readonly urls: PlatformUrls;
+  /** The Keycloak image (with the Astrago theme). */
+  readonly image: KeycloakImage;
+  /**
+   * Name of the administrator of the master realm.
+   * @default 'admin'
+   */
+  readonly adminUser?: string;
+  /**
+   * Realm of the platform.
+   * @default 'astrago'
+   */
+  readonly realm?: string;
+  /**
+   * OIDC client id of the platform.
+   * @default 'astrago-client'
+   */
+  readonly clientId?: string;
+  /** StorageClass of the PostgreSQL volume. */
+  readonly storageClassName: string;
+  /**
+   * Mirror registry replacing every image's registry host.
+   * @default - the upstream registries
+   */
+  readonly imageRegistry?: string;
+  /**
+   * Chart version override.
+   * @default - the catalog version
+   */
+  readonly version?: string;
+}
+
+/**
+ * Keycloak (Bitnami chart, Keycloak 22) behind the platform's Ingress at `/auth`, in both ip
+ * and domain mode, with the platform realm imported on first start from a typed ConfigMap.
+ *
+ * Every credential arrives through a Secret reference (admin, database, client secret); no
+ * password is on any command line. The chart's own Ingress is off: it renders no rule
+ * without a hostname, which broke `/auth` in ip mode.
+ */
+export class Keycloak extends Construct {
+  public readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: KeycloakProps) {
+    super(scope, id);
+    const chart = CHARTS.keycloak;
+    const ns = chart.namespace;
+    new Namespace(this, 'namespace', { name: ns, holdsData: true });
+    const admin = props.credentials.ref(this, 'keycloak-admin', ns);
+    const database = props.credentials.ref(this, 'keycloak-db', ns);
+    const clientSecret = props.credentials.ref(this, 'keycloak-client-secret', ns);
+    const realm = new KeycloakRealm(this, 'realm', {
+      name: 'keycloak-realm',
+      namespace: ns,
+      realm: props.realm ?? 'astrago',
+      clientId: props.clientId ?? 'astrago-client',
+      urls: props.urls,
+    });
+
+    this.release = new HelmRelease(this, 'release', {
+      chart,
+      source: props.sources.use(this, chart.repository),
+      version: props.version,
+      values: {
+        global: props.imageRegistry ? { imageRegistry: props.imageRegistry } : undefined,
+        image: { ...props.image },
+        auth: { adminUser: props.adminUser ?? 'admin', existingSecret: admin.name, passwordSecretKey: admin.key },
+        production: true,
+        // TLS ends at ingress-nginx, which sends X-Forwarded-* headers.
+        proxy: 'edge',
+        httpRelativePath: `${KEYCLOAK_PATH}/`,
+        // The realm is created on first start only (Keycloak skips realms that exist);
+        // the legacy redirect_uri logout parameter is what the platform's frontend sends.
+        extraStartupArgs: '--import-realm --spi-login-protocol-openid-connect-legacy-logout-redirect-uri=true',
+        extraEnvVars: [
+          { name: CLIENT_SECRET_ENV, valueFrom: { secretKeyRef: { name: clientSecret.name, key: clientSecret.key } } },
+          // Tokens carry the issuer users and backends see, however Keycloak was reached.
+          { name: 'KC_HOSTNAME_URL', value: props.urls.keycloakUrl },
+          { name: 'KC_HOSTNAME_ADMIN_URL', value: props.urls.keycloakUrl },
+        ],
+        extraVolumes: [{ name: 'realm', configMap: { name: realm.name } }],
+        extraVolumeMounts: [{ name: 'realm', mountPath: IMPORT_DIR, readOnly: true }],
+        service: { type: 'ClusterIP' },
+        ingress: { enabled: false },
+        postgresql: {
+          enabled: true,
+          image: { repository: 'bitnamilegacy/postgresql' },
+          auth: {
+            // No password for the postgres superuser: remote access as postgres is refused.
+            enablePostgresUser: false,
+            username: 'bn_keycloak',
+            database: 'bitnami_keycloak',
+            existingSecret: database.name,
+            secretKeys: { userPasswordKey: database.key },
+          },
+          primary: {
+            persistence: { storageClass: props.storageClassName, annotations: { ...PRUNE_DISABLED } },
+          },
+        },
+      },
+    });
+
+    new PathIngress(this, 'ingress', {
+      name: 'keycloak',
+      namespace: ns,
+      path: KEYCLOAK_PATH,
+      serviceName: KEYCLOAK_SERVICE.name,
+      servicePort: KEYCLOAK_SERVICE.port,
+      urls: props.urls,
+      // Keycloak's cookies and redirect headers exceed nginx's default 4k buffer.
+      annotations: { 'nginx.ingress.kubernetes.io/proxy-buffer-size': '128k' },
+    });
+  }
+}

@@ -1,0 +1,36 @@
+import { platformUrls } from '../../config/urls';
+import { Stage } from '../tiers';
+import type { TierScope } from '../tier-scope';
+import { Harbor } from './harbor';
+import { Keycloak } from './keycloak';
+
+/** Security: Keycloak (the platform's identity provider) and the Harbor registry. */
+export function buildSecurityTier(scope: TierScope): void {
+  const { config, sources, credentials } = scope;
+  const { components } = config;
+  const imageRegistry = config.offline.registry;
+  if (components.keycloak.enabled) {
+    new Keycloak(scope.component(Stage.CONTROLLERS, 'keycloak'), 'keycloak', {
+      sources,
+      credentials,
+      urls: platformUrls(config),
+      image: config.keycloak.image,
+      adminUser: config.keycloak.adminUser,
+      realm: config.astrago.keycloak.realm,
+      clientId: config.astrago.keycloak.client,
+      storageClassName: config.nfs.storageClassName,
+      imageRegistry,
+      version: components.keycloak.version,
+    });
+  }
+  if (components.harbor.enabled) {
+    new Harbor(scope.component(Stage.CONTROLLERS, 'harbor'), 'harbor', {
+      sources,
+      credentials,
+      storageClassName: config.nfs.storageClassName,
+      volumes: config.harbor.persistence,
+      imageRegistry,
+      version: components.harbor.version,
+    });
+  }
+}
