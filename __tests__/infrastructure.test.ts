@@ -1,4 +1,4 @@
-import { configFrom, findObject, MINIMAL, objectsOf, render, sampleConfig, SAMPLES } from './helpers';
+import { configFrom, findObject, MINIMAL, objectsOf, render, SAMPLE_RECIPIENT, sampleConfig, SAMPLES } from './helpers';
 
 const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
 
@@ -76,7 +76,7 @@ describe('HelmReleases', () => {
 
 describe('infrastructure tier', () => {
   test('the StorageClass is built from the nfs settings', async () => {
-    const sc = findObject(await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\n`), 'StorageClass', 'lab-nfs');
+    const sc = findObject(await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`), 'StorageClass', 'lab-nfs');
     expect(sc).toMatchObject({
       provisioner: 'nfs.csi.k8s.io',
       parameters: { server: 'nfs.lab.local', share: '/vol' },

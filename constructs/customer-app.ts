@@ -1,12 +1,14 @@
 import { App } from 'cdk8s';
 import type { CustomerConfig } from '../config/schema';
 import type { SecretVault } from '../secrets/vault';
+import { buildApplicationsTier } from './applications/applications-tier';
 import { ComponentChart } from './component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { ChartSources } from './flux/chart-sources';
 import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
+import { ReadyTimeout } from './flux/ready-timeout';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { customerDistFolder, TierScope } from './tier-scope';
 import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
@@ -16,6 +18,7 @@ type TierBuilder = (scope: TierScope) => void;
 /** The builder of each tier; a tier without one (yet) is skipped. */
 const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
   infrastructure: buildInfrastructureTier,
+  applications: buildApplicationsTier,
 };
 
 /** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
@@ -55,12 +58,12 @@ export class CustomerApp extends App {
       for (const stage of [Stage.CONTROLLERS, Stage.CONFIGS]) {
         const charts = this.stageCharts(tier, stage);
         if (charts.length === 0) continue;
-        const releases = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease => n instanceof HelmRelease));
+        const waits = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease | ReadyTimeout => n instanceof HelmRelease || n instanceof ReadyTimeout));
         previous = new Kustomization(file, stage, {
           name: stageKustomizationName(tier, stage),
           path: `./${dist}/${stageFolder(tier, stage)}`,
           dependsOn: previous ? [previous] : undefined,
-          timeout: longestDuration(['5m', ...releases.map((r) => r.timeout)]),
+          timeout: longestDuration(['5m', ...waits.map((w) => w.timeout)]),
           decryptSecrets: charts.some((c) => c.objects.some((o) => o.kind === 'Secret')),
         });
       }
