@@ -18,7 +18,7 @@ const NONROOT_UID = 65532;
  * Packs pods onto the fullest nodes (MostAllocated), GPUs weighing three times CPU and
  * memory, so whole GPU nodes stay free for large jobs. One replica, so no leader election.
  */
-export function binpackSchedulerConfig(): string {
+function binpackSchedulerConfig(): string {
   return stringify({
     apiVersion: 'kubescheduler.config.k8s.io/v1',
     kind: 'KubeSchedulerConfiguration',

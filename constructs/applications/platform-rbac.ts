@@ -20,7 +20,7 @@ const MANAGE = [...READ, 'create', 'update', 'patch', 'delete'] as const;
  * creates at run time. Deliberately absent: RBAC objects, CRDs, webhooks, and anything in
  * the system namespaces beyond reading.
  */
-export const PLATFORM_GRANTS: readonly Grant[] = [
+const PLATFORM_GRANTS: readonly Grant[] = [
   { why: 'A workspace is a namespace with a quota and default limits: created, resized, deleted.', apiGroups: [''], resources: ['namespaces', 'resourcequotas', 'limitranges'], verbs: MANAGE },
   { why: 'Workloads: their pods (listed, logs, terminals, deleted on stop) and the objects that feed them.', apiGroups: [''], resources: ['pods', 'services', 'configmaps', 'secrets', 'persistentvolumeclaims'], verbs: MANAGE },
   { why: 'Logs and the web terminal of workload pods.', apiGroups: [''], resources: ['pods/log'], verbs: ['get'] },
