@@ -52,6 +52,9 @@ export const REPOSITORIES = {
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
 const NVIDIA = 'nvcr.io/nvidia';
+export const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
+/** Pinned: the chart's default is `:latest`, which an air-gapped mirror cannot reproduce. */
+export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-delivery:0.3.0';
 
 export const CHARTS = {
   csiDriverNfs: {
@@ -165,7 +168,8 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['kubeflow.org'],
     timeout: '10m',
-    images: [],
+    // The operator, and the init container it adds to every MPIJob launcher.
+    images: [MPI_OPERATOR_IMAGE, MPI_KUBECTL_DELIVERY_IMAGE],
   },
 } as const satisfies Record<string, ChartEntry>;
 

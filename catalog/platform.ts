@@ -9,10 +9,20 @@ export const PLATFORM_SERVICES = {
   batch: { name: 'astrago-backend-batch', port: 8080 },
   monitor: { name: 'astrago-backend-monitor', port: 8080 },
   frontend: { name: 'astrago-frontend', port: 3000 },
+  mariadb: { name: 'astrago-mariadb', port: 3306 },
 } as const;
 
-/** In-cluster URL of a platform service. */
-export function serviceUrl(service: keyof typeof PLATFORM_SERVICES): string {
+/** The platform's database on the MariaDB service. */
+export const PLATFORM_DATABASE = 'astrago';
+
+/** Name of the ServiceAccount the backends run as. */
+export const PLATFORM_SERVICE_ACCOUNT = 'astrago-sa';
+
+/** Shared volume of workload logs, written by core and batch. */
+export const WORKLOAD_LOG_CLAIM = 'workload-log-pvc';
+
+/** In-cluster URL of a platform HTTP service. */
+export function serviceUrl(service: Exclude<keyof typeof PLATFORM_SERVICES, 'mariadb'>): string {
   const { name, port } = PLATFORM_SERVICES[service];
   return `http://${name}.${PLATFORM_NAMESPACE}.svc:${port}`;
 }

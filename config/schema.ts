@@ -91,6 +91,7 @@ export const customerSchema = z.strictObject({
         enabled: z.boolean(expect('true or false')).default(false).describe('Serve HTTPS on the domain.'),
         issuer: dns1123Subdomain.optional().describe('cert-manager ClusterIssuer that issues the certificate (cert-manager must be installed in the cluster).'),
         secretName: dns1123Subdomain.optional().describe('TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default astrago-tls.'),
+        caSecret: dns1123Subdomain.optional().describe('Existing Secret in namespace astrago (key ca.crt) holding the private CA that signed the certificate. Set it only when the certificate is not publicly trusted: the platform pods then trust this CA; TLS verification is never turned off.'),
       }).prefault({}),
     }).prefault({}),
   }).prefault({}).describe('How users reach the platform: the single source of every external URL.'),
@@ -115,6 +116,7 @@ export const customerSchema = z.strictObject({
       maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number'))
         .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
+      image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
     }).prefault({}),
     imageDefaults: z.strictObject({
       registry: registry.default('ghcr.io').describe('Registry of the platform images.'),

@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import type { CustomerConfig } from '../config/schema';
 import type { SecretVault } from '../secrets/vault';
+import { buildApplicationsTier } from './applications/applications-tier';
 import { ComponentChart } from './component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
@@ -8,6 +9,7 @@ import { ChartSources } from './flux/chart-sources';
 import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
+import { ReadyTimeout } from './flux/ready-timeout';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
@@ -16,11 +18,12 @@ import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './
 
 type TierBuilder = (scope: TierScope) => void;
 
-/** The builder of each tier; a tier without one (yet) is skipped. */
-const TIER_BUILDERS: Partial<Record<Tier, TierBuilder>> = {
+/** The builder of each tier. */
+const TIER_BUILDERS: Record<Tier, TierBuilder> = {
   infrastructure: buildInfrastructureTier,
   monitoring: buildMonitoringTier,
   security: buildSecurityTier,
+  applications: buildApplicationsTier,
 };
 
 /**
@@ -33,7 +36,7 @@ export class CustomerApp extends App {
     super();
     const sources = new ChartSources();
     const credentials = new CredentialRegistry(config, vault);
-    for (const tier of TIERS) TIER_BUILDERS[tier]?.(new TierScope(this, tier, config, sources, credentials));
+    for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, sources, credentials));
     credentials.addSecrets(this);
     this.chainTiers();
     protectData(this);
@@ -58,12 +61,12 @@ export class CustomerApp extends App {
       for (const stage of [Stage.CONTROLLERS, Stage.CONFIGS]) {
         const charts = this.stageCharts(tier, stage);
         if (charts.length === 0) continue;
-        const releases = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease => n instanceof HelmRelease));
+        const waits = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease | ReadyTimeout => n instanceof HelmRelease || n instanceof ReadyTimeout));
         previous = new Kustomization(file, stage, {
           name: stageKustomizationName(tier, stage),
           path: `./${dist}/${stageFolder(tier, stage)}`,
           dependsOn: previous ? [previous] : undefined,
-          timeout: longestDuration(['5m', ...releases.map((r) => r.timeout)]),
+          timeout: longestDuration(['5m', ...waits.map((w) => w.timeout)]),
           decryptSecrets: charts.some((c) => c.objects.some((o) => o.kind === 'Secret')),
         });
       }

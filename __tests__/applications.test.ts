@@ -1,0 +1,277 @@
+import { platformUrls } from '../config/urls';
+import { configFrom, findObject, MINIMAL, objectsOf, render, sampleConfig, SAMPLES } from './helpers';
+
+type Objects = Awaited<ReturnType<typeof objects>>;
+const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
+const sample = async (name: string) => objectsOf(await render(sampleConfig(name)));
+
+const BACKENDS = ['astrago-backend-core', 'astrago-backend-batch', 'astrago-backend-monitor'];
+const WORKLOADS = [...BACKENDS, 'astrago-frontend'];
+
+const annotations = (o: Objects[number]) => ((o.metadata as { annotations?: Record<string, string> }).annotations ?? {});
+const podSpec = (all: Objects, kind: string, name: string) => (findObject(all, kind, name).spec as any).template.spec;
+const container = (all: Objects, name: string) => podSpec(all, 'Deployment', name).containers[0];
+/** Plain env values by name; Secret references as `secret:<name>/<key>`. */
+function envOf(all: Objects, name: string): Record<string, string> {
+  return Object.fromEntries(container(all, name).env.map((e: any) =>
+    [e.name, e.valueFrom ? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}` : e.value]));
+}
+
+describe('applications tier', () => {
+  test('the MPI operator is a controllers release; the platform applies after it, with time to start', async () => {
+    const all = await objects();
+    const release = findObject(all, 'HelmRelease', 'mpi-operator');
+    expect(release.file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
+    const values = (release.spec as any).values;
+    expect(`${values.image.repository}:${values.image.tag}`).toBe('docker.io/mpioperator/mpi-operator:0.3.0');
+    expect(values.kubectlDeliveryImage).not.toMatch(/:latest$/);
+    for (const name of [...WORKLOADS, 'binpack-scheduler']) expect(findObject(all, 'Deployment', name).file).toMatch(/^dist\/acme\/applications\/configs\//);
+    const configs = findObject(all, 'Kustomization', 'applications-configs').spec as any;
+    expect(configs.dependsOn).toEqual([{ name: 'applications-controllers', namespace: 'flux-system' }]);
+    expect(configs.timeout).toBe('15m');
+    expect(configs.decryption).toMatchObject({ provider: 'sops' });
+  });
+
+  test('disabling the platform or the operator removes exactly that part', async () => {
+    const noPlatform = await objects(`${MINIMAL}components: {astrago: {enabled: false}}\n`);
+    expect(noPlatform.filter((o) => o.metadata.namespace === 'astrago' || o.kind === 'Namespace' && o.metadata.name === 'astrago')).toEqual([]);
+    expect(noPlatform.filter((o) => o.file.includes('/applications/configs/'))).toEqual([]);
+    expect(noPlatform.map((o) => o.metadata.name)).not.toContain('applications-configs');
+    const noOperator = await objects(`${MINIMAL}components: {mpiOperator: {enabled: false}}\n`);
+    expect(noOperator.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).not.toContain('mpi-operator');
+    expect(findObject(noOperator, 'Deployment', 'astrago-backend-core')).toBeTruthy();
+  });
+
+  describe.each(SAMPLES)('sample customer %s', (name) => {
+    test('every Ingress route reaches a Service port that exists and serves the selected pods', async () => {
+      const all = await sample(name);
+      const ingress = findObject(all, 'Ingress', 'astrago');
+      const rules = (ingress.spec as any).rules;
+      expect(rules).toHaveLength(1);
+      const routes = Object.fromEntries(rules[0].http.paths.map((p: any) => [p.path, `${p.backend.service.name}:${p.backend.service.port.number}`]));
+      expect(routes).toEqual({
+        '/api/v1/core': 'astrago-backend-core:8080',
+        '/api/v1/monitor': 'astrago-backend-monitor:8080',
+        '/api/v1/report': 'astrago-backend-monitor:8080',
+        '/api/v1/batch': 'astrago-backend-batch:8080',
+        '/ws/workload': 'astrago-backend-core:8080',
+        '/': 'astrago-frontend:3000',
+      });
+      expect(Object.keys(routes)).not.toContain('/auth');
+      for (const path of rules[0].http.paths) {
+        expect(path.pathType).toBe('Prefix');
+        const service = findObject(all, 'Service', path.backend.service.name);
+        const port = (service.spec as any).ports.find((p: any) => p.port === path.backend.service.port.number);
+        expect(port).toBeDefined();
+        const pods = podSpec(all, 'Deployment', path.backend.service.name);
+        expect(pods.containers[0].ports.map((p: any) => p.containerPort)).toContain(port.targetPort);
+        expect((findObject(all, 'Deployment', path.backend.service.name).spec as any).template.metadata.labels)
+          .toMatchObject((service.spec as any).selector);
+      }
+      expect(ingress.metadata).toMatchObject({ namespace: 'astrago' });
+      expect((ingress.spec as any).ingressClassName).toBe('nginx');
+      expect(annotations(ingress)).toMatchObject({ 'nginx.ingress.kubernetes.io/proxy-body-size': '0', 'nginx.ingress.kubernetes.io/proxy-read-timeout': '300' });
+    });
+
+    test('host, TLS and every URL follow externalAccess', async () => {
+      const config = sampleConfig(name);
+      const urls = platformUrls(config);
+      const all = await sample(name);
+      const ingress = findObject(all, 'Ingress', 'astrago');
+      const spec = ingress.spec as any;
+      if (config.externalAccess.mode === 'ip') {
+        expect(spec.rules[0].host).toBeUndefined();
+        expect(spec.tls).toBeUndefined();
+        expect(urls.baseUrl).toBe(`http://${config.externalAccess.ip.address}`);
+      } else {
+        expect(spec.rules[0].host).toBe(config.externalAccess.domain.name);
+        expect(spec.tls).toEqual([{ hosts: [config.externalAccess.domain.name], secretName: config.externalAccess.domain.tls.secretName }]);
+        expect(annotations(ingress)['cert-manager.io/cluster-issuer']).toBe(config.externalAccess.domain.tls.issuer);
+      }
+      const realm = config.astrago.keycloak.realm;
+      for (const backend of BACKENDS) {
+        const env = envOf(all, backend);
+        expect(env['SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_ISSUER-URI']).toBe(`${urls.baseUrl}/auth/realms/${realm}`);
+        expect(env['SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_JWK-SET-URI']).toBe(`${urls.baseUrl}/auth/realms/${realm}/protocol/openid-connect/certs`);
+        expect(env['KEYCLOAK_AUTH-SERVER-URL']).toBe(`${urls.baseUrl}/auth`);
+      }
+      expect(envOf(all, 'astrago-backend-core').ASTRAGO_INGRESS_DEFAULT_HOST).toBe(urls.host ?? '');
+      const frontend = envOf(all, 'astrago-frontend');
+      expect(frontend.NEXTAUTH_URL).toBe(urls.baseUrl);
+      expect(frontend.KEYCLOAK_HOST).toBe(`${urls.baseUrl}/auth`);
+      expect(frontend.NEXT_PUBLIC_API_URL).toBe('http://astrago-backend-core.astrago.svc:8080');
+    });
+
+    test('no credential is a literal: passwords and secrets come from sealed Secrets in the tree', async () => {
+      const all = await sample(name);
+      const text = JSON.stringify(all.filter((o) => o.kind !== 'Secret'));
+      for (const literal of ['xiirocks', 'astragosecret', 'Harbor12345', 'uuNj1L0Yg2xKcBPVp7yOVlm2nigL3hoHOzbwQXAwx1I=', 'NODE_TLS_REJECT_UNAUTHORIZED']) {
+        expect(text).not.toContain(literal);
+      }
+      const workloads = all.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
+      const refs = workloads.flatMap((w) => (w.spec as any).template.spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => ({ e, ns: w.metadata.namespace }))));
+      const credentials = refs.filter(({ e }) => /PASSWORD|SECRET/.test(e.name));
+      expect(credentials.map(({ e }) => e.name)).toEqual(expect.arrayContaining(['SPRING_DATASOURCE_PASSWORD', 'ADMIN_PASSWORD', 'ADMIN_INIT-PASSWORD', 'HARBOR_PASSWORD', 'AUTH_CLIENT_SECRET', 'NEXTAUTH_SECRET', 'MARIADB_ROOT_PASSWORD', 'MARIADB_PASSWORD']));
+      for (const { e, ns } of credentials) {
+        expect(e.value).toBeUndefined();
+        const secret = findObject(all.filter((o) => o.metadata.namespace === ns), 'Secret', e.valueFrom.secretKeyRef.name);
+        expect(secret.sops).toBeDefined();
+        const data = secret.data as Record<string, string>;
+        expect(data[e.valueFrom.secretKeyRef.key]).toMatch(/^ENC\[/);
+      }
+    });
+
+    test('the platform account is not cluster-admin and its ClusterRole grants nothing wholesale', async () => {
+      const all = await sample(name);
+      for (const binding of all.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')) {
+        expect((binding as any).roleRef.name).not.toBe('cluster-admin');
+      }
+      const binding = findObject(all, 'ClusterRoleBinding', 'astrago-platform') as any;
+      expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: 'astrago-sa', namespace: 'astrago' }]);
+      const rules = (findObject(all, 'ClusterRole', binding.roleRef.name) as any).rules as any[];
+      for (const rule of rules) {
+        expect([...rule.verbs, ...rule.resources, ...rule.apiGroups]).not.toContain('*');
+        expect(rule.apiGroups).not.toContain('rbac.authorization.k8s.io');
+        expect(rule.apiGroups).not.toContain('apiextensions.k8s.io');
+      }
+      const can = (group: string, resource: string, verb: string) =>
+        rules.some((r) => r.apiGroups.includes(group) && r.resources.includes(resource) && r.verbs.includes(verb));
+      expect(can('kubeflow.org', 'mpijobs', 'create')).toBe(true);
+      expect(can('batch', 'jobs', 'create')).toBe(true);
+      expect(can('', 'nodes', 'patch')).toBe(true);
+      expect(can('', 'nodes', 'delete')).toBe(false);
+      expect(can('metrics.k8s.io', 'pods', 'list')).toBe(true);
+      for (const backend of BACKENDS) expect(podSpec(all, 'Deployment', backend).serviceAccountName).toBe('astrago-sa');
+      expect(podSpec(all, 'Deployment', 'astrago-frontend').automountServiceAccountToken).toBe(false);
+    });
+
+    test('MariaDB is ClusterIP only; data claims and the namespace are never pruned', async () => {
+      const config = sampleConfig(name);
+      const all = await sample(name);
+      expect(all.filter((o) => o.kind === 'Service').map((o) => (o.spec as any).type)).toEqual(expect.arrayContaining(['ClusterIP']));
+      for (const service of all.filter((o) => o.kind === 'Service')) {
+        expect((service.spec as any).type).toBe('ClusterIP');
+        for (const port of (service.spec as any).ports) expect(port.nodePort).toBeUndefined();
+      }
+      const prune = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
+      expect(findObject(all, 'Namespace', 'astrago').metadata).toMatchObject({ annotations: prune });
+      const data = findObject(all, 'PersistentVolumeClaim', 'astrago-mariadb-data');
+      expect(data.metadata).toMatchObject({ annotations: prune });
+      expect(data.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], storageClassName: config.nfs.storageClassName, resources: { requests: { storage: config.astrago.mariadb.storageSize } } });
+      const db = podSpec(all, 'StatefulSet', 'astrago-mariadb');
+      expect(db.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'astrago-mariadb-data', readOnly: false } });
+      expect(db.containers[0].securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true });
+      const logs = findObject(all, 'PersistentVolumeClaim', 'workload-log-pvc');
+      expect(logs.metadata).toMatchObject({ annotations: prune });
+      expect(logs.spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: config.nfs.storageClassName, resources: { requests: { storage: config.nfs.size } } });
+      for (const backend of ['astrago-backend-core', 'astrago-backend-batch']) {
+        expect(podSpec(all, 'Deployment', backend).volumes).toContainEqual({ name: 'workload-log', persistentVolumeClaim: { claimName: 'workload-log-pvc', readOnly: false } });
+      }
+      expect(envOf(all, 'astrago-backend-core').SPRING_DATASOURCE_URL).toBe('jdbc:mariadb://astrago-mariadb:3306/astrago');
+    });
+
+    test('images, pull policy and pull secrets come from the customer file', async () => {
+      const config = sampleConfig(name);
+      const all = await sample(name);
+      const { registry, repository, pullPolicy } = config.astrago.imageDefaults;
+      for (const kind of ['core', 'batch', 'monitor'] as const) {
+        const c = container(all, `astrago-backend-${kind}`);
+        expect(c.image).toBe(`${registry}/${repository}:${config.astrago.components[kind].tag}`);
+        expect(c.imagePullPolicy).toBe(pullPolicy);
+      }
+      expect(container(all, 'astrago-frontend').image).toBe(`${registry}/xiilab/astrago-frontend:${config.astrago.components.frontend.tag}`);
+      const pullSecrets = config.astrago.global.imagePullSecrets.map((n) => ({ name: n }));
+      for (const workload of WORKLOADS) expect(podSpec(all, 'Deployment', workload).imagePullSecrets).toEqual(pullSecrets.length ? pullSecrets : undefined);
+      expect(findObject(all, 'Deployment', 'astrago-backend-core').spec).toMatchObject({ replicas: 3 });
+      expect(container(all, 'binpack-scheduler').image).toBe(`registry.k8s.io/kube-scheduler:v${config.kubernetesVersion}`);
+    });
+  });
+
+  test('component images, replicas and the Kubernetes version override the defaults', async () => {
+    const all = await objects(`${MINIMAL}kubernetesVersion: 1.32.8
+astrago:
+  imageDefaults: {registry: harbor.lab.local:443/mirror, pullPolicy: Always}
+  components:
+    core: {registry: registry.lab.local, repository: lab/core, tag: core-9, replicas: 2}
+    frontend: {tag: fe-7}
+  global: {imagePullSecrets: [lab-pull]}
+`);
+    expect(container(all, 'astrago-backend-core').image).toBe('registry.lab.local/lab/core:core-9');
+    expect(container(all, 'astrago-backend-core').imagePullPolicy).toBe('Always');
+    expect(findObject(all, 'Deployment', 'astrago-backend-core').spec).toMatchObject({ replicas: 2 });
+    expect(container(all, 'astrago-backend-batch').image).toBe('harbor.lab.local:443/mirror/xiilab/astrago-backend:batch-stage-c5ad');
+    expect(container(all, 'astrago-frontend').image).toBe('harbor.lab.local:443/mirror/xiilab/astrago-frontend:fe-7');
+    expect(podSpec(all, 'StatefulSet', 'astrago-mariadb').imagePullSecrets).toEqual([{ name: 'lab-pull' }]);
+    expect(container(all, 'binpack-scheduler').image).toBe('registry.k8s.io/kube-scheduler:v1.32.8');
+  });
+
+  test('an external Keycloak moves every Keycloak URL, not the platform URL', async () => {
+    const all = await objects(`${MINIMAL}astrago: {keycloak: {baseUrl: 'https://sso.lab.local/', realm: lab}}\n`);
+    const env = envOf(all, 'astrago-backend-batch');
+    expect(env['SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_ISSUER-URI']).toBe('https://sso.lab.local/auth/realms/lab');
+    expect(env['KEYCLOAK_AUTH-SERVER-URL']).toBe('https://sso.lab.local/auth');
+    expect(envOf(all, 'astrago-frontend')).toMatchObject({ KEYCLOAK_HOST: 'https://sso.lab.local/auth', NEXTAUTH_URL: 'http://10.0.0.5' });
+  });
+
+  test('domain mode with an existing certificate: TLS Secret, no issuer annotation', async () => {
+    const all = await objects(`externalAccess: {mode: domain, domain: {name: lab.example.org, tls: {enabled: true, secretName: lab-cert}}}\nnfs: {server: 10.0.0.6}\n${MINIMAL.split('\n').find((l) => l.startsWith('secrets'))}\n`);
+    const ingress = findObject(all, 'Ingress', 'astrago');
+    expect((ingress.spec as any).tls).toEqual([{ hosts: ['lab.example.org'], secretName: 'lab-cert' }]);
+    expect(annotations(ingress)['cert-manager.io/cluster-issuer']).toBeUndefined();
+    expect(envOf(all, 'astrago-frontend').NEXTAUTH_URL).toBe('https://lab.example.org');
+  });
+
+  test('a private CA is trusted by the JVMs and Node, with verification on', async () => {
+    const all = await objects(`externalAccess: {mode: domain, domain: {name: lab.example.org, tls: {enabled: true, issuer: lab-ca, caSecret: lab-ca-bundle}}}\nnfs: {server: 10.0.0.6}\n${MINIMAL.split('\n').find((l) => l.startsWith('secrets'))}\n`);
+    for (const backend of BACKENDS) {
+      const spec = podSpec(all, 'Deployment', backend);
+      expect(spec.initContainers[0].image).toBe(spec.containers[0].image);
+      expect(spec.volumes).toContainEqual(expect.objectContaining({ secret: expect.objectContaining({ secretName: 'lab-ca-bundle' }) }));
+      expect(envOf(all, backend).JAVA_TOOL_OPTIONS).toContain('-Djavax.net.ssl.trustStore=');
+    }
+    expect(envOf(all, 'astrago-frontend').NODE_EXTRA_CA_CERTS).toBe('/etc/astrago/ca/ca.crt');
+    expect(JSON.stringify(all)).not.toContain('NODE_TLS_REJECT_UNAUTHORIZED');
+    // Without it, nothing extra is mounted.
+    expect(podSpec(await objects(), 'Deployment', 'astrago-backend-core').initContainers).toBeUndefined();
+  });
+
+  test('without Harbor or Keycloak, no variable or Secret points at them', async () => {
+    const all = await objects(`${MINIMAL}components: {harbor: {enabled: false}, keycloak: {enabled: false}}\n`);
+    for (const workload of WORKLOADS) {
+      const names = Object.keys(envOf(all, workload));
+      expect(names.filter((n) => /^(HARBOR_|KEYCLOAK_|ADMIN_NAME|ADMIN_PASSWORD|AUTH_CLIENT_SECRET|SPRING_SECURITY_)/.test(n))).toEqual([]);
+    }
+    const secrets = all.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name);
+    expect(secrets).not.toEqual(expect.arrayContaining(['harbor-admin']));
+    expect(secrets.filter((s) => ['harbor-admin', 'keycloak-admin', 'keycloak-client-secret'].includes(s))).toEqual([]);
+    expect(envOf(all, 'astrago-backend-core')).toHaveProperty('SPRING_DATASOURCE_PASSWORD', 'secret:mariadb-user/password');
+  });
+
+  test('probes and resources follow the reference; the monitor gets its long startup window', async () => {
+    const all = await objects();
+    const startup = (name: string) => container(all, name).startupProbe;
+    const window = (p: any) => p.initialDelaySeconds + p.periodSeconds * p.failureThreshold;
+    expect(window(startup('astrago-backend-monitor'))).toBeGreaterThanOrEqual(240);
+    expect(startup('astrago-backend-core')).toMatchObject({ httpGet: { path: '/actuator/health', port: 8080 }, initialDelaySeconds: 60, failureThreshold: 10 });
+    expect(container(all, 'astrago-backend-core').resources).toEqual({ requests: { cpu: '500m', memory: '1536Mi' }, limits: { cpu: '1000m', memory: '2048Mi' } });
+    expect(container(all, 'astrago-backend-monitor').resources.limits.memory).toBe('2560Mi');
+    expect(container(all, 'astrago-frontend').readinessProbe).toMatchObject({ httpGet: { path: '/', port: 3000 } });
+    for (const workload of WORKLOADS) {
+      expect(container(all, workload).securityContext).toMatchObject({ allowPrivilegeEscalation: false, privileged: false });
+      expect(findObject(all, 'Deployment', workload).spec).not.toHaveProperty('template.metadata.labels.cdk8s\\.io/metadata\\.addr');
+      expect(Object.keys((findObject(all, 'Deployment', workload).spec as any).template.metadata.labels)).toEqual(['app.kubernetes.io/name', 'app.kubernetes.io/part-of']);
+    }
+  });
+
+  test('the binpack scheduler packs GPUs and has only the scheduler roles', async () => {
+    const all = await objects();
+    const config = (findObject(all, 'ConfigMap', 'binpack-scheduler-config').data as Record<string, string>)['gpu-binpack-scheduler-config.yaml'];
+    expect(config).toContain('schedulerName: binpack-scheduler');
+    expect(config).toContain('type: MostAllocated');
+    expect(config).toMatch(/name: nvidia.com\/gpu\n\s+weight: 3/);
+    const roles = all.filter((o) => (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') && (o as any).subjects[0].name === 'binpack-scheduler')
+      .map((o) => (o as any).roleRef.name).sort();
+    expect(roles).toEqual(['extension-apiserver-authentication-reader', 'system:kube-scheduler', 'system:volume-scheduler']);
+    expect(findObject(all, 'Deployment', 'binpack-scheduler').spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
+  });
+});

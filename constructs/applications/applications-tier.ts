@@ -1,0 +1,147 @@
+import * as kplus from 'cdk8s-plus-28';
+import { CHARTS } from '../../catalog/charts';
+import { PLATFORM_NAMESPACE } from '../../catalog/platform';
+import type { CustomerConfig } from '../../config/schema';
+import { platformUrls } from '../../config/urls';
+import { Namespace } from '../core/namespace';
+import { ReadyTimeout } from '../flux/ready-timeout';
+import type { TierScope } from '../tier-scope';
+import { Stage } from '../tiers';
+import { Backend, BackendKind } from './backend';
+import { BinpackScheduler } from './binpack-scheduler';
+import { Frontend } from './frontend';
+import { MariaDb } from './mariadb';
+import { MpiOperator } from './mpi-operator';
+import { PlatformIngress } from './platform-ingress';
+import { platformImage } from './platform-pod';
+import { PlatformRbac } from './platform-rbac';
+import { WorkloadLogVolume } from './workload-log-volume';
+
+const PULL_POLICIES: Record<CustomerConfig['astrago']['imageDefaults']['pullPolicy'], kplus.ImagePullPolicy> = {
+  Always: kplus.ImagePullPolicy.ALWAYS,
+  IfNotPresent: kplus.ImagePullPolicy.IF_NOT_PRESENT,
+  Never: kplus.ImagePullPolicy.NEVER,
+};
+
+/**
+ * Applications: the MPI operator in `controllers`, the platform in `configs`. The platform is
+ * plain objects and cannot `dependsOn` a HelmRelease; the configs stage runs only after the
+ * controllers stage is Ready, i.e. after the operator and its MPIJob CRD are installed.
+ */
+export function buildApplicationsTier(scope: TierScope): void {
+  const { components } = scope.config;
+  if (components.mpiOperator.enabled) {
+    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator', {
+      sources: scope.sources,
+      version: components.mpiOperator.version,
+    });
+  }
+  if (components.astrago.enabled) buildPlatform(scope);
+}
+
+function buildPlatform(scope: TierScope): void {
+  const { config, credentials } = scope;
+  const namespace = PLATFORM_NAMESPACE;
+  const file = (component: string) => scope.component(Stage.CONFIGS, component);
+  const urls = platformUrls(config);
+  const pullPolicy = PULL_POLICIES[config.astrago.imageDefaults.pullPolicy];
+  const imagePullSecrets = config.astrago.global.imagePullSecrets;
+  const caSecretName = urls.tls ? config.externalAccess.domain.tls.caSecret : undefined;
+  // Keycloak in this cluster, or an external one: otherwise no Keycloak variable or credential.
+  const hasKeycloak = config.components.keycloak.enabled || config.astrago.keycloak.baseUrl !== undefined;
+
+  const namespaceFile = file('namespace');
+  new Namespace(namespaceFile, 'namespace', { name: namespace, holdsData: true });
+  // A first install initialises MariaDB (up to 5 min) before the backends can connect, and the
+  // monitor alone may take 4.5 min to start: the 5 min default would report a healthy install failed.
+  new ReadyTimeout(namespaceFile, 'ready-timeout', { timeout: '15m' });
+  const rbac = new PlatformRbac(file('platform-rbac'), 'platform-rbac', { namespace });
+  const logs = new WorkloadLogVolume(file('workload-log-volume'), 'workload-log-volume', {
+    namespace, storageClassName: config.nfs.storageClassName, size: config.nfs.size,
+  });
+
+  const mariadbFile = file('mariadb');
+  new MariaDb(mariadbFile, 'mariadb', {
+    namespace,
+    image: config.astrago.mariadb.image,
+    pullPolicy,
+    username: config.astrago.mariadb.username,
+    rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
+    userPassword: credentials.ref(mariadbFile, 'mariadb-user', namespace),
+    storageClassName: config.nfs.storageClassName,
+    storageSize: config.astrago.mariadb.storageSize,
+    imagePullSecrets,
+  });
+
+  const backends = Object.fromEntries(Object.values(BackendKind).map((kind) => {
+    const backendFile = file(`backend-${kind}`);
+    const backend = new Backend(backendFile, `backend-${kind}`, {
+      kind,
+      namespace,
+      image: platformImage(config, kind),
+      pullPolicy,
+      replicas: config.astrago.components[kind].replicas,
+      serviceAccount: rbac.serviceAccount,
+      databaseUser: config.astrago.mariadb.username,
+      databasePassword: credentials.ref(backendFile, 'mariadb-user', namespace),
+      connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
+      identity: hasKeycloak ? {
+        keycloakUrl: urls.keycloakUrl,
+        issuerUrl: urls.issuerUrl,
+        jwksUrl: urls.jwksUrl,
+        realm: config.astrago.keycloak.realm,
+        client: config.astrago.keycloak.client,
+        adminUser: config.keycloak.adminUser,
+        adminPassword: credentials.ref(backendFile, 'keycloak-admin', namespace),
+      } : undefined,
+      userInitPassword: kind === BackendKind.MONITOR ? undefined : credentials.ref(backendFile, 'astrago-user-init-password', namespace),
+      harbor: config.components.harbor.enabled && kind !== BackendKind.MONITOR ? {
+        url: `http://${CHARTS.harbor.releaseName}.${CHARTS.harbor.namespace}.svc.cluster.local`,
+        adminUser: 'admin',
+        adminPassword: credentials.ref(backendFile, 'harbor-admin', namespace),
+      } : undefined,
+      privateRegistry: config.offline.registry,
+      ingressHost: urls.host,
+      workloadLogClaim: logs.claim.claimName,
+      caSecretName,
+      imagePullSecrets,
+    });
+    return [kind, backend];
+  })) as Record<BackendKind, Backend>;
+
+  const frontendFile = file('frontend');
+  const frontend = new Frontend(frontendFile, 'frontend', {
+    namespace,
+    image: platformImage(config, 'frontend'),
+    pullPolicy,
+    replicas: config.astrago.components.frontend.replicas,
+    baseUrl: urls.baseUrl,
+    nextAuthSecret: credentials.ref(frontendFile, 'nextauth-secret', namespace),
+    identity: hasKeycloak ? {
+      keycloakUrl: urls.keycloakUrl,
+      realm: config.astrago.keycloak.realm,
+      client: config.astrago.keycloak.client,
+      clientSecret: credentials.ref(frontendFile, 'keycloak-client-secret', namespace),
+    } : undefined,
+    oneview: config.astrago.oneview.enabled,
+    caSecretName,
+    imagePullSecrets,
+  });
+
+  new BinpackScheduler(file('binpack-scheduler'), 'binpack-scheduler', { namespace, kubernetesVersion: config.kubernetesVersion });
+
+  const to = (b: Backend | Frontend) => ({ service: b.service, port: b.port });
+  new PlatformIngress(file('platform-ingress'), 'platform-ingress', {
+    namespace,
+    urls,
+    routes: [
+      { path: '/api/v1/core', backend: to(backends.core) },
+      { path: '/api/v1/monitor', backend: to(backends.monitor) },
+      { path: '/api/v1/report', backend: to(backends.monitor) },
+      { path: '/api/v1/batch', backend: to(backends.batch) },
+      // WebSocket: ingress-nginx upgrades the connection by itself.
+      { path: '/ws/workload', backend: to(backends.core) },
+      { path: '/', backend: to(frontend) },
+    ],
+  });
+}

@@ -1,0 +1,274 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PLATFORM_DATABASE, PLATFORM_SERVICES, PROMETHEUS_URL } from '../../catalog/platform';
+import type { SecretKeyRef } from '../credentials/credential-registry';
+import { ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, secretEnv, stablePods, type ImageRef } from './platform-pod';
+
+/** The three Spring Boot backends: one image repository, one construct, three profiles. */
+export const BackendKind = {
+  CORE: 'core',
+  BATCH: 'batch',
+  MONITOR: 'monitor',
+} as const;
+export type BackendKind = (typeof BackendKind)[keyof typeof BackendKind];
+
+interface ProbeTiming {
+  readonly delay: number;
+  readonly period: number;
+  readonly timeout: number;
+  readonly failures: number;
+}
+
+/** What differs between the backends (reference §2.1 and §2.2). */
+interface BackendProfile {
+  readonly cpu: { readonly request: number; readonly limit: number };
+  readonly memoryMiB: { readonly request: number; readonly limit: number };
+  readonly liveness: ProbeTiming;
+  readonly readiness: ProbeTiming;
+  readonly startup: ProbeTiming;
+  readonly gracePeriodSeconds: number;
+  readonly pool: { readonly minimumIdle: number; readonly maximumPoolSize: number };
+  /** Writes workload logs to the shared volume. */
+  readonly workloadLogs: boolean;
+  /** Creates users (initial password), talks to Harbor and the private registry. */
+  readonly managesUsersAndImages: boolean;
+  /** Queries Prometheus. */
+  readonly prometheus: boolean;
+}
+
+const liveness: ProbeTiming = { delay: 30, period: 10, timeout: 5, failures: 3 };
+const jobProbes = { liveness, readiness: { delay: 15, period: 5, timeout: 5, failures: 3 }, startup: { delay: 60, period: 10, timeout: 5, failures: 10 } };
+
+const PROFILES: Record<BackendKind, BackendProfile> = {
+  core: {
+    cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1536, limit: 2048 }, ...jobProbes,
+    gracePeriodSeconds: 10, pool: { minimumIdle: 10, maximumPoolSize: 30 },
+    workloadLogs: true, managesUsersAndImages: true, prometheus: true,
+  },
+  batch: {
+    cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1024, limit: 1536 }, ...jobProbes,
+    gracePeriodSeconds: 30, pool: { minimumIdle: 5, maximumPoolSize: 20 },
+    workloadLogs: true, managesUsersAndImages: true, prometheus: false,
+  },
+  monitor: {
+    cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1536, limit: 2560 },
+    // Its startup takes up to ~270 s (metric caches warm up before the port opens).
+    liveness, readiness: { delay: 30, period: 10, timeout: 10, failures: 3 }, startup: { delay: 90, period: 15, timeout: 10, failures: 12 },
+    gracePeriodSeconds: 30, pool: { minimumIdle: 3, maximumPoolSize: 10 },
+    workloadLogs: false, managesUsersAndImages: false, prometheus: true,
+  },
+};
+
+/** Keycloak as the backends see it; absent when the customer has no Keycloak at all. */
+export interface BackendIdentity {
+  /** `K/auth` (KEYCLOAK_AUTH-SERVER-URL). */
+  readonly keycloakUrl: string;
+  /** OIDC issuer of the realm. */
+  readonly issuerUrl: string;
+  /** JWKS endpoint of the realm. */
+  readonly jwksUrl: string;
+  readonly realm: string;
+  readonly client: string;
+  /** Keycloak administrator the backends manage users with. */
+  readonly adminUser: string;
+  /** Secret key of the administrator password (credential keycloak-admin). */
+  readonly adminPassword: SecretKeyRef;
+}
+
+/** Harbor as the backends see it; absent when Harbor is disabled. */
+export interface BackendHarbor {
+  /** In-cluster URL of Harbor. */
+  readonly url: string;
+  readonly adminUser: string;
+  /** Secret key of the administrator password (credential harbor-admin). */
+  readonly adminPassword: SecretKeyRef;
+}
+
+export interface BackendProps {
+  /** Which backend. */
+  readonly kind: BackendKind;
+  /** Namespace of the platform. */
+  readonly namespace: string;
+  /** Image of this backend. */
+  readonly image: ImageRef;
+  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
+  readonly pullPolicy: kplus.ImagePullPolicy;
+  /** Number of pods. */
+  readonly replicas: number;
+  /** ServiceAccount with the platform's ClusterRole. */
+  readonly serviceAccount: kplus.IServiceAccount;
+  /** Database user. */
+  readonly databaseUser: string;
+  /** Secret key of the database user's password (credential mariadb-user). */
+  readonly databasePassword: SecretKeyRef;
+  /** Hikari connection max lifetime, in milliseconds. */
+  readonly connectionMaxLifetimeMs: number;
+  /**
+   * Keycloak settings and admin credential.
+   * @default - no Keycloak variables: the customer runs without Keycloak
+   */
+  readonly identity?: BackendIdentity;
+  /**
+   * Secret key of the initial password of users the platform creates (core and batch).
+   * @default - not set
+   */
+  readonly userInitPassword?: SecretKeyRef;
+  /**
+   * Harbor settings and admin credential (core and batch).
+   * @default - no Harbor variables: Harbor is disabled
+   */
+  readonly harbor?: BackendHarbor;
+  /**
+   * Registry workload images are pulled from (ASTRAGO_PRIVATE-REGISTRY-URL).
+   * @default '' - the images' own registries
+   */
+  readonly privateRegistry?: string;
+  /**
+   * Host of the platform Ingress (ASTRAGO_INGRESS_DEFAULT_HOST), core only.
+   * @default '' - ip mode, no host
+   */
+  readonly ingressHost?: string;
+  /**
+   * Claim of the shared workload-log volume, mounted by core and batch.
+   * @default - none
+   */
+  readonly workloadLogClaim?: string;
+  /**
+   * Existing Secret (key `ca.crt`) with a private CA the JVM must trust for the Keycloak URLs.
+   * @default - the JVM's own trust store (a publicly trusted certificate)
+   */
+  readonly caSecretName?: string;
+  /**
+   * Existing Secrets to pull the image with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+const TRUSTSTORE_DIR = '/etc/astrago/truststore';
+const CA_DIR = '/etc/astrago/ca';
+// The store holds public certificates only; its password guards nothing secret (JDK default).
+const TRUSTSTORE_PASSWORD = 'changeit';
+
+/**
+ * One Spring Boot backend of the platform (core, batch or monitor): Deployment and ClusterIP
+ * Service. Every URL comes from props (derived from `externalAccess`), every password from a
+ * Secret through `secretKeyRef`. TLS verification stays on: the reference's
+ * `NODE_TLS_REJECT_UNAUTHORIZED=0` and its `keytool -noverify` init container are not carried
+ * over. A private CA, when configured, is added to a copy of the JVM trust store instead.
+ */
+export class Backend extends Construct {
+  public readonly service: kplus.Service;
+  /** Port of the Service the Ingress routes to. */
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: BackendProps) {
+    super(scope, id);
+    const profile = PROFILES[props.kind];
+    const { name, port } = PLATFORM_SERVICES[props.kind];
+    this.port = port;
+    const labels = componentLabels(name);
+
+    const deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name, namespace: props.namespace, labels },
+      podMetadata: { labels },
+      select: false,
+      replicas: props.replicas,
+      serviceAccount: props.serviceAccount,
+      // The backends create workloads through the Kubernetes API with the platform's ServiceAccount.
+      automountServiceAccountToken: true,
+      securityContext: { ensureNonRoot: false },
+      terminationGracePeriod: Duration.seconds(profile.gracePeriodSeconds),
+    });
+    stablePods(deployment, { labels, imagePullSecrets: props.imagePullSecrets });
+
+    const env: Record<string, kplus.EnvValue> = {};
+    const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
+    set('SPRING_JPA_HIBERNATE_DDL-AUTO', 'none');
+    set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${PLATFORM_SERVICES.mariadb.name}:${PLATFORM_SERVICES.mariadb.port}/${PLATFORM_DATABASE}`);
+    set('SPRING_DATASOURCE_USERNAME', props.databaseUser);
+    env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, props.databasePassword);
+    set('SPRING_DATASOURCE_HIKARI_MAX-LIFETIME', String(props.connectionMaxLifetimeMs));
+    set('SPRING_DATASOURCE_HIKARI_CONNECTION-TIMEOUT', '30000');
+    set('SPRING_DATASOURCE_HIKARI_IDLE-TIMEOUT', '300000');
+    set('SPRING_DATASOURCE_HIKARI_MINIMUM-IDLE', String(profile.pool.minimumIdle));
+    set('SPRING_DATASOURCE_HIKARI_MAXIMUM-POOL-SIZE', String(profile.pool.maximumPoolSize));
+    set('SPRING_DATASOURCE_HIKARI_LEAK-DETECTION-THRESHOLD', '60000');
+    set('SPRING_DATASOURCE_HIKARI_VALIDATION-TIMEOUT', '5000');
+    set('SPRING_DATASOURCE_HIKARI_CONNECTION-TEST-QUERY', 'SELECT 1');
+    if (props.identity) {
+      const id = props.identity;
+      set('SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_ISSUER-URI', id.issuerUrl);
+      set('SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_JWK-SET-URI', id.jwksUrl);
+      set('KEYCLOAK_REALM', id.realm);
+      set('KEYCLOAK_AUTH-SERVER-URL', id.keycloakUrl);
+      set('KEYCLOAK_RESOURCE', id.client);
+      set('ADMIN_NAME', id.adminUser);
+      env.ADMIN_PASSWORD = secretEnv(deployment, id.adminPassword);
+    }
+    if (profile.managesUsersAndImages) {
+      if (props.userInitPassword) env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, props.userInitPassword);
+      set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
+      if (props.harbor) {
+        set('HARBOR_URL', props.harbor.url);
+        set('HARBOR_ID', props.harbor.adminUser);
+        env.HARBOR_PASSWORD = secretEnv(deployment, props.harbor.adminPassword);
+      }
+    }
+    if (profile.prometheus) set('PROMETHEUS_URL', PROMETHEUS_URL);
+    if (props.kind === BackendKind.CORE) set('ASTRAGO_INGRESS_DEFAULT_HOST', props.ingressHost ?? '');
+    if (props.kind === BackendKind.MONITOR) set('SPRING_MVC_PATHMATCH_MATCHING-STRATEGY', 'ant_path_matcher');
+
+    const mounts: kplus.VolumeMount[] = [];
+    if (profile.workloadLogs && props.workloadLogClaim) {
+      const claim = kplus.PersistentVolumeClaim.fromClaimName(this, 'workload-log-claim', props.workloadLogClaim);
+      mounts.push({ volume: kplus.Volume.fromPersistentVolumeClaim(this, 'workload-log', claim, { name: 'workload-log' }), path: '/root/astrago' });
+    }
+    if (props.caSecretName) {
+      const truststore = kplus.Volume.fromEmptyDir(this, 'truststore', 'truststore');
+      const ca = kplus.Volume.fromSecret(this, 'ca', kplus.Secret.fromSecretName(this, 'ca-secret', props.caSecretName), {
+        name: 'private-ca', items: { 'ca.crt': { path: 'ca.crt' } },
+      });
+      // Same image as the app: it has the JDK's keytool and cacerts, and nothing extra to mirror.
+      deployment.addInitContainer({
+        name: 'truststore',
+        image: imageName(props.image),
+        imagePullPolicy: props.pullPolicy,
+        command: ['sh', '-c', `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE_DIR}/cacerts && keytool -importcert -noprompt -alias astrago-private-ca -file ${CA_DIR}/ca.crt -keystore ${TRUSTSTORE_DIR}/cacerts -storepass ${TRUSTSTORE_PASSWORD}`],
+        securityContext: ROOT_IMAGE_SECURITY,
+        resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+        volumeMounts: [{ volume: truststore, path: TRUSTSTORE_DIR }, { volume: ca, path: CA_DIR, readOnly: true }],
+      });
+      mounts.push({ volume: truststore, path: TRUSTSTORE_DIR, readOnly: true });
+      set('JAVA_TOOL_OPTIONS', `-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/cacerts -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}`);
+    }
+
+    const probe = (t: ProbeTiming) => kplus.Probe.fromHttpGet('/actuator/health', {
+      port,
+      initialDelaySeconds: Duration.seconds(t.delay),
+      periodSeconds: Duration.seconds(t.period),
+      timeoutSeconds: Duration.seconds(t.timeout),
+      failureThreshold: t.failures,
+    });
+    deployment.addContainer({
+      name: props.kind,
+      image: imageName(props.image),
+      imagePullPolicy: props.pullPolicy,
+      // `ports` rather than `portNumber`: cdk8s-plus would add its own TCP startup probe.
+      ports: [{ name: 'http', number: port }],
+      envVariables: env,
+      volumeMounts: mounts,
+      liveness: probe(profile.liveness),
+      readiness: probe(profile.readiness),
+      startup: probe(profile.startup),
+      resources: {
+        cpu: { request: kplus.Cpu.millis(profile.cpu.request), limit: kplus.Cpu.millis(profile.cpu.limit) },
+        memory: { request: Size.mebibytes(profile.memoryMiB.request), limit: Size.mebibytes(profile.memoryMiB.limit) },
+      },
+      securityContext: ROOT_IMAGE_SECURITY,
+    });
+
+    this.service = clusterService(this, 'service', { name, namespace: props.namespace, labels, port, portName: 'http' });
+  }
+}

@@ -1,0 +1,138 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PLATFORM_SERVICES, serviceUrl } from '../../catalog/platform';
+import type { SecretKeyRef } from '../credentials/credential-registry';
+import { ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, secretEnv, stablePods, type ImageRef } from './platform-pod';
+
+/** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
+export interface FrontendIdentity {
+  /** `K/auth` (KEYCLOAK_HOST). */
+  readonly keycloakUrl: string;
+  readonly realm: string;
+  readonly client: string;
+  /** Secret key of the OIDC client secret (credential keycloak-client-secret). */
+  readonly clientSecret: SecretKeyRef;
+}
+
+export interface FrontendProps {
+  /** Namespace of the platform. */
+  readonly namespace: string;
+  /** Image of the frontend. */
+  readonly image: ImageRef;
+  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
+  readonly pullPolicy: kplus.ImagePullPolicy;
+  /** Number of pods. */
+  readonly replicas: number;
+  /** What users type in the browser (NEXTAUTH_URL). */
+  readonly baseUrl: string;
+  /** Secret key of the NextAuth signing secret (credential nextauth-secret). */
+  readonly nextAuthSecret: SecretKeyRef;
+  /**
+   * Keycloak settings and client secret.
+   * @default - no Keycloak variables: the customer runs without Keycloak
+   */
+  readonly identity?: FrontendIdentity;
+  /**
+   * Enables the OneView feature flag.
+   * @default false
+   */
+  readonly oneview?: boolean;
+  /**
+   * Existing Secret (key `ca.crt`) with a private CA Node.js must trust for the Keycloak URLs.
+   * @default - Node's own CA list (a publicly trusted certificate)
+   */
+  readonly caSecretName?: string;
+  /**
+   * Existing Secrets to pull the image with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+const CA_DIR = '/etc/astrago/ca';
+
+/**
+ * The Next.js frontend: Deployment and ClusterIP Service. It talks to the backends inside the
+ * cluster and to Keycloak on its public URL, with TLS verification on (the reference's
+ * `NODE_TLS_REJECT_UNAUTHORIZED=0` is dropped; a private CA goes in `NODE_EXTRA_CA_CERTS`).
+ */
+export class Frontend extends Construct {
+  public readonly service: kplus.Service;
+  /** Port of the Service the Ingress routes to. */
+  public readonly port: number;
+
+  constructor(scope: Construct, id: string, props: FrontendProps) {
+    super(scope, id);
+    const { name, port } = PLATFORM_SERVICES.frontend;
+    this.port = port;
+    const labels = componentLabels(name);
+
+    const deployment = new kplus.Deployment(this, 'deployment', {
+      metadata: { name, namespace: props.namespace, labels },
+      podMetadata: { labels },
+      select: false,
+      replicas: props.replicas,
+      // The frontend never calls the Kubernetes API: no token in the pod.
+      automountServiceAccountToken: false,
+      securityContext: { ensureNonRoot: false },
+    });
+    stablePods(deployment, { labels, imagePullSecrets: props.imagePullSecrets });
+
+    const env: Record<string, kplus.EnvValue> = {};
+    const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
+    if (props.identity) {
+      set('KEYCLOAK_HOST', props.identity.keycloakUrl);
+      // Sic: the frontend reads this misspelt name.
+      set('KEYCLOAK_REALME', props.identity.realm);
+      set('KEYCLOAK_CLIENT_ID', props.identity.client);
+      env.AUTH_CLIENT_SECRET = secretEnv(deployment, props.identity.clientSecret);
+    }
+    set('NEXTAUTH_URL', props.baseUrl);
+    env.NEXTAUTH_SECRET = secretEnv(deployment, props.nextAuthSecret);
+    set('NEXT_PUBLIC_API_URL', serviceUrl('core'));
+    set('NEXT_PUBLIC_MONITOR_API_URL', serviceUrl('monitor'));
+    set('NEXT_PUBLIC_BATCH_API_URL', serviceUrl('batch'));
+    set('NEXT_PUBLIC_WEBSOCKET_HOST', serviceUrl('core'));
+    set('NEXT_PUBLIC_API_MOCKING', 'disabled');
+    set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview ?? false));
+    set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');
+    // Keycloak's tokens make large headers.
+    set('NODE_OPTIONS', '--max-http-header-size=41960');
+
+    const mounts: kplus.VolumeMount[] = [];
+    if (props.caSecretName) {
+      const ca = kplus.Volume.fromSecret(this, 'ca', kplus.Secret.fromSecretName(this, 'ca-secret', props.caSecretName), {
+        name: 'private-ca', items: { 'ca.crt': { path: 'ca.crt' } },
+      });
+      mounts.push({ volume: ca, path: CA_DIR, readOnly: true });
+      set('NODE_EXTRA_CA_CERTS', `${CA_DIR}/ca.crt`);
+    }
+
+    const probe = () => kplus.Probe.fromHttpGet('/', {
+      port,
+      initialDelaySeconds: Duration.seconds(30),
+      periodSeconds: Duration.seconds(10),
+      timeoutSeconds: Duration.seconds(5),
+      failureThreshold: 3,
+    });
+    deployment.addContainer({
+      name: 'frontend',
+      image: imageName(props.image),
+      imagePullPolicy: props.pullPolicy,
+      // `ports` rather than `portNumber`: cdk8s-plus would add its own TCP startup probe.
+      ports: [{ name: 'http', number: port }],
+      envVariables: env,
+      volumeMounts: mounts,
+      liveness: probe(),
+      readiness: probe(),
+      resources: {
+        cpu: { request: kplus.Cpu.millis(300), limit: kplus.Cpu.millis(600) },
+        memory: { request: Size.mebibytes(512), limit: Size.gibibytes(1) },
+      },
+      securityContext: ROOT_IMAGE_SECURITY,
+    });
+
+    this.service = clusterService(this, 'service', { name, namespace: props.namespace, labels, port, portName: 'http' });
+  }
+}

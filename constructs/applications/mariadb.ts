@@ -1,0 +1,155 @@
+import { createHash } from 'node:crypto';
+import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { PLATFORM_DATABASE, PLATFORM_SERVICES } from '../../catalog/platform';
+import type { SecretKeyRef } from '../credentials/credential-registry';
+import { DataClaim } from './data-claim';
+import { clusterService, componentLabels, imageName, stablePods, type ImageRef } from './platform-pod';
+
+/** Server settings of reference §2.1, for the official image's `conf.d`. */
+const SERVER_CONFIG = `[mysqld]
+skip-name-resolve
+explicit_defaults_for_timestamp
+max_allowed_packet=16M
+# utf8 (= utf8mb3) as in the existing databases; changing it needs a data migration.
+character-set-server=utf8
+collation-server=utf8_general_ci
+max_connections=200
+connect_timeout=30
+interactive_timeout=3600
+wait_timeout=1800
+thread_cache_size=50
+query_cache_type=1
+query_cache_size=64M
+slow_query_log=1
+long_query_time=10
+# Binary log in the data directory (the old chart kept it on the container filesystem).
+log-bin=mysql-bin
+binlog_format=STATEMENT
+binlog_checksum=NONE
+binlog_row_image=FULL
+binlog_expire_logs_seconds=604800
+
+[client]
+default-character-set=utf8
+`;
+
+/** The mysql user of the official image. */
+const MYSQL_UID = 999;
+
+export interface MariaDbProps {
+  /** Namespace of the platform. */
+  readonly namespace: string;
+  /** Server image (`astrago.mariadb.image`). */
+  readonly image: ImageRef;
+  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
+  readonly pullPolicy: kplus.ImagePullPolicy;
+  /** Application user, owner of the platform database. */
+  readonly username: string;
+  /** Secret key of the root password (credential mariadb-root). */
+  readonly rootPassword: SecretKeyRef;
+  /** Secret key of the application user's password (credential mariadb-user). */
+  readonly userPassword: SecretKeyRef;
+  /** StorageClass of the data volume. */
+  readonly storageClassName: string;
+  /**
+   * Size of the data volume.
+   * @default '8Gi'
+   */
+  readonly storageSize?: string;
+  /**
+   * Existing Secrets to pull the image with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+/**
+ * The platform's MariaDB as a plain StatefulSet of the official image rather than the Bitnami
+ * chart: Bitnami froze its free images (`bitnamilegacy`, no security fixes) in 2025, and one
+ * server with one volume is a few reviewable objects. Reachable only inside the cluster
+ * (ClusterIP; the old chart published it on NodePort 30010). Its data claim is a plain object
+ * Flux never prunes, in a namespace Flux never prunes.
+ */
+export class MariaDb extends Construct {
+  public readonly service: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: MariaDbProps) {
+    super(scope, id);
+    const { name, port } = PLATFORM_SERVICES.mariadb;
+    const labels = componentLabels(name);
+
+    const config = new kplus.ConfigMap(this, 'config', {
+      metadata: { name: `${name}-config`, namespace: props.namespace, labels },
+      data: { 'astrago.cnf': SERVER_CONFIG },
+    });
+    const claim = new DataClaim(this, 'data', {
+      name: `${name}-data`, namespace: props.namespace, labels, storageClassName: props.storageClassName,
+      size: props.storageSize ?? '8Gi', accessMode: 'ReadWriteOnce',
+    });
+    this.service = clusterService(this, 'service', { name, namespace: props.namespace, labels, port, portName: 'mysql' });
+
+    const statefulSet = new kplus.StatefulSet(this, 'statefulset', {
+      metadata: { name, namespace: props.namespace, labels },
+      // The config is mounted as files: a change must restart the server.
+      podMetadata: { labels, annotations: { 'astrago.io/config-sha256': createHash('sha256').update(SERVER_CONFIG).digest('hex') } },
+      select: false,
+      service: this.service,
+      // One server on one RWO volume: a second replica would be a second, empty database.
+      replicas: 1,
+      automountServiceAccountToken: false,
+      securityContext: {
+        ensureNonRoot: true, user: MYSQL_UID, group: MYSQL_UID, fsGroup: MYSQL_UID,
+        // Do not walk the whole data directory on every start.
+        fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
+      },
+      terminationGracePeriod: Duration.seconds(60),
+    });
+    stablePods(statefulSet, { labels, imagePullSecrets: props.imagePullSecrets });
+    // cdk8s-plus makes the StatefulSet's Service select its path-hashed pod label too: keep only ours.
+    ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
+
+    const secret = (ref: SecretKeyRef) => kplus.EnvValue.fromSecretValue({
+      secret: kplus.Secret.fromSecretName(this, `secret-${ref.name}`, ref.name), key: ref.key,
+    });
+    const tcp = (delay: number, period: number, failures: number) => kplus.Probe.fromTcpSocket({
+      port, initialDelaySeconds: Duration.seconds(delay), periodSeconds: Duration.seconds(period),
+      timeoutSeconds: Duration.seconds(5), failureThreshold: failures,
+    });
+    const emptyDir = (volumeName: string) => kplus.Volume.fromEmptyDir(this, volumeName, volumeName);
+    statefulSet.addContainer({
+      name: 'mariadb',
+      image: imageName(props.image),
+      imagePullPolicy: props.pullPolicy,
+      ports: [{ name: 'mysql', number: port }],
+      envVariables: {
+        MARIADB_ROOT_PASSWORD: secret(props.rootPassword),
+        MARIADB_DATABASE: kplus.EnvValue.fromValue(PLATFORM_DATABASE),
+        MARIADB_USER: kplus.EnvValue.fromValue(props.username),
+        MARIADB_PASSWORD: secret(props.userPassword),
+        // Runs mariadb-upgrade when a new image finds older system tables.
+        MARIADB_AUTO_UPGRADE: kplus.EnvValue.fromValue('1'),
+      },
+      volumeMounts: [
+        { volume: claim.volume(this, 'data-volume', 'data'), path: '/var/lib/mysql' },
+        { volume: kplus.Volume.fromConfigMap(this, 'config-volume', config, { name: 'config' }), path: '/etc/mysql/conf.d', readOnly: true },
+        // The root filesystem is read-only: the socket and temporary tables get their own volumes.
+        { volume: emptyDir('run'), path: '/run/mysqld' },
+        { volume: emptyDir('tmp'), path: '/tmp' },
+      ],
+      // A first start initialises the database before the port opens: up to 5 minutes.
+      startup: tcp(10, 10, 30),
+      liveness: tcp(0, 20, 3),
+      readiness: tcp(0, 10, 3),
+      resources: {
+        cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
+        memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
+      },
+      securityContext: {
+        ensureNonRoot: true, user: MYSQL_UID, group: MYSQL_UID, readOnlyRootFilesystem: true,
+        privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: [kplus.Capability.ALL] },
+      },
+    });
+  }
+}

@@ -1,0 +1,46 @@
+import { Construct } from 'constructs';
+import { CHARTS, MPI_KUBECTL_DELIVERY_IMAGE, MPI_OPERATOR_IMAGE } from '../../catalog/charts';
+import { Namespace } from '../core/namespace';
+import type { ChartSources } from '../flux/chart-sources';
+import { HelmRelease } from '../flux/helm-release';
+
+export interface MpiOperatorProps {
+  /** Chart sources of the customer. */
+  readonly sources: ChartSources;
+  /**
+   * Chart version override.
+   * @default - the catalog version
+   */
+  readonly version?: string;
+}
+
+/** `registry/path:tag` → the chart's `repository` and `tag`. */
+function splitImage(image: string): { repository: string; tag: string } {
+  const at = image.lastIndexOf(':');
+  return { repository: image.slice(0, at), tag: image.slice(at + 1) };
+}
+
+/**
+ * The MPI operator (cowboysysop chart): runs the platform's distributed training jobs and
+ * installs the MPIJob CRD. Both images are written from the catalog, so the chart's
+ * `kubectl-delivery:latest` default never reaches a cluster.
+ */
+export class MpiOperator extends Construct {
+  public readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: MpiOperatorProps) {
+    super(scope, id);
+    const chart = CHARTS.mpiOperator;
+    new Namespace(this, 'namespace', { name: chart.namespace });
+    this.release = new HelmRelease(this, 'release', {
+      chart,
+      source: props.sources.use(this, chart.repository),
+      version: props.version,
+      values: {
+        image: { ...splitImage(MPI_OPERATOR_IMAGE), pullPolicy: 'IfNotPresent' },
+        kubectlDeliveryImage: MPI_KUBECTL_DELIVERY_IMAGE,
+        resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+      },
+    });
+  }
+}

@@ -1,0 +1,64 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import type { PlatformUrls } from '../../config/urls';
+import { INGRESS_CLASS } from '../infrastructure/ingress-nginx';
+
+/** A path of the platform and the Service that serves it. */
+export interface PlatformRoute {
+  /** Path prefix, without trailing slash. */
+  readonly path: string;
+  /** Service and port that serve the prefix. */
+  readonly backend: { readonly service: kplus.Service; readonly port: number };
+}
+
+/**
+ * ingress-nginx settings of reference §2.3: unlimited uploads (datasets, models), five-minute
+ * timeouts (long API calls and idle WebSockets, which ingress-nginx upgrades without an
+ * annotation) and large buffers for Keycloak's token headers. The reference's
+ * `client-header-buffer-size` is left out: ingress-nginx reads it only from its ConfigMap.
+ */
+export const PLATFORM_INGRESS_ANNOTATIONS: Readonly<Record<string, string>> = {
+  'nginx.ingress.kubernetes.io/proxy-body-size': '0',
+  'nginx.ingress.kubernetes.io/proxy-connect-timeout': '300',
+  'nginx.ingress.kubernetes.io/proxy-send-timeout': '300',
+  'nginx.ingress.kubernetes.io/proxy-read-timeout': '300',
+  'nginx.ingress.kubernetes.io/proxy-buffer-size': '128k',
+  'nginx.ingress.kubernetes.io/proxy-buffers-number': '4',
+  'nginx.ingress.kubernetes.io/proxy-busy-buffers-size': '256k',
+};
+
+export interface PlatformIngressProps {
+  /** Namespace of the platform. */
+  readonly namespace: string;
+  /** Host, TLS Secret and issuer, from `platformUrls`. */
+  readonly urls: PlatformUrls;
+  /** Paths in any order; each is a Prefix rule to its Service port. */
+  readonly routes: readonly PlatformRoute[];
+}
+
+/**
+ * The Ingress `astrago`. ip mode: one rule without host, no TLS. domain mode: a host rule,
+ * and with TLS the certificate Secret, issued by cert-manager when an issuer is set (else it
+ * must exist). Keycloak's `/auth` is served by Keycloak's own Ingress on the same host.
+ */
+export class PlatformIngress extends Construct {
+  constructor(scope: Construct, id: string, props: PlatformIngressProps) {
+    super(scope, id);
+    const { urls } = props;
+    const annotations: Record<string, string> = { ...PLATFORM_INGRESS_ANNOTATIONS };
+    if (urls.tlsIssuer) annotations['cert-manager.io/cluster-issuer'] = urls.tlsIssuer;
+    const ingress = new kplus.Ingress(this, 'ingress', {
+      metadata: { name: 'astrago', namespace: props.namespace, annotations },
+      className: INGRESS_CLASS,
+    });
+    // nginx matches the longest prefix whatever the order, so `/` never shadows the APIs.
+    for (const route of props.routes) {
+      const backend = kplus.IngressBackend.fromService(route.backend.service, { port: route.backend.port });
+      if (urls.host) ingress.addHostRule(urls.host, route.path, backend, kplus.HttpIngressPathType.PREFIX);
+      else ingress.addRule(route.path, backend, kplus.HttpIngressPathType.PREFIX);
+    }
+    if (urls.host && urls.tlsSecretName) {
+      ingress.addTls([{ hosts: [urls.host], secret: kplus.Secret.fromSecretName(this, 'tls-secret', urls.tlsSecretName) }]);
+    }
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Decisions every platform pod shares, taken once instead of accepting cdk8s-plus defaults:
+ * fixed selector labels, images from the customer file, pull secrets, and a container
+ * security context for images that run as root with a writable filesystem.
+ */
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
+import type { CustomerConfig } from '../../config/schema';
+
+/** The platform components whose image comes from `astrago.components`. */
+export type PlatformComponent = keyof CustomerConfig['astrago']['components'];
+
+/** A container image split the way the customer file and the air-gap rewrite see it. */
+export interface ImageRef {
+  readonly registry: string;
+  readonly repository: string;
+  readonly tag: string;
+}
+
+export function imageName(image: ImageRef): string {
+  return `${image.registry}/${image.repository}:${image.tag}`;
+}
+
+/** A component's image: its own registry and repository if set, else `astrago.imageDefaults`. */
+export function platformImage(config: CustomerConfig, component: PlatformComponent): ImageRef {
+  const defaults = config.astrago.imageDefaults;
+  const own = config.astrago.components[component];
+  return { registry: own.registry ?? defaults.registry, repository: own.repository ?? defaults.repository, tag: own.tag };
+}
+
+/** Labels that select a component's pods. Fixed strings: renaming a construct never touches a selector. */
+export function componentLabels(component: string): Record<string, string> {
+  return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/part-of': 'astrago' };
+}
+
+export interface StablePodOptions {
+  /** Labels of the pods, selected by the workload and its Service. */
+  readonly labels: Record<string, string>;
+  /**
+   * Existing Secrets the pods pull their images with.
+   * @default - none
+   */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+/**
+ * Selects a workload's pods by `labels` only and removes the construct-path-hashed label
+ * cdk8s-plus adds to every pod template, so the rendered pod spec is independent of the
+ * construct tree. Pull secrets are patched in: cdk8s-plus takes at most one.
+ */
+export function stablePods(workload: kplus.Workload, options: StablePodOptions): void {
+  workload.select(kplus.LabelSelector.of({ labels: options.labels }));
+  const object = ApiObject.of(workload);
+  object.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  if (options.imagePullSecrets?.length) {
+    object.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', options.imagePullSecrets.map((name) => ({ name }))));
+  }
+}
+
+/**
+ * For the platform's own images, which run as root and write outside their volumes (Spring
+ * Boot and Next.js temporary files): non-root or a read-only root filesystem would break them.
+ * Capabilities are left as the runtime gives them until the images are tested without
+ * (writing to NFS-owned directories as root may need DAC_OVERRIDE); escalation is not needed.
+ */
+export const ROOT_IMAGE_SECURITY: kplus.ContainerSecurityContextProps = {
+  ensureNonRoot: false,
+  readOnlyRootFilesystem: false,
+  privileged: false,
+  allowPrivilegeEscalation: false,
+};
+
+/** A Secret value for `env`, from a credential registry reference. */
+export function secretEnv(scope: Construct, ref: { readonly name: string; readonly key: string }): kplus.EnvValue {
+  const id = `secret-${ref.name}-${ref.key}`;
+  const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, ref.name);
+  return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
+}
+
+export interface ClusterServiceOptions {
+  /** Name of the Service (what clients resolve). */
+  readonly name: string;
+  readonly namespace: string;
+  /** Labels of the Service and of the pods it selects. */
+  readonly labels: Record<string, string>;
+  /** Port, the same on the Service and the container. */
+  readonly port: number;
+  /** Name of the port. */
+  readonly portName: string;
+}
+
+/** A ClusterIP Service selecting pods by fixed labels (never exposed on a node port). */
+export function clusterService(scope: Construct, id: string, options: ClusterServiceOptions): kplus.Service {
+  const service = new kplus.Service(scope, id, {
+    metadata: { name: options.name, namespace: options.namespace, labels: options.labels },
+    type: kplus.ServiceType.CLUSTER_IP,
+    ports: [{ name: options.portName, port: options.port, targetPort: options.port }],
+  });
+  for (const [key, value] of Object.entries(options.labels)) service.selectLabel(key, value);
+  return service;
+}
