@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
 import { checkSecrets, reseal } from '../commands/secrets';
+import { unwrapDataKey } from '../secrets/age';
+import { decryptDocument } from '../secrets/sops';
 import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
@@ -98,8 +100,6 @@ describe('secrets commands', () => {
 
 test('every committed Secret of the sample customers decrypts and its MAC verifies', async () => {
   const root = path.resolve(__dirname, '..');
-  const { decryptDocument } = await import('../secrets/sops');
-  const { unwrapDataKey } = await import('../secrets/age');
   const secrets = Object.entries(readTree(path.join(root, 'dist'))).filter(([f]) => path.basename(f).startsWith('secret-'));
   expect(secrets.length).toBeGreaterThan(10);
   for (const [, text] of secrets) {
