@@ -6,7 +6,9 @@
  * validation finding, stale dist/); 2 wrong usage (unknown command or option).
  */
 import { Command, CommanderError } from 'commander';
+import { registerCharts } from './charts';
 import { EXIT } from './exit-codes';
+import { registerRenderCheck } from './render-check';
 import { registerSecrets } from './secrets';
 import { registerSynth } from './synth-command';
 import { registerValidate } from './validate';
@@ -21,6 +23,8 @@ export function buildProgram(root: string): Command {
   registerSynth(program, root);
   registerSecrets(program, root);
   registerValidate(program, root);
+  registerRenderCheck(program, root);
+  registerCharts(program, root);
   return program;
 }
 
