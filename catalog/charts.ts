@@ -38,6 +38,13 @@ export interface ChartEntry {
   readonly timeout: string;
   /** Every image the chart's workloads pull (full `registry/path:tag` references). */
   readonly images: readonly string[];
+  /**
+   * Checksum of the chart archive, `sha256:<hex>`: the `digest` of this version in the
+   * repository's index.yaml. `charts pull` refuses an archive that does not match it.
+   * Record one only from the repository itself (or a copy of its index.yaml you can cite).
+   * @default - none recorded: `charts pull` refuses the chart unless told to accept it unverified
+   */
+  readonly digest?: string;
 }
 
 export const REPOSITORIES = {

@@ -7,6 +7,7 @@
  * option, customer or key). Each command's --help lists its own.
  */
 import { Command, CommanderError } from 'commander';
+import { registerCharts } from './charts';
 import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
@@ -17,6 +18,7 @@ import { registerList } from './list-command';
 import { terminalPrompts } from './prompts';
 import { registerRemove } from './remove-command';
 import { registerRender } from './render-command';
+import { registerRenderCheck } from './render-check';
 import { registerSecrets } from './secrets';
 import { registerSynth } from './synth-command';
 import { registerValidate } from './validate';
@@ -48,6 +50,8 @@ export function buildProgram(root: string, io: Io = processIo): Command {
   registerGraph(program, root, io);
   registerSecrets(program, root, io);
   registerValidate(program, root, io);
+  registerRenderCheck(program, root, io);
+  registerCharts(program, root, io);
   return program;
 }
 

@@ -174,7 +174,7 @@ function objectShape(schema: unknown): Record<string, unknown> | undefined {
   return undefined;
 }
 
-function closest(word: string, candidates: string[]): string | undefined {
+export function closest(word: string, candidates: string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
   for (const c of candidates) {

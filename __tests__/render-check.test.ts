@@ -1,0 +1,203 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { stringify } from 'yaml';
+import { CHARTS, type ChartEntry } from '../catalog/charts';
+import { chartsPullCommand } from '../commands/charts';
+import { renderCheckCommand } from '../commands/render-check';
+import { cachedArchivePath, chartCacheDir, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
+import { locateHelm } from '../render/helm';
+import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
+import { formatFinding } from '../validate/finding';
+import { SchemaSet } from '../validate/schemas';
+import { ROOT, SAMPLES } from './helpers';
+
+const FIXTURE_CACHE = path.join(__dirname, 'fixtures', 'charts');
+const schemas = SchemaSet.load(path.resolve(ROOT, '..', 'shared', 'schemas'));
+const helm = locateHelm(ROOT);
+/** Rendering needs helm: without it those tests are skipped, and say so. */
+const withHelm = helm ? test : test.skip;
+if (!helm) console.warn('notice: no helm (`npx astrago charts install-helm`, $ASTRAGO_HELM or PATH): the render tests of the fixture charts are SKIPPED');
+
+type Obj = Record<string, unknown>;
+
+function release(chart: string, values: Obj, valuesFrom?: Obj[]): Obj {
+  return {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: chart, namespace: 'apps' },
+    spec: { releaseName: chart, chart: { spec: { chart, version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'fixtures', namespace: 'flux-system' } } }, values, valuesFrom },
+  };
+}
+
+function check(objects: Obj[], options: Partial<RenderCheckOptions> & { mirror?: string } = {}) {
+  const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: objects.map((o) => `---\n${stringify(o)}`).join('') }];
+  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', mirrorRegistry: options.mirror }], { cacheDir: FIXTURE_CACHE, schemas, ...options });
+}
+
+const lines = (report: ReturnType<typeof check>) => report.findings.map(formatFinding);
+
+describe('values the chart ignores (render/unread-value)', () => {
+  test('a misspelled nested key and a key under a wrong parent are reported with customer, release and values path', () => {
+    const report = check([release('nested', {
+      metrics: { serviceMonitr: { enabled: true } },
+      nested: { image: { tag: '2.0.0' } },
+      service: { port: 8080 },
+    })]);
+    expect(lines(report)).toEqual([
+      'error: acme: dist/acme/apps/controllers/app.yaml: HelmRelease/apps/nested: [render/unread-value] values.metrics.serviceMonitr: expected a key nested 1.0.0 defaults or reads, found one it ignores; did you mean "serviceMonitor"?',
+      'error: acme: dist/acme/apps/controllers/app.yaml: HelmRelease/apps/nested: [render/unread-value] values.nested: expected a key nested 1.0.0 defaults or reads, found one it ignores',
+    ]);
+  });
+
+  test('keys read only by templates, whole subtrees, index keys, globals and an aliased subchart are read', () => {
+    const report = check([release('nested', {
+      undocumented: { key: 'only in a comment of values.yaml' },
+      tolerations: [{ key: 'gpu', operator: 'Exists' }],
+      podAnnotations: { 'prometheus.io/scrape': 'true' },
+      resources: { requests: { cpu: '1', memory: '1Gi' }, limits: { memory: '2Gi' } },
+      'extra-labels': { team: 'ml' },
+      global: { registry: 'mirror.local:5000' },
+      helper: { replicas: 2 },
+    })]);
+    expect(lines(report)).toEqual([]);
+  });
+
+  test('a subchart is read under its alias, not its chart name', () => {
+    const report = check([release('nested', { sidecar: { replicas: 2 } })]);
+    expect(report.findings.map((f) => [f.rule, f.message.split(':')[0]])).toEqual([['render/unread-value', 'values.sidecar']]);
+  });
+
+  test('values from a ConfigMap are checked; a value from a Secret gets a placeholder at its target path', () => {
+    const report = check([
+      release('nested', {}, [{ kind: 'ConfigMap', name: 'nested-values' }, { kind: 'Secret', name: 'nested-auth', valuesKey: 'token', targetPath: 'image.tag' }]),
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nested-values', namespace: 'apps' }, data: { 'values.yaml': 'image:\n  repositry: mirror.local/nested\n' } },
+    ]);
+    expect(report.findings.map((f) => `${f.rule} ${f.message.split(':')[0]}`)).toEqual(['render/unread-value values.image.repositry']);
+  });
+
+  test('a valuesFrom ConfigMap missing from the tree is reported', () => {
+    const report = check([release('nested', {}, [{ kind: 'ConfigMap', name: 'gone' }])]);
+    expect(report.findings.map((f) => f.rule)).toEqual(['render/values-from']);
+  });
+});
+
+describe('values.schema.json (render/values-schema)', () => {
+  test('values the chart schema rejects are reported at their path', () => {
+    const report = check([release('schema', { replicas: 'two', mode: 'slow' })]);
+    expect(report.findings.map((f) => `${f.rule} ${f.message}`)).toEqual([
+      'render/values-schema values.mode: expected one of "fast", "safe", found "slow" (values.schema.json of schema 1.0.0)',
+      'render/values-schema values.replicas: expected integer, found "two" (values.schema.json of schema 1.0.0)',
+    ]);
+  });
+
+  test('values the schema accepts give no finding', () => {
+    expect(lines(check([release('schema', { replicas: 3, mode: 'safe' })]))).toEqual([]);
+  });
+});
+
+describe('rendered objects against validate\'s rules', () => {
+  withHelm('a chart rendering a :latest image, a database NodePort and an image outside the mirror is caught rule by rule', () => {
+    const report = check([release('policy', {})], { helm, mirror: 'mirror.local:5000' });
+    expect(report.findings.map((f) => `${f.rule} ${f.file} ${f.object}`)).toEqual([
+      'policy/database-nodeport dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml Service/apps/policy-postgres',
+      'airgap/image-mirror dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
+      'policy/image-ref dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
+    ]);
+    expect(report.releases).toEqual([expect.objectContaining({ release: 'HelmRelease/apps/policy', status: ReleaseStatus.RENDERED, objects: 2 })]);
+  });
+
+  withHelm('values that fix them render clean', () => {
+    const report = check([release('policy', { image: 'mirror.local:5000/library/postgres:16.4', service: { type: 'ClusterIP' } })], { helm, mirror: 'mirror.local:5000' });
+    expect(lines(report)).toEqual([]);
+  });
+
+  withHelm('rendered objects are validated strictly against the Kubernetes schemas', () => {
+    const report = check([release('nested', { resources: { requests: { cpu: '1', memory: '1Gi' }, limitz: { cpu: '2' } } })], { helm });
+    expect(report.findings.map((f) => `${f.rule} ${f.object} ${f.message}`)).toEqual([
+      'schema/unknown-field Deployment/apps/nested spec.template.spec.containers[0].resources.limitz: unknown field (Kubernetes 1.28, 1.32)',
+    ]);
+    expect(report.releases[0]).toMatchObject({ status: ReleaseStatus.RENDERED, objects: 2 });
+  });
+});
+
+describe('the chart cache', () => {
+  test('without the chart in the cache the release is listed as skipped and nothing fails', () => {
+    const report = check([release('absent', { anything: true })]);
+    expect(report.findings).toEqual([]);
+    expect(report.releases).toEqual([expect.objectContaining({ status: ReleaseStatus.SKIPPED, note: expect.stringContaining('not in the chart cache') })]);
+  });
+
+  test('render-check on the sample customers with an empty cache lists every chart as skipped and passes', async () => {
+    const log: string[] = [];
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
+    expect(await renderCheckCommand({ root: ROOT, cache: empty, log: (l) => log.push(l) })).toBe(0);
+    expect(log.filter((l) => l.startsWith('skipped: ')).length).toBeGreaterThanOrEqual(SAMPLES.length * 3);
+    expect(log[log.length - 1]).toMatch(/ 0 rendered \(0 objects\), 0 checked without rendering, \d+ skipped; 0 errors, 0 warnings$/);
+  });
+
+  test('render-check on the sample customers reports no finding for the charts the cache holds', async () => {
+    const cached = Object.values(CHARTS).filter((c) => locateChart(chartCacheDir(ROOT), c.repository.name, c.chart, c.version));
+    if (cached.length === 0) console.warn(`notice: .cache/charts holds none of the catalog's charts (\`npx astrago charts pull\`): the sample customers are checked without them`);
+    const log: string[] = [];
+    const code = await renderCheckCommand({ root: ROOT, log: (l) => log.push(l) });
+    expect(log.filter((l) => l.startsWith('error: '))).toEqual([]);
+    expect(code).toBe(0);
+  });
+
+  withHelm('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', () => {
+    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
+    const log: string[] = [];
+    expect(chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
+    expect(log[0]).toMatch(/^error: csi-driver-nfs v4\.9\.0: expected the chart from http:\/\/127\.0\.0\.1:9\/charts, found it unreachable \(.*\); check the mirror URL/);
+    expect(fs.readdirSync(cache)).toEqual([]);
+  });
+
+  withHelm('charts pull caches a chart whose digest matches the catalog and refuses one that does not', async () => {
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-repo-'));
+    helm!.run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), '--destination', repo]);
+    // In a child process: helm runs synchronously and would block a server in this one.
+    const served = spawn(process.execPath, ['-e', `
+      const fs = require('fs'), path = require('path');
+      const server = require('http').createServer((req, res) => {
+        const file = path.join(${JSON.stringify(repo)}, path.basename(req.url || ''));
+        if (!fs.existsSync(file)) return res.writeHead(404).end();
+        res.writeHead(200).end(fs.readFileSync(file));
+      });
+      server.listen(0, '127.0.0.1', () => console.log(server.address().port));`]);
+    const port = await new Promise<string>((resolve) => served.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      helm!.run(['repo', 'index', repo, '--url', url]);
+      const digest = sha256Of(path.join(repo, 'schema-1.0.0.tgz'));
+      const entry = (d?: string): ChartEntry => ({ ...CHARTS.mpiOperator, repository: { name: 'fixtures', url }, chart: 'schema', version: '1.0.0', digest: d });
+      const pull = (e: ChartEntry, allowUnverified = false) => {
+        const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
+        const log: string[] = [];
+        const failed = pullCharts({ cacheDir, helm: helm!, charts: [e], allowUnverified, log: (l) => log.push(l) });
+        return { failed, log, cached: fs.existsSync(cachedArchivePath(cacheDir, 'fixtures', 'schema', '1.0.0')) };
+      };
+      expect(pull(entry(digest))).toEqual({ failed: 0, cached: true, log: [`pulled: schema 1.0.0 from ${url} (${digest} verified)`] });
+      const wrong = pull(entry(`sha256:${'0'.repeat(64)}`));
+      expect(wrong).toMatchObject({ failed: 1, cached: false });
+      expect(wrong.log[0]).toContain(`found ${digest}: not cached`);
+      const unrecorded = pull(entry());
+      expect(unrecorded).toMatchObject({ failed: 1, cached: false });
+      expect(unrecorded.log[0]).toContain(`no recorded checksum; the archive has ${digest}`);
+      expect(pull(entry(), true)).toMatchObject({ failed: 0, cached: true });
+    } finally {
+      served.kill();
+    }
+  });
+});
+
+withHelm('a chart archive (with its subchart inside) reads like the chart folder', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pkg-'));
+  helm!.run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), '--destination', out]);
+  fs.mkdirSync(path.join(out, 'fixtures'));
+  fs.renameSync(path.join(out, 'nested-1.0.0.tgz'), path.join(out, 'fixtures', 'nested-1.0.0.tgz'));
+  const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: `---\n${stringify(release('nested', { sidecar: { replicas: 2 } }))}` }];
+  const report = renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10' }], { cacheDir: out });
+  expect(report.findings.map((f) => f.message.split(':')[0])).toEqual(['values.sidecar']);
+});

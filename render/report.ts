@@ -1,0 +1,20 @@
+/** The text a render check prints: findings, one line per release, skipped kinds, a summary. */
+import { formatFinding, Severity } from '../validate/finding';
+import { ReleaseStatus, type RenderReport } from './render-check';
+
+export function renderReportLines(report: RenderReport): string[] {
+  const errors = report.findings.filter((f) => f.severity === Severity.ERROR).length;
+  const count = (status: ReleaseStatus) => report.releases.filter((r) => r.status === status).length;
+  const objects = report.releases.reduce((n, r) => n + r.objects, 0);
+  return [
+    ...report.findings.map(formatFinding),
+    ...report.releases.map((r) => {
+      const what = r.status === ReleaseStatus.RENDERED ? `${r.objects} objects`
+        : r.status === ReleaseStatus.CHECKED ? 'values checked, not rendered' : 'not checked';
+      return `${r.status}: ${r.customer}: ${r.release}: ${r.chart}: ${what}${r.note ? ` (${r.note})` : ''}`;
+    }),
+    ...[...report.skippedKinds].map(([kind, n]) => `skipped: ${kind}: ${n} rendered object(s) without a schema, not checked strictly`),
+    `${report.releases.length} releases: ${count(ReleaseStatus.RENDERED)} rendered (${objects} objects), ${count(ReleaseStatus.CHECKED)} checked without rendering, `
+      + `${count(ReleaseStatus.SKIPPED)} skipped; ${errors} errors, ${report.findings.length - errors} warnings`,
+  ];
+}
