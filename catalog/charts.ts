@@ -235,3 +235,8 @@ export const CHARTS = {
 } as const satisfies Record<string, ChartEntry>;
 
 export type ChartName = keyof typeof CHARTS;
+
+/** The catalog entry of a chart name (every chart we deploy has one). */
+export function catalogEntry(chart: string): ChartEntry | undefined {
+  return (Object.values(CHARTS) as ChartEntry[]).find((e) => e.chart === chart);
+}

@@ -100,3 +100,11 @@ export function setImageValues(values: Values, spec: ImageValues, image: ImageRe
   if (image.tag) setValue(values, spec.tag, image.tag);
   if (spec.digest && image.digest) setValue(values, spec.digest, image.digest);
 }
+
+/**
+ * The references a chart image stands for: itself, or one per OS for images whose tag the
+ * operator completes with the node's OS at run time (`driver:580.82.07` → `…-ubuntu22.04`).
+ */
+export function pulledVariants(image: ImageReference, spec: { readonly osSuffixed?: boolean }, driverOs: readonly string[]): ImageReference[] {
+  return spec.osSuffixed ? driverOs.map((os) => ({ ...image, tag: `${image.tag}-${os}` })) : [image];
+}

@@ -1,28 +1,13 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { CHARTS, type ChartEntry, type ChartImage } from '../../catalog/charts';
-import { imageFromValues, setImageValues, setValue } from '../../catalog/image-values';
+import { catalogEntry } from '../../catalog/charts';
+import { imageFromValues, pulledVariants, setImageValues, setValue } from '../../catalog/image-values';
 import { formatImage, mirroredImage, parseImage, type ImageReference } from '../../catalog/images';
 
 /** One image of the bill of materials: where it comes from and where the cluster pulls it. */
 export interface MirroredImage {
   readonly source: string;
   readonly target: string;
-}
-
-/** The catalog entry of a chart name; every chart we deploy has one. */
-export function catalogEntry(chart: string): ChartEntry {
-  const entry = (Object.values(CHARTS) as ChartEntry[]).find((e) => e.chart === chart);
-  if (!entry) throw new Error(`catalog: no entry for chart ${chart}`);
-  return entry;
-}
-
-/**
- * The references a chart image stands for: itself, or one per OS for images whose tag the
- * operator completes with the node's OS at run time (`driver:580.82.07` → `…-ubuntu22.04`).
- */
-export function pulledVariants(image: ImageReference, spec: Pick<ChartImage, 'osSuffixed'>, driverOs: readonly string[]): ImageReference[] {
-  return spec.osSuffixed ? driverOs.map((os) => ({ ...image, tag: `${image.tag}-${os}` })) : [image];
 }
 
 /**
@@ -43,6 +28,7 @@ export function mirrorImages(scope: IConstruct, registry: string, driverOs: read
     const json = object.toJson() as Record<string, any>;
     if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
       const entry = catalogEntry(json.spec.chart.spec.chart);
+      if (!entry) throw new Error(`catalog: no entry for chart ${json.spec.chart.spec.chart}`);
       const original = json.spec.values ?? {};
       const values = structuredClone(original);
       if (entry.globalRegistry) setValue(values, entry.globalRegistry, registry);
