@@ -173,7 +173,9 @@ describe('applications tier', () => {
     test('images, pull policy and pull secrets come from the customer file', async () => {
       const config = sampleConfig(name);
       const all = await sample(name);
-      const { registry, repository, pullPolicy } = config.astrago.imageDefaults;
+      const { repository, pullPolicy } = config.astrago.imageDefaults;
+      // An air-gapped customer pulls the same path from its mirror.
+      const registry = config.offline.registry ?? config.astrago.imageDefaults.registry;
       for (const kind of ['core', 'batch', 'monitor'] as const) {
         const c = container(all, `astrago-backend-${kind}`);
         expect(c.image).toBe(`${registry}/${repository}:${config.astrago.components[kind].tag}`);
@@ -183,7 +185,7 @@ describe('applications tier', () => {
       const pullSecrets = config.astrago.global.imagePullSecrets.map((n) => ({ name: n }));
       for (const workload of WORKLOADS) expect(podSpec(all, 'Deployment', workload).imagePullSecrets).toEqual(pullSecrets.length ? pullSecrets : undefined);
       expect(findObject(all, 'Deployment', 'astrago-backend-core').spec).toMatchObject({ replicas: 3 });
-      expect(container(all, 'binpack-scheduler').image).toBe(`registry.k8s.io/kube-scheduler:v${config.kubernetesVersion}`);
+      expect(container(all, 'binpack-scheduler').image).toBe(`${config.offline.registry ?? 'registry.k8s.io'}/kube-scheduler:v${config.kubernetesVersion}`);
     });
   });
 

@@ -248,7 +248,7 @@ describe('render, explain, graph', () => {
     const unknownApp = await run(repo, ['render', 'demo', '--app', 'harbour']);
     expect(unknownApp.code).toBe(2);
     expect(unknownApp.err).toMatch(/^error: --app: expected one of .*\bharbor\b.*, found "harbour"$/);
-    expect(await run(repo, ['render', 'nobody'])).toMatchObject({ code: 2, err: 'error: customer "nobody": expected one of demo, seoul-lab, found no customers/nobody.yaml' });
+    expect(await run(repo, ['render', 'nobody'])).toMatchObject({ code: 2, err: 'error: customer "nobody": expected one of demo, factory, seoul-lab, found no customers/nobody.yaml' });
   });
 
   test('explain names the layer that set a value, with the line of the customer file, and what it overrode', async () => {
@@ -288,6 +288,7 @@ describe('list and remove', () => {
       'CUSTOMER ACCESS COMPONENTS OFFLINE DIST',
       'broken ? ? ? unknown: invalid customer file',
       'demo domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
+      'factory ip 192.168.10.20 all 8 harbor.factory.local:443/astrago up to date',
       'seoul-lab ip 10.61.3.163 all 8 no up to date',
       'gone - - - orphan: no customer file (npx astrago remove)',
       '',

@@ -61,6 +61,7 @@ describe('kube-prometheus-stack', () => {
     const expected: Record<string, { host?: string; rootUrl: string }> = {
       demo: { host: 'demo.astrago.ai', rootUrl: 'https://demo.astrago.ai/grafana/' },
       'seoul-lab': { host: undefined, rootUrl: 'http://10.61.3.163/grafana/' },
+      factory: { host: undefined, rootUrl: 'http://192.168.10.20/grafana/' },
     };
     for (const { name, all } of await samples()) {
       const grafana = values(all, 'prometheus').grafana;

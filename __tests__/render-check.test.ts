@@ -33,7 +33,7 @@ function release(chart: string, values: Obj, valuesFrom?: Obj[]): Obj {
 
 function check(objects: Obj[], options: Partial<RenderCheckOptions> & { mirror?: string } = {}) {
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: objects.map((o) => `---\n${stringify(o)}`).join('') }];
-  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', mirrorRegistry: options.mirror }], { cacheDir: FIXTURE_CACHE, schemas, ...options });
+  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { cacheDir: FIXTURE_CACHE, schemas, ...options });
 }
 
 const lines = (report: ReturnType<typeof check>) => report.findings.map(formatFinding);
@@ -102,7 +102,7 @@ describe('rendered objects against validate\'s rules', () => {
     const report = check([release('policy', {})], { helm, mirror: 'mirror.local:5000' });
     expect(report.findings.map((f) => `${f.rule} ${f.file} ${f.object}`)).toEqual([
       'policy/database-nodeport dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml Service/apps/policy-postgres',
-      'airgap/image-mirror dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
+      'airgap/image dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
       'policy/image-ref dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
     ]);
     expect(report.releases).toEqual([expect.objectContaining({ release: 'HelmRelease/apps/policy', status: ReleaseStatus.RENDERED, objects: 2 })]);

@@ -23,6 +23,7 @@ function expectSecret(all: Objects, namespace: string, name: string, key: string
 const SAMPLE_URLS: Record<string, { host?: string; baseUrl: string; sslRequired: string }> = {
   demo: { host: 'demo.astrago.ai', baseUrl: 'https://demo.astrago.ai', sslRequired: 'external' },
   'seoul-lab': { baseUrl: 'http://10.61.3.163', sslRequired: 'none' },
+  factory: { baseUrl: 'http://192.168.10.20', sslRequired: 'none' },
 };
 
 describe('Keycloak', () => {
@@ -92,9 +93,11 @@ describe('Keycloak', () => {
     }
   });
 
-  test('the theme image and an offline registry reach the release', async () => {
+  test('the theme image reaches the release, from the mirror for an offline customer', async () => {
+    expect(values(await objects(`${MINIMAL}keycloak: {image: {tag: v1.3.0}}\n`), 'keycloak').image)
+      .toEqual({ registry: 'docker.io', repository: 'xiilab/astrago-keycloak-theme', tag: 'v1.3.0' });
     const v = values(await objects(`${MINIMAL}keycloak: {image: {tag: v1.3.0}}\noffline: {registry: harbor.local:443/astrago}\n`), 'keycloak');
-    expect(v.image).toEqual({ registry: 'docker.io', repository: 'xiilab/astrago-keycloak-theme', tag: 'v1.3.0' });
+    expect(v.image).toEqual({ registry: 'harbor.local:443/astrago', repository: 'xiilab/astrago-keycloak-theme', tag: 'v1.3.0' });
     expect(v.global).toEqual({ imageRegistry: 'harbor.local:443/astrago' });
   });
 });

@@ -82,7 +82,7 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
     customer: config.name,
     files: options.render ? (await renderOne(options.root, config)).files : committedTree(options.root, config.name),
     kubernetesVersion: config.kubernetesVersion,
-    mirrorRegistry: config.offline.registry,
+    offline: config.offline,
   })));
   const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
   const report = renderCheck(trees, { cacheDir, helm, schemas });

@@ -83,6 +83,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
     customer: config.name,
     files: options.render ? (await renderOne(options.root, config)).files : committedTree(options.root, config.name),
     externals: existingObjects(config),
+    offline: config.offline,
   })));
   const report = validateTrees(trees, { schemas, kustomize });
   for (const line of reportLines(report)) log(line);

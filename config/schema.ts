@@ -156,6 +156,9 @@ export const customerSchema = z.strictObject({
     git: url(['http', 'https', 'ssh']).optional().describe('Internal Git server URL of this GitOps repository.'),
     insecure: z.boolean(expect('true or false')).default(false).describe('Allow plain-HTTP or self-signed mirrors.'),
     caSecret: dns1123Subdomain.optional().describe('Existing Secret (in flux-system, key ca.crt) holding the CA of the mirrors.'),
+    gpuDriverOs: z.array(z.string().regex(/^[a-z]+[0-9.]*$/, expect('an OS tag suffix such as ubuntu22.04 or rhel9.4')))
+      .min(1, expect('at least one OS')).default(['ubuntu22.04'])
+      .describe("OS of the GPU nodes (ubuntu22.04, rhel9.4, …): the GPU operator pulls the driver image tagged <version>-<os> of each node, so the mirror needs one copy per OS."),
   }).prefault({}),
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),

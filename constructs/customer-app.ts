@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import type { CustomerConfig } from '../config/schema';
 import type { SecretVault } from '../secrets/vault';
+import { airGap, chartMirror, type BillOfMaterials } from './airgap/air-gap';
 import { buildApplicationsTier } from './applications/applications-tier';
 import { ComponentChart } from './component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
@@ -32,14 +33,18 @@ const TIER_BUILDERS: Record<Tier, TierBuilder> = {
  * Never synthesized by cdk8s itself: the writer turns its charts into files.
  */
 export class CustomerApp extends App {
+  /** What an air-gapped customer mirrors; undefined without `offline.registry`. */
+  public readonly billOfMaterials?: BillOfMaterials;
+
   constructor(public readonly config: CustomerConfig, vault: SecretVault) {
     super();
-    const sources = new ChartSources();
+    const sources = new ChartSources(chartMirror(this, config, customerDistFolder(config.name)));
     const credentials = new CredentialRegistry(config, vault);
     for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, sources, credentials));
     credentials.addSecrets(this);
     this.chainTiers();
     protectData(this);
+    this.billOfMaterials = airGap(this, config);
     const dist = customerDistFolder(config.name);
     const entry = new ComponentChart(this, 'entry', { file: entryFile(config.name) });
     // Not waiting: the tier Kustomizations it creates report their own health.

@@ -9,6 +9,7 @@ import { ComponentChart } from '../constructs/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
 import { customerDistFolder } from '../constructs/tier-scope';
 import { plaintextFindings } from '../secrets/guard';
+import { airgapFiles } from './airgap';
 import { canonical } from './canonical';
 import { customerReadme, README_FILE } from './graph';
 
@@ -36,7 +37,9 @@ export function renderCustomer(app: CustomerApp, source: string): OutputFile[] {
   const placed = charts.flatMap(({ file, objects }) => objects.map((object) => ({ object, file })));
   // Listed in no kustomization.yaml: it is for reviewers, not for Flux.
   const readme = { path: `${dist}/${README_FILE}`, content: customerReadme(app.config.name, source, placed) };
-  return [...files, ...kustomizationFiles(dist, files.map((f) => f.path)), readme]
+  // Listed in no kustomization.yaml either: what the operator mirrors, not what Flux applies.
+  const bom = app.billOfMaterials ? airgapFiles(dist, app.config, app.billOfMaterials.images, app.billOfMaterials.charts) : [];
+  return [...files, ...kustomizationFiles(dist, files.map((f) => f.path)), readme, ...bom]
     .sort((a, b) => a.path.localeCompare(b.path));
 }
 

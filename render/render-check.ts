@@ -12,10 +12,11 @@ import type { KubeObject, OutputFile } from '../output/render';
 import { Severity, sortFindings, type Finding } from '../validate/finding';
 import { CLUSTER_SCOPED_KINDS } from '../validate/kinds';
 import { formatRef, parseManifests, refOf, type Manifest } from '../validate/manifest';
-import { imageMirrorRule } from '../validate/rules/air-gap';
+import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
 import { POLICY_RULES } from '../validate/rules/policy';
 import type { Rule } from '../validate/rules/rule';
 import type { SchemaSet } from '../validate/schemas';
+import type { OfflineSettings } from '../validate/context';
 import { validateTrees } from '../validate/validate';
 import { ChartLoadError, loadChart, type ChartModel } from './chart';
 import { locateChart } from './chart-cache';
@@ -45,10 +46,10 @@ export interface RenderTree {
   /** The cluster's Kubernetes version, passed to helm as `--kube-version`. */
   readonly kubernetesVersion: string;
   /**
-   * Mirror registry of an air-gapped customer: every rendered image must come from it.
+   * Mirrors of an air-gapped customer (`offline`): every rendered image must come from its registry.
    * @default - not air-gapped
    */
-  readonly mirrorRegistry?: string;
+  readonly offline?: OfflineSettings;
 }
 
 export interface RenderCheckOptions {
@@ -156,8 +157,8 @@ export function renderCheck(trees: readonly RenderTree[], options: RenderCheckOp
         }
       }
       if (rendered.length === 0) continue;
-      const rules = [...RENDERED_POLICY, ...(tree.mirrorRegistry ? [imageMirrorRule(tree.mirrorRegistry)] : [])];
-      const report = validateTrees([{ customer: tree.customer, files: rendered, externals: [] }], { schemas: options.schemas, rules });
+      const report = validateTrees([{ customer: tree.customer, files: rendered, externals: [], offline: tree.offline }],
+        { schemas: options.schemas, rules: [...RENDERED_POLICY, IMAGES_IN_MIRROR] });
       findings.push(...report.findings.map((f) => ({ ...f, file: display.get(f.file) ?? f.file })));
       for (const [kind, n] of report.skipped) skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + n);
     }

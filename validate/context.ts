@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path/posix';
 import { parse } from 'yaml';
+import type { CustomerConfig } from '../config/schema';
 import type { KubeObject, OutputFile } from '../output/render';
 import { Severity, type Finding } from './finding';
 import { CLUSTER_SCOPED_KINDS } from './kinds';
@@ -27,6 +28,9 @@ export interface Applier {
   readonly dependsOn: readonly ObjectRef[];
 }
 
+/** The mirrors of an air-gapped customer (`offline` of the customer file). */
+export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'charts' | 'git' | 'gpuDriverOs'>;
+
 /** A problem found while resolving kustomization.yaml resources. */
 export interface TreeProblem {
   readonly file: string;
@@ -41,10 +45,13 @@ export interface ContextInput {
   readonly externals: readonly ObjectRef[];
   /** Scope of a custom resource from its CRD, when known. */
   readonly crdScope?: (apiVersion: string, kind: string) => string | undefined;
+  /** The customer's mirrors, for the air-gap rules. @default - an online customer */
+  readonly offline?: OfflineSettings;
 }
 
 export class ValidationContext {
   public readonly customer: string;
+  public readonly offline?: OfflineSettings;
   public readonly manifests: readonly Manifest[];
   public readonly appliers: readonly Applier[];
   public readonly treeProblems: TreeProblem[] = [];
@@ -58,6 +65,7 @@ export class ValidationContext {
     this.customer = input.customer;
     this.manifests = input.manifests;
     this.crdScope = input.crdScope;
+    this.offline = input.offline;
     this.contents = new Map(input.files.map((f) => [f.path, f.content]));
     for (const m of input.manifests) {
       const key = keyOf(refOf(m.object));
@@ -160,6 +168,11 @@ export class ValidationContext {
       });
     }
     return appliers;
+  }
+
+  /** Content of a file of the tree. */
+  public fileContent(file: string): string | undefined {
+    return this.contents.get(file);
   }
 
   public folderExists(folder: string): boolean {

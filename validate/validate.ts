@@ -3,17 +3,18 @@
  * objects of a customer, then (optionally) kubectl kustomize of every folder.
  */
 import type { KubeObject, OutputFile } from '../output/render';
-import { ValidationContext } from './context';
+import { ValidationContext, type OfflineSettings } from './context';
 import { Severity, sortFindings, type Finding } from './finding';
 import { kustomizeBuild } from './kustomize-build';
 import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from './manifest';
+import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';
 import { POLICY_RULES, SOPS_VALUE } from './rules/policy';
 import type { Rule } from './rules/rule';
 import type { SchemaSet } from './schemas';
 
-export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES];
+export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES];
 
 export interface CustomerTree {
   readonly customer: string;
@@ -21,6 +22,8 @@ export interface CustomerTree {
   readonly files: readonly OutputFile[];
   /** Objects that exist in the cluster without being in the tree. */
   readonly externals: readonly ObjectRef[];
+  /** The customer's mirrors. @default - an online customer: no air-gap rules apply */
+  readonly offline?: OfflineSettings;
 }
 
 export interface ValidateOptions {
@@ -70,6 +73,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
       files: tree.files,
       manifests: parsed.manifests,
       externals: tree.externals,
+      offline: tree.offline,
       crdScope: options.schemas ? (apiVersion, kind) => options.schemas!.crdScope(apiVersion, kind) : undefined,
     });
     for (const rule of options.rules ?? ALL_RULES) findings.push(...rule.check(ctx));

@@ -68,6 +68,10 @@ export class HelmRelease extends Construct {
   public readonly namespace: string;
   /** Upper bound of one Helm action; the applying Kustomization must wait at least this long. */
   public readonly timeout: string;
+  /** The catalog entry of the chart. */
+  public readonly chart: ChartEntry;
+  /** The chart version installed. */
+  public readonly version: string;
 
   constructor(scope: Construct, id: string, props: HelmReleaseProps) {
     super(scope, id);
@@ -75,6 +79,8 @@ export class HelmRelease extends Construct {
     this.name = chart.releaseName;
     this.namespace = chart.namespace;
     this.timeout = chart.timeout;
+    this.chart = chart;
+    this.version = props.version ?? chart.version;
     const remediation = { retries: 3 };
     new HelmReleaseL1(this, 'Resource', {
       metadata: { name: chart.releaseName, namespace: chart.namespace },
@@ -85,7 +91,7 @@ export class HelmRelease extends Construct {
         chart: {
           spec: {
             chart: chart.chart,
-            version: props.version ?? chart.version,
+            version: this.version,
             sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: props.source.name, namespace: FLUX_NAMESPACE },
           },
         },

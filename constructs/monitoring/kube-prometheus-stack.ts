@@ -40,11 +40,6 @@ export interface KubePrometheusStackProps {
    */
   readonly nodePorts?: boolean;
   /**
-   * Mirror registry replacing every image's registry host.
-   * @default - the upstream registries
-   */
-  readonly imageRegistry?: string;
-  /**
    * Chart version override.
    * @default - the catalog version
    */
@@ -67,14 +62,13 @@ export class KubePrometheusStack extends Construct {
     new Namespace(this, 'namespace', { name: chart.namespace, holdsData: true });
     const grafanaAdmin = props.credentials.ref(this, 'grafana-admin', chart.namespace, { username: { key: 'username', value: 'admin' } });
     const service = (nodePort: number) => (props.nodePorts ? { type: 'NodePort', nodePort } : { type: 'ClusterIP' });
-    const tag = (repository: string) => imageTag(chart.images, repository);
+    const tag = (repository: string) => imageTag(chart.images.map((i) => i.ref), repository);
 
     this.release = new HelmRelease(this, 'release', {
       chart,
       source: props.sources.use(this, chart.repository),
       version: props.version,
       values: {
-        global: props.imageRegistry ? { imageRegistry: props.imageRegistry } : undefined,
         alertmanager: {
           config: {
             global: { resolve_timeout: '5m' },

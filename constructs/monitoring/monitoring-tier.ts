@@ -23,7 +23,6 @@ export function buildMonitoringTier(scope: TierScope): void {
     retention: monitoring.retention,
     storageSize: monitoring.storageSize,
     nodePorts: monitoring.nodePorts,
-    imageRegistry: config.offline.registry,
     version: components.prometheus.version,
   });
   if (!components.gpuOperator.enabled) return;

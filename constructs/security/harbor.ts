@@ -10,18 +10,6 @@ const HARBOR_SERVICE = 'harbor';
 /** The URL the platform's backends and Harbor's own token service use. */
 export const HARBOR_URL = `http://${HARBOR_SERVICE}.${CHARTS.harbor.namespace}.svc.cluster.local`;
 
-/** Value path of each Harbor image's repository, by image name (chart 1.14). */
-const IMAGE_PATHS: Readonly<Record<string, string>> = {
-  'nginx-photon': 'nginx',
-  'harbor-portal': 'portal',
-  'harbor-core': 'core',
-  'harbor-jobservice': 'jobservice',
-  'registry-photon': 'registry.registry',
-  'harbor-registryctl': 'registry.controller',
-  'harbor-db': 'database.internal',
-  'redis-photon': 'redis.internal',
-};
-
 export interface HarborVolumes {
   /** Image storage. */
   readonly registry: string;
@@ -40,11 +28,6 @@ export interface HarborProps {
   readonly storageClassName: string;
   /** Volume sizes. */
   readonly volumes: HarborVolumes;
-  /**
-   * Mirror registry replacing every image's registry host.
-   * @default - docker.io
-   */
-  readonly imageRegistry?: string;
   /**
    * Chart version override.
    * @default - the catalog version
@@ -71,7 +54,7 @@ export class Harbor extends Construct {
     const database = props.credentials.ref(this, 'harbor-db', ns);
     const volume = (size: string) => ({ storageClass: props.storageClassName, size, annotations: { ...PRUNE_DISABLED } });
 
-    const values: Record<string, unknown> = {
+    const values = {
       expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: HARBOR_SERVICE } },
       externalURL: HARBOR_URL,
       existingSecretAdminPassword: admin.name,
@@ -90,11 +73,6 @@ export class Harbor extends Construct {
       jobservice: { jobLoggers: ['database', 'stdout'] },
       trivy: { enabled: false },
     };
-    if (props.imageRegistry) {
-      for (const [image, path] of Object.entries(IMAGE_PATHS)) {
-        setPath(values, `${path}.image.repository`, `${props.imageRegistry}/goharbor/${image}`);
-      }
-    }
 
     this.release = new HelmRelease(this, 'release', {
       chart,
@@ -106,12 +84,4 @@ export class Harbor extends Construct {
       valuesFrom: [{ kind: ValuesFromKind.SECRET, name: database.name, valuesKey: database.key, targetPath: 'database.internal.password' }],
     });
   }
-}
-
-/** Sets a dotted path in nested values, merging into maps that exist. */
-function setPath(values: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let node = values;
-  for (const key of keys.slice(0, -1)) node = (node[key] ??= {}) as Record<string, unknown>;
-  node[keys[keys.length - 1]] = value;
 }

@@ -51,11 +51,6 @@ export interface KeycloakProps {
   /** StorageClass of the PostgreSQL volume. */
   readonly storageClassName: string;
   /**
-   * Mirror registry replacing every image's registry host.
-   * @default - the upstream registries
-   */
-  readonly imageRegistry?: string;
-  /**
    * Chart version override.
    * @default - the catalog version
    */
@@ -94,7 +89,6 @@ export class Keycloak extends Construct {
       source: props.sources.use(this, chart.repository),
       version: props.version,
       values: {
-        global: props.imageRegistry ? { imageRegistry: props.imageRegistry } : undefined,
         image: { ...props.image },
         auth: { adminUser: props.adminUser ?? 'admin', existingSecret: admin.name, passwordSecretKey: admin.key },
         production: true,

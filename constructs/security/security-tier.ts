@@ -8,7 +8,6 @@ import { Keycloak } from './keycloak';
 export function buildSecurityTier(scope: TierScope): void {
   const { config, sources, credentials } = scope;
   const { components } = config;
-  const imageRegistry = config.offline.registry;
   if (components.keycloak.enabled) {
     new Keycloak(scope.component(Stage.CONTROLLERS, 'keycloak'), 'keycloak', {
       sources,
@@ -19,7 +18,6 @@ export function buildSecurityTier(scope: TierScope): void {
       realm: config.astrago.keycloak.realm,
       clientId: config.astrago.keycloak.client,
       storageClassName: config.nfs.storageClassName,
-      imageRegistry,
       version: components.keycloak.version,
     });
   }
@@ -29,7 +27,6 @@ export function buildSecurityTier(scope: TierScope): void {
       credentials,
       storageClassName: config.nfs.storageClassName,
       volumes: config.harbor.persistence,
-      imageRegistry,
       version: components.harbor.version,
     });
   }

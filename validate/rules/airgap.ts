@@ -1,0 +1,107 @@
+/**
+ * Air gap: for a customer with `offline.registry`, nothing in its tree points outside its
+ * mirrors, and the bill of materials (`airgap/images.txt`) lists exactly the images the tree
+ * makes the cluster pull — container images and every catalog image value of every
+ * HelmRelease, including those operators pull at run time.
+ */
+import { catalogEntry } from '../../catalog/charts';
+import { imageFromValues, pulledVariants } from '../../catalog/image-values';
+import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../catalog/images';
+import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
+import type { ValidationContext } from '../context';
+import { Severity, type Finding } from '../finding';
+import type { Manifest } from '../manifest';
+import { containersOf, podTemplates } from '../pod-specs';
+import type { Rule } from './rule';
+
+const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
+
+/** Every image reference the tree makes the cluster pull, with where it is written. */
+function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): Array<{ manifest: Manifest; field: string; image: string }> {
+  const found: Array<{ manifest: Manifest; field: string; image: string }> = [];
+  for (const m of ctx.manifests) {
+    for (const { path, container } of podTemplates(m.object).flatMap(containersOf)) {
+      if (container.image) found.push({ manifest: m, field: `${path}.image`, image: container.image });
+    }
+  }
+  for (const m of ctx.ofFluxKind('HelmRelease')) {
+    const entry = catalogEntry(specOf(m).chart?.spec?.chart ?? '');
+    if (!entry) continue; // not one of ours: flux/chart-source and the schema report what is wrong with it
+    for (const image of entry.images) {
+      const field = 'reference' in image.values ? image.values.reference : image.values.repository;
+      try {
+        const pulled = imageFromValues(specOf(m).values ?? {}, image.values, image.ref, entry.globalRegistry);
+        for (const variant of pulledVariants(pulled, image, driverOs)) found.push({ manifest: m, field: `spec.values.${field}`, image: formatImage(variant) });
+      } catch (e) {
+        if (!(e instanceof ImageReferenceError)) throw e;
+        found.push({ manifest: m, field: `spec.values.${field}`, image: e.message });
+      }
+    }
+  }
+  return found;
+}
+
+/** Also run on the objects a chart renders (render-check): containers must come from the mirror there too. */
+export const IMAGES_IN_MIRROR: Rule = {
+  id: 'airgap/image',
+  description: 'offline customers: every container image and every chart image value points at offline.registry',
+  check: (ctx) => {
+    const registry = ctx.offline?.registry;
+    if (!registry) return [];
+    return referencedImages(ctx, ctx.offline!.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
+      .map((r) => ctx.finding(r.manifest, 'airgap/image', `${r.field}: expected an image in ${registry}/, found "${r.image}"`));
+  },
+};
+
+const billOfMaterials: Rule = {
+  id: 'airgap/bill-of-materials',
+  description: 'offline customers: airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
+  check: (ctx) => {
+    const registry = ctx.offline?.registry;
+    if (!registry) return [];
+    const file = `dist/${ctx.customer}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
+    const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: 'airgap/bill-of-materials', severity: Severity.ERROR, message });
+    const text = ctx.fileContent(file);
+    if (text === undefined) return [problem('expected the bill of materials of an offline customer, found no file (run npx cdk8s synth)')];
+    const findings: Finding[] = [];
+    const listed = new Set<string>();
+    text.split('\n').forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      const match = IMAGE_LINE.exec(line);
+      let expected: string | undefined;
+      try {
+        expected = match ? mirrored(match[1], registry) : undefined;
+      } catch (e) {
+        if (!(e instanceof ImageReferenceError)) throw e;
+      }
+      if (!match || expected !== match[2]) {
+        findings.push(problem(`line ${i + 1}: expected "<source> -> ${match ? expected ?? '<mirror target>' : '<mirror target>'}", found "${line}"`));
+        return;
+      }
+      listed.add(match[2]);
+    });
+    const referenced = referencedImages(ctx, ctx.offline!.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
+    for (const r of referenced.filter((r) => !listed.has(r.image))) {
+      findings.push(ctx.finding(r.manifest, 'airgap/bill-of-materials', `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
+    }
+    const pulled = new Set(referenced.map((r) => r.image));
+    for (const target of [...listed].filter((t) => !pulled.has(t)).sort()) {
+      findings.push(problem(`expected only images the tree pulls, found "${target}" that nothing references`));
+    }
+    return findings;
+  },
+};
+
+const sourcesInMirror: Rule = {
+  id: 'airgap/source',
+  description: 'offline customers: every HelmRepository is offline.charts and every GitRepository is offline.git',
+  check: (ctx) => {
+    const mirrors: Array<[string, string | undefined, string]> = [['HelmRepository', ctx.offline?.charts, 'offline.charts'], ['GitRepository', ctx.offline?.git, 'offline.git']];
+    if (!ctx.offline?.registry) return [];
+    return mirrors.flatMap(([kind, url, key]) => (url === undefined ? [] : ctx.ofFluxKind(kind)
+      .filter((m) => specOf(m).url !== url)
+      .map((m) => ctx.finding(m, 'airgap/source', `spec.url: expected the mirror ${url} (${key}), found "${specOf(m).url}"`))));
+  },
+};
+
+export const AIRGAP_RULES: readonly Rule[] = [IMAGES_IN_MIRROR, billOfMaterials, sourcesInMirror];
