@@ -63,14 +63,14 @@ const image = (registryDefault: string, repositoryDefault: string, tagDefault: s
   tag: imageTag.default(tagDefault).describe('Pinned image tag.'),
 }).prefault({});
 
-const platformComponent = (repository: string | undefined, tag: string, replicas: number) => z.strictObject({
+const platformComponent = (description: string, repository: string | undefined, tag: string, replicas: number) => z.strictObject({
   registry: registry.optional().describe('Registry of this component; default astrago.imageDefaults.registry.'),
   repository: (repository ? imageRepository.default(repository) : imageRepository.optional())
     .describe('Repository of this component; default astrago.imageDefaults.repository.'),
   tag: imageTag.default(tag).describe('Pinned image tag of this component.'),
   replicas: z.number(expect('a whole number')).int(expect('a whole number')).min(0, expect('0 or more')).default(replicas)
     .describe('Number of pods.'),
-}).prefault({});
+}).prefault({}).describe(description);
 
 export const PROFILES = ['dev', 'stage', 'prod'] as const;
 
@@ -84,7 +84,7 @@ export const customerSchema = z.strictObject({
       .describe('ip: the platform answers on the node or VIP address over HTTP; domain: on a DNS name, optionally with TLS.'),
     ip: z.strictObject({
       address: ipv4.optional().describe('IPv4 address users reach (the kube-vip LoadBalancer IP of ingress-nginx). Required in ip mode.'),
-    }).prefault({}),
+    }).prefault({}).describe('ip mode, and the LoadBalancer IP of ingress-nginx in both modes.'),
     domain: z.strictObject({
       name: hostname.optional().describe('DNS name users reach. Required in domain mode.'),
       tls: z.strictObject({
@@ -92,8 +92,8 @@ export const customerSchema = z.strictObject({
         issuer: dns1123Subdomain.optional().describe('cert-manager ClusterIssuer that issues the certificate (cert-manager must be installed in the cluster).'),
         secretName: dns1123Subdomain.optional().describe('TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default astrago-tls.'),
         caSecret: dns1123Subdomain.optional().describe('Existing Secret in namespace astrago (key ca.crt) holding the private CA that signed the certificate. Set it only when the certificate is not publicly trusted: the platform pods then trust this CA; TLS verification is never turned off.'),
-      }).prefault({}),
-    }).prefault({}),
+      }).prefault({}).describe('HTTPS on the domain: a certificate from a cert-manager ClusterIssuer, or an existing TLS Secret.'),
+    }).prefault({}).describe('domain mode: the DNS name users reach and its certificate.'),
   }).prefault({}).describe('How users reach the platform: the single source of every external URL.'),
   nfs: z.strictObject({
     server: host.optional().describe('NFS server address or hostname. Required.'),
@@ -104,52 +104,52 @@ export const customerSchema = z.strictObject({
   keycloak: z.strictObject({
     adminUser: z.string().min(1).default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
     image: image('docker.io', 'xiilab/astrago-keycloak-theme', 'v1.2.0').describe('Keycloak image with the Astrago theme.'),
-  }).prefault({}),
+  }).prefault({}).describe('Keycloak, the identity provider of the platform, served under /auth.'),
   astrago: z.strictObject({
     keycloak: z.strictObject({
       baseUrl: url(['http', 'https']).optional().describe('External Keycloak base URL; default the platform URL derived from externalAccess.'),
       realm: dns1123Label.default('astrago').describe('Realm of the platform.'),
       client: dns1123Label.default('astrago-client').describe('OIDC client id of the platform.'),
-    }).prefault({}),
+    }).prefault({}).describe('How the platform signs users in through Keycloak.'),
     mariadb: z.strictObject({
       username: z.string().regex(/^[a-z_][a-z0-9_]{0,31}$/, expect('a database user name')).default('astrago').describe('Application database user.'),
       maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number'))
         .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
       image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
-    }).prefault({}),
+    }).prefault({}).describe('The platform database (a StatefulSet in namespace astrago).'),
     imageDefaults: z.strictObject({
       registry: registry.default('ghcr.io').describe('Registry of the platform images.'),
       repository: imageRepository.default('xiilab/astrago-backend').describe('Repository of the backend images.'),
       pullPolicy: pullPolicy.default('IfNotPresent').describe('Image pull policy of the platform pods.'),
-    }).prefault({}),
+    }).prefault({}).describe('Registry, repository and pull policy shared by the platform components.'),
     components: z.strictObject({
-      core: platformComponent(undefined, 'core-stage-c5ad', 3),
-      batch: platformComponent(undefined, 'batch-stage-c5ad', 1),
-      monitor: platformComponent(undefined, 'monitor-stage-c5ad', 1),
-      frontend: platformComponent('xiilab/astrago-frontend', 'frontend-stage-3770', 1),
-    }).prefault({}),
+      core: platformComponent('The core backend (API, workloads, users).', undefined, 'core-stage-c5ad', 3),
+      batch: platformComponent('The batch backend (scheduled jobs).', undefined, 'batch-stage-c5ad', 1),
+      monitor: platformComponent('The monitor backend (metrics and reports).', undefined, 'monitor-stage-c5ad', 1),
+      frontend: platformComponent('The web frontend.', 'xiilab/astrago-frontend', 'frontend-stage-3770', 1),
+    }).prefault({}).describe('Image and replicas of each platform workload.'),
     global: z.strictObject({
       imagePullSecrets: z.array(dns1123Subdomain).default([]).describe('Existing Secrets (in namespace astrago) used to pull the platform images.'),
-    }).prefault({}),
+    }).prefault({}).describe('Settings shared by every platform pod.'),
     oneview: z.strictObject({
       enabled: z.boolean(expect('true or false')).default(false).describe('Enables the OneView frontend feature flag.'),
-    }).prefault({}),
-  }).prefault({}),
+    }).prefault({}).describe('The OneView view of the frontend.'),
+  }).prefault({}).describe('The Astrago platform: backends, frontend, database and their images.'),
   harbor: z.strictObject({
     persistence: z.strictObject({
       registry: quantity.default('5Gi').describe('Registry image storage.'),
       database: quantity.default('1Gi').describe('Harbor database volume.'),
       redis: quantity.default('1Gi').describe('Harbor Redis volume.'),
-    }).prefault({}),
-  }).prefault({}),
+    }).prefault({}).describe('Sizes of the Harbor volumes on the NFS class.'),
+  }).prefault({}).describe('The Harbor registry inside the cluster.'),
   monitoring: z.strictObject({
     retention: promDuration.default('1y').describe('How long Prometheus keeps samples.'),
     storageSize: quantity.default('50Gi').describe('Prometheus volume size on the NFS class.'),
     gpuScrapeInterval: promDuration.default('15s').describe('Scrape interval of the DCGM GPU metrics.'),
     nodePorts: z.boolean(expect('true or false')).default(false)
       .describe('Expose Prometheus (30090) and Alertmanager (30903) on NodePorts. They have no authentication: opt in only on trusted networks.'),
-  }).prefault({}),
+  }).prefault({}).describe('Prometheus, Alertmanager and Grafana (kube-prometheus-stack) and the GPU metrics.'),
   offline: z.strictObject({
     registry: registry.optional().describe('Mirror registry of an air-gapped customer; every image is rewritten to <registry>/<path without its registry host>.'),
     charts: url(['http', 'https', 'oci']).optional().describe('Chart repository mirror (HTTP or OCI) every HelmRepository points at.'),
@@ -159,7 +159,7 @@ export const customerSchema = z.strictObject({
     gpuDriverOs: z.array(z.string().regex(/^[a-z]+[0-9.]*$/, expect('an OS tag suffix such as ubuntu22.04 or rhel9.4')))
       .min(1, expect('at least one OS')).default(['ubuntu22.04'])
       .describe("OS of the GPU nodes (ubuntu22.04, rhel9.4, …): the GPU operator pulls the driver image tagged <version>-<os> of each node, so the mirror needs one copy per OS."),
-  }).prefault({}),
+  }).prefault({}).describe('Mirrors of an air-gapped customer.'),
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
     gpuOperator: component('the NVIDIA GPU operator'),
@@ -178,8 +178,8 @@ export const customerSchema = z.strictObject({
       key: z.string().regex(/^[-._a-zA-Z0-9]+$/, expect('a Secret key')).default('password').describe('Key holding the value.'),
       usernameKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, expect('a Secret key')).default('username')
         .describe('Key holding the user name, for consumers that read both from one Secret (Grafana).'),
-    })).default({}).describe('Credentials the customer manages as Secrets outside this repository; nothing is generated for them.'),
-  }).prefault({}),
+    }).describe('The Secret holding this credential.')).default({}).describe('Credentials the customer manages as Secrets outside this repository; nothing is generated for them.'),
+  }).prefault({}).describe('Credentials: who can decrypt them, and which ones the customer manages.'),
 }).superRefine((c, ctx) => {
   // Runs even when other keys failed (`when`), so one synth reports every problem; `c` may then be partial.
   const need = (cond: boolean, path: string[], message: string) => {
