@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import { distCustomers, readCustomerTree } from '../output/tree';
+import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
 import { renderCustomerFiles } from './customers';
 import { EXIT, exitCodesHelp, runCommand, type Io } from './io';
 
@@ -16,11 +16,8 @@ export const DistStatus = {
 
 /** Whether the files on disk are byte for byte what synth writes now. */
 async function distStatus(root: string, config: CustomerConfig): Promise<string> {
-  const onDisk = readCustomerTree(root, config.name);
-  if (onDisk.length === 0) return DistStatus.MISSING;
-  const fresh = await renderCustomerFiles(root, config);
-  const same = fresh.length === onDisk.length && fresh.every((f, i) => onDisk[i].path === f.path && onDisk[i].content === f.content);
-  return same ? DistStatus.UP_TO_DATE : DistStatus.STALE;
+  if (readCustomerTree(root, config.name).length === 0) return DistStatus.MISSING;
+  return isUpToDate(root, config.name, await renderCustomerFiles(root, config)) ? DistStatus.UP_TO_DATE : DistStatus.STALE;
 }
 
 function access(c: CustomerConfig): string {

@@ -44,7 +44,8 @@ export function renderCustomer(app: CustomerApp, source: string): OutputFile[] {
 }
 
 export function serializeObjects(objects: KubeObject[]): string {
-  return [...objects].sort(compareObjects).map((o) => `---\n${stringify(canonical(o, true), { lineWidth: 0 })}`).join('');
+  // No anchors or aliases, ever: each object must read on its own in a diff.
+  return [...objects].sort(compareObjects).map((o) => `---\n${stringify(canonical(o, true), { lineWidth: 0, aliasDuplicateObjects: false })}`).join('');
 }
 
 function compareObjects(a: KubeObject, b: KubeObject): number {

@@ -32,6 +32,13 @@ export function readCustomerTree(root: string, customer: string): OutputFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** Whether the files on disk are byte for byte the rendered ones (no file more, none less). */
+export function isUpToDate(root: string, customer: string, rendered: readonly OutputFile[]): boolean {
+  const onDisk = readCustomerTree(root, customer);
+  const fresh = [...rendered].sort((a, b) => a.path.localeCompare(b.path));
+  return fresh.length === onDisk.length && fresh.every((f, i) => onDisk[i].path === f.path && onDisk[i].content === f.content);
+}
+
 /** Customers with a folder in dist/ on disk. */
 export function distCustomers(root: string): string[] {
   const dist = path.join(root, 'dist');

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutputFile } from './render';
+import { isUpToDate } from './tree';
 
 export interface CustomerOutput {
   readonly customer: string;
@@ -15,13 +16,19 @@ export interface CustomerOutput {
  * Replaces `dist/<customer>/` and `flux/<customer>/astrago.yaml` of each customer with the
  * rendered files. Everything is written under `stagingDir` (same filesystem) before the
  * first existing file is touched; `flux/<customer>/flux-system/` (bootstrap's) is kept.
+ * A customer whose files are already exactly the rendered ones is left alone: re-synthesizing
+ * an unchanged repository writes nothing.
  */
-export function writeCustomers(repoRoot: string, stagingDir: string, outputs: readonly CustomerOutput[]): void {
+export function writeCustomers(repoRoot: string, stagingDir: string, all: readonly CustomerOutput[]): void {
+  const outputs = all.filter((o) => !isUpToDate(repoRoot, o.customer, o.files));
   fs.rmSync(stagingDir, { recursive: true, force: true });
+  const created = new Set<string>();
   for (const { customer, files } of outputs) {
     for (const file of files) {
       const target = path.join(stagingDir, customer, file.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
+      const dir = path.dirname(target);
+      if (!created.has(dir)) fs.mkdirSync(dir, { recursive: true });
+      created.add(dir);
       fs.writeFileSync(target, file.content);
     }
   }

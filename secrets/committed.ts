@@ -7,6 +7,9 @@ import type { Document } from './sops';
 export function readCommittedSecrets(distDir: string): Document[] {
   if (!fs.existsSync(distDir)) return [];
   const files = fs.readdirSync(distDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
-  return files.flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(distDir, file), 'utf8')).map((d) => d.toJS() as Document))
+  return files.map((file) => fs.readFileSync(path.join(distDir, file), 'utf8'))
+    // Parsing is the cost of a re-synth: only files that can hold an encrypted Secret are parsed.
+    .filter((text) => text.includes('\nsops:\n'))
+    .flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as Document))
     .filter((doc) => doc?.kind === 'Secret' && doc.sops !== undefined);
 }

@@ -1,9 +1,16 @@
 /**
  * Data of the GPU operator's ConfigMaps: the DCGM metrics the exporter collects, the MIG
  * partitioning profiles of mig-manager and the MPS sharing configs of the device plugin.
- * Generated from tables so that adding a GPU model or an MPS size is one line.
+ * Generated from tables so that adding a GPU model or an MPS size is one line; each is the
+ * same for every customer, so it is computed once (`memo`).
  */
 import { stringify } from 'yaml';
+
+/** Computes a value on first use and returns that same value afterwards. */
+function memo<T>(compute: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: compute() }).v;
+}
 
 /** DCGM fields exported to Prometheus: `field, type, help` (dcgm-exporter CSV format). */
 const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label', string]> = [
@@ -54,10 +61,10 @@ const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label'
 /** Key under which dcgm-exporter expects its metrics list. */
 export const DCGM_METRICS_KEY = 'dcgm-metrics.csv';
 
-export function dcgmMetricsCsv(): string {
+export const dcgmMetricsCsv = memo((): string => {
   const lines = DCGM_FIELDS.map(([field, type, help]) => `${field}, ${type}, ${help}`);
   return ['# Format: DCGM field, Prometheus metric type, help message', ...lines].join('\n') + '\n';
-}
+});
 
 /** MIG-capable GPU models: PCI device ids and the MIG profiles each can be split into. */
 interface MigGpu {
@@ -114,7 +121,7 @@ export const MIG_CONFIG_KEY = 'config.yaml';
 export const MIG_DEFAULT_PROFILE = 'all-disabled';
 
 /** The mig-parted config: `all-disabled`, `all-enabled`, `all-<profile>` per profile, `all-balanced`. */
-export function migPartedConfig(): string {
+export const migPartedConfig = memo((): string => {
   const entry = (gpu: MigGpu, devices: Readonly<Record<string, number>>) => ({
     'device-filter': [...gpu.deviceIds],
     devices: 'all',
@@ -131,7 +138,7 @@ export function migPartedConfig(): string {
   }
   configs['all-balanced'] = MIG_GPUS.map((g) => entry(g, g.balanced));
   return stringify({ version: 'v1', 'mig-configs': configs }, { lineWidth: 0 });
-}
+});
 
 /** Orders `1g.5gb` before `2g.10gb` before `1g.10gb`… by slices, then by memory. */
 function compareProfiles(a: string, b: string): number {
@@ -149,7 +156,7 @@ const MPS_REPLICAS = [2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 40, 48] as co
  * MPS replicas of `nvidia.com/gpu`. `renameByDefault` is the same for every size (the old
  * system renamed all but `mps_2`, so one label value changed the resource name).
  */
-export function mpsDevicePluginConfigs(): Record<string, string> {
+export const mpsDevicePluginConfigs = memo((): Readonly<Record<string, string>> => {
   const configs: Record<string, string> = {};
   for (const replicas of MPS_REPLICAS) {
     configs[`mps_${replicas}`] = stringify({
@@ -159,4 +166,4 @@ export function mpsDevicePluginConfigs(): Record<string, string> {
     }, { lineWidth: 0 });
   }
   return configs;
-}
+});

@@ -51,7 +51,7 @@ export class GpuOperator extends Construct {
       new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace }, data });
     configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
     configMap(GPU_CONFIG_MAPS.migParted, { [MIG_CONFIG_KEY]: migPartedConfig() });
-    configMap(GPU_CONFIG_MAPS.devicePlugin, mpsDevicePluginConfigs());
+    configMap(GPU_CONFIG_MAPS.devicePlugin, { ...mpsDevicePluginConfigs() });
 
     const off = { enabled: false };
     this.release = new HelmRelease(this, 'release', {

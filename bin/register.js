@@ -1,0 +1,31 @@
+// Runs TypeScript without a build step: transpiles each .ts file on require with sucrase (no
+// type-checking: `npm test` does that), like `sucrase/register`, and keeps the output in
+// .cache/transpiled/ so that a run whose sources did not change skips the transpiler.
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+const { addHook } = require('pirates');
+const { transform } = require('sucrase');
+
+const cacheDir = path.join(__dirname, '..', '.cache', 'transpiled');
+const salt = `${require('sucrase/package.json').version}:${process.version}`;
+
+addHook((code, filePath) => {
+  const key = crypto.createHash('sha256').update(salt).update(filePath).update(code).digest('hex');
+  const cached = path.join(cacheDir, `${key}.js`);
+  try {
+    return fs.readFileSync(cached, 'utf8');
+  } catch {
+    // Not transpiled yet.
+  }
+  const { code: js, sourceMap } = transform(code, { transforms: ['imports', 'typescript'], filePath, sourceMapOptions: { compiledFilename: filePath } });
+  const out = `${js}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString('base64')}`;
+  try {
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(`${cached}.${process.pid}`, out);
+    fs.renameSync(`${cached}.${process.pid}`, cached);
+  } catch {
+    // A read-only checkout still runs, only without the cache.
+  }
+  return out;
+}, { exts: ['.ts'] });
