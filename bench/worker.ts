@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
+import { dumpYaml } from '../output/render';
 import { loadAll, renderAll } from '../commands/synth';
 import { writeCustomers } from '../output/write';
 import { existingObjects } from '../validate/externals';
@@ -45,7 +46,7 @@ async function main(n: number): Promise<WorkerResult> {
   writeCustomers(root, path.join(root, '.staging'), (await renderAll(root, loadAll(root, () => undefined)!, (line) => console.error(line)))!);
   const resynthMs = performance.now() - tr;
 
-  // The floor: what any generator must pay to write these objects as YAML files.
+  // The floor: what any generator must pay to write these objects as YAML files (same emitter).
   const documents = outputs.flatMap((o) => o.files).map((f) => ({ path: f.path, objects: parseAllDocuments(f.content).map((d) => d.toJS()) }));
   const objects = documents.reduce((sum, d) => sum + d.objects.length, 0);
   const floorRoot = path.join(root, 'floor');
@@ -53,7 +54,7 @@ async function main(n: number): Promise<WorkerResult> {
   for (const d of documents) {
     const target = path.join(floorRoot, d.path);
     fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, d.objects.map((o) => `---\n${stringify(o)}`).join(''));
+    fs.writeFileSync(target, d.objects.map((o) => `---\n${dumpYaml(o)}`).join(''));
   }
   const floorMs = performance.now() - t1;
 

@@ -16,8 +16,9 @@ export const DistStatus = {
 
 /** Whether the files on disk are byte for byte what synth writes now. */
 async function distStatus(root: string, config: CustomerConfig): Promise<string> {
-  if (readCustomerTree(root, config.name).length === 0) return DistStatus.MISSING;
-  return isUpToDate(root, config.name, await renderCustomerFiles(root, config)) ? DistStatus.UP_TO_DATE : DistStatus.STALE;
+  const onDisk = readCustomerTree(root, config.name);
+  if (onDisk.length === 0) return DistStatus.MISSING;
+  return isUpToDate(onDisk, await renderCustomerFiles(root, config)) ? DistStatus.UP_TO_DATE : DistStatus.STALE;
 }
 
 function access(c: CustomerConfig): string {

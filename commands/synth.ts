@@ -12,7 +12,8 @@ import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
-import { readCommittedSecrets } from '../secrets/committed';
+import { committedSecrets } from '../secrets/committed';
+import { readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
 export interface SynthOptions {
@@ -54,16 +55,18 @@ export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey'>;
 
 /** Renders one customer in memory, reusing the encrypted credentials committed in its dist/. */
 export async function renderOne(root: string, config: CustomerConfig, vaultOptions: VaultOptions = {}): Promise<CustomerOutput> {
+  // Read once: the vault reuses its encrypted Secrets, the writer skips it when nothing changed.
+  const previous = readCustomerTree(root, config.name);
   const vault = new SopsVault({
     customer: config.name,
     recipients: config.secrets.ageRecipients,
-    committed: readCommittedSecrets(path.join(root, 'dist', config.name)),
+    committed: committedSecrets(previous),
     identities: () => operatorIdentities(),
     ...vaultOptions,
   });
   const app = new CustomerApp(config, vault);
   await vault.flush();
-  return { customer: config.name, files: renderCustomer(app, `customers/${config.name}.yaml`) };
+  return { customer: config.name, files: renderCustomer(app, `customers/${config.name}.yaml`), previous };
 }
 
 /**

@@ -32,9 +32,8 @@ export function readCustomerTree(root: string, customer: string): OutputFile[] {
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
-/** Whether the files on disk are byte for byte the rendered ones (no file more, none less). */
-export function isUpToDate(root: string, customer: string, rendered: readonly OutputFile[]): boolean {
-  const onDisk = readCustomerTree(root, customer);
+/** Whether the files on disk (`readCustomerTree`) are byte for byte the rendered ones (no file more, none less). */
+export function isUpToDate(onDisk: readonly OutputFile[], rendered: readonly OutputFile[]): boolean {
   const fresh = [...rendered].sort((a, b) => a.path.localeCompare(b.path));
   return fresh.length === onDisk.length && fresh.every((f, i) => onDisk[i].path === f.path && onDisk[i].content === f.content);
 }

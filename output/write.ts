@@ -5,11 +5,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { OutputFile } from './render';
-import { isUpToDate } from './tree';
+import { isUpToDate, readCustomerTree } from './tree';
 
 export interface CustomerOutput {
   readonly customer: string;
   readonly files: readonly OutputFile[];
+  /**
+   * The customer's files on disk when it was rendered, sorted by path.
+   * @default - read from disk when needed
+   */
+  readonly previous?: readonly OutputFile[];
 }
 
 /**
@@ -20,7 +25,7 @@ export interface CustomerOutput {
  * an unchanged repository writes nothing.
  */
 export function writeCustomers(repoRoot: string, stagingDir: string, all: readonly CustomerOutput[]): void {
-  const outputs = all.filter((o) => !isUpToDate(repoRoot, o.customer, o.files));
+  const outputs = all.filter((o) => !isUpToDate(o.previous ?? readCustomerTree(repoRoot, o.customer), o.files));
   fs.rmSync(stagingDir, { recursive: true, force: true });
   const created = new Set<string>();
   for (const { customer, files } of outputs) {

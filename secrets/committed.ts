@@ -1,15 +1,12 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import type { OutputFile } from '../output/render';
 import type { Document } from './sops';
 
-/** The SOPS-encrypted Secrets of a committed customer tree (none when it does not exist yet). */
-export function readCommittedSecrets(distDir: string): Document[] {
-  if (!fs.existsSync(distDir)) return [];
-  const files = fs.readdirSync(distDir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort();
-  return files.map((file) => fs.readFileSync(path.join(distDir, file), 'utf8'))
+/** The SOPS-encrypted Secrets among a customer's committed files (none for a new customer). */
+export function committedSecrets(files: readonly OutputFile[]): Document[] {
+  return files
     // Parsing is the cost of a re-synth: only files that can hold an encrypted Secret are parsed.
-    .filter((text) => text.includes('\nsops:\n'))
-    .flatMap((text) => parseAllDocuments(text).map((d) => d.toJS() as Document))
+    .filter((f) => f.path.endsWith('.yaml') && f.content.includes('\nsops:\n'))
+    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Document))
     .filter((doc) => doc?.kind === 'Secret' && doc.sops !== undefined);
 }
