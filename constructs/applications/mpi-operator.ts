@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { CHARTS, MPI_KUBECTL_DELIVERY_IMAGE, MPI_OPERATOR_IMAGE } from '../../catalog/charts';
-import { Namespace } from '../core/namespace';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease } from '../flux/helm-release';
+import { ChartRelease } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
 
 export interface MpiOperatorProps {
   /** Chart sources of the customer. */
@@ -31,16 +31,15 @@ export class MpiOperator extends Construct {
   constructor(scope: Construct, id: string, props: MpiOperatorProps) {
     super(scope, id);
     const chart = CHARTS.mpiOperator;
-    new Namespace(this, 'namespace', { name: chart.namespace });
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
       version: props.version,
       values: {
         image: { ...splitImage(MPI_OPERATOR_IMAGE), pullPolicy: 'IfNotPresent' },
         kubectlDeliveryImage: MPI_KUBECTL_DELIVERY_IMAGE,
         resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
       },
-    });
+    }).release;
   }
 }

@@ -2,8 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease } from '../flux/helm-release';
-import { Namespace } from '../core/namespace';
+import { ChartRelease } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
 
 export const NFS_CSI_PROVISIONER = 'nfs.csi.k8s.io';
 
@@ -40,17 +40,16 @@ export class CsiDriverNfs extends Construct {
     super(scope, id);
     const chart = CHARTS.csiDriverNfs;
     this.storageClassName = props.storageClassName ?? 'astrago-nfs-csi';
-    new Namespace(this, 'namespace', { name: chart.namespace });
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
       version: props.version,
       values: {
         // A string: the driver parses it as octal; a YAML number would reach it as decimal 511.
         driver: { mountPermissions: '0777' },
         storageClass: { create: false },
       },
-    });
+    }).release;
     new k8s.KubeStorageClass(this, 'storage-class', {
       metadata: {
         name: this.storageClassName,

@@ -2,8 +2,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease } from '../flux/helm-release';
-import { Namespace } from '../core/namespace';
+import { ChartRelease } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
 import {
   DCGM_METRICS_KEY, dcgmMetricsCsv, MIG_CONFIG_KEY, MIG_DEFAULT_PROFILE, migPartedConfig, mpsDevicePluginConfigs,
 } from './gpu-operator-config';
@@ -46,7 +46,6 @@ export class GpuOperator extends Construct {
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
     super(scope, id);
     const chart = CHARTS.gpuOperator;
-    new Namespace(this, 'namespace', { name: chart.namespace });
     const configMap = (name: string, data: Record<string, string>) =>
       new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace }, data });
     configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
@@ -54,9 +53,9 @@ export class GpuOperator extends Construct {
     configMap(GPU_CONFIG_MAPS.devicePlugin, { ...mpsDevicePluginConfigs() });
 
     const off = { enabled: false };
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
       version: props.version,
       values: {
         operator: { tolerations: CONTROL_PLANE_TOLERATIONS },
@@ -89,6 +88,6 @@ export class GpuOperator extends Construct {
           master: { config: { extraLabelNs: ['nvidia.com'] }, tolerations: CONTROL_PLANE_TOLERATIONS },
         },
       },
-    });
+    }).release;
   }
 }

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease } from '../flux/helm-release';
-import { Namespace } from '../core/namespace';
+import { ChartRelease } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
 
 /** IngressClass every Ingress of the platform uses. */
 export const INGRESS_CLASS = 'nginx';
@@ -32,10 +32,9 @@ export class IngressNginx extends Construct {
   constructor(scope: Construct, id: string, props: IngressNginxProps) {
     super(scope, id);
     const chart = CHARTS.ingressNginx;
-    new Namespace(this, 'namespace', { name: chart.namespace });
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
       version: props.version,
       values: {
         controller: {
@@ -53,6 +52,6 @@ export class IngressNginx extends Construct {
           },
         },
       },
-    });
+    }).release;
   }
 }

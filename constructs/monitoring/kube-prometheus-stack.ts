@@ -2,11 +2,12 @@ import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ALERT_WEBHOOK_URL } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
-import { Namespace, PRUNE_DISABLED } from '../core/namespace';
+import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease } from '../flux/helm-release';
+import { ChartRelease } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
 
 /** Where Grafana is served on the platform host. */
 export const GRAFANA_PATH = '/grafana';
@@ -59,14 +60,14 @@ export class KubePrometheusStack extends Construct {
     const chart = CHARTS.prometheus;
     this.namespace = chart.namespace;
     // Prometheus' volume lives here.
-    new Namespace(this, 'namespace', { name: chart.namespace, holdsData: true });
     const grafanaAdmin = props.credentials.ref(this, 'grafana-admin', chart.namespace, { username: { key: 'username', value: 'admin' } });
     const service = (nodePort: number) => (props.nodePorts ? { type: 'NodePort', nodePort } : { type: 'ClusterIP' });
     const tag = (repository: string) => imageTag(chart.images.map((i) => i.ref), repository);
 
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
+      holdsData: true,
       version: props.version,
       values: {
         alertmanager: {
@@ -117,7 +118,7 @@ export class KubePrometheusStack extends Construct {
           },
         },
       },
-    });
+    }).release;
 
     // Grafana has its own login; Prometheus and Alertmanager have none, so they stay inside.
     new PathIngress(this, 'grafana-ingress', {

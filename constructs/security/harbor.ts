@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import { Namespace, PRUNE_DISABLED } from '../core/namespace';
+import { PRUNE_DISABLED } from '../core/namespace';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease, ValuesFromKind } from '../flux/helm-release';
+import { ChartRelease } from '../flux/chart-release';
+import { ValuesFromKind, type HelmRelease } from '../flux/helm-release';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
 const HARBOR_SERVICE = 'harbor';
@@ -47,7 +48,6 @@ export class Harbor extends Construct {
     super(scope, id);
     const chart = CHARTS.harbor;
     const ns = chart.namespace;
-    new Namespace(this, 'namespace', { name: ns, holdsData: true });
     const admin = props.credentials.ref(this, 'harbor-admin', ns);
     // The chart reads the encryption key only under this key.
     const secretKey = props.credentials.ref(this, 'harbor-secret-key', ns, { key: 'secretKey', fixedKey: true });
@@ -74,14 +74,15 @@ export class Harbor extends Construct {
       trivy: { enabled: false },
     };
 
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
+      holdsData: true,
       version: props.version,
       values,
       // Chart 1.14 has no existing-secret option for its internal database: Flux writes the
       // password into the values from the Secret at install time.
       valuesFrom: [{ kind: ValuesFromKind.SECRET, name: database.name, valuesKey: database.key, targetPath: 'database.internal.password' }],
-    });
+    }).release;
   }
 }

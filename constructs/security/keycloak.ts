@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import type { PlatformUrls } from '../../config/urls';
-import { Namespace, PRUNE_DISABLED } from '../core/namespace';
+import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartSources } from '../flux/chart-sources';
-import { HelmRelease } from '../flux/helm-release';
+import { ChartRelease } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
 /** Where Keycloak is served on the platform host (`PlatformUrls.keycloakUrl`). */
@@ -72,7 +73,6 @@ export class Keycloak extends Construct {
     super(scope, id);
     const chart = CHARTS.keycloak;
     const ns = chart.namespace;
-    new Namespace(this, 'namespace', { name: ns, holdsData: true });
     const admin = props.credentials.ref(this, 'keycloak-admin', ns);
     const database = props.credentials.ref(this, 'keycloak-db', ns);
     const clientSecret = props.credentials.ref(this, 'keycloak-client-secret', ns);
@@ -84,9 +84,10 @@ export class Keycloak extends Construct {
       urls: props.urls,
     });
 
-    this.release = new HelmRelease(this, 'release', {
+    this.release = new ChartRelease(this, 'chart', {
       chart,
-      source: props.sources.use(this, chart.repository),
+      sources: props.sources,
+      holdsData: true,
       version: props.version,
       values: {
         image: { ...props.image },
@@ -124,7 +125,7 @@ export class Keycloak extends Construct {
           },
         },
       },
-    });
+    }).release;
 
     new PathIngress(this, 'ingress', {
       name: 'keycloak',
