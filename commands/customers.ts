@@ -6,7 +6,8 @@ import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../output/render';
 import { CommandError, EXIT, type Io } from './io';
 import { UserError } from '../config/user-error';
-import { renderOne } from './synth';
+import { committedTree } from '../validate/committed-tree';
+import { loadAll, renderOne } from './synth';
 
 /** Names of the customer files, sorted. */
 export function customerNames(root: string): string[] {
@@ -39,4 +40,31 @@ export async function renderCustomerFiles(root: string, config: CustomerConfig):
     if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
     throw e;
   }
+}
+
+export interface CustomerTree {
+  readonly config: CustomerConfig;
+  /** The customer's dist/ and flux/ files: as committed, or as synth would write them now. */
+  readonly files: readonly OutputFile[];
+}
+
+/**
+ * The trees `validate` and `render-check` examine: of the named customers (all when none),
+ * committed or rendered now. An exit code instead when a customer file is invalid (1) or a
+ * name is unknown (2), after saying so in `log`.
+ */
+export async function selectedTrees(root: string, names: readonly string[] | undefined, render: boolean | undefined,
+  log: (line: string) => void): Promise<CustomerTree[] | number> {
+  const configs = loadAll(root, log);
+  if (!configs) return EXIT.FINDINGS;
+  const unknown = (names ?? []).filter((c) => !configs.some((k) => k.name === c));
+  if (unknown.length > 0) {
+    log(`error: customer ${unknown.join(', ')}: expected one of ${configs.map((c) => c.name).join(', ')}, found no customers/${unknown[0]}.yaml`);
+    return EXIT.USAGE;
+  }
+  const selected = configs.filter((c) => !names?.length || names.includes(c.name));
+  return Promise.all(selected.map(async (config) => ({
+    config,
+    files: render ? (await renderOne(root, config)).files : committedTree(root, config.name),
+  })));
 }

@@ -10,12 +10,11 @@ import { chartCacheDir } from '../render/chart-cache';
 import { HELM_ENV, HelmError, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportLines } from '../render/report';
-import { committedTree } from '../validate/committed-tree';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
 import { Severity } from '../validate/finding';
 import { EXIT, type Io } from './io';
-import { loadAll, renderOne } from './synth';
+import { selectedTrees } from './customers';
 
 export interface RenderCheckCommandOptions {
   /** Repository root holding customers/. */
@@ -70,20 +69,9 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
     throw e;
   }
   if (!helm) log(`notice: helm not found (--helm, $${HELM_ENV}, .cache/bin/helm or PATH; \`npx astrago charts install-helm\` installs one): values are checked against the charts, nothing is rendered`);
-  const configs = loadAll(options.root, log);
-  if (!configs) return EXIT.FINDINGS;
-  const unknown = (options.customers ?? []).filter((c) => !configs.some((k) => k.name === c));
-  if (unknown.length > 0) {
-    log(`error: customer ${unknown.join(', ')}: expected one of ${configs.map((c) => c.name).join(', ')}, found no customers/${unknown[0]}.yaml`);
-    return EXIT.USAGE;
-  }
-  const selected = configs.filter((c) => !options.customers?.length || options.customers.includes(c.name));
-  const trees = await Promise.all(selected.map(async (config) => ({
-    customer: config.name,
-    files: options.render ? (await renderOne(options.root, config)).files : committedTree(options.root, config.name),
-    kubernetesVersion: config.kubernetesVersion,
-    offline: config.offline,
-  })));
+  const selected = await selectedTrees(options.root, options.customers, options.render, log);
+  if (typeof selected === 'number') return selected;
+  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
   const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
   const report = renderCheck(trees, { cacheDir, helm, schemas });
   for (const line of renderReportLines(report)) log(line);

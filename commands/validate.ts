@@ -3,7 +3,6 @@
  * apply, hand edits included — or, with `--render`, what synth would write now.
  */
 import type { Command } from 'commander';
-import { committedTree } from '../validate/committed-tree';
 import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
@@ -11,7 +10,7 @@ import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
 import { EXIT, type Io } from './io';
-import { loadAll, renderOne } from './synth';
+import { selectedTrees } from './customers';
 
 export interface ValidateCommandOptions {
   /** Repository root holding customers/. */
@@ -69,22 +68,11 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
     }
     throw e;
   }
-  const configs = loadAll(options.root, log);
-  if (!configs) return EXIT.FINDINGS;
-  const unknown = (options.customers ?? []).filter((c) => !configs.some((k) => k.name === c));
-  if (unknown.length > 0) {
-    log(`error: customer ${unknown.join(', ')}: expected one of ${configs.map((c) => c.name).join(', ')}, found no customers/${unknown[0]}.yaml`);
-    return EXIT.USAGE;
-  }
-  const selected = configs.filter((c) => !options.customers?.length || options.customers.includes(c.name));
+  const selected = await selectedTrees(options.root, options.customers, options.render, log);
+  if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();
   if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
-  const trees = await Promise.all(selected.map(async (config) => ({
-    customer: config.name,
-    files: options.render ? (await renderOne(options.root, config)).files : committedTree(options.root, config.name),
-    externals: existingObjects(config),
-    offline: config.offline,
-  })));
+  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline }));
   const report = validateTrees(trees, { schemas, kustomize });
   for (const line of reportLines(report)) log(line);
   return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
