@@ -51,6 +51,12 @@ describe('customer file validation', () => {
     expect(lines[0]).toContain(text);
   });
 
+  test('a version override is refused for the platform, which is not a chart', () => {
+    expect(errorLines(`${MINIMAL}components: {astrago: {version: 1.0.0}}\n`)).toEqual([
+      expect.stringContaining('components.astrago.version: expected one of the known keys: enabled, found unknown key "version"'),
+    ]);
+  });
+
   test('every problem of a file is reported at once', () => {
     const lines = errorLines('externalAccess: {mode: ip, ip: {address: 1.2.3}}\nnfs: {basePath: x}\nfoo: 1\n');
     expect(lines.map((l) => l.split(': ')[1]).sort()).toEqual(['externalAccess.ip.address', 'foo', 'nfs.basePath', 'nfs.server']);

@@ -111,9 +111,11 @@ describe('GPU observability', () => {
     }
   });
 
-  test('the scrape interval follows the customer file', async () => {
-    const [monitor] = dcgmMonitors(await objects(`${MINIMAL}monitoring: {gpuScrapeInterval: 30s}\n`));
+  test('the scrape interval follows the customer file, and the exporter collects at the same pace', async () => {
+    const all = await objects(`${MINIMAL}monitoring: {gpuScrapeInterval: 30s}\n`);
+    const [monitor] = dcgmMonitors(all);
     expect((monitor.spec as any).endpoints[0].interval).toBe('30s');
+    expect(values(all, 'gpu-operator').dcgmExporter.env).toContainEqual({ name: 'DCGM_EXPORTER_INTERVAL', value: '30000' });
   });
 
   test('GPU alerts cover XID errors, temperature, ECC and remapped rows, and a GPU gone, and reach the platform', async () => {

@@ -38,7 +38,6 @@ export const VALUE_EXAMPLES: Readonly<Record<string, unknown>> = {
   // The pinned version of each chart is the natural example of overriding it.
   ...Object.fromEntries(Object.entries(CHARTS).map(([component, chart]) => [`components.${component}.version`, chart.version])),
   // The platform is built from typed constructs, not a chart: the key is accepted and has no effect.
-  'components.astrago.version': '1.0.0',
   'secrets.ageRecipients': ['age1jhkke5tcdzkl0y0k6u47a6nd62ll4czlc2apmw5nwsyp8enpmahqxw972v'],
   'secrets.existing.<credential>.secretName': 'grafana-admin',
 };

@@ -52,9 +52,12 @@ const url = (schemes: string[]) => {
 const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
 /** A switch plus an optional chart version override, shared by every component. */
-const component = (description: string) => z.strictObject({
+const switchOnly = (description: string) => z.strictObject({
   enabled: z.boolean(expect('true or false')).default(true).describe(`Deploy ${description} for this customer.`),
-  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog (for charts only).'),
+});
+/** A component installed from a chart: its switch and an optional version override. */
+const component = (description: string) => switchOnly(description).extend({
+  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
 }).prefault({}).describe(description);
 
 const image = (registryDefault: string, repositoryDefault: string, tagDefault: string) => z.strictObject({
@@ -168,7 +171,7 @@ export const customerSchema = z.strictObject({
     keycloak: component('Keycloak'),
     harbor: component('the Harbor registry'),
     mpiOperator: component('the MPI operator'),
-    astrago: component('the Astrago platform'),
+    astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({
     ageRecipients: z.array(z.string().regex(AGE_RECIPIENT, expect('an age public key (age1…)'))).default([])

@@ -21,12 +21,25 @@ export const GPU_CONFIG_MAPS = {
  */
 export const DCGM_EXPORTER_SERVICE = { label: { app: 'nvidia-dcgm-exporter' }, port: 'gpu-metrics' } as const;
 
+/** Milliseconds of a Prometheus duration (`15s`, `1m`): the unit of DCGM_EXPORTER_INTERVAL. */
+function promDurationMs(duration: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
+  const [, n, unit] = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration)!;
+  return Number(n) * units[unit];
+}
+
 const CONTROL_PLANE_TOLERATIONS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane']
   .map((key) => ({ key, operator: 'Equal', value: '', effect: 'NoSchedule' }));
 
 export interface GpuOperatorProps {
   /** Chart sources of the customer. */
   readonly sources: ChartSources;
+  /**
+   * How often Prometheus scrapes the DCGM exporter, as a Prometheus duration. The exporter
+   * collects at the same interval: its own default (30s) would repeat samples at a 15s scrape.
+   * @default '15s'
+   */
+  readonly scrapeInterval?: string;
   /**
    * Chart version override.
    * @default - the catalog version
@@ -71,6 +84,7 @@ export class GpuOperator extends Construct {
             { name: 'DCGM_EXPORTER_LISTEN', value: ':9400' },
             { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
             { name: 'DCGM_EXPORTER_COLLECTORS', value: `/etc/dcgm-exporter/${DCGM_METRICS_KEY}` },
+            { name: 'DCGM_EXPORTER_INTERVAL', value: String(promDurationMs(props.scrapeInterval ?? '15s')) },
           ],
           // The monitoring tier scrapes the exporter with its own ServiceMonitor. The operator's
           // would need the ServiceMonitor CRD one tier before it exists, and while it is missing

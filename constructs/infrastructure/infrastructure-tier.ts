@@ -20,6 +20,7 @@ export function buildInfrastructureTier(scope: TierScope): void {
   if (components.gpuOperator.enabled) {
     new GpuOperator(scope.component(Stage.CONTROLLERS, 'gpu-operator'), 'gpu-operator', {
       sources,
+      scrapeInterval: config.monitoring.gpuScrapeInterval,
       version: components.gpuOperator.version,
     });
   }
