@@ -42,7 +42,7 @@ function main(): void {
   const cliSynth = timeCommand(['cdk8s', 'synth']);
   const cliStart = timeCommand(['cdk8s', '--version']);
 
-  const rows = results.map((r) => `| ${r.n} | ${fmt(r.synthMs / 1000)} | ${fmt(r.resynthMs / 1000)} | ${fmt(r.resynthMs / r.n, 1)} | ${r.objects} | ${fmt(r.objects / (r.resynthMs / 1000), 0)} | ${fmt(r.maxRssMb, 0)} | ${fmt(r.floorMs / 1000, 3)} | ${fmt(r.synthMs / r.floorMs, 1)} | ${fmt(r.validateMs / 1000)} | ${fmt(r.objects / (r.validateMs / 1000), 0)} |`);
+  const rows = results.map((r) => `| ${r.n} | ${fmt(r.synthMs / 1000)} | ${fmt(r.rewriteMs / 1000)} | ${fmt(r.resynthMs / 1000)} | ${fmt(r.resynthMs / r.n, 1)} | ${r.objects} | ${fmt(r.objects / (r.resynthMs / 1000), 0)} | ${fmt(r.maxRssMb, 0)} | ${fmt(r.floorMs / 1000, 3)} | ${fmt(r.rewriteMs / r.floorMs, 1)} | ${fmt(r.validateMs / 1000)} | ${fmt(r.objects / (r.validateMs / 1000), 0)} |`);
   const largest = results[results.length - 1];
   const previous = results[results.length - 2] ?? results[0];
   // Growth is measured on re-synthesis, what every pull request pays; first synths also encrypt new credentials.
@@ -52,7 +52,7 @@ function main(): void {
     `| \`npx cdk8s synth\` (sample customers) / \`npx cdk8s --version\` | ${fmt(cliSynth / cliStart)} (${fmt(cliSynth / 1000)} s / ${fmt(cliStart / 1000)} s) | ≤ 1.5 | ${verdict(cliSynth / cliStart <= 1.5)} |`,
     `| marginal re-synth cost per customer, N=${previous.n}→${largest.n} | ${fmt(marginal, 1)} ms | ≤ 30 ms | ${verdict(marginal <= 30)} |`,
     `| re-synth time per customer at N=${largest.n} / at N=${previous.n} (linear ≈ 1) | ${fmt(perCustomerGrowth)} | ≤ 1.25 | ${verdict(perCustomerGrowth <= 1.25)} |`,
-    `| first synth / floor at N=${largest.n} (both write every file) | ${fmt(largest.synthMs / largest.floorMs, 1)} | ≤ 5 | ${verdict(largest.synthMs / largest.floorMs <= 5)} |`,
+    `| synth of a change to every customer / floor at N=${largest.n} (both write every file) | ${fmt(largest.rewriteMs / largest.floorMs, 1)} | ≤ 5 | ${verdict(largest.rewriteMs / largest.floorMs <= 5)} |`,
     `| validate objects/s at N=${largest.n}${largest.strict ? '' : ' (no schemas found: rules only)'} | ${fmt(largest.objects / (largest.validateMs / 1000), 0)} | ≥ 2000 | ${verdict(largest.objects / (largest.validateMs / 1000) >= 2000)} |`,
   ];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
@@ -61,8 +61,12 @@ function main(): void {
     '',
     `Machine: ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}.`,
     '',
-    '| N | first synth (s) | re-synth (s) | re-synth ms/customer | objects | objects/s (re-synth) | peak RSS (MB) | floor (s) | first synth/floor | validate (s) | validated objects/s |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    'First synth: new customers, every credential generated and age-encrypted, every file written. Change to all: every',
+    'customer changed (as by a chart bump), rendered and rewritten, credentials reused. Re-synth: nothing changed, as CI',
+    're-synthesizes on every pull request. Floor: the same objects serialized to YAML (same emitter) and written, no constructs.',
+    '',
+    '| N | first synth (s) | change to all (s) | re-synth (s) | re-synth ms/customer | objects | objects/s (re-synth) | peak RSS (MB) | floor (s) | change to all/floor | validate (s) | validated objects/s |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...rows,
     '',
     '| target | measured | goal | |',
@@ -81,7 +85,7 @@ function main(): void {
 function plot(results: readonly WorkerResult[]): string {
   const W = 560, H = 360, M = 50;
   const xs = results.map((r) => Math.log10(r.n));
-  const all = results.flatMap((r) => [r.synthMs, r.resynthMs, r.floorMs, r.validateMs]).map((v) => Math.log10(Math.max(v, 0.1)));
+  const all = results.flatMap((r) => [r.synthMs, r.rewriteMs, r.resynthMs, r.floorMs, r.validateMs]).map((v) => Math.log10(Math.max(v, 0.1)));
   const [x0, x1] = [Math.min(...xs), Math.max(...xs) || 1];
   const [y0, y1] = [Math.min(...all), Math.max(...all)];
   const px = (x: number) => M + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * M);
@@ -99,6 +103,7 @@ function plot(results: readonly WorkerResult[]): string {
     + ticks
     + line(results.map((r) => r.synthMs), '#1f77b4', 'first synth', 0)
     + line(results.map((r) => r.resynthMs), '#2ca02c', 're-synth', 54)
+    + line(results.map((r) => r.rewriteMs), '#9467bd', 'change to all', 72)
     + line(results.map((r) => r.floorMs), '#7f7f7f', 'floor (YAML + write)', 18)
     + line(results.map((r) => r.validateMs), '#d62728', 'validate', 36)
     + '</svg>\n';
