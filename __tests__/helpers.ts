@@ -6,6 +6,7 @@ import { loadCustomerFile, loadCustomerText } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { renderOne } from '../commands/synth';
+import { locateSchemas } from '../validate/schema-store';
 import type { KubeObject, OutputFile } from '../output/render';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -54,6 +55,20 @@ export function findObject(objects: ReturnType<typeof objectsOf>, kind: string, 
   if (found.length !== 1) throw new Error(`expected one ${kind} ${name}, found ${found.length}`);
   return found[0];
 }
+
+/**
+ * The schema folder tests validate against: ../shared/schemas beside the checkout (CI here),
+ * else $ASTRAGO_SCHEMAS or the cache `npx astrago validate --fetch-schemas` fills (a connected
+ * clone). Without any, the strict tests are skipped and say so — never passed silently.
+ */
+export const SCHEMAS_DIR = locateSchemas(ROOT).dir;
+if (!SCHEMAS_DIR) console.warn('notice: no schema folder (../shared/schemas, $ASTRAGO_SCHEMAS or `npx astrago validate --fetch-schemas`): strict schema tests are SKIPPED');
+/** `describe` when the schemas are there, `describe.skip` otherwise. */
+export const withSchemas = SCHEMAS_DIR ? describe : describe.skip;
+
+/** The charts' default values of ../shared/charts, when this checkout has them. */
+export const CHART_VALUES_DIR = [path.resolve(ROOT, '..', 'shared', 'charts')].find((d) => fs.existsSync(d));
+if (!CHART_VALUES_DIR) console.warn('notice: no ../shared/charts: the catalog image value paths are not checked against the charts\' values');
 
 /** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {

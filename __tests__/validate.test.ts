@@ -12,10 +12,10 @@ import { SCHEMA_SOURCES } from '../validate/schema-sources';
 import { fetchSchemas, type Fetch } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
 import { validateTrees } from '../validate/validate';
-import { configFrom, MINIMAL, render, ROOT, SAMPLES, scratchRepo } from './helpers';
+import { configFrom, MINIMAL, render, ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo, withSchemas } from './helpers';
 
-const SHARED = path.resolve(ROOT, '..', 'shared', 'schemas');
-const schemas = SchemaSet.load(SHARED);
+const SHARED = SCHEMAS_DIR!;
+const schemas = SCHEMAS_DIR ? SchemaSet.load(SCHEMAS_DIR) : undefined;
 const config = configFrom(MINIMAL, 'acme');
 const CONTROLLERS = 'dist/acme/infrastructure/controllers';
 const APP = `${CONTROLLERS}/app.yaml`;
@@ -116,7 +116,7 @@ const CASES: Array<[string, string, (files: OutputFile[]) => OutputFile[]]> = [
   ['PVC Flux may prune', 'policy/pvc-prune', mutate(APP, 'PersistentVolumeClaim', 'web-data', (o) => { delete o.metadata.annotations; })],
 ];
 
-describe('validate', () => {
+withSchemas('validate', () => {
   test('the baseline customer with the fixture application is clean', () => {
     const report = validate(baseline());
     expect(report.findings.map(formatFinding)).toEqual([]);
@@ -190,7 +190,7 @@ describe('validate', () => {
   });
 });
 
-describe('npx astrago validate', () => {
+withSchemas('npx astrago validate', () => {
   test.each([false, true])('every sample customer validates clean against ../shared/schemas (render: %s)', async (render) => {
     const log: string[] = [];
     expect(await validateCommand({ root: ROOT, schemas: SHARED, render, log: (l) => log.push(l) })).toBe(0);
@@ -223,7 +223,7 @@ describe('npx astrago validate', () => {
   });
 });
 
-describe('schema fetch', () => {
+withSchemas('schema fetch', () => {
   const serveShared: Fetch = async (url) => {
     const source = SCHEMA_SOURCES.find((s) => s.url === url)!;
     const body = fs.readFileSync(path.join(SHARED, source.file));
