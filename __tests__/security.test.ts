@@ -7,8 +7,12 @@ const values = (all: Objects, release: string) => (findObject(all, 'HelmRelease'
 const realmOf = (all: Objects) => JSON.parse(Object.values(findObject(all, 'ConfigMap', 'keycloak-realm').data as Record<string, string>)[0]);
 
 /** Every map key of a values tree, at any depth. */
+/** Keys holding a value (a scalar or a list), at any depth: where a literal credential or command line would sit. */
 const keysOf = (v: unknown): string[] => (v && typeof v === 'object'
-  ? Object.entries(v).flatMap(([k, child]) => [...(Array.isArray(v) ? [] : [k]), ...keysOf(child)])
+  ? Object.entries(v).flatMap(([k, child]) => {
+    const holdsValue = !Array.isArray(v) && (typeof child !== 'object' || child === null || Array.isArray(child));
+    return [...(holdsValue ? [k] : []), ...keysOf(child)];
+  })
   : []);
 /** Keys through which a chart would take a credential or a command line in plain text. */
 const PLAIN_CREDENTIAL_KEYS = ['adminPassword', 'password', 'postgresPassword', 'harborAdminPassword', 'secretKey', 'secret', 'command', 'args', 'lifecycleHooks'];
@@ -136,12 +140,32 @@ describe('Harbor', () => {
       .rejects.toThrow('secrets.existing.harbor-secret-key.key: expected "secretKey"');
   });
 
-  test('stays inside the cluster: ClusterIP, plain HTTP, its in-cluster URL as external URL', async () => {
+  test('without harbor.host it stays inside the cluster: ClusterIP, plain HTTP, its in-cluster URL as external URL', async () => {
+    const all = await objects();
+    const v = values(all, 'harbor');
+    expect(v.expose).toEqual({ type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor' } });
+    expect(v.externalURL).toBe('http://harbor.harbor.svc.cluster.local');
+    expect(all.filter((o) => o.kind === 'Ingress' && o.metadata.namespace === 'harbor')).toEqual([]);
+  });
+
+  test('with harbor.host it is served on that name, over HTTPS when externalAccess has a cert-manager issuer', async () => {
+    const demo = values((await samples()).find((s) => s.name === 'demo')!.all, 'harbor');
+    expect(demo.externalURL).toBe('https://registry.demo.astrago.ai');
+    expect(demo.expose).toMatchObject({
+      type: 'ingress',
+      tls: { enabled: true, certSource: 'secret', secret: { secretName: 'harbor-tls' } },
+      ingress: { hosts: { core: 'registry.demo.astrago.ai' }, className: 'nginx', annotations: { 'cert-manager.io/cluster-issuer': 'letsencrypt-prod' } },
+    });
+    const plain = values(await objects(`${MINIMAL}harbor: {host: registry.lab.local}\n`), 'harbor');
+    expect(plain.externalURL).toBe('http://registry.lab.local');
+    expect(plain.expose.tls).toEqual({ enabled: false });
+  });
+
+  test('the backends reach Harbor\'s API on its core Service whatever the exposure', async () => {
     for (const { all } of await samples()) {
-      const v = values(all, 'harbor');
-      expect(v.expose).toEqual({ type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: 'harbor' } });
-      expect(v.externalURL).toBe('http://harbor.harbor.svc.cluster.local');
-      expect(all.filter((o) => o.kind === 'Ingress' && o.metadata.namespace === 'harbor')).toEqual([]);
+      const core = all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'astrago-backend-core')!;
+      const env = (core.spec as any).template.spec.containers[0].env;
+      expect(env).toContainEqual({ name: 'HARBOR_URL', value: 'http://harbor-core.harbor.svc.cluster.local' });
     }
   });
 

@@ -31,13 +31,13 @@ export const VALUE_EXAMPLES: Readonly<Record<string, unknown>> = {
   'astrago.components.monitor.repository': 'xiilab/astrago-backend',
   'astrago.components.frontend.registry': 'registry.example.com/astrago',
   'astrago.global.imagePullSecrets': ['ghcr-secret'],
+  'harbor.host': 'registry.demo.astrago.ai',
   'offline.registry': 'harbor.local:443/astrago',
   'offline.charts': 'https://charts.example.local/astrago',
   'offline.git': 'ssh://git@git.example.local/platform/astrago-gitops.git',
   'offline.caSecret': 'mirror-ca',
   // The pinned version of each chart is the natural example of overriding it.
   ...Object.fromEntries(Object.entries(CHARTS).map(([component, chart]) => [`components.${component}.version`, chart.version])),
-  // The platform is built from typed constructs, not a chart: the key is accepted and has no effect.
   'secrets.ageRecipients': ['age1jhkke5tcdzkl0y0k6u47a6nd62ll4czlc2apmw5nwsyp8enpmahqxw972v'],
   'secrets.existing.<credential>.secretName': 'grafana-admin',
 };

@@ -140,6 +140,8 @@ export const customerSchema = z.strictObject({
     }).prefault({}).describe('The OneView view of the frontend.'),
   }).prefault({}).describe('The Astrago platform: backends, frontend, database and their images.'),
   harbor: z.strictObject({
+    host: hostname.optional()
+      .describe('DNS name users and nodes reach Harbor on, through ingress-nginx (it must resolve to the ingress address; HTTPS when externalAccess has a cert-manager issuer). Default: Harbor is reached inside the cluster only.'),
     persistence: z.strictObject({
       registry: quantity.default('5Gi').describe('Registry image storage.'),
       database: quantity.default('1Gi').describe('Harbor database volume.'),

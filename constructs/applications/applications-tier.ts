@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
-import { CHARTS } from '../../catalog/charts';
 import { PLATFORM_NAMESPACE } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
+import { HARBOR_API_URL } from '../security/harbor';
 import { Namespace } from '../core/namespace';
 import { ReadyTimeout } from '../flux/ready-timeout';
 import type { TierScope } from '../tier-scope';
@@ -96,7 +96,7 @@ function buildPlatform(scope: TierScope): void {
       } : undefined,
       userInitPassword: kind === BackendKind.MONITOR ? undefined : credentials.ref(backendFile, 'astrago-user-init-password', namespace),
       harbor: config.components.harbor.enabled && kind !== BackendKind.MONITOR ? {
-        url: `http://${CHARTS.harbor.releaseName}.${CHARTS.harbor.namespace}.svc.cluster.local`,
+        url: HARBOR_API_URL,
         adminUser: 'admin',
         adminPassword: credentials.ref(backendFile, 'harbor-admin', namespace),
       } : undefined,

@@ -5,11 +5,24 @@ import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartSources } from '../flux/chart-sources';
 import { ChartRelease } from '../flux/chart-release';
 import { ValuesFromKind, type HelmRelease } from '../flux/helm-release';
+import { INGRESS_CLASS } from '../infrastructure/ingress-nginx';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
 const HARBOR_SERVICE = 'harbor';
-/** The URL the platform's backends and Harbor's own token service use. */
-export const HARBOR_URL = `http://${HARBOR_SERVICE}.${CHARTS.harbor.namespace}.svc.cluster.local`;
+/** Harbor's URL inside the cluster, when it is not exposed on a host of its own. */
+const IN_CLUSTER_URL = `http://${HARBOR_SERVICE}.${CHARTS.harbor.namespace}.svc.cluster.local`;
+/** Harbor's API for the platform's backends: its core Service, the same in every exposure. */
+export const HARBOR_API_URL = `http://${CHARTS.harbor.releaseName}-core.${CHARTS.harbor.namespace}.svc.cluster.local`;
+
+export interface HarborExposure {
+  /** DNS name of Harbor's own Ingress. */
+  readonly host: string;
+  /**
+   * cert-manager ClusterIssuer of the certificate; without one Harbor is served over HTTP.
+   * @default - plain HTTP
+   */
+  readonly tlsIssuer?: string;
+}
 
 export interface HarborVolumes {
   /** Image storage. */
@@ -30,6 +43,12 @@ export interface HarborProps {
   /** Volume sizes. */
   readonly volumes: HarborVolumes;
   /**
+   * Serve Harbor on a host of its own through ingress-nginx (Harbor cannot live under a path
+   * of the platform host, whose `/` is the frontend's).
+   * @default - reached inside the cluster only
+   */
+  readonly exposure?: HarborExposure;
+  /**
    * Chart version override.
    * @default - the catalog version
    */
@@ -37,9 +56,9 @@ export interface HarborProps {
 }
 
 /**
- * Harbor, the platform's image registry, reached inside the cluster only (as in the old
- * system): Harbor cannot be served under a sub-path of the platform host, whose `/` is the
- * frontend's. Its external URL is therefore the in-cluster one its clients use.
+ * Harbor, the platform's image registry: inside the cluster (as in the old system), or on a
+ * host of its own when `exposure` is given. Its external URL, which Harbor hands to clients
+ * for tokens and pushes, follows the exposure.
  */
 export class Harbor extends Construct {
   public readonly release: HelmRelease;
@@ -55,8 +74,7 @@ export class Harbor extends Construct {
     const volume = (size: string) => ({ storageClass: props.storageClassName, size, annotations: { ...PRUNE_DISABLED } });
 
     const values = {
-      expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: HARBOR_SERVICE } },
-      externalURL: HARBOR_URL,
+      ...exposureValues(props.exposure),
       existingSecretAdminPassword: admin.name,
       existingSecretAdminPasswordKey: admin.key,
       existingSecretSecretKey: secretKey.name,
@@ -85,4 +103,30 @@ export class Harbor extends Construct {
       valuesFrom: [{ kind: ValuesFromKind.SECRET, name: database.name, valuesKey: database.key, targetPath: 'database.internal.password' }],
     }).release;
   }
+}
+
+/** `expose` and `externalURL` values of the chart for an exposure. */
+function exposureValues(exposure: HarborExposure | undefined): Record<string, unknown> {
+  if (!exposure) {
+    return { expose: { type: 'clusterIP', tls: { enabled: false }, clusterIP: { name: HARBOR_SERVICE } }, externalURL: IN_CLUSTER_URL };
+  }
+  const tls = exposure.tlsIssuer !== undefined;
+  return {
+    expose: {
+      type: 'ingress',
+      // cert-manager writes the certificate into this Secret, named in the Ingress.
+      tls: tls ? { enabled: true, certSource: 'secret', secret: { secretName: 'harbor-tls' } } : { enabled: false },
+      ingress: {
+        hosts: { core: exposure.host },
+        className: INGRESS_CLASS,
+        annotations: {
+          // Image layers are large.
+          'nginx.ingress.kubernetes.io/proxy-body-size': '0',
+          'nginx.ingress.kubernetes.io/ssl-redirect': String(tls),
+          ...(tls ? { 'cert-manager.io/cluster-issuer': exposure.tlsIssuer } : {}),
+        },
+      },
+    },
+    externalURL: `${tls ? 'https' : 'http'}://${exposure.host}`,
+  };
 }

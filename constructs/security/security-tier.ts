@@ -27,6 +27,7 @@ export function buildSecurityTier(scope: TierScope): void {
       credentials,
       storageClassName: config.nfs.storageClassName,
       volumes: config.harbor.persistence,
+      exposure: config.harbor.host ? { host: config.harbor.host, tlsIssuer: platformUrls(config).tlsIssuer } : undefined,
       version: components.harbor.version,
     });
   }
