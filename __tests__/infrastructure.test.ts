@@ -113,6 +113,12 @@ describe('infrastructure tier', () => {
     expect(fields).toEqual(expect.arrayContaining(['DCGM_FI_DEV_XID_ERRORS', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS']));
   });
 
+  test('the MIG strategy follows the customer file (single by default)', async () => {
+    const mig = async (yaml: string) => (findObject(await objects(yaml), 'HelmRelease', 'gpu-operator').spec as any).values.mig;
+    expect(await mig(MINIMAL)).toEqual({ strategy: 'single' });
+    expect(await mig(`${MINIMAL}gpu: {migStrategy: mixed}\n`)).toEqual({ strategy: 'mixed' });
+  });
+
   test('ingress-nginx runs on the host network with the default class and the customer address', async () => {
     const values = (findObject(await objects(), 'HelmRelease', 'ingress-nginx').spec as any).values;
     expect(values.controller).toMatchObject({

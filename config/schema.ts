@@ -148,6 +148,10 @@ export const customerSchema = z.strictObject({
       redis: quantity.default('1Gi').describe('Harbor Redis volume.'),
     }).prefault({}).describe('Sizes of the Harbor volumes on the NFS class.'),
   }).prefault({}).describe('The Harbor registry inside the cluster.'),
+  gpu: z.strictObject({
+    migStrategy: z.enum(['single', 'mixed'], expect('"single" or "mixed"')).default('single')
+      .describe('How MIG instances are offered: single, as nvidia.com/gpu (every instance of a node the same size: the all-<profile> configurations); mixed, as nvidia.com/mig-<profile> resources (needed for all-balanced).'),
+  }).prefault({}).describe('GPU settings of the NVIDIA GPU operator.'),
   monitoring: z.strictObject({
     retention: promDuration.default('1y').describe('How long Prometheus keeps samples.'),
     storageSize: quantity.default('50Gi').describe('Prometheus volume size on the NFS class.'),

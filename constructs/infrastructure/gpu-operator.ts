@@ -41,6 +41,12 @@ export interface GpuOperatorProps {
    */
   readonly scrapeInterval?: string;
   /**
+   * How MIG instances are offered to pods: `single` as `nvidia.com/gpu` (uniform splits only),
+   * `mixed` as `nvidia.com/mig-<profile>` (needed for mixed splits such as all-balanced).
+   * @default 'single'
+   */
+  readonly migStrategy?: 'single' | 'mixed';
+  /**
    * Chart version override.
    * @default - the catalog version
    */
@@ -77,6 +83,7 @@ export class GpuOperator extends Construct {
         dcgm: { enabled: true },
         gfd: { enabled: true },
         devicePlugin: { config: { name: GPU_CONFIG_MAPS.devicePlugin, create: false } },
+        mig: { strategy: props.migStrategy ?? 'single' },
         migManager: { config: { name: GPU_CONFIG_MAPS.migParted, create: false, default: MIG_DEFAULT_PROFILE } },
         dcgmExporter: {
           config: { name: GPU_CONFIG_MAPS.dcgmMetrics, create: false },

@@ -21,6 +21,7 @@ export function buildInfrastructureTier(scope: TierScope): void {
     new GpuOperator(scope.component(Stage.CONTROLLERS, 'gpu-operator'), 'gpu-operator', {
       sources,
       scrapeInterval: config.monitoring.gpuScrapeInterval,
+      migStrategy: config.gpu.migStrategy,
       version: components.gpuOperator.version,
     });
   }
