@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES, PROMETHEUS_URL } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, secretEnv, stablePods, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, privateCaVolume, secretEnv, stablePods, type ImageRef } from './platform-pod';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
 export const BackendKind = {
@@ -147,7 +147,6 @@ export interface BackendProps {
 }
 
 const TRUSTSTORE_DIR = '/etc/astrago/truststore';
-const CA_DIR = '/etc/astrago/ca';
 // The store holds public certificates only; its password guards nothing secret (JDK default).
 const TRUSTSTORE_PASSWORD = 'changeit';
 
@@ -227,18 +226,16 @@ export class Backend extends Construct {
     }
     if (props.caSecretName) {
       const truststore = kplus.Volume.fromEmptyDir(this, 'truststore', 'truststore');
-      const ca = kplus.Volume.fromSecret(this, 'ca', kplus.Secret.fromSecretName(this, 'ca-secret', props.caSecretName), {
-        name: 'private-ca', items: { 'ca.crt': { path: 'ca.crt' } },
-      });
+      const ca = privateCaVolume(this, props.caSecretName);
       // Same image as the app: it has the JDK's keytool and cacerts, and nothing extra to mirror.
       deployment.addInitContainer({
         name: 'truststore',
         image: imageName(props.image),
         imagePullPolicy: props.pullPolicy,
-        command: ['sh', '-c', `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE_DIR}/cacerts && keytool -importcert -noprompt -alias astrago-private-ca -file ${CA_DIR}/ca.crt -keystore ${TRUSTSTORE_DIR}/cacerts -storepass ${TRUSTSTORE_PASSWORD}`],
+        command: ['sh', '-c', `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE_DIR}/cacerts && keytool -importcert -noprompt -alias astrago-private-ca -file ${PRIVATE_CA_DIR}/ca.crt -keystore ${TRUSTSTORE_DIR}/cacerts -storepass ${TRUSTSTORE_PASSWORD}`],
         securityContext: ROOT_IMAGE_SECURITY,
         resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
-        volumeMounts: [{ volume: truststore, path: TRUSTSTORE_DIR }, { volume: ca, path: CA_DIR, readOnly: true }],
+        volumeMounts: [{ volume: truststore, path: TRUSTSTORE_DIR }, { volume: ca, path: PRIVATE_CA_DIR, readOnly: true }],
       });
       mounts.push({ volume: truststore, path: TRUSTSTORE_DIR, readOnly: true });
       set('JAVA_TOOL_OPTIONS', `-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/cacerts -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}`);

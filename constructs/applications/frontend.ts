@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_SERVICES, serviceUrl } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, secretEnv, stablePods, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, privateCaVolume, secretEnv, stablePods, type ImageRef } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
 export interface FrontendIdentity {
@@ -50,7 +50,6 @@ export interface FrontendProps {
   readonly imagePullSecrets?: readonly string[];
 }
 
-const CA_DIR = '/etc/astrago/ca';
 
 /**
  * The Next.js frontend: Deployment and ClusterIP Service. It talks to the backends inside the
@@ -102,11 +101,8 @@ export class Frontend extends Construct {
 
     const mounts: kplus.VolumeMount[] = [];
     if (props.caSecretName) {
-      const ca = kplus.Volume.fromSecret(this, 'ca', kplus.Secret.fromSecretName(this, 'ca-secret', props.caSecretName), {
-        name: 'private-ca', items: { 'ca.crt': { path: 'ca.crt' } },
-      });
-      mounts.push({ volume: ca, path: CA_DIR, readOnly: true });
-      set('NODE_EXTRA_CA_CERTS', `${CA_DIR}/ca.crt`);
+      mounts.push({ volume: privateCaVolume(this, props.caSecretName), path: PRIVATE_CA_DIR, readOnly: true });
+      set('NODE_EXTRA_CA_CERTS', `${PRIVATE_CA_DIR}/ca.crt`);
     }
 
     const probe = () => kplus.Probe.fromHttpGet('/', {

@@ -100,3 +100,13 @@ export function clusterService(scope: Construct, id: string, options: ClusterSer
   for (const [key, value] of Object.entries(options.labels)) service.selectLabel(key, value);
   return service;
 }
+
+/** Where a private CA (`ca.crt` of `externalAccess.domain.tls.caSecret`) is mounted in a platform container. */
+export const PRIVATE_CA_DIR = '/etc/astrago/ca';
+
+/** The volume of that private CA, from its existing Secret. */
+export function privateCaVolume(scope: Construct, secretName: string): kplus.Volume {
+  return kplus.Volume.fromSecret(scope, 'ca', kplus.Secret.fromSecretName(scope, 'ca-secret', secretName), {
+    name: 'private-ca', items: { 'ca.crt': { path: 'ca.crt' } },
+  });
+}
