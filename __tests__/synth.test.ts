@@ -1,9 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synth } from '../commands/synth';
 import { customerJsonSchema, JSON_SCHEMA_FILE } from '../config/json-schema';
-import { locateKubectl } from '../validate/kustomize-build';
 import { readTree, render, ROOT, sampleConfig, SAMPLES, scratchRepo } from './helpers';
 
 describe('synth', () => {
@@ -74,16 +72,5 @@ describe('synth', () => {
       expect(fs.readFileSync(path.join(ROOT, 'customers', `${name}.yaml`), 'utf8'))
         .toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/customer\.schema\.json\n/);
     }
-  });
-});
-
-describe('kubectl kustomize', () => {
-  test('every folder under dist/ builds', async () => {
-    const kubectl = locateKubectl();
-    if (!kubectl) throw new Error('kubectl: expected the one npm ci installs or kubectl on PATH, found none that runs; run `npm ci`, or install kubectl onto PATH');
-    const folders = Object.keys(readTree(path.join(ROOT, 'dist')))
-      .filter((f) => f.endsWith('kustomization.yaml')).map((f) => path.join(ROOT, 'dist', path.dirname(f)));
-    expect(folders.length).toBeGreaterThan(0);
-    for (const folder of folders) execFileSync(kubectl, ['kustomize', folder], { stdio: 'pipe' });
   });
 });
