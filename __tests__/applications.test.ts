@@ -264,16 +264,4 @@ astrago:
       expect(Object.keys((findObject(all, 'Deployment', workload).spec as any).template.metadata.labels)).toEqual(['app.kubernetes.io/name', 'app.kubernetes.io/part-of']);
     }
   });
-
-  test('the binpack scheduler packs GPUs and has only the scheduler roles', async () => {
-    const all = await objects();
-    const config = (findObject(all, 'ConfigMap', 'binpack-scheduler-config').data as Record<string, string>)['gpu-binpack-scheduler-config.yaml'];
-    expect(config).toContain('schedulerName: binpack-scheduler');
-    expect(config).toContain('type: MostAllocated');
-    expect(config).toMatch(/name: nvidia.com\/gpu\n\s+weight: 3/);
-    const roles = all.filter((o) => (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') && (o as any).subjects[0].name === 'binpack-scheduler')
-      .map((o) => (o as any).roleRef.name).sort();
-    expect(roles).toEqual(['extension-apiserver-authentication-reader', 'system:kube-scheduler', 'system:volume-scheduler']);
-    expect(findObject(all, 'Deployment', 'binpack-scheduler').spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
-  });
 });
