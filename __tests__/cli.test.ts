@@ -120,6 +120,9 @@ describe('init', () => {
   test.each([
     ['a name that is not DNS-1123', ['init', 'Acme_1', '--ip', '10.0.0.5', '--nfs-server', 'n'], /^error: <name>: expected a DNS-1123 name .*, found "Acme_1"$/],
     ['a bad address', ['init', 'acme', '--ip', '10.0.0.300', '--nfs-server', 'n'], /^error: --ip: expected an IPv4 address such as 10\.0\.0\.5, found "10\.0\.0\.300"$/],
+    ['an NFS server with an octet above 255', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.20.33.300'], /^error: --nfs-server: expected an IPv4 address .* or a DNS hostname .*, found "10\.20\.33\.300"$/],
+    ['an NFS server with three octets', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.61.3'], /^error: --nfs-server: expected an IPv4 address .*, found "10\.61\.3"$/],
+    ['a mirror registry on a mistyped address', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--offline-registry', '10.61.3:5000'], /^error: --offline-registry: expected a registry host/],
     ['a relative NFS path', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--nfs-path', 'vol'], /^error: --nfs-path: expected an absolute path/],
     ['TLS without a domain', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--tls-secret', 's'], /^error: --tls-secret: expected --domain with it/],
     ['missing flags without a terminal', ['init', 'acme', '--ip', '10.0.0.5'], /^error: init: missing --nfs-server \(or run it in a terminal for the wizard\)$/],
