@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CommanderError, type Command } from 'commander';
 import { parse } from 'yaml';
-import { buildProgram } from '../commands/cli';
-import type { Io } from '../commands/io';
+import { buildProgram, processIo } from '../commands/cli';
+import { progressLine, type Io } from '../commands/io';
 import type { Prompts } from '../commands/prompts';
 import { loadCustomerFile } from '../config/load';
 import { readTree, scratchRepo } from './helpers';
@@ -51,10 +51,12 @@ function scripted(answers: Array<string | boolean>): Prompts & { rejected: strin
   return prompts;
 }
 
-async function run(root: string, args: string[], options: { interactive?: boolean; prompts?: Prompts } = {}): Promise<Session> {
+async function run(root: string, args: string[], options: { interactive?: boolean; prompts?: Prompts; progress?: Io['progress'] } = {}): Promise<Session> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (l) => err.push(l), interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]) };
+  const io: Io = {
+    out: (t) => out.push(t), err: (l) => err.push(l), interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]), progress: options.progress,
+  };
   const program = buildProgram(root, io);
   const saved = process.exitCode;
   let code: number;
@@ -395,5 +397,34 @@ describe('machine-readable output', () => {
     const json = await run(repo, ['validate', 'demo', '--no-kustomize', '-o', 'json']);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.out).findings).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'error', customer: 'demo', object: 'Secret/astrago/plain' })]));
+  });
+});
+
+describe('progress', () => {
+  test('is one stderr line replaced in place, cut to the terminal width and erased before other output', () => {
+    const written: string[] = [];
+    const line = progressLine((t) => written.push(t), () => 20);
+    line.show('rendering a-very-long-customer-name');
+    line.clear();
+    line.clear();
+    expect(written).toEqual(['\r\x1b[2Krendering a-very-lo', '\r\x1b[2K']);
+  });
+
+  test('is off without a terminal (a pipe, a CI log)', () => {
+    // Jest's workers write to pipes: no terminal here, unless run in band from one.
+    expect(processIo.progress === undefined).toBe(!process.stderr.isTTY || Boolean(process.env.CI));
+  });
+
+  test('long commands report each customer, and render-check each release', async () => {
+    const repo = scratchRepo();
+    const steps = async (args: string[]) => {
+      const seen: string[] = [];
+      await run(repo, args, { progress: (s) => seen.push(s) });
+      return seen;
+    };
+    expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering seoul-lab']);
+    expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating seoul-lab']);
+    const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
+    expect(await steps(['render-check', 'seoul-lab', '--cache', empty])).toContain('seoul-lab: HelmRelease/harbor/harbor');
   });
 });
