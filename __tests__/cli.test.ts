@@ -283,11 +283,12 @@ describe('render, explain, graph', () => {
     });
   });
 
-  test('graph prints what synth writes to dist/<customer>/README.md', async () => {
+  test('graph prints the bare flowchart that synth embeds in dist/<customer>/README.md', async () => {
     const repo = scratchRepo();
     const r = await run(repo, ['graph', 'demo']);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(fs.readFileSync(path.join(repo, 'dist/demo/README.md'), 'utf8'));
+    expect(r.out).toMatch(/^flowchart TD\n/);
+    expect(fs.readFileSync(path.join(repo, 'dist/demo/README.md'), 'utf8')).toContain(`\n\`\`\`mermaid\n${r.out}\`\`\`\n`);
   });
 });
 
