@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv2020, { type ErrorObject } from 'ajv/dist/2020';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parse } from 'yaml';
+import { getLanguageService } from 'yaml-language-server';
 import { EDITOR_KEYWORDS, JSON_SCHEMA_FILE } from '../config/json-schema';
 import { loadCustomerText } from '../config/load';
 import { MINIMAL, ROOT, SAMPLES } from './helpers';
@@ -100,5 +102,38 @@ describe('the editor schema and synth agree', () => {
   test('the old system\'s unused keys are deprecations naming their replacement', () => {
     expect(exported.properties.externalIP).toMatchObject({ deprecated: true, deprecationMessage: expect.stringContaining('externalAccess.ip.address') });
     expect(exported.properties.keycloak.properties.adminPassword.errorMessage).toContain('credential "keycloak-admin"');
+  });
+});
+
+describe('in the editor (yaml-language-server, as VS Code and other editors run it)', () => {
+  let opened = 0;
+  /** What the editor underlines: `line: message`, for a customer file pointing at the exported schema. */
+  async function diagnostics(yaml: string): Promise<string[]> {
+    // The language server caches parsed documents by URI and version, as an editor's open files.
+    opened += 1;
+    const text = JSON.stringify(exported);
+    const service = getLanguageService({ schemaRequestService: async () => text, workspaceContext: { resolveRelativePath: (p: string) => p } });
+    service.configure({ validate: true, schemas: [{ uri: 'file:///customer.schema.json', fileMatch: ['*.yaml'] }] });
+    const found = await service.doValidation(TextDocument.create(`file:///customers/acme-${opened}.yaml`, 'yaml', 1, yaml), false);
+    return found.map((d) => `${d.range.start.line + 1}: ${d.message}`).sort();
+  }
+  const synthSays = (yaml: string) => loadCustomerText(yaml, 'acme', 'customers/acme.yaml').errors
+    .slice().sort((a, b) => a.path.localeCompare(b.path)).map((p) => p.expected);
+
+  test('a mistyped address, a missing key and TLS without a certificate read as synth\'s lines', async () => {
+    const yaml = 'externalAccess: {mode: domain, domain: {name: a.acme.com, tls: {enabled: true}}}\nnfs: {server: 10.61.3}\n';
+    const [tls, server] = synthSays(yaml);
+    expect(await diagnostics(yaml)).toEqual([`1: expected ${tls} at externalAccess.domain.tls`, `2: expected ${server}`]);
+    expect(await diagnostics(`externalAccess: {mode: domain}\n${NFS}`)).toEqual([
+      `1: expected ${synthSays(`externalAccess: {mode: domain}\n${NFS}`)[0]} at externalAccess.domain.name`,
+    ]);
+  });
+
+  test('an old unused key is a deprecation naming its replacement; a plain-text password says why it is refused', async () => {
+    const found = await diagnostics(`${MINIMAL}externalIP: 10.0.0.5\nkeycloak: {adminPassword: x}\n`);
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^4: The old system never read this key: use externalAccess\.ip\.address\./),
+      expect.stringMatching(/^5: No plain-text password here: synth refuses it\. Use the credential "keycloak-admin"/),
+    ]));
   });
 });

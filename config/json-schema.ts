@@ -28,10 +28,8 @@ export function customerJsonSchema(): string {
   addLegacyKeys(schema);
   addMarkdown(schema);
   schema.allOf = REQUIREMENTS.map((r) => {
-    const then = {
-      ...(r.anyOf.length === 1 ? requiredChain(r.anyOf[0]) : { anyOf: r.anyOf.map(requiredChain) }),
-      errorMessage: `expected ${r.message} at ${r.at.join('.')}`,
-    };
+    const message = `expected ${r.message} at ${r.at.join('.')}`;
+    const then = r.anyOf.length === 1 ? requiredChain(r.anyOf[0], message) : { anyOf: r.anyOf.map((p) => requiredChain(p, message)), errorMessage: message };
     return r.when.length ? { if: conditionSchema(schema, r.when), then } : then;
   });
   return JSON.stringify({ ...schema, title: 'Astrago customer', $id: 'customer.schema.json' }, null, 2) + '\n';
@@ -64,8 +62,11 @@ function addLegacyKeys(schema: JsonSchema): void {
         description: `Deprecated: use ${legacy.replacement}.`,
       }
       : {
+        // Refused; editors word a failed `not` generically, so the deprecation message says why.
         not: {},
         errorMessage: `expected no plain-text password here; use the ${legacy.replacement}`,
+        deprecated: true,
+        deprecationMessage: `No plain-text password here: synth refuses it. Use the ${legacy.replacement}.`,
         description: `Not allowed: a plain-text credential. Use the ${legacy.replacement}.`,
       };
   }
@@ -105,9 +106,12 @@ function conditionSchema(schema: JsonSchema, when: readonly Condition[]): JsonSc
   return root;
 }
 
-/** `then` requiring a key path, from the root. */
-function requiredChain(keyPath: readonly string[]): JsonSchema {
+/**
+ * `then` requiring a key path, from the root. Editors report a missing key with the
+ * `errorMessage` beside its `required`, so every level carries synth's words.
+ */
+function requiredChain(keyPath: readonly string[], message: string): JsonSchema {
   const [key, ...rest] = keyPath;
   // `true` names the key beside `required`, as strict validators want; its own schema applies anyway.
-  return { required: [key], properties: { [key]: rest.length ? { type: 'object', ...requiredChain(rest) } : true } };
+  return { required: [key], properties: { [key]: rest.length ? { type: 'object', ...requiredChain(rest, message) } : true }, errorMessage: message };
 }
