@@ -81,14 +81,21 @@ export function registerList(program: Command, root: string, io: Io): void {
         for (const l of loaded) {
           const c = l.config;
           io.progress?.(`rendering ${customerName(l.file)}`);
-          rows.push(c
-            ? { customer: c.name, dist: await distState(root, c), access: access(c), components: Object.fromEntries(Object.entries(c.components).map(([k, v]) => [k, v.enabled])), offlineRegistry: c.offline.registry ?? null }
-            : { customer: customerName(l.file), dist: DistState.INVALID });
+          rows.push(c ? {
+            customer: c.name,
+            dist: await distState(root, c),
+            access: access(c),
+            components: Object.fromEntries(Object.entries(c.components).map(([k, v]) => [k, v.enabled])),
+            offlineRegistry: c.offline.registry ?? null,
+          } : { customer: customerName(l.file), dist: DistState.INVALID });
         }
         const names = new Set(loaded.map((l) => customerName(l.file)));
         for (const orphan of distCustomers(root).filter((d) => !names.has(d))) rows.push({ customer: orphan, dist: DistState.ORPHAN });
         if (opts.output === OutputFormat.JSON) printJson(io.out, rows);
-        else io.out(table([['CUSTOMER', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST'], ...rows.map((r) => textRow(r, loaded.find((l) => l.config?.name === r.customer)?.config))]));
+        else {
+          const configs = new Map(loaded.flatMap((l) => (l.config ? [[l.config.name, l.config] as const] : [])));
+          io.out(table([['CUSTOMER', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST'], ...rows.map((r) => textRow(r, configs.get(r.customer)))]));
+        }
         const broken = loaded.filter((l) => !l.config);
         for (const e of broken.flatMap((l) => l.errors)) io.err(`error: ${formatProblem(e)}`);
         return broken.length ? EXIT.FINDINGS : EXIT.OK;
