@@ -425,6 +425,7 @@ describe('progress', () => {
     };
     expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering seoul-lab']);
     expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating seoul-lab']);
+    expect(await steps(['validate', 'demo', '--render', '--no-kustomize'])).toEqual(['rendering demo', 'validating demo']);
     const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
     expect(await steps(['render-check', 'seoul-lab', '--cache', empty])).toContain('seoul-lab: HelmRelease/harbor/harbor');
   });

@@ -79,7 +79,7 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
     throw e;
   }
   if (!helm) log(`notice: helm not found (--helm, $${HELM_ENV}, .cache/bin/helm or PATH; \`npx astrago charts install-helm\` installs one): values are checked against the charts, nothing is rendered`);
-  const selected = await selectedTrees(options.root, options.customers, options.render, log);
+  const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
   const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);

@@ -79,7 +79,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
     }
     throw e;
   }
-  const selected = await selectedTrees(options.root, options.customers, options.render, log);
+  const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();
   if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
