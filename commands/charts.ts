@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir, pullCharts } from '../render/chart-cache';
 import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
-import { EXIT, type Io } from './io';
+import { EXIT, exitCodesHelp, type Io } from './io';
 
 export interface ChartsPullOptions {
   /** Repository root. */
@@ -68,6 +68,7 @@ export function registerCharts(program: Command, root: string, io: Io): void {
     .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
     .option('--cache <dir>', 'cache folder (default .cache/charts)')
     .option('--allow-unverified', 'cache charts whose digest the catalog does not record yet (prints it, to verify and record)')
+    .addHelpText('after', exitCodesHelp({ 0: 'every chart is cached', 1: 'a chart could not be pulled or verified, or no helm was found', 2: 'wrong usage (invalid --mirror or --helm)' }))
     .action((opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
       process.exitCode = chartsPullCommand({ root, ...opts, log });
     });
