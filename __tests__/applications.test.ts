@@ -3,7 +3,9 @@ import { configFrom, findObject, MINIMAL, objectsOf, render, sampleConfig, SAMPL
 
 type Objects = Awaited<ReturnType<typeof objects>>;
 const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
-const sample = async (name: string) => objectsOf(await render(sampleConfig(name)));
+const rendered = new Map<string, Promise<ReturnType<typeof objectsOf>>>();
+/** A sample customer's objects, rendered once for the file (the tests only read them). */
+const sample = (name: string) => rendered.get(name) ?? rendered.set(name, render(sampleConfig(name)).then(objectsOf)).get(name)!;
 
 const BACKENDS = ['astrago-backend-core', 'astrago-backend-batch', 'astrago-backend-monitor'];
 const WORKLOADS = [...BACKENDS, 'astrago-frontend'];
