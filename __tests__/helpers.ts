@@ -64,28 +64,25 @@ export function findObject(objects: ReturnType<typeof objectsOf>, kind: string, 
 export const SCHEMAS_DIR = locateSchemas(ROOT).dir;
 export const SCHEMAS_MISSING = 'expected a Kubernetes schema folder, found none: run `npx astrago validate --fetch-schemas` once (or set $ASTRAGO_SCHEMAS, or check out ../shared beside the repository)';
 
-/** `describe` for tests that validate strictly: without a schema folder each of them fails with how to get one. */
-export function withSchemas(name: string, tests: () => void): void {
-  describe(name, () => {
+/** A `describe` whose tests each fail with `missing`, when set, instead of being skipped. */
+function describeNeeding(missing: string | undefined): (name: string, tests: () => void) => void {
+  return (name, tests) => describe(name, () => {
     beforeAll(() => {
-      if (!SCHEMAS_DIR) throw new Error(SCHEMAS_MISSING);
+      if (missing) throw new Error(missing);
     });
     tests();
   });
 }
+
+/** `describe` for tests that validate strictly. */
+export const withSchemas = describeNeeding(SCHEMAS_DIR ? undefined : SCHEMAS_MISSING);
 
 /** The charts' default values of ../shared/charts, when this checkout has them. */
 export const CHART_VALUES_DIR = [path.resolve(ROOT, '..', 'shared', 'charts')].find((d) => fs.existsSync(d));
 
-/** `describe` for tests that read the charts' default values: without them each test fails saying where they come from. */
-export function withChartValues(name: string, tests: () => void): void {
-  describe(name, () => {
-    beforeAll(() => {
-      if (!CHART_VALUES_DIR) throw new Error('expected the charts\' default values in ../shared/charts beside the repository, found none: check out ../shared there');
-    });
-    tests();
-  });
-}
+/** `describe` for tests that read the charts' default values. */
+export const withChartValues = describeNeeding(CHART_VALUES_DIR ? undefined
+  : 'expected the charts\' default values in ../shared/charts beside the repository, found none: check out ../shared there');
 
 /** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {
