@@ -104,7 +104,7 @@ describe('infrastructure tier', () => {
     const all = await objects();
     const mps = findObject(all, 'ConfigMap', 'nvidia-plugin-config-mps').data as Record<string, string>;
     expect(Object.keys(mps)).toEqual(expect.arrayContaining(['mps_2', 'mps_48']));
-    for (const config of Object.values(mps)) expect(config).toContain('renameByDefault: true');
+    for (const [key, config] of Object.entries(mps)) if (key.startsWith('mps_')) expect(config).toContain('renameByDefault: true');
     const mig = (findObject(all, 'ConfigMap', 'custom-mig-parted-config').data as Record<string, string>)['config.yaml'];
     for (const profile of ['all-disabled', 'all-enabled', 'all-1g.10gb', 'all-balanced']) expect(mig).toContain(`  ${profile}:`);
     const csv = (findObject(all, 'ConfigMap', 'metrics-config').data as Record<string, string>)['dcgm-metrics.csv'];

@@ -40,7 +40,7 @@ describe('kube-prometheus-stack', () => {
       expect(config.route.routes).toEqual([{ matchers: ['app="astrago"'], receiver: 'astrago' }]);
       const receivers = Object.fromEntries(config.receivers.map((r: any) => [r.name, r]));
       expect(receivers.null).toEqual({ name: 'null' });
-      expect(receivers.astrago.webhook_configs).toEqual([{ url: ALERT_WEBHOOK_URL, send_resolved: true }]);
+      expect(receivers.astrago.webhook_configs).toEqual([{ url: ALERT_WEBHOOK_URL, send_resolved: false }]);
       expect(ALERT_WEBHOOK_URL).toMatch(/\/api\/v1\/core\/alertManager\/receive$/);
     }
   });
@@ -118,7 +118,7 @@ describe('GPU observability', () => {
     expect(values(all, 'gpu-operator').dcgmExporter.env).toContainEqual({ name: 'DCGM_EXPORTER_INTERVAL', value: '30000' });
   });
 
-  test('GPU alerts cover XID errors, temperature, ECC and remapped rows, and a GPU gone, and reach the platform', async () => {
+  test('GPU alerts cover XID errors, temperature, ECC and remapped rows, and a GPU gone, and stay out of the platform receiver', async () => {
     for (const { all } of await samples()) {
       const rules = (findObject(all, 'PrometheusRule', 'gpu-alerts').spec as any).groups.flatMap((g: any) => g.rules);
       const byMetric = (metric: string) => rules.filter((r: any) => r.expr.includes(metric));
@@ -127,7 +127,9 @@ describe('GPU observability', () => {
         expect(byMetric(metric)).toHaveLength(1);
       }
       for (const r of rules) {
-        expect(r.labels).toMatchObject({ app: 'astrago', severity: expect.stringMatching(/^(warning|critical)$/) });
+        expect(r.labels).toMatchObject({ severity: expect.stringMatching(/^(warning|critical)$/) });
+        // The platform's receiver rejects rules it did not create: ours stay out of its route.
+        expect(r.labels.app).toBeUndefined();
         expect(r.annotations.summary).toBeTruthy();
       }
     }
@@ -148,8 +150,8 @@ describe('GPU observability', () => {
       expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(DCGM_FI_DEV_GPU_UTIL/));
       expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(DCGM_FI_DEV_FB_USED/));
       const workloads = exprs('astrago-gpu-workloads');
-      expect(workloads).toContainEqual(expect.stringMatching(/by \(exported_namespace\) \(DCGM_FI_DEV_GPU_UTIL/));
-      expect(workloads).toContainEqual(expect.stringMatching(/by \(exported_namespace, exported_pod\) \(DCGM_FI_DEV_FB_USED/));
+      expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace\) \(DCGM_FI_DEV_GPU_UTIL/));
+      expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace, pod\) \(DCGM_FI_DEV_FB_USED/));
     }
   });
 

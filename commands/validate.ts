@@ -72,7 +72,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
   if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();
   if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
-  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline }));
+  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline, fluxVersion: config.fluxVersion }));
   const report = validateTrees(trees, { schemas, kustomize });
   for (const line of reportLines(report)) log(line);
   return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;

@@ -83,7 +83,8 @@ export class KubePrometheusStack extends Construct {
             },
             receivers: [
               { name: 'null' },
-              { name: 'astrago', webhook_configs: [{ url: ALERT_WEBHOOK_URL, send_resolved: true }] },
+              // The receiver ignores the status: a resolved notification would record the alert again.
+              { name: 'astrago', webhook_configs: [{ url: ALERT_WEBHOOK_URL, send_resolved: false }] },
             ],
           },
           service: service(MONITORING_NODE_PORTS.alertmanager),
@@ -132,7 +133,7 @@ export class KubePrometheusStack extends Construct {
   }
 }
 
-/** Tag of a catalog image by repository path, e.g. `grafana/grafana` → `11.1.0`. */
+/** Tag of a catalog image by repository path, e.g. `grafana/grafana` → `11.1.3`. */
 function imageTag(images: readonly string[], repository: string): string {
   const image = images.find((i) => i.split(':')[0].endsWith(`/${repository}`));
   if (!image) throw new Error(`catalog: no image ${repository}`);
