@@ -31,7 +31,7 @@ interface BackendProfile {
   readonly pool: { readonly minimumIdle: number; readonly maximumPoolSize: number };
   /** Writes workload logs to the shared volume. */
   readonly workloadLogs: boolean;
-  /** Creates users (initial password), talks to Harbor and the private registry. */
+  /** Creates users (initial password) and talks to Harbor. */
   readonly managesUsersAndImages: boolean;
   /** Sends report mails with links to the frontend (FRONTEND_URL). */
   readonly mailsLinks: boolean;
@@ -216,9 +216,10 @@ export class Backend extends Construct {
       set('ADMIN_NAME', id.adminUser);
       env.ADMIN_PASSWORD = secretEnv(deployment, id.adminPassword);
     }
+    // All three read it (contract §1): image references get it as prefix while the network is closed.
+    set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
     if (profile.managesUsersAndImages) {
       if (props.userInitPassword) env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, props.userInitPassword);
-      set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
       if (props.harbor) {
         set('HARBOR_URL', props.harbor.url);
         set('HARBOR_ID', props.harbor.adminUser);
