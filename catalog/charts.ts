@@ -81,7 +81,7 @@ export const REPOSITORIES = {
   csiDriverNfs: {
     name: 'csi-driver-nfs',
     url: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts',
-    keepsPinnedVersions: 'The index lives in the project\'s git tree and lists every release since v3; the archives are committed next to it.',
+    keepsPinnedVersions: 'The index and the archive of every release are files in the project\'s git tree (charts/), which it never prunes.',
   },
   nvidia: {
     name: 'nvidia',
@@ -91,12 +91,12 @@ export const REPOSITORIES = {
   ingressNginx: {
     name: 'ingress-nginx',
     url: 'https://kubernetes.github.io/ingress-nginx',
-    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which are never deleted.',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
   prometheusCommunity: {
     name: 'prometheus-community',
     url: 'https://prometheus-community.github.io/helm-charts',
-    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which are never deleted.',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
   // Bitnami's HTTP index (charts.bitnami.com) keeps only recent versions: 17.3.5 is gone from
   // it. Its OCI registry keeps every version it ever published.
@@ -108,12 +108,12 @@ export const REPOSITORIES = {
   harbor: {
     name: 'harbor',
     url: 'https://helm.goharbor.io',
-    keepsPinnedVersions: 'Harbor\'s index lists every release; its entries point at GitHub release assets of goharbor/harbor-helm.',
+    keepsPinnedVersions: 'Harbor\'s index, published from goharbor/harbor-helm, lists every chart release; none has been pruned.',
   },
   cowboysysop: {
     name: 'cowboysysop',
     url: 'https://cowboysysop.github.io/charts/',
-    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which are never deleted.',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
 } as const satisfies Record<string, ChartRepository>;
 

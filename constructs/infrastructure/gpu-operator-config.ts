@@ -165,21 +165,9 @@ function compareProfiles(a: string, b: string): number {
  * MPS sharing sizes: the backend labels a node `nvidia.com/device-plugin.config=mps_<n>` for
  * any n from 2 to its UI maximum of 48 (contract §5), so every size has a config.
  */
-export const MPS_REPLICAS: readonly number[] = Array.from({ length: 47 }, (_, i) => i + 2);
+const MPS_REPLICAS: readonly number[] = Array.from({ length: 47 }, (_, i) => i + 2);
 /** Device plugin config of nodes without a `nvidia.com/device-plugin.config` label. */
 export const DEVICE_PLUGIN_DEFAULT_CONFIG = 'default';
-/** The resource MPS replicas are offered as: what the backend's MPS workloads request. */
-export const MPS_RESOURCE = 'nvidia.com/gpu.shared';
-
-/**
- * Device plugin configs: `default`, whole GPUs (MIG as the operator's strategy), for unlabelled
- * nodes; and one key `mps_<n>` per size, each physical GPU offered as n MPS replicas of
- * `nvidia.com/gpu`, renamed to `nvidia.com/gpu.shared` for every size (the old system renamed
- * all but `mps_2`, so MPS-2 workloads found no resource).
- */
-export function devicePluginConfigs(migStrategy: 'single' | 'mixed'): Readonly<Record<string, string>> {
-  return { [DEVICE_PLUGIN_DEFAULT_CONFIG]: stringify({ version: 'v1', flags: { migStrategy } }, { lineWidth: 0 }), ...mpsDevicePluginConfigs() };
-}
 
 const mpsDevicePluginConfigs = memo((): Readonly<Record<string, string>> => {
   const configs: Record<string, string> = {};
@@ -192,3 +180,13 @@ const mpsDevicePluginConfigs = memo((): Readonly<Record<string, string>> => {
   }
   return configs;
 });
+
+/**
+ * Device plugin configs: `default`, whole GPUs (MIG as the operator's strategy), for unlabelled
+ * nodes; and one key `mps_<n>` per size, each physical GPU offered as n MPS replicas of
+ * `nvidia.com/gpu`, renamed to `nvidia.com/gpu.shared` for every size (the old system renamed
+ * all but `mps_2`, so MPS-2 workloads found no resource).
+ */
+export function devicePluginConfigs(migStrategy: 'single' | 'mixed'): Readonly<Record<string, string>> {
+  return { [DEVICE_PLUGIN_DEFAULT_CONFIG]: stringify({ version: 'v1', flags: { migStrategy } }, { lineWidth: 0 }), ...mpsDevicePluginConfigs() };
+}
