@@ -10,6 +10,7 @@ import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { CHARTS, REPOSITORIES } from '../catalog/charts';
 import { DEFAULT_FLUX_VERSION, fluxSupported, PLATFORM_GENERATIONS, prometheusUrl, SUPPORTED_FLUX } from '../catalog/platform';
+import { PROFILES } from '../config/schema';
 import { platformUrls } from '../config/urls';
 import { NAMESPACE_GRANTS, PLATFORM_GRANTS, PlatformRbac } from '../constructs/applications/platform-rbac';
 import { ChartSources } from '../constructs/flux/chart-sources';
@@ -425,7 +426,7 @@ describe('contract §7: Flux and chart sources', () => {
   });
 });
 
-describe('image tags follow the evidence', () => {
+describe('the pinned charts are the evidence: image tags and chart defaults the contract relies on', () => {
   /** The pinned charts, unpacked (../shared/chart-cache), when this checkout has them. */
   const CHART_CACHE = [path.resolve(ROOT, '..', 'shared', 'chart-cache')].find((d) => fs.existsSync(d));
   if (!CHART_CACHE) console.warn('notice: no ../shared/chart-cache: image tags are not checked against the charts');
@@ -442,6 +443,16 @@ describe('image tags follow the evidence', () => {
     expect(catalogTag(CHARTS.prometheus.images, 'kube-state-metrics/kube-state-metrics')).toBe(`v${chartYaml(`${dir}/charts/kube-state-metrics`).appVersion}`);
     expect(catalogTag(CHARTS.prometheus.images, 'prometheus/node-exporter')).toBe(`v${chartYaml(`${dir}/charts/prometheus-node-exporter`).appVersion}`);
     expect(catalogTag(CHARTS.prometheus.images, 'prometheus-operator/prometheus-operator')).toBe(chartYaml(dir).appVersion);
+  });
+
+  withCache('contract §4: node-exporter runs on the host network, so its instance label is the node IP the backend joins on', async () => {
+    expect(parse(fs.readFileSync(path.join(CHART_CACHE!, `kube-prometheus-stack-${CHARTS.prometheus.version}`, 'charts', 'prometheus-node-exporter', 'values.yaml'), 'utf8')).hostNetwork).toBe(true);
+    for (const { all } of await samples()) expect(values(all, CHARTS.prometheus.releaseName)['prometheus-node-exporter']?.hostNetwork).toBeUndefined();
+  });
+
+  withCache('contract §6: an unset ruleNamespaceSelector renders as {} (every namespace, astrago included)', () => {
+    const template = fs.readFileSync(path.join(CHART_CACHE!, `kube-prometheus-stack-${CHARTS.prometheus.version}`, 'templates', 'prometheus', 'prometheus.yaml'), 'utf8');
+    expect(template).toMatch(/\{\{ else \}\}\s*ruleNamespaceSelector: \{\}/);
   });
 
   withCache('Keycloak is 22.x: the chart\'s appVersion, and the theme image built on it', () => {
@@ -483,6 +494,20 @@ describe('externalAccess.url: one external URL every URL follows (the old astrag
     const domain = MINIMAL.replace('externalAccess: {mode: ip, ip: {address: 10.0.0.5}}', 'externalAccess: {mode: domain, domain: {name: demo.astrago.ai}, url: "https://other.example.com"}');
     expect(errors(domain)).toContain('a URL on domain.name demo.astrago.ai');
     expect(errors(domain.replace('other.example.com', 'demo.astrago.ai:8443'))).toBe('');
+  });
+});
+
+describe('every profile', () => {
+  test.each(PROFILES)('profile %s: realm group /account/default, §2 grants, honorLabels, mps_48, MIG created once, PROMETHEUS_URL on all backends', async (profile) => {
+    const all = await objects(`${MINIMAL}profile: ${profile}\n`);
+    const realm = JSON.parse(Object.values(findObject(all, 'ConfigMap', 'keycloak-realm').data as Record<string, string>)[0]);
+    expect(realm.groups[0].subGroups).toEqual([{ name: 'default', path: '/account/default' }]);
+    const rules = (findObject(all, 'ClusterRole', 'astrago-platform') as Obj).rules as Obj[];
+    expect(rules.some((r) => r.apiGroups.includes('rbac.authorization.k8s.io') && r.resources.includes('roles') && r.verbs.includes('create'))).toBe(true);
+    expect((findObject(all, 'ServiceMonitor', 'nvidia-dcgm-exporter').spec as Obj).endpoints[0].honorLabels).toBe(true);
+    expect(Object.keys(findObject(all, 'ConfigMap', 'nvidia-plugin-config-mps').data as object)).toContain('mps_48');
+    expect((findObject(all, 'ConfigMap', 'custom-mig-parted-config').metadata as Obj).annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
+    for (const backend of BACKENDS) expect(envOf(all, backend).PROMETHEUS_URL.value).toBe(prometheusUrl(CHARTS.prometheus));
   });
 });
 
