@@ -339,6 +339,9 @@ describe('contract §5: GPU sharing', () => {
     const ids = new Set(Object.values(configs).flatMap((c: any) => c.flatMap((e: Obj) => e['device-filter'] ?? [])));
     for (const id of ['0x20B710DE', '0x20B010DE', '0x20B210DE', '0x233010DE', '0x232110DE', '0x233D10DE']) expect(ids).toContain(id);
     for (const profile of ['all-1g.6gb', 'all-1g.5gb', 'all-1g.10gb', 'all-1g.12gb', 'all-7g.96gb', 'all-balanced']) expect(configs[profile]).toBeDefined();
+    // The old system's 30 NVIDIA-default configurations, media-extension variants included.
+    expect(Object.keys(configs)).toHaveLength(30);
+    expect(configs['all-1g.5gb.me']).toEqual([{ 'device-filter': ['0x20B010DE', '0x20B110DE', '0x20F110DE', '0x20F610DE'], devices: 'all', 'mig-enabled': true, 'mig-devices': { '1g.5gb+me': 1 } }]);
   });
 
   test('contract §5: no config map the platform edits at run time is pruned or rewritten by a chart', async () => {

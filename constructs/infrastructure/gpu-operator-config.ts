@@ -87,6 +87,8 @@ interface MigGpu {
   readonly profiles: Readonly<Record<string, number>>;
   /** A mixed split that fills one GPU. */
   readonly balanced: Readonly<Record<string, number>>;
+  /** The profile that also exists with the media extensions (`<profile>+me`, one per GPU). */
+  readonly mediaExtension: string;
 }
 
 const MIG_GPUS: readonly MigGpu[] = [
@@ -95,36 +97,42 @@ const MIG_GPUS: readonly MigGpu[] = [
     deviceIds: ['0x20B010DE', '0x20B110DE', '0x20F110DE', '0x20F610DE'],
     profiles: { '1g.5gb': 7, '2g.10gb': 3, '3g.20gb': 2, '4g.20gb': 1, '7g.40gb': 1 },
     balanced: { '1g.5gb': 2, '2g.10gb': 1, '3g.20gb': 1 },
+    mediaExtension: '1g.5gb',
   },
   {
     model: 'A100 / A800 80GB',
     deviceIds: ['0x20B210DE', '0x20B510DE', '0x20F310DE', '0x20F510DE'],
     profiles: { '1g.10gb': 7, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 },
     balanced: { '1g.10gb': 2, '2g.20gb': 1, '3g.40gb': 1 },
+    mediaExtension: '1g.10gb',
   },
   {
     model: 'H100 / H800 80GB',
     deviceIds: ['0x233010DE', '0x233110DE', '0x232210DE', '0x233210DE'],
     profiles: { '1g.10gb': 7, '1g.20gb': 4, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 },
     balanced: { '1g.10gb': 2, '2g.20gb': 1, '3g.40gb': 1 },
+    mediaExtension: '1g.10gb',
   },
   {
     model: 'H100 NVL 94GB',
     deviceIds: ['0x232110DE'],
     profiles: { '1g.12gb': 7, '1g.24gb': 4, '2g.24gb': 3, '3g.47gb': 2, '4g.47gb': 1, '7g.94gb': 1 },
     balanced: { '1g.12gb': 2, '2g.24gb': 1, '3g.47gb': 1 },
+    mediaExtension: '1g.12gb',
   },
   {
     model: 'H100 96GB',
     deviceIds: ['0x233D10DE'],
     profiles: { '1g.12gb': 7, '1g.24gb': 4, '2g.24gb': 3, '3g.48gb': 2, '4g.48gb': 1, '7g.96gb': 1 },
     balanced: { '1g.12gb': 2, '2g.24gb': 1, '3g.48gb': 1 },
+    mediaExtension: '1g.12gb',
   },
   {
     model: 'A30 24GB',
     deviceIds: ['0x20B710DE'],
     profiles: { '1g.6gb': 4, '2g.12gb': 2, '4g.24gb': 1 },
     balanced: { '1g.6gb': 2, '2g.12gb': 1 },
+    mediaExtension: '1g.6gb',
   },
 ];
 
@@ -133,7 +141,7 @@ export const MIG_CONFIG_KEY = 'config.yaml';
 /** The profile applied to nodes without a `nvidia.com/mig.config` label. */
 export const MIG_DEFAULT_PROFILE = 'all-disabled';
 
-/** The mig-parted config: `all-disabled`, `all-enabled`, `all-<profile>` per profile, `all-balanced`. */
+/** The mig-parted config: `all-disabled`, `all-enabled`, `all-<profile>` per profile, `all-<profile>.me`, `all-balanced`. */
 export const migPartedConfig = memo((): string => {
   const entry = (gpu: MigGpu, devices: Readonly<Record<string, number>>) => ({
     'device-filter': [...gpu.deviceIds],
@@ -148,6 +156,10 @@ export const migPartedConfig = memo((): string => {
   const profileNames = [...new Set(MIG_GPUS.flatMap((g) => Object.keys(g.profiles)))].sort(compareProfiles);
   for (const profile of profileNames) {
     configs[`all-${profile}`] = MIG_GPUS.filter((g) => profile in g.profiles).map((g) => entry(g, { [profile]: g.profiles[profile] }));
+  }
+  // Media-extension variants, as in NVIDIA's default config the old system shipped.
+  for (const profile of [...new Set(MIG_GPUS.map((g) => g.mediaExtension))].sort(compareProfiles)) {
+    configs[`all-${profile}.me`] = MIG_GPUS.filter((g) => g.mediaExtension === profile).map((g) => entry(g, { [`${profile}+me`]: 1 }));
   }
   configs['all-balanced'] = MIG_GPUS.map((g) => entry(g, g.balanced));
   return stringify({ version: 'v1', 'mig-configs': configs }, { lineWidth: 0 });
