@@ -179,6 +179,9 @@ export class Backend extends Construct {
     this.port = port;
     const labels = componentLabels(name);
 
+    // Core adds a volume and mount per storage to its own Deployment at run time (contract §2).
+    // Flux applies this object server-side and owns only the fields written here, so those
+    // entries, owned by the backend's field manager, survive every reconcile.
     const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name, namespace: props.namespace, labels },
       podMetadata: { labels },
