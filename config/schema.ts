@@ -95,7 +95,7 @@ export const customerSchema = z.strictObject({
         return false;
       }
     }, expect('an http:// or https:// URL with host and optional port, no path, such as https://astrago.example.com:8443')).optional()
-      .describe('What users type when it differs from what mode, ip and domain give: a NAT, a port or a TLS-terminating proxy in front of ingress-nginx (the old astrago.baseUrl). Every external URL follows it: Keycloak issuer and redirect URIs, NextAuth, Grafana, the backends\' Keycloak settings and mail links. The Ingress rules still come from mode, ip and domain; in domain mode its host must be domain.name.'),
+      .describe('What users type when it differs from what mode, ip and domain give: a NAT, a port or a TLS-terminating proxy in front of ingress-nginx (the old astrago.baseUrl). Every external URL follows it: Keycloak issuer and redirect URIs, NextAuth, Grafana, the backends\' Keycloak settings and mail links. The Ingress rules still come from mode, ip and domain; in domain mode its host must be domain.name. The backends call Keycloak at this URL too, so it must also be reachable from inside the cluster (hairpin NAT or split DNS).'),
     mode: z.enum(['ip', 'domain'], expect('"ip" or "domain"')).default('ip')
       .describe('ip: the platform answers on the node or VIP address over HTTP; domain: on a DNS name, optionally with TLS.'),
     ip: z.strictObject({
