@@ -484,7 +484,7 @@ describe('externalAccess.url: one external URL every URL follows (the old astrag
     expect((findObject(all, 'Ingress', 'astrago').spec as Obj).rules[0].host).toBeUndefined();
   });
 
-  test('a URL with a path, or on another host than domain.name in domain mode, is refused with one clear line', () => {
+  test('a URL with a path, a user or no scheme is refused with one clear line', () => {
     const errors = (yaml: string) => {
       try {
         configFrom(yaml);
@@ -493,10 +493,10 @@ describe('externalAccess.url: one external URL every URL follows (the old astrag
         return (e as Error).message;
       }
     };
-    expect(errors(BEHIND_NAT.replace(':8443"', ':8443/astrago"'))).toContain('externalAccess.url');
-    const domain = MINIMAL.replace('externalAccess: {mode: ip, ip: {address: 10.0.0.5}}', 'externalAccess: {mode: domain, domain: {name: demo.astrago.ai}, url: "https://other.example.com"}');
-    expect(errors(domain)).toContain('a URL on domain.name demo.astrago.ai');
-    expect(errors(domain.replace('other.example.com', 'demo.astrago.ai:8443'))).toBe('');
+    for (const bad of ['https://astrago.example.com:8443/astrago', 'https://admin@astrago.example.com', 'astrago.example.com', 'https://astrago.example.com/']) {
+      expect(errors(BEHIND_NAT.replace('https://astrago.example.com:8443', bad))).toContain('externalAccess');
+    }
+    expect(errors(BEHIND_NAT)).toBe('');
   });
 });
 
