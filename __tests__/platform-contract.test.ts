@@ -364,6 +364,18 @@ describe('contract §6: alerts', () => {
     }
   });
 
+  test('contract §6: the platform\'s GPU alerts (aggregated, without internal_ip) get internal_ip from nodeName, others keep theirs', async () => {
+    for (const { all } of await samples()) {
+      const [relabel] = values(all, CHARTS.prometheus.releaseName).prometheus.prometheusSpec.additionalAlertRelabelConfigs;
+      const regex = new RegExp(`^(?:${relabel.regex})$`);
+      const joined = (labels: Record<string, string>) => relabel.source_labels.map((l: string) => labels[l] ?? '').join(relabel.separator);
+      expect(joined({ app: 'astrago', nodeName: 'gpu-1' }).replace(regex, relabel.replacement)).toBe('gpu-1');
+      expect(regex.test(joined({ app: 'astrago', nodeName: 'gpu-1', internal_ip: '10.0.0.7' }))).toBe(false);
+      expect(regex.test(joined({ app: 'other', nodeName: 'gpu-1' }))).toBe(false);
+      expect(relabel).toMatchObject({ target_label: 'internal_ip', action: 'replace' });
+    }
+  });
+
   test('contract §6: the platform\'s rules (release=prometheus, namespace astrago) are selected', async () => {
     for (const { all } of await samples()) {
       // The release name the platform's rules select on (release=prometheus).

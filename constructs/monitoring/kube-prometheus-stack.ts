@@ -16,6 +16,20 @@ const GRAFANA_SERVICE = { name: `${CHARTS.prometheus.releaseName}-grafana`, port
 /** The NodePorts of the old system, kept for customers who opt in. */
 export const MONITORING_NODE_PORTS = { prometheus: 30090, alertmanager: 30903 } as const;
 
+/**
+ * The platform's receiver stores `internal_ip` with every alert and fails the whole request
+ * (500) without it, but its GPU rules aggregate with avg(), which drops the label (contract
+ * §6): their alerts get the node name in its place, so they are recorded instead of lost.
+ */
+export const PLATFORM_ALERT_RELABEL = {
+  source_labels: ['app', 'internal_ip', 'nodeName'],
+  separator: ';',
+  regex: 'astrago;;(.+)',
+  target_label: 'internal_ip',
+  replacement: '$1',
+  action: 'replace',
+} as const;
+
 export interface KubePrometheusStackProps {
   /** Chart sources of the customer. */
   readonly sources: ChartSources;
@@ -100,6 +114,7 @@ export class KubePrometheusStack extends Construct {
           service: service(MONITORING_NODE_PORTS.prometheus),
           prometheusSpec: {
             retention: props.retention ?? '1y',
+            additionalAlertRelabelConfigs: [{ ...PLATFORM_ALERT_RELABEL, source_labels: [...PLATFORM_ALERT_RELABEL.source_labels] }],
             // Select every monitor and rule in the cluster, not only those labelled for this release:
             // the platform's and the GPU ones carry no release label.
             serviceMonitorSelectorNilUsesHelmValues: false,
