@@ -31,6 +31,13 @@ const containerOf = (all: Objects, deployment: string) => (findObject(all, 'Depl
 const envOf = (all: Objects, deployment: string): Record<string, Obj> =>
   Object.fromEntries((containerOf(all, deployment).env as Obj[]).map((e) => [e.name, e]));
 const values = (all: Objects, release: string) => (findObject(all, 'HelmRelease', release).spec as Obj).values;
+/** The GPU operator construct alone: its ConfigMaps and HelmRelease. */
+const gpuOperator = (migStrategy?: 'single' | 'mixed') => {
+  const c = Testing.chart();
+  new GpuOperator(c, 'gpu', { sources: new ChartSources(), migStrategy });
+  return Testing.synth(c) as Obj[];
+};
+const configMap = (all: Obj[], name: string) => all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name) as Obj;
 const BACKENDS = ['astrago-backend-core', 'astrago-backend-batch', 'astrago-backend-monitor'] as const;
 const [CORE, BATCH, MONITOR] = BACKENDS;
 
@@ -254,12 +261,6 @@ describe('contract §4: Prometheus and DCGM labels', () => {
     expect(endpoint.relabelings).toContainEqual({ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: 'kubernetes_node', action: 'replace' });
   });
 
-  const gpuOperator = () => {
-    const c = Testing.chart();
-    new GpuOperator(c, 'gpu', { sources: new ChartSources() });
-    return Testing.synth(c) as Obj[];
-  };
-  const configMap = (all: Obj[], name: string) => all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!;
   const csvFields = () => (configMap(gpuOperator(), 'metrics-config').data['dcgm-metrics.csv'] as string).split('\n')
     .filter((l) => l && !l.startsWith('#')).map((l) => l.split(',')[0].trim());
 
@@ -283,7 +284,7 @@ describe('contract §4: Prometheus and DCGM labels', () => {
   });
 
   test('contract §4: gpu-operator values at its top-level keys: DCGM CSV, device-plugin and MIG ConfigMaps, mig.strategy single', () => {
-    const v = gpuOperator().find((o) => o.kind === 'HelmRelease')!.spec.values;
+    const v = (gpuOperator().find((o) => o.kind === 'HelmRelease') as Obj).spec.values;
     expect(v.dcgmExporter.config).toEqual({ name: 'metrics-config', create: false });
     expect(v.devicePlugin.config).toMatchObject({ name: 'nvidia-plugin-config-mps', create: false });
     expect(v.migManager.config).toMatchObject({ name: 'custom-mig-parted-config', create: false });
@@ -301,15 +302,9 @@ describe('contract §4: Prometheus and DCGM labels', () => {
 });
 
 describe('contract §5: GPU sharing', () => {
-  const synth = (migStrategy?: 'single' | 'mixed') => {
-    const c = Testing.chart();
-    new GpuOperator(c, 'gpu', { sources: new ChartSources(), migStrategy });
-    return Testing.synth(c) as Obj[];
-  };
-  const configMap = (all: Obj[], name: string) => all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!;
 
   test('contract §5: device plugin configs mps_2 … mps_48, each renamed to nvidia.com/gpu.shared', () => {
-    const data = configMap(synth(), 'nvidia-plugin-config-mps').data as Record<string, string>;
+    const data = configMap(gpuOperator(), 'nvidia-plugin-config-mps').data as Record<string, string>;
     const mps = Object.keys(data).filter((k) => k.startsWith('mps_')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
     expect(mps).toEqual(Array.from({ length: 47 }, (_, i) => `mps_${i + 2}`));
     for (const key of mps) {
@@ -320,20 +315,20 @@ describe('contract §5: GPU sharing', () => {
   });
 
   test('contract §5: nodes without a device-plugin label get the default config (whole GPUs)', () => {
-    const all = synth('mixed');
+    const all = gpuOperator('mixed');
     const data = configMap(all, 'nvidia-plugin-config-mps').data as Record<string, string>;
     expect(parse(data.default)).toEqual({ version: 'v1', flags: { migStrategy: 'mixed' } });
     expect(all.find((o) => o.kind === 'HelmRelease')!.spec.values.devicePlugin.config.default).toBe('default');
   });
 
   test('contract §5: the MIG ConfigMap custom-mig-parted-config is created once, then left to the platform (ssa: IfNotPresent)', () => {
-    const mig = configMap(synth(), 'custom-mig-parted-config');
+    const mig = configMap(gpuOperator(), 'custom-mig-parted-config');
     expect(mig.metadata.namespace).toBe('gpu-operator');
     expect(mig.metadata.annotations).toEqual({ 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' });
   });
 
   test('contract §5: MIG configs all-disabled (what disabling sets) and profiles for A30, A100 40/80GB, H100 80/94/96GB', () => {
-    const configs = parse(configMap(synth(), 'custom-mig-parted-config').data['config.yaml'])['mig-configs'];
+    const configs = parse(configMap(gpuOperator(), 'custom-mig-parted-config').data['config.yaml'])['mig-configs'];
     expect(configs['all-disabled']).toEqual([{ devices: 'all', 'mig-enabled': false }]);
     // PCI device ids: A30, A100 40GB, A100 80GB, H100 80GB, H100 NVL, H100 96GB.
     const ids = new Set(Object.values(configs).flatMap((c: any) => c.flatMap((e: Obj) => e['device-filter'] ?? [])));
