@@ -147,7 +147,11 @@ describe('the air-gapped sample customer factory', () => {
         : `'docker://${source}' 'docker://${target}'`;
       expect(script).toContain(`skopeo copy --all --retry-times 3 ${copy}`);
     }
-    for (const c of Object.values(CHARTS)) expect(script).toContain(`helm pull '${c.chart}' --repo '${c.repository.url}' --version '${c.version}'`);
+    for (const c of Object.values(CHARTS)) {
+      // An OCI chart is pulled by its full reference: helm's --repo takes HTTP indexes only.
+      const reference = c.repository.url.startsWith('oci://') ? `'${c.repository.url}/${c.chart}'` : `'${c.chart}' --repo '${c.repository.url}'`;
+      expect(script).toContain(`helm pull ${reference} --version '${c.version}'`);
+    }
     expect(script).toContain(`--url=${factory.offline.git}`);
     for (const k of files.filter((f) => f.path.endsWith('kustomization.yaml'))) expect(k.content).not.toContain('airgap');
   });

@@ -42,7 +42,7 @@ describe('kube-prometheus-stack', () => {
       expect(config.route.routes).toEqual([{ matchers: ['app="astrago"'], receiver: 'astrago' }]);
       const receivers = Object.fromEntries(config.receivers.map((r: any) => [r.name, r]));
       expect(receivers.null).toEqual({ name: 'null' });
-      expect(receivers.astrago.webhook_configs).toEqual([{ url: ALERT_WEBHOOK_URL, send_resolved: true }]);
+      expect(receivers.astrago.webhook_configs).toEqual([{ url: ALERT_WEBHOOK_URL, send_resolved: false }]);
       expect(ALERT_WEBHOOK_URL).toMatch(/\/api\/v1\/core\/alertManager\/receive$/);
     }
   });
@@ -131,8 +131,8 @@ describe('GPU observability', () => {
       expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(DCGM_FI_DEV_GPU_UTIL/));
       expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(DCGM_FI_DEV_FB_USED/));
       const workloads = exprs('astrago-gpu-workloads');
-      expect(workloads).toContainEqual(expect.stringMatching(/by \(exported_namespace\) \(DCGM_FI_DEV_GPU_UTIL/));
-      expect(workloads).toContainEqual(expect.stringMatching(/by \(exported_namespace, exported_pod\) \(DCGM_FI_DEV_FB_USED/));
+      expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace\) \(DCGM_FI_DEV_GPU_UTIL/));
+      expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace, pod\) \(DCGM_FI_DEV_FB_USED/));
     }
   });
 

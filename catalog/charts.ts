@@ -30,8 +30,14 @@ export interface ChartImage {
 export interface ChartRepository {
   /** Name of the HelmRepository object (in flux-system). */
   readonly name: string;
-  /** Upstream URL (`https://` or `oci://`). */
+  /** Upstream URL (`https://` or `oci://`; an `oci://` URL becomes a HelmRepository of `type: oci`). */
   readonly url: string;
+  /**
+   * Why this source still serves the versions we pin, years after they were released: a
+   * pinned version the source has dropped makes Flux report the chart as not found, and the
+   * tier and every tier after it never become Ready.
+   */
+  readonly keepsPinnedVersions: string;
 }
 
 export interface ChartEntry {
@@ -72,13 +78,43 @@ export interface ChartEntry {
 }
 
 export const REPOSITORIES = {
-  csiDriverNfs: { name: 'csi-driver-nfs', url: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts' },
-  nvidia: { name: 'nvidia', url: 'https://helm.ngc.nvidia.com/nvidia' },
-  ingressNginx: { name: 'ingress-nginx', url: 'https://kubernetes.github.io/ingress-nginx' },
-  prometheusCommunity: { name: 'prometheus-community', url: 'https://prometheus-community.github.io/helm-charts' },
-  bitnami: { name: 'bitnami', url: 'https://charts.bitnami.com/bitnami' },
-  harbor: { name: 'harbor', url: 'https://helm.goharbor.io' },
-  cowboysysop: { name: 'cowboysysop', url: 'https://cowboysysop.github.io/charts/' },
+  csiDriverNfs: {
+    name: 'csi-driver-nfs',
+    url: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts',
+    keepsPinnedVersions: 'The index and the archive of every release are files in the project\'s git tree (charts/), which it never prunes.',
+  },
+  nvidia: {
+    name: 'nvidia',
+    url: 'https://helm.ngc.nvidia.com/nvidia',
+    keepsPinnedVersions: 'NGC keeps every released gpu-operator chart in its index (the old system pulled v25.3.4 from it).',
+  },
+  ingressNginx: {
+    name: 'ingress-nginx',
+    url: 'https://kubernetes.github.io/ingress-nginx',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
+  },
+  prometheusCommunity: {
+    name: 'prometheus-community',
+    url: 'https://prometheus-community.github.io/helm-charts',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
+  },
+  // Bitnami's HTTP index (charts.bitnami.com) keeps only recent versions: 17.3.5 is gone from
+  // it. Its OCI registry keeps every version it ever published.
+  bitnamiOci: {
+    name: 'bitnamicharts',
+    url: 'oci://registry-1.docker.io/bitnamicharts',
+    keepsPinnedVersions: 'Docker Hub\'s OCI registry keeps every tag Bitnami pushed; the HTTP index charts.bitnami.com was truncated to recent versions.',
+  },
+  harbor: {
+    name: 'harbor',
+    url: 'https://helm.goharbor.io',
+    keepsPinnedVersions: 'Harbor\'s index, published from goharbor/harbor-helm, lists every chart release; none has been pruned.',
+  },
+  cowboysysop: {
+    name: 'cowboysysop',
+    url: 'https://cowboysysop.github.io/charts/',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
+  },
 } as const satisfies Record<string, ChartRepository>;
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
@@ -183,14 +219,15 @@ export const CHARTS = {
       { ref: 'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20221220-controller-v1.5.1-58-g787ea74b6', values: splitRepository('prometheusOperator.admissionWebhooks.patch.image') },
       { ref: 'quay.io/prometheus/prometheus:v2.54.0', values: splitRepository('prometheus.prometheusSpec.image') },
       { ref: 'quay.io/prometheus/alertmanager:v0.27.0', values: splitRepository('alertmanager.alertmanagerSpec.image') },
-      { ref: 'docker.io/grafana/grafana:11.1.0', values: splitRepository('grafana.image') },
+      // The grafana subchart's appVersion (charts/grafana 8.4.4).
+      { ref: 'docker.io/grafana/grafana:11.1.3', values: splitRepository('grafana.image') },
       { ref: 'quay.io/kiwigrid/k8s-sidecar:1.27.4', values: splitRepository('grafana.sidecar.image') },
       { ref: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0', values: splitRepository('kube-state-metrics.image') },
       { ref: 'quay.io/prometheus/node-exporter:v1.8.2', values: splitRepository('prometheus-node-exporter.image') },
     ],
   },
   keycloak: {
-    repository: REPOSITORIES.bitnami,
+    repository: REPOSITORIES.bitnamiOci,
     chart: 'keycloak',
     version: '17.3.5',
     releaseName: 'keycloak',

@@ -31,7 +31,8 @@ export const LEGACY_KEYS: readonly LegacyKey[] = [
   unused('harbor.servicePort', 'externalAccess (Harbor stays ClusterIP)'),
   unused('harbor.enabled', 'components.harbor.enabled'),
   unused('offline.httpServer', 'offline.charts'),
-  unused('astrago.baseUrl', 'externalAccess (every platform URL is derived from it)'),
+  // Read by the old system, but its default (http://127.0.0.1:30080) was wrong for every site: not carried over.
+  unused('astrago.baseUrl', 'externalAccess, from which every platform URL is derived; externalAccess.url only behind NAT, another port or a proxy'),
   unused('keycloak.userInitPassword', 'the credential "astrago-user-init-password"'),
   unused('astrago.keycloak.userInitPassword', 'the credential "astrago-user-init-password"'),
   credential('keycloak.adminPassword', 'keycloak-admin'),

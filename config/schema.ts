@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
+import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { getPath } from './layering';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */
@@ -130,7 +131,12 @@ export const customerSchema = z.strictObject({
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
     .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
+  fluxVersion: matching(/^v?2\.[0-9]+\.[0-9]+$/, 'a Flux 2 version such as 2.4.0')
+    .default(DEFAULT_FLUX_VERSION)
+    .describe(`The Flux version the cluster runs (the flux CLI you bootstrap with). The platform creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases and this tree needs source.toolkit.fluxcd.io/v1, so Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max} is supported; validate warns outside that range.`),
   externalAccess: z.strictObject({
+    url: matching(anchored(`https?://${HOST_BODY}(:[0-9]{1,5})?`), 'an http:// or https:// URL with a host and an optional port, no path, such as https://astrago.example.com:8443').optional()
+      .describe('What users type when it differs from what mode, ip and domain give: a NAT, a port or a TLS-terminating proxy in front of ingress-nginx (the old astrago.baseUrl). Every external URL follows it: Keycloak issuer and redirect URIs, NextAuth, Grafana, the backends\' Keycloak settings and mail links. The Ingress rules still come from mode, ip and domain (in domain mode, a proxy on another host name must send Host: domain.name). The backends call Keycloak at this URL too, so it must also be reachable from inside the cluster (hairpin NAT or split DNS).'),
     mode: z.enum(['ip', 'domain'], expect('"ip" or "domain"')).default('ip')
       .describe('ip: the platform answers on the node or VIP address over HTTP; domain: on a DNS name, optionally with TLS.'),
     ip: z.strictObject({
@@ -183,6 +189,9 @@ export const customerSchema = z.strictObject({
     global: z.strictObject({
       imagePullSecrets: z.array(dns1123Subdomain).default([]).describe('Existing Secrets (in namespace astrago) used to pull the platform images.'),
     }).prefault({}).describe('Settings shared by every platform pod.'),
+    imageGeneration: z.enum(Object.keys(PLATFORM_GENERATIONS) as [PlatformGenerationName, ...PlatformGenerationName[]], expect(`one of ${Object.keys(PLATFORM_GENERATIONS).join(', ')}`))
+      .default(DEFAULT_PLATFORM_GENERATION)
+      .describe(`Which platform images run, for the settings whose form changed between them: ${Object.entries(PLATFORM_GENERATIONS).map(([k, g]) => `${k}, ${g.description}: HARBOR_URL as ${g.harborUrl === 'url' ? 'http://host' : 'host[:port]'}, ${g.probe === 'tcp' ? 'TCP probes' : '/actuator/health probes'}`).join('; ')}. Set it with the component tags.`),
     oneview: z.strictObject({
       enabled: z.boolean(expect('true or false')).default(false).describe('Enables the OneView frontend feature flag.'),
     }).prefault({}).describe('The OneView view of the frontend.'),

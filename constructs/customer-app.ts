@@ -38,14 +38,17 @@ export class CustomerApp extends App {
 
   constructor(public readonly config: CustomerConfig, vault: SecretVault) {
     super();
-    const sources = new ChartSources(chartMirror(this, config, customerDistFolder(config.name)));
+    const dist = customerDistFolder(config.name);
+    let ociSources: ComponentChart | undefined;
+    // Beside the chart mirror, applied by the entry point, which does not wait.
+    const sources = new ChartSources(chartMirror(this, config, dist),
+      () => (ociSources ??= new ComponentChart(this, 'flux-chart-sources', { file: `${dist}/flux/chart-sources.yaml` })));
     const credentials = new CredentialRegistry(config, vault);
     for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, sources, credentials));
     credentials.addSecrets(this);
     this.chainTiers();
     protectData(this);
     this.billOfMaterials = airGap(this, config);
-    const dist = customerDistFolder(config.name);
     const entry = new ComponentChart(this, 'entry', { file: entryFile(config.name) });
     // Not waiting: the tier Kustomizations it creates report their own health.
     new Kustomization(entry, 'entry', { name: ENTRY_KUSTOMIZATION, path: `./${dist}`, wait: false });

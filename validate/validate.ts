@@ -11,11 +11,12 @@ import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from 
 import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';
+import { PLATFORM_RULES } from './rules/platform';
 import { POLICY_RULES, SOPS_VALUE } from './rules/policy';
 import type { Rule } from './rules/rule';
 import type { SchemaSet } from './schemas';
 
-export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES];
+export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES, ...PLATFORM_RULES];
 
 export interface CustomerTree {
   readonly customer: string;
@@ -25,6 +26,8 @@ export interface CustomerTree {
   readonly externals: readonly ObjectRef[];
   /** The customer's mirrors. @default - an online customer: no air-gap rules apply */
   readonly offline?: OfflineSettings;
+  /** The Flux version the customer's cluster runs. @default - not checked */
+  readonly fluxVersion?: string;
 }
 
 export interface ValidateOptions {
@@ -78,6 +81,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
       manifests: parsed.manifests,
       externals: tree.externals,
       offline: tree.offline,
+      fluxVersion: tree.fluxVersion,
       crdScope: options.schemas ? (apiVersion, kind) => options.schemas!.crdScope(apiVersion, kind) : undefined,
     });
     for (const rule of options.rules ?? ALL_RULES) findings.push(...rule.check(ctx));

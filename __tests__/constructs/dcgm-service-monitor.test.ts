@@ -28,7 +28,7 @@ describe('DcgmServiceMonitor', () => {
 
   test('each series carries its node, and the workload labels of the metrics are not overwritten', () => {
     const [endpoint] = monitor().spec.endpoints!;
-    expect(endpoint.honorLabels).toBe(false);
+    expect(endpoint.honorLabels).toBe(true);
     expect(endpoint.relabelings).toEqual([{ sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: GPU_NODE_LABEL, action: 'replace' }]);
   });
 });

@@ -25,9 +25,9 @@ describe('GpuAlertRules', () => {
     }
   });
 
-  test('every alert reaches the platform (app="astrago") naming its node, with a severity, a wait and a summary', () => {
+  test('every alert names its node, with a severity, a wait and a summary, and stays out of the platform receiver (no app="astrago")', () => {
     for (const r of rules().spec.groups![0].rules!) {
-      expect(r.labels).toEqual({ app: 'astrago', nodeName: `{{ $labels.${GPU_NODE_LABEL} }}`, severity: expect.stringMatching(/^(warning|critical)$/) });
+      expect(r.labels).toEqual({ nodeName: `{{ $labels.${GPU_NODE_LABEL} }}`, severity: expect.stringMatching(/^(warning|critical)$/) });
       expect(r.for).toMatch(/^\d+[smh]$/);
       expect(r.annotations?.summary).toBeTruthy();
     }

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
-import { PLATFORM_NAMESPACE } from '../../catalog/platform';
+import { CHARTS } from '../../catalog/charts';
+import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
@@ -85,6 +86,9 @@ function buildPlatform(scope: TierScope): void {
       databaseUser: config.astrago.mariadb.username,
       databasePassword: credentials.ref(backendFile, 'mariadb-user', namespace),
       connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
+      prometheusUrl: prometheusUrl(CHARTS.prometheus),
+      externalUrl: urls.baseUrl,
+      generation: PLATFORM_GENERATIONS[config.astrago.imageGeneration],
       identity: hasKeycloak ? {
         keycloakUrl: urls.keycloakUrl,
         issuerUrl: urls.issuerUrl,
@@ -96,7 +100,7 @@ function buildPlatform(scope: TierScope): void {
       } : undefined,
       userInitPassword: kind === BackendKind.MONITOR ? undefined : credentials.ref(backendFile, 'astrago-user-init-password', namespace),
       harbor: config.components.harbor.enabled && kind !== BackendKind.MONITOR ? {
-        url: HARBOR_API_URL,
+        url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL),
         adminUser: 'admin',
         adminPassword: credentials.ref(backendFile, 'harbor-admin', namespace),
       } : undefined,
