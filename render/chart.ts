@@ -2,6 +2,7 @@
  * A Helm chart as the values analysis needs it: its default values, values schema,
  * templates, CRDs and subcharts (each under the values key its parent gives it).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
@@ -40,10 +41,18 @@ interface Dependency {
   tags?: string[];
 }
 
+/** A chart as found on disk, with a fingerprint of its content. */
+export interface LoadedChart extends ChartModel {
+  /** sha256 over every file of the chart (names and bytes): what rendered output is cached by. */
+  readonly contentDigest: string;
+}
+
 /** Loads a chart archive (`.tgz`) or an unpacked chart folder. */
-export function loadChart(location: string): ChartModel {
+export function loadChart(location: string): LoadedChart {
   const files = fs.statSync(location).isDirectory() ? readFolder(location) : stripTop(readTarGz(fs.readFileSync(location)));
-  return fromFiles(files, location);
+  const hash = createHash('sha256');
+  for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name)!.length}\0`).update(files.get(name)!);
+  return { ...fromFiles(files, location), contentDigest: hash.digest('hex') };
 }
 
 function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {

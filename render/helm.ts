@@ -3,7 +3,7 @@
  * put into `.cache/bin/`, then PATH) and how it runs — with its own config and cache folders
  * under `.cache/helm/`, so a user's repositories and plugins never change what we render.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -25,6 +25,8 @@ export interface Helm {
   readonly path: string;
   /** Runs helm and returns its standard output; throws HelmError with helm's own message. */
   run(args: readonly string[]): string;
+  /** `run` without blocking, so that several helm processes can work at once. */
+  runAsync(args: readonly string[]): Promise<string>;
 }
 
 /** The binary `charts install-helm` installs. */
@@ -49,17 +51,26 @@ export function locateHelm(root: string, option?: string, env: NodeJS.ProcessEnv
 function helmAt(root: string, binary: string): Helm | undefined {
   const probe = spawnSync(binary, ['version', '--short'], { encoding: 'utf8', env: helmEnv(root) });
   if (probe.error || probe.status !== 0) return undefined;
+  const options = { encoding: 'utf8', env: helmEnv(root), maxBuffer: 256 * 1024 * 1024 } as const;
   return {
     path: binary,
     run: (args) => {
       try {
-        return execFileSync(binary, args, { encoding: 'utf8', env: helmEnv(root), maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+        return execFileSync(binary, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
-        const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
-        throw new HelmError(stderr.split('\n').filter((l) => l.trim() !== '').slice(-1)[0]?.replace(/^Error:\s*/, '') || String(e));
+        throw helmError(e);
       }
     },
+    runAsync: (args) => new Promise((resolve, reject) => {
+      execFile(binary, args, options, (e, stdout, stderr) => (e ? reject(helmError(Object.assign(e, { stderr }))) : resolve(stdout)));
+    }),
   };
+}
+
+/** helm's own last line of error output, without its "Error:" prefix. */
+function helmError(e: unknown): HelmError {
+  const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+  return new HelmError(stderr.split('\n').filter((l) => l.trim() !== '').slice(-1)[0]?.replace(/^Error:\s*/, '') || String(e));
 }
 
 function helmEnv(root: string): NodeJS.ProcessEnv {
