@@ -214,3 +214,75 @@ withHelm('a chart archive (with its subchart inside) reads like the chart folder
   const report = await renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10' }], { chartDirs: [out] });
   expect(report.findings.map((f) => f.message.split(':')[0])).toEqual(['values.sidecar']);
 });
+
+(SCHEMAS_DIR ? describe : describe.skip)('rendered objects as the API server sees them', () => {
+  const set = schemas!;
+  set.addCrd({
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget' },
+      versions: [{
+        name: 'v1', schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+              spec: {
+                type: 'object', required: ['mode'],
+                properties: {
+                  mode: { type: 'string', default: 'fast', enum: ['fast', 'safe'] },
+                  port: { 'x-kubernetes-int-or-string': true },
+                  note: { type: 'string', nullable: true },
+                  size: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      }],
+    },
+  });
+  const widget = (spec: Obj) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' }, spec });
+  const issues = (o: Obj) => {
+    const result = set.validate(set.asServed(o as never));
+    return result.status === 'checked' ? result.issues.map((i) => `${i.path}: ${i.message}`) : ['skipped'];
+  };
+
+  test('null fields of a built-in object are unset, as the API server decodes them', () => {
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'apps', annotations: null },
+      spec: {
+        revisionHistoryLimit: null, selector: { matchLabels: { app: 'd' } },
+        template: { metadata: { labels: { app: 'd' } }, spec: { affinity: { nodeAffinity: null }, containers: [{ name: 'c', image: 'x:1', env: null, volumeMounts: [{ name: 'v', mountPath: '/v', subPath: null }] }] } },
+      },
+    };
+    expect(issues(deployment)).toEqual([]);
+    expect(set.validate(deployment as never)).toMatchObject({ status: 'checked', issues: expect.arrayContaining([expect.objectContaining({ path: 'metadata.annotations' })]) });
+  });
+
+  test('a CRD default fills a required field before it is checked, unset or null', () => {
+    expect(issues(widget({}))).toEqual([]);
+    expect(issues(widget({ mode: null }))).toEqual([]);
+    expect(set.asServed(widget({}) as never).spec).toEqual({ mode: 'fast' });
+    expect(issues(widget({ mode: 'slow' }))).toEqual(['spec.mode: must be equal to one of the allowed values: fast, safe']);
+  });
+
+  test('a nullable field keeps its null; other nulls are dropped; int-or-string takes either and nothing else', () => {
+    expect(set.asServed(widget({ note: null, size: null }) as never).spec).toEqual({ mode: 'fast', note: null });
+    expect(issues(widget({ port: 8080 }))).toEqual([]);
+    expect(issues(widget({ port: 'http' }))).toEqual([]);
+    expect(issues(widget({ port: true }))).toEqual(['spec.port: must be integer or string']);
+  });
+});
+
+withHelm('a second run with nothing changed takes every release from the render cache, with the same report', async () => {
+  const renderCache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-rendered-'));
+  const run = () => check([release('policy', {}), release('nested', { replicas: 2 })], { helm, renderCache, mirror: 'mirror.local:5000' });
+  const first = await run();
+  const second = await run();
+  expect(first.renders).toEqual({ run: 2, cached: 0 });
+  expect(second.renders).toEqual({ run: 0, cached: 2 });
+  expect(second.findings).toEqual(first.findings);
+  const changed = await check([release('policy', {}), release('nested', { replicas: 3 })], { helm, renderCache, mirror: 'mirror.local:5000' });
+  expect(changed.renders).toEqual({ run: 1, cached: 1 });
+});

@@ -33,6 +33,7 @@ const absolutePath = z.string(expect('an absolute path such as /kube_storage')).
 export const dns1123Label = z.string(expect('a DNS-1123 name (lower-case letters, digits and "-")')).regex(DNS1123_LABEL, expect('a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)'));
 const dns1123Subdomain = z.string(expect('a DNS-1123 name')).regex(DNS1123_SUBDOMAIN, expect('a DNS-1123 name (lower-case letters, digits, "-" and ".")'));
 const quantity = z.string(expect('a storage quantity such as 10Gi')).regex(QUANTITY, expect('a storage quantity such as 10Gi'));
+const memory = z.string(expect('a memory quantity such as 256Mi')).regex(QUANTITY, expect('a memory quantity such as 256Mi'));
 const cpu = z.string(expect('a CPU quantity such as 100m or 0.5')).regex(CPU, expect('a CPU quantity such as 100m or 0.5'));
 const promDuration = z.string(expect('a Prometheus duration such as 15s')).regex(PROM_DURATION, expect('a Prometheus duration such as 15s, 30d or 1y'));
 const registry = z.string(expect('a registry host[:port][/path]')).regex(REGISTRY, expect('a registry host[:port][/path] without scheme, such as harbor.local:443/astrago'));
@@ -80,7 +81,7 @@ const platformComponent = (description: string, repository: string | undefined, 
 /** Resource requests of one workload of a chart (what the scheduler reserves for it). */
 const requests = (cpuDefault: string, memoryDefault: string, what: string) => z.strictObject({
   cpu: cpu.default(cpuDefault).describe('CPU the scheduler reserves for each container.'),
-  memory: quantity.default(memoryDefault).describe('Memory the scheduler reserves for each container.'),
+  memory: memory.default(memoryDefault).describe('Memory the scheduler reserves for each container.'),
 }).prefault({}).describe(`Resource requests of ${what}.`);
 
 export const PROFILES = ['dev', 'stage', 'prod'] as const;

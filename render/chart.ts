@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { parse } from 'yaml';
 import { readTarGz } from './archive';
 
 export interface ChartModel {
@@ -62,8 +63,9 @@ function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {
   const dependencies: Dependency[] = meta.dependencies ?? (parseYaml(text('requirements.yaml'), `${where}/requirements.yaml`) as { dependencies?: Dependency[] } | undefined)?.dependencies ?? [];
   const schemaText = text('values.schema.json');
   const templates = new Map([...files].filter(([f]) => f.startsWith('templates/')).map(([f, b]) => [f, b.toString('utf8')]));
+  // CRDs are most of a big chart's YAML: js-yaml reads them several times faster.
   const crds = [...files].filter(([f]) => /^crds\/.*\.ya?ml$/.test(f))
-    .flatMap(([, b]) => parseAllDocuments(b.toString('utf8')).map((d) => d.toJS() as Record<string, unknown> | null))
+    .flatMap(([f, b]) => parseCrds(b.toString('utf8'), `${where}/${f}`))
     .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object');
   return {
     name: meta.name,
@@ -122,6 +124,14 @@ function parseYaml(text: string | undefined, file: string): unknown {
   try {
     // Helm keeps the last of duplicate keys instead of failing; so do we.
     return parse(text, { uniqueKeys: false });
+  } catch (e) {
+    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function parseCrds(text: string, file: string): unknown[] {
+  try {
+    return loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch (e) {
     throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
   }

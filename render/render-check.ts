@@ -223,6 +223,20 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
   return { findings: sortFindings(findings), excepted: sortFindings(excepted) as ExceptedFinding[], releases, renders, skippedKinds: new Map([...skippedKinds].sort()) };
 }
 
+/**
+ * The bare `helm template` calls a render check of these trees makes (arguments, values
+ * document), for the benchmark's floor: the same releases, charts and values, nothing else.
+ */
+export function helmTemplateCalls(trees: readonly RenderTree[], chartDirs: readonly string[]): Array<{ args: string[]; values: string }> {
+  const models = new Map<string, LoadedChart>();
+  return trees.flatMap((tree) => {
+    const { manifests } = parseManifests(tree.customer, tree.files);
+    const located = manifests.filter(isHelmRelease).map((m) => locate(m, chartDirs, models)).filter((l) => l.model);
+    const apiVersions = [...new Set(located.flatMap((l) => crdApiVersions(l.model!)))].sort();
+    return located.map((l) => ({ args: ['template', ...templateArgs(l, tree.kubernetesVersion, apiVersions)], values: stringify(effectiveValues(l.manifest, manifests).values) }));
+  });
+}
+
 /** `Kind/namespace/name` → `Kind/name`, how exceptions name an object. */
 function kindAndName(ref: string | undefined): string {
   const parts = (ref ?? '').split('/');
