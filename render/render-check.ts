@@ -140,6 +140,8 @@ interface RenderJob {
   readonly values: Record<string, unknown>;
   readonly args: readonly string[];
   readonly note?: string;
+  /** Render cache key: chart content, helm arguments, values. */
+  key?: string;
   output?: string;
   error?: string;
 }
@@ -186,8 +188,6 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
   if (options.schemas) registerChartCrds(options.schemas, [...models.values()]);
   const excepted: ExceptedFinding[] = [];
   for (const { tree, jobs } of plans) {
-    const rendered: Manifest[] = [];
-    const display = new Map<string, { file: string; job: RenderJob }>();
     for (const job of jobs) {
       const l = job.located;
       const base = { customer: tree.customer, release: job.release, chart: `${l.chart} ${l.version}` };
@@ -197,30 +197,72 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
         releases.push({ ...base, status: ReleaseStatus.CHECKED, objects: 0, note: 'helm template failed' });
         continue;
       }
-      const { objects, problems } = renderedObjects(job.output, l, options.schemas);
-      findings.push(...problems.map((p) => ({ customer: tree.customer, file: l.manifest.file, object: job.release, rule: RenderRule.TEMPLATE, severity: Severity.ERROR, message: `rendered ${p}` })));
-      for (const { object, source } of objects) {
-        // One file name per template of a release, shown as the HelmRelease's file » the template.
-        const file = `rendered/${jobs.indexOf(job)}/${source}`;
-        rendered.push({ file, object });
-        display.set(file, { file: `${l.manifest.file} » ${source}`, job });
-      }
-      releases.push({ ...base, status: ReleaseStatus.RENDERED, objects: objects.length, note: job.note });
+      const checked = checkRendered(tree, job, options);
+      findings.push(...checked.findings);
+      excepted.push(...checked.excepted);
+      for (const [kind, n] of checked.skipped) skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + n);
+      releases.push({ ...base, status: ReleaseStatus.RENDERED, objects: checked.objects, note: job.note });
     }
-    if (rendered.length === 0) continue;
-    const report = validateTrees([{ customer: tree.customer, files: [], manifests: rendered, externals: [], offline: tree.offline }],
-      { schemas: options.schemas, rules: [...RENDERED_POLICY, IMAGES_IN_MIRROR] });
-    for (const f of report.findings) {
-      const source = display.get(f.file);
-      const shown = { ...f, file: source?.file ?? f.file };
-      const entry = source ? catalogEntry(source.job.located.chart) : undefined;
-      const exception = entry?.exceptions?.find((e) => e.rule === f.rule && e.object === kindAndName(f.object));
-      if (exception) excepted.push({ ...shown, reason: exception.reason });
-      else findings.push(source && entry && f.rule === IMAGES_IN_MIRROR.id ? withImageValue(shown, source.job, entry) : shown);
-    }
-    for (const [kind, n] of report.skipped) skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + n);
   }
   return { findings: sortFindings(findings), excepted: sortFindings(excepted) as ExceptedFinding[], releases, renders, skippedKinds: new Map([...skippedKinds].sort()) };
+}
+
+/** What checking one release's rendered objects found: the same for the same inputs, so it is cached with them. */
+interface RenderedCheck {
+  readonly objects: number;
+  readonly findings: readonly Finding[];
+  readonly excepted: readonly ExceptedFinding[];
+  readonly skipped: ReadonlyArray<[string, number]>;
+}
+
+/**
+ * One release's rendered objects against validate's schemas and rules, catalog exceptions set
+ * apart. Kept beside the rendered output, keyed by it, the customer, its mirror, the schemas and
+ * the source of this check itself, so that a second run over an unchanged release neither
+ * parses nor validates anything.
+ */
+function checkRendered(tree: RenderTree, job: RenderJob, options: RenderCheckOptions): RenderedCheck {
+  const l = job.located;
+  const key = job.key && options.renderCache
+    ? createHash('sha256').update(JSON.stringify([job.key, tree.customer, l.manifest.file, job.release, tree.offline ?? null, options.schemas?.fingerprint ?? null, checkFingerprint()])).digest('hex')
+    : undefined;
+  const cacheFile = key ? path.join(options.renderCache!, `${key}.check.json`) : undefined;
+  if (cacheFile && fs.existsSync(cacheFile)) return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as RenderedCheck;
+  const { objects, problems } = renderedObjects(job.output!, l, options.schemas);
+  const findings: Finding[] = problems.map((p) => ({ customer: tree.customer, file: l.manifest.file, object: job.release, rule: RenderRule.TEMPLATE, severity: Severity.ERROR, message: `rendered ${p}` }));
+  const excepted: ExceptedFinding[] = [];
+  const entry = catalogEntry(l.chart);
+  // One file name per template, shown as the HelmRelease's file » the template.
+  const report = validateTrees([{ customer: tree.customer, files: [], manifests: objects.map(({ object, source }) => ({ file: source, object })), externals: [], offline: tree.offline }],
+    { schemas: options.schemas, rules: [...RENDERED_POLICY, IMAGES_IN_MIRROR] });
+  for (const f of report.findings) {
+    const shown = { ...f, file: `${l.manifest.file} » ${f.file}` };
+    const exception = entry?.exceptions?.find((e) => e.rule === f.rule && e.object === kindAndName(f.object));
+    if (exception) excepted.push({ ...shown, reason: exception.reason });
+    else findings.push(entry && f.rule === IMAGES_IN_MIRROR.id ? withImageValue(shown, job, entry) : shown);
+  }
+  const result: RenderedCheck = { objects: objects.length, findings, excepted, skipped: [...report.skipped] };
+  if (cacheFile) writeAtomically(cacheFile, JSON.stringify(result));
+  return result;
+}
+
+let fingerprint: string | undefined;
+/** A digest of the source of the render check, validation and catalog: a cached check is only as good as the code that made it. */
+function checkFingerprint(): string {
+  if (!fingerprint) {
+    const hash = createHash('sha256');
+    for (const dir of ['render', 'validate', 'catalog'].map((d) => path.join(__dirname, '..', d))) {
+      for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts')).sort()) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+    }
+    fingerprint = hash.digest('hex');
+  }
+  return fingerprint;
+}
+
+function writeAtomically(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, content);
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
 }
 
 /**
@@ -274,6 +316,7 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
         const [i, job] = next;
         const valuesYaml = stringify(job.values);
         const key = createHash('sha256').update(JSON.stringify([job.located.model!.contentDigest, job.args, valuesYaml])).digest('hex');
+        job.key = key;
         const cacheFile = options.renderCache ? path.join(options.renderCache, `${key}.yaml`) : undefined;
         if (cacheFile && fs.existsSync(cacheFile)) {
           job.output = fs.readFileSync(cacheFile, 'utf8');
@@ -290,11 +333,7 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
           job.error = e.message;
           continue;
         }
-        if (cacheFile) {
-          fs.mkdirSync(options.renderCache!, { recursive: true });
-          fs.writeFileSync(`${cacheFile}.${process.pid}.tmp`, job.output);
-          fs.renameSync(`${cacheFile}.${process.pid}.tmp`, cacheFile);
-        }
+        if (cacheFile) writeAtomically(cacheFile, job.output);
       }
     };
     const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());

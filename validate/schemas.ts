@@ -7,6 +7,7 @@
  * once per kind and reused for every object and customer. `asServed` gives an object as the API
  * server validates it: `null` fields dropped and a custom resource's schema defaults applied.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
@@ -54,7 +55,7 @@ interface CrdVersion {
 export class SchemaSet {
   /** Loads the pinned Kubernetes definitions and every `crds/*.yaml` of a schema folder. */
   public static load(dir: string): SchemaSet {
-    const set = new SchemaSet();
+    const set = new SchemaSet(schemaFolderFingerprint(dir));
     for (const version of KUBERNETES_VERSIONS) {
       const file = path.join(dir, kubernetesDefinitionsFile(version));
       if (!fs.existsSync(file)) throw new SchemaLoadError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
@@ -78,7 +79,8 @@ export class SchemaSet {
   private readonly crds = new Map<string, CrdVersion>();
   private readonly validators = new Map<string, ValidateFunction>();
 
-  private constructor() {
+  /** @param fingerprint digest of the schema files (names, sizes, modification times), for caches of what was checked against them */
+  private constructor(public readonly fingerprint: string) {
     // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and formats ajv does not know.
     this.ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp: goRegExp } });
     addFormats(this.ajv);
@@ -174,6 +176,14 @@ function kubernetesId(version: string): string {
 function gvk(apiVersion: string, kind: string): string {
   const version = apiVersion.includes('/') ? apiVersion.slice(apiVersion.lastIndexOf('/') + 1) : apiVersion;
   return `${groupOf(apiVersion)}/${version}/${kind}`;
+}
+
+function schemaFolderFingerprint(dir: string): string {
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map((f) => {
+    const stat = fs.statSync(path.join(dir, f));
+    return `${f}:${stat.size}:${stat.mtimeMs}`;
+  });
+  return createHash('sha256').update(files.join('\n')).digest('hex');
 }
 
 function readJson(file: string): Schema {
