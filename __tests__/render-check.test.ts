@@ -7,9 +7,11 @@ import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { chartsPullCommand } from '../commands/charts';
 import { renderCheckCommand } from '../commands/render-check';
 import { cachedArchivePath, chartSearchPath, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
+import type { ChartModel } from '../render/chart';
 import { locateHelm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
 import { formatFinding } from '../validate/finding';
+import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo } from './helpers';
 
@@ -285,4 +287,19 @@ withHelm('a second run with nothing changed takes every release from the render 
   expect(second.findings).toEqual(first.findings);
   const changed = await check([release('policy', {}), release('nested', { replicas: 3 })], { helm, renderCache, mirror: 'mirror.local:5000' });
   expect(changed.renders).toEqual({ run: 1, cached: 1 });
+});
+
+test('a values map handed to a named template in a dict counts only the keys that template reads', () => {
+  const chart = (helper: string): ChartModel => ({
+    name: 'app', version: '1.0.0', library: false, values: { db: { enabled: true } }, crds: [], chartReads: [], subcharts: [],
+    templates: new Map([
+      ['templates/_helpers.tpl', `{{- define "app.db" -}}${helper}{{- end -}}`],
+      ['templates/cm.yaml', 'name: {{ include "app.db" (dict "vals" .Values.db "context" $) }}'],
+    ]),
+  });
+  const unread = (helper: string) => new ChartValuesModel(chart(helper)).unread({ db: { nameOverride: 'x', nameOverrid: 'y' } })
+    .map((u) => [formatValuesPath(u.path), u.hint]);
+  expect(unread('{{ if .vals.nameOverride }}{{ .vals.nameOverride }}{{ else }}{{ .context.Release.Name }}{{ end }}')).toEqual([['db.nameOverrid', 'nameOverride']]);
+  // Handed on as a whole, every key below it may be read.
+  expect(unread('{{ toYaml .vals }}')).toEqual([]);
 });
