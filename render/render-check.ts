@@ -5,6 +5,7 @@
  * the strict schemas, policy or air-gap rules of `validate`.
  */
 import { createHash } from 'node:crypto';
+import type { Progress } from '../validate/progress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -82,6 +83,8 @@ export interface RenderCheckOptions {
    * @default - the cores available
    */
   readonly concurrency?: number;
+  /** Told each release as it starts. @default - none */
+  readonly progress?: Progress;
 }
 
 export const ReleaseStatus = {
@@ -314,6 +317,7 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [i, job] = next;
+        options.progress?.(`${job.customer}: ${job.release}`);
         const valuesYaml = stringify(job.values);
         const key = createHash('sha256').update(JSON.stringify([job.located.model!.contentDigest, job.args, valuesYaml])).digest('hex');
         job.key = key;
