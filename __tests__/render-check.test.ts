@@ -150,15 +150,16 @@ describe('the chart cache', () => {
     expect(locateChart([first, second], 'schema', '2.0.0')).toBeUndefined();
   });
 
-  test('the search path is .cache/charts, then --charts or $ASTRAGO_CHARTS, then ../shared/chart-cache, each only if it exists', () => {
+  test('the search path is .cache/charts (or --cache), then --charts or $ASTRAGO_CHARTS, then ../shared/chart-cache, each only if it exists', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-root-'));
     const repo = path.join(root, 'repo');
     for (const d of [path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), path.join(root, 'env'), path.join(root, 'shared', 'chart-cache')]) fs.mkdirSync(d, { recursive: true });
     const shared = path.join(root, 'shared', 'chart-cache');
-    expect(chartSearchPath(repo, '../mine', { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), shared]);
-    expect(chartSearchPath(repo, undefined, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'env'), shared]);
+    expect(chartSearchPath(repo, { charts: '../mine' }, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), shared]);
+    expect(chartSearchPath(repo, {}, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'env'), shared]);
+    expect(chartSearchPath(repo, { cache: '../mine' }, {})).toEqual([path.join(root, 'mine'), shared]);
     fs.rmSync(path.join(repo, '.cache'), { recursive: true });
-    expect(chartSearchPath(repo, '../absent', {})).toEqual([shared]);
+    expect(chartSearchPath(repo, { charts: '../absent' }, {})).toEqual([shared]);
   });
 
   withHelm('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', async () => {

@@ -78,7 +78,7 @@ withCharts('mistakes in the values of an air-gapped customer, against the real c
     });
     const config = sampleConfig('factory');
     report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }],
-      { chartDirs: chartSearchPath(ROOT, undefined, {}), helm, schemas: SchemaSet.load(SCHEMAS_DIR!), renderCache: renderCacheDir(ROOT) });
+      { chartDirs: chartSearchPath(ROOT, {}, {}), helm, schemas: SchemaSet.load(SCHEMAS_DIR!), renderCache: renderCacheDir(ROOT) });
   });
   const lines = () => report.findings.map(formatFinding);
 

@@ -25,8 +25,13 @@ export interface RenderCheckCommandOptions {
    */
   readonly customers?: readonly string[];
   /**
+   * The pulled chart cache, searched first.
+   * @default - .cache/charts
+   */
+  readonly cache?: string;
+  /**
    * A folder of charts (`<chart>-<version>/` or `.tgz`, flat or per repository) searched after
-   * `.cache/charts` and before `../shared/chart-cache`.
+   * the cache and before `../shared/chart-cache`.
    * @default - $ASTRAGO_CHARTS
    */
   readonly charts?: string;
@@ -83,7 +88,7 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
-  const chartDirs = chartSearchPath(options.root, options.charts, env);
+  const chartDirs = chartSearchPath(options.root, { cache: options.cache, charts: options.charts }, env);
   const report = await renderCheck(trees, { chartDirs, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
   for (const f of report.findings) log(formatFinding(f));
   if (options.output === OutputFormat.JSON) printJson(out, renderReportJson(report));
@@ -100,7 +105,8 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
   program.command('render-check')
     .description('render every HelmRelease with its chart from the cache: ignored or invalid values, rendered objects against validate\'s rules')
     .argument('[customer...]', 'customers to check (default: all)')
-    .option('--charts <dir>', `folder of charts searched after .cache/charts and before ../shared/chart-cache (default $${CHARTS_ENV})`)
+    .option('--cache <dir>', 'chart cache searched first (default .cache/charts, filled by `charts pull`)')
+    .option('--charts <dir>', `folder of charts searched after the cache and before ../shared/chart-cache (default $${CHARTS_ENV})`)
     .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
     .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then ../shared/schemas)`)
     .option('--render', 'check what synth would write now instead of the committed dist/')
@@ -110,7 +116,7 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
       1: 'an error finding, an invalid customer file or schema folder',
       2: 'wrong usage (unknown customer or option, helm or schema folder not found)',
     }))
-    .action(async (customers: string[], opts: { charts?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: { cache?: string; charts?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
       process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

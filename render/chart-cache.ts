@@ -27,13 +27,28 @@ export function sharedChartCacheDir(root: string): string {
   return path.resolve(root, '..', 'shared', 'chart-cache');
 }
 
+/** Chart folders named on the command line. */
+export interface ChartFolders {
+  /**
+   * The pulled chart cache.
+   * @default - .cache/charts
+   */
+  readonly cache?: string;
+  /**
+   * One more folder of charts.
+   * @default - $ASTRAGO_CHARTS
+   */
+  readonly charts?: string;
+}
+
 /**
  * Where the render check looks for charts, in order: the pulled cache, the folder named by
  * option or `$ASTRAGO_CHARTS`, then `../shared/chart-cache`. Folders that do not exist are left out.
  */
-export function chartSearchPath(root: string, option?: string, env: NodeJS.ProcessEnv = process.env): string[] {
-  const named = option ?? env[CHARTS_ENV];
-  const dirs = [chartCacheDir(root), ...(named ? [path.resolve(root, named)] : []), sharedChartCacheDir(root)];
+export function chartSearchPath(root: string, folders: ChartFolders = {}, env: NodeJS.ProcessEnv = process.env): string[] {
+  const named = folders.charts ?? env[CHARTS_ENV];
+  const cache = folders.cache ? path.resolve(root, folders.cache) : chartCacheDir(root);
+  const dirs = [cache, ...(named ? [path.resolve(root, named)] : []), sharedChartCacheDir(root)];
   return [...new Set(dirs)].filter((d) => fs.existsSync(d));
 }
 

@@ -163,6 +163,7 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
     const jobs: RenderJob[] = [];
     for (const l of located) {
       const release = formatRef(refOf(l.manifest.object));
+      options.progress?.(`${tree.customer}: ${release}`);
       const finding = (rule: string, message: string): Finding =>
         ({ customer: tree.customer, file: l.manifest.file, object: release, rule, severity: Severity.ERROR, message });
       if (!l.model || !l.location) {
@@ -317,7 +318,7 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const [i, job] = next;
-        options.progress?.(`${job.customer}: ${job.release}`);
+        options.progress?.(`rendering ${job.customer}: ${job.release}`);
         const valuesYaml = stringify(job.values);
         const key = createHash('sha256').update(JSON.stringify([job.located.model!.contentDigest, job.args, valuesYaml])).digest('hex');
         job.key = key;
