@@ -309,6 +309,7 @@ export const CHARTS = {
     timeout: '10m',
     digest: recordedByOldSystem('95ea0416d500a1b1460834a7dcb73e64b491bbaf8a51029659da41b61e3bd094'),
     // The operator, and the init container it adds to every MPIJob launcher.
+    requests: { operator: ['resources'] },
     images: [
       { ref: MPI_OPERATOR_IMAGE, values: fullRepository('image') },
       { ref: MPI_KUBECTL_DELIVERY_IMAGE, values: { reference: 'kubectlDeliveryImage' } },

@@ -253,6 +253,9 @@ export const customerSchema = z.strictObject({
       databaseInit: requests('10m', '32Mi', "the init containers of Harbor's database (each)"),
       redis: requests('50m', '64Mi', "Harbor's Redis"),
     }).prefault({}).describe('Harbor.'),
+    mpiOperator: z.strictObject({
+      operator: requests('50m', '64Mi', 'the MPI operator'),
+    }).prefault({}).describe('The MPI operator.'),
   }).prefault({}).describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),

@@ -190,6 +190,8 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
   }
   const renders = options.helm ? await renderAll(options.helm, plans.flatMap((p) => p.jobs), options) : { run: 0, cached: 0 };
   if (options.schemas) registerChartCrds(options.schemas, [...models.values()]);
+  // The charts' CRDs now validate custom resources of every release: a cached check holds for the same set.
+  const crdSources = [...new Set([...models.values()].map((m) => m.contentDigest))].sort().join(',');
   const excepted: ExceptedFinding[] = [];
   for (const { tree, jobs } of plans) {
     for (const job of jobs) {
@@ -201,7 +203,7 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
         releases.push({ ...base, status: ReleaseStatus.CHECKED, objects: 0, note: 'helm template failed' });
         continue;
       }
-      const checked = checkRendered(tree, job, options);
+      const checked = checkRendered(tree, job, crdSources, options);
       findings.push(...checked.findings);
       excepted.push(...checked.excepted);
       for (const [kind, n] of checked.skipped) skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + n);
@@ -221,14 +223,14 @@ interface RenderedCheck {
 
 /**
  * One release's rendered objects against validate's schemas and rules, catalog exceptions set
- * apart. Kept beside the rendered output, keyed by it, the customer, its mirror, the schemas and
- * the source of this check itself, so that a second run over an unchanged release neither
+ * apart. Kept beside the rendered output, keyed by it, the customer, its mirror, the schemas (and
+ * the charts whose CRDs joined them) and the source of this check itself, so that a second run over an unchanged release neither
  * parses nor validates anything.
  */
-function checkRendered(tree: RenderTree, job: RenderJob, options: RenderCheckOptions): RenderedCheck {
+function checkRendered(tree: RenderTree, job: RenderJob, crdSources: string, options: RenderCheckOptions): RenderedCheck {
   const l = job.located;
   const key = job.key && options.renderCache
-    ? createHash('sha256').update(JSON.stringify([job.key, tree.customer, l.manifest.file, job.release, tree.offline ?? null, options.schemas?.fingerprint ?? null, checkFingerprint()])).digest('hex')
+    ? createHash('sha256').update(JSON.stringify([job.key, tree.customer, l.manifest.file, job.release, tree.offline ?? null, options.schemas?.fingerprint ?? null, crdSources, checkFingerprint()])).digest('hex')
     : undefined;
   const cacheFile = key ? path.join(options.renderCache!, `${key}.check.json`) : undefined;
   if (cacheFile && fs.existsSync(cacheFile)) return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as RenderedCheck;
