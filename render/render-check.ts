@@ -5,23 +5,23 @@
  * the strict schemas, policy or air-gap rules of `validate`.
  */
 import { createHash } from 'node:crypto';
-import type { Progress } from '../validate/progress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { stringify } from 'yaml';
 import { catalogEntry, type ChartEntry } from '../catalog/charts';
-import { imageFromValues } from '../catalog/image-values';
+import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, ImageReferenceError } from '../catalog/images';
 import type { KubeObject, OutputFile } from '../output/render';
 import { Severity, sortFindings, type Finding } from '../validate/finding';
 import { CLUSTER_SCOPED_KINDS } from '../validate/kinds';
+import type { Progress } from '../validate/progress';
 import { formatRef, parseManifests, refOf, type Manifest } from '../validate/manifest';
 import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
 import { POLICY_RULES } from '../validate/rules/policy';
 import type { Rule } from '../validate/rules/rule';
-import type { SchemaSet } from '../validate/schemas';
+import { withoutNulls, type SchemaSet } from '../validate/schemas';
 import type { OfflineSettings } from '../validate/context';
 import { validateTrees } from '../validate/validate';
 import { ChartLoadError, loadChart, type ChartModel, type LoadedChart } from './chart';
@@ -30,7 +30,6 @@ import { effectiveValues } from './effective-values';
 import { HelmError, type Helm } from './helm';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 import { schemaViolations } from './values-schema';
-import { withoutNulls } from '../validate/schemas';
 
 export const RenderRule = {
   UNREAD_VALUE: 'render/unread-value',
@@ -223,9 +222,9 @@ interface RenderedCheck {
 
 /**
  * One release's rendered objects against validate's schemas and rules, catalog exceptions set
- * apart. Kept beside the rendered output, keyed by it, the customer, its mirror, the schemas (and
- * the charts whose CRDs joined them) and the source of this check itself, so that a second run over an unchanged release neither
- * parses nor validates anything.
+ * apart. Kept beside the rendered output, keyed by it, the customer, its mirror, the schemas
+ * (and the charts whose CRDs joined them) and the source of this check itself, so that a second
+ * run over an unchanged release neither parses nor validates anything.
  */
 function checkRendered(tree: RenderTree, job: RenderJob, crdSources: string, options: RenderCheckOptions): RenderedCheck {
   const l = job.located;
@@ -305,7 +304,11 @@ function withImageValue(f: Finding, job: RenderJob, entry: ChartEntry): Finding 
       throw e;
     }
   });
-  const where = image ? `values.${'reference' in image.values ? image.values.reference : image.values.repository}`
+  // The value to change: the whole reference, the registry (or the chart-wide one that overrides it), or the host/path repository.
+  const spec = image?.values;
+  const field = !spec ? undefined : 'reference' in spec ? spec.reference
+    : spec.registry ? (entry.globalRegistry && valueAt(job.values, entry.globalRegistry) ? entry.globalRegistry : spec.registry) : spec.repository;
+  const where = field ? `values.${field}`
     : `no image of the catalog (catalog/charts.ts, ${entry.chart}): record it with the values that set it`;
   return { ...f, message: `${f.message}; set by ${where} of ${job.release}` };
 }
