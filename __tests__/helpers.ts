@@ -6,6 +6,7 @@ import { loadCustomerFile, loadCustomerText } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { renderOne } from '../commands/synth';
+import { HELM_MISSING, locateHelm } from '../render/helm';
 import { locateSchemas } from '../validate/schema-store';
 import type { KubeObject, OutputFile } from '../output/render';
 
@@ -83,6 +84,16 @@ export const CHART_VALUES_DIR = [path.resolve(ROOT, '..', 'shared', 'charts')].f
 /** `describe` for tests that read the charts' default values. */
 export const withChartValues = describeNeeding(CHART_VALUES_DIR ? undefined
   : 'expected the charts\' default values in ../shared/charts beside the repository, found none: check out ../shared there');
+
+/** `describe` for tests that render the catalog's real charts (../shared/chart-cache) with helm. */
+export function withRealCharts(name: string, tests: () => void): void {
+  const missing = [
+    fs.existsSync(path.resolve(ROOT, '..', 'shared', 'chart-cache')) ? undefined : 'the pinned charts in ../shared/chart-cache beside the repository (check out ../shared there)',
+    locateHelm(ROOT) ? undefined : `helm: ${HELM_MISSING}`,
+    SCHEMAS_DIR ? undefined : SCHEMAS_MISSING,
+  ].filter((m) => m !== undefined);
+  describeNeeding(missing.length ? `expected ${missing.join('; ')}` : undefined)(name, tests);
+}
 
 /** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {

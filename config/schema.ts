@@ -36,6 +36,7 @@ const HOST = anchored(HOST_BODY);
 const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
+const CPU = /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/;
 const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const REGISTRY = anchored(`${HOST_BODY}(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*`);
 const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
@@ -59,6 +60,8 @@ const url = (schemes: string[]) => matching(
   anchored(`(${schemes.join('|')})://([^@/?#\\s]+@)?${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
   `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host`,
 );
+const memory = matching(QUANTITY, 'a memory quantity such as 256Mi');
+const cpu = matching(CPU, 'a CPU quantity such as 100m or 0.5');
 const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
 /** A switch plus an optional chart version override, shared by every component. */
@@ -84,6 +87,12 @@ const platformComponent = (description: string, repository: string | undefined, 
   replicas: z.number(expect('a whole number')).int(expect('a whole number')).min(0, expect('0 or more')).default(replicas)
     .describe('Number of pods.'),
 }).prefault({}).describe(description);
+
+/** Resource requests of one workload of a chart (what the scheduler reserves for it). */
+const requests = (cpuDefault: string, memoryDefault: string, what: string) => z.strictObject({
+  cpu: cpu.default(cpuDefault).describe('CPU the scheduler reserves for each container.'),
+  memory: memory.default(memoryDefault).describe('Memory the scheduler reserves for each container.'),
+}).prefault({}).describe(`Resource requests of ${what}.`);
 
 /** A key of the customer file having a value (after defaults). */
 export interface Condition {
@@ -226,6 +235,37 @@ export const customerSchema = z.strictObject({
       .min(1, expect('at least one OS')).default(['ubuntu22.04'])
       .describe("OS of the GPU nodes (ubuntu22.04, rhel9.4, …): the GPU operator pulls the driver image tagged <version>-<os> of each node, so the mirror needs one copy per OS."),
   }).prefault({}).describe('Mirrors of an air-gapped customer.'),
+  resources: z.strictObject({
+    ingressNginx: z.strictObject({
+      admissionJobs: requests('10m', '20Mi', 'the Jobs that create and patch the admission webhook certificate'),
+    }).prefault({}).describe('ingress-nginx (the controller requests 100m and 90Mi by default).'),
+    prometheus: z.strictObject({
+      operator: requests('100m', '128Mi', 'the prometheus-operator'),
+      admissionJobs: requests('10m', '32Mi', 'the Jobs that create and patch the admission webhook certificate'),
+      prometheus: requests('500m', '2Gi', 'Prometheus'),
+      alertmanager: requests('10m', '64Mi', 'Alertmanager'),
+      grafana: requests('100m', '256Mi', 'Grafana'),
+      grafanaSidecars: requests('50m', '64Mi', "Grafana's dashboard and datasource sidecars (each)"),
+      kubeStateMetrics: requests('10m', '64Mi', 'kube-state-metrics'),
+      nodeExporter: requests('50m', '32Mi', 'the node exporter (on every node)'),
+    }).prefault({}).describe('kube-prometheus-stack.'),
+    keycloak: z.strictObject({
+      keycloak: requests('250m', '768Mi', 'Keycloak (its PostgreSQL requests resources by default)'),
+    }).prefault({}).describe('Keycloak.'),
+    harbor: z.strictObject({
+      nginx: requests('50m', '64Mi', "Harbor's nginx (only when Harbor has no host of its own)"),
+      portal: requests('50m', '64Mi', 'the Harbor portal'),
+      core: requests('100m', '256Mi', 'Harbor core'),
+      jobservice: requests('50m', '128Mi', 'the Harbor job service'),
+      registry: requests('100m', '256Mi', 'the Harbor registry and its controller (each)'),
+      database: requests('100m', '256Mi', "Harbor's database"),
+      databaseInit: requests('10m', '32Mi', "the init containers of Harbor's database (each)"),
+      redis: requests('50m', '64Mi', "Harbor's Redis"),
+    }).prefault({}).describe('Harbor.'),
+    mpiOperator: z.strictObject({
+      operator: requests('50m', '64Mi', 'the MPI operator'),
+    }).prefault({}).describe('The MPI operator.'),
+  }).prefault({}).describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
     gpuOperator: component('the NVIDIA GPU operator'),

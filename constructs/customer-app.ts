@@ -6,6 +6,7 @@ import { buildApplicationsTier } from './applications/applications-tier';
 import { ComponentChart } from './component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
+import { requestResources } from './core/resource-requests';
 import { ChartSources } from './flux/chart-sources';
 import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
@@ -46,6 +47,7 @@ export class CustomerApp extends App {
     const credentials = new CredentialRegistry(config, vault);
     for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, sources, credentials));
     credentials.addSecrets(this);
+    requestResources(this, config.resources);
     this.chainTiers();
     protectData(this);
     this.billOfMaterials = airGap(this, config);

