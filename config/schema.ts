@@ -28,7 +28,9 @@ const host = z.string(expect('an IPv4 address or a DNS hostname')).refine(
   (v) => IPV4.test(v) || HOSTNAME.test(v),
   expect('an IPv4 address or a DNS hostname'),
 );
-const absolutePath = z.string(expect('an absolute path such as /kube_storage')).regex(/^\/[^\0]*$/, expect('an absolute path such as /kube_storage'));
+/** Absolute, no `..` segment (it would leave the export), no control character (it would break the mount options). */
+const absolutePath = z.string(expect('an absolute path such as /kube_storage'))
+  .regex(/^\/(?!(.*\/)?\.\.(\/|$))[^\x00-\x1f\x7f]*$/, expect('an absolute path without ".." or control characters, such as /kube_storage'));
 export const dns1123Label = z.string(expect('a DNS-1123 name (lower-case letters, digits and "-")')).regex(DNS1123_LABEL, expect('a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)'));
 const dns1123Subdomain = z.string(expect('a DNS-1123 name')).regex(DNS1123_SUBDOMAIN, expect('a DNS-1123 name (lower-case letters, digits, "-" and ".")'));
 const quantity = z.string(expect('a storage quantity such as 10Gi')).regex(QUANTITY, expect('a storage quantity such as 10Gi'));
@@ -40,14 +42,22 @@ const imageTag = z.string(expect('an image tag')).regex(/^[A-Za-z0-9_][A-Za-z0-9
 const imageRepository = z.string(expect('an image repository path')).regex(/^[a-z0-9]+([._\/-][a-z0-9]+)*$/, expect('an image repository path such as xiilab/astrago-backend'));
 const url = (schemes: string[]) => {
   const what = `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
-  return z.string(expect(what)).refine((v) => {
+  const parse = (v: string) => {
     try {
-      const u = new URL(v);
-      return schemes.includes(u.protocol.replace(/:$/, '')) && u.hostname !== '';
+      return new URL(v);
     } catch {
-      return false;
+      return undefined;
     }
-  }, expect(what));
+  };
+  return z.string(expect(what)).refine((v) => {
+    const u = parse(v);
+    return u !== undefined && schemes.includes(u.protocol.replace(/:$/, '')) && u.hostname !== '';
+  }, expect(what)).refine((v) => {
+    // dist/ is committed in plain text: a password or token in a URL would be published with it.
+    // SSH's user name (ssh://git@…) is no credential; over HTTP(S) a user name is often a token.
+    const u = parse(v);
+    return !u || (u.password === '' && (u.protocol === 'ssh:' || u.username === ''));
+  }, expect('a URL without credentials (dist/ is committed in plain text): Flux keeps them in a Secret, e.g. from `flux bootstrap git --password` or an SSH key'));
 };
 const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
