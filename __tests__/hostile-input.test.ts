@@ -16,7 +16,7 @@ const BOMB = ['a: &a [x, x, x, x, x, x, x, x, x]', ...'bcdefgh'.split('').map((k
 /** Nothing of these may ever reach the terminal. */
 const NEVER_PRINTED = /AGE-SECRET-KEY-1[0-9A-Z]{8}|hunter2|Hunter2|\n\s+at /;
 
-describe('hostile customer files: one error line, nothing echoed, nothing written', () => {
+describe('hostile customer files and damaged store entries: one error line, nothing echoed, nothing written', () => {
   test.each<[string, (repo: string) => void, RegExp]>([
     ['a symbolic link to a private key', (r) => fs.symlinkSync(SAMPLE_IDENTITY_FILE, customers(r, 'evil.yaml')),
       /^error: customers\/evil\.yaml: \(file\): expected a regular file inside customers\/ \(no symbolic link, no folder\), found a symbolic link$/],
@@ -38,6 +38,10 @@ describe('hostile customer files: one error line, nothing echoed, nothing writte
       /^error: customers\/url\.yaml:4: offline\.charts: expected a URL without credentials/],
     ['a password typed in the wrong place', (r) => fs.writeFileSync(customers(r, 'typo.yaml'), MINIMAL.replace(/ageRecipients: \[\w+\]/, 'ageRecipients: [Hunter2-Password]')),
       /^error: customers\/typo\.yaml:3: secrets\.ageRecipients\.0: expected .*, found a text of 16 characters$/],
+    ['a store entry cut in half', (r) => {
+      const file = path.join(r, 'credentials', 'demo', 'harbor-admin.yaml');
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 1500));
+    }, /^error: credentials\/demo\/harbor-admin\.yaml: (expected one valid YAML document|sops)/],
   ])('%s', async (_what, hostile, expected) => {
     const repo = scratchRepo();
     hostile(repo);
