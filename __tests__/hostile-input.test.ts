@@ -41,7 +41,7 @@ describe('hostile customer files and damaged store entries: one error line, noth
     ['a store entry cut in half', (r) => {
       const file = path.join(r, 'credentials', 'demo', 'harbor-admin.yaml');
       fs.writeFileSync(file, fs.readFileSync(file, 'utf8').slice(0, 1500));
-    }, /^error: credentials\/demo\/harbor-admin\.yaml: (expected one valid YAML document|sops)/],
+    }, /^error: credentials\/demo\/harbor-admin\.yaml: (expected one valid YAML document|expected sops metadata|sops\.)/],
   ])('%s', async (_what, hostile, expected) => {
     const repo = scratchRepo();
     hostile(repo);
