@@ -20,6 +20,13 @@ describe('credential store', () => {
     for (const bad of ['../acme', 'Acme', 'a/b', '', 'x'.repeat(64)]) expect(() => credentialStoreDir(bad)).toThrow(UserError);
   });
 
+  test('a credential name the catalog does not know is refused, and nothing is written', async () => {
+    const root = repo();
+    const values = { 'harbor-admin': 'x', '../../escape': 'y' } as Record<string, string>;
+    await expect(storeCredentials(root, 'acme', values, [SAMPLE_RECIPIENT])).rejects.toThrow(/^credentials\/acme: expected credentials among .*, found "\.\.\/\.\.\/escape"$/);
+    expect(fs.existsSync(path.join(root, 'credentials'))).toBe(false);
+  });
+
   test('a stored value reads back with the operator identity, and an independent SOPS decoder agrees', async () => {
     const root = repo();
     expect(await storeCredentials(root, 'acme', { 'harbor-admin': 'Correct-Horse-1', 'grafana-admin': 'Battery-Staple-2' }, [SAMPLE_RECIPIENT]))

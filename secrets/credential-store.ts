@@ -134,6 +134,8 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
  */
 export async function storeCredentials(root: string, customer: string,
   values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
+  const unknown = Object.keys(values).filter((name) => !(CREDENTIAL_NAMES as string[]).includes(name));
+  if (unknown.length > 0) throw new CredentialStoreError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
   const files = await Promise.all(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))
     .map(([credential, value]) => encryptEntry(customer, { credential: credential as CredentialName, value: value! }, recipients)));
   writeStoreFiles(root, files);
