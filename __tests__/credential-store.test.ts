@@ -74,6 +74,8 @@ describe('credential store', () => {
       ['renamed', () => fs.renameSync(file(root, 'harbor-admin'), file(root, 'grafana-admin')), /grafana-admin\.yaml: metadata\.name: expected "grafana-admin"/],
       ['.yml', () => fs.renameSync(file(root, 'harbor-admin'), file(root, 'harbor-admin').replace(/yaml$/, 'yml')), /harbor-admin\.yml: expected only files named <credential>\.yaml/],
       ['symlink', () => fs.symlinkSync(SAMPLE_IDENTITY_FILE, file(root, 'grafana-admin')), /grafana-admin\.yaml: expected a regular file, found a symbolic link/],
+      ['an alias bomb', () => fs.writeFileSync(file(root, 'harbor-admin'), `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n${good}`),
+        /harbor-admin\.yaml: expected no YAML anchors or aliases, found some/],
       ['damaged MAC', () => fs.writeFileSync(file(root, 'harbor-admin'), good.replace(/mac: ENC\[AES256_GCM,data:[^,]*,/, 'mac: ENC[AES256_GCM,data:x,')), /sops\.mac: expected an encrypted MAC/],
     ];
     for (const [what, damage, expected] of cases) {

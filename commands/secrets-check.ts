@@ -14,7 +14,7 @@ import { UserError } from '../config/user-error';
 import { readCustomerTree } from '../output/tree';
 import { operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { committedSecrets } from '../secrets/committed';
-import { openEntry, readStore, type StoredCredential } from '../secrets/credential-store';
+import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
 import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
@@ -53,6 +53,14 @@ async function customerFindings(root: string, config: CustomerConfig, identities
   for (const entry of store.values()) {
     const problem = wrongRecipients(entry.file, entry.recipients);
     if (problem) findings.push(problem);
+    for (const key of entry.sealed.keys()) {
+      try {
+        sealedSecret(entry, key);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        findings.push(e.message);
+      }
+    }
     if (identities.length === 0) continue;
     try {
       values.set(entry.credential, (await openEntry(entry, identities)).value);
