@@ -178,10 +178,16 @@ function alive(pid: number): boolean {
 
 /** Files under a repository-relative folder, relative to it, `/`-separated. */
 function listFiles(root: string, dir: string): string[] {
-  const full = path.join(root, dir);
-  if (!fs.existsSync(full)) return [];
-  return (fs.readdirSync(full, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(full, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
+  const files: string[] = [];
+  const walk = (relative: string) => {
+    const full = path.join(root, dir, relative);
+    if (!fs.existsSync(full)) return;
+    for (const entry of guard(`${dir}/${relative}`, () => fs.readdirSync(full, { withFileTypes: true }))) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
 }
