@@ -95,10 +95,10 @@ export function withRealCharts(name: string, tests: () => void): void {
   describeNeeding(missing.length ? `expected ${missing.join('; ')}` : undefined)(name, tests);
 }
 
-/** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
+/** A scratch copy of the repository's customers/, credentials/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-'));
-  for (const sub of ['customers', 'dist', 'flux']) {
+  for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
     if (fs.existsSync(path.join(ROOT, sub))) fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
   }
   return dir;

@@ -46,7 +46,8 @@ const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');
 export const hostname = matching(HOSTNAME, 'a lower-case DNS hostname such as demo.astrago.ai');
 const host = matching(HOST, 'an IPv4 address such as 10.0.0.5 or a DNS hostname such as nfs.acme.com');
-const absolutePath = matching(/^\/[^\0]*$/, 'an absolute path such as /kube_storage');
+/** Absolute, no `..` segment (it would leave the export), no control character (it would break the mount options). */
+const absolutePath = matching(/^\/(?!(.*\/)?\.\.(\/|$))[^\x00-\x1f\x7f]*$/, 'an absolute path without ".." or control characters, such as /kube_storage');
 export const dns1123Label = matching(DNS1123_LABEL, 'a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)');
 const dns1123Subdomain = matching(DNS1123_SUBDOMAIN, 'a DNS-1123 name (lower-case letters, digits, "-" and ".")');
 const quantity = matching(QUANTITY, 'a storage quantity such as 10Gi');
@@ -55,10 +56,15 @@ const registry = matching(REGISTRY, 'a registry host[:port][/path] without schem
 const chartVersion = matching(SEMVER, 'an exact chart version such as 4.13.2');
 const imageTag = matching(IMAGE_TAG, 'a pinned image tag such as v1.2.0 (":latest" is not allowed)');
 const imageRepository = matching(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, 'an image repository path such as xiilab/astrago-backend');
-/** A URL with one of `schemes` and a host that passes the host rule (no mistyped address behind a scheme). */
+/**
+ * A URL with one of `schemes` and a host that passes the host rule (no mistyped address behind a
+ * scheme), and no credentials: dist/ is committed in plain text, so a password or token in a URL
+ * would be published with it. SSH's user name (ssh://git@…) is no credential.
+ */
 const url = (schemes: string[]) => matching(
-  anchored(`(${schemes.join('|')})://([^@/?#\\s]+@)?${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
-  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host`,
+  anchored(`(${schemes.map((s) => (s === 'ssh' ? 'ssh://([^@:/?#\\s]+@)?' : `${s}://`)).join('|')})${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
+  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host, without credentials (dist/ is committed in plain text: `
+    + 'Flux takes them from a Secret, e.g. `flux bootstrap git --password` or an SSH key)',
 );
 const memory = matching(QUANTITY, 'a memory quantity such as 256Mi');
 const cpu = matching(CPU, 'a CPU quantity such as 100m or 0.5');
