@@ -12,6 +12,7 @@ import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
 import { registerGraph } from './graph-command';
+import { registerImport } from './import-command';
 import { registerInit } from './init-command';
 import { EXIT, type Io } from './io';
 import { registerList } from './list-command';
@@ -41,6 +42,7 @@ export function buildProgram(root: string, io: Io = processIo): Command {
     .exitOverride();
   registerSynth(program, root, io);
   registerInit(program, root, io);
+  registerImport(program, root, io);
   registerList(program, root, io);
   registerRemove(program, root, io);
   registerRender(program, root, io);
