@@ -70,10 +70,10 @@ export const withSchemas = SCHEMAS_DIR ? describe : describe.skip;
 export const CHART_VALUES_DIR = [path.resolve(ROOT, '..', 'shared', 'charts')].find((d) => fs.existsSync(d));
 if (!CHART_VALUES_DIR) console.warn('notice: no ../shared/charts: the catalog image value paths are not checked against the charts\' values');
 
-/** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
+/** A scratch copy of the repository's customers/, credentials/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-'));
-  for (const sub of ['customers', 'dist', 'flux']) {
+  for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
     if (fs.existsSync(path.join(ROOT, sub))) fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
   }
   return dir;

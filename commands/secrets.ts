@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/credentials';
-import { writeCustomers } from '../output/write';
+import { withWriteLock, writeCustomers } from '../output/write';
 import { scanTree } from '../secrets/guard';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
@@ -16,6 +16,10 @@ type Log = (line: string) => void;
  * With a credential, refuses when the customer does not use it or manages it itself.
  */
 export async function reseal(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
+  return withWriteLock(root, log, () => resealLocked(root, customer, vaultOptions, log, credential));
+}
+
+async function resealLocked(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
   const configs = loadAll(root, log, customer);
   if (!configs) return EXIT.FINDINGS;
   const existing = credential && configs[0].secrets.existing[credential];
@@ -31,7 +35,7 @@ export async function reseal(root: string, customer: string, vaultOptions: Vault
     log(`error: customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
     return EXIT.FINDINGS;
   }
-  writeCustomers(root, path.join(root, '.cdk8s.out', 'staging'), outputs);
+  writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
   return EXIT.OK;
 }
