@@ -17,7 +17,9 @@ import { isPlainObject } from '../config/layering';
 import { LEGACY_CREDENTIALS } from '../migrate/legacy-credentials';
 import { readLegacyEnvironment } from '../migrate/legacy-environment';
 import { leaves } from '../migrate/legacy-mapping';
+import { unwrapDataKey } from '../secrets/age';
 import { readStoredCredential } from '../secrets/credential-store';
+import { decryptDocument, type Document } from '../secrets/sops';
 import { findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
 
 const LEGACY = path.resolve(ROOT, '..', 'shared', 'legacy-environments');
@@ -84,6 +86,9 @@ function everything(root: string, ...sessions: Session[]): string {
   return [...Object.values(readTree(root)), ...sessions.flatMap((s) => [s.out, s.err])].join('\n');
 }
 
+/** Every object synth wrote into dist/ of a scratch repository. */
+const distObjects = (root: string) => objectsOf(Object.entries(readTree(root)).filter(([f]) => f.startsWith('dist/')).map(([f, content]) => ({ path: f, content })));
+
 const ENVIRONMENTS: ReadonlyArray<{ folder: string; env: string; flags?: string[] }> = [
   { folder: 'stabilize-1.0', env: 'xiilab' },
   { folder: 'stabilize-1.0', env: 'default', flags: ['--ip', '10.61.3.20', '--nfs-server', '10.61.3.2'] },
@@ -141,6 +146,21 @@ withLegacy('importing each old environment', () => {
       }
     });
 
+    test('the Secrets synth writes into dist/ hold the old values', async () => {
+      const old = oldCredentialValues(oldFolder, env);
+      const secrets = distObjects(root).filter((o) => o.kind === 'Secret');
+      for (const [credential, value] of old) {
+        const holders = secrets.filter((o) => (o.metadata as { annotations?: Record<string, string> }).annotations?.['astrago.io/credential'] === credential);
+        expect([credential, holders.length > 0]).toEqual([credential, true]);
+        for (const { file: _file, ...secret } of holders) {
+          const doc = secret as unknown as Document;
+          const plain = decryptDocument(doc, (await unwrapDataKey((doc.sops as any).age, [IDENTITY]))!);
+          const key = Object.keys(plain.data as object).find((k) => k !== 'username')!;
+          expect([credential, Buffer.from((plain.data as Record<string, string>)[key], 'base64').toString('utf8')]).toEqual([credential, value]);
+        }
+      }
+    });
+
     test('the old public defaults are flagged with how to rotate them', () => {
       for (const credential of oldCredentialValues(oldFolder, env).keys()) {
         const line = imported.out.split('\n').find((l) => l.includes(`credential ${credential}:`))!;
@@ -158,7 +178,7 @@ withLegacy('importing each old environment', () => {
     });
 
     test('MariaDB reads the existing claim of the old chart, workload logs keep their access mode', () => {
-      const objects = objectsOf(Object.entries(readTree(root)).filter(([f]) => f.startsWith('dist/')).map(([f, content]) => ({ path: f, content })));
+      const objects = distObjects(root);
       const claim = findObject(objects, 'PersistentVolumeClaim', 'data-astrago-mariadb-0');
       expect(claim.metadata).toMatchObject({ namespace: 'astrago', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } });
       expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '8Gi' } } });

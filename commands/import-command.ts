@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UserError } from '../config/user-error';
 import { existingTarget, importTargets, isRefusal, planImport, writeImport, type ImportOptions, type ImportPlan } from '../migrate/import';
 import { LegacyUsageError } from '../migrate/legacy-environment';
+import { withWriteLock } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
 
@@ -67,7 +68,8 @@ export function registerImport(program: Command, root: string, io: Io): void {
         }
         let written: string[];
         try {
-          written = await writeImport(root, planned);
+          // Synth, init and the secrets commands take the same lock: no one writes the store meanwhile.
+          written = await withWriteLock(root, io.err, () => writeImport(root, planned));
         } catch (e) {
           if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
           throw e;
