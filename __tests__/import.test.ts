@@ -240,7 +240,7 @@ describe('bad input: one error line, nothing written', () => {
 
   const cases: ReadonlyArray<{ name: string; customer: string; args?: (folder: string) => string[]; code: number; error: RegExp }> = [
     { name: 'an unknown environment', customer: '{}', args: (f) => importArgs(f, 'nope'), code: 2, error: /^error: <environment>: expected one of default, acme \(stabilize\/1\.0 layout\), found "nope"$/ },
-    { name: 'a missing folder', customer: '{}', args: (f) => importArgs(path.join(f, 'missing'), 'acme'), code: 2, error: /^error: <old environments folder>: expected the folder of the old environments .*, found no folder / },
+    { name: 'a missing folder', customer: '{}', args: (f) => importArgs(path.join(f, 'missing'), 'acme'), code: 2, error: /^error: <old-environments-folder>: expected the folder of the old environments .*, found no folder / },
     { name: 'invalid YAML', customer: 'nfs:\n  server: [unclosed\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:3: expected valid YAML, found / },
     { name: 'an invalid value', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nnfs:\n  server: nfs_server\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:5: nfs\.server: expected an IPv4 address or a DNS hostname, found "nfs_server" \(nothing was written\)$/ },
     { name: 'a password that is no string', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nastrago:\n  mariadb:\n    rootPassword: 12345678\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:6: astrago\.mariadb\.rootPassword: expected the password as a string .*, found a number/ },
@@ -283,13 +283,16 @@ describe('bad input: one error line, nothing written', () => {
     ]);
   });
 
-  test('a generated key is named, and the report goes to standard output', async () => {
-    const folder = oldEnvironments('externalAccess:\n  ip:\n    address: 10.0.0.5\n');
+  test('a generated key is named, the report goes to standard output, an empty password is generated later', async () => {
+    const folder = oldEnvironments('externalAccess:\n  ip:\n    address: 10.0.0.5\nharbor:\n  adminPassword: ""\n');
     const root = scratchRoot();
     const session = await run(root, ['import', folder, 'acme']);
     expect(session.code).toBe(0);
     expect(session.err).toContain(`the age key of acme: ${path.join(process.env.ASTRAGO_KEYS_DIR!, 'acme.agekey')}`);
     expect(session.out).toMatch(/^keycloak\.adminPassword → credential keycloak-admin: kept, encrypted$/m);
+    expect(session.out.split('\n').filter((l) => l.includes('credential harbor-admin'))).toEqual([
+      'harbor.adminPassword → credential harbor-admin: empty in the old environment: the first synth generates it',
+    ]);
     expect(Object.keys(readTree(root)).sort()).toEqual(['credentials/acme/keycloak-admin.yaml', 'credentials/acme/keycloak-db.yaml',
       'credentials/acme/harbor-db.yaml', 'credentials/acme/harbor-secret-key.yaml', 'customers/acme.yaml'].sort());
     expect(everything(root, session)).not.toContain('Secret-value-1234');

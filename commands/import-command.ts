@@ -11,7 +11,7 @@ interface ImportFlags {
   ip?: string;
   nfsServer?: string;
   nfsPath?: string;
-  ageRecipient: string[];
+  ageRecipient?: string[];
 }
 
 /** A plan, or a CommandError with every problem but the last already printed. */
@@ -40,7 +40,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
     .option('--nfs-server <address>', 'NFS server, for an environment that leaves it empty (replaces the old value)')
     .option('--nfs-path <path>', 'exported NFS folder (replaces the old value)')
     .option('--age-recipient <key>', 'age public key to encrypt the credentials for; repeat for several (default: generate a key pair in $ASTRAGO_KEYS_DIR or ~/.config/astrago/keys)',
-      (key: string, keys: string[]) => [...keys, key], [])
+      (key: string, keys: string[] = []) => [...keys, key])
     .addHelpText('after', [
       '\nThe report (standard output) has one line per old key: "old.key → new.key = value", "old.key → credential',
       'name" or "old.key: dropped: why". Credential values are never printed; those still at the old',
@@ -51,7 +51,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
     .action(async (folder: string, environment: string, flags: ImportFlags) => {
       process.exitCode = await runCommand(io, async () => {
         const options: ImportOptions = {
-          folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath, ageRecipients: flags.ageRecipient,
+          folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath, ageRecipients: flags.ageRecipient ?? [],
         };
         let planned = plan(options, io);
         const targets = importTargets(planned.customer);
@@ -59,7 +59,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
         const existing = existingTarget(root, planned.customer);
         if (existing) throw new CommandError(existing, EXIT.FINDINGS);
         let keyFile: string | undefined;
-        if (flags.ageRecipient.length === 0) {
+        if (!flags.ageRecipient?.length) {
           const key = await ensureCustomerKey(planned.customer);
           keyFile = key.file;
           io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${planned.customer}: ${key.file}. Keep it out of git (a password manager);`

@@ -96,6 +96,19 @@ interface Origin {
   readonly source?: string;
 }
 
+/** What the keys of an environment became, before the customer file is written and checked. */
+interface Mapping {
+  /** Settings of the customer file, with the old key (or flag) each came from. */
+  readonly settings: Array<{ target: string; value: unknown; origin: Origin }>;
+  readonly credentials: Partial<Record<CredentialName, string>>;
+  /** Credentials an old key named (set or empty). */
+  readonly named: Set<CredentialName>;
+  /** Problems of the old values themselves (before the schema check). */
+  readonly problems: string[];
+  /** Report lines in order; those that need the checked config (URLs) are finished after the check. */
+  readonly report: Array<(config: CustomerConfig) => string>;
+}
+
 /** Reads, maps and checks an old environment; nothing is written. */
 export function planImport(options: ImportOptions): ImportPlan | ImportRefusal {
   const customer = options.customer ?? options.environment;
@@ -105,115 +118,141 @@ export function planImport(options: ImportOptions): ImportPlan | ImportRefusal {
       : `<environment>: "${options.environment}" is no DNS-1123 name for a customer: pass --as <customer>`);
   }
   const env = readLegacyEnvironment(options.folder, options.environment);
+  const mapping = mapKeys(env, customer);
+  if (env.layout === LegacyLayout.MAIN) addMainLayoutImplications(env, mapping);
+  addFlags(options, mapping);
+  addChartCredentials(mapping, customer);
+  const { doc, origins } = customerDocument(mapping, options.ageRecipients ?? []);
 
-  const doc: Plain = {};
-  const origins = new Map<string, Origin>();
-  const problems: string[] = [];
-  const credentials: Partial<Record<CredentialName, string>> = {};
-  const fromEnv = new Set<CredentialName>();
-  // Report lines that need the parsed config (URLs, defaults) are finished after the check.
-  const pending: Array<(config: CustomerConfig) => string> = [];
-  const settings: Array<{ target: string; value: unknown; origin: Origin }> = [];
-
-  for (const { path: keyPath, value } of leaves(env.values)) {
-    const key = keyPath.join('.');
-    const source = sourceOf(env, keyPath);
-    const { rule, target } = ruleFor(keyPath, env.layout);
-    if (rule.kind === 'dropped') {
-      pending.push(() => `${key}: dropped: ${rule.why}`);
-    } else if (rule.kind === 'url') {
-      pending.push((config) => `${key}: dropped: every URL is derived from externalAccess: now ${platformUrls(config).baseUrl}${urlChange(value, platformUrls(config).baseUrl)}`);
-    } else if (rule.kind === 'credential') {
-      const credential = rule.credential;
-      if (value === null || value === undefined || value === '') {
-        pending.push(() => `${key} → credential ${credential}: empty in the old environment: the first synth generates it`);
-      } else if (typeof value !== 'string') {
-        problems.push(`${source}: ${key}: expected the password as a string (quote it, so its exact characters are kept), found ${typeof value === 'number' ? 'a number' : `a ${Array.isArray(value) ? 'list' : typeof value}`}`);
-      } else {
-        credentials[credential] = value;
-        fromEnv.add(credential);
-        pending.push(() => credentialLine(key, credential, value, customer));
-      }
-    } else {
-      const converted = rule.convert ? rule.convert(value) : value;
-      if (converted === null || converted === '' || converted === undefined) {
-        pending.push(() => `${key} → ${target}: empty in the old environment: not written`);
-      } else {
-        settings.push({ target: target!, value: converted, origin: { key, source } });
-        pending.push(() => `${key} → ${target} = ${show(converted)}${isDefault(target!, converted, DEFAULTS) ? ' (the default: not written)' : ''}`);
-      }
-    }
-  }
-  if (env.layout === LegacyLayout.MAIN) {
-    const implied = (target: string, value: string, why: string) => {
-      if (settings.some((x) => x.target === target)) return;
-      settings.push({ target, value, origin: { key: '(main layout)' } });
-      pending.push(() => `(main layout) → ${target} = ${show(value)}: ${why}`);
-    };
-    implied('externalAccess.mode', 'ip', 'the main layout served the platform on externalIP');
-    // The old chart's image default (../shared/charts/astrago-0.1.0.values.yaml), not this system's ghcr.io.
-    for (const component of PLATFORM_COMPONENTS) {
-      if (isPlainObject(getPath(env.values, ['astrago', component]))) implied(`astrago.components.${component}.registry`, MAIN_CHART_REGISTRY, 'the old chart\'s default registry');
-    }
-  }
-  const flags: Array<[Flag, string | undefined]> = [['--ip', options.ip], ['--nfs-server', options.nfsServer], ['--nfs-path', options.nfsPath]];
-  for (const [flag, value] of flags) {
-    if (value === undefined) continue;
-    const at = settings.findIndex((x) => x.target === FLAGS[flag]);
-    if (at >= 0) settings.splice(at, 1);
-    settings.push({ target: FLAGS[flag], value, origin: { key: flag } });
-    pending.push(() => `${flag} → ${FLAGS[flag]} = ${show(value)}`);
-  }
-  // Written in the rules' order, which follows the schema's, rather than the old files'; a
-  // value equal to the default is not written, as a person would not write it.
-  const targets = RULES.map((r) => (r.rule.kind === 'setting' ? r.rule.to : undefined));
-  const order = (target: string) => targets.lastIndexOf(target);
-  for (const x of settings.sort((a, b) => order(a.target) - order(b.target))) {
-    if (isDefault(x.target, x.value, DEFAULTS)) continue;
-    setPath(doc, x.target, x.value);
-    origins.set(x.target, x.origin);
-  }
-  setPath(doc, 'astrago.dataLayout', 'helmfile');
-  pending.push(() => `(data) → astrago.dataLayout = "helmfile": ${DATA_LAYOUTS.helmfile.description}`);
-  for (const [target, { size, what }] of Object.entries(OLD_VOLUME_SIZES)) {
-    if (getPath(doc, target.split('.')) !== undefined) continue;
-    setPath(doc, target, size);
-    pending.push(() => `(data) → ${target} = ${show(size)}: the size of ${what} in the old system`);
-  }
-  if (options.ageRecipients?.length) {
-    setPath(doc, 'secrets.ageRecipients', [...options.ageRecipients]);
-    origins.set('secrets.ageRecipients', { key: '--age-recipient' });
-  }
-
-  for (const credential of CREDENTIAL_NAMES) {
-    if (fromEnv.has(credential)) continue;
-    const legacy: LegacyCredential = LEGACY_CREDENTIALS[credential];
-    if (legacy.implicit && legacy.publicDefault) {
-      credentials[credential] = legacy.publicDefault;
-      pending.push(() => `(old chart) → credential ${credential}: kept: ${legacy.implicit}; it is the old system's public default: after the move, ${rotation(legacy, customer)}`);
-    } else if (legacy.generated) {
-      pending.push(() => `(old chart) → credential ${credential}: generated by the first synth: ${legacy.generated}`);
-    } else {
-      pending.push(() => `(not in the old environment) → credential ${credential}: generated by the first synth`);
-    }
-  }
-
-  const fileText = customerFileText(customer, env, orderedLike(doc));
+  const fileText = customerFileText(customer, env, doc);
   const loaded = loadCustomerText(fileText, customer, `customers/${customer}.yaml`);
   const checkProblems = loaded.errors.map((p) => explainProblem(p, origins, env));
-  const all = [...problems, ...checkProblems.map((c) => c.line)];
-  if (all.length > 0) return refuse(checkProblems.some((c) => c.usage), ...all);
+  const problems = [...mapping.problems, ...checkProblems.map((c) => c.line)];
+  if (problems.length > 0) return refuse(checkProblems.some((c) => c.usage), ...problems);
 
   const config = loaded.config!;
+  const { credentials } = mapping;
   return {
     customer,
     environment: env,
     fileText,
     config,
-    report: pending.map((line) => line(config)),
+    report: mapping.report.map((line) => line(config)),
     credentials,
-    publicDefaults: (Object.keys(credentials) as CredentialName[]).filter((c) => credentials[c] === (LEGACY_CREDENTIALS[c] as LegacyCredential).publicDefault).sort(),
+    publicDefaults: (Object.keys(credentials) as CredentialName[])
+      .filter((c) => credentials[c] === (LEGACY_CREDENTIALS[c] as LegacyCredential).publicDefault).sort(),
   };
+}
+
+/** Every leaf of the environment through its rule. */
+function mapKeys(env: LegacyEnvironment, customer: string): Mapping {
+  const mapping: Mapping = { settings: [], credentials: {}, named: new Set(), problems: [], report: [] };
+  for (const { path: keyPath, value } of leaves(env.values)) {
+    const key = keyPath.join('.');
+    const source = sourceOf(env, keyPath);
+    const { rule, target } = ruleFor(keyPath, env.layout);
+    if (rule.kind === 'dropped') {
+      mapping.report.push(() => `${key}: dropped: ${rule.why}`);
+    } else if (rule.kind === 'url') {
+      mapping.report.push((config) => `${key}: dropped: every URL is derived from externalAccess: now ${platformUrls(config).baseUrl}${urlChange(value, platformUrls(config).baseUrl)}`);
+    } else if (rule.kind === 'credential') {
+      const credential = rule.credential;
+      mapping.named.add(credential);
+      if (value === null || value === undefined || value === '') {
+        mapping.report.push(() => `${key} → credential ${credential}: empty in the old environment: the first synth generates it`);
+      } else if (typeof value !== 'string') {
+        mapping.problems.push(`${source}: ${key}: expected the password as a string (quote it, so its exact characters are kept), found ${describeType(value)}`);
+      } else {
+        mapping.credentials[credential] = value;
+        mapping.report.push(() => credentialLine(key, credential, value, customer));
+      }
+    } else {
+      const converted = rule.convert ? rule.convert(value) : value;
+      if (converted === null || converted === '' || converted === undefined) {
+        mapping.report.push(() => `${key} → ${target}: empty in the old environment: not written`);
+      } else {
+        mapping.settings.push({ target: target!, value: converted, origin: { key, source } });
+        mapping.report.push(() => `${key} → ${target} = ${show(converted)}${isDefault(target!, converted) ? ' (the default: not written)' : ''}`);
+      }
+    }
+  }
+  return mapping;
+}
+
+/** What the main layout meant without saying it: ip access, and the old chart's image registry. */
+function addMainLayoutImplications(env: LegacyEnvironment, mapping: Mapping): void {
+  const implied = (target: string, value: string, why: string) => {
+    if (mapping.settings.some((x) => x.target === target)) return;
+    mapping.settings.push({ target, value, origin: { key: '(main layout)' } });
+    mapping.report.push(() => `(main layout) → ${target} = ${show(value)}: ${why}`);
+  };
+  implied('externalAccess.mode', 'ip', 'the main layout served the platform on externalIP');
+  // The old chart's image default (../shared/charts/astrago-0.1.0.values.yaml), not this system's ghcr.io.
+  for (const component of PLATFORM_COMPONENTS) {
+    if (isPlainObject(getPath(env.values, ['astrago', component]))) implied(`astrago.components.${component}.registry`, MAIN_CHART_REGISTRY, 'the old chart\'s default registry');
+  }
+}
+
+/** `--ip`, `--nfs-server`, `--nfs-path`: they replace the old value. */
+function addFlags(options: ImportOptions, mapping: Mapping): void {
+  const flags: Array<[Flag, string | undefined]> = [['--ip', options.ip], ['--nfs-server', options.nfsServer], ['--nfs-path', options.nfsPath]];
+  for (const [flag, value] of flags) {
+    if (value === undefined) continue;
+    const at = mapping.settings.findIndex((x) => x.target === FLAGS[flag]);
+    if (at >= 0) mapping.settings.splice(at, 1);
+    mapping.settings.push({ target: FLAGS[flag], value, origin: { key: flag } });
+    mapping.report.push(() => `${flag} → ${FLAGS[flag]} = ${show(value)}`);
+  }
+}
+
+/** The credentials no environment file holds: the old charts' values carried over, the rest generated later. */
+function addChartCredentials(mapping: Mapping, customer: string): void {
+  for (const credential of CREDENTIAL_NAMES) {
+    if (mapping.named.has(credential)) continue;
+    const legacy: LegacyCredential = LEGACY_CREDENTIALS[credential];
+    if (legacy.implicit && legacy.publicDefault) {
+      mapping.credentials[credential] = legacy.publicDefault;
+      mapping.report.push(() => `(old chart) → credential ${credential}: kept: ${legacy.implicit}; it is the old system's public default: after the move, ${rotation(legacy, customer)}`);
+    } else if (legacy.generated) {
+      mapping.report.push(() => `(old chart) → credential ${credential}: generated by the first synth: ${legacy.generated}`);
+    } else {
+      mapping.report.push(() => `(not in the old environment) → credential ${credential}: generated by the first synth`);
+    }
+  }
+}
+
+/**
+ * The customer document: the settings in the rules' order (which follows the schema's) rather
+ * than the old files', without values equal to the defaults (as a person would write it), plus
+ * the data layout, the old volume sizes and the recipients; and where each key came from.
+ */
+function customerDocument(mapping: Mapping, ageRecipients: readonly string[]): { doc: Plain; origins: Map<string, Origin> } {
+  const doc: Plain = {};
+  const origins = new Map<string, Origin>();
+  const targets = RULES.map((r) => (r.rule.kind === 'setting' ? r.rule.to : undefined));
+  const order = (target: string) => targets.lastIndexOf(target);
+  for (const x of [...mapping.settings].sort((a, b) => order(a.target) - order(b.target))) {
+    if (isDefault(x.target, x.value)) continue;
+    setPath(doc, x.target, x.value);
+    origins.set(x.target, x.origin);
+  }
+  setPath(doc, 'astrago.dataLayout', 'helmfile');
+  mapping.report.push(() => `(data) → astrago.dataLayout = "helmfile": ${DATA_LAYOUTS.helmfile.description}`);
+  for (const [target, { size, what }] of Object.entries(OLD_VOLUME_SIZES)) {
+    if (getPath(doc, target.split('.')) !== undefined) continue;
+    setPath(doc, target, size);
+    mapping.report.push(() => `(data) → ${target} = ${show(size)}: the size of ${what} in the old system`);
+  }
+  if (ageRecipients.length > 0) {
+    setPath(doc, 'secrets.ageRecipients', [...ageRecipients]);
+    origins.set('secrets.ageRecipients', { key: '--age-recipient' });
+  }
+  const topLevel = Object.keys(customerSchema.shape);
+  return { doc: Object.fromEntries(Object.entries(doc).sort(([a], [b]) => topLevel.indexOf(a) - topLevel.indexOf(b))), origins };
+}
+
+function describeType(value: unknown): string {
+  return Array.isArray(value) ? 'a list' : isPlainObject(value) ? 'a map' : `a ${typeof value}`;
 }
 
 /** Whether a plan was refused. */
@@ -267,8 +306,8 @@ function explainProblem(p: Problem, origins: ReadonlyMap<string, Origin>, env: L
 /** The built-in defaults an imported customer gets (profile prod, which adds nothing). */
 const DEFAULTS = customerSchema.parse({ nfs: { server: 'nfs' }, externalAccess: { ip: { address: '10.0.0.1' } } }) as Plain;
 
-function isDefault(target: string, value: unknown, defaults: Plain): boolean {
-  return !PINNED.has(target) && JSON.stringify(getPath(defaults, target.split('.'))) === JSON.stringify(value);
+function isDefault(target: string, value: unknown): boolean {
+  return !PINNED.has(target) && JSON.stringify(getPath(DEFAULTS, target.split('.'))) === JSON.stringify(value);
 }
 
 function setPath(doc: Plain, dotted: string, value: unknown): void {
@@ -279,12 +318,6 @@ function setPath(doc: Plain, dotted: string, value: unknown): void {
     cur = cur[key] as Plain;
   }
   cur[keys[keys.length - 1]] = value;
-}
-
-/** Top-level keys in the schema's order, as a person reads the file. */
-function orderedLike(doc: Plain): Plain {
-  const order = Object.keys(customerSchema.shape);
-  return Object.fromEntries(Object.entries(doc).sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
 }
 
 function customerFileText(customer: string, env: LegacyEnvironment, doc: Plain): string {

@@ -47,7 +47,7 @@ const VALUES = 'values.yaml';
 /** The environment's files in merge order, or a usage error naming the environments there are. */
 function environmentFiles(folder: string, environment: string): { layout: LegacyLayout; files: string[] } {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new LegacyUsageError(`<old environments folder>: expected the folder of the old environments (helmfile/environments or environments), found no folder ${folder}`);
+    throw new LegacyUsageError(`<old-environments-folder>: expected the folder of the old environments (helmfile/environments or environments), found no folder ${folder}`);
   }
   const file = (...parts: string[]) => path.join(folder, ...parts, VALUES);
   const exists = (f: string) => fs.existsSync(f) && fs.statSync(f).isFile();
@@ -61,7 +61,7 @@ function environmentFiles(folder: string, environment: string): { layout: Legacy
   }
   const known = fs.readdirSync(folder).filter((e) => e !== 'common' && exists(file(e))).sort();
   if (known.length === 0) {
-    throw new LegacyUsageError(`<old environments folder>: expected base/${VALUES} (stabilize/1.0 layout) or <env>/${VALUES} (main layout) in ${folder}, found neither`);
+    throw new LegacyUsageError(`<old-environments-folder>: expected base/${VALUES} (stabilize/1.0 layout) or <env>/${VALUES} (main layout) in ${folder}, found neither`);
   }
   if (!known.includes(environment)) {
     throw new LegacyUsageError(`<environment>: expected one of ${known.join(', ')} (${LegacyLayout.MAIN} layout), found "${environment}"`);
