@@ -6,9 +6,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decryptSops } from 'sops-age';
 import { parse, stringify } from 'yaml';
-import { CommanderError } from 'commander';
-import { buildProgram } from '../commands/cli';
 import type { Io } from '../commands/io';
 import { synth } from '../commands/synth';
 import { validateCommand } from '../commands/validate';
@@ -17,9 +16,8 @@ import { isPlainObject } from '../config/layering';
 import { LEGACY_CREDENTIALS } from '../migrate/legacy-credentials';
 import { readLegacyEnvironment } from '../migrate/legacy-environment';
 import { leaves } from '../migrate/legacy-mapping';
-import { unwrapDataKey } from '../secrets/age';
 import { readStoredCredential } from '../secrets/credential-store';
-import { decryptDocument, type Document } from '../secrets/sops';
+import { runCli, type CliSession } from './cli-session';
 import { findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
 
 const LEGACY = path.resolve(ROOT, '..', 'shared', 'legacy-environments');
@@ -33,29 +31,8 @@ process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
 // Keys the import generates go to a scratch folder, never to the developer's ~/.config.
 process.env.ASTRAGO_KEYS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-import-keys-'));
 
-interface Session {
-  readonly code: number;
-  readonly out: string;
-  readonly err: string;
-}
-
-async function run(root: string, args: string[]): Promise<Session> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (l) => err.push(l), interactive: false, prompts: {} as Io['prompts'] };
-  const saved = process.exitCode;
-  let code: number;
-  try {
-    await buildProgram(root, io).parseAsync(['node', 'astrago', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 2;
-  } finally {
-    process.exitCode = saved;
-  }
-  return { code, out: out.join(''), err: err.join('\n') };
-}
+type Session = CliSession;
+const run = (root: string, args: string[]) => runCli(root, args, { interactive: false, prompts: {} as Io['prompts'] });
 
 /** An empty repository to import into: the imported customers never land in customers/. */
 const scratchRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-import-'));
@@ -153,10 +130,10 @@ withLegacy('importing each old environment', () => {
         const holders = secrets.filter((o) => (o.metadata as { annotations?: Record<string, string> }).annotations?.['astrago.io/credential'] === credential);
         expect([credential, holders.length > 0]).toEqual([credential, true]);
         for (const { file: _file, ...secret } of holders) {
-          const doc = secret as unknown as Document;
-          const plain = decryptDocument(doc, (await unwrapDataKey((doc.sops as any).age, [IDENTITY]))!);
-          const key = Object.keys(plain.data as object).find((k) => k !== 'username')!;
-          expect([credential, Buffer.from((plain.data as Record<string, string>)[key], 'base64').toString('utf8')]).toEqual([credential, value]);
+          // sops-age: the SOPS reader's view, independent of our own encryption code.
+          const plain = await decryptSops(secret, { secretKey: IDENTITY });
+          const key = Object.keys(plain.data).find((k) => k !== 'username')!;
+          expect([credential, Buffer.from(plain.data[key], 'base64').toString('utf8')]).toEqual([credential, value]);
         }
       }
     });
