@@ -25,7 +25,8 @@ describe('synth', () => {
     const first = { ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) };
     expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
     expect({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) }).toEqual(first);
-    expect(fs.existsSync(path.join(repo, '.cdk8s.out', 'staging'))).toBe(false);
+    // Nothing left behind: no staging, no lock.
+    expect(fs.readdirSync(path.join(repo, '.astrago'))).toEqual([]);
   });
 
   test('a broken customer file fails with one line per problem and leaves dist/ and flux/ as they were', async () => {

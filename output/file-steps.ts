@@ -10,8 +10,12 @@ import { UserError } from '../config/user-error';
 
 /** Paths are relative to the repository root, so that every message names them as the user does. */
 export interface FileSteps {
-  /** Writes a new file and flushes it to disk (the folder must exist). */
-  writeFile(file: string, content: string, mode?: number): void;
+  /**
+   * Writes a new file (the folder must exist); `durable` also flushes it to disk before
+   * returning, for state that exists nowhere else (a store entry) rather than output that can
+   * be rebuilt from it (dist/).
+   */
+  writeFile(file: string, content: string, options?: { readonly mode?: number; readonly durable?: boolean }): void;
   /** Atomically renames a file or folder (same file system). */
   rename(from: string, to: string): void;
   /** Creates a folder and its parents. */
@@ -22,11 +26,11 @@ export interface FileSteps {
 
 /** The real file system under `root`, each error turned into a one-line `FileSystemError`. */
 export const realSteps = (root: string): FileSteps => ({
-  writeFile: (file, content, mode = 0o644) => guard(file, () => {
+  writeFile: (file, content, { mode = 0o644, durable = false } = {}) => guard(file, () => {
     const fd = fs.openSync(path.join(root, file), 'w', mode);
     try {
       fs.writeFileSync(fd, content);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -75,12 +79,12 @@ const MEANING: Record<string, string> = {
 /**
  * Writes a file so that it is at every instant either the old content or the new one: a
  * temporary file in `tmpDir` (same file system, outside the repository's tracked folders),
- * flushed, then renamed over the target.
+ * flushed to disk, then renamed over the target.
  */
 export function writeAtomically(steps: FileSteps, tmpDir: string, file: string, content: string, mode?: number): void {
   steps.mkdir(tmpDir);
   steps.mkdir(path.posix.dirname(file));
   const tmp = `${tmpDir}/${path.posix.basename(file)}.${process.pid}.tmp`;
-  steps.writeFile(tmp, content, mode);
+  steps.writeFile(tmp, content, { mode, durable: true });
   steps.rename(tmp, file);
 }

@@ -14,7 +14,7 @@
  * anything else (`recoverInterrupted`), so the old tree is never deleted before the new one
  * is in place, and a customer's folder is missing only between two renames of a run that the
  * next one completes. A `.partial` folder is an unfinished copy of a tree that was never
- * committed: it is discarded. Staging is outside `.cdk8s.out`, which cdk8s-cli wipes on every run.
+ * committed: it is discarded, like the temporary files of store entries. Staging is outside `.cdk8s.out`, which cdk8s-cli wipes on every run.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -99,6 +99,8 @@ function finishSwap(root: string, customer: string, steps: FileSteps): void {
  * one line per customer recovered. Call it holding the lock.
  */
 export function recoverInterrupted(root: string, steps: FileSteps = realSteps(root)): string[] {
+  // Temporary files of store entries that were never renamed into place: nothing refers to them.
+  steps.remove(`${WORK_FOLDER}/tmp`);
   const dir = path.join(root, STAGING);
   if (!fs.existsSync(dir)) return [];
   const lines: string[] = [];

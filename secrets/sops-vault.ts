@@ -211,15 +211,13 @@ export class SopsVault implements SecretVault {
         throw new VaultError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
           + `"${credential}" into ${file} (Secret ${secret} needs it), found ${identities.length ? 'none that matches' : 'none'}`);
       }
-      let data: Record<string, string>;
+      let held: string;
       try {
-        data = decryptDocument(holder.document, dataKey).data as Record<string, string>;
+        held = heldValue(decryptDocument(holder.document, dataKey));
       } catch (e) {
         if (!(e instanceof SopsError)) throw e;
         throw new VaultError(`${holder.file}: cannot be decrypted: it was changed without its key; refusing to reuse it: restore it from git`);
       }
-      const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
-      const held = Buffer.from(data[key], 'base64').toString('utf8');
       if (value !== undefined && held !== value) {
         throw new VaultError(`${holder.file}: expected the same value of credential "${credential}" as ${holders[0].file}, found another; `
           + `set the right one with \`npx astrago secrets set ${this.props.customer} ${credential}\``);
@@ -241,6 +239,13 @@ export class SopsVault implements SecretVault {
         + `(${recipients.join(', ')}), found a changed list; run \`npx astrago secrets rekey ${this.props.customer}\` with SOPS_AGE_KEY_FILE set`);
     }
   }
+}
+
+/** The credential a decrypted Secret holds: its one key other than a plain user name. */
+export function heldValue(plain: Document): string {
+  const data = plain.data as Record<string, string>;
+  const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
+  return Buffer.from(data[key], 'base64').toString('utf8');
 }
 
 /** The Secret as encrypted, keys sorted (see output/canonical.ts): the MAC follows key order. */
