@@ -239,6 +239,30 @@ describe('bad input: one error line, nothing written', () => {
     expect(session.err).not.toContain('Secret-value-1234');
   });
 
+  test('each kind of setting lands on its key: access, TLS, NFS, images, offline registry, Keycloak image', async () => {
+    const folder = oldEnvironments([
+      'externalAccess: {mode: domain, ip: {address: 10.0.0.5}, domain: {name: astrago.acme.example, tls: {enabled: true, secretName: acme-tls}}}',
+      'nfs: {basePath: /export/astrago, storageClassName: acme-nfs}',
+      'keycloak: {image: {registry: harbor.acme.example, tag: v1.2.0-acme}}',
+      'astrago: {imageDefaults: {registry: harbor.acme.example}, components: {core: {tag: core-acme-1}}, global: {imagePullSecrets: [{name: acme-pull}]}, mariadb: {maxLifetime: "1700000"}}',
+      'offline: {registry: "192.168.56.11:35000"}',
+    ].join('\n'));
+    const root = scratchRoot();
+    const session = await run(root, importArgs(folder, 'acme'));
+    expect(session.code).toBe(0);
+    expect(parse(fs.readFileSync(path.join(root, 'customers', 'acme.yaml'), 'utf8'))).toMatchObject({
+      externalAccess: { mode: 'domain', ip: { address: '10.0.0.5' }, domain: { name: 'astrago.acme.example', tls: { enabled: true, secretName: 'acme-tls' } } },
+      nfs: { server: '10.0.0.6', basePath: '/export/astrago', storageClassName: 'acme-nfs' },
+      keycloak: { image: { registry: 'harbor.acme.example', tag: 'v1.2.0-acme' } },
+      astrago: {
+        dataLayout: 'helmfile', imageDefaults: { registry: 'harbor.acme.example' }, components: { core: { tag: 'core-acme-1' } },
+        global: { imagePullSecrets: ['acme-pull'] }, mariadb: { maxLifetime: 1700000 },
+      },
+      offline: { registry: '192.168.56.11:35000' },
+    });
+    expect(session.out).toContain('offline.registry → offline.registry = "192.168.56.11:35000"\n');
+  });
+
   test('an existing customer is never overwritten', async () => {
     const folder = oldEnvironments('externalAccess:\n  ip:\n    address: 10.0.0.5\n');
     const root = scratchRoot();
