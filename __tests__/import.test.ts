@@ -13,11 +13,13 @@ import { synth } from '../commands/synth';
 import { validateCommand } from '../commands/validate';
 import { loadCustomerFile } from '../config/load';
 import { isPlainObject } from '../config/layering';
+import { existingTarget, isRefusal, planImport, writeImport } from '../migrate/import';
 import { LEGACY_CREDENTIALS } from '../migrate/legacy-credentials';
 import { readLegacyEnvironment } from '../migrate/legacy-environment';
 import { leaves } from '../migrate/legacy-mapping';
 import { readStoredCredential } from '../secrets/credential-store';
 import { runCli, type CliSession } from './cli-session';
+import { killAtEachStep } from './fault-injection';
 import { findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
 
 const LEGACY = path.resolve(ROOT, '..', 'shared', 'legacy-environments');
@@ -261,6 +263,30 @@ describe('bad input: one error line, nothing written', () => {
       offline: { registry: '192.168.56.11:35000' },
     });
     expect(session.out).toContain('offline.registry → offline.registry = "192.168.56.11:35000"\n');
+  });
+
+  test('killed at any instant, an import never leaves a customer file without its credentials', async () => {
+    const planned = planImport({ folder: oldEnvironments('externalAccess:\n  ip:\n    address: 10.0.0.5\n'), environment: 'acme', ageRecipients: [SAMPLE_RECIPIENT] });
+    if (isRefusal(planned)) throw new Error(planned.problems.join('\n'));
+    const root = scratchRoot();
+    const storeIsComplete = async () => {
+      for (const [credential, value] of Object.entries(planned.credentials)) {
+        if (await readStoredCredential(root, 'acme', credential as never, [IDENTITY]) !== value) return false;
+      }
+      return true;
+    };
+    const kills = await killAtEachStep(root, async (steps) => { await writeImport(root, planned, steps); }, async () => {
+      if (fs.existsSync(path.join(root, 'customers', 'acme.yaml'))) {
+        expect(await storeIsComplete()).toBe(true);
+      } else if (fs.existsSync(path.join(root, 'credentials', 'acme'))) {
+        expect(existingTarget(root, 'acme')).toMatch(/an interrupted import left it/);
+      }
+      for (const leftover of ['customers', 'credentials']) fs.rmSync(path.join(root, leftover), { recursive: true, force: true });
+    });
+    expect(kills).toBeGreaterThanOrEqual(6);
+    expect(await storeIsComplete()).toBe(true);
+    expect(Object.keys(readTree(root)).filter((f) => !f.startsWith('.astrago/')).sort()).toEqual([
+      ...Object.keys(planned.credentials).map((c) => `credentials/acme/${c}.yaml`), 'customers/acme.yaml'].sort());
   });
 
   test('an existing customer is never overwritten', async () => {

@@ -20,7 +20,8 @@ import { customerSchema, dns1123Label, type CustomerConfig } from '../config/sch
 import { UserError } from '../config/user-error';
 import { platformUrls } from '../config/urls';
 import { show } from '../output/diff';
-import { credentialStoreDir, storeCredentials } from '../secrets/credential-store';
+import { realSteps, type FileSteps } from '../output/file-steps';
+import { credentialStoreDir, storeCredentials, WORK_FOLDER } from '../secrets/credential-store';
 import { LEGACY_CREDENTIALS, type LegacyCredential } from './legacy-credentials';
 import { LegacyLayout, readLegacyEnvironment, sourceOf, type LegacyEnvironment } from './legacy-environment';
 import { leaves, PLATFORM_COMPONENTS, ruleFor, RULES } from './legacy-mapping';
@@ -338,33 +339,34 @@ export function importTargets(customer: string): { customerFile: string; store: 
 export function existingTarget(root: string, customer: string): string | undefined {
   const targets = importTargets(customer);
   const existing = [targets.customerFile, targets.store].find((t) => fs.existsSync(path.join(root, t)));
-  return existing && `${existing}: expected no such path (import creates a new customer), found one: pass --as <another name>, or remove it first`;
+  if (!existing) return undefined;
+  const interrupted = existing === targets.store && !fs.existsSync(path.join(root, targets.customerFile))
+    ? ` (without ${targets.customerFile}: an interrupted import left it; remove it and import again)` : '';
+  return `${existing}: expected no such path (import creates a new customer), found one${interrupted}: pass --as <another name>, or remove it first`;
 }
 
 /**
- * Writes the plan: the credentials into the customer's store, then the customer file. The
- * customer must be new (no file, no store); if a write fails, what was written is removed.
+ * Writes the plan: the customer's credential store, then its customer file. Both are complete
+ * in a staging folder before either appears in the repository, and the store is moved in
+ * first: a kill at any instant never leaves a customer file without its credentials (synth
+ * would generate new ones), at worst a store without its file, which the next import names.
  * Returns the repository-relative paths written.
  */
-export async function writeImport(root: string, plan: ImportPlan): Promise<string[]> {
+export async function writeImport(root: string, plan: ImportPlan, steps: FileSteps = realSteps(root)): Promise<string[]> {
   const targets = importTargets(plan.customer);
   const existing = existingTarget(root, plan.customer);
   if (existing) throw new ImportExistsError(existing);
-  const written: string[] = [];
-  try {
-    written.push(...await storeCredentials(root, plan.customer, plan.credentials, plan.config.secrets.ageRecipients));
-    const file = path.join(root, targets.customerFile);
-    const temporary = `${file}.import-${process.pid}`;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(temporary, plan.fileText);
-    fs.renameSync(temporary, file);
-    written.push(targets.customerFile);
-  } catch (e) {
-    fs.rmSync(path.join(root, targets.store), { recursive: true, force: true });
-    fs.rmSync(path.join(root, `${targets.customerFile}.import-${process.pid}`), { force: true });
-    throw e;
-  }
-  return written;
+  const staging = `${WORK_FOLDER}/import-${plan.customer}`;
+  steps.remove(staging);
+  steps.mkdir(staging);
+  const stored = await storeCredentials(path.join(root, staging), plan.customer, plan.credentials, plan.config.secrets.ageRecipients);
+  steps.writeFile(`${staging}/customer.yaml`, plan.fileText, { durable: true });
+  steps.mkdir(path.posix.dirname(targets.store));
+  steps.mkdir(path.posix.dirname(targets.customerFile));
+  steps.rename(`${staging}/${targets.store}`, targets.store);
+  steps.rename(`${staging}/customer.yaml`, targets.customerFile);
+  steps.remove(staging);
+  return [...stored, targets.customerFile];
 }
 
 /** The customer exists already: nothing was written. */
