@@ -155,7 +155,8 @@ function mapKeys(env: LegacyEnvironment, customer: string): Mapping {
     if (rule.kind === 'dropped') {
       mapping.report.push(() => `${key}: dropped: ${rule.why}`);
     } else if (rule.kind === 'url') {
-      mapping.report.push((config) => `${key}: dropped: every URL is derived from externalAccess: now ${platformUrls(config).baseUrl}${urlChange(value, platformUrls(config).baseUrl)}`);
+      const old = value || (env.layout === LegacyLayout.MAIN ? mainLayoutUrl(env.values) : undefined);
+      mapping.report.push((config) => `${key}: dropped: every URL is derived from externalAccess: now ${platformUrls(config).baseUrl}${urlChange(old, platformUrls(config).baseUrl)}`);
     } else if (rule.kind === 'credential') {
       const credential = rule.credential;
       mapping.named.add(credential);
@@ -250,6 +251,13 @@ function customerDocument(mapping: Mapping, ageRecipients: readonly string[]): {
   }
   const topLevel = Object.keys(customerSchema.shape);
   return { doc: Object.fromEntries(Object.entries(doc).sort(([a], [b]) => topLevel.indexOf(a) - topLevel.indexOf(b))), origins };
+}
+
+/** The main layout's platform URL without proxyUrl: its NodePort proxy on externalIP. */
+function mainLayoutUrl(values: Plain): string | undefined {
+  const ip = values.externalIP;
+  const port = getPath(values, ['astrago', 'servicePort']) ?? 30080;
+  return typeof ip === 'string' && ip !== '' ? `http://${ip}:${String(port)}` : undefined;
 }
 
 function describeType(value: unknown): string {
