@@ -10,7 +10,7 @@ export interface CliSession {
 }
 
 /** Runs `npx astrago <args>` in this process against `root`; no terminal unless `io` says so. */
-export async function runCli(root: string, args: readonly string[], io: Pick<Io, 'interactive' | 'prompts'>): Promise<CliSession> {
+export async function runCli(root: string, args: readonly string[], io: Pick<Io, 'interactive' | 'prompts' | 'progress'>): Promise<CliSession> {
   const out: string[] = [];
   const err: string[] = [];
   const program = buildProgram(root, { ...io, out: (t) => out.push(t), err: (l) => err.push(l) });

@@ -221,10 +221,10 @@ describe('bad input: one error line, nothing written', () => {
     { name: 'an unknown environment', customer: '{}', args: (f) => importArgs(f, 'nope'), code: 2, error: /^error: <environment>: expected one of default, acme \(stabilize\/1\.0 layout\), found "nope"$/ },
     { name: 'a missing folder', customer: '{}', args: (f) => importArgs(path.join(f, 'missing'), 'acme'), code: 2, error: /^error: <old-environments-folder>: expected the folder of the old environments .*, found no folder / },
     { name: 'invalid YAML', customer: 'nfs:\n  server: [unclosed\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:3: expected valid YAML, found / },
-    { name: 'an invalid value', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nnfs:\n  server: nfs_server\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:5: nfs\.server: expected an IPv4 address or a DNS hostname, found "nfs_server" \(nothing was written\)$/ },
+    { name: 'an invalid value', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nnfs:\n  server: nfs_server\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:5: nfs\.server: expected an IPv4 address .*or a DNS hostname.*, found "nfs_server" \(nothing was written\)$/ },
     { name: 'a password that is no string', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nastrago:\n  mariadb:\n    rootPassword: 12345678\n', code: 1, error: /^error: .*customers\/acme\/values\.yaml:6: astrago\.mariadb\.rootPassword: expected the password as a string .*, found a number/ },
     { name: 'a missing address', customer: '{}', code: 1, error: /^error: .*customers\/acme\/values\.yaml: externalAccess\.ip\.address: expected the address users reach \(required in ip mode\); the old environment leaves it empty: pass --ip, found nothing/ },
-    { name: 'an invalid age recipient', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\n', args: (f) => ['import', f, 'acme', '--age-recipient', 'age1nope'], code: 2, error: /^error: --age-recipient: expected an age public key \(age1…\), found "age1nope"/ },
+    { name: 'an invalid age recipient', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\n', args: (f) => ['import', f, 'acme', '--age-recipient', 'age1nope'], code: 2, error: /^error: --age-recipient: expected an age public key \(age1…\), found .* \(nothing was written\)$/ },
     { name: 'an invalid customer name', customer: '{}', args: (f) => importArgs(f, 'acme', '--as', 'Acme'), code: 2, error: /^error: --as: expected a DNS-1123 name/ },
   ];
 

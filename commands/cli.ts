@@ -7,6 +7,7 @@
  * option, customer or key). Each command's --help lists its own.
  */
 import { Command, CommanderError } from 'commander';
+import { dns1123Label } from '../config/schema';
 import { registerCharts } from './charts';
 import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
@@ -14,7 +15,7 @@ import { registerExplain } from './explain-command';
 import { registerGraph } from './graph-command';
 import { registerImport } from './import-command';
 import { registerInit } from './init-command';
-import { EXIT, type Io } from './io';
+import { EXIT, exitCodesHelp, progressLine, type Io } from './io';
 import { registerList } from './list-command';
 import { terminalPrompts } from './prompts';
 import { registerRemove } from './remove-command';
@@ -26,20 +27,32 @@ import { registerValidate } from './validate';
 
 export { EXIT };
 
+const progress = progressLine((text) => process.stderr.write(text), () => process.stderr.columns);
+
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (line) => console.error(line),
+  out: (text) => {
+    progress.clear();
+    process.stdout.write(text);
+  },
+  err: (line) => {
+    progress.clear();
+    console.error(line);
+  },
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
   prompts: terminalPrompts,
+  // A person watching sees what a long command is doing; a pipe or a CI log gets nothing extra.
+  progress: process.stderr.isTTY && !process.env.CI ? progress.show : undefined,
 };
 
 export function buildProgram(root: string, io: Io = processIo): Command {
   const program = new Command('astrago')
     .description('Synthesize, check and review the GitOps trees of Astrago customers')
     .showHelpAfterError()
+    .addHelpText('after', exitCodesHelp({ 0: 'success', 1: 'the command ran and found a problem (each command\'s --help says which)', 2: 'wrong usage (unknown command, option, customer or key)' }))
     // Before the commands are added: they inherit it, so --help and usage errors reach `io` too.
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => checkCustomerNames(command));
   registerSynth(program, root, io);
   registerInit(program, root, io);
   registerImport(program, root, io);
@@ -57,10 +70,27 @@ export function buildProgram(root: string, io: Io = processIo): Command {
   return program;
 }
 
+/**
+ * Every argument that names a customer (`<customer>`, `[customers...]`, …) must be a DNS-1123
+ * name before any command uses it in a path: `../x` or `a/b` never reach the file system.
+ */
+function checkCustomerNames(command: Command): void {
+  command.registeredArguments.forEach((argument, i) => {
+    if (!/^customers?$/.test(argument.name())) return;
+    for (const name of [command.processedArgs[i] ?? []].flat() as string[]) {
+      if (!dns1123Label.safeParse(name).success) {
+        command.error(`error: <${argument.name()}>: expected a customer name (a DNS-1123 name such as acme), found ${JSON.stringify(name.slice(0, 64))}`, { exitCode: EXIT.USAGE });
+      }
+    }
+  });
+}
+
 export async function main(argv: string[], root: string): Promise<void> {
   try {
     await buildProgram(root).parseAsync(argv);
+    progress.clear();
   } catch (e) {
+    progress.clear();
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       return;

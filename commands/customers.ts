@@ -5,7 +5,7 @@ import { formatProblem, loadCustomerFile, type LoadedCustomer } from '../config/
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../output/render';
 import type { CustomerOutput } from '../output/write';
-import { CommandError, EXIT, type Io } from './io';
+import { CommandError, EXIT, type Io, type Progress } from './io';
 import { UserError } from '../config/user-error';
 import { committedTree } from '../validate/committed-tree';
 import { loadAll, renderOne } from './synth';
@@ -60,7 +60,7 @@ export interface CustomerTree {
  * name is unknown (2), after saying so in `log`.
  */
 export async function selectedTrees(root: string, names: readonly string[] | undefined, render: boolean | undefined,
-  log: (line: string) => void): Promise<CustomerTree[] | number> {
+  log: (line: string) => void, progress?: Progress): Promise<CustomerTree[] | number> {
   const configs = loadAll(root, log);
   if (!configs) return EXIT.FINDINGS;
   const unknown = (names ?? []).filter((c) => !configs.some((k) => k.name === c));
@@ -69,8 +69,10 @@ export async function selectedTrees(root: string, names: readonly string[] | und
     return EXIT.USAGE;
   }
   const selected = configs.filter((c) => !names?.length || names.includes(c.name));
-  return Promise.all(selected.map(async (config) => ({
-    config,
-    files: render ? (await renderOne(root, config)).files : committedTree(root, config.name),
-  })));
+  const trees: CustomerTree[] = [];
+  for (const config of selected) {
+    if (render) progress?.(`rendering ${config.name}`);
+    trees.push({ config, files: render ? (await renderOne(root, config)).files : committedTree(root, config.name) });
+  }
+  return trees;
 }

@@ -12,7 +12,7 @@ import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
-import { lastCommitOf, legacySecrets } from '../secrets/committed';
+import { legacySecrets, storeHistory } from '../secrets/committed';
 import { readStore } from '../secrets/credential-store';
 import { readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
@@ -63,7 +63,7 @@ export async function renderOne(root: string, config: CustomerConfig, vaultOptio
     recipients: config.secrets.ageRecipients,
     store: readStore(root, config.name),
     legacy: () => legacySecrets(root, config.name, previous),
-    history: (file) => lastCommitOf(root, file),
+    history: storeHistory(root, config.name),
     identities: () => operatorIdentities(),
     ...vaultOptions,
   });

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import type { OutputFile } from '../output/render';
-import { readTreesAtRevision, RevisionError } from '../output/tree';
-import { parseEncrypted } from './credential-store';
+import { credentialStoreDir, parseEncrypted } from './credential-store';
 import type { LegacySecret } from './sops-vault';
 
 /**
@@ -19,18 +18,35 @@ export function committedSecrets(files: readonly OutputFile[]): LegacySecret[] {
 export function legacySecrets(root: string, customer: string, onDisk: readonly OutputFile[]): LegacySecret[] {
   const secrets = committedSecrets(onDisk);
   if (secrets.length > 0) return secrets;
-  try {
-    return committedSecrets(readTreesAtRevision(root, 'HEAD').get(customer) ?? []);
-  } catch (e) {
-    if (e instanceof RevisionError) return [];
-    throw e;
-  }
+  // One grep for the files that name a credential, then only those are read.
+  const files = git(root, 'grep', '-l', '-z', 'astrago.io/credential:', 'HEAD', '--', `dist/${customer}/`)?.split('\0').filter(Boolean) ?? [];
+  return committedSecrets(files.map((ref) => ({ path: ref.replace(/^HEAD:/, ''), content: git(root, 'show', ref) ?? '' })));
 }
 
-/** The short commit at which a file last changed in git history (deleted included); undefined outside git. */
-export function lastCommitOf(root: string, file: string): string | undefined {
+/**
+ * The latest commit holding each file of the customer's store in git history (deleted files
+ * included: deletions are skipped, so `git checkout <commit> -- <file>` restores it), read
+ * with one `git log` on first use; empty outside git.
+ */
+export function storeHistory(root: string, customer: string): (file: string) => string | undefined {
+  let latest: Map<string, string> | undefined;
+  return (file) => {
+    if (!latest) {
+      latest = new Map();
+      let commit = '';
+      for (const line of (git(root, 'log', '--format=commit %h', '--name-only', '--diff-filter=d', '--', credentialStoreDir(customer)) ?? '').split('\n')) {
+        if (line.startsWith('commit ')) commit = line.slice(7);
+        else if (line && !latest.has(line)) latest.set(line, commit);
+      }
+    }
+    return latest.get(file);
+  };
+}
+
+/** Output of a git command in `root`; undefined when it fails (no repository, no HEAD, no match). */
+function git(root: string, ...args: string[]): string | undefined {
   try {
-    return execFileSync('git', ['-C', root, 'log', '-1', '--format=%h', '--', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+    return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
   } catch {
     return undefined;
   }
