@@ -1,8 +1,8 @@
 /**
  * `npx astrago import`: an environment of the old Helmfile system → a customer file, its
  * credentials and a report with one line per old key. Planning reads and checks everything
- * in memory; writing happens only when the whole plan is valid, and undoes itself if any
- * write fails, so a refused or failed import leaves the repository as it was.
+ * in memory; writing happens only when the whole plan is valid, staged first (see
+ * `writeImport`), so a refused import leaves the repository as it was.
  *
  * Credential values exist only in memory and in the encrypted store: no message, report line
  * or written file holds one, and an old key that may hold one (an unused password, a URL with
@@ -76,7 +76,7 @@ export interface ImportPlan {
   /** The customer file as it will be written. */
   readonly fileText: string;
   readonly config: CustomerConfig;
-  /** One line per old key, then one per credential the old files did not hold, then the volumes. */
+  /** One line per old key, then one per setting or credential no old key names (flags, volumes, chart credentials). */
   readonly report: readonly string[];
   /** Values to store: in memory only, never printed. */
   readonly credentials: Readonly<Partial<Record<CredentialName, string>>>;
