@@ -20,6 +20,13 @@ describe('credential store', () => {
     for (const bad of ['../acme', 'Acme', 'a/b', '', 'x'.repeat(64)]) expect(() => credentialStoreDir(bad)).toThrow(UserError);
   });
 
+  test('a credential name the catalog does not know is refused, and nothing is written', async () => {
+    const root = repo();
+    const values = { 'harbor-admin': 'x', '../../escape': 'y' } as Record<string, string>;
+    await expect(storeCredentials(root, 'acme', values, [SAMPLE_RECIPIENT])).rejects.toThrow(/^credentials\/acme: expected credentials among .*, found "\.\.\/\.\.\/escape"$/);
+    expect(fs.existsSync(path.join(root, 'credentials'))).toBe(false);
+  });
+
   test('a stored value reads back with the operator identity, and an independent SOPS decoder agrees', async () => {
     const root = repo();
     expect(await storeCredentials(root, 'acme', { 'harbor-admin': 'Correct-Horse-1', 'grafana-admin': 'Battery-Staple-2' }, [SAMPLE_RECIPIENT]))
@@ -67,6 +74,8 @@ describe('credential store', () => {
       ['renamed', () => fs.renameSync(file(root, 'harbor-admin'), file(root, 'grafana-admin')), /grafana-admin\.yaml: metadata\.name: expected "grafana-admin"/],
       ['.yml', () => fs.renameSync(file(root, 'harbor-admin'), file(root, 'harbor-admin').replace(/yaml$/, 'yml')), /harbor-admin\.yml: expected only files named <credential>\.yaml/],
       ['symlink', () => fs.symlinkSync(SAMPLE_IDENTITY_FILE, file(root, 'grafana-admin')), /grafana-admin\.yaml: expected a regular file, found a symbolic link/],
+      ['an alias bomb', () => fs.writeFileSync(file(root, 'harbor-admin'), `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n${good}`),
+        /harbor-admin\.yaml: expected no YAML anchors or aliases, found some/],
       ['damaged MAC', () => fs.writeFileSync(file(root, 'harbor-admin'), good.replace(/mac: ENC\[AES256_GCM,data:[^,]*,/, 'mac: ENC[AES256_GCM,data:x,')), /sops\.mac: expected an encrypted MAC/],
     ];
     for (const [what, damage, expected] of cases) {

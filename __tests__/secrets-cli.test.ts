@@ -106,6 +106,17 @@ describe('secrets commands', () => {
     expect(log.join('\n')).not.toContain('hunter2');
   });
 
+  test('check names a committed file with a password or token in a URL, without echoing it', async () => {
+    const repo = scratchRepo();
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'mirror.sh'), 'flux bootstrap git --url=https://bob:hunter2@git.local/gitops.git\n');
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'fine.sh'), 'flux bootstrap git --url=ssh://git@git.local/gitops.git\n');
+    const log: string[] = [];
+    expect(await checkSecrets(repo, (l) => log.push(l), [])).toBe(1);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([`error: dist/${CUSTOMER}/mirror.sh: expected no credentials in URLs (the file is committed in plain text), `
+      + `found a URL with a user name and password or token; remove them from customers/${CUSTOMER}.yaml and run \`npx cdk8s synth\``]);
+    expect(log.join('\n')).not.toContain('hunter2');
+  });
+
   const SECRET = `dist/${CUSTOMER}/security/controllers/secret-harbor-harbor-admin.yaml`;
   const flip = (text: string, pattern: RegExp) => text.replace(pattern, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
   test.each([

@@ -62,6 +62,15 @@ describe('synth', () => {
     expect(log).toContain('warning: dist/gone/ has no customer file; run `npx astrago remove gone` to retire it');
   });
 
+  test('a credential store without customer file is reported too: it holds the only copy of credentials', async () => {
+    const repo = scratchRepo();
+    fs.renameSync(path.join(repo, 'customers', 'demo.yaml'), path.join(repo, 'demo.yaml.bak'));
+    fs.rmSync(path.join(repo, 'dist', 'demo'), { recursive: true });
+    const log: string[] = [];
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
+    expect(log).toContain('warning: credentials/demo/ has no customer file; restore customers/demo.yaml, or run `npx astrago remove demo` to retire it');
+  });
+
   test('the committed JSON Schema is the one the customer schema exports', async () => {
     expect(fs.readFileSync(path.join(ROOT, JSON_SCHEMA_FILE), 'utf8')).toBe(customerJsonSchema());
   });

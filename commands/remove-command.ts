@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { customerDistFolder, entryFile } from '../constructs/tier-scope';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
-import { credentialStoreDir } from '../secrets/credential-store';
+import { CREDENTIALS_FOLDER, credentialStoreDir } from '../secrets/credential-store';
 import { customerNames } from './customers';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
 
@@ -53,7 +53,8 @@ export function registerRemove(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
       process.exitCode = await runCommand(io, async () => {
-        const known = [...new Set([...customerNames(root), ...distCustomers(root)])].sort();
+        const stores = fs.existsSync(path.join(root, CREDENTIALS_FOLDER)) ? fs.readdirSync(path.join(root, CREDENTIALS_FOLDER)) : [];
+        const known = [...new Set([...customerNames(root), ...distCustomers(root), ...stores])].sort();
         if (!known.includes(customer)) {
           throw new CommandError(`customer "${customer}": expected one of ${known.join(', ') || '(none)'}, found no customers/${customer}.yaml or dist/${customer}/`, EXIT.USAGE);
         }

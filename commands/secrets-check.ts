@@ -1,7 +1,7 @@
 /**
  * `npx astrago secrets check`: the committed credentials are intact and consistent.
  *
- * Without a key: no plaintext credential in customers/ or dist/; every store entry and every
+ * Without a key: no plaintext credential in customers/ or dist/ (Secrets, URLs); every store entry and every
  * encrypted Secret in dist/ well-formed (SOPS metadata and values) and encrypted for the
  * customer's `secrets.ageRecipients`; every Secret in dist/ exactly the copy synth makes from
  * the store (a tampered, truncated or stale one differs). With the operator's key
@@ -14,7 +14,7 @@ import { UserError } from '../config/user-error';
 import { readCustomerTree } from '../output/tree';
 import { operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { committedSecrets } from '../secrets/committed';
-import { openEntry, readStore, type StoredCredential } from '../secrets/credential-store';
+import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
 import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
@@ -23,6 +23,9 @@ import { EXIT } from './io';
 import { loadAll, renderOne } from './synth';
 
 type Log = (line: string) => void;
+
+/** `scheme://user:password@` anywhere, or `http(s)://token@`: SSH's bare user name (`ssh://git@`) is no credential. */
+const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]+:[^\s/@'"]+@|\bhttps?:\/\/[^\s/@:'"]+@/i;
 
 export async function checkSecrets(root: string, log: Log, identities: readonly string[] = operatorIdentities()): Promise<number> {
   const configs = loadAll(root, log);
@@ -53,6 +56,14 @@ async function customerFindings(root: string, config: CustomerConfig, identities
   for (const entry of store.values()) {
     const problem = wrongRecipients(entry.file, entry.recipients);
     if (problem) findings.push(problem);
+    for (const key of entry.sealed.keys()) {
+      try {
+        sealedSecret(entry, key);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        findings.push(e.message);
+      }
+    }
     if (identities.length === 0) continue;
     try {
       values.set(entry.credential, (await openEntry(entry, identities)).value);
@@ -63,6 +74,10 @@ async function customerFindings(root: string, config: CustomerConfig, identities
   }
 
   const committed = readCustomerTree(root, config.name);
+  for (const file of committed.filter((f) => URL_CREDENTIALS.test(f.content))) {
+    findings.push(`${file.path}: expected no credentials in URLs (the file is committed in plain text), found a URL with a user name and password or token; `
+      + `remove them from customers/${config.name}.yaml and run \`npx cdk8s synth\``);
+  }
   for (const file of committed.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
     let doc: Document;
     try {

@@ -13,7 +13,7 @@ import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, storeHistory } from '../secrets/committed';
-import { readStore } from '../secrets/credential-store';
+import { CREDENTIALS_FOLDER, readStore } from '../secrets/credential-store';
 import { readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
@@ -118,6 +118,10 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   const known = new Set(configs.map((c) => c.name));
   for (const orphan of fs.existsSync(distDir) ? fs.readdirSync(distDir).filter((d) => !known.has(d)).sort() : []) {
     log(`warning: dist/${orphan}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);
+  }
+  const storeDir = path.join(options.root, CREDENTIALS_FOLDER);
+  for (const orphan of fs.existsSync(storeDir) ? fs.readdirSync(storeDir).filter((d) => !known.has(d) && !fs.existsSync(path.join(distDir, d))).sort() : []) {
+    log(`warning: ${CREDENTIALS_FOLDER}/${orphan}/ has no customer file; restore customers/${orphan}.yaml, or run \`npx astrago remove ${orphan}\` to retire it`);
   }
   return 0;
 }

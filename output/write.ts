@@ -99,8 +99,12 @@ function finishSwap(root: string, customer: string, steps: FileSteps): void {
  * one line per customer recovered. Call it holding the lock.
  */
 export function recoverInterrupted(root: string, steps: FileSteps = realSteps(root)): string[] {
-  // Temporary files of store entries that were never renamed into place: nothing refers to them.
-  steps.remove(`${WORK_FOLDER}/tmp`);
+  // Temporary files of store entries a dead process never renamed into place: nothing refers to them.
+  // A live one's (`storeCredentials` runs without the lock) is left alone.
+  const tmp = `${WORK_FOLDER}/tmp`;
+  for (const name of fs.existsSync(path.join(root, tmp)) ? guard(tmp, () => fs.readdirSync(path.join(root, tmp))) : []) {
+    if (!alive(Number(/\.(\d+)\.tmp$/.exec(name)?.[1]))) steps.remove(`${tmp}/${name}`);
+  }
   const dir = path.join(root, STAGING);
   if (!fs.existsSync(dir)) return [];
   const lines: string[] = [];
@@ -174,10 +178,16 @@ function alive(pid: number): boolean {
 
 /** Files under a repository-relative folder, relative to it, `/`-separated. */
 function listFiles(root: string, dir: string): string[] {
-  const full = path.join(root, dir);
-  if (!fs.existsSync(full)) return [];
-  return (fs.readdirSync(full, { recursive: true, withFileTypes: true }) as fs.Dirent[])
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(full, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
+  const files: string[] = [];
+  const walk = (relative: string) => {
+    const full = path.join(root, dir, relative);
+    if (!fs.existsSync(full)) return;
+    for (const entry of guard(`${dir}/${relative}`, () => fs.readdirSync(full, { withFileTypes: true }))) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
 }

@@ -26,11 +26,12 @@
  * Keys are sorted (the MAC follows document order). Every file is replaced atomically
  * (temporary file in `.astrago/tmp/`, flushed, renamed), so each entry is at every instant
  * the old one or the new one. Reading checks structure without a key (`structureProblem`)
- * and refuses symlinks, aliases and anything else in the folder, naming the file.
+ * and refuses symlinks, aliases and anything else in the folder, naming the file; a sealed
+ * copy is checked when it is used (`sealedSecret`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../config/user-error';
 import { canonical, dumpYaml } from '../output/canonical';
@@ -70,8 +71,11 @@ export interface StoredCredential {
   readonly document: Document;
   /** age recipients the value is encrypted for, sorted. */
   readonly recipients: readonly string[];
-  /** Encrypted Secrets holding the value, by `<namespace>/<name>`, as written in dist/. */
-  readonly sealed: ReadonlyMap<string, Document>;
+  /**
+   * Encrypted Secrets holding the value, by `<namespace>/<name>`: their YAML text as written in
+   * dist/ (parsed and checked on use, `sealedSecret`: a re-synth parses only what it copies).
+   */
+  readonly sealed: ReadonlyMap<string, string>;
 }
 
 /**
@@ -109,21 +113,36 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
   if (metadata?.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
   const data = document.data as Record<string, unknown> | undefined;
   if (!data || typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
-  const sealedText = document.sealed ?? {};
-  if (typeof sealedText !== 'object' || Array.isArray(sealedText) || sealedText === null) throw fail('sealed: expected a map of <namespace>/<name> to Secret YAML, found another value');
-  const sealed = new Map<string, Document>();
-  for (const [key, yaml] of Object.entries(sealedText)) {
-    const where = `sealed.${key}`;
-    const secret = typeof yaml === 'string' ? parseEncrypted(yaml, `${file}: ${where}`) : undefined;
-    const secretProblem = secret ? structureProblem(secret) : 'expected the YAML text of an encrypted Secret, found another value';
-    if (secretProblem) throw fail(`${where}: ${secretProblem}`);
-    const m = secret!.metadata as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } | undefined;
-    if (secret!.kind !== 'Secret' || `${String(m?.namespace)}/${String(m?.name)}` !== key || m?.annotations?.['astrago.io/credential'] !== credential) {
-      throw fail(`${where}: expected Secret ${key} holding credential "${credential}", found another object`);
-    }
-    sealed.set(key, secret!);
+  const sealed = document.sealed ?? {};
+  if (typeof sealed !== 'object' || Array.isArray(sealed) || sealed === null || Object.values(sealed).some((t) => typeof t !== 'string')) {
+    throw fail('sealed: expected a map of <namespace>/<name> to Secret YAML, found another value');
   }
-  return { credential, file, text, document, recipients: recipientsOf(document), sealed };
+  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(Object.entries(sealed as Record<string, string>)) };
+}
+
+const parsedCopies = new WeakMap<StoredCredential, Map<string, Document>>();
+
+/**
+ * The entry's encrypted copy of Secret `<namespace>/<name>`, parsed and structure-checked
+ * (once); undefined when it has none. Throws CredentialStoreError naming file and copy.
+ */
+export function sealedSecret(entry: StoredCredential, key: string): Document | undefined {
+  const text = entry.sealed.get(key);
+  if (text === undefined) return undefined;
+  const parsed = parsedCopies.get(entry) ?? new Map<string, Document>();
+  parsedCopies.set(entry, parsed);
+  if (!parsed.has(key)) {
+    const where = `${entry.file}: sealed.${key}`;
+    const secret = parseEncrypted(text, where);
+    const problem = structureProblem(secret);
+    if (problem) throw new CredentialStoreError(`${where}: ${problem}`);
+    const m = secret.metadata as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } | undefined;
+    if (secret.kind !== 'Secret' || `${String(m?.namespace)}/${String(m?.name)}` !== key || m?.annotations?.['astrago.io/credential'] !== entry.credential) {
+      throw new CredentialStoreError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
+    }
+    parsed.set(key, secret);
+  }
+  return parsed.get(key);
 }
 
 /**
@@ -134,6 +153,8 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
  */
 export async function storeCredentials(root: string, customer: string,
   values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
+  const unknown = Object.keys(values).filter((name) => !(CREDENTIAL_NAMES as string[]).includes(name));
+  if (unknown.length > 0) throw new CredentialStoreError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
   const files = await Promise.all(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))
     .map(([credential, value]) => encryptEntry(customer, { credential: credential as CredentialName, value: value! }, recipients)));
   writeStoreFiles(root, files);
@@ -185,8 +206,8 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
 export interface CredentialEntry {
   readonly credential: CredentialName;
   readonly value: string;
-  /** Encrypted Secrets holding the value, by `<namespace>/<name>`. @default - none */
-  readonly sealed?: ReadonlyMap<string, Document>;
+  /** Encrypted Secrets holding the value, by `<namespace>/<name>`, as YAML text (`sealedText`). @default - none */
+  readonly sealed?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -198,8 +219,7 @@ export async function encryptEntry(customer: string, entry: CredentialEntry, rec
   const file = credentialFile(customer, entry.credential);
   if (entry.value === '') throw new CredentialStoreError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
   if (!key && recipients.length === 0) throw new CredentialStoreError(`${file}: expected at least one age recipient to encrypt for, found none`);
-  const sealed = Object.fromEntries([...(entry.sealed ?? new Map())].sort(([a], [b]) => a.localeCompare(b))
-    .map(([name, doc]) => [name, sealedText(doc)]));
+  const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
   const plain = canonical({
     apiVersion: 'astrago.io/v1',
     kind: 'Credential',
@@ -230,16 +250,25 @@ export function readRegularFile(root: string, file: string): string {
   return guard(file, () => fs.readFileSync(full, 'utf8'));
 }
 
-/** One YAML document of an encrypted file; no aliases (we never write any), nothing of the text echoed. */
+/**
+ * One YAML document of an encrypted file, nothing of its text echoed. No anchors, so no
+ * aliases (we never write any, and an alias bomb is refused before anything walks it). js-yaml
+ * with the core schema: a re-synth parses every store entry, and it is several times faster.
+ */
 export function parseEncrypted(text: string, file: string): Document {
-  const doc = parseDocument(text, { uniqueKeys: true });
-  const error = doc.errors[0];
-  if (error) throw new CredentialStoreError(`${file}: expected one valid YAML document, found ${error.code === 'MULTIPLE_DOCS' ? 'several' : `a syntax error${error.linePos ? ` at line ${error.linePos[0].line}` : ''}`} (truncated or hand-edited?)`);
+  let anchors = false;
+  let doc: unknown;
   try {
-    return doc.toJS({ maxAliasCount: 0 }) as Document;
-  } catch {
-    throw new CredentialStoreError(`${file}: expected no YAML aliases, found some`);
+    doc = load(text, { schema: CORE_SCHEMA, listener: (event, state) => {
+      if (event === 'close' && (state as { anchor?: string }).anchor) anchors = true;
+    } });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    const several = /expected a single document/.test(e.reason);
+    throw new CredentialStoreError(`${file}: expected one valid YAML document, found ${several ? 'several' : `a syntax error at line ${e.mark.line + 1}`} (truncated or hand-edited?)`);
   }
+  if (anchors) throw new CredentialStoreError(`${file}: expected no YAML anchors or aliases, found some`);
+  return doc as Document;
 }
 
 function lstatOrUndefined(file: string): fs.Stats | undefined {

@@ -20,7 +20,7 @@ import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../config/user-error';
 import { canonical } from '../output/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
-import { credentialFile, encryptEntry, openEntry, type EntryKey, type StoredCredential } from './credential-store';
+import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';
 import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type Document, type SopsMetadata } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
@@ -87,9 +87,10 @@ interface Pending {
 /** A store entry being changed by this flush. */
 interface EntryUpdate {
   readonly value: string;
+  /** Secrets encrypted (or taken from dist/) in this flush, by `<namespace>/<name>`. */
   readonly sealed: Map<string, Document>;
-  /** The entry's data key, kept when only copies are added; a new one otherwise. */
-  readonly key?: EntryKey;
+  /** When only copies are added: the entry, whose data key and other copies are kept. */
+  readonly kept?: { readonly entry: StoredCredential; readonly key: EntryKey };
 }
 
 export class SopsVault implements SecretVault {
@@ -136,8 +137,10 @@ export class SopsVault implements SecretVault {
       }
     }
     const now = (this.props.now ?? (() => new Date()))();
-    this.files = await Promise.all([...this.updates].sort(([a], [b]) => a.localeCompare(b)).map(([credential, u]) =>
-      encryptEntry(this.props.customer, { credential, value: u.value, sealed: u.sealed }, this.props.recipients, u.key, now)));
+    this.files = await Promise.all([...this.updates].sort(([a], [b]) => a.localeCompare(b)).map(([credential, u]) => {
+      const sealed = new Map([...(u.kept?.entry.sealed ?? []), ...[...u.sealed].map(([name, doc]) => [name, sealedText(doc)] as const)]);
+      return encryptEntry(this.props.customer, { credential, value: u.value, sealed }, this.props.recipients, u.kept?.key, now);
+    }));
   }
 
   private async sealOne(request: SealRequest): Promise<JsonObject> {
@@ -145,7 +148,8 @@ export class SopsVault implements SecretVault {
     const name = keyOf(plain);
     const credential = credentialOf(request);
     const update = this.updates.get(credential) ?? await this.startUpdate(credential, name);
-    const copy = update ? update.sealed.get(name) : this.store.get(credential)!.sealed.get(name);
+    const stored = update ? update.kept?.entry : this.store.get(credential);
+    const copy = update?.sealed.get(name) ?? (stored && sealedSecret(stored, name));
     if (copy && sameShape(copy, plain)) return copy as JsonObject;
     const started = update ?? await this.reopen(credential);
     const values: Record<string, string> = {};
@@ -184,7 +188,7 @@ export class SopsVault implements SecretVault {
   private async reopen(credential: CredentialName): Promise<EntryUpdate> {
     const stored = this.store.get(credential)!;
     const opened = await this.open(stored);
-    const update = { value: opened.value, sealed: new Map(stored.sealed), key: opened.key };
+    const update = { value: opened.value, sealed: new Map<string, Document>(), kept: { entry: stored, key: opened.key } };
     this.updates.set(credential, update);
     return update;
   }
