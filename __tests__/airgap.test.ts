@@ -7,7 +7,7 @@ import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/im
 import type { OutputFile } from '../output/render';
 import { existingObjects } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
-import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig } from './helpers';
+import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';
 
 const CHART_VALUES = CHART_VALUES_DIR!;
 const factory = sampleConfig('factory');
@@ -55,7 +55,7 @@ function merge(base: unknown, over: unknown): unknown {
 
 const repositoryOf = (ref: string) => { const { tag: _t, digest: _d, ...name } = parseImage(ref); return formatImage(name); };
 
-(CHART_VALUES_DIR ? describe : describe.skip)('catalog image value paths', () => {
+withChartValues('catalog image value paths', () => {
   let online: Obj[];
   beforeAll(async () => {
     online = objectsOf(await render(configFrom(MINIMAL))).filter((o) => o.kind === 'HelmRelease');

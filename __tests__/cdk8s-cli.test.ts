@@ -24,14 +24,13 @@ const synth = (cwd: string, ...args: string[]) => spawnSync('npx', ['cdk8s', 'sy
 const trees = (dir: string) => ({ ...readTree(path.join(dir, 'dist')), ...readTree(path.join(dir, 'flux')) });
 
 describe('npx cdk8s synth, the command a user runs', () => {
-  test('rewrites nothing when the committed trees are up to date, twice in a row', () => {
+  // In-process, synth.test.ts proves two synths give the same bytes; here, that the CLI changes nothing committed.
+  test('rewrites nothing when the committed trees are up to date', () => {
     const dir = projectCopy();
     const before = trees(dir);
-    for (let i = 0; i < 2; i++) {
-      const run = synth(dir);
-      expect(run.status).toBe(0);
-      expect(trees(dir)).toEqual(before);
-    }
+    const run = synth(dir);
+    expect(run.status).toBe(0);
+    expect(trees(dir)).toEqual(before);
   });
 
   test('a broken customer file fails with our one-line error first and leaves every tree as it was', () => {

@@ -7,19 +7,21 @@ import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { chartsPullCommand } from '../commands/charts';
 import { renderCheckCommand } from '../commands/render-check';
 import { cachedArchivePath, chartCacheDir, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
-import { locateHelm } from '../render/helm';
+import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
 import { formatFinding } from '../validate/finding';
 import { SchemaSet } from '../validate/schemas';
-import { ROOT, SAMPLES, SCHEMAS_DIR } from './helpers';
+import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING } from './helpers';
 
 const FIXTURE_CACHE = path.join(__dirname, 'fixtures', 'charts');
 // Without a schema folder the rendered objects are checked by the rules only (SCHEMAS_DIR says why).
 const schemas = SCHEMAS_DIR ? SchemaSet.load(SCHEMAS_DIR) : undefined;
-const helm = locateHelm(ROOT);
-/** Rendering needs helm: without it those tests are skipped, and say so. */
-const withHelm = helm ? test : test.skip;
-if (!helm) console.warn('notice: no helm (`npx astrago charts install-helm`, $ASTRAGO_HELM or PATH): the render tests of the fixture charts are SKIPPED');
+const located = locateHelm(ROOT);
+/** The helm `npm ci` installs; where none runs, a test that renders fails with how to get one. */
+function helm(): Helm {
+  if (!located) throw new Error(`helm: ${HELM_MISSING}`);
+  return located;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -99,8 +101,8 @@ describe('values.schema.json (render/values-schema)', () => {
 });
 
 describe('rendered objects against validate\'s rules', () => {
-  withHelm('a chart rendering a :latest image, a database NodePort and an image outside the mirror is caught rule by rule', () => {
-    const report = check([release('policy', {})], { helm, mirror: 'mirror.local:5000' });
+  test('a chart rendering a :latest image, a database NodePort and an image outside the mirror is caught rule by rule', () => {
+    const report = check([release('policy', {})], { helm: helm(), mirror: 'mirror.local:5000' });
     expect(report.findings.map((f) => `${f.rule} ${f.file} ${f.object}`)).toEqual([
       'policy/database-nodeport dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml Service/apps/policy-postgres',
       'airgap/image dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
@@ -109,13 +111,14 @@ describe('rendered objects against validate\'s rules', () => {
     expect(report.releases).toEqual([expect.objectContaining({ release: 'HelmRelease/apps/policy', status: ReleaseStatus.RENDERED, objects: 2 })]);
   });
 
-  withHelm('values that fix them render clean', () => {
-    const report = check([release('policy', { image: 'mirror.local:5000/library/postgres:16.4', service: { type: 'ClusterIP' } })], { helm, mirror: 'mirror.local:5000' });
+  test('values that fix them render clean', () => {
+    const report = check([release('policy', { image: 'mirror.local:5000/library/postgres:16.4', service: { type: 'ClusterIP' } })], { helm: helm(), mirror: 'mirror.local:5000' });
     expect(lines(report)).toEqual([]);
   });
 
-  (SCHEMAS_DIR ? withHelm : test.skip)('rendered objects are validated strictly against the Kubernetes schemas', () => {
-    const report = check([release('nested', { resources: { requests: { cpu: '1', memory: '1Gi' }, limitz: { cpu: '2' } } })], { helm });
+  test('rendered objects are validated strictly against the Kubernetes schemas', () => {
+    if (!schemas) throw new Error(SCHEMAS_MISSING);
+    const report = check([release('nested', { resources: { requests: { cpu: '1', memory: '1Gi' }, limitz: { cpu: '2' } } })], { helm: helm() });
     expect(report.findings.map((f) => `${f.rule} ${f.object} ${f.message}`)).toEqual([
       'schema/unknown-field Deployment/apps/nested spec.template.spec.containers[0].resources.limitz: unknown field (Kubernetes 1.28, 1.32)',
     ]);
@@ -147,7 +150,7 @@ describe('the chart cache', () => {
     expect(code).toBe(0);
   });
 
-  withHelm('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', () => {
+  test('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
     const log: string[] = [];
     expect(chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
@@ -155,9 +158,9 @@ describe('the chart cache', () => {
     expect(fs.readdirSync(cache)).toEqual([]);
   });
 
-  withHelm('charts pull caches a chart whose digest matches the catalog and refuses one that does not', async () => {
+  test('charts pull caches a chart whose digest matches the catalog and refuses one that does not', async () => {
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-repo-'));
-    helm!.run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), '--destination', repo]);
+    helm().run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), '--destination', repo]);
     // In a child process: helm runs synchronously and would block a server in this one.
     const served = spawn(process.execPath, ['-e', `
       const fs = require('fs'), path = require('path');
@@ -170,13 +173,13 @@ describe('the chart cache', () => {
     const port = await new Promise<string>((resolve) => served.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
     try {
       const url = `http://127.0.0.1:${port}`;
-      helm!.run(['repo', 'index', repo, '--url', url]);
+      helm().run(['repo', 'index', repo, '--url', url]);
       const digest = sha256Of(path.join(repo, 'schema-1.0.0.tgz'));
       const entry = (d?: string): ChartEntry => ({ ...CHARTS.mpiOperator, repository: { name: 'fixtures', url }, chart: 'schema', version: '1.0.0', digest: d });
       const pull = (e: ChartEntry, allowUnverified = false) => {
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
         const log: string[] = [];
-        const failed = pullCharts({ cacheDir, helm: helm!, charts: [e], allowUnverified, log: (l) => log.push(l) });
+        const failed = pullCharts({ cacheDir, helm: helm(), charts: [e], allowUnverified, log: (l) => log.push(l) });
         return { failed, log, cached: fs.existsSync(cachedArchivePath(cacheDir, 'fixtures', 'schema', '1.0.0')) };
       };
       expect(pull(entry(digest))).toEqual({ failed: 0, cached: true, log: [`pulled: schema 1.0.0 from ${url} (${digest} verified)`] });
@@ -193,9 +196,9 @@ describe('the chart cache', () => {
   });
 });
 
-withHelm('a chart archive (with its subchart inside) reads like the chart folder', () => {
+test('a chart archive (with its subchart inside) reads like the chart folder', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pkg-'));
-  helm!.run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), '--destination', out]);
+  helm().run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), '--destination', out]);
   fs.mkdirSync(path.join(out, 'fixtures'));
   fs.renameSync(path.join(out, 'nested-1.0.0.tgz'), path.join(out, 'fixtures', 'nested-1.0.0.tgz'));
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: `---\n${stringify(release('nested', { sidecar: { replicas: 2 } }))}` }];

@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir } from '../render/chart-cache';
-import { HELM_ENV, HelmError, locateHelm } from '../render/helm';
+import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
@@ -31,7 +31,7 @@ export interface RenderCheckCommandOptions {
   readonly cache?: string;
   /**
    * helm binary.
-   * @default - $ASTRAGO_HELM, .cache/bin/helm, then helm on PATH
+   * @default - $ASTRAGO_HELM, the helm npm ci installs, then helm on PATH
    */
   readonly helm?: string;
   /**
@@ -78,7 +78,7 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
     }
     throw e;
   }
-  if (!helm) log(`notice: helm not found (--helm, $${HELM_ENV}, .cache/bin/helm or PATH; \`npx astrago charts install-helm\` installs one): values are checked against the charts, nothing is rendered`);
+  if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
@@ -95,7 +95,7 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
     .description('render every HelmRelease with its chart from the cache: ignored or invalid values, rendered objects against validate\'s rules')
     .argument('[customer...]', 'customers to check (default: all)')
     .option('--cache <dir>', 'chart cache folder (default .cache/charts, filled by `charts pull`)')
-    .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
+    .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
     .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then ../shared/schemas)`)
     .option('--render', 'check what synth would write now instead of the committed dist/')
     .addOption(outputOption())
