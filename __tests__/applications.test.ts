@@ -44,6 +44,20 @@ describe('applications tier', () => {
     expect(findObject(noOperator, 'Deployment', 'astrago-backend-core')).toBeTruthy();
   });
 
+  test('dataLayout helmfile: MariaDB on the old Bitnami claim as its owner, workload logs ReadWriteOnce', async () => {
+    const all = await objects(`${MINIMAL}astrago: {dataLayout: helmfile}\n`);
+    expect(all.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name).sort()).toEqual(['data-astrago-mariadb-0', 'workload-log-pvc']);
+    const db = podSpec(all, 'StatefulSet', 'astrago-mariadb');
+    expect(db.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
+    expect(db.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-astrago-mariadb-0', readOnly: false } });
+    expect(db.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: 'data', mountPath: '/bitnami/mariadb' }));
+    expect(db.containers[0].args).toEqual(['--datadir=/bitnami/mariadb/data']);
+    expect((findObject(all, 'PersistentVolumeClaim', 'workload-log-pvc').spec as any).accessModes).toEqual(['ReadWriteOnce']);
+    const fresh = podSpec(await objects(), 'StatefulSet', 'astrago-mariadb');
+    expect(fresh.containers[0].args).toBeUndefined();
+    expect(fresh.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: 'data', mountPath: '/var/lib/mysql' }));
+  });
+
   describe.each(SAMPLES)('sample customer %s', (name) => {
     test('every Ingress route reaches a Service port that exists and serves the selected pods', async () => {
       const all = await sample(name);

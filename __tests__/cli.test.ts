@@ -1,12 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CommanderError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { parse } from 'yaml';
 import { buildProgram, processIo } from '../commands/cli';
 import { progressLine, type Io } from '../commands/io';
 import type { Prompts } from '../commands/prompts';
 import { loadCustomerFile } from '../config/load';
+import { runCli } from './cli-session';
 import { readTree, scratchRepo } from './helpers';
 
 // Keys `init` generates go to a scratch folder, never to the developer's ~/.config.
@@ -52,24 +53,7 @@ function scripted(answers: Array<string | boolean>): Prompts & { rejected: strin
 }
 
 async function run(root: string, args: string[], options: { interactive?: boolean; prompts?: Prompts; progress?: Io['progress'] } = {}): Promise<Session> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (t) => out.push(t), err: (l) => err.push(l), interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]), progress: options.progress,
-  };
-  const program = buildProgram(root, io);
-  const saved = process.exitCode;
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'astrago', ...args]);
-    code = Number(process.exitCode ?? 0);
-  } catch (e) {
-    if (!(e instanceof CommanderError)) throw e;
-    code = e.exitCode === 0 ? 0 : 2;
-  } finally {
-    process.exitCode = saved;
-  }
-  return { code, out: out.join(''), err: err.join('\n') };
+  return runCli(root, args, { interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]), progress: options.progress });
 }
 
 const ACME = ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.0.0.6', '--nfs-path', '/vol'];

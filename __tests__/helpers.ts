@@ -66,7 +66,7 @@ export const SCHEMAS_DIR = locateSchemas(ROOT).dir;
 export const SCHEMAS_MISSING = 'expected a Kubernetes schema folder, found none: run `npx astrago validate --fetch-schemas` once (or set $ASTRAGO_SCHEMAS, or check out ../shared beside the repository)';
 
 /** A `describe` whose tests each fail with `missing`, when set, instead of being skipped. */
-function describeNeeding(missing: string | undefined): (name: string, tests: () => void) => void {
+export function describeNeeding(missing: string | undefined): (name: string, tests: () => void) => void {
   return (name, tests) => describe(name, () => {
     beforeAll(() => {
       if (missing) throw new Error(missing);

@@ -13,6 +13,7 @@ import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
 import { registerGraph } from './graph-command';
+import { registerImport } from './import-command';
 import { registerInit } from './init-command';
 import { EXIT, exitCodesHelp, progressLine, type Io } from './io';
 import { registerList } from './list-command';
@@ -54,6 +55,7 @@ export function buildProgram(root: string, io: Io = processIo): Command {
     .hook('preAction', (_program, command) => checkCustomerNames(command));
   registerSynth(program, root, io);
   registerInit(program, root, io);
+  registerImport(program, root, io);
   registerList(program, root, io);
   registerRemove(program, root, io);
   registerRender(program, root, io);

@@ -1,3 +1,5 @@
+import type { CredentialName } from '../catalog/credentials';
+
 /**
  * Keys of the old Helmfile values files that this schema does not accept as such.
  *
@@ -14,12 +16,15 @@ export interface LegacyKey {
   readonly kind: LegacyKind;
   /** What replaces the key, in the user's terms. */
   readonly replacement: string;
+  /** The credential that holds the value now (kind `credential`). */
+  readonly credential?: CredentialName;
 }
 
 const unused = (path: string, replacement: string): LegacyKey => ({ path, kind: 'unused', replacement });
-const credential = (path: string, name: string): LegacyKey => ({
+const credential = (path: string, name: CredentialName): LegacyKey => ({
   path,
   kind: 'credential',
+  credential: name,
   replacement: `credential "${name}" (generated and SOPS-encrypted by synth, or set with \`npx astrago secrets set <customer> ${name}\`)`,
 });
 

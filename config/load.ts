@@ -189,7 +189,8 @@ function closestLine(keyPath: string[], lineOf: (p: readonly string[]) => number
   return undefined;
 }
 
-function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly string[]): number | undefined {
+/** 1-based line of a key path in a parsed YAML document, if the key is written there. */
+export function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly string[]): number | undefined {
   if (keyPath.length === 0) return undefined;
   const parent = keyPath.length === 1 ? doc.contents : doc.getIn(keyPath.slice(0, -1), true);
   const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
+import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
 import { getPath } from './layering';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */
@@ -190,6 +191,9 @@ export const customerSchema = z.strictObject({
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
       image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
     }).prefault({}).describe('The platform database (a StatefulSet in namespace astrago).'),
+    dataLayout: z.enum(DATA_LAYOUT_NAMES, expect(`one of ${DATA_LAYOUT_NAMES.join(', ')}`)).default('gitops')
+      .describe(`Which volumes hold the platform's data. ${DATA_LAYOUT_NAMES.map((n) => `${n}: ${DATA_LAYOUTS[n].description}`).join('. ')}. `
+        + '`npx astrago import` sets helmfile; never change it for a running customer (the data stays on the other claim).'),
     imageDefaults: z.strictObject({
       registry: registry.default('ghcr.io').describe('Registry of the platform images.'),
       repository: imageRepository.default('xiilab/astrago-backend').describe('Repository of the backend images.'),

@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
+import { DATA_LAYOUTS } from '../../catalog/data-layouts';
 import { MariaDb } from '../../constructs/applications/mariadb';
 import { named, oneOf } from './synth';
 
@@ -52,6 +53,19 @@ describe('MariaDb', () => {
     const chart = mariadb({ pullPolicy: kplus.ImagePullPolicy.ALWAYS, imagePullSecrets: ['lab-pull'] });
     expect(container(chart)).toMatchObject({ image: 'docker.io/library/mariadb:10.11.9', imagePullPolicy: 'Always' });
     expect(oneOf(chart, k8s.KubeStatefulSet).spec?.template.spec?.imagePullSecrets).toEqual([{ name: 'lab-pull' }]);
+  });
+
+  test('an existing volume: its claim, mount, data directory and owner (the old Bitnami layout)', () => {
+    const chart = mariadb({ volume: DATA_LAYOUTS.helmfile.mariadb });
+    expect(named(chart, k8s.KubePersistentVolumeClaim, 'data-astrago-mariadb-0').spec?.accessModes).toEqual(['ReadWriteOnce']);
+    const pod = oneOf(chart, k8s.KubeStatefulSet).spec!.template.spec!;
+    expect(pod.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
+    expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-astrago-mariadb-0', readOnly: false } });
+    const c = container(chart);
+    expect(c.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001 });
+    expect(c.volumeMounts).toContainEqual(expect.objectContaining({ name: 'data', mountPath: '/bitnami/mariadb' }));
+    expect(c.args).toEqual(['--datadir=/bitnami/mariadb/data']);
+    expect(container(mariadb()).args).toBeUndefined();
   });
 
   test('runs as the mysql user on a read-only root filesystem, its data and config mounted', () => {

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { CHARTS } from '../../catalog/charts';
+import { DATA_LAYOUTS } from '../../catalog/data-layouts';
 import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
@@ -57,8 +58,9 @@ function buildPlatform(scope: TierScope): void {
   // monitor alone may take 4.5 min to start: the 5 min default would report a healthy install failed.
   new ReadyTimeout(namespaceFile, 'ready-timeout', { timeout: '15m' });
   const rbac = new PlatformRbac(file('platform-rbac'), 'platform-rbac', { namespace });
+  const dataLayout = DATA_LAYOUTS[config.astrago.dataLayout];
   const logs = new WorkloadLogVolume(file('workload-log-volume'), 'workload-log-volume', {
-    namespace, storageClassName: config.nfs.storageClassName, size: config.nfs.size,
+    namespace, storageClassName: config.nfs.storageClassName, size: config.nfs.size, accessMode: dataLayout.workloadLogAccessMode,
   });
 
   const mariadbFile = file('mariadb');
@@ -71,6 +73,7 @@ function buildPlatform(scope: TierScope): void {
     userPassword: credentials.ref(mariadbFile, 'mariadb-user', namespace),
     storageClassName: config.nfs.storageClassName,
     storageSize: config.astrago.mariadb.storageSize,
+    volume: dataLayout.mariadb,
     imagePullSecrets,
   });
 
