@@ -7,7 +7,9 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
+import { KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE } from '../catalog/charts';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
+import { parseImage } from '../catalog/images';
 import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
 import { getPath } from './layering';
@@ -80,11 +82,15 @@ const component = (description: string) => switchOnly(description).extend({
   version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
 }).prefault({}).describe(description);
 
-const image = (registryDefault: string, repositoryDefault: string, tagDefault: string) => z.strictObject({
-  registry: registry.default(registryDefault).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.'),
-  repository: imageRepository.default(repositoryDefault).describe('Repository path of the image inside the registry.'),
-  tag: imageTag.default(tagDefault).describe('Pinned image tag.'),
-}).prefault({});
+/** An image whose default is a catalog reference (`registry/repository:tag`), so the reference is spelled once. */
+const image = (reference: string) => {
+  const defaults = parseImage(reference);
+  return z.strictObject({
+    registry: registry.default(defaults.registry).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.'),
+    repository: imageRepository.default(defaults.path).describe('Repository path of the image inside the registry.'),
+    tag: imageTag.default(defaults.tag ?? '').describe('Pinned image tag.'),
+  }).prefault({});
+};
 
 const platformComponent = (description: string, repository: string | undefined, tag: string, replicas: number) => z.strictObject({
   registry: registry.optional().describe('Registry of this component; default astrago.imageDefaults.registry.'),
@@ -141,6 +147,8 @@ export const REQUIREMENTS: readonly Requirement[] = [
 ];
 
 export const PROFILES = ['dev', 'stage', 'prod'] as const;
+/** The export of `nfs.basePath` unless the customer names one (also what `init` proposes). */
+export const DEFAULT_NFS_BASE_PATH = '/kube_storage';
 
 export const customerSchema = z.strictObject({
   profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default('prod')
@@ -170,13 +178,13 @@ export const customerSchema = z.strictObject({
   }).prefault({}).describe('How users reach the platform: the single source of every external URL.'),
   nfs: z.strictObject({
     server: host.optional().describe('NFS server address or hostname. Required.'),
-    basePath: absolutePath.default('/kube_storage').describe('Exported directory under which volumes are created.'),
+    basePath: absolutePath.default(DEFAULT_NFS_BASE_PATH).describe('Exported directory under which volumes are created.'),
     storageClassName: dns1123Subdomain.default('astrago-nfs-csi').describe('Name of the StorageClass every PVC uses.'),
     size: quantity.default('10Gi').describe('Size of the shared workload-log volume.'),
   }).prefault({}).describe('The NFS server every volume of the platform lives on.'),
   keycloak: z.strictObject({
     adminUser: matching(/^\S+$/, 'a user name without spaces').default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
-    image: image('docker.io', 'xiilab/astrago-keycloak-theme', 'v1.2.0').describe('Keycloak image with the Astrago theme.'),
+    image: image(KEYCLOAK_THEME_IMAGE).describe('Keycloak image with the Astrago theme.'),
   }).prefault({}).describe('Keycloak, the identity provider of the platform, served under /auth.'),
   astrago: z.strictObject({
     keycloak: z.strictObject({
@@ -189,7 +197,7 @@ export const customerSchema = z.strictObject({
       maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number')).meta({ errorMessage: 'expected milliseconds as a whole number' })
         .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
-      image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
+      image: image(MARIADB_IMAGE).describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
     }).prefault({}).describe('The platform database (a StatefulSet in namespace astrago).'),
     dataLayout: z.enum(DATA_LAYOUT_NAMES, expect(`one of ${DATA_LAYOUT_NAMES.join(', ')}`)).default('gitops')
       .describe(`Which volumes hold the platform's data. ${DATA_LAYOUT_NAMES.map((n) => `${n}: ${DATA_LAYOUTS[n].description}`).join('. ')}. `

@@ -33,11 +33,8 @@ export interface FrontendProps {
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: FrontendIdentity;
-  /**
-   * Enables the OneView feature flag.
-   * @default false
-   */
-  readonly oneview?: boolean;
+  /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
+  readonly oneview: boolean;
   /**
    * Existing Secret (key `ca.crt`) with a private CA Node.js must trust for the Keycloak URLs.
    * @default - Node's own CA list (a publicly trusted certificate)
@@ -94,7 +91,7 @@ export class Frontend extends Construct {
     set('NEXT_PUBLIC_BATCH_API_URL', serviceUrl('batch'));
     set('NEXT_PUBLIC_WEBSOCKET_HOST', serviceUrl('core'));
     set('NEXT_PUBLIC_API_MOCKING', 'disabled');
-    set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview ?? false));
+    set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview));
     set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');
     // Keycloak's tokens make large headers.
     set('NODE_OPTIONS', '--max-http-header-size=41960');

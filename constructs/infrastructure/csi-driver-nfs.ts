@@ -14,11 +14,8 @@ export interface CsiDriverNfsProps {
   readonly server: string;
   /** Exported directory under which each volume gets a sub-directory. */
   readonly basePath: string;
-  /**
-   * Name of the StorageClass every PVC of the platform uses.
-   * @default 'astrago-nfs-csi'
-   */
-  readonly storageClassName?: string;
+  /** Name of the StorageClass every PVC of the platform uses (`nfs.storageClassName`). */
+  readonly storageClassName: string;
   /**
    * Chart version override.
    * @default - the catalog version
@@ -39,7 +36,7 @@ export class CsiDriverNfs extends Construct {
   constructor(scope: Construct, id: string, props: CsiDriverNfsProps) {
     super(scope, id);
     const chart = CHARTS.csiDriverNfs;
-    this.storageClassName = props.storageClassName ?? 'astrago-nfs-csi';
+    this.storageClassName = props.storageClassName;
     this.release = new ChartRelease(this, 'chart', {
       chart,
       sources: props.sources,

@@ -42,16 +42,16 @@ export interface GpuOperatorProps {
   readonly sources: ChartSources;
   /**
    * How often Prometheus scrapes the DCGM exporter, as a Prometheus duration. The exporter
-   * collects at the same interval: its own default (30s) would repeat samples at a 15s scrape.
-   * @default '15s'
+   * collects at the same interval: its own default (30s) would repeat samples at a 15s scrape
+   * (`monitoring.gpuScrapeInterval`).
    */
-  readonly scrapeInterval?: string;
+  readonly scrapeInterval: string;
   /**
    * How MIG instances are offered to pods: `single` as `nvidia.com/gpu` (uniform splits only),
-   * `mixed` as `nvidia.com/mig-<profile>` (needed for mixed splits such as all-balanced).
-   * @default 'single'
+   * `mixed` as `nvidia.com/mig-<profile>` (needed for mixed splits such as all-balanced)
+   * (`gpu.migStrategy`).
    */
-  readonly migStrategy?: 'single' | 'mixed';
+  readonly migStrategy: 'single' | 'mixed';
   /**
    * Chart version override.
    * @default - the catalog version
@@ -71,7 +71,7 @@ export class GpuOperator extends Construct {
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
     super(scope, id);
     const chart = CHARTS.gpuOperator;
-    const migStrategy = props.migStrategy ?? 'single';
+    const migStrategy = props.migStrategy;
     const configMap = (name: string, data: Record<string, string>, annotations?: Record<string, string>) =>
       new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace, annotations }, data });
     configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
@@ -98,7 +98,7 @@ export class GpuOperator extends Construct {
             { name: 'DCGM_EXPORTER_LISTEN', value: ':9400' },
             { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
             { name: 'DCGM_EXPORTER_COLLECTORS', value: `/etc/dcgm-exporter/${DCGM_METRICS_KEY}` },
-            { name: 'DCGM_EXPORTER_INTERVAL', value: String(promDurationMs(props.scrapeInterval ?? '15s')) },
+            { name: 'DCGM_EXPORTER_INTERVAL', value: String(promDurationMs(props.scrapeInterval)) },
           ],
           // The monitoring tier scrapes the exporter with its own ServiceMonitor. The operator's
           // would need the ServiceMonitor CRD one tier before it exists, and while it is missing

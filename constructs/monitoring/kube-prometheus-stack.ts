@@ -39,16 +39,10 @@ export interface KubePrometheusStackProps {
   readonly urls: PlatformUrls;
   /** StorageClass of the Prometheus volume. */
   readonly storageClassName: string;
-  /**
-   * How long Prometheus keeps samples.
-   * @default '1y'
-   */
-  readonly retention?: string;
-  /**
-   * Size of the Prometheus volume.
-   * @default '50Gi'
-   */
-  readonly storageSize?: string;
+  /** How long Prometheus keeps samples (`monitoring.retention`). */
+  readonly retention: string;
+  /** Size of the Prometheus volume (`monitoring.storageSize`). */
+  readonly storageSize: string;
   /**
    * Expose Prometheus and Alertmanager on NodePorts 30090 / 30903 (no authentication).
    * @default false - both stay ClusterIP
@@ -113,7 +107,7 @@ export class KubePrometheusStack extends Construct {
         prometheus: {
           service: service(MONITORING_NODE_PORTS.prometheus),
           prometheusSpec: {
-            retention: props.retention ?? '1y',
+            retention: props.retention,
             additionalAlertRelabelConfigs: [{ ...PLATFORM_ALERT_RELABEL, source_labels: [...PLATFORM_ALERT_RELABEL.source_labels] }],
             // Select every monitor and rule in the cluster, not only those labelled for this release:
             // the platform's and the GPU ones carry no release label.
@@ -127,7 +121,7 @@ export class KubePrometheusStack extends Construct {
                 spec: {
                   storageClassName: props.storageClassName,
                   accessModes: ['ReadWriteOnce'],
-                  resources: { requests: { storage: props.storageSize ?? '50Gi' } },
+                  resources: { requests: { storage: props.storageSize } },
                 },
               },
             },

@@ -34,21 +34,12 @@ export interface KeycloakProps {
   readonly urls: PlatformUrls;
   /** The Keycloak image (with the Astrago theme). */
   readonly image: KeycloakImage;
-  /**
-   * Name of the administrator of the master realm.
-   * @default 'admin'
-   */
-  readonly adminUser?: string;
-  /**
-   * Realm of the platform.
-   * @default 'astrago'
-   */
-  readonly realm?: string;
-  /**
-   * OIDC client id of the platform.
-   * @default 'astrago-client'
-   */
-  readonly clientId?: string;
+  /** Name of the administrator of the master realm (`keycloak.adminUser`). */
+  readonly adminUser: string;
+  /** Realm of the platform (`astrago.keycloak.realm`). */
+  readonly realm: string;
+  /** OIDC client id of the platform (`astrago.keycloak.client`). */
+  readonly clientId: string;
   /** StorageClass of the PostgreSQL volume. */
   readonly storageClassName: string;
   /**
@@ -79,8 +70,8 @@ export class Keycloak extends Construct {
     const realm = new KeycloakRealm(this, 'realm', {
       name: 'keycloak-realm',
       namespace: ns,
-      realm: props.realm ?? 'astrago',
-      clientId: props.clientId ?? 'astrago-client',
+      realm: props.realm,
+      clientId: props.clientId,
       urls: props.urls,
     });
 
@@ -91,7 +82,7 @@ export class Keycloak extends Construct {
       version: props.version,
       values: {
         image: { ...props.image },
-        auth: { adminUser: props.adminUser ?? 'admin', existingSecret: admin.name, passwordSecretKey: admin.key },
+        auth: { adminUser: props.adminUser, existingSecret: admin.name, passwordSecretKey: admin.key },
         production: true,
         // TLS ends at ingress-nginx, which sends X-Forwarded-* headers.
         proxy: 'edge',
