@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments, stringify } from 'yaml';
 import { validateCommand } from '../commands/validate';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import { existingObjects } from '../validate/externals';
 import { formatFinding } from '../validate/finding';
 import { kubectlAvailable } from '../validate/kustomize-build';

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import { diffTrees } from '../output/diff';
 import type { CustomerChanges } from '../output/diff-report';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import { distCustomers, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
 import { CommandError, EXIT, type Io } from './io';
 import { renderCustomerFiles } from './customers';

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
 import { CommandError, EXIT, type Io, type Progress } from './io';
 import { UserError } from '../config/user-error';

@@ -4,7 +4,7 @@ import { Option, type Command } from 'commander';
 import { formatProblem } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, type NewCustomer } from '../config/new-customer';
 import { PROFILES } from '../config/schema';
-import { entryFile } from '../constructs/tier-scope';
+import { entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { customerFile, renderCustomerOutput } from './customers';

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { customerDistFolder, entryFile } from '../constructs/tier-scope';
+import { customerDistFolder, entryFile } from '../model/layout';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
 import { CREDENTIALS_FOLDER, credentialStoreDir } from '../secrets/credential-store';

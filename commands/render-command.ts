@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { customerDistFolder } from '../constructs/tier-scope';
-import { TIERS, type Tier } from '../constructs/tiers';
-import type { OutputFile } from '../output/render';
+import { customerDistFolder } from '../model/layout';
+import { TIERS, type Tier } from '../model/layout';
+import type { OutputFile } from '../model/objects';
 import { loadCustomer, renderCustomerFiles } from './customers';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
 

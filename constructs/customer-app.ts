@@ -15,8 +15,9 @@ import { ReadyTimeout } from './flux/ready-timeout';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
-import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, TierScope } from './tier-scope';
-import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
+import { TierScope } from './tier-scope';
+import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile } from '../model/layout';
+import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from '../model/layout';
 
 type TierBuilder = (scope: TierScope) => void;
 

@@ -3,20 +3,7 @@ import type { CustomerConfig } from '../config/schema';
 import { ComponentChart } from './component-chart';
 import type { CredentialRegistry } from './credentials/credential-registry';
 import type { ChartSources } from './flux/chart-sources';
-import { stageFolder, type Stage, type Tier } from './tiers';
-
-/** Folder of a customer's tree, relative to the repository root. */
-export function customerDistFolder(customer: string): string {
-  return `dist/${customer}`;
-}
-
-/** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
-export const ENTRY_KUSTOMIZATION = 'astrago';
-
-/** The cluster entry point `flux bootstrap --path=flux/<customer>` picks up, relative to the repository root. */
-export function entryFile(customer: string): string {
-  return `flux/${customer}/${ENTRY_KUSTOMIZATION}.yaml`;
-}
+import { customerDistFolder, stageFolder, type Stage, type Tier } from '../model/layout';
 
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {

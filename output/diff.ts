@@ -6,7 +6,7 @@
  */
 import { isPlainObject } from '../config/layering';
 import { PRUNE_DISABLED } from '../constructs/core/namespace';
-import type { KubeObject, OutputFile } from './render';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { objectKey, objectLabel, owningKustomization, parseTree, type PlacedObject } from './tree';
 
 export const ChangeType = {

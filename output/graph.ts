@@ -7,8 +7,8 @@
  */
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { entryFile } from '../constructs/tier-scope';
-import type { KubeObject } from './render';
+import { entryFile } from '../model/layout';
+import type { KubeObject } from '../model/objects';
 import { owningKustomization, type PlacedObject } from './tree';
 
 /** File name of the graph inside `dist/<customer>/`; not a Kubernetes object, so no kustomization.yaml lists it. */

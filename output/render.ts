@@ -7,21 +7,14 @@ import * as path from 'node:path/posix';
 import { stringify } from 'yaml';
 import { ComponentChart } from '../constructs/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
-import { customerDistFolder } from '../constructs/tier-scope';
+import { customerDistFolder } from '../model/layout';
 import { plaintextFindings } from '../secrets/guard';
 import { airgapFiles } from './airgap';
 import { canonical, dumpYaml } from './canonical';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { customerReadme, graphFacts, README_FILE } from './graph';
 
 export { dumpYaml };
-
-export interface OutputFile {
-  /** Path relative to the repository root, `/`-separated. */
-  readonly path: string;
-  readonly content: string;
-}
-
-export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
 
 /** Objects that others need come first in a file; Flux applies in its own stages anyway. */
 const KIND_ORDER = ['Namespace', 'CustomResourceDefinition', 'StorageClass', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',

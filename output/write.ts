@@ -20,10 +20,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../config/user-error';
-import { customerDistFolder } from '../constructs/tier-scope';
+import { customerDistFolder } from '../model/layout';
 import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
 import { asFileSystemError, guard, realSteps, type FileSteps } from './file-steps';
-import type { OutputFile } from './render';
+import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
 
 export interface CustomerOutput {

@@ -13,7 +13,7 @@ import { stringify } from 'yaml';
 import { catalogEntry, type ChartEntry } from '../catalog/charts';
 import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, ImageReferenceError } from '../catalog/images';
-import type { KubeObject, OutputFile } from '../output/render';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { Severity, sortFindings, type Finding } from '../validate/finding';
 import { CLUSTER_SCOPED_KINDS } from '../validate/kinds';
 import type { Progress } from '../validate/progress';

@@ -4,7 +4,7 @@
  */
 import type { CustomerConfig } from '../config/schema';
 import { SOPS_AGE_SECRET } from '../constructs/flux/kustomization';
-import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from './context';
+import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../model/layout';
 import type { ObjectRef } from './manifest';
 
 /** Namespace of the Astrago platform, where its declared-existing Secrets live. */

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../output/render';
+import type { KubeObject } from '../model/objects';
 import { groupOf } from './manifest';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
 

@@ -3,7 +3,7 @@
  * objects of a customer, then (optionally) kubectl kustomize of every folder.
  */
 import type { Progress } from './progress';
-import type { KubeObject, OutputFile } from '../output/render';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { ValidationContext, type OfflineSettings } from './context';
 import { Severity, sortFindings, type Finding } from './finding';
 import { kustomizeBuild } from './kustomize-build';

@@ -8,7 +8,7 @@ import { HARBOR_API_URL } from '../security/harbor';
 import { Namespace } from '../core/namespace';
 import { ReadyTimeout } from '../flux/ready-timeout';
 import type { TierScope } from '../tier-scope';
-import { Stage } from '../tiers';
+import { Stage } from '../../model/layout';
 import { Backend, BackendKind } from './backend';
 import { BinpackScheduler } from './binpack-scheduler';
 import { Frontend } from './frontend';

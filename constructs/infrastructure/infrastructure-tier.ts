@@ -1,4 +1,4 @@
-import { Stage } from '../tiers';
+import { Stage } from '../../model/layout';
 import type { TierScope } from '../tier-scope';
 import { CsiDriverNfs } from './csi-driver-nfs';
 import { GpuOperator } from './gpu-operator';

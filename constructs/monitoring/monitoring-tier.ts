@@ -1,6 +1,6 @@
 import { CHARTS } from '../../catalog/charts';
 import { platformUrls } from '../../config/urls';
-import { Stage } from '../tiers';
+import { Stage } from '../../model/layout';
 import type { TierScope } from '../tier-scope';
 import { DcgmServiceMonitor } from './dcgm-service-monitor';
 import { GpuAlertRules } from './gpu-alert-rules';

@@ -1,5 +1,5 @@
 import { platformUrls } from '../../config/urls';
-import { Stage } from '../tiers';
+import { Stage } from '../../model/layout';
 import type { TierScope } from '../tier-scope';
 import { Harbor } from './harbor';
 import { Keycloak } from './keycloak';

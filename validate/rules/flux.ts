@@ -5,7 +5,7 @@
  */
 import { CHARTS, type ChartEntry } from '../../catalog/charts';
 import { durationSeconds } from '../../constructs/flux/duration';
-import type { KubeObject } from '../../output/render';
+import type { KubeObject } from '../../model/objects';
 import type { Applier, ValidationContext } from '../context';
 import type { Finding } from '../finding';
 import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../kinds';
