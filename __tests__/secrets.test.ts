@@ -14,7 +14,7 @@ import { scanTree } from '../secrets/guard';
 import { decryptDocument, SopsError, type Document } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 import { openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
 

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir, pullCharts } from '../render/chart-cache';
 import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
-import { EXIT, exitCodesHelp, type Io } from './io';
+import { exitCodesHelp, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 export interface ChartsPullOptions {
   /** Repository root. */

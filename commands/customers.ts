@@ -5,8 +5,8 @@ import { formatProblem, loadCustomerFile, type LoadedCustomer } from '../config/
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
-import { CommandError, EXIT, type Io, type Progress } from './io';
-import { UserError } from '../config/user-error';
+import { type Io, type Progress } from './io';
+import { EXIT, UserError } from '../model/user-error';
 import { committedTree } from '../validate/committed-tree';
 import { loadAll, renderOne } from './synth';
 
@@ -20,16 +20,16 @@ export function customerFile(root: string, name: string): string {
   return path.join(root, 'customers', `${name}.yaml`);
 }
 
-/** A valid customer, or a CommandError: usage (2) for an unknown name, findings (1) for an invalid file. */
+/** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
 export function loadCustomer(root: string, name: string, io: Io): LoadedCustomer & { config: CustomerConfig } {
   if (!fs.existsSync(customerFile(root, name))) {
     const known = customerNames(root);
-    throw new CommandError(`customer "${name}": expected one of ${known.length ? known.join(', ') : '(no customer files)'}, found no customers/${name}.yaml`, EXIT.USAGE);
+    throw new UserError(`customer "${name}": expected one of ${known.length ? known.join(', ') : '(no customer files)'}, found no customers/${name}.yaml`, EXIT.USAGE);
   }
   const loaded = loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`);
   for (const w of loaded.warnings) io.err(`warning: ${formatProblem(w)}`);
   for (const e of loaded.errors) io.err(`error: ${formatProblem(e)}`);
-  if (!loaded.config) throw new CommandError(`${loaded.errors.length} error(s) in customers/${name}.yaml`, EXIT.FINDINGS);
+  if (!loaded.config) throw new UserError(`${loaded.errors.length} error(s) in customers/${name}.yaml`, EXIT.FINDINGS);
   return loaded as LoadedCustomer & { config: CustomerConfig };
 }
 
@@ -38,12 +38,12 @@ export async function renderCustomerFiles(root: string, config: CustomerConfig):
   return (await renderCustomerOutput(root, config)).files;
 }
 
-/** What synth would write for a customer, store entries included; a user error as a CommandError. */
+/** What synth would write for a customer, store entries included; a user error as a UserError. */
 export async function renderCustomerOutput(root: string, config: CustomerConfig): Promise<CustomerOutput> {
   try {
     return await renderOne(root, config);
   } catch (e) {
-    if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
+    if (e instanceof UserError) throw new UserError(e.message, EXIT.FINDINGS);
     throw e;
   }
 }

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { formatJson, formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
 import { compareCustomers } from './compare';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 export const ALLOW_DESTRUCTIVE_HINT = 'pass --allow-destructive once a reviewer has accepted the loss';
 

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { graphFacts, mermaidGraph, README_FILE } from '../output/graph';
 import { parseTree } from '../output/tree';
 import { loadCustomer, renderCustomerFiles } from './customers';
-import { EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 /** `astrago graph`: the bare Mermaid flowchart synth embeds in dist/<customer>/README.md, from the customer file as it is now. */
 export function registerGraph(program: Command, root: string, io: Io): void {

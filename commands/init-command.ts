@@ -9,7 +9,8 @@ import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { customerFile, renderCustomerOutput } from './customers';
 import { runWizard } from './init-wizard';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 
 type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean };
 
@@ -34,7 +35,7 @@ async function createCustomer(root: string, given: NewCustomer, io: Io): Promise
   let loaded = loadNewCustomer(answers);
   if (!loaded.config) {
     const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
-    throw new CommandError(loaded.errors.map((p) => {
+    throw new UserError(loaded.errors.map((p) => {
       const flag = keyFlags.find(([key]) => key === p.path)?.[1];
       return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
     }).join('; '), EXIT.USAGE);
@@ -90,17 +91,17 @@ export function registerInit(program: Command, root: string, io: Io): void {
         const exists = (n: string) => fs.existsSync(customerFile(root, n)) && !flags.force;
         if (name !== undefined) {
           const problem = nameProblem(name);
-          if (problem) throw new CommandError(`<name>: ${problem}`, EXIT.USAGE);
-          if (exists(name)) throw new CommandError(`customers/${name}.yaml exists: pass --force to replace it`, EXIT.FINDINGS);
+          if (problem) throw new UserError(`<name>: ${problem}`, EXIT.USAGE);
+          if (exists(name)) throw new UserError(`customers/${name}.yaml exists: pass --force to replace it`, EXIT.FINDINGS);
         }
         if ((flags.tlsIssuer || flags.tlsSecret) && !flags.domain) {
-          throw new CommandError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
+          throw new UserError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
         }
         const { force: _force, ...given } = flags;
         let answers: NewCustomer | undefined = { ...given, name: name! };
         const missing = missingFlags(name, flags);
         if (missing.length > 0) {
-          if (!io.interactive) throw new CommandError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
+          if (!io.interactive) throw new UserError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
           answers = await runWizard(io.prompts, { ...given, name }, exists, (text) => io.err(text));
           if (!answers) {
             io.err('Not written.');

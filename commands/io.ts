@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { UserError } from '../config/user-error';
+import { UserError, type ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
 
@@ -9,10 +9,6 @@ export type { Progress };
  * What every command shares: where its output goes, its exit codes, and how a user mistake
  * ends it (one `error:` line and an exit code, never a stack trace).
  */
-
-/** Exit codes of every command: documented in each command's --help. */
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export interface Io {
   /** Data the command produces (YAML, a diff, a graph): stdout, so it can be piped. */
@@ -27,23 +23,12 @@ export interface Io {
   readonly progress?: Progress;
 }
 
-/** A mistake of the user or a refusal: printed as one `error:` line, then the command exits with `exitCode`. */
-export class CommandError extends Error {
-  constructor(message: string, public readonly exitCode: ExitCode) {
-    super(message);
-  }
-}
-
-/** Runs a command body and turns its result, CommandError or UserError (exit 1) into the process exit code. */
+/** Runs a command body and turns its result or a UserError into the process exit code: the one place that does. */
 export async function runCommand(io: Io, body: () => number | Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UserError) {
-      io.err(`error: ${e.message}`);
-      return EXIT.FINDINGS;
-    }
-    if (!(e instanceof CommandError)) throw e;
+    if (!(e instanceof UserError)) throw e;
     io.err(`error: ${e.message}`);
     return e.exitCode;
   }

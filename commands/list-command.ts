@@ -4,7 +4,8 @@ import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
 import { renderCustomerFiles } from './customers';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 /** Whether a customer's dist/ is what synth writes now: the `dist` field of `list -o json`. */
 export const DistState = {

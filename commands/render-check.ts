@@ -13,7 +13,8 @@ import { renderReportJson, renderReportLines } from '../render/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
 import { formatFinding, Severity } from '../validate/finding';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
+import { EXIT } from '../model/user-error';
 import { selectedTrees } from './customers';
 
 export interface RenderCheckCommandOptions {

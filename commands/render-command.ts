@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
-import { customerDistFolder } from '../model/layout';
-import { TIERS, type Tier } from '../model/layout';
+import { customerDistFolder, type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { loadCustomer, renderCustomerFiles } from './customers';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 
 export interface RenderSelection {
   /** Only this tier's folder. @default - every tier and the Flux objects */
@@ -21,7 +21,7 @@ export function selectFiles(customer: string, files: readonly OutputFile[], sele
   const picked = inTier.filter((f) => appOf(f) === selection.app);
   if (picked.length === 0) {
     const apps = [...new Set(inTier.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/`) && !f.path.includes('/flux/')).map(appOf))].sort();
-    throw new CommandError(`--app: expected one of ${apps.join(', ') || '(none)'}${selection.tier ? ` in tier ${selection.tier}` : ''}, found "${selection.app}"`, EXIT.USAGE);
+    throw new UserError(`--app: expected one of ${apps.join(', ') || '(none)'}${selection.tier ? ` in tier ${selection.tier}` : ''}, found "${selection.app}"`, EXIT.USAGE);
   }
   return picked;
 }

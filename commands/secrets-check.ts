@@ -10,7 +10,7 @@
  */
 import * as path from 'node:path';
 import type { CustomerConfig } from '../config/schema';
-import { UserError } from '../config/user-error';
+import { EXIT, UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
 import { operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { committedSecrets } from '../secrets/committed';
@@ -19,7 +19,6 @@ import { scanTree } from '../secrets/guard';
 import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
 import type { CredentialName } from '../catalog/credentials';
-import { EXIT } from './io';
 import { loadAll, renderOne } from './synth';
 
 type Log = (line: string) => void;

@@ -4,7 +4,8 @@ import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
 import { loadAll, renderAll, type VaultOptions } from './synth';
 
@@ -40,16 +41,16 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
 }
 
 function parseCredential(name: string): CredentialName {
-  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new CommandError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
+  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new UserError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
   return name as CredentialName;
 }
 
 function readValue(credential: CredentialName): string {
-  if (process.stdin.isTTY) throw new CommandError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
+  if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
   const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   const spec = CREDENTIALS[credential] as { length: number; exactLength?: boolean };
-  if (value === '') throw new CommandError('standard input: expected the value, found nothing', EXIT.USAGE);
-  if (spec.exactLength && value.length !== spec.length) throw new CommandError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
+  if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
+  if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
   return value;
 }
 

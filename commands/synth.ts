@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';

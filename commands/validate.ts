@@ -10,7 +10,8 @@ import { reportJson, reportLines } from '../validate/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
+import { EXIT } from '../model/user-error';
 import { selectedTrees } from './customers';
 
 export interface ValidateCommandOptions {

@@ -3,6 +3,7 @@
  * it (built-in default, profile, or the customer file with its line), plus the values it
  * overrode. The old Helmfile layers gave no way to tell.
  */
+import { EXIT, UserError } from '../model/user-error';
 import { getPath, hasPath, isPlainObject } from './layering';
 import type { LoadedCustomer } from './load';
 import { customerSchema } from './schema';
@@ -30,8 +31,6 @@ export interface Explanation {
   readonly layers: readonly LayerValue[];
 }
 
-/** Thrown for a key path the customer schema does not have; the message lists the keys it does have. */
-export class UnknownKeyError extends Error {}
 
 /**
  * Explains one key of a valid customer. A key holding a map is explained leaf by leaf, so
@@ -65,9 +64,9 @@ function schemaAt(parts: readonly string[]): SchemaNode {
     const shape = objectShape(schema);
     if (!shape || !Object.hasOwn(shape, key)) {
       const at = parts.slice(0, i).join('.');
-      throw new UnknownKeyError(shape
+      throw new UserError(shape
         ? `${[...parts.slice(0, i), key].join('.')}: expected one of the keys${at ? ` of ${at}` : ''}: ${Object.keys(shape).sort().join(', ')}, found "${key}"`
-        : `${parts.join('.')}: expected a key path of the customer file, found "${at}" holding a single value`);
+        : `${parts.join('.')}: expected a key path of the customer file, found "${at}" holding a single value`, EXIT.USAGE);
     }
     schema = shape[key] as SchemaNode;
   });

@@ -16,8 +16,7 @@ import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
 import { TierScope } from './tier-scope';
-import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile } from '../model/layout';
-import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from '../model/layout';
+import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, Stage, stageFolder, stageKustomizationName, type Tier, TIERS } from '../model/layout';
 
 type TierBuilder = (scope: TierScope) => void;
 

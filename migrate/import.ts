@@ -17,7 +17,7 @@ import { JSON_SCHEMA_FILE } from '../config/json-schema';
 import { getPath, isPlainObject, type Plain } from '../config/layering';
 import { loadCustomerText, type Problem } from '../config/load';
 import { customerSchema, dns1123Label, type CustomerConfig } from '../config/schema';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { platformUrls } from '../config/urls';
 import { show } from '../output/diff';
 import { realSteps, type FileSteps } from '../output/file-steps';

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 
 /** Paths are relative to the repository root, so that every message names them as the user does. */
 export interface FileSteps {

@@ -19,7 +19,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { customerDistFolder } from '../model/layout';
 import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
 import { asFileSystemError, guard, realSteps, type FileSteps } from './file-steps';

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import type * as Age from 'age-encryption';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { guard } from '../output/file-steps';
 import type { AgeStanza } from './sops';
 

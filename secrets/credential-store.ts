@@ -33,7 +33,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { canonical, dumpYaml } from '../output/canonical';
 import { guard, realSteps, writeAtomically, type FileSteps } from '../output/file-steps';
 import { unwrapDataKey, wrapDataKey } from './age';

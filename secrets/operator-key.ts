@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Age from 'age-encryption';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { guard } from '../output/file-steps';
 import { parseIdentities } from './age';
 

@@ -17,7 +17,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { canonical } from '../output/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';

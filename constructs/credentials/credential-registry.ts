@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
-import { UserError } from '../../config/user-error';
+import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
 import { ComponentChart } from '../component-chart';
 import { EncryptedSecret } from './encrypted-secret';
