@@ -5,7 +5,7 @@ import { CommanderError } from 'commander';
 import { buildProgram } from '../commands/cli';
 import type { Io } from '../commands/io';
 import { loadAll, renderAll, synth } from '../commands/synth';
-import { guard, realSteps } from '../output/file-steps';
+import { guard, realSteps } from '../files/file-steps';
 import { writeCustomers } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { MINIMAL, readTree, SAMPLE_IDENTITY_FILE, scratchRepo } from './helpers';

@@ -17,7 +17,7 @@ import { ChartSources } from '../constructs/flux/chart-sources';
 import { GpuOperator } from '../constructs/infrastructure/gpu-operator';
 import { DcgmServiceMonitor } from '../constructs/monitoring/dcgm-service-monitor';
 import { realmRepresentation } from '../constructs/security/keycloak-realm';
-import { ValidationContext } from '../validate/context';
+import { ValidationContext } from '../validate/model/context';
 import { PLATFORM_RULES } from '../validate/rules/platform';
 import { POLICY_RULES } from '../validate/rules/policy';
 import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';

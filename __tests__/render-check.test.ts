@@ -10,7 +10,7 @@ import { cachedArchivePath, chartSearchPath, locateChart, pullCharts, sha256Of }
 import type { ChartModel } from '../render/chart';
 import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING, scratchRepo } from './helpers';

@@ -10,7 +10,7 @@ import { chartSearchPath } from '../render/chart-cache';
 import { locateHelm } from '../render/helm';
 import { renderCheck, type RenderReport } from '../render/render-check';
 import { committedTree } from '../validate/committed-tree';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withRealCharts } from './helpers';
 

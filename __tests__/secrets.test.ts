@@ -6,7 +6,7 @@ import { ApiObject, App } from 'cdk8s';
 import { decryptSops } from 'sops-age';
 import { stringify } from 'yaml';
 import type { CredentialName } from '../catalog/credentials';
-import { ComponentChart } from '../constructs/component-chart';
+import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
 import { CredentialRegistry } from '../constructs/credentials/credential-registry';
 import { renderCustomer } from '../output/render';

@@ -6,7 +6,7 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { validateCommand } from '../commands/validate';
 import type { OutputFile } from '../model/objects';
 import { existingObjects } from '../validate/externals';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
 import { SCHEMA_SOURCES } from '../validate/schema-sources';

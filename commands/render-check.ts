@@ -12,7 +12,7 @@ import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
-import { formatFinding, Severity } from '../validate/finding';
+import { formatFinding, Severity } from '../validate/model/finding';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
 import { EXIT } from '../model/user-error';
 import { selectedTrees } from './customers';

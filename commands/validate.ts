@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { reportJson, reportLines } from '../validate/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';

@@ -20,7 +20,7 @@ import { customerSchema, dns1123Label, type CustomerConfig } from '../config/sch
 import { UserError } from '../model/user-error';
 import { platformUrls } from '../config/urls';
 import { show } from '../output/diff';
-import { realSteps, type FileSteps } from '../output/file-steps';
+import { realSteps, type FileSteps } from '../files/file-steps';
 import { credentialStoreDir, storeCredentials, WORK_FOLDER } from '../secrets/credential-store';
 import { LEGACY_CREDENTIALS, type LegacyCredential } from './legacy-credentials';
 import { LegacyLayout, readLegacyEnvironment, sourceOf, type LegacyEnvironment } from './legacy-environment';

@@ -5,12 +5,12 @@
  */
 import * as path from 'node:path/posix';
 import { stringify } from 'yaml';
-import { ComponentChart } from '../constructs/component-chart';
+import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
 import { customerDistFolder } from '../model/layout';
 import { plaintextFindings } from '../secrets/guard';
 import { airgapFiles } from './airgap';
-import { canonical, dumpYaml } from './canonical';
+import { canonical, dumpYaml } from '../files/canonical';
 import type { KubeObject, OutputFile } from '../model/objects';
 import { customerReadme, graphFacts, README_FILE } from './graph';
 

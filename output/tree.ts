@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
-import { guard } from './file-steps';
+import { guard } from '../files/file-steps';
 import type { KubeObject, OutputFile } from '../model/objects';
 
 /** Repository-relative paths the writer owns for one customer (bootstrap's flux-system/ is not among them). */

@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { UserError } from '../model/user-error';
 import { customerDistFolder } from '../model/layout';
 import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
-import { asFileSystemError, guard, realSteps, type FileSteps } from './file-steps';
+import { asFileSystemError, guard, realSteps, type FileSteps } from '../files/file-steps';
 import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
 

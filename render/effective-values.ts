@@ -5,7 +5,7 @@
  * by a placeholder at its target path, which is all the chart needs to render.
  */
 import { parse } from 'yaml';
-import type { Manifest } from '../validate/manifest';
+import type { Manifest } from '../validate/model/manifest';
 import { isMap, mergeValues, setValuesPath } from './values';
 
 export interface ValuesSource {

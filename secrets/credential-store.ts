@@ -34,8 +34,8 @@ import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../model/user-error';
-import { canonical, dumpYaml } from '../output/canonical';
-import { guard, realSteps, writeAtomically, type FileSteps } from '../output/file-steps';
+import { canonical, dumpYaml } from '../files/canonical';
+import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type AgeStanza, type Document, type SopsMetadata } from './sops';
 

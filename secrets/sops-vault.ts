@@ -18,7 +18,7 @@
 import { randomInt } from 'node:crypto';
 import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../model/user-error';
-import { canonical } from '../output/canonical';
+import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';
 import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type Document, type SopsMetadata } from './sops';

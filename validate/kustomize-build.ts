@@ -9,8 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { OutputFile } from '../model/objects';
 import { packagedBinary, runs } from '../tools/packaged-binaries';
-import { Severity, type Finding } from './finding';
-import { isKustomizeConfig } from './manifest';
+import { Severity, type Finding } from './model/finding';
+import { isKustomizeConfig } from './model/manifest';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -14,7 +14,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../model/objects';
-import { groupOf } from './manifest';
+import { groupOf } from './model/manifest';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
 
 type Schema = Record<string, unknown>;

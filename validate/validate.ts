@@ -4,10 +4,10 @@
  */
 import type { Progress } from './progress';
 import type { KubeObject, OutputFile } from '../model/objects';
-import { ValidationContext, type OfflineSettings } from './context';
-import { Severity, sortFindings, type Finding } from './finding';
+import { ValidationContext, type OfflineSettings } from './model/context';
+import { Severity, sortFindings, type Finding } from './model/finding';
 import { kustomizeBuild } from './kustomize-build';
-import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from './manifest';
+import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from './model/manifest';
 import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';

@@ -7,7 +7,7 @@ import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
 import { Namespace } from '../core/namespace';
 import { ReadyTimeout } from '../flux/ready-timeout';
-import type { TierScope } from '../tier-scope';
+import type { TierScope } from '../tier/tier-scope';
 import { Stage } from '../../model/layout';
 import { Backend, BackendKind } from './backend';
 import { BinpackScheduler } from './binpack-scheduler';

@@ -4,7 +4,7 @@ import type { CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
-import { ComponentChart } from '../component-chart';
+import { ComponentChart } from '../tier/component-chart';
 import { EncryptedSecret } from './encrypted-secret';
 
 /** Where a consumer reads a value: `secretKeyRef`, `valuesFrom`, or a chart's existing-secret option. */

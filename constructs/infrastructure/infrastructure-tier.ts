@@ -1,5 +1,5 @@
 import { Stage } from '../../model/layout';
-import type { TierScope } from '../tier-scope';
+import type { TierScope } from '../tier/tier-scope';
 import { CsiDriverNfs } from './csi-driver-nfs';
 import { GpuOperator } from './gpu-operator';
 import { IngressNginx } from './ingress-nginx';

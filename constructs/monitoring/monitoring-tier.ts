@@ -1,7 +1,7 @@
 import { CHARTS } from '../../catalog/charts';
 import { platformUrls } from '../../config/urls';
 import { Stage } from '../../model/layout';
-import type { TierScope } from '../tier-scope';
+import type { TierScope } from '../tier/tier-scope';
 import { DcgmServiceMonitor } from './dcgm-service-monitor';
 import { GpuAlertRules } from './gpu-alert-rules';
 import { GpuDashboards } from './gpu-dashboards';

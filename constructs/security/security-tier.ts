@@ -1,6 +1,6 @@
 import { platformUrls } from '../../config/urls';
 import { Stage } from '../../model/layout';
-import type { TierScope } from '../tier-scope';
+import type { TierScope } from '../tier/tier-scope';
 import { Harbor } from './harbor';
 import { Keycloak } from './keycloak';
 

@@ -8,10 +8,10 @@ import { catalogEntry } from '../../catalog/charts';
 import { imageFromValues, pulledVariants } from '../../catalog/image-values';
 import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../catalog/images';
 import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
-import type { ValidationContext } from '../context';
-import { Severity, type Finding } from '../finding';
-import type { Manifest } from '../manifest';
-import { containersOf, podTemplates } from '../pod-specs';
+import type { ValidationContext } from '../model/context';
+import { Severity, type Finding } from '../model/finding';
+import type { Manifest } from '../model/manifest';
+import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
 const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;

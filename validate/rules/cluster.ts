@@ -3,11 +3,11 @@
  * before what lives in them, Services find pods, Ingresses find Services, PVCs find storage
  * classes, and every ConfigMap/Secret reference resolves (or is declared existing).
  */
-import type { ValidationContext } from '../context';
-import type { Finding } from '../finding';
-import { EXISTING_NAMESPACES } from '../kinds';
-import { formatRef, refOf, type Manifest, type ObjectRef } from '../manifest';
-import { containersOf, podTemplates, type PodTemplate } from '../pod-specs';
+import type { ValidationContext } from '../model/context';
+import type { Finding } from '../model/finding';
+import { EXISTING_NAMESPACES } from '../model/kinds';
+import { formatRef, refOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
 import type { Rule } from './rule';
 
 const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;

@@ -6,10 +6,10 @@
 import { CHARTS, type ChartEntry } from '../../catalog/charts';
 import { durationSeconds } from '../../constructs/flux/duration';
 import type { KubeObject } from '../../model/objects';
-import type { Applier, ValidationContext } from '../context';
-import type { Finding } from '../finding';
-import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../kinds';
-import { formatRef, groupOf, refOf, type Manifest, type ObjectRef } from '../manifest';
+import type { Applier, ValidationContext } from '../model/context';
+import type { Finding } from '../model/finding';
+import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
+import { formatRef, groupOf, refOf, type Manifest, type ObjectRef } from '../model/manifest';
 import type { Rule } from './rule';
 
 interface NamedRef {

@@ -3,9 +3,9 @@
  * images, plain-text secrets, cluster-admin bindings, databases on NodePorts, containers
  * without requests, and data volumes Flux could prune.
  */
-import type { Finding } from '../finding';
-import type { Manifest } from '../manifest';
-import { containersOf, podTemplates } from '../pod-specs';
+import type { Finding } from '../model/finding';
+import type { Manifest } from '../model/manifest';
+import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
 const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;

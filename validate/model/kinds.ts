@@ -3,7 +3,7 @@
  * server serves itself, which ones Flux bootstrap installs, and which built-in kinds are
  * cluster-scoped (a CRD's scope comes from the CRD).
  */
-import { FLUX_NAMESPACE } from '../model/layout';
+import { FLUX_NAMESPACE } from '../../model/layout';
 
 /** Groups served by every Kubernetes API server (no CRD needed). */
 export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([

@@ -5,7 +5,7 @@
  */
 import * as path from 'node:path/posix';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject, OutputFile } from '../model/objects';
+import type { KubeObject, OutputFile } from '../../model/objects';
 import { Severity, type Finding } from './finding';
 
 export interface Manifest {

@@ -5,9 +5,9 @@
  */
 import * as path from 'node:path/posix';
 import { parse } from 'yaml';
-import type { CustomerConfig } from '../config/schema';
-import { BOOTSTRAP_NAME, customerFluxFolder, FLUX_NAMESPACE } from '../model/layout';
-import type { KubeObject, OutputFile } from '../model/objects';
+import type { CustomerConfig } from '../../config/schema';
+import { BOOTSTRAP_NAME, customerFluxFolder, FLUX_NAMESPACE } from '../../model/layout';
+import type { KubeObject, OutputFile } from '../../model/objects';
 import { Severity, type Finding } from './finding';
 import { CLUSTER_SCOPED_KINDS } from './kinds';
 import { formatRef, groupOf, isKustomizeConfig, refOf, type Manifest, type ObjectRef } from './manifest';

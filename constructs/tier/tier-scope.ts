@@ -1,9 +1,9 @@
 import type { Construct } from 'constructs';
-import type { CustomerConfig } from '../config/schema';
+import type { CustomerConfig } from '../../config/schema';
 import { ComponentChart } from './component-chart';
-import type { CredentialRegistry } from './credentials/credential-registry';
-import type { ChartSources } from './flux/chart-sources';
-import { customerDistFolder, stageFolder, type Stage, type Tier } from '../model/layout';
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { ChartSources } from '../flux/chart-sources';
+import { customerDistFolder, stageFolder, type Stage, type Tier } from '../../model/layout';
 
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {
