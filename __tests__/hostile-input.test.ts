@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from '../commands/cli';
 import type { Io } from '../commands/io';
-import { loadAll, renderAll, synth } from '../commands/synth';
+import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { guard, realSteps } from '../files/file-steps';
 import { writeCustomers } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';

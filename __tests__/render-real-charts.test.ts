@@ -5,7 +5,7 @@
  * once per run of this file (and kept in .cache/rendered for the next one).
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import { renderCacheDir, renderCheckCommand } from '../commands/render-check';
+import { renderCacheDir, renderCheckCommand } from '../commands/render-check-command';
 import { chartSearchPath } from '../render/chart-cache';
 import { locateHelm } from '../render/helm';
 import { renderCheck, type RenderReport } from '../render/render-check';

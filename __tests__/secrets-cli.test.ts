@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
-import { reseal } from '../commands/secrets';
+import { reseal } from '../commands/secrets-command';
 import { checkSecrets } from '../commands/secrets-check';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';

@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { dumpYaml } from '../output/render';
-import { loadAll, renderAll } from '../commands/synth';
+import { loadAll, renderAll } from '../pipeline/synth';
 import { writeCustomers } from '../output/write';
 import { existingObjects } from '../validate/externals';
 import { locateSchemas } from '../validate/schema-store';

@@ -8,7 +8,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { dns1123Label } from '../config/schema';
-import { registerCharts } from './charts';
+import { registerCharts } from './charts-command';
 import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
@@ -21,10 +21,10 @@ import { registerList } from './list-command';
 import { terminalPrompts } from './prompts';
 import { registerRemove } from './remove-command';
 import { registerRender } from './render-command';
-import { registerRenderCheck } from './render-check';
-import { registerSecrets } from './secrets';
+import { registerRenderCheck } from './render-check-command';
+import { registerSecrets } from './secrets-command';
 import { registerSynth } from './synth-command';
-import { registerValidate } from './validate';
+import { registerValidate } from './validate-command';
 
 export { EXIT };
 

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { explain } from '../config/explain';
 import { show } from '../output/diff';
-import { loadCustomer } from './customers';
+import { loadCustomer } from '../pipeline/customers';
 import { EXIT } from '../model/user-error';
 import { exitCodesHelp, runCommand, type Io } from './io';
 
@@ -14,7 +14,7 @@ export function registerExplain(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'explained', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer or key)' }))
     .action(async (customer: string, keyPath: string) => {
       process.exitCode = await runCommand(io, () => {
-        const loaded = loadCustomer(root, customer, io);
+        const loaded = loadCustomer(root, customer, io.err);
         for (const { path, value, layers } of explain(loaded, keyPath)) {
           const winner = layers[layers.length - 1];
           io.out(`${path} = ${show(value)}  (${winner ? `set by ${winner.layer}: ${winner.where}` : 'not set, no default'})\n`);

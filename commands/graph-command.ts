@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { graphFacts, mermaidGraph, README_FILE } from '../output/graph';
 import { parseTree } from '../output/tree';
-import { loadCustomer, renderCustomerFiles } from './customers';
+import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, runCommand, type Io } from './io';
 import { EXIT } from '../model/user-error';
 
@@ -13,7 +13,7 @@ export function registerGraph(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer)' }))
     .action(async (customer: string) => {
       process.exitCode = await runCommand(io, async () => {
-        const { config } = loadCustomer(root, customer, io);
+        const { config } = loadCustomer(root, customer, io.err);
         io.out(`${mermaidGraph(parseTree(await renderCustomerFiles(root, config)).objects, graphFacts(config))}\n`);
         return EXIT.OK;
       });

@@ -7,7 +7,7 @@ import { PROFILES } from '../config/schema';
 import { entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
-import { customerFile, renderCustomerOutput } from './customers';
+import { customerFile, renderCustomerOutput } from '../pipeline/customers';
 import { runWizard } from './init-wizard';
 import { exitCodesHelp, runCommand, type Io } from './io';
 import { UserError, EXIT } from '../model/user-error';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
-import { renderCustomerFiles } from './customers';
+import { renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
 import { EXIT } from '../model/user-error';
 

@@ -5,7 +5,8 @@ import { customerDistFolder, entryFile } from '../model/layout';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
 import { CREDENTIALS_FOLDER, credentialStoreDir } from '../secrets/credential-store';
-import { customerNames } from './customers';
+import { unknownCustomer } from '../config/load';
+import { customerNames } from '../pipeline/customers';
 import { exitCodesHelp, runCommand, type Io } from './io';
 import { UserError, EXIT } from '../model/user-error';
 
@@ -56,9 +57,7 @@ export function registerRemove(program: Command, root: string, io: Io): void {
       process.exitCode = await runCommand(io, async () => {
         const stores = fs.existsSync(path.join(root, CREDENTIALS_FOLDER)) ? fs.readdirSync(path.join(root, CREDENTIALS_FOLDER)) : [];
         const known = [...new Set([...customerNames(root), ...distCustomers(root), ...stores])].sort();
-        if (!known.includes(customer)) {
-          throw new UserError(`customer "${customer}": expected one of ${known.join(', ') || '(none)'}, found no customers/${customer}.yaml or dist/${customer}/`, EXIT.USAGE);
-        }
+        if (!known.includes(customer)) throw unknownCustomer([customer], known, true);
         const plan = removalPlan(root, customer);
         for (const line of describe(customer, plan)) io.err(line);
         if (!opts.yes) {

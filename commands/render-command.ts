@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { customerDistFolder, type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
-import { loadCustomer, renderCustomerFiles } from './customers';
+import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, runCommand, type Io } from './io';
 import { UserError, EXIT } from '../model/user-error';
 
@@ -36,7 +36,7 @@ export function registerRender(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer, tier or component)' }))
     .action(async (customer: string, selection: RenderSelection) => {
       process.exitCode = await runCommand(io, async () => {
-        const { config } = loadCustomer(root, customer, io);
+        const { config } = loadCustomer(root, customer, io.err);
         const files = selectFiles(customer, await renderCustomerFiles(root, config), selection);
         if (files.length === 0) io.err(`${customer} has no objects in tier ${selection.tier}`);
         // Each file already starts with its generated-by header: name the file instead.

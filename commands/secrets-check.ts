@@ -19,7 +19,7 @@ import { scanTree } from '../secrets/guard';
 import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
 import type { CredentialName } from '../catalog/credentials';
-import { loadAll, renderOne } from './synth';
+import { loadAll, renderOne } from '../pipeline/synth';
 
 type Log = (line: string) => void;
 

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { guard } from '../files/file-steps';
+import { EXIT, UserError } from '../model/user-error';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES, type Profile } from './profiles';
@@ -241,4 +242,13 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/**
+ * The one wording of a customer name that names no customer (usage, exit 2): the names there
+ * are, and what was looked for (`alsoDist` for the commands that also act on a tree alone).
+ */
+export function unknownCustomer(names: readonly string[], known: readonly string[], alsoDist = false): UserError {
+  const where = `customers/${names[0]}.yaml${alsoDist ? ` or dist/${names[0]}/` : ''}`;
+  return new UserError(`customer ${names.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ') || '(none)'}, found no ${where}`, EXIT.USAGE);
 }

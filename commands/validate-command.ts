@@ -12,7 +12,7 @@ import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreE
 import { validateTrees } from '../validate/validate';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
 import { EXIT } from '../model/user-error';
-import { selectedTrees } from './customers';
+import { selectedTrees } from '../pipeline/customers';
 
 export interface ValidateCommandOptions {
   /** Repository root holding customers/. */

@@ -15,7 +15,7 @@ import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema
 import { formatFinding, Severity } from '../validate/model/finding';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
 import { EXIT } from '../model/user-error';
-import { selectedTrees } from './customers';
+import { selectedTrees } from '../pipeline/customers';
 
 export interface RenderCheckCommandOptions {
   /** Repository root holding customers/. */

@@ -7,7 +7,7 @@ import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault
 import { exitCodesHelp, runCommand, type Io } from './io';
 import { UserError, EXIT } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
-import { loadAll, renderAll, type VaultOptions } from './synth';
+import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
 
 type Log = (line: string) => void;
 

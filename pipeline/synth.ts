@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerName, formatProblem, loadCustomers, type LoadedCustomer } from '../config/load';
+import { customerName, formatProblem, loadCustomers, unknownCustomer, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { UserError } from '../model/user-error';
 import { CustomerApp } from '../constructs/customer-app';
@@ -38,7 +38,7 @@ export interface SynthOptions {
 export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] | undefined {
   const loaded: LoadedCustomer[] = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
   if (only && loaded.length === 0) {
-    log(`error: customers/${only}.yaml: expected a customer file, found none`);
+    log(`error: ${unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file))).message}`);
     return undefined;
   }
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
