@@ -168,7 +168,7 @@ describe('the chart cache', () => {
   test('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', async () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
     const log: string[] = [];
-    expect(chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
+    expect(await chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
     expect(log[0]).toMatch(/^error: csi-driver-nfs v4\.9\.0: expected the chart from http:\/\/127\.0\.0\.1:9\/charts, found it unreachable \(.*\); check the mirror URL/);
     expect(fs.readdirSync(cache)).toEqual([]);
   });

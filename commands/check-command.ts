@@ -19,7 +19,7 @@ export function registerCheck(program: Command, root: string, io: Io): void {
       2: 'wrong usage (unknown customer, option or revision)',
     }))
     .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; output: OutputFormat }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const text = opts.output === OutputFormat.TEXT;
         const stale = (await compareCustomers(root, io, { customers })).filter((d) => d.changes.length > 0);
         if (stale.length > 0) {

@@ -13,7 +13,7 @@ export function registerExplain(program: Command, root: string, io: Io): void {
     .argument('<key.path>', 'dotted key of the customer file, e.g. monitoring.retention or nfs')
     .addHelpText('after', exitCodesHelp({ 0: 'explained', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer or key)' }))
     .action(async (customer: string, keyPath: string) => {
-      process.exitCode = await runCommand(io, () => {
+      process.exitCode = await runCommand(io.err, () => {
         const loaded = loadCustomer(root, customer, io.err);
         for (const { path, value, layers } of explain(loaded, keyPath)) {
           const winner = layers[layers.length - 1];

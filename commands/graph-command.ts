@@ -12,7 +12,7 @@ export function registerGraph(program: Command, root: string, io: Io): void {
     .argument('<customer>', 'customer name (customers/<customer>.yaml)')
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer)' }))
     .action(async (customer: string) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const { config } = loadCustomer(root, customer, io.err);
         io.out(`${mermaidGraph(parseTree(await renderCustomerFiles(root, config)).objects, graphFacts(config))}\n`);
         return EXIT.OK;

@@ -41,7 +41,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
       exitCodesHelp({ 0: 'imported', 1: 'nothing written: the environment has a problem, or the customer exists', 2: 'wrong usage (folder, environment, name or flag)' }),
     ].join('\n'))
     .action(async (folder: string, environment: string, flags: ImportFlags) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const options: ImportOptions = {
           folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath, ageRecipients: flags.ageRecipient ?? [],
         };

@@ -87,7 +87,7 @@ export function registerInit(program: Command, root: string, io: Io): void {
       exitCodesHelp({ 0: 'written', 1: 'the customer exists (use --force), or the wizard was declined', 2: 'wrong usage (missing or invalid flag, invalid name)' }),
     ].join('\n'))
     .action(async (name: string | undefined, flags: InitFlags) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const exists = (n: string) => fs.existsSync(customerFile(root, n)) && !flags.force;
         if (name !== undefined) {
           const problem = nameProblem(name);

@@ -24,12 +24,12 @@ export interface Io {
 }
 
 /** Runs a command body and turns its result or a UserError into the process exit code: the one place that does. */
-export async function runCommand(io: Io, body: () => number | Promise<number>): Promise<number> {
+export async function runCommand(err: (line: string) => void, body: () => number | Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    io.err(`error: ${e.message}`);
+    err(`error: ${e.message}`);
     return e.exitCode;
   }
 }

@@ -76,7 +76,7 @@ export function registerList(program: Command, root: string, io: Io): void {
     .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({ 0: 'listed', 1: 'a customer file is invalid (its row says so; the errors go to stderr)' }))
     .action(async (opts: { output: OutputFormat }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const loaded = loadCustomers(path.join(root, 'customers'));
         const rows: CustomerRow[] = [];
         for (const l of loaded) {

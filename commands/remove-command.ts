@@ -54,7 +54,7 @@ export function registerRemove(program: Command, root: string, io: Io): void {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const stores = fs.existsSync(path.join(root, CREDENTIALS_FOLDER)) ? fs.readdirSync(path.join(root, CREDENTIALS_FOLDER)) : [];
         const known = [...new Set([...customerNames(root), ...distCustomers(root), ...stores])].sort();
         if (!known.includes(customer)) throw unknownCustomer([customer], known, true);

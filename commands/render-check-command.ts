@@ -7,13 +7,13 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { CHARTS_ENV, chartSearchPath } from '../render/chart-cache';
-import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
+import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
-import { SchemaLoadError, SchemaSet } from '../validate/schemas';
-import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+import { locateSchemas, SCHEMAS_ENV } from '../validate/schema-store';
 import { formatFinding, Severity } from '../validate/model/finding';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io, type Progress } from './io';
 import { EXIT } from '../model/user-error';
 import { selectedTrees } from '../pipeline/customers';
 
@@ -69,22 +69,16 @@ export interface RenderCheckCommandOptions {
 /** Returns the process exit code. */
 export async function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
+  return runCommand(log, () => check(options, log));
+}
+
+async function check(options: RenderCheckCommandOptions, log: (line: string) => void): Promise<number> {
   const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   const env = options.env ?? process.env;
-  let helm;
-  let schemas: SchemaSet | undefined;
-  try {
-    helm = locateHelm(options.root, options.helm, env);
-    const location = locateSchemas(options.root, options.schemas, env);
-    if (location.dir) schemas = SchemaSet.load(location.dir);
-    else log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas): rendered objects are not checked strictly`);
-  } catch (e) {
-    if (e instanceof HelmError || e instanceof SchemaStoreError || e instanceof SchemaLoadError) {
-      log(`error: ${e.message}`);
-      return e instanceof SchemaLoadError ? EXIT.FINDINGS : EXIT.USAGE;
-    }
-    throw e;
-  }
+  const helm = locateHelm(options.root, options.helm, env);
+  const location = locateSchemas(options.root, options.schemas, env);
+  const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
+  if (!location.dir) log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas): rendered objects are not checked strictly`);
   if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;

@@ -35,7 +35,7 @@ export function registerRender(program: Command, root: string, io: Io): void {
     .option('--app <component>', 'only this component, by its file name (e.g. gpu-operator)')
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer, tier or component)' }))
     .action(async (customer: string, selection: RenderSelection) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const { config } = loadCustomer(root, customer, io.err);
         const files = selectFiles(customer, await renderCustomerFiles(root, config), selection);
         if (files.length === 0) io.err(`${customer} has no objects in tier ${selection.tier}`);

@@ -16,7 +16,7 @@ type Log = (line: string) => void;
  * With a credential, refuses when the customer does not use it or manages it itself.
  */
 export async function reseal(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
-  return withWriteLock(root, log, () => resealLocked(root, customer, vaultOptions, log, credential));
+  return runCommand(log, () => withWriteLock(root, log, () => resealLocked(root, customer, vaultOptions, log, credential)));
 }
 
 async function resealLocked(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
@@ -24,16 +24,14 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
   if (!configs) return EXIT.FINDINGS;
   const existing = credential && configs[0].secrets.existing[credential];
   if (existing) {
-    log(`error: customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
-    return EXIT.FINDINGS;
+    throw new UserError(`customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
   }
   const outputs = await renderAll(root, configs, log, () => vaultOptions);
   if (!outputs) return EXIT.FINDINGS;
   const holders = outputs[0].files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()))
     .filter((o) => o?.kind === 'Secret' && (!credential || o.metadata?.annotations?.[CREDENTIAL_ANNOTATION] === credential));
   if (credential && holders.length === 0) {
-    log(`error: customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
-    return EXIT.FINDINGS;
+    throw new UserError(`customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
   }
   writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
@@ -57,7 +55,7 @@ function readValue(credential: CredentialName): string {
 export function registerSecrets(program: Command, root: string, io: Io): void {
   const log: Log = io.err;
   const run = async (action: () => Promise<number> | number) => {
-    process.exitCode = await runCommand(io, action);
+    process.exitCode = await runCommand(io.err, action);
   };
   const codes = exitCodesHelp({ 0: 'done', 1: 'nothing written: see the error (invalid customer, unused or customer-managed credential, missing identity)', 2: 'wrong usage' });
   const secrets = program.command('secrets')

@@ -7,10 +7,10 @@ import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { formatFinding } from '../validate/model/finding';
 import { reportJson, reportLines } from '../validate/report';
-import { SchemaLoadError, SchemaSet } from '../validate/schemas';
-import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io, type Progress } from './io';
 import { EXIT } from '../model/user-error';
 import { selectedTrees } from '../pipeline/customers';
 
@@ -62,24 +62,17 @@ export interface ValidateCommandOptions {
 /** Returns the process exit code. */
 export async function validateCommand(options: ValidateCommandOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
+  return runCommand(log, () => validate(options, log));
+}
+
+async function validate(options: ValidateCommandOptions, log: (line: string) => void): Promise<number> {
   const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
-  let schemas: SchemaSet | undefined;
-  try {
-    if (options.fetchSchemas) {
-      await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
-    }
-    const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
-      ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
-      : locateSchemas(options.root, options.schemas, options.env ?? process.env);
-    if (location.dir) schemas = SchemaSet.load(location.dir);
-    else log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas or --fetch-schemas): strict schema checks skipped`);
-  } catch (e) {
-    if (e instanceof SchemaStoreError || e instanceof SchemaLoadError) {
-      log(`error: ${e.message}`);
-      return e instanceof SchemaStoreError && e.usage ? EXIT.USAGE : EXIT.FINDINGS;
-    }
-    throw e;
-  }
+  if (options.fetchSchemas) await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
+  const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
+    ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
+    : locateSchemas(options.root, options.schemas, options.env ?? process.env);
+  const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
+  if (!location.dir) log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas or --fetch-schemas): strict schema checks skipped`);
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();

@@ -14,6 +14,7 @@ import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../model/objects';
+import { UserError } from '../model/user-error';
 import { groupOf } from './model/manifest';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
 
@@ -32,8 +33,6 @@ export interface SchemaIssue {
 export type SchemaResult =
   | { readonly status: 'checked'; readonly issues: readonly SchemaIssue[] }
   | { readonly status: 'skipped' };
-
-export class SchemaLoadError extends Error {}
 
 /**
  * CRD patterns are Go (RE2) regular expressions; the one construct JavaScript lacks and the
@@ -58,7 +57,7 @@ export class SchemaSet {
     const set = new SchemaSet(schemaFolderFingerprint(dir));
     for (const version of KUBERNETES_VERSIONS) {
       const file = path.join(dir, kubernetesDefinitionsFile(version));
-      if (!fs.existsSync(file)) throw new SchemaLoadError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
+      if (!fs.existsSync(file)) throw new UserError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
       set.addKubernetes(version, readJson(file));
     }
     const crdDir = path.join(dir, 'crds');
@@ -148,7 +147,7 @@ export class SchemaSet {
 
   private addKubernetes(version: string, document: Schema): void {
     const definitions = document.definitions as Record<string, Schema> | undefined;
-    if (!definitions) throw new SchemaLoadError(`${kubernetesDefinitionsFile(version)}: expected a "definitions" map, found none`);
+    if (!definitions) throw new UserError(`${kubernetesDefinitionsFile(version)}: expected a "definitions" map, found none`);
     const kinds = new Map<string, string>();
     for (const [name, definition] of Object.entries(definitions)) {
       const gvks = definition['x-kubernetes-group-version-kind'] as Array<{ group: string; version: string; kind: string }> | undefined;
@@ -190,7 +189,7 @@ function readJson(file: string): Schema {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
   } catch (e) {
-    throw new SchemaLoadError(`${file}: expected JSON, found a file that does not parse (${(e as Error).message})`);
+    throw new UserError(`${file}: expected JSON, found a file that does not parse (${(e as Error).message})`);
   }
 }
 
