@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatProblem } from '../config/load';
+import { formatProblem, type LoadedConfig } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, type NewCustomer } from '../config/new-customer';
 import { PROFILES } from '../config/schema';
 import { entryFile } from '../model/layout';
@@ -26,29 +26,32 @@ function missingFlags(name: string | undefined, flags: InitFlags): string[] {
   ];
 }
 
+/** The customer file the answers make, or a usage error naming the flag of each wrong answer. */
+function validNewCustomer(answers: NewCustomer): LoadedConfig {
+  const loaded = loadNewCustomer(answers);
+  if (loaded.config) return loaded;
+  const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
+  throw new UserError(loaded.errors.map((p) => {
+    const flag = keyFlags.find(([key]) => key === p.path)?.[1];
+    return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
+  }).join('; '), EXIT.USAGE);
+}
+
 /**
  * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
  * is rendered before anything is written, and the file is put back if writing the tree fails.
  */
 async function createCustomer(root: string, given: NewCustomer, io: Io): Promise<number> {
   let answers = given;
-  let loaded = loadNewCustomer(answers);
-  if (!loaded.config) {
-    const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
-    throw new UserError(loaded.errors.map((p) => {
-      const flag = keyFlags.find(([key]) => key === p.path)?.[1];
-      return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
-    }).join('; '), EXIT.USAGE);
-  }
+  let { config } = validNewCustomer(answers);
   if (!answers.ageRecipient) {
     // Only now that the answers are valid: a refused init leaves no key behind.
     const key = await ensureCustomerKey(answers.name);
     answers = { ...answers, ageRecipient: key.recipient };
-    loaded = loadNewCustomer(answers);
+    ({ config } = validNewCustomer(answers));
     io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${answers.name}: ${key.file}. Keep it out of git (a password manager);`
       + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
-  const config = loaded.config!;
   return withWriteLock(root, io.err, async () => {
     const output = await renderCustomerOutput(root, config);
     const file = customerFile(root, config.name);
@@ -98,9 +101,9 @@ export function registerInit(program: Command, root: string, io: Io): void {
           throw new UserError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
         }
         const { force: _force, ...given } = flags;
-        let answers: NewCustomer | undefined = { ...given, name: name! };
         const missing = missingFlags(name, flags);
-        if (missing.length > 0) {
+        let answers: NewCustomer | undefined = name === undefined ? undefined : { ...given, name };
+        if (missing.length > 0 || !answers) {
           if (!io.interactive) throw new UserError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
           answers = await runWizard(io.prompts, { ...given, name }, exists, (text) => io.err(text));
           if (!answers) {

@@ -5,7 +5,7 @@
  */
 import { EXIT, UserError } from '../model/user-error';
 import { getPath, hasPath, isPlainObject } from './layering';
-import type { LoadedCustomer } from './load';
+import type { LoadedConfig } from './load';
 import { customerSchema } from './schema';
 
 export const Layer = {
@@ -36,7 +36,7 @@ export interface Explanation {
  * Explains one key of a valid customer. A key holding a map is explained leaf by leaf, so
  * `explain acme nfs` shows every NFS setting and where each came from.
  */
-export function explain(customer: LoadedCustomer & { config: object }, keyPath: string): Explanation[] {
+export function explain(customer: LoadedConfig, keyPath: string): Explanation[] {
   const parts = keyPath.split('.').filter(Boolean);
   const schema = schemaAt(parts);
   const value = getPath(customer.config, parts);
@@ -45,7 +45,7 @@ export function explain(customer: LoadedCustomer & { config: object }, keyPath: 
   const defaultValue = schema.safeParse(undefined);
   if (defaultValue.success && defaultValue.data !== undefined) layers.push({ layer: Layer.DEFAULT, where: 'config/schema.ts', value: defaultValue.data });
   if (hasPath(customer.profileValues, parts)) {
-    const profile = (customer.config as { profile?: string }).profile;
+    const profile = customer.config.profile;
     layers.push({ layer: Layer.PROFILE, where: `profile "${profile}" (config/profiles.ts)`, value: getPath(customer.profileValues, parts) });
   }
   if (hasPath(customer.raw, parts)) {

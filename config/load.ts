@@ -24,9 +24,21 @@ export interface Problem {
   readonly found: string;
 }
 
-export interface LoadedCustomer {
+/** A customer file as loaded: with its config when it is valid (`LoadedConfig`), with errors otherwise. */
+export type LoadedCustomer = LoadedConfig | LoadFailure;
+
+/** A valid customer file: its config, and no errors. */
+export interface LoadedConfig extends LoadOutcome {
+  readonly config: CustomerConfig;
+}
+
+/** A customer file with at least one error, and no config. */
+export interface LoadFailure extends LoadOutcome {
+  readonly config?: undefined;
+}
+
+interface LoadOutcome {
   readonly file: string;
-  readonly config?: CustomerConfig;
   readonly errors: readonly Problem[];
   readonly warnings: readonly Problem[];
   /** The customer file as written (after dropping unused legacy keys), for provenance. */

@@ -314,12 +314,23 @@ export const customerSchema = z.strictObject({
 
 type ParsedCustomer = z.output<typeof customerSchema>;
 
-/** The parsed, fully defaulted customer configuration every construct receives. */
-export type CustomerConfig = Omit<ParsedCustomer, 'nfs'> & {
+type ParsedAccess = ParsedCustomer['externalAccess'];
+
+/**
+ * `externalAccess` as the cross-field rules above leave it, one member per mode: in ip mode the
+ * address is set, in domain mode the name is, so no reader needs to check (or assert) it again.
+ */
+export type ExternalAccess =
+  | (Omit<ParsedAccess, 'mode' | 'ip'> & { readonly mode: 'ip'; readonly ip: ParsedAccess['ip'] & { readonly address: string } })
+  | (Omit<ParsedAccess, 'mode' | 'domain'> & { readonly mode: 'domain'; readonly domain: ParsedAccess['domain'] & { readonly name: string } });
+
+/** The parsed, fully defaulted customer configuration every construct receives: what the rules above guarantee is in its type. */
+export type CustomerConfig = Omit<ParsedCustomer, 'nfs' | 'externalAccess'> & {
   /** Customer name: the file name without `.yaml`, used as the dist/ folder name. */
   readonly name: string;
   /** `server` is required by the cross-field rules above, so always set after a successful parse. */
   readonly nfs: ParsedCustomer['nfs'] & { readonly server: string };
+  readonly externalAccess: ExternalAccess;
 };
 
 /** Names of the switchable components (keys of `components`). */

@@ -25,11 +25,10 @@ export interface PlatformUrls {
 
 export function platformUrls(config: CustomerConfig): PlatformUrls {
   const access = config.externalAccess;
-  const domain = access.mode === 'domain';
-  const tls = domain && access.domain.tls.enabled;
-  const host = domain ? access.domain.name! : undefined;
+  const tls = access.mode === 'domain' && access.domain.tls.enabled;
+  const host = access.mode === 'domain' ? access.domain.name : undefined;
   // An explicit external URL (NAT, port, proxy) wins over the one derived from the access mode.
-  const baseUrl = access.url ?? `${tls ? 'https' : 'http'}://${host ?? access.ip.address}`;
+  const baseUrl = access.url ?? `${tls ? 'https' : 'http'}://${access.mode === 'domain' ? access.domain.name : access.ip.address}`;
   const keycloakBase = (config.astrago.keycloak.baseUrl ?? baseUrl).replace(/\/+$/, '');
   const keycloakUrl = `${keycloakBase}/auth`;
   const issuerUrl = `${keycloakUrl}/realms/${config.astrago.keycloak.realm}`;

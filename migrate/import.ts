@@ -129,9 +129,9 @@ export function planImport(options: ImportOptions): ImportPlan | ImportRefusal {
   const loaded = loadCustomerText(fileText, customer, `customers/${customer}.yaml`);
   const checkProblems = loaded.errors.map((p) => explainProblem(p, origins, env));
   const problems = [...mapping.problems, ...checkProblems.map((c) => c.line)];
-  if (problems.length > 0) return refuse(checkProblems.some((c) => c.usage), ...problems);
+  if (problems.length > 0 || !loaded.config) return refuse(checkProblems.some((c) => c.usage), ...problems);
 
-  const config = loaded.config!;
+  const config = loaded.config;
   const { credentials } = mapping;
   return {
     customer,

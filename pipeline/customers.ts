@@ -1,7 +1,7 @@
 /** Loading and rendering named customers for the commands that take customer arguments. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatProblem, loadCustomerFile, unknownCustomer, type LoadedCustomer } from '../config/load';
+import { formatProblem, loadCustomerFile, unknownCustomer, type LoadedConfig } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
@@ -21,13 +21,13 @@ export function customerFile(root: string, name: string): string {
 }
 
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
-export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedCustomer & { config: CustomerConfig } {
+export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
   if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerNames(root));
   const loaded = loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`);
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
   for (const e of loaded.errors) log(`error: ${formatProblem(e)}`);
   if (!loaded.config) throw new UserError(`${loaded.errors.length} error(s) in customers/${name}.yaml`, EXIT.FINDINGS);
-  return loaded as LoadedCustomer & { config: CustomerConfig };
+  return loaded;
 }
 
 /** The files synth would write for a customer, in memory (copied from its credential store). */

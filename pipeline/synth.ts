@@ -48,7 +48,7 @@ export function loadAll(root: string, log: (line: string) => void, only?: string
     log(`${errors.length} error(s) in customer files: nothing was written, dist/ is unchanged.`);
     return undefined;
   }
-  return loaded.map((c) => c.config!);
+  return loaded.flatMap((c) => (c.config ? [c.config] : []));
 }
 
 /** How credentials are sealed beyond the defaults (the `secrets` commands). */
