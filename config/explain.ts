@@ -3,10 +3,12 @@
  * it (built-in default, profile, or the customer file with its line), plus the values it
  * overrode. The old Helmfile layers gave no way to tell.
  */
+import { z } from 'zod';
 import { EXIT, UserError } from '../model/user-error';
 import { getPath, hasPath, isPlainObject } from './layering';
 import type { LoadedConfig } from './load';
 import { customerSchema } from './schema';
+import { objectShape, type SchemaNode } from './schema-walk';
 
 export const Layer = {
   DEFAULT: 'default',
@@ -42,7 +44,7 @@ export function explain(customer: LoadedConfig, keyPath: string): Explanation[] 
   const value = getPath(customer.config, parts);
   if (isPlainObject(value)) return Object.keys(value).sort().flatMap((k) => explain(customer, [...parts, k].join('.')));
   const layers: LayerValue[] = [];
-  const defaultValue = schema.safeParse(undefined);
+  const defaultValue = z.safeParse(schema, undefined);
   if (defaultValue.success && defaultValue.data !== undefined) layers.push({ layer: Layer.DEFAULT, where: 'config/schema.ts', value: defaultValue.data });
   if (hasPath(customer.profileValues, parts)) {
     const profile = customer.config.profile;
@@ -55,11 +57,9 @@ export function explain(customer: LoadedConfig, keyPath: string): Explanation[] 
   return [{ path: parts.join('.'), value, layers }];
 }
 
-type SchemaNode = { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: Record<string, unknown> }; safeParse: (v: unknown) => { success: boolean; data?: unknown } };
-
 /** The schema of a key path, looking through defaults, optionals and transforms. */
 function schemaAt(parts: readonly string[]): SchemaNode {
-  let schema = customerSchema as unknown as SchemaNode;
+  let schema: SchemaNode = customerSchema;
   parts.forEach((key, i) => {
     const shape = objectShape(schema);
     if (!shape || !Object.hasOwn(shape, key)) {
@@ -68,16 +68,7 @@ function schemaAt(parts: readonly string[]): SchemaNode {
         ? `${[...parts.slice(0, i), key].join('.')}: expected one of the keys${at ? ` of ${at}` : ''}: ${Object.keys(shape).sort().join(', ')}, found "${key}"`
         : `${parts.join('.')}: expected a key path of the customer file, found "${at}" holding a single value`, EXIT.USAGE);
     }
-    schema = shape[key] as SchemaNode;
+    schema = shape[key];
   });
   return schema;
-}
-
-function objectShape(schema: SchemaNode): Record<string, unknown> | undefined {
-  let s: SchemaNode | undefined = schema;
-  while (s?.def) {
-    if (s.def.type === 'object') return s.def.shape;
-    s = (s.def.innerType ?? s.def.in) as SchemaNode | undefined;
-  }
-  return undefined;
 }

@@ -12,6 +12,7 @@ import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layeri
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES, type Profile } from './profiles';
 import { customerSchema, dns1123Label, type CustomerConfig } from './schema';
+import { objectShape, type SchemaNode } from './schema-walk';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -213,7 +214,7 @@ export function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly st
 
 /** Keys the schema accepts at a path, for "did you mean" hints. */
 function knownKeys(keyPath: string[]): string[] {
-  let schema: unknown = customerSchema;
+  let schema: SchemaNode = customerSchema;
   for (const key of [...keyPath, '']) {
     const shape = objectShape(schema);
     if (!shape) return [];
@@ -221,15 +222,6 @@ function knownKeys(keyPath: string[]): string[] {
     schema = shape[key];
   }
   return [];
-}
-
-function objectShape(schema: unknown): Record<string, unknown> | undefined {
-  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: Record<string, unknown> } } | undefined;
-  while (s?.def) {
-    if (s.def.type === 'object') return s.def.shape;
-    s = (s.def.innerType ?? s.def.in) as typeof s;
-  }
-  return undefined;
 }
 
 export function closest(word: string, candidates: string[]): string | undefined {
