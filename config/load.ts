@@ -13,6 +13,7 @@ import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES, type Profile } from './profiles';
 import { customerSchema, dns1123Label, type CustomerConfig } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
+import { errnoCode } from '../model/caught';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -90,7 +91,7 @@ export function loadCustomerFile(file: string, displayFile = file): LoadedCustom
     if (!stat.isFile()) return refuse(stat.isDirectory() ? 'a folder' : 'a special file');
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (!code) throw e;
     return refuse(`${code} while reading it`, 'a readable file');
   }

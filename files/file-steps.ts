@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { UserError } from '../model/user-error';
+import { errnoCode } from '../model/caught';
 
 /** Paths are relative to the repository root, so that every message names them as the user does. */
 export interface FileSteps {
@@ -54,7 +55,7 @@ export function guard<T>(file: string, body: () => T): T {
 
 /** A Node file-system error as one line naming the path (other errors unchanged). */
 export function asFileSystemError(e: unknown, file: string): unknown {
-  const code = (e as NodeJS.ErrnoException)?.code;
+  const code = errnoCode(e);
   if (typeof code !== 'string' || e instanceof UserError) return e;
   return new FileSystemError(`${file}: ${code} (${MEANING[code] ?? 'file-system error'})`);
 }

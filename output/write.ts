@@ -25,6 +25,7 @@ import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
 import { asFileSystemError, guard, realSteps, type FileSteps } from '../files/file-steps';
 import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
+import { errnoCode } from '../model/caught';
 
 export interface CustomerOutput {
   readonly customer: string;
@@ -140,7 +141,7 @@ export async function withWriteLock<T>(root: string, log: (line: string) => void
       fs.writeFileSync(lock, mine, { flag: 'wx' });
       break;
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
+      if (errnoCode(e) !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
       const [pid, host, since] = readLock(lock);
       if (host === os.hostname() && !alive(Number(pid))) {
         guard(LOCK, () => fs.rmSync(lock, { force: true }));
@@ -172,7 +173,7 @@ function alive(pid: number): boolean {
     process.kill(pid, 0);
     return true;
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(e) === 'EPERM';
   }
 }
 

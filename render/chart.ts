@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { parse } from 'yaml';
 import { readTarGz } from '../tools/archive';
+import { firstLineOf, messageOf } from '../model/caught';
 
 export interface ChartModel {
   readonly name: string;
@@ -125,7 +126,7 @@ function parseYaml(text: string | undefined, file: string): unknown {
     // Helm keeps the last of duplicate keys instead of failing; so do we.
     return parse(text, { uniqueKeys: false });
   } catch (e) {
-    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+    throw new ChartLoadError(`${file}: expected YAML, found ${firstLineOf(e)}`);
   }
 }
 
@@ -133,7 +134,7 @@ function parseCrds(text: string, file: string): unknown[] {
   try {
     return loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch (e) {
-    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+    throw new ChartLoadError(`${file}: expected YAML, found ${firstLineOf(e)}`);
   }
 }
 
@@ -141,6 +142,6 @@ function parseJson(text: string, file: string): Record<string, unknown> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new ChartLoadError(`${file}: expected JSON, found ${(e as Error).message}`);
+    throw new ChartLoadError(`${file}: expected JSON, found ${messageOf(e)}`);
   }
 }

@@ -7,6 +7,7 @@
 import { parse } from 'yaml';
 import type { Manifest } from '../validate/model/manifest';
 import { isMap, mergeValues, setValuesPath } from './values';
+import { firstLineOf } from '../model/caught';
 
 export interface ValuesSource {
   readonly kind: string;
@@ -55,7 +56,7 @@ export function effectiveValues(release: Manifest, objects: readonly Manifest[])
     try {
       document = parse(data, { uniqueKeys: false });
     } catch (e) {
-      problems.push(`${where}: expected a YAML values document, found ${(e as Error).message.split('\n')[0]}`);
+      problems.push(`${where}: expected a YAML values document, found ${firstLineOf(e)}`);
       continue;
     }
     if (isMap(document)) values = mergeValues(values, document);

@@ -30,6 +30,7 @@ import { effectiveValues } from './effective-values';
 import { HelmError, type Helm } from './helm';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 import { schemaViolations } from './values-schema';
+import { firstLineOf } from '../model/caught';
 
 export const RenderRule = {
   UNREAD_VALUE: 'render/unread-value',
@@ -434,7 +435,7 @@ function renderedObjects(output: string, l: Located, schemas?: SchemaSet): { obj
     try {
       o = loadYaml(doc, { schema: CORE_SCHEMA }) as KubeObject | null | undefined;
     } catch (e) {
-      problems.push(`${source}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+      problems.push(`${source}: expected YAML, found ${firstLineOf(e)}`);
       continue;
     }
     if (o === null || o === undefined) continue;

@@ -38,6 +38,7 @@ import { canonical, dumpYaml } from '../files/canonical';
 import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type AgeStanza, type Document, type SopsMetadata } from './sops';
+import { errnoCode } from '../model/caught';
 
 /** Top folder of every customer's store. */
 export const CREDENTIALS_FOLDER = 'credentials';
@@ -275,7 +276,7 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.lstatSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;
   }
 }

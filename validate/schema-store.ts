@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXIT, UserError } from '../model/user-error';
 import { SCHEMA_SOURCES, type SchemaSource } from './schema-sources';
+import { causeOf, messageOf } from '../model/caught';
 
 export const SCHEMAS_ENV = 'ASTRAGO_SCHEMAS';
 
@@ -75,7 +76,7 @@ export async function fetchSchemas(options: FetchSchemasOptions): Promise<void> 
       body = Buffer.from(await response.arrayBuffer());
     } catch (e) {
       if (e instanceof UserError) throw e;
-      const cause = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
+      const cause = messageOf(causeOf(e) ?? e);
       throw new UserError(`${source.url}: cannot download (${cause}); offline? pass --schemas <dir> or set ${SCHEMAS_ENV}`);
     }
     const actual = sha256(body);

@@ -17,6 +17,7 @@ import type { KubeObject } from '../model/objects';
 import { UserError } from '../model/user-error';
 import { groupOf } from './model/manifest';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
+import { messageOf } from '../model/caught';
 
 type Schema = Record<string, unknown>;
 
@@ -189,7 +190,7 @@ function readJson(file: string): Schema {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
   } catch (e) {
-    throw new UserError(`${file}: expected JSON, found a file that does not parse (${(e as Error).message})`);
+    throw new UserError(`${file}: expected JSON, found a file that does not parse (${messageOf(e)})`);
   }
 }
 
