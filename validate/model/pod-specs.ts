@@ -3,6 +3,7 @@
  * Pods and custom resources such as MPIJob. Found by shape (an object with `containers`), so
  * rules need no list of workload kinds.
  */
+import type { Fields } from './manifest';
 
 export interface Container {
   readonly name?: string;
@@ -21,7 +22,7 @@ export interface PodSpec {
   readonly containers: Container[];
   readonly initContainers?: Container[];
   readonly imagePullSecrets?: Array<{ name?: string }>;
-  readonly volumes?: Array<Record<string, any>>;
+  readonly volumes?: Fields[];
 }
 
 export interface PodTemplate {

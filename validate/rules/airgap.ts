@@ -10,11 +10,10 @@ import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../ca
 import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
 import type { ValidationContext } from '../model/context';
 import { Severity, type Finding } from '../model/finding';
-import type { Manifest } from '../model/manifest';
+import { specOf, type Manifest } from '../model/manifest';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 
 /** Every image reference the tree makes the cluster pull, with where it is written. */
 function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): Array<{ manifest: Manifest; field: string; image: string }> {

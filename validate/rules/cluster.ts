@@ -6,11 +6,10 @@
 import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { EXISTING_NAMESPACES } from '../model/kinds';
-import { formatRef, refOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { formatRef, listOf, refOf, specOf, type Fields, type Manifest, type ObjectRef } from '../model/manifest';
 import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
 import type { Rule } from './rule';
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 const nsOf = (m: Manifest) => m.object.metadata.namespace;
 
 const uniqueIdentity: Rule = {
@@ -62,7 +61,7 @@ const ingressBackends: Rule = {
       const spec = specOf(m);
       const backends: Array<{ path: string; service?: { name: string; port?: { name?: string; number?: number } } }> = [
         ...(spec.defaultBackend ? [{ path: 'spec.defaultBackend', service: spec.defaultBackend.service }] : []),
-        ...((spec.rules ?? []) as any[]).flatMap((r, i) => ((r.http?.paths ?? []) as any[]).map((p, j) => ({ path: `spec.rules[${i}].http.paths[${j}].backend`, service: p.backend?.service }))),
+        ...listOf(spec.rules).flatMap((r, i) => listOf(r.http?.paths).map((p, j) => ({ path: `spec.rules[${i}].http.paths[${j}].backend`, service: p.backend?.service }))),
       ];
       return backends.filter((b) => b.service).flatMap(({ path, service }): Finding[] => {
         const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service!.name })[0];
@@ -100,9 +99,9 @@ const storageClasses: Rule = {
   id: 'cluster/storage-class',
   description: 'every PVC (and volumeClaimTemplate) names an existing StorageClass',
   check: (ctx) => ctx.manifests.flatMap((m) => {
-    const claims: Array<{ path: string; spec: Record<string, any> }> = m.object.kind === 'PersistentVolumeClaim'
+    const claims: Array<{ path: string; spec: Fields }> = m.object.kind === 'PersistentVolumeClaim'
       ? [{ path: 'spec', spec: specOf(m) }]
-      : ((specOf(m).volumeClaimTemplates ?? []) as any[]).map((t, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: t.spec ?? {} }));
+      : listOf(specOf(m).volumeClaimTemplates).map((t, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: t.spec ?? {} }));
     return claims.filter((c) => c.spec.storageClassName && !ctx.exists({ kind: 'StorageClass', name: c.spec.storageClassName }))
       .map((c) => ctx.finding(m, 'cluster/storage-class', `${c.path}.storageClassName: expected an existing StorageClass, found "${c.spec.storageClassName}"`));
   }),
@@ -127,7 +126,7 @@ function configRefs(m: Manifest): ConfigRef[] {
       const at = `${t.path}.volumes[${i}]`;
       add(`${at}.configMap`, 'ConfigMap', v.configMap?.name, v.configMap?.optional);
       add(`${at}.secret`, 'Secret', v.secret?.secretName, v.secret?.optional);
-      ((v.projected?.sources ?? []) as any[]).forEach((s, j) => {
+      listOf(v.projected?.sources).forEach((s, j) => {
         add(`${at}.projected.sources[${j}].configMap`, 'ConfigMap', s.configMap?.name, s.configMap?.optional);
         add(`${at}.projected.sources[${j}].secret`, 'Secret', s.secret?.name, s.secret?.optional);
       });
@@ -149,12 +148,12 @@ function configRefs(m: Manifest): ConfigRef[] {
     case 'Ingress':
       // cert-manager creates the TLS Secret of an Ingress that names an issuer.
       if (!annotations['cert-manager.io/cluster-issuer'] && !annotations['cert-manager.io/issuer']) {
-        ((spec.tls ?? []) as any[]).forEach((t, i) => add(`spec.tls[${i}].secretName`, 'Secret', t.secretName));
+        listOf(spec.tls).forEach((t, i) => add(`spec.tls[${i}].secretName`, 'Secret', t.secretName));
       }
       break;
     case 'Kustomization':
       add('spec.decryption.secretRef', 'Secret', spec.decryption?.secretRef?.name);
-      ((spec.postBuild?.substituteFrom ?? []) as any[]).forEach((s, i) => add(`spec.postBuild.substituteFrom[${i}]`, s.kind, s.name, s.optional));
+      listOf(spec.postBuild?.substituteFrom).forEach((s, i) => add(`spec.postBuild.substituteFrom[${i}]`, s.kind, s.name, s.optional));
       break;
     case 'HelmRepository':
     case 'GitRepository':

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../model/objects';
 import type { Applier, ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
-import { formatRef, groupOf, refOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { fieldsOf, formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
 import type { Rule } from './rule';
 
 interface NamedRef {
@@ -19,7 +19,6 @@ interface NamedRef {
   optional?: boolean;
 }
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 const nsOf = (m: Manifest) => m.object.metadata.namespace;
 
 /** Kinds whose `dependsOn` Flux resolves; an edge always points at the same kind. */
@@ -134,7 +133,7 @@ const chartXorChartRef: Rule = {
 
 /** The longest a Helm action of this release may take (each defaults to spec.timeout, itself 5m). */
 function releaseSeconds(hr: KubeObject): number {
-  const spec = (hr.spec ?? {}) as Record<string, any>;
+  const spec = fieldsOf(hr.spec);
   const base = spec.timeout ?? '5m';
   return Math.max(...[base, spec.install?.timeout ?? base, spec.upgrade?.timeout ?? base].map(safeSeconds));
 }

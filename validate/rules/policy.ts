@@ -4,11 +4,10 @@
  * without requests, and data volumes Flux could prune.
  */
 import type { Finding } from '../model/finding';
-import type { Manifest } from '../model/manifest';
+import { fieldsOf, specOf, type Fields } from '../model/manifest';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 
 /** `name[:tag][@digest]`: the tag is what follows the last `:` after the last `/`. */
 export function imageProblem(image: string): string | undefined {
@@ -37,7 +36,7 @@ const encryptedSecrets: Rule = {
   id: 'policy/plaintext-secret',
   description: 'every Secret is SOPS-encrypted: a sops block and only encrypted data values',
   check: (ctx) => ctx.ofKind('Secret').flatMap((m): Finding[] => {
-    const o = m.object as Record<string, any>;
+    const o: Fields = m.object;
     const fields = ['data', 'stringData'].flatMap((f) => Object.entries((o[f] ?? {}) as Record<string, unknown>).map(([k, v]) => ({ path: `${f}.${k}`, v })));
     if (fields.length === 0) return [];
     if (!o.sops) return [ctx.finding(m, 'policy/plaintext-secret', `${fields[0].path}: expected SOPS-encrypted data, found plain text and no sops block`)];
@@ -50,7 +49,7 @@ const noClusterAdmin: Rule = {
   id: 'policy/cluster-admin',
   description: 'nothing is bound to cluster-admin',
   check: (ctx) => ctx.ofKind('ClusterRoleBinding', 'RoleBinding')
-    .filter((m) => (m.object as Record<string, any>).roleRef?.kind === 'ClusterRole' && (m.object as Record<string, any>).roleRef?.name === 'cluster-admin')
+    .filter((m) => fieldsOf(m.object.roleRef).kind === 'ClusterRole' && fieldsOf(m.object.roleRef).name === 'cluster-admin')
     .map((m) => ctx.finding(m, 'policy/cluster-admin', 'roleRef: expected a least-privilege role, found ClusterRole cluster-admin')),
 };
 
