@@ -17,7 +17,7 @@ import type { KubeObject, OutputFile } from '../model/objects';
 import { Severity, sortFindings, type Finding } from '../validate/model/finding';
 import { CLUSTER_SCOPED_KINDS } from '../validate/model/kinds';
 import type { Progress } from '../validate/progress';
-import { formatRef, parseManifests, refOf, type Manifest } from '../validate/model/manifest';
+import { fieldsOf, formatRef, listOf, parseManifests, refOf, type Manifest } from '../validate/model/manifest';
 import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
 import { POLICY_RULES } from '../validate/rules/policy';
 import type { Rule } from '../validate/rules/rule';
@@ -362,10 +362,16 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
 function registerChartCrds(schemas: SchemaSet, charts: readonly ChartModel[]): void {
   const all = (c: ChartModel): Array<Record<string, unknown>> => [...c.crds, ...c.subcharts.flatMap((s) => all(s.chart))];
   for (const crd of charts.flatMap(all)) {
-    const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string }> } | undefined;
-    const known = (spec?.versions ?? []).some((v) => schemas.hasCrd(`${spec!.group}/${v.name}`, spec!.names?.kind ?? ''));
-    if (crd.kind === 'CustomResourceDefinition' && spec?.group && !known) schemas.addCrd(crd as unknown as KubeObject);
+    const { group, kind, versions } = crdSpec(crd);
+    const known = versions.some((v) => schemas.hasCrd(`${group}/${v}`, kind ?? ''));
+    if (crd.kind === 'CustomResourceDefinition' && group && !known) schemas.addCrd(crd as unknown as KubeObject);
   }
+}
+
+/** Group, kind and version names of a CRD as a chart ships it (unvalidated). */
+function crdSpec(crd: Record<string, unknown>): { group?: string; kind?: string; versions: Array<string | undefined> } {
+  const spec = fieldsOf(crd.spec);
+  return { group: spec.group, kind: spec.names?.kind, versions: listOf(spec.versions).map((v) => v.name) };
 }
 
 function isHelmRelease(m: Manifest): boolean {
@@ -396,8 +402,8 @@ function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<st
 
 function crdApiVersions(chart: ChartModel): string[] {
   const own = chart.crds.flatMap((crd) => {
-    const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string }> } | undefined;
-    return (spec?.versions ?? []).flatMap((v) => [`${spec!.group}/${v.name}`, `${spec!.group}/${v.name}/${spec!.names?.kind}`]);
+    const { group, kind, versions } = crdSpec(crd);
+    return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
   });
   return [...own, ...chart.subcharts.flatMap((s) => crdApiVersions(s.chart))];
 }

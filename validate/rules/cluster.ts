@@ -63,16 +63,17 @@ const ingressBackends: Rule = {
         ...(spec.defaultBackend ? [{ path: 'spec.defaultBackend', service: spec.defaultBackend.service }] : []),
         ...listOf(spec.rules).flatMap((r, i) => listOf(r.http?.paths).map((p, j) => ({ path: `spec.rules[${i}].http.paths[${j}].backend`, service: p.backend?.service }))),
       ];
-      return backends.filter((b) => b.service).flatMap(({ path, service }): Finding[] => {
-        const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service!.name })[0];
+      return backends.flatMap(({ path, service }): Finding[] => {
+        if (!service) return [];
+        const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service.name })[0];
         if (!target) {
-          return charts.has(nsOf(m)!) ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service!.name}, found no such object`)];
+          return charts.has(nsOf(m) ?? '') ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service.name}, found no such object`)];
         }
         const ports = (specOf(target).ports ?? []) as Array<{ name?: string; port: number }>;
-        const port = service!.port ?? {};
+        const port = service.port ?? {};
         const ok = ports.some((p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number));
         const wanted = port.name ?? port.number;
-        return ok ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service.port: expected a port of Service ${service!.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
+        return ok ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service.port: expected a port of Service ${service.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
       });
     });
   },
@@ -87,7 +88,7 @@ const serviceSelectors: Rule = {
     for (const m of ctx.manifests) templates.set(nsOf(m) ?? '', [...(templates.get(nsOf(m) ?? '') ?? []), ...podTemplates(m.object)]);
     return ctx.ofKind('Service').flatMap((m) => {
       const selector = (specOf(m).selector ?? {}) as Record<string, string>;
-      if (Object.keys(selector).length === 0 || charts.has(nsOf(m)!)) return [];
+      if (Object.keys(selector).length === 0 || charts.has(nsOf(m) ?? '')) return [];
       const matches = (templates.get(nsOf(m) ?? '') ?? []).some((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
       const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
       return matches ? [] : [ctx.finding(m, 'cluster/service-selector', `spec.selector: expected pods labelled ${text} in ${nsOf(m)}, found none`)];

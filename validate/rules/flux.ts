@@ -101,11 +101,16 @@ const sourceRefResolves: Rule = {
     })),
 };
 
+/** The appliers this tree writes (not bootstrap's), each with its manifest. */
+function written(ctx: ValidationContext): Array<{ applier: Applier; manifest: Manifest }> {
+  return ctx.appliers.flatMap((applier) => (applier.manifest ? [{ applier, manifest: applier.manifest }] : []));
+}
+
 const kustomizationPath: Rule = {
   id: 'flux/path',
   description: "a Kustomization's path is a folder of this repository",
-  check: (ctx) => ctx.appliers.filter((a) => a.manifest && a.folder !== undefined && !ctx.folderExists(a.folder))
-    .map((a) => ctx.finding(a.manifest!, 'flux/path', `spec.path: expected a folder of the repository, found nothing at ${specOf(a.manifest!).path}`)),
+  check: (ctx) => written(ctx).filter(({ applier }) => applier.folder !== undefined && !ctx.folderExists(applier.folder))
+    .map(({ manifest }) => ctx.finding(manifest, 'flux/path', `spec.path: expected a folder of the repository, found nothing at ${specOf(manifest).path}`)),
 };
 
 const valuesFrom: Rule = {
@@ -149,24 +154,24 @@ function safeSeconds(duration: string): number {
 const timeoutCoversReleases: Rule = {
   id: 'flux/timeout',
   description: "a Kustomization's timeout covers the timeouts of the HelmReleases it waits for",
-  check: (ctx) => ctx.appliers.filter((a) => a.manifest).flatMap((a) => {
-    const spec = specOf(a.manifest!);
+  check: (ctx) => written(ctx).flatMap(({ applier: a, manifest }) => {
+    const spec = specOf(manifest);
     const timeout = spec.timeout ?? spec.interval;
     if (!timeout) return [];
     const releases = appliedBy(ctx, a).filter((m) => m.object.kind === 'HelmRelease' && ctx.waitsFor(a, refOf(m.object)));
     const longest = releases.reduce<Manifest | undefined>((max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
     if (!longest || safeSeconds(timeout) >= releaseSeconds(longest.object)) return [];
-    return [ctx.finding(a.manifest!, 'flux/timeout', `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
+    return [ctx.finding(manifest, 'flux/timeout', `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
   }),
 };
 
 const noOciHealthCheck: Rule = {
   id: 'flux/oci-health-check',
   description: 'no Kustomization waits for an OCI HelmRepository (it has no status, so it is never Ready)',
-  check: (ctx) => ctx.appliers.filter((a) => a.manifest).flatMap((a) =>
+  check: (ctx) => written(ctx).flatMap(({ applier: a, manifest }) =>
     [...appliedBy(ctx, a), ...a.healthChecks.flatMap((h) => ctx.find(h))]
       .filter((m, i, all) => all.indexOf(m) === i && m.object.kind === 'HelmRepository' && specOf(m).type === 'oci' && ctx.waitsFor(a, refOf(m.object)))
-      .map((m) => ctx.finding(a.manifest!, 'flux/oci-health-check', `${a.wait ? 'wait: true' : 'healthChecks'}: expected no health check on ${formatRef(refOf(m.object))}, found one (an OCI HelmRepository has no Ready condition; use healthChecks without it or an OCIRepository)`))),
+      .map((m) => ctx.finding(manifest, 'flux/oci-health-check', `${a.wait ? 'wait: true' : 'healthChecks'}: expected no health check on ${formatRef(refOf(m.object))}, found one (an OCI HelmRepository has no Ready condition; use healthChecks without it or an OCIRepository)`))),
 };
 
 /** Catalog entries a HelmRelease deploys, by chart name. */
