@@ -153,9 +153,10 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
   for (const [from, to] of withoutImplied(edges)) lines.push(`  ${from} --> ${to}`);
   const styles: Record<string, string> = { ...TIER_STYLES, customer: 'fill:#f4f4f5,stroke:#52525b,color:#18181b' };
   for (const [cls, style] of Object.entries(styles)) {
-    if (!classes.has(cls)) continue;
+    const members = classes.get(cls);
+    if (!members) continue;
     lines.push(`  classDef ${cls} ${style}`);
-    lines.push(`  class ${classes.get(cls)!.join(',')} ${cls}`);
+    lines.push(`  class ${members.join(',')} ${cls}`);
   }
   return lines.join('\n');
 }

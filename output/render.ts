@@ -57,8 +57,8 @@ function kustomizationFiles(root: string, files: string[]): OutputFile[] {
   for (const file of files.filter((f) => f.startsWith(`${root}/`))) {
     let child = file;
     for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-      if (!entries.has(dir)) entries.set(dir, new Set());
-      entries.get(dir)!.add(path.basename(child));
+      const names = entries.get(dir) ?? new Set<string>();
+      entries.set(dir, names.add(path.basename(child)));
       if (dir === root) break;
       child = dir;
     }
