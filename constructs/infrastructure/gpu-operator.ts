@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import {
   DCGM_METRICS_KEY, dcgmMetricsCsv, DEVICE_PLUGIN_DEFAULT_CONFIG, devicePluginConfigs, MIG_CONFIG_KEY, MIG_DEFAULT_PROFILE, migPartedConfig,
@@ -37,9 +36,7 @@ function promDurationMs(duration: string): number {
 const CONTROL_PLANE_TOLERATIONS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane']
   .map((key) => ({ key, operator: 'Equal', value: '', effect: 'NoSchedule' }));
 
-export interface GpuOperatorProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface GpuOperatorProps extends ChartComponentProps {
   /**
    * How often Prometheus scrapes the DCGM exporter, as a Prometheus duration. The exporter
    * collects at the same interval: its own default (30s) would repeat samples at a 15s scrape
@@ -52,11 +49,6 @@ export interface GpuOperatorProps {
    * (`gpu.migStrategy`).
    */
   readonly migStrategy: 'single' | 'mixed';
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -81,8 +73,7 @@ export class GpuOperator extends Construct {
     const off = { enabled: false };
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         operator: { tolerations: CONTROL_PLANE_TOLERATIONS },
         driver: { enabled: true },

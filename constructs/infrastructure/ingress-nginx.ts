@@ -1,25 +1,17 @@
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 
 /** IngressClass every Ingress of the platform uses. */
 export const INGRESS_CLASS = 'nginx';
 
-export interface IngressNginxProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface IngressNginxProps extends ChartComponentProps {
   /**
    * Address the LoadBalancer Service requests (the kube-vip VIP users reach).
    * @default - the load balancer picks one
    */
   readonly loadBalancerIP?: string;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -34,8 +26,7 @@ export class IngressNginx extends Construct {
     const chart = CHARTS.ingressNginx;
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         controller: {
           kind: 'DaemonSet',

@@ -5,8 +5,7 @@ import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 
 /** Where Grafana is served on the platform host. */
@@ -30,9 +29,7 @@ export const PLATFORM_ALERT_RELABEL = {
   action: 'replace',
 } as const;
 
-export interface KubePrometheusStackProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface KubePrometheusStackProps extends ChartComponentProps {
   /** Credential registry: Grafana's admin user and password. */
   readonly credentials: CredentialRegistry;
   /** The customer's URLs: Grafana is served under `/grafana` of the platform host. */
@@ -48,11 +45,6 @@ export interface KubePrometheusStackProps {
    * @default false - both stay ClusterIP
    */
   readonly nodePorts?: boolean;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -74,9 +66,8 @@ export class KubePrometheusStack extends Construct {
 
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
+      component: props,
       holdsData: true,
-      version: props.version,
       values: {
         alertmanager: {
           config: {

@@ -4,8 +4,7 @@ import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
@@ -25,9 +24,7 @@ export interface KeycloakImage {
   readonly tag: string;
 }
 
-export interface KeycloakProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface KeycloakProps extends ChartComponentProps {
   /** Credential registry: admin, database and client secret. */
   readonly credentials: CredentialRegistry;
   /** The customer's URLs: the Ingress host, Keycloak's own URL and the realm's redirect URIs. */
@@ -42,11 +39,6 @@ export interface KeycloakProps {
   readonly clientId: string;
   /** StorageClass of the PostgreSQL volume. */
   readonly storageClassName: string;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -77,9 +69,8 @@ export class Keycloak extends Construct {
 
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
+      component: props,
       holdsData: true,
-      version: props.version,
       values: {
         image: { ...props.image },
         auth: { adminUser: props.adminUser, existingSecret: admin.name, passwordSecretKey: admin.key },
