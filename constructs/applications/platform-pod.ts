@@ -3,7 +3,7 @@
  * fixed selector labels, images from the customer file, pull secrets, and a container
  * security context for images that run as root with a writable filesystem.
  */
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, type Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import type { CustomerConfig } from '../../config/schema';
@@ -56,6 +56,39 @@ export function stablePods(workload: kplus.Workload, options: StablePodOptions):
   if (options.imagePullSecrets?.length) {
     object.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', options.imagePullSecrets.map((name) => ({ name }))));
   }
+}
+
+export interface PlatformDeploymentOptions extends StablePodOptions {
+  /** Name of the Deployment (and of its Service). */
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  /** Whether the pods get a token to call the Kubernetes API. */
+  readonly automountServiceAccountToken: boolean;
+  /** @default - the namespace's default ServiceAccount */
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /** @default - Kubernetes' 30s */
+  readonly terminationGracePeriod?: Duration;
+}
+
+/**
+ * A Deployment of a platform image: named and labelled as its component, pods selected by those
+ * labels only (`stablePods`), running as the image's own user (`ROOT_IMAGE_SECURITY`).
+ */
+export function platformDeployment(scope: Construct, options: PlatformDeploymentOptions): kplus.Deployment {
+  const { name, namespace, labels } = options;
+  const deployment = new kplus.Deployment(scope, 'deployment', {
+    metadata: { name, namespace, labels },
+    podMetadata: { labels },
+    select: false,
+    replicas: options.replicas,
+    serviceAccount: options.serviceAccount,
+    automountServiceAccountToken: options.automountServiceAccountToken,
+    securityContext: { ensureNonRoot: false },
+    terminationGracePeriod: options.terminationGracePeriod,
+  });
+  stablePods(deployment, options);
+  return deployment;
 }
 
 /**
