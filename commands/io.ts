@@ -34,6 +34,42 @@ export async function runCommand(err: (line: string) => void, body: () => number
   }
 }
 
+/** What the commands that check customers' trees (validate, render-check) take alike. */
+export interface TreeCheckOptions {
+  /** Repository root holding customers/. */
+  readonly root: string;
+  /**
+   * Customers to check.
+   * @default - every customer file
+   */
+  readonly customers?: readonly string[];
+  /**
+   * Check what synth would write now (rendered in memory) instead of the committed dist/ and flux/.
+   * @default false
+   */
+  readonly render?: boolean;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * What stdout holds: the summary lines, or one JSON document.
+   * @default OutputFormat.TEXT
+   */
+  readonly output?: OutputFormat;
+  /** Messages and findings, one line each. @default console.error */
+  readonly log?: (line: string) => void;
+  /** The report (stdout). @default - its lines to `log` */
+  readonly out?: (text: string) => void;
+  /** Progress of a long run (a terminal only). @default - none */
+  readonly progress?: Progress;
+}
+
+/** Runs a tree check with its output defaults, through `runCommand`; returns the exit code. */
+export function runTreeCheck(options: TreeCheckOptions, body: (log: (line: string) => void, out: (text: string) => void) => Promise<number>): Promise<number> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
+  return runCommand(log, () => body(log, out));
+}
+
 /** Help text appended to a command: its exit codes. */
 export function exitCodesHelp(codes: Partial<Record<ExitCode, string>>): string {
   return `\nExit codes:\n${Object.entries(codes).map(([code, what]) => `  ${code}  ${what}`).join('\n')}\n`;

@@ -13,18 +13,11 @@ import { renderReportJson, renderReportLines } from '../render/report';
 import { SchemaSet } from '../validate/schemas';
 import { locateSchemas, SCHEMAS_ENV } from '../validate/schema-store';
 import { formatFinding, Severity } from '../validate/model/finding';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io, type Progress } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runTreeCheck, type Io, type TreeCheckOptions } from './io';
 import { EXIT } from '../model/user-error';
 import { selectedTrees } from '../pipeline/customers';
 
-export interface RenderCheckCommandOptions {
-  /** Repository root holding customers/. */
-  readonly root: string;
-  /**
-   * Customers to check.
-   * @default - every customer file
-   */
-  readonly customers?: readonly string[];
+export interface RenderCheckCommandOptions extends TreeCheckOptions {
   /**
    * The pulled chart cache, searched first.
    * @default - .cache/charts
@@ -46,34 +39,14 @@ export interface RenderCheckCommandOptions {
    * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
    */
   readonly schemas?: string;
-  /**
-   * Check what synth would write now instead of the committed dist/.
-   * @default false
-   */
-  readonly render?: boolean;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /**
-   * What stdout holds: a line per release and a summary, or one JSON document.
-   * @default OutputFormat.TEXT
-   */
-  readonly output?: OutputFormat;
-  /** Messages and findings, one line each. @default console.error */
-  readonly log?: (line: string) => void;
-  /** The report (stdout). @default - its lines to `log` */
-  readonly out?: (text: string) => void;
-  /** Progress of a long run (a terminal only). @default - none */
-  readonly progress?: Progress;
 }
 
 /** Returns the process exit code. */
-export async function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  return runCommand(log, () => check(options, log));
+export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
+  return runTreeCheck(options, (log, out) => check(options, log, out));
 }
 
-async function check(options: RenderCheckCommandOptions, log: (line: string) => void): Promise<number> {
-  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
+async function check(options: RenderCheckCommandOptions, log: (line: string) => void, out: (text: string) => void): Promise<number> {
   const env = options.env ?? process.env;
   const helm = locateHelm(options.root, options.helm, env);
   const location = locateSchemas(options.root, options.schemas, env);

@@ -10,18 +10,11 @@ import { reportJson, reportLines } from '../validate/report';
 import { SchemaSet } from '../validate/schemas';
 import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io, type Progress } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runTreeCheck, type Io, type TreeCheckOptions } from './io';
 import { EXIT } from '../model/user-error';
 import { selectedTrees } from '../pipeline/customers';
 
-export interface ValidateCommandOptions {
-  /** Repository root holding customers/. */
-  readonly root: string;
-  /**
-   * Customers to validate.
-   * @default - every customer file
-   */
-  readonly customers?: readonly string[];
+export interface ValidateCommandOptions extends TreeCheckOptions {
   /**
    * Schema folder.
    * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
@@ -33,40 +26,20 @@ export interface ValidateCommandOptions {
    */
   readonly fetchSchemas?: boolean;
   /**
-   * Validate what synth would write (rendered in memory) instead of the committed dist/ and flux/.
-   * @default false
-   */
-  readonly render?: boolean;
-  /**
    * Run kubectl kustomize on every folder (when kubectl is installed).
    * @default true
    */
   readonly kustomize?: boolean;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
   /** @default globalThis.fetch */
   readonly fetch?: Fetch;
-  /**
-   * What stdout holds: the summary lines, or one JSON document.
-   * @default OutputFormat.TEXT
-   */
-  readonly output?: OutputFormat;
-  /** Messages and findings, one line each. @default console.error */
-  readonly log?: (line: string) => void;
-  /** The report (stdout). @default - its lines to `log` */
-  readonly out?: (text: string) => void;
-  /** Progress of a long run (a terminal only). @default - none */
-  readonly progress?: Progress;
 }
 
 /** Returns the process exit code. */
-export async function validateCommand(options: ValidateCommandOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  return runCommand(log, () => validate(options, log));
+export function validateCommand(options: ValidateCommandOptions): Promise<number> {
+  return runTreeCheck(options, (log, out) => validate(options, log, out));
 }
 
-async function validate(options: ValidateCommandOptions, log: (line: string) => void): Promise<number> {
-  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
+async function validate(options: ValidateCommandOptions, log: (line: string) => void, out: (text: string) => void): Promise<number> {
   if (options.fetchSchemas) await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
   const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
     ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
