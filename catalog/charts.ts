@@ -79,6 +79,7 @@ export const REPOSITORIES = {
   bitnami: { name: 'bitnami', url: 'https://charts.bitnami.com/bitnami' },
   harbor: { name: 'harbor', url: 'https://helm.goharbor.io' },
   cowboysysop: { name: 'cowboysysop', url: 'https://cowboysysop.github.io/charts/' },
+  traefik: { name: 'traefik', url: 'https://traefik.github.io/charts' },
 } as const satisfies Record<string, ChartRepository>;
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
@@ -164,6 +165,20 @@ export const CHARTS = {
         },
       },
     ],
+  },
+  traefik: {
+    repository: REPOSITORIES.traefik,
+    chart: 'traefik',
+    version: '41.3.0',
+    releaseName: 'traefik',
+    namespace: 'traefik',
+    // crds/: IngressRoute, Middleware, TLSOption … (traefik.io) and the Traefik Hub kinds (hub.traefik.io).
+    crds: true,
+    crdGroups: ['traefik.io', 'hub.traefik.io'],
+    timeout: '10m',
+    // The proxy image: registry docker.io and repository traefik by default, tag the chart's
+    // appVersion v3.7.11 (templates/_helpers.tpl traefik.imageRegistry/imageRepository/defaultTag).
+    images: [{ ref: 'docker.io/traefik:v3.7.11', values: splitRepository('image') }],
   },
   prometheus: {
     repository: REPOSITORIES.prometheusCommunity,

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PlatformUrls } from '../../config/urls';
-import { INGRESS_CLASS } from '../infrastructure/ingress-nginx';
+import { INGRESS_CLASS } from '../infrastructure/ingress-class';
 
 export interface PathIngressProps {
   /** Name of the Ingress. */

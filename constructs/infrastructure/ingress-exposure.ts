@@ -1,0 +1,17 @@
+/**
+ * How an ingress controller is exposed. One controller serves: ports 80 and 443 of every node,
+ * the LoadBalancer IP of externalAccess and the IngressClass `nginx`. During a switch-over the
+ * other one runs side by side, serving the same Ingresses on a LoadBalancer address of its own.
+ */
+export interface IngressExposure {
+  /** `serving`: the customer's address and the class; `side-by-side`: an address of its own only. */
+  readonly role: 'serving' | 'side-by-side';
+  /**
+   * Address the LoadBalancer Service requests (a kube-vip VIP).
+   * @default - the load balancer picks one
+   */
+  readonly loadBalancerIP?: string;
+}
+
+/** Ingress controllers also run on control-plane nodes, so every node answers on 80 and 443. */
+export const CONTROL_PLANE_TOLERATION = { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' } as const;
