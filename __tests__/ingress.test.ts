@@ -160,6 +160,17 @@ describe('the sample customer plant on Traefik', () => {
     ]);
   });
 
+  test('a Traefik custom resource is accepted only where the chart\'s CRDs are installed before it', () => {
+    const middleware = { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'hsts', namespace: 'astrago' }, spec: { headers: { stsSeconds: 31536000 } } };
+    const withMiddleware = (file: string) => files.map((f) => (f.path === file ? { ...f, content: `${f.content}---\n${stringify(middleware)}` } : f));
+    const crdFindings = (tree: OutputFile[]) => validateTrees([{ customer: 'plant', files: tree, externals: existingObjects(plant), offline: plant.offline }]).findings
+      .filter((f) => f.rule === 'flux/crd').map((f) => f.message);
+    expect(crdFindings(withMiddleware(PLATFORM_INGRESS))).toEqual([]);
+    expect(crdFindings(withMiddleware('dist/plant/infrastructure/controllers/traefik.yaml'))).toEqual([
+      expect.stringContaining('HelmRelease/traefik/traefik installs it in the same Kustomization'),
+    ]);
+  });
+
   test('air-gapped on Traefik: the chart and its image come from the mirror, and are listed to mirror', () => {
     const release = find(all, 'HelmRelease', 'traefik');
     expect(release.spec.chart.spec.sourceRef.name).toBe('chart-mirror');
