@@ -3,7 +3,7 @@ import { Stage } from '../tiers';
 import type { TierScope } from '../tier-scope';
 import { CsiDriverNfs } from './csi-driver-nfs';
 import { GpuOperator } from './gpu-operator';
-import type { IngressExposure } from './ingress-exposure';
+import { IngressRole, type IngressExposure } from './ingress-exposure';
 import { IngressNginx } from './ingress-nginx';
 import { Traefik } from './traefik';
 
@@ -39,8 +39,8 @@ function buildIngressControllers(scope: TierScope): void {
   const { config, sources } = scope;
   const { components, ingress } = config;
   const exposure = (controller: IngressController): IngressExposure => (controller === ingress.controller
-    ? { role: 'serving', loadBalancerIP: config.externalAccess.ip.address }
-    : { role: 'side-by-side', loadBalancerIP: ingress.sideBySide.address });
+    ? { role: IngressRole.SERVING, loadBalancerIP: config.externalAccess.ip.address }
+    : { role: IngressRole.SIDE_BY_SIDE, loadBalancerIP: ingress.sideBySide.address });
   const deployed = (controller: IngressController) => controller === ingress.controller || ingress.sideBySide.enabled;
   if (components.ingressNginx.enabled && deployed(IngressController.INGRESS_NGINX)) {
     new IngressNginx(scope.component(Stage.CONTROLLERS, 'ingress-nginx'), 'ingress-nginx', {

@@ -3,9 +3,17 @@
  * the LoadBalancer IP of externalAccess and the IngressClass `nginx`. During a switch-over the
  * other one runs side by side, serving the same Ingresses on a LoadBalancer address of its own.
  */
+export const IngressRole = {
+  /** Ports 80 and 443 of every node, the LoadBalancer IP of externalAccess, the IngressClass. */
+  SERVING: 'serving',
+  /** A LoadBalancer address of its own only, beside the serving controller. */
+  SIDE_BY_SIDE: 'side-by-side',
+} as const;
+export type IngressRole = (typeof IngressRole)[keyof typeof IngressRole];
+
 export interface IngressExposure {
-  /** `serving`: the customer's address and the class; `side-by-side`: an address of its own only. */
-  readonly role: 'serving' | 'side-by-side';
+  /** What the controller holds. */
+  readonly role: IngressRole;
   /**
    * Address the LoadBalancer Service requests (a kube-vip VIP).
    * @default - the load balancer picks one

@@ -4,7 +4,7 @@ import type { ChartSources } from '../flux/chart-sources';
 import { ChartRelease } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import { INGRESS_CLASS } from './ingress-class';
-import { CONTROL_PLANE_TOLERATION, type IngressExposure } from './ingress-exposure';
+import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 
 export interface IngressNginxProps {
   /** Chart sources of the customer. */
@@ -35,7 +35,7 @@ export class IngressNginx extends Construct {
   constructor(scope: Construct, id: string, props: IngressNginxProps) {
     super(scope, id);
     const chart = CHARTS.ingressNginx;
-    const serving = props.exposure.role === 'serving';
+    const serving = props.exposure.role === IngressRole.SERVING;
     this.release = new ChartRelease(this, 'chart', {
       chart,
       sources: props.sources,

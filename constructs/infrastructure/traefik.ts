@@ -3,7 +3,7 @@ import { CHARTS } from '../../catalog/charts';
 import type { ChartSources } from '../flux/chart-sources';
 import { ChartRelease } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
-import { CONTROL_PLANE_TOLERATION, type IngressExposure } from './ingress-exposure';
+import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER, NginxIngressClass } from './ingress-class';
 
 /**
@@ -39,7 +39,7 @@ export class Traefik extends Construct {
   constructor(scope: Construct, id: string, props: TraefikProps) {
     super(scope, id);
     const { exposure } = props;
-    const serving = exposure.role === 'serving';
+    const serving = exposure.role === IngressRole.SERVING;
     // Traefik v3 ends a request still being read after 60s: uploads of datasets and models
     // (proxy-body-size 0) take longer. nginx bounds only the pause between two reads (60s).
     const entryPoint = (hostPort: number) => ({
