@@ -127,6 +127,11 @@ describe('the sample customer plant on Traefik', () => {
       expect(astrago.metadata.annotations[`${NGINX_ANNOTATION_PREFIX}${a}`]).toBeDefined();
     }
     expect(astrago.spec.tls).toEqual([{ hosts: ['astrago.plant.local'], secretName: 'astrago-tls' }]);
+    // The paths of the host without a tls block of their own are redirected to HTTPS as well.
+    for (const name of ['keycloak', 'grafana']) {
+      const ingress = find(all, 'Ingress', name);
+      expect([name, ingress.spec.tls, ingress.metadata.annotations[`${NGINX_ANNOTATION_PREFIX}force-ssl-redirect`]]).toEqual([name, undefined, 'true']);
+    }
     // Harbor's Ingress comes from its chart's values.
     const harbor = find(all, 'HelmRelease', 'harbor').spec.values.expose.ingress;
     expect(harbor.className).toBe(INGRESS_CLASS);
