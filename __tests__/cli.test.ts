@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CommanderError } from 'commander';
+import { CommanderError, type Command } from 'commander';
 import { parse } from 'yaml';
-import { buildProgram } from '../commands/cli';
-import type { Io } from '../commands/io';
+import { buildProgram, processIo } from '../commands/cli';
+import { progressLine, type Io } from '../commands/io';
 import type { Prompts } from '../commands/prompts';
 import { loadCustomerFile } from '../config/load';
 import { readTree, scratchRepo } from './helpers';
@@ -51,10 +51,12 @@ function scripted(answers: Array<string | boolean>): Prompts & { rejected: strin
   return prompts;
 }
 
-async function run(root: string, args: string[], options: { interactive?: boolean; prompts?: Prompts } = {}): Promise<Session> {
+async function run(root: string, args: string[], options: { interactive?: boolean; prompts?: Prompts; progress?: Io['progress'] } = {}): Promise<Session> {
   const out: string[] = [];
   const err: string[] = [];
-  const io: Io = { out: (t) => out.push(t), err: (l) => err.push(l), interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]) };
+  const io: Io = {
+    out: (t) => out.push(t), err: (l) => err.push(l), interactive: options.interactive ?? false, prompts: options.prompts ?? scripted([]), progress: options.progress,
+  };
   const program = buildProgram(root, io);
   const saved = process.exitCode;
   let code: number;
@@ -120,6 +122,9 @@ describe('init', () => {
   test.each([
     ['a name that is not DNS-1123', ['init', 'Acme_1', '--ip', '10.0.0.5', '--nfs-server', 'n'], /^error: <name>: expected a DNS-1123 name .*, found "Acme_1"$/],
     ['a bad address', ['init', 'acme', '--ip', '10.0.0.300', '--nfs-server', 'n'], /^error: --ip: expected an IPv4 address such as 10\.0\.0\.5, found "10\.0\.0\.300"$/],
+    ['an NFS server with an octet above 255', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.20.33.300'], /^error: --nfs-server: expected an IPv4 address .* or a DNS hostname .*, found "10\.20\.33\.300"$/],
+    ['an NFS server with three octets', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.61.3'], /^error: --nfs-server: expected an IPv4 address .*, found "10\.61\.3"$/],
+    ['a mirror registry on a mistyped address', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--offline-registry', '10.61.3:5000'], /^error: --offline-registry: expected a registry host/],
     ['a relative NFS path', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--nfs-path', 'vol'], /^error: --nfs-path: expected an absolute path/],
     ['TLS without a domain', ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', 'n', '--tls-secret', 's'], /^error: --tls-secret: expected --domain with it/],
     ['missing flags without a terminal', ['init', 'acme', '--ip', '10.0.0.5'], /^error: init: missing --nfs-server \(or run it in a terminal for the wizard\)$/],
@@ -176,12 +181,23 @@ describe('diff and check', () => {
     const diff = await run(repo, ['diff', 'seoul-lab']);
     expect(diff.code).toBe(0);
     expect(diff.out).toContain('  ~ StorageClass astrago-nfs-csi  (dist/seoul-lab/infrastructure/controllers/csi-driver-nfs.yaml)\n      parameters.share: "/kube_storage" → "/srv/nfs"\n');
+    const json = await run(repo, ['diff', 'seoul-lab', '-o', 'json', '--exit-code']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out)).toEqual({ changed: true, destructive: false, customers: [{ customer: 'seoul-lab', changes: [expect.objectContaining({
+      type: 'changed', label: 'StorageClass astrago-nfs-csi', file: 'dist/seoul-lab/infrastructure/controllers/csi-driver-nfs.yaml',
+      fields: [{ path: 'parameters.share', before: '/kube_storage', after: '/srv/nfs' }], destructive: [],
+    })] }] });
     const check = await run(repo, ['check']);
     expect(check.code).toBe(1);
     expect(check.out).toContain('parameters.share: "/kube_storage" → "/srv/nfs"');
     expect(check.err).toBe('error: dist/ is stale for seoul-lab: run `npx cdk8s synth` and commit the result');
+    const checkJson = await run(repo, ['check', 'seoul-lab', '--output', 'json']);
+    expect(checkJson).toMatchObject({ code: 1, err: check.err });
+    expect(JSON.parse(checkJson.out)).toMatchObject({ ok: false, stale: [{ customer: 'seoul-lab' }], base: null, destructive: [] });
     expect((await run(repo, ['synth'])).code).toBe(0);
     expect(await run(repo, ['check'])).toMatchObject({ code: 0, out: '' });
+    expect(JSON.parse((await run(repo, ['check', 'seoul-lab', '-o', 'json'])).out)).toMatchObject({ ok: true, stale: [] });
+    expect(await run(repo, ['diff', 'seoul-lab', '--exit-code'])).toMatchObject({ code: 0, out: 'seoul-lab: no changes\n' });
   });
 
   test('a release name change is refused without --allow-destructive', async () => {
@@ -267,11 +283,12 @@ describe('render, explain, graph', () => {
     });
   });
 
-  test('graph prints what synth writes to dist/<customer>/README.md', async () => {
+  test('graph prints the bare flowchart that synth embeds in dist/<customer>/README.md', async () => {
     const repo = scratchRepo();
     const r = await run(repo, ['graph', 'demo']);
     expect(r.code).toBe(0);
-    expect(r.out).toBe(fs.readFileSync(path.join(repo, 'dist/demo/README.md'), 'utf8'));
+    expect(r.out).toMatch(/^flowchart TD\n/);
+    expect(fs.readFileSync(path.join(repo, 'dist/demo/README.md'), 'utf8')).toContain(`\n\`\`\`mermaid\n${r.out}\`\`\`\n`);
   });
 });
 
@@ -294,6 +311,16 @@ describe('list and remove', () => {
       'gone - - - orphan: no customer file (npx astrago remove)',
       '',
     ]);
+    const json = await run(repo, ['list', '-o', 'json']);
+    expect(json).toMatchObject({ code: 1, err: r.err });
+    const rows = JSON.parse(json.out);
+    expect(rows.map((row: { customer: string; dist: string }) => [row.customer, row.dist])).toEqual([
+      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
+    ]);
+    expect(rows[1]).toEqual({
+      customer: 'demo', dist: 'stale', access: { mode: 'domain', url: 'https://demo.astrago.ai', ...(rows[1].access.address ? { address: rows[1].access.address } : {}) },
+      components: expect.objectContaining({ harbor: false, keycloak: true }), offlineRegistry: 'harbor.local:443/astrago',
+    });
   });
 
   test('remove shows what Flux prunes and keeps, needs confirmation, then deletes the customer', async () => {
@@ -328,9 +355,79 @@ describe('list and remove', () => {
 
 test('every command documents its exit codes in --help', async () => {
   const repo = scratchRepo();
-  for (const command of ['synth', 'init', 'list', 'remove', 'render', 'diff', 'check', 'explain', 'graph']) {
-    const r = await run(repo, [command, '--help']);
-    expect(r.code).toBe(0);
+  const leaves = (c: Command, path: string[]): string[][] => (c.commands.length
+    ? c.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]))
+    : [path]);
+  const commands = leaves(buildProgram(repo), []);
+  expect(commands.length).toBeGreaterThanOrEqual(17);
+  for (const command of [[], ...commands]) {
+    const r = await run(repo, [...command, '--help']);
+    expect([command, r.code]).toEqual([command, 0]);
     expect(r.out).toMatch(/Exit codes:\n {2}0 {2}.+\n {2}1 {2}/);
   }
+});
+
+describe('machine-readable output', () => {
+  test('validate and render-check -o json print one JSON document on stdout, findings and notices on stderr', async () => {
+    const repo = scratchRepo();
+    const validate = await run(repo, ['validate', 'demo', '--no-kustomize', '-o', 'json']);
+    expect(validate.code).toBe(0);
+    const report = JSON.parse(validate.out);
+    expect(report).toMatchObject({ errors: 0, warnings: 0, findings: [] });
+    expect(report.objects).toBeGreaterThan(50);
+    expect(report.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ kind: expect.any(String), objects: expect.any(Number) })]));
+    expect(validate.err).toMatch(/^notice: no schema folder/);
+
+    const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
+    const check = await run(repo, ['render-check', 'demo', '--cache', empty, '-o', 'json']);
+    expect(check.code).toBe(0);
+    const rendered = JSON.parse(check.out);
+    expect(rendered).toMatchObject({ errors: 0, findings: [] });
+    expect(rendered.releases).toEqual(expect.arrayContaining([expect.objectContaining({ customer: 'demo', release: 'HelmRelease/harbor/harbor', status: 'skipped' })]));
+  });
+
+  test('a finding goes to stderr in both formats; text puts the summary on stdout', async () => {
+    const repo = scratchRepo();
+    const configs = path.join(repo, 'dist/demo/applications/configs');
+    const broken = fs.readdirSync(configs).find((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')!;
+    fs.appendFileSync(path.join(configs, broken), '---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\n  namespace: astrago\nstringData:\n  password: x\n');
+    const text = await run(repo, ['validate', 'demo', '--no-kustomize']);
+    expect(text.code).toBe(1);
+    expect(text.err).toMatch(/^error: demo: dist\/demo\/applications\/configs\/.*Secret\/astrago\/plain/m);
+    expect(text.out).toMatch(/^\d+ objects, [1-9]\d* errors, \d+ warnings, \d+ skipped\n$/m);
+    expect(text.out).not.toContain('Secret/astrago/plain');
+    const json = await run(repo, ['validate', 'demo', '--no-kustomize', '-o', 'json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.out).findings).toEqual(expect.arrayContaining([expect.objectContaining({ severity: 'error', customer: 'demo', object: 'Secret/astrago/plain' })]));
+  });
+});
+
+describe('progress', () => {
+  test('is one stderr line replaced in place, cut to the terminal width and erased before other output', () => {
+    const written: string[] = [];
+    const line = progressLine((t) => written.push(t), () => 20);
+    line.show('rendering a-very-long-customer-name');
+    line.clear();
+    line.clear();
+    expect(written).toEqual(['\r\x1b[2Krendering a-very-lo', '\r\x1b[2K']);
+  });
+
+  test('is off without a terminal (a pipe, a CI log)', () => {
+    // Jest's workers write to pipes: no terminal here, unless run in band from one.
+    expect(processIo.progress === undefined).toBe(!process.stderr.isTTY || Boolean(process.env.CI));
+  });
+
+  test('long commands report each customer, and render-check each release', async () => {
+    const repo = scratchRepo();
+    const steps = async (args: string[]) => {
+      const seen: string[] = [];
+      await run(repo, args, { progress: (s) => seen.push(s) });
+      return seen;
+    };
+    expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering seoul-lab']);
+    expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating seoul-lab']);
+    expect(await steps(['validate', 'demo', '--render', '--no-kustomize'])).toEqual(['rendering demo', 'validating demo']);
+    const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
+    expect(await steps(['render-check', 'seoul-lab', '--cache', empty])).toContain('seoul-lab: HelmRelease/harbor/harbor');
+  });
 });

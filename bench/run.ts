@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WorkerResult } from './worker';
+import { plotSvg } from './plot';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.bench');
@@ -81,32 +82,15 @@ function main(): void {
   console.log(`written: .bench/results.md, .bench/synth.svg`);
 }
 
-/** Wall time against N for synth, validate and the floor, log-log, as a small self-contained SVG. */
+/** Wall time against N for synth, validate and the floor. */
 function plot(results: readonly WorkerResult[]): string {
-  const W = 560, H = 360, M = 50;
-  const xs = results.map((r) => Math.log10(r.n));
-  const all = results.flatMap((r) => [r.synthMs, r.rewriteMs, r.resynthMs, r.floorMs, r.validateMs]).map((v) => Math.log10(Math.max(v, 0.1)));
-  const [x0, x1] = [Math.min(...xs), Math.max(...xs) || 1];
-  const [y0, y1] = [Math.min(...all), Math.max(...all)];
-  const px = (x: number) => M + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * M);
-  const py = (y: number) => H - M - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * M);
-  const line = (values: number[], color: string, label: string, dy: number) => {
-    const points = values.map((v, i) => `${fmt(px(xs[i]), 1)},${fmt(py(Math.log10(Math.max(v, 0.1))), 1)}`).join(' ');
-    return `<polyline fill="none" stroke="${color}" stroke-width="2" points="${points}"/>`
-      + `<text x="${W - M - 120}" y="${M + dy}" fill="${color}" font-size="13">${label}</text>`;
-  };
-  const ticks = results.map((r, i) => `<text x="${fmt(px(xs[i]), 1)}" y="${H - M + 18}" font-size="12" text-anchor="middle">${r.n}</text>`).join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif">`
-    + `<rect width="100%" height="100%" fill="white"/>`
-    + `<text x="${W / 2}" y="24" font-size="15" text-anchor="middle">Wall time (ms, log) against customers (N, log)</text>`
-    + `<line x1="${M}" y1="${H - M}" x2="${W - M}" y2="${H - M}" stroke="#444"/><line x1="${M}" y1="${M}" x2="${M}" y2="${H - M}" stroke="#444"/>`
-    + ticks
-    + line(results.map((r) => r.synthMs), '#1f77b4', 'first synth', 0)
-    + line(results.map((r) => r.resynthMs), '#2ca02c', 're-synth', 54)
-    + line(results.map((r) => r.rewriteMs), '#9467bd', 'change to all', 72)
-    + line(results.map((r) => r.floorMs), '#7f7f7f', 'floor (YAML + write)', 18)
-    + line(results.map((r) => r.validateMs), '#d62728', 'validate', 36)
-    + '</svg>\n';
+  return plotSvg(results.map((r) => r.n), [
+    { label: 'first synth', color: '#1f77b4', ms: results.map((r) => r.synthMs) },
+    { label: 'change to all', color: '#9467bd', ms: results.map((r) => r.rewriteMs) },
+    { label: 're-synth', color: '#2ca02c', ms: results.map((r) => r.resynthMs) },
+    { label: 'validate', color: '#d62728', ms: results.map((r) => r.validateMs) },
+    { label: 'floor (YAML + write)', color: '#7f7f7f', ms: results.map((r) => r.floorMs) },
+  ]);
 }
 
 main();

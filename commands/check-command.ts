@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { formatText, hasDestructive } from '../output/diff-report';
+import { formatText, hasDestructive, type CustomerChanges } from '../output/diff-report';
 import { compareCustomers } from './compare';
 import { ALLOW_DESTRUCTIVE_HINT } from './diff-command';
-import { EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
 
 /** `astrago check`: the CI gate. The committed trees must be exactly what synth writes, and safe against the base. */
 export function registerCheck(program: Command, root: string, io: Io): void {
@@ -11,30 +11,34 @@ export function registerCheck(program: Command, root: string, io: Io): void {
     .argument('[customers...]', 'customers to check (default: all)')
     .option('--base <rev>', 'also refuse destructive changes relative to the trees committed at this git revision')
     .option('--allow-destructive', 'accept destructive changes relative to --base')
+    .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({
       0: 'dist/ is up to date (and, with --base, nothing destructive or it is allowed)',
       1: 'dist/ is stale, a destructive change is not allowed, or a customer file is invalid',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
-    .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean }) => {
+    .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; output: OutputFormat }) => {
       process.exitCode = await runCommand(io, async () => {
-        let code: number = EXIT.OK;
+        const text = opts.output === OutputFormat.TEXT;
         const stale = (await compareCustomers(root, io, { customers })).filter((d) => d.changes.length > 0);
         if (stale.length > 0) {
-          io.out(formatText(stale).map((l) => `${l}\n`).join(''));
+          if (text) io.out(formatText(stale).map((l) => `${l}\n`).join(''));
           io.err(`error: dist/ is stale for ${stale.map((d) => d.customer).join(', ')}: run \`npx cdk8s synth\` and commit the result`);
-          code = EXIT.FINDINGS;
         }
+        let destructive: CustomerChanges[] = [];
+        let refused = false;
         if (opts.base !== undefined) {
           const fromBase = await compareCustomers(root, io, { customers, base: opts.base });
-          if (hasDestructive(fromBase) && !opts.allowDestructive) {
-            const destructive = fromBase.map((d) => ({ ...d, changes: d.changes.filter((c) => c.destructive.length > 0) }))
-              .filter((d) => d.changes.length > 0);
-            io.out(formatText(destructive).map((l) => `${l}\n`).join(''));
+          destructive = fromBase.map((d) => ({ ...d, changes: d.changes.filter((c) => c.destructive.length > 0) }))
+            .filter((d) => d.changes.length > 0);
+          refused = hasDestructive(fromBase) && !opts.allowDestructive;
+          if (refused) {
+            if (text) io.out(formatText(destructive).map((l) => `${l}\n`).join(''));
             io.err(`error: destructive changes since ${opts.base}: ${ALLOW_DESTRUCTIVE_HINT}`);
-            code = EXIT.FINDINGS;
           }
         }
+        const code = stale.length > 0 || refused ? EXIT.FINDINGS : EXIT.OK;
+        if (!text) printJson(io.out, { ok: code === EXIT.OK, stale, base: opts.base ?? null, destructive, allowed: destructive.length > 0 && !refused });
         if (code === EXIT.OK) io.err('dist/ is up to date' + (opts.base !== undefined ? ` and nothing destructive since ${opts.base}` : ''));
         return code;
       });

@@ -13,7 +13,7 @@ import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
 import { registerGraph } from './graph-command';
 import { registerInit } from './init-command';
-import { EXIT, type Io } from './io';
+import { EXIT, exitCodesHelp, progressLine, type Io } from './io';
 import { registerList } from './list-command';
 import { terminalPrompts } from './prompts';
 import { registerRemove } from './remove-command';
@@ -25,17 +25,28 @@ import { registerValidate } from './validate';
 
 export { EXIT };
 
+const progress = progressLine((text) => process.stderr.write(text), () => process.stderr.columns);
+
 export const processIo: Io = {
-  out: (text) => process.stdout.write(text),
-  err: (line) => console.error(line),
+  out: (text) => {
+    progress.clear();
+    process.stdout.write(text);
+  },
+  err: (line) => {
+    progress.clear();
+    console.error(line);
+  },
   interactive: Boolean(process.stdin.isTTY && process.stdout.isTTY) && !process.env.CI,
   prompts: terminalPrompts,
+  // A person watching sees what a long command is doing; a pipe or a CI log gets nothing extra.
+  progress: process.stderr.isTTY && !process.env.CI ? progress.show : undefined,
 };
 
 export function buildProgram(root: string, io: Io = processIo): Command {
   const program = new Command('astrago')
     .description('Synthesize, check and review the GitOps trees of Astrago customers')
     .showHelpAfterError()
+    .addHelpText('after', exitCodesHelp({ 0: 'success', 1: 'the command ran and found a problem (each command\'s --help says which)', 2: 'wrong usage (unknown command, option, customer or key)' }))
     // Before the commands are added: they inherit it, so --help and usage errors reach `io` too.
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
     .exitOverride();
@@ -58,7 +69,9 @@ export function buildProgram(root: string, io: Io = processIo): Command {
 export async function main(argv: string[], root: string): Promise<void> {
   try {
     await buildProgram(root).parseAsync(argv);
+    progress.clear();
   } catch (e) {
+    progress.clear();
     if (e instanceof CommanderError) {
       process.exitCode = e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
       return;

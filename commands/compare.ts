@@ -38,10 +38,14 @@ export async function compareCustomers(root: string, io: Io, options: CompareOpt
   const broken = loaded.filter((c) => selected.includes(customerName(c.file)) && !c.config);
   for (const e of broken.flatMap((c) => c.errors)) io.err(`error: ${formatProblem(e)}`);
   if (broken.length) throw new CommandError(`invalid customer files: ${broken.map((c) => c.file).join(', ')}; nothing to compare`, EXIT.FINDINGS);
-  return Promise.all(selected.map(async (customer) => {
+  // One at a time (rendering is CPU-bound anyway), so the progress line tells the customer being rendered.
+  const diffs: CustomerChanges[] = [];
+  for (const customer of selected) {
+    io.progress?.(`rendering ${customer}`);
     const config = configs.get(customer);
     const after = config ? await renderCustomerFiles(root, config) : [];
     const before = baseTrees ? baseTrees.get(customer) ?? [] : readCustomerTree(root, customer);
-    return { customer, changes: diffTrees(before, after) };
-  }));
+    diffs.push({ customer, changes: diffTrees(before, after) });
+  }
+  return diffs;
 }

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../output/render';
-import { CommandError, EXIT, type Io } from './io';
+import { CommandError, EXIT, type Io, type Progress } from './io';
 import { UserError } from '../config/user-error';
 import { committedTree } from '../validate/committed-tree';
 import { loadAll, renderOne } from './synth';
@@ -54,7 +54,7 @@ export interface CustomerTree {
  * name is unknown (2), after saying so in `log`.
  */
 export async function selectedTrees(root: string, names: readonly string[] | undefined, render: boolean | undefined,
-  log: (line: string) => void): Promise<CustomerTree[] | number> {
+  log: (line: string) => void, progress?: Progress): Promise<CustomerTree[] | number> {
   const configs = loadAll(root, log);
   if (!configs) return EXIT.FINDINGS;
   const unknown = (names ?? []).filter((c) => !configs.some((k) => k.name === c));
@@ -63,8 +63,10 @@ export async function selectedTrees(root: string, names: readonly string[] | und
     return EXIT.USAGE;
   }
   const selected = configs.filter((c) => !names?.length || names.includes(c.name));
-  return Promise.all(selected.map(async (config) => ({
-    config,
-    files: render ? (await renderOne(root, config)).files : committedTree(root, config.name),
-  })));
+  const trees: CustomerTree[] = [];
+  for (const config of selected) {
+    if (render) progress?.(`rendering ${config.name}`);
+    trees.push({ config, files: render ? (await renderOne(root, config)).files : committedTree(root, config.name) });
+  }
+  return trees;
 }

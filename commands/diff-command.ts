@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
-import { formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
+import { Option, type Command } from 'commander';
+import { formatJson, formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
 import { compareCustomers } from './compare';
-import { EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
 
 export const ALLOW_DESTRUCTIVE_HINT = 'pass --allow-destructive once a reviewer has accepted the loss';
 
@@ -11,20 +11,25 @@ export function registerDiff(program: Command, root: string, io: Io): void {
     .description('compare a fresh synth with the committed dist/ (or with --base REV), per object and field')
     .argument('[customers...]', 'customers to compare (default: all)')
     .option('--base <rev>', 'compare with the trees committed at this git revision (e.g. origin/main) instead of the working tree')
-    .option('--markdown', 'print Markdown (for a pull request job summary) instead of plain lines')
+    .addOption(new Option('--markdown', 'print Markdown (for a pull request job summary) instead of plain lines').conflicts('output'))
+    .addOption(outputOption())
+    .option('--exit-code', 'exit 1 when there are changes, as `git diff --exit-code`, `kubectl diff` and `flux diff` do')
     .option('--allow-destructive', 'do not fail on changes that uninstall a release or delete data')
     .addHelpText('after', exitCodesHelp({
-      0: 'no destructive change (other changes are printed)',
-      1: 'a destructive change without --allow-destructive, or an invalid customer file',
+      0: 'no destructive change (other changes are printed); with --exit-code, no change at all',
+      1: 'a destructive change without --allow-destructive, an invalid customer file, or (with --exit-code) any change',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
-    .action(async (customers: string[], opts: { base?: string; markdown?: boolean; allowDestructive?: boolean }) => {
+    .action(async (customers: string[], opts: { base?: string; markdown?: boolean; output: OutputFormat; exitCode?: boolean; allowDestructive?: boolean }) => {
       process.exitCode = await runCommand(io, async () => {
         const diffs = await compareCustomers(root, io, { customers, base: opts.base });
-        io.out(opts.markdown ? formatMarkdown(diffs) : formatText(diffs).map((l) => `${l}\n`).join(''));
-        if (!hasDestructive(diffs) || opts.allowDestructive) return EXIT.OK;
-        io.err(`error: destructive changes (marked DESTRUCTIVE above): ${ALLOW_DESTRUCTIVE_HINT}`);
-        return EXIT.FINDINGS;
+        if (opts.output === OutputFormat.JSON) printJson(io.out, formatJson(diffs));
+        else io.out(opts.markdown ? formatMarkdown(diffs) : formatText(diffs).map((l) => `${l}\n`).join(''));
+        if (hasDestructive(diffs) && !opts.allowDestructive) {
+          io.err(`error: destructive changes (marked DESTRUCTIVE above): ${ALLOW_DESTRUCTIVE_HINT}`);
+          return EXIT.FINDINGS;
+        }
+        return opts.exitCode && diffs.some((d) => d.changes.length > 0) ? EXIT.FINDINGS : EXIT.OK;
       });
     });
 }

@@ -1,4 +1,8 @@
+import { Option } from 'commander';
+import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
+
+export type { Progress };
 
 /**
  * What every command shares: where its output goes, its exit codes, and how a user mistake
@@ -18,6 +22,8 @@ export interface Io {
   readonly interactive: boolean;
   /** How questions are asked when `interactive`. */
   readonly prompts: Prompts;
+  /** Progress of long commands: set only when stderr is a terminal (and not CI). */
+  readonly progress?: Progress;
 }
 
 /** A mistake of the user or a refusal: printed as one `error:` line, then the command exits with `exitCode`. */
@@ -41,4 +47,34 @@ export async function runCommand(io: Io, body: () => number | Promise<number>): 
 /** Help text appended to a command: its exit codes. */
 export function exitCodesHelp(codes: Partial<Record<ExitCode, string>>): string {
   return `\nExit codes:\n${Object.entries(codes).map(([code, what]) => `  ${code}  ${what}`).join('\n')}\n`;
+}
+
+/** `-o, --output`: what a command prints on stdout. Messages and findings go to stderr either way. */
+export const OutputFormat = { TEXT: 'text', JSON: 'json' } as const;
+export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
+
+/** The `-o, --output <format>` option of the commands whose result CI reads (docs/customers.md shows each shape). */
+export function outputOption(): Option {
+  return new Option('-o, --output <format>', 'what stdout holds: text, or one JSON document (shape in docs/customers.md)')
+    .choices(Object.values(OutputFormat)).default(OutputFormat.TEXT);
+}
+
+/** One JSON document on stdout, ending in a newline. */
+export function printJson(out: (text: string) => void, data: unknown): void {
+  out(`${JSON.stringify(data, null, 2)}\n`);
+}
+
+/** One stderr line replaced in place: `show` overwrites it, `clear` erases it before any other output. */
+export function progressLine(write: (text: string) => void, columns: () => number | undefined = () => undefined) {
+  let shown = false;
+  return {
+    show: (step: string) => {
+      write(`\r\x1b[2K${step.slice(0, (columns() ?? 80) - 1)}`);
+      shown = true;
+    },
+    clear: () => {
+      if (shown) write('\r\x1b[2K');
+      shown = false;
+    },
+  };
 }

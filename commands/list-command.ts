@@ -4,26 +4,56 @@ import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
 import { renderCustomerFiles } from './customers';
-import { EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
 
-export const DistStatus = {
-  UP_TO_DATE: 'up to date',
-  STALE: 'stale: run npx cdk8s synth',
-  MISSING: 'missing: run npx cdk8s synth',
-  ORPHAN: 'orphan: no customer file (npx astrago remove)',
-  INVALID: 'unknown: invalid customer file',
+/** Whether a customer's dist/ is what synth writes now: the `dist` field of `list -o json`. */
+export const DistState = {
+  UP_TO_DATE: 'up-to-date',
+  STALE: 'stale',
+  MISSING: 'missing',
+  /** A dist/ folder without a customer file. */
+  ORPHAN: 'orphan',
+  /** The customer file is invalid, so nothing can be compared. */
+  INVALID: 'invalid',
 } as const;
+export type DistState = (typeof DistState)[keyof typeof DistState];
+
+/** The DIST column: the state and what to do about it. */
+const DIST_TEXT: Record<DistState, string> = {
+  [DistState.UP_TO_DATE]: 'up to date',
+  [DistState.STALE]: 'stale: run npx cdk8s synth',
+  [DistState.MISSING]: 'missing: run npx cdk8s synth',
+  [DistState.ORPHAN]: 'orphan: no customer file (npx astrago remove)',
+  [DistState.INVALID]: 'unknown: invalid customer file',
+};
 
 /** Whether the files on disk are byte for byte what synth writes now. */
-async function distStatus(root: string, config: CustomerConfig): Promise<string> {
+async function distState(root: string, config: CustomerConfig): Promise<DistState> {
   const onDisk = readCustomerTree(root, config.name);
-  if (onDisk.length === 0) return DistStatus.MISSING;
-  return isUpToDate(onDisk, await renderCustomerFiles(root, config)) ? DistStatus.UP_TO_DATE : DistStatus.STALE;
+  if (onDisk.length === 0) return DistState.MISSING;
+  return isUpToDate(onDisk, await renderCustomerFiles(root, config)) ? DistState.UP_TO_DATE : DistState.STALE;
 }
 
-function access(c: CustomerConfig): string {
+/** One customer as `list -o json` prints it (docs/customers.md). */
+interface CustomerRow {
+  readonly customer: string;
+  readonly dist: DistState;
+  /** Absent for an invalid customer file or an orphan. */
+  readonly access?: { readonly mode: string; readonly url: string; readonly address?: string };
+  readonly components?: Record<string, boolean>;
+  readonly offlineRegistry?: string | null;
+}
+
+function access(c: CustomerConfig): NonNullable<CustomerRow['access']> {
   const { mode, ip, domain } = c.externalAccess;
-  return mode === 'ip' ? `ip ${ip.address}` : `domain ${domain.tls.enabled ? 'https' : 'http'}://${domain.name}`;
+  return mode === 'ip'
+    ? { mode, url: `http://${ip.address}`, address: ip.address }
+    : { mode, url: `${domain.tls.enabled ? 'https' : 'http'}://${domain.name}`, ...(ip.address ? { address: ip.address } : {}) };
+}
+
+function accessText(c: CustomerConfig): string {
+  const a = access(c);
+  return a.mode === 'ip' ? `ip ${a.address}` : `domain ${a.url}`;
 }
 
 function components(c: CustomerConfig): string {
@@ -42,23 +72,40 @@ function table(rows: string[][]): string {
 export function registerList(program: Command, root: string, io: Io): void {
   program.command('list')
     .description('one row per customer: access, enabled components, offline registry, whether dist/ is up to date')
+    .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({ 0: 'listed', 1: 'a customer file is invalid (its row says so; the errors go to stderr)' }))
-    .action(async () => {
+    .action(async (opts: { output: OutputFormat }) => {
       process.exitCode = await runCommand(io, async () => {
         const loaded = loadCustomers(path.join(root, 'customers'));
-        const rows = [['CUSTOMER', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST']];
+        const rows: CustomerRow[] = [];
         for (const l of loaded) {
           const c = l.config;
-          rows.push(c
-            ? [c.name, access(c), components(c), c.offline.registry ?? 'no', await distStatus(root, c)]
-            : [customerName(l.file), '?', '?', '?', DistStatus.INVALID]);
+          io.progress?.(`rendering ${customerName(l.file)}`);
+          rows.push(c ? {
+            customer: c.name,
+            dist: await distState(root, c),
+            access: access(c),
+            components: Object.fromEntries(Object.entries(c.components).map(([k, v]) => [k, v.enabled])),
+            offlineRegistry: c.offline.registry ?? null,
+          } : { customer: customerName(l.file), dist: DistState.INVALID });
         }
         const names = new Set(loaded.map((l) => customerName(l.file)));
-        for (const orphan of distCustomers(root).filter((d) => !names.has(d))) rows.push([orphan, '-', '-', '-', DistStatus.ORPHAN]);
-        io.out(table(rows));
+        for (const orphan of distCustomers(root).filter((d) => !names.has(d))) rows.push({ customer: orphan, dist: DistState.ORPHAN });
+        if (opts.output === OutputFormat.JSON) printJson(io.out, rows);
+        else {
+          const configs = new Map(loaded.flatMap((l) => (l.config ? [[l.config.name, l.config] as const] : [])));
+          io.out(table([['CUSTOMER', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST'], ...rows.map((r) => textRow(r, configs.get(r.customer)))]));
+        }
         const broken = loaded.filter((l) => !l.config);
         for (const e of broken.flatMap((l) => l.errors)) io.err(`error: ${formatProblem(e)}`);
         return broken.length ? EXIT.FINDINGS : EXIT.OK;
       });
     });
+}
+
+function textRow(r: CustomerRow, c: CustomerConfig | undefined): string[] {
+  const unknown = r.dist === DistState.ORPHAN ? '-' : '?';
+  return c
+    ? [r.customer, accessText(c), components(c), c.offline.registry ?? 'no', DIST_TEXT[r.dist]]
+    : [r.customer, unknown, unknown, unknown, DIST_TEXT[r.dist]];
 }

@@ -9,11 +9,11 @@ import type { Command } from 'commander';
 import { chartCacheDir } from '../render/chart-cache';
 import { HELM_ENV, HelmError, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
-import { renderReportLines } from '../render/report';
+import { renderReportJson, renderReportLines } from '../render/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
-import { Severity } from '../validate/finding';
-import { EXIT, type Io } from './io';
+import { formatFinding, Severity } from '../validate/finding';
+import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
 import { selectedTrees } from './customers';
 
 export interface RenderCheckCommandOptions {
@@ -46,13 +46,23 @@ export interface RenderCheckCommandOptions {
   readonly render?: boolean;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** @default console.log */
+  /**
+   * What stdout holds: a line per release and a summary, or one JSON document.
+   * @default OutputFormat.TEXT
+   */
+  readonly output?: OutputFormat;
+  /** Messages and findings, one line each. @default console.error */
   readonly log?: (line: string) => void;
+  /** The report (stdout). @default - its lines to `log` */
+  readonly out?: (text: string) => void;
+  /** Progress of a long run (a terminal only). @default - none */
+  readonly progress?: Progress;
 }
 
 /** Returns the process exit code. */
 export async function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((line: string) => console.error(line));
+  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   const env = options.env ?? process.env;
   let helm;
   let schemas: SchemaSet | undefined;
@@ -69,12 +79,14 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
     throw e;
   }
   if (!helm) log(`notice: helm not found (--helm, $${HELM_ENV}, .cache/bin/helm or PATH; \`npx astrago charts install-helm\` installs one): values are checked against the charts, nothing is rendered`);
-  const selected = await selectedTrees(options.root, options.customers, options.render, log);
+  const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
   const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
-  const report = renderCheck(trees, { cacheDir, helm, schemas });
-  for (const line of renderReportLines(report)) log(line);
+  const report = renderCheck(trees, { cacheDir, helm, schemas, progress: options.progress });
+  for (const f of report.findings) log(formatFinding(f));
+  if (options.output === OutputFormat.JSON) printJson(out, renderReportJson(report));
+  else for (const line of renderReportLines(report)) out(`${line}\n`);
   return report.findings.some((f) => f.severity === Severity.ERROR) ? EXIT.FINDINGS : EXIT.OK;
 }
 
@@ -86,7 +98,13 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
     .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
     .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then ../shared/schemas)`)
     .option('--render', 'check what synth would write now instead of the committed dist/')
-    .action(async (customers: string[], opts: { cache?: string; helm?: string; schemas?: string; render?: boolean }) => {
-      process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: (line) => io.out(`${line}\n`) });
+    .addOption(outputOption())
+    .addHelpText('after', exitCodesHelp({
+      0: 'no error (warnings and skipped releases are printed)',
+      1: 'an error finding, an invalid customer file or schema folder',
+      2: 'wrong usage (unknown customer or option, helm or schema folder not found)',
+    }))
+    .action(async (customers: string[], opts: { cache?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
+      process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

@@ -84,5 +84,6 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
     .action((customer: string) => run(() => reseal(root, customer, { rekey: true }, log)));
   secrets.command('check')
     .description('exit 1 if any Secret under dist/ or any customer file holds a credential in plain text')
+    .addHelpText('after', exitCodesHelp({ 0: 'no plain-text credential', 1: 'a plain-text credential was found' }))
     .action(() => run(() => checkSecrets(root, log)));
 }

@@ -5,11 +5,12 @@
 import type { Command } from 'commander';
 import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
-import { reportLines } from '../validate/report';
+import { formatFinding } from '../validate/finding';
+import { reportJson, reportLines } from '../validate/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
 import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { EXIT, type Io } from './io';
+import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
 import { selectedTrees } from './customers';
 
 export interface ValidateCommandOptions {
@@ -44,13 +45,23 @@ export interface ValidateCommandOptions {
   readonly env?: NodeJS.ProcessEnv;
   /** @default globalThis.fetch */
   readonly fetch?: Fetch;
-  /** @default console.log */
+  /**
+   * What stdout holds: the summary lines, or one JSON document.
+   * @default OutputFormat.TEXT
+   */
+  readonly output?: OutputFormat;
+  /** Messages and findings, one line each. @default console.error */
   readonly log?: (line: string) => void;
+  /** The report (stdout). @default - its lines to `log` */
+  readonly out?: (text: string) => void;
+  /** Progress of a long run (a terminal only). @default - none */
+  readonly progress?: Progress;
 }
 
 /** Returns the process exit code. */
 export async function validateCommand(options: ValidateCommandOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((line: string) => console.error(line));
+  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   let schemas: SchemaSet | undefined;
   try {
     if (options.fetchSchemas) {
@@ -68,13 +79,15 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
     }
     throw e;
   }
-  const selected = await selectedTrees(options.root, options.customers, options.render, log);
+  const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();
   if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
   const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline }));
-  const report = validateTrees(trees, { schemas, kustomize });
-  for (const line of reportLines(report)) log(line);
+  const report = validateTrees(trees, { schemas, kustomize, progress: options.progress });
+  for (const f of report.findings) log(formatFinding(f));
+  if (options.output === OutputFormat.JSON) printJson(out, reportJson(report));
+  else for (const line of reportLines(report)) out(`${line}\n`);
   return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
 }
 
@@ -86,7 +99,13 @@ export function registerValidate(program: Command, root: string, io: Io): void {
     .option('--fetch-schemas', 'download the pinned schema files into .cache/schemas first (needs network)')
     .option('--render', 'validate what synth would write now instead of the committed dist/ and flux/')
     .option('--no-kustomize', 'skip kubectl kustomize of every folder')
-    .action(async (customers: string[], opts: { schemas?: string; fetchSchemas?: boolean; render?: boolean; kustomize: boolean }) => {
-      process.exitCode = await validateCommand({ root, customers, ...opts, log: (line) => io.out(`${line}\n`) });
+    .addOption(outputOption())
+    .addHelpText('after', exitCodesHelp({
+      0: 'no error (warnings are printed)',
+      1: 'an error finding, an invalid customer file or schema folder',
+      2: 'wrong usage (unknown customer or option, missing schema folder)',
+    }))
+    .action(async (customers: string[], opts: { schemas?: string; fetchSchemas?: boolean; render?: boolean; kustomize: boolean; output: OutputFormat }) => {
+      process.exitCode = await validateCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

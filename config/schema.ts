@@ -8,47 +8,56 @@
  */
 import { z } from 'zod';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
+import { getPath } from './layering';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */
 const expect = (what: string) => ({ error: what });
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
-const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+/**
+ * A string matching `pattern`. `what` is both synth's "expected …" and the editor's message:
+ * every value rule is a pattern, so the exported JSON Schema carries it (no refine it would drop).
+ */
+const matching = (pattern: RegExp, what: string) =>
+  z.string(expect(what)).regex(pattern, expect(what)).meta({ errorMessage: `expected ${what}` });
+
+/** Unanchored bodies, composed into the anchored patterns below. */
+const IPV4_BODY = String.raw`(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}`;
+// Ends where a host name's characters end, so it composes into registries and URLs. A last label of
+// digits only makes a mistyped address (10.61.3, 10.20.33.300), not a host name (RFC 1123 2.1).
+const HOSTNAME_BODY = String.raw`(?=[a-z0-9.-]{1,253}(?![a-z0-9.-]))(?!([a-z0-9-]*\.)*[0-9]+(?![a-z0-9.-]))`
+  + String.raw`[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*`;
+const HOST_BODY = `(${IPV4_BODY}|${HOSTNAME_BODY})`;
+const anchored = (body: string) => new RegExp(`^${body}$`);
+
+const IPV4 = anchored(IPV4_BODY);
+const HOSTNAME = anchored(HOSTNAME_BODY);
+const HOST = anchored(HOST_BODY);
 const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = HOSTNAME;
+const DNS1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
-const REGISTRY = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+const REGISTRY = anchored(`${HOST_BODY}(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*`);
 const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
 const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-export const ipv4 = z.string(expect('an IPv4 address such as 10.0.0.5')).regex(IPV4, expect('an IPv4 address such as 10.0.0.5'));
-export const hostname = z.string(expect('a DNS hostname such as demo.astrago.ai')).regex(HOSTNAME, expect('a lower-case DNS hostname such as demo.astrago.ai'));
-const host = z.string(expect('an IPv4 address or a DNS hostname')).refine(
-  (v) => IPV4.test(v) || HOSTNAME.test(v),
-  expect('an IPv4 address or a DNS hostname'),
+export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');
+export const hostname = matching(HOSTNAME, 'a lower-case DNS hostname such as demo.astrago.ai');
+const host = matching(HOST, 'an IPv4 address such as 10.0.0.5 or a DNS hostname such as nfs.acme.com');
+const absolutePath = matching(/^\/[^\0]*$/, 'an absolute path such as /kube_storage');
+export const dns1123Label = matching(DNS1123_LABEL, 'a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)');
+const dns1123Subdomain = matching(DNS1123_SUBDOMAIN, 'a DNS-1123 name (lower-case letters, digits, "-" and ".")');
+const quantity = matching(QUANTITY, 'a storage quantity such as 10Gi');
+const promDuration = matching(PROM_DURATION, 'a Prometheus duration such as 15s, 30d or 1y');
+const registry = matching(REGISTRY, 'a registry host[:port][/path] without scheme, such as harbor.local:443/astrago');
+const chartVersion = matching(SEMVER, 'an exact chart version such as 4.13.2');
+const imageTag = matching(IMAGE_TAG, 'a pinned image tag such as v1.2.0 (":latest" is not allowed)');
+const imageRepository = matching(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, 'an image repository path such as xiilab/astrago-backend');
+/** A URL with one of `schemes` and a host that passes the host rule (no mistyped address behind a scheme). */
+const url = (schemes: string[]) => matching(
+  anchored(`(${schemes.join('|')})://([^@/?#\\s]+@)?${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
+  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host`,
 );
-const absolutePath = z.string(expect('an absolute path such as /kube_storage')).regex(/^\/[^\0]*$/, expect('an absolute path such as /kube_storage'));
-export const dns1123Label = z.string(expect('a DNS-1123 name (lower-case letters, digits and "-")')).regex(DNS1123_LABEL, expect('a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)'));
-const dns1123Subdomain = z.string(expect('a DNS-1123 name')).regex(DNS1123_SUBDOMAIN, expect('a DNS-1123 name (lower-case letters, digits, "-" and ".")'));
-const quantity = z.string(expect('a storage quantity such as 10Gi')).regex(QUANTITY, expect('a storage quantity such as 10Gi'));
-const promDuration = z.string(expect('a Prometheus duration such as 15s')).regex(PROM_DURATION, expect('a Prometheus duration such as 15s, 30d or 1y'));
-const registry = z.string(expect('a registry host[:port][/path]')).regex(REGISTRY, expect('a registry host[:port][/path] without scheme, such as harbor.local:443/astrago'));
-const chartVersion = z.string(expect('a chart version such as 1.2.3')).regex(SEMVER, expect('an exact chart version such as 4.13.2'));
-const imageTag = z.string(expect('an image tag')).regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/, expect('an image tag such as v1.2.0'))
-  .refine((t) => t !== 'latest', expect('a pinned image tag (":latest" is not allowed)'));
-const imageRepository = z.string(expect('an image repository path')).regex(/^[a-z0-9]+([._\/-][a-z0-9]+)*$/, expect('an image repository path such as xiilab/astrago-backend'));
-const url = (schemes: string[]) => {
-  const what = `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')}`;
-  return z.string(expect(what)).refine((v) => {
-    try {
-      const u = new URL(v);
-      return schemes.includes(u.protocol.replace(/:$/, '')) && u.hostname !== '';
-    } catch {
-      return false;
-    }
-  }, expect(what));
-};
 const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
 /** A switch plus an optional chart version override, shared by every component. */
@@ -75,6 +84,45 @@ const platformComponent = (description: string, repository: string | undefined, 
     .describe('Number of pods.'),
 }).prefault({}).describe(description);
 
+/** A key of the customer file having a value (after defaults). */
+export interface Condition {
+  readonly path: readonly string[];
+  readonly equals: string | boolean;
+}
+
+/**
+ * A cross-field rule: when every condition holds, one of the `anyOf` keys must be set. Data, not
+ * code, so synth checks it and the exported JSON Schema states it (as if/then) from this one list.
+ */
+export interface Requirement {
+  readonly when: readonly Condition[];
+  readonly anyOf: readonly (readonly string[])[];
+  /** Key path the problem is reported at. */
+  readonly at: readonly string[];
+  /** The "expected …" half of the error line. */
+  readonly message: string;
+}
+
+const MODE = ['externalAccess', 'mode'];
+const TLS = ['externalAccess', 'domain', 'tls'];
+
+export const REQUIREMENTS: readonly Requirement[] = [
+  { when: [], anyOf: [['nfs', 'server']], at: ['nfs', 'server'], message: 'an IPv4 address or a DNS hostname (required)' },
+  {
+    when: [{ path: MODE, equals: 'ip' }], anyOf: [['externalAccess', 'ip', 'address']], at: ['externalAccess', 'ip', 'address'],
+    message: 'the address users reach (required in ip mode)',
+  },
+  {
+    when: [{ path: MODE, equals: 'domain' }], anyOf: [['externalAccess', 'domain', 'name']], at: ['externalAccess', 'domain', 'name'],
+    message: 'the domain name users reach (required in domain mode)',
+  },
+  {
+    when: [{ path: MODE, equals: 'domain' }, { path: [...TLS, 'enabled'], equals: true }],
+    anyOf: [[...TLS, 'issuer'], [...TLS, 'secretName']], at: TLS,
+    message: 'issuer or secretName when tls.enabled is true',
+  },
+];
+
 export const PROFILES = ['dev', 'stage', 'prod'] as const;
 
 /**
@@ -92,7 +140,7 @@ const INGRESS_CONTROLLERS = [IngressController.INGRESS_NGINX, IngressController.
 export const customerSchema = z.strictObject({
   profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default('prod')
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
-  kubernetesVersion: z.string(expect('a Kubernetes version such as 1.28.10')).regex(/^1\.[0-9]{2}\.[0-9]+$/, expect('a Kubernetes version such as 1.28.10'))
+  kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
     .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
   externalAccess: z.strictObject({
     mode: z.enum(['ip', 'domain'], expect('"ip" or "domain"')).default('ip')
@@ -126,7 +174,7 @@ export const customerSchema = z.strictObject({
     size: quantity.default('10Gi').describe('Size of the shared workload-log volume.'),
   }).prefault({}).describe('The NFS server every volume of the platform lives on.'),
   keycloak: z.strictObject({
-    adminUser: z.string().min(1).default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
+    adminUser: matching(/^\S+$/, 'a user name without spaces').default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
     image: image('docker.io', 'xiilab/astrago-keycloak-theme', 'v1.2.0').describe('Keycloak image with the Astrago theme.'),
   }).prefault({}).describe('Keycloak, the identity provider of the platform, served under /auth.'),
   astrago: z.strictObject({
@@ -136,8 +184,8 @@ export const customerSchema = z.strictObject({
       client: dns1123Label.default('astrago-client').describe('OIDC client id of the platform.'),
     }).prefault({}).describe('How the platform signs users in through Keycloak.'),
     mariadb: z.strictObject({
-      username: z.string().regex(/^[a-z_][a-z0-9_]{0,31}$/, expect('a database user name')).default('astrago').describe('Application database user.'),
-      maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number'))
+      username: matching(/^[a-z_][a-z0-9_]{0,31}$/, 'a database user name (lower-case letters, digits and "_")').default('astrago').describe('Application database user.'),
+      maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number')).meta({ errorMessage: 'expected milliseconds as a whole number' })
         .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
       image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
@@ -186,7 +234,7 @@ export const customerSchema = z.strictObject({
     git: url(['http', 'https', 'ssh']).optional().describe('Internal Git server URL of this GitOps repository.'),
     insecure: z.boolean(expect('true or false')).default(false).describe('Allow plain-HTTP or self-signed mirrors.'),
     caSecret: dns1123Subdomain.optional().describe('Existing Secret (in flux-system, key ca.crt) holding the CA of the mirrors.'),
-    gpuDriverOs: z.array(z.string().regex(/^[a-z]+[0-9.]*$/, expect('an OS tag suffix such as ubuntu22.04 or rhel9.4')))
+    gpuDriverOs: z.array(matching(/^[a-z]+[0-9.]*$/, 'an OS tag suffix such as ubuntu22.04 or rhel9.4'))
       .min(1, expect('at least one OS')).default(['ubuntu22.04'])
       .describe("OS of the GPU nodes (ubuntu22.04, rhel9.4, …): the GPU operator pulls the driver image tagged <version>-<os> of each node, so the mirror needs one copy per OS."),
   }).prefault({}).describe('Mirrors of an air-gapped customer.'),
@@ -202,32 +250,26 @@ export const customerSchema = z.strictObject({
     astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({
-    ageRecipients: z.array(z.string().regex(AGE_RECIPIENT, expect('an age public key (age1…)'))).default([])
+    ageRecipients: z.array(matching(AGE_RECIPIENT, 'an age public key (age1…)')).default([])
       .describe('age public keys every generated or supplied credential is encrypted for (SOPS).'),
     existing: z.partialRecord(z.enum(CREDENTIAL_NAMES, expect(`a credential name (${CREDENTIAL_NAMES.join(', ')})`)), z.strictObject({
       secretName: dns1123Subdomain.describe('Name of the Secret, created by the customer in every namespace that uses the credential.'),
-      key: z.string().regex(/^[-._a-zA-Z0-9]+$/, expect('a Secret key')).default('password').describe('Key holding the value.'),
-      usernameKey: z.string().regex(/^[-._a-zA-Z0-9]+$/, expect('a Secret key')).default('username')
+      key: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default('password').describe('Key holding the value.'),
+      usernameKey: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default('username')
         .describe('Key holding the user name, for consumers that read both from one Secret (Grafana).'),
     }).describe('The Secret holding this credential.')).default({}).describe('Credentials the customer manages as Secrets outside this repository; nothing is generated for them.'),
   }).prefault({}).describe('Credentials: who can decrypt them, and which ones the customer manages.'),
 }).superRefine((c, ctx) => {
   // Runs even when other keys failed (`when`), so one synth reports every problem; `c` may then be partial.
-  const need = (cond: boolean, path: string[], message: string) => {
-    if (cond) ctx.addIssue({ code: 'custom', path, message });
-  };
-  need(!c?.nfs?.server, ['nfs', 'server'], 'an IPv4 address or a DNS hostname (required)');
-  const access = c?.externalAccess;
-  need(access?.mode === 'ip' && !access.ip?.address, ['externalAccess', 'ip', 'address'],
-    'the address users reach (required in ip mode)');
-  need(access?.mode === 'domain' && !access.domain?.name, ['externalAccess', 'domain', 'name'],
-    'the domain name users reach (required in domain mode)');
+  for (const r of REQUIREMENTS) {
+    const applies = r.when.every((w) => getPath(c, w.path) === w.equals);
+    if (applies && !r.anyOf.some((p) => Boolean(getPath(c, p)))) ctx.addIssue({ code: 'custom', path: [...r.at], message: r.message });
+  }
+  // Not a requirement of the list above (two values that must differ): synth checks it, the editor schema does not.
   const sideBySide = c?.ingress?.sideBySide;
-  need(!!sideBySide?.address && sideBySide.address === access?.ip?.address, ['ingress', 'sideBySide', 'address'],
-    'an address other than externalAccess.ip.address (the serving controller holds that one)');
-  const tls = access?.domain?.tls;
-  need(access?.mode === 'domain' && !!tls?.enabled && !tls.issuer && !tls.secretName,
-    ['externalAccess', 'domain', 'tls'], 'issuer or secretName when tls.enabled is true');
+  if (sideBySide?.address && sideBySide.address === c?.externalAccess?.ip?.address) {
+    ctx.addIssue({ code: 'custom', path: ['ingress', 'sideBySide', 'address'], message: 'an address other than externalAccess.ip.address (the serving controller holds that one)' });
+  }
 }, { when: () => true });
 
 type ParsedCustomer = z.output<typeof customerSchema>;

@@ -69,3 +69,8 @@ export function formatMarkdown(diffs: readonly CustomerChanges[]): string {
   }
   return out.join('\n');
 }
+
+/** `diff -o json`: every change per customer, as `formatText` lists them (shape in docs/customers.md). */
+export function formatJson(diffs: readonly CustomerChanges[]) {
+  return { changed: diffs.some((d) => d.changes.length > 0), destructive: hasDestructive(diffs), customers: diffs };
+}

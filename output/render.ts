@@ -12,7 +12,7 @@ import { customerDistFolder } from '../constructs/tier-scope';
 import { plaintextFindings } from '../secrets/guard';
 import { airgapFiles } from './airgap';
 import { canonical } from './canonical';
-import { customerReadme, README_FILE } from './graph';
+import { customerReadme, graphFacts, README_FILE } from './graph';
 
 export interface OutputFile {
   /** Path relative to the repository root, `/`-separated. */
@@ -37,7 +37,7 @@ export function renderCustomer(app: CustomerApp, source: string): OutputFile[] {
   const dist = customerDistFolder(app.config.name);
   const placed = charts.flatMap(({ file, objects }) => objects.map((object) => ({ object, file })));
   // Listed in no kustomization.yaml: it is for reviewers, not for Flux.
-  const readme = { path: `${dist}/${README_FILE}`, content: customerReadme(app.config.name, source, placed) };
+  const readme = { path: `${dist}/${README_FILE}`, content: customerReadme(source, placed, graphFacts(app.config)) };
   // Listed in no kustomization.yaml either: what the operator mirrors, not what Flux applies.
   const bom = app.billOfMaterials ? airgapFiles(dist, app.config, app.billOfMaterials.images, app.billOfMaterials.charts) : [];
   return [...files, ...kustomizationFiles(dist, files.map((f) => f.path)), readme, ...bom]

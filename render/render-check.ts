@@ -4,6 +4,7 @@
  * values the chart would ignore, values its schema rejects, and rendered objects that break
  * the strict schemas, policy or air-gap rules of `validate`.
  */
+import type { Progress } from '../validate/progress';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -65,6 +66,8 @@ export interface RenderCheckOptions {
    * @default - no strict validation (objects counted as skipped)
    */
   readonly schemas?: SchemaSet;
+  /** Told each release as it starts. @default - none */
+  readonly progress?: Progress;
 }
 
 export const ReleaseStatus = {
@@ -121,6 +124,7 @@ export function renderCheck(trees: readonly RenderTree[], options: RenderCheckOp
       const display = new Map<string, string>();
       for (const l of located) {
         const release = formatRef(refOf(l.manifest.object));
+        options.progress?.(`${tree.customer}: ${release}`);
         const finding = (rule: string, message: string): Finding =>
           ({ customer: tree.customer, file: l.manifest.file, object: release, rule, severity: Severity.ERROR, message });
         if (!l.model || !l.location) {

@@ -1,5 +1,6 @@
-/** The text a render check prints: findings, one line per release, skipped kinds, a summary. */
-import { formatFinding, Severity } from '../validate/finding';
+/** What a render check prints: findings (stderr), then one line per release, skipped kinds and a summary (stdout), or JSON. */
+import { Severity } from '../validate/finding';
+import { skippedJson } from '../validate/report';
 import { ReleaseStatus, type RenderReport } from './render-check';
 
 export function renderReportLines(report: RenderReport): string[] {
@@ -7,7 +8,6 @@ export function renderReportLines(report: RenderReport): string[] {
   const count = (status: ReleaseStatus) => report.releases.filter((r) => r.status === status).length;
   const objects = report.releases.reduce((n, r) => n + r.objects, 0);
   return [
-    ...report.findings.map(formatFinding),
     ...report.releases.map((r) => {
       const what = r.status === ReleaseStatus.RENDERED ? `${r.objects} objects`
         : r.status === ReleaseStatus.CHECKED ? 'values checked, not rendered' : 'not checked';
@@ -17,4 +17,10 @@ export function renderReportLines(report: RenderReport): string[] {
     `${report.releases.length} releases: ${count(ReleaseStatus.RENDERED)} rendered (${objects} objects), ${count(ReleaseStatus.CHECKED)} checked without rendering, `
       + `${count(ReleaseStatus.SKIPPED)} skipped; ${errors} errors, ${report.findings.length - errors} warnings`,
   ];
+}
+
+/** `render-check -o json`: the report as one document (shape in docs/customers.md). */
+export function renderReportJson(report: RenderReport) {
+  const errors = report.findings.filter((f) => f.severity === Severity.ERROR).length;
+  return { releases: report.releases, errors, warnings: report.findings.length - errors, findings: report.findings, skipped: skippedJson(report.skippedKinds) };
 }

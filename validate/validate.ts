@@ -2,6 +2,7 @@
  * Validation of rendered customer trees: parse, strict schemas, then every rule over all
  * objects of a customer, then (optionally) kubectl kustomize of every folder.
  */
+import type { Progress } from './progress';
 import type { KubeObject, OutputFile } from '../output/render';
 import { ValidationContext, type OfflineSettings } from './context';
 import { Severity, sortFindings, type Finding } from './finding';
@@ -43,6 +44,8 @@ export interface ValidateOptions {
    * @default false
    */
   readonly kustomize?: boolean;
+  /** Told each customer as it starts. @default - none */
+  readonly progress?: Progress;
 }
 
 export interface ValidationReport {
@@ -57,6 +60,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
   const skipped = new Map<string, number>();
   let objects = 0;
   for (const tree of trees) {
+    options.progress?.(`validating ${tree.customer}`);
     const parsed = parseManifests(tree.customer, tree.files);
     findings.push(...parsed.findings);
     objects += parsed.manifests.length;
