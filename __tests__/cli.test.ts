@@ -315,7 +315,7 @@ describe('list and remove', () => {
     expect(json).toMatchObject({ code: 1, err: r.err });
     const rows = JSON.parse(json.out);
     expect(rows.map((row: { customer: string; dist: string }) => [row.customer, row.dist])).toEqual([
-      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
+      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['plant', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
     ]);
     expect(rows[1]).toEqual({
       customer: 'demo', dist: 'stale', access: { mode: 'domain', url: 'https://demo.astrago.ai', ...(rows[1].access.address ? { address: rows[1].access.address } : {}) },
@@ -424,8 +424,8 @@ describe('progress', () => {
       await run(repo, args, { progress: (s) => seen.push(s) });
       return seen;
     };
-    expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering seoul-lab']);
-    expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating seoul-lab']);
+    expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering plant', 'rendering seoul-lab']);
+    expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating plant', 'validating seoul-lab']);
     expect(await steps(['validate', 'demo', '--render', '--no-kustomize'])).toEqual(['rendering demo', 'validating demo']);
     const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
     expect(await steps(['render-check', 'seoul-lab', '--cache', empty])).toContain('seoul-lab: HelmRelease/harbor/harbor');
