@@ -165,8 +165,19 @@ describe('the sample customer plant on Traefik', () => {
     ]);
   });
 
+  test('HSTS as ingress-nginx adds it: a Middleware on the HTTPS entry point, applied after the chart that brings its CRD', () => {
+    expect(traefik.ports.websecure.http.middlewares).toEqual(['traefik-hsts@kubernetescrd']);
+    expect(traefik.ports.web.http.middlewares).toBeUndefined();
+    const hsts = find(all, 'Middleware', 'hsts');
+    expect([hsts.apiVersion, hsts.metadata.namespace, hsts.spec]).toEqual(['traefik.io/v1alpha1', 'traefik', { headers: { stsSeconds: 31536000, stsIncludeSubdomains: true } }]);
+    expect(hsts.file).toBe('dist/plant/infrastructure/configs/traefik-middlewares.yaml');
+    const configs = find(all, 'Kustomization', 'infrastructure-configs');
+    expect(configs.spec.dependsOn).toEqual([{ name: 'infrastructure-controllers', namespace: 'flux-system' }]);
+    expect(find(all, 'Kustomization', 'infrastructure-controllers').spec.wait).toBe(true);
+  });
+
   test('a Traefik custom resource is accepted only where the chart\'s CRDs are installed before it', () => {
-    const middleware = { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'hsts', namespace: 'astrago' }, spec: { headers: { stsSeconds: 31536000 } } };
+    const middleware = { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'compress', namespace: 'astrago' }, spec: { compress: {} } };
     const withMiddleware = (file: string) => files.map((f) => (f.path === file ? { ...f, content: `${f.content}---\n${stringify(middleware)}` } : f));
     const crdFindings = (tree: OutputFile[]) => validateTrees([{ customer: 'plant', files: tree, externals: existingObjects(plant), offline: plant.offline }]).findings
       .filter((f) => f.rule === 'flux/crd').map((f) => f.message);
@@ -247,6 +258,7 @@ if (!helm || !fs.existsSync(CHART_DIR)) console.warn('notice: no helm or no ../s
       '--providers.kubernetesingressnginx.publishservice=traefik/traefik',
       '--entryPoints.web.transport.respondingTimeouts.readTimeout=0',
       '--entryPoints.websecure.http.maxHeaderBytes=1048576',
+      '--entryPoints.websecure.http.middlewares=traefik-hsts@kubernetescrd',
     ]));
     expect(container.args.filter((a: string) => a.startsWith('--providers.kubernetesingress='))).toEqual([]);
     expect(container.ports.filter((p: Obj) => p.hostPort).map((p: Obj) => [p.name, p.hostPort])).toEqual([['web', 80], ['websecure', 443]]);

@@ -1,3 +1,4 @@
+import { CHARTS } from '../../catalog/charts';
 import { IngressController } from '../../config/schema';
 import { Stage } from '../tiers';
 import type { TierScope } from '../tier-scope';
@@ -6,6 +7,7 @@ import { GpuOperator } from './gpu-operator';
 import { IngressRole, type IngressExposure } from './ingress-exposure';
 import { IngressNginx } from './ingress-nginx';
 import { Traefik } from './traefik';
+import { TraefikHsts } from './traefik-hsts';
 
 /** Infrastructure: storage, GPUs and ingress, which every later tier stands on. */
 export function buildInfrastructureTier(scope: TierScope): void {
@@ -51,9 +53,12 @@ function buildIngressControllers(scope: TierScope): void {
     });
   }
   if (components.traefik.enabled && deployed(IngressController.TRAEFIK)) {
+    // In the configs stage: its CRD comes with the chart.
+    const hsts = new TraefikHsts(scope.component(Stage.CONFIGS, 'traefik-middlewares'), 'hsts', { namespace: CHARTS.traefik.namespace });
     new Traefik(scope.component(Stage.CONTROLLERS, 'traefik'), 'traefik', {
       sources,
       exposure: exposure(IngressController.TRAEFIK),
+      hsts,
       version: components.traefik.version,
     });
   }

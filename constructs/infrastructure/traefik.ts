@@ -5,6 +5,7 @@ import { ChartRelease } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER, NginxIngressClass } from './ingress-class';
+import type { TraefikHsts } from './traefik-hsts';
 
 /**
  * Largest request header block Traefik accepts, in bytes: 1 MiB (Go's default, written out so
@@ -18,6 +19,8 @@ export interface TraefikProps {
   readonly sources: ChartSources;
   /** Whether Traefik serves the customer's address, or runs side by side with ingress-nginx. */
   readonly exposure: IngressExposure;
+  /** The HSTS header of every HTTPS answer (a Middleware of the configs stage). */
+  readonly hsts: TraefikHsts;
   /**
    * Chart version override.
    * @default - the catalog version
@@ -42,9 +45,9 @@ export class Traefik extends Construct {
     const serving = exposure.role === IngressRole.SERVING;
     // Traefik v3 ends a request still being read after 60s: uploads of datasets and models
     // (proxy-body-size 0) take longer. nginx bounds only the pause between two reads (60s).
-    const entryPoint = (hostPort: number) => ({
+    const entryPoint = (hostPort: number, middlewares: readonly string[] = []) => ({
       ...(serving ? { hostPort } : {}),
-      http: { maxHeaderBytes: TRAEFIK_MAX_HEADER_BYTES },
+      http: { maxHeaderBytes: TRAEFIK_MAX_HEADER_BYTES, ...(middlewares.length > 0 ? { middlewares } : {}) },
       transport: { respondingTimeouts: { readTimeout: 0 } },
     });
     this.release = new ChartRelease(this, 'chart', {
@@ -65,7 +68,7 @@ export class Traefik extends Construct {
             publishService: { enabled: serving },
           },
         },
-        ports: { web: entryPoint(80), websecure: entryPoint(443) },
+        ports: { web: entryPoint(80), websecure: entryPoint(443, [props.hsts.reference]) },
         tolerations: [CONTROL_PLANE_TOLERATION],
         // What the ingress-nginx chart requests for its controller (the chart's own default is none).
         resources: { requests: { cpu: '100m', memory: '90Mi' } },
