@@ -9,6 +9,10 @@ module.exports = {
   transform: {
     '^.+\\.[jt]s$': ['ts-jest', { diagnostics: false, tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node16', ignoreDeprecations: '6.0' } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!(age-encryption|@noble|@scure)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(age-encryption|@noble|@scure|@kanru/rage-wasm)/)'],
+  // rage (the Rust age, as WebAssembly) names its ES module only in "module", which jest does not read.
+  moduleNameMapper: { '^@kanru/rage-wasm$': '<rootDir>/node_modules/@kanru/rage-wasm/dist/index.js' },
+  // Two workers for the two cores of the project's machines (jest's default leaves one idle).
+  maxWorkers: 2,
   testTimeout: 60000,
 };

@@ -17,8 +17,9 @@ const DOCUMENTS = ['README.md', ...fs.readdirSync(path.join(ROOT, 'docs')).filte
 
 describe('the documentation refers only to what exists', () => {
   test('the guides the README promises are there', () => {
-    for (const guide of ['getting-started', 'customers', 'gpu-monitoring', 'troubleshooting', 'architecture', 'configuration']) {
+    for (const guide of ['getting-started', 'customers', 'gpu-monitoring', 'troubleshooting', 'architecture', 'configuration', 'differences', 'migration']) {
       expect(DOCUMENTS).toContain(`docs/${guide}.md`);
+      expect(fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8')).toContain(`(docs/${guide}.md)`);
     }
   });
 

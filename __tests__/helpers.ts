@@ -6,6 +6,7 @@ import { loadCustomerFile, loadCustomerText } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { renderOne } from '../commands/synth';
+import { HELM_MISSING, locateHelm } from '../render/helm';
 import { locateSchemas } from '../validate/schema-store';
 import type { KubeObject, OutputFile } from '../output/render';
 
@@ -59,27 +60,54 @@ export function findObject(objects: ReturnType<typeof objectsOf>, kind: string, 
 /**
  * The schema folder tests validate against: ../shared/schemas beside the checkout (CI here),
  * else $ASTRAGO_SCHEMAS or the cache `npx astrago validate --fetch-schemas` fills (a connected
- * clone). Without any, the strict tests are skipped and say so — never passed silently.
+ * clone). Without any, the tests that need it fail and say how to get it — never skip.
  */
 export const SCHEMAS_DIR = locateSchemas(ROOT).dir;
-if (!SCHEMAS_DIR) console.warn('notice: no schema folder (../shared/schemas, $ASTRAGO_SCHEMAS or `npx astrago validate --fetch-schemas`): strict schema tests are SKIPPED');
-/** `describe` when the schemas are there, `describe.skip` otherwise. */
-export const withSchemas = SCHEMAS_DIR ? describe : describe.skip;
+export const SCHEMAS_MISSING = 'expected a Kubernetes schema folder, found none: run `npx astrago validate --fetch-schemas` once (or set $ASTRAGO_SCHEMAS, or check out ../shared beside the repository)';
+
+/** A `describe` whose tests each fail with `missing`, when set, instead of being skipped. */
+export function describeNeeding(missing: string | undefined): (name: string, tests: () => void) => void {
+  return (name, tests) => describe(name, () => {
+    beforeAll(() => {
+      if (missing) throw new Error(missing);
+    });
+    tests();
+  });
+}
+
+/** `describe` for tests that validate strictly. */
+export const withSchemas = describeNeeding(SCHEMAS_DIR ? undefined : SCHEMAS_MISSING);
 
 /** The charts' default values of ../shared/charts, when this checkout has them. */
 export const CHART_VALUES_DIR = [path.resolve(ROOT, '..', 'shared', 'charts')].find((d) => fs.existsSync(d));
-if (!CHART_VALUES_DIR) console.warn('notice: no ../shared/charts: the catalog image value paths are not checked against the charts\' values');
 
-/** A scratch copy of the repository's customers/, dist/ and flux/ to run synth in. */
+/** `describe` for tests that read the charts' default values. */
+export const withChartValues = describeNeeding(CHART_VALUES_DIR ? undefined
+  : 'expected the charts\' default values in ../shared/charts beside the repository, found none: check out ../shared there');
+
+/** `describe` for tests that render the catalog's real charts (../shared/chart-cache) with helm. */
+export function withRealCharts(name: string, tests: () => void): void {
+  const missing = [
+    fs.existsSync(path.resolve(ROOT, '..', 'shared', 'chart-cache')) ? undefined : 'the pinned charts in ../shared/chart-cache beside the repository (check out ../shared there)',
+    locateHelm(ROOT) ? undefined : `helm: ${HELM_MISSING}`,
+    SCHEMAS_DIR ? undefined : SCHEMAS_MISSING,
+  ].filter((m) => m !== undefined);
+  describeNeeding(missing.length ? `expected ${missing.join('; ')}` : undefined)(name, tests);
+}
+
+/** A scratch copy of the repository's customers/, credentials/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-'));
-  for (const sub of ['customers', 'dist', 'flux']) {
+  for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
     if (fs.existsSync(path.join(ROOT, sub))) fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
   }
   return dir;
 }
 
-/** Every file under a folder with its content, for byte-for-byte comparisons. */
+/**
+ * Every file under a folder with its content. Decoding keeps a BOM and turns bytes that are not
+ * UTF-8 into U+FFFD, so equal strings mean equal bytes for files that hold no U+FFFD.
+ */
 export function readTree(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (d: string) => {

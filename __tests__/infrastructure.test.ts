@@ -1,15 +1,8 @@
-import { configFrom, findObject, MINIMAL, objectsOf, render, SAMPLE_RECIPIENT, sampleConfig, SAMPLES } from './helpers';
+import { configFrom, findObject, MINIMAL, objectsOf, render, SAMPLE_RECIPIENT } from './helpers';
 
 const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
 
 describe('tier Kustomizations', () => {
-  test('each sample customer tree matches its snapshot', async () => {
-    for (const name of SAMPLES) {
-      const tree = Object.fromEntries((await render(sampleConfig(name))).map((f) => [f.path, f.content]));
-      expect(tree).toMatchSnapshot(name);
-    }
-  });
-
   test('stages form one dependsOn chain in tier order, all in flux-system', async () => {
     const chain = (await objects()).filter((o) => o.kind === 'Kustomization' && o.file.includes('/flux/'));
     expect(chain.length).toBeGreaterThan(0);
@@ -67,65 +60,17 @@ describe('HelmReleases', () => {
     }
     expect((findObject(all, 'HelmRelease', 'gpu-operator').spec as any).upgrade.crds).toBe('CreateReplace');
   });
-
-  test('a chart version override reaches the release', async () => {
-    const r = findObject(await objects(`${MINIMAL}components: {ingressNginx: {version: 4.13.3}}\n`), 'HelmRelease', 'ingress-nginx');
-    expect((r.spec as any).chart.spec.version).toBe('4.13.3');
-  });
 });
 
 describe('infrastructure tier', () => {
-  test('the StorageClass is built from the nfs settings', async () => {
-    const sc = findObject(await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`), 'StorageClass', 'lab-nfs');
-    expect(sc).toMatchObject({
-      provisioner: 'nfs.csi.k8s.io',
-      parameters: { server: 'nfs.lab.local', share: '/vol' },
-      reclaimPolicy: 'Retain',
-      volumeBindingMode: 'Immediate',
-      mountOptions: ['nfsvers=4.1'],
-    });
-  });
-
-  test('gpu-operator values sit at the chart top level, none under a wrapper key', async () => {
-    const all = await objects();
-    const values = (findObject(all, 'HelmRelease', 'gpu-operator').spec as any).values;
-    expect(values['gpu-operator']).toBeUndefined();
-    expect(values.dcgmExporter.config.name).toBe('metrics-config');
-    // The monitoring tier owns the one GPU ServiceMonitor (see monitoring.test.ts).
-    expect(values.dcgmExporter.serviceMonitor).toEqual({ enabled: false });
-    expect(values.devicePlugin.config.name).toBe('nvidia-plugin-config-mps');
-    expect(values.migManager.config).toMatchObject({ name: 'custom-mig-parted-config', default: 'all-disabled' });
-    for (const name of ['metrics-config', 'custom-mig-parted-config', 'nvidia-plugin-config-mps']) {
-      expect(findObject(all, 'ConfigMap', name).metadata.namespace).toBe('gpu-operator');
-    }
-  });
-
-  test('the MIG, MPS and DCGM configs are complete and consistent', async () => {
-    const all = await objects();
-    const mps = findObject(all, 'ConfigMap', 'nvidia-plugin-config-mps').data as Record<string, string>;
-    expect(Object.keys(mps)).toEqual(expect.arrayContaining(['mps_2', 'mps_48']));
-    for (const config of Object.values(mps)) expect(config).toContain('renameByDefault: true');
-    const mig = (findObject(all, 'ConfigMap', 'custom-mig-parted-config').data as Record<string, string>)['config.yaml'];
-    for (const profile of ['all-disabled', 'all-enabled', 'all-1g.10gb', 'all-balanced']) expect(mig).toContain(`  ${profile}:`);
-    const csv = (findObject(all, 'ConfigMap', 'metrics-config').data as Record<string, string>)['dcgm-metrics.csv'];
-    const fields = csv.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',')[0]);
-    expect(new Set(fields).size).toBe(fields.length);
-    expect(fields).toEqual(expect.arrayContaining(['DCGM_FI_DEV_XID_ERRORS', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS']));
-  });
-
-  test('the MIG strategy follows the customer file (single by default)', async () => {
-    const mig = async (yaml: string) => (findObject(await objects(yaml), 'HelmRelease', 'gpu-operator').spec as any).values.mig;
-    expect(await mig(MINIMAL)).toEqual({ strategy: 'single' });
-    expect(await mig(`${MINIMAL}gpu: {migStrategy: mixed}\n`)).toEqual({ strategy: 'mixed' });
-  });
-
-  test('ingress-nginx runs on the host network with the default class and the customer address', async () => {
-    const values = (findObject(await objects(), 'HelmRelease', 'ingress-nginx').spec as any).values;
-    expect(values.controller).toMatchObject({
-      kind: 'DaemonSet', hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet',
-      ingressClassResource: { name: 'nginx', default: true },
-      service: { type: 'LoadBalancer', loadBalancerIP: '10.0.0.5' },
-    });
+  // What each construct makes of its props is tested in __tests__/constructs/; here, that the customer file reaches them.
+  test('the customer file reaches the constructs: NFS, the ingress address, the MIG strategy and a chart version', async () => {
+    const all = await objects(`externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: nfs.lab.local, basePath: /vol, storageClassName: lab-nfs}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\ngpu: {migStrategy: mixed}\ncomponents: {ingressNginx: {version: 4.13.3}}\n`);
+    expect(findObject(all, 'StorageClass', 'lab-nfs')).toMatchObject({ parameters: { server: 'nfs.lab.local', share: '/vol' } });
+    const nginx = findObject(all, 'HelmRelease', 'ingress-nginx').spec as any;
+    expect(nginx.values.controller.service.loadBalancerIP).toBe('10.0.0.5');
+    expect(nginx.chart.spec.version).toBe('4.13.3');
+    expect((findObject(all, 'HelmRelease', 'gpu-operator').spec as any).values.mig).toEqual({ strategy: 'mixed' });
   });
 
   test('a disabled component is absent from the tree', async () => {

@@ -13,7 +13,7 @@ import type { OutputFile } from '../output/render';
 import { locateHelm } from '../render/helm';
 import { existingObjects } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
-import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig } from './helpers';
+import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, withRealCharts } from './helpers';
 
 type Obj = Record<string, any>;
 /** The one object of a kind and name, as plain data for the assertions. */
@@ -235,16 +235,14 @@ describe('a switch-over: both controllers side by side', () => {
 });
 
 const CHART_DIR = path.resolve(ROOT, '..', 'shared', 'chart-cache', `traefik-${CHARTS.traefik.version}`);
-const helm = locateHelm(ROOT);
-if (!helm || !fs.existsSync(CHART_DIR)) console.warn('notice: no helm or no ../shared/chart-cache: the Traefik chart rendering tests are SKIPPED');
 
-(helm && fs.existsSync(CHART_DIR) ? describe : describe.skip)('the Traefik chart rendered with the values of plant', () => {
+withRealCharts('the Traefik chart rendered with the values of plant', () => {
   let rendered: Obj[];
   beforeAll(async () => {
     const values = find(objectsOf(await render(plant)), 'HelmRelease', 'traefik').spec.values;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-traefik-')), 'values.json');
     fs.writeFileSync(file, JSON.stringify(values));
-    const out = helm!.run(['template', 'traefik', CHART_DIR, '--namespace', 'traefik', '--include-crds', '--kube-version', plant.kubernetesVersion, '-f', file]);
+    const out = locateHelm(ROOT)!.run(['template', 'traefik', CHART_DIR, '--namespace', 'traefik', '--include-crds', '--kube-version', plant.kubernetesVersion, '-f', file]);
     rendered = parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
   });
 

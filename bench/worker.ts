@@ -41,16 +41,16 @@ async function main(n: number): Promise<WorkerResult> {
   const t0 = performance.now();
   const configs = loadAll(root, () => undefined)!;
   const outputs = (await renderAll(root, configs, (line) => console.error(line)))!;
-  writeCustomers(root, path.join(root, '.staging'), outputs);
+  writeCustomers(root, outputs);
   const synthMs = performance.now() - t0;
 
   const tr = performance.now();
-  writeCustomers(root, path.join(root, '.staging'), (await renderAll(root, loadAll(root, () => undefined)!, (line) => console.error(line)))!);
+  writeCustomers(root, (await renderAll(root, loadAll(root, () => undefined)!, (line) => console.error(line)))!);
   const resynthMs = performance.now() - tr;
 
   for (const o of outputs) fs.rmSync(path.join(root, 'dist', o.customer, 'README.md'));
   const tw = performance.now();
-  writeCustomers(root, path.join(root, '.staging'), (await renderAll(root, loadAll(root, () => undefined)!, (line) => console.error(line)))!);
+  writeCustomers(root, (await renderAll(root, loadAll(root, () => undefined)!, (line) => console.error(line)))!);
   const rewriteMs = performance.now() - tw;
 
   // The floor: what any generator must pay to write these objects as YAML files (same emitter).

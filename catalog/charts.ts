@@ -30,8 +30,27 @@ export interface ChartImage {
 export interface ChartRepository {
   /** Name of the HelmRepository object (in flux-system). */
   readonly name: string;
-  /** Upstream URL (`https://` or `oci://`). */
+  /** Upstream URL (`https://` or `oci://`; an `oci://` URL becomes a HelmRepository of `type: oci`). */
   readonly url: string;
+  /**
+   * Why this source still serves the versions we pin, years after they were released: a
+   * pinned version the source has dropped makes Flux report the chart as not found, and the
+   * tier and every tier after it never become Ready.
+   */
+  readonly keepsPinnedVersions: string;
+}
+
+/**
+ * A rule a chart's output breaks where the chart offers no value to fix it: the render check
+ * lists it as excepted, with the reason, instead of failing.
+ */
+export interface ChartException {
+  /** The rendered object, `Kind/name`. */
+  readonly object: string;
+  /** Rule id, e.g. `policy/resource-requests`. */
+  readonly rule: string;
+  /** Why it is accepted: what the chart lacks, and why it does no harm. */
+  readonly reason: string;
 }
 
 export interface ChartEntry {
@@ -65,21 +84,68 @@ export interface ChartEntry {
   /**
    * Checksum of the chart archive, `sha256:<hex>`: the `digest` of this version in the
    * repository's index.yaml. `charts pull` refuses an archive that does not match it.
-   * Record one only from the repository itself (or a copy of its index.yaml you can cite).
+   * Record one only from the repository itself (or a copy of its index.yaml, or another record
+   * of the archive's sha256, you can cite next to it).
    * @default - none recorded: `charts pull` refuses the chart unless told to accept it unverified
    */
   readonly digest?: string;
+  /**
+   * Workloads whose resource requests the customer file sets (`resources.<chart>.<workload>`),
+   * each with the values paths of its `resources` block (several containers or Jobs may share
+   * one size). Workloads the chart already gives requests by default are not listed.
+   * @default - none: every workload of the chart requests resources by default
+   */
+  readonly requests?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Rendered objects the render check accepts despite a rule, each with its reason.
+   * @default - none: every finding on the chart's output fails the check
+   */
+  readonly exceptions?: readonly ChartException[];
 }
 
 export const REPOSITORIES = {
-  csiDriverNfs: { name: 'csi-driver-nfs', url: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts' },
-  nvidia: { name: 'nvidia', url: 'https://helm.ngc.nvidia.com/nvidia' },
-  ingressNginx: { name: 'ingress-nginx', url: 'https://kubernetes.github.io/ingress-nginx' },
-  prometheusCommunity: { name: 'prometheus-community', url: 'https://prometheus-community.github.io/helm-charts' },
-  bitnami: { name: 'bitnami', url: 'https://charts.bitnami.com/bitnami' },
-  harbor: { name: 'harbor', url: 'https://helm.goharbor.io' },
-  cowboysysop: { name: 'cowboysysop', url: 'https://cowboysysop.github.io/charts/' },
-  traefik: { name: 'traefik', url: 'https://traefik.github.io/charts' },
+  csiDriverNfs: {
+    name: 'csi-driver-nfs',
+    url: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts',
+    keepsPinnedVersions: 'The index and the archive of every release are files in the project\'s git tree (charts/), which it never prunes.',
+  },
+  nvidia: {
+    name: 'nvidia',
+    url: 'https://helm.ngc.nvidia.com/nvidia',
+    keepsPinnedVersions: 'NGC keeps every released gpu-operator chart in its index (the old system pulled v25.3.4 from it).',
+  },
+  ingressNginx: {
+    name: 'ingress-nginx',
+    url: 'https://kubernetes.github.io/ingress-nginx',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
+  },
+  prometheusCommunity: {
+    name: 'prometheus-community',
+    url: 'https://prometheus-community.github.io/helm-charts',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
+  },
+  // Bitnami's HTTP index (charts.bitnami.com) keeps only recent versions: 17.3.5 is gone from
+  // it. Its OCI registry keeps every version it ever published.
+  bitnamiOci: {
+    name: 'bitnamicharts',
+    url: 'oci://registry-1.docker.io/bitnamicharts',
+    keepsPinnedVersions: 'Docker Hub\'s OCI registry keeps every tag Bitnami pushed; the HTTP index charts.bitnami.com was truncated to recent versions.',
+  },
+  harbor: {
+    name: 'harbor',
+    url: 'https://helm.goharbor.io',
+    keepsPinnedVersions: 'Harbor\'s index, published from goharbor/harbor-helm, lists every chart release; none has been pruned.',
+  },
+  cowboysysop: {
+    name: 'cowboysysop',
+    url: 'https://cowboysysop.github.io/charts/',
+    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
+  },
+  traefik: {
+    name: 'traefik',
+    url: 'https://traefik.github.io/charts',
+    keepsPinnedVersions: 'GitHub Pages index published by the release workflow of traefik/traefik-helm-chart, which keeps past releases listed; the tag v41.3.0 of that repository holds the chart itself.',
+  },
 } as const satisfies Record<string, ChartRepository>;
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
@@ -89,6 +155,13 @@ export const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
 export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-delivery:0.3.0';
 /** The Keycloak image with the Astrago theme (the default of `keycloak.image`). */
 export const KEYCLOAK_THEME_IMAGE = 'docker.io/xiilab/astrago-keycloak-theme:v1.2.0';
+
+/**
+ * An archive digest the old system recorded when it downloaded that version: the sha256 of the
+ * `.tgz` in astrago-deployment (branch stabilize/1.0) `helmfile/charts/versions.lock`, 2025-09-04,
+ * as quoted in ../shared/chart-cache/README.md.
+ */
+const recordedByOldSystem = (sha256: string) => `sha256:${sha256}`;
 
 /** `<block>.repository` (host/path) and `<block>.tag`. */
 const fullRepository = (block: string) => ({ repository: `${block}.repository`, tag: `${block}.tag` });
@@ -106,6 +179,7 @@ export const CHARTS = {
     namespace: 'nfs-provisioner',
     crds: false,
     timeout: '10m',
+    digest: recordedByOldSystem('46d24290ed70826bc641fd1f21becd993093d20640b79ed6f97fc0dd13ab93f6'),
     // A repository without a leading "/" is used whole, so image.baseRepo plays no part.
     images: [
       { ref: `${SIG_STORAGE}/nfsplugin:v4.9.0`, values: fullRepository('image.nfs') },
@@ -127,6 +201,18 @@ export const CHARTS = {
     crdGroups: ['nvidia.com', 'nfd.k8s-sigs.io'],
     timeout: '15m',
     // All but the operator and NFD are pulled by pods the operator creates from its ClusterPolicy.
+    exceptions: [
+      {
+        object: 'Job/gpu-operator-upgrade-crd',
+        rule: 'policy/resource-requests',
+        reason: 'pre-upgrade hook that applies the CRDs and exits; templates/upgrade_crd.yaml sets no resources and reads no value for them',
+      },
+      {
+        object: 'Job/gpu-operator-node-feature-discovery-prune',
+        rule: 'policy/resource-requests',
+        reason: 'post-delete hook of the node-feature-discovery subchart that removes its node labels once; its template reads no resources value',
+      },
+    ],
     images: [
       { ref: `${NVIDIA}/gpu-operator:v25.3.4`, values: nvidia('operator') },
       { ref: `${NVIDIA}/cloud-native/gpu-operator-validator:v25.3.4`, values: nvidia('validator') },
@@ -152,6 +238,10 @@ export const CHARTS = {
     crds: false,
     timeout: '10m',
     // Digest-pinned by the chart; the mirroring script keeps digests (skopeo copy --all).
+    // The controller requests 100m/90Mi by default.
+    requests: {
+      admissionJobs: ['controller.admissionWebhooks.createSecretJob.resources', 'controller.admissionWebhooks.patchWebhookJob.resources'],
+    },
     images: [
       {
         ref: 'registry.k8s.io/ingress-nginx/controller:v1.13.2@sha256:1f7eaeb01933e719c8a9f4acd8181e555e582330c7d50f24484fb64d2ba9b2ef',
@@ -176,6 +266,7 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['traefik.io', 'hub.traefik.io'],
     timeout: '10m',
+    requests: { proxy: ['resources'] },
     // The proxy image: registry docker.io and repository traefik by default, tag the chart's
     // appVersion v3.7.11 (templates/_helpers.tpl traefik.imageRegistry/imageRepository/defaultTag).
     images: [{ ref: 'docker.io/traefik:v3.7.11', values: splitRepository('image') }],
@@ -189,23 +280,35 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['monitoring.coreos.com'],
     timeout: '15m',
+    digest: recordedByOldSystem('1fbc026e400233b9f8fa72d668a64413bd5ff0a0e3cdbde950d95619e1888fbe'),
     // Tags the chart leaves to its subcharts' appVersion are pinned in the values from here.
     // The config reloader runs in the Prometheus and Alertmanager pods the operator creates.
     globalRegistry: 'global.imageRegistry',
+    requests: {
+      operator: ['prometheusOperator.resources'],
+      admissionJobs: ['prometheusOperator.admissionWebhooks.patch.resources'],
+      prometheus: ['prometheus.prometheusSpec.resources'],
+      alertmanager: ['alertmanager.alertmanagerSpec.resources'],
+      grafana: ['grafana.resources'],
+      grafanaSidecars: ['grafana.sidecar.resources'],
+      kubeStateMetrics: ['kube-state-metrics.resources'],
+      nodeExporter: ['prometheus-node-exporter.resources'],
+    },
     images: [
       { ref: 'quay.io/prometheus-operator/prometheus-operator:v0.75.2', values: splitRepository('prometheusOperator.image') },
       { ref: 'quay.io/prometheus-operator/prometheus-config-reloader:v0.75.2', values: splitRepository('prometheusOperator.prometheusConfigReloader.image') },
       { ref: 'registry.k8s.io/ingress-nginx/kube-webhook-certgen:v20221220-controller-v1.5.1-58-g787ea74b6', values: splitRepository('prometheusOperator.admissionWebhooks.patch.image') },
       { ref: 'quay.io/prometheus/prometheus:v2.54.0', values: splitRepository('prometheus.prometheusSpec.image') },
       { ref: 'quay.io/prometheus/alertmanager:v0.27.0', values: splitRepository('alertmanager.alertmanagerSpec.image') },
-      { ref: 'docker.io/grafana/grafana:11.1.0', values: splitRepository('grafana.image') },
+      // The grafana subchart's appVersion (charts/grafana 8.4.4).
+      { ref: 'docker.io/grafana/grafana:11.1.3', values: splitRepository('grafana.image') },
       { ref: 'quay.io/kiwigrid/k8s-sidecar:1.27.4', values: splitRepository('grafana.sidecar.image') },
       { ref: 'registry.k8s.io/kube-state-metrics/kube-state-metrics:v2.13.0', values: splitRepository('kube-state-metrics.image') },
       { ref: 'quay.io/prometheus/node-exporter:v1.8.2', values: splitRepository('prometheus-node-exporter.image') },
     ],
   },
   keycloak: {
-    repository: REPOSITORIES.bitnami,
+    repository: REPOSITORIES.bitnamiOci,
     chart: 'keycloak',
     version: '17.3.5',
     releaseName: 'keycloak',
@@ -215,6 +318,8 @@ export const CHARTS = {
     // The Keycloak image is the customer's theme image (keycloak.image); Bitnami's own tags
     // left docker.io/bitnami, so PostgreSQL comes from bitnamilegacy.
     globalRegistry: 'global.imageRegistry',
+    // PostgreSQL requests resources by default (its resourcesPreset).
+    requests: { keycloak: ['resources'] },
     images: [
       { ref: KEYCLOAK_THEME_IMAGE, values: splitRepository('image') },
       { ref: 'docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r9', values: splitRepository('postgresql.image') },
@@ -228,6 +333,17 @@ export const CHARTS = {
     namespace: 'harbor',
     crds: false,
     timeout: '15m',
+    digest: recordedByOldSystem('b950f0a3ab13a583d3c9840219b8826c832ecf88fdfe7681df1c4b925abdccae'),
+    requests: {
+      nginx: ['nginx.resources'],
+      portal: ['portal.resources'],
+      core: ['core.resources'],
+      jobservice: ['jobservice.resources'],
+      registry: ['registry.registry.resources', 'registry.controller.resources'],
+      database: ['database.internal.resources'],
+      databaseInit: ['database.internal.initContainer.migrator.resources', 'database.internal.initContainer.permissions.resources'],
+      redis: ['redis.internal.resources'],
+    },
     images: Object.entries({
       'nginx-photon': 'nginx',
       'harbor-portal': 'portal',
@@ -248,7 +364,9 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['kubeflow.org'],
     timeout: '10m',
+    digest: recordedByOldSystem('95ea0416d500a1b1460834a7dcb73e64b491bbaf8a51029659da41b61e3bd094'),
     // The operator, and the init container it adds to every MPIJob launcher.
+    requests: { operator: ['resources'] },
     images: [
       { ref: MPI_OPERATOR_IMAGE, values: fullRepository('image') },
       { ref: MPI_KUBECTL_DELIVERY_IMAGE, values: { reference: 'kubectlDeliveryImage' } },

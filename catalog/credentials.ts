@@ -1,7 +1,8 @@
 /**
  * Every credential the platform needs. Each is, per customer, either
- * - generated: random, created by the first synth that needs it and kept, encrypted, in dist/;
- * - supplied: set by the operator with `npx astrago secrets set`, kept encrypted the same way;
+ * - generated: random, created by the first synth that needs it and kept, encrypted, in the
+ *   customer's credential store (`credentials/<customer>/`, secrets/credential-store.ts);
+ * - supplied: set by the operator with `npx astrago secrets set`, kept in the store the same way;
  * - existing: a Secret the customer manages outside this repository (`secrets.existing`).
  * Workloads and releases reach a credential only through a Secret reference.
  */

@@ -30,5 +30,72 @@ export function serviceUrl(service: Exclude<keyof typeof PLATFORM_SERVICES, 'mar
 /** Where Alertmanager posts alerts labelled app="astrago". */
 export const ALERT_WEBHOOK_URL = `${serviceUrl('core')}/api/v1/core/alertManager/receive`;
 
-/** The Prometheus the backends query (release `prometheus` of kube-prometheus-stack). */
-export const PROMETHEUS_URL = 'http://prometheus-kube-prometheus-prometheus.prometheus.svc.cluster.local:9090';
+/**
+ * The Prometheus the backends query: the Service kube-prometheus-stack names
+ * `<fullname>-prometheus`, its fullname being `<release>-kube-prometheus-stack` (or the release
+ * name alone when it contains the chart name) cut to 26 characters (the chart's _helpers.tpl),
+ * in the namespace of that release.
+ */
+export function prometheusUrl(release: { readonly chart: string; readonly releaseName: string; readonly namespace: string }): string {
+  const name = release.releaseName.includes(release.chart) ? release.releaseName : `${release.releaseName}-${release.chart}`;
+  const fullname = name.slice(0, 26).replace(/-+$/, '');
+  return `http://${fullname}-prometheus.${release.namespace}.svc.cluster.local:9090`;
+}
+
+/**
+ * Flux minor versions the platform runs on (contract §7): the backend creates
+ * `helm.toolkit.fluxcd.io/v2beta2` HelmReleases, served up to Flux 2.7 (removed in 2.8), and
+ * this tree's `source.toolkit.fluxcd.io/v1` HelmRepositories need 2.3.
+ */
+export const SUPPORTED_FLUX = { min: '2.3', max: '2.7' } as const;
+/** The Flux version getting-started bootstraps with (the old system ran 2.4.0). */
+export const DEFAULT_FLUX_VERSION = '2.4.0';
+
+/** Whether a Flux version `x.y.z` lies in SUPPORTED_FLUX. */
+export function fluxSupported(version: string): boolean {
+  const minor = (v: string) => v.replace(/^v/, '').split('.').slice(0, 2).map(Number);
+  const [major, m] = minor(version);
+  const [, lo] = minor(SUPPORTED_FLUX.min);
+  const [, hi] = minor(SUPPORTED_FLUX.max);
+  return major === 2 && m >= lo && m <= hi;
+}
+
+/** What the platform images of one generation expect from the cluster, where they differ. */
+export interface PlatformGeneration {
+  /** What the generation is and how to tell. */
+  readonly description: string;
+  /**
+   * Form of `HARBOR_URL`: `url` (`http://host[:port]`: v1.0.49 builds every Harbor call with
+   * `UriComponentsBuilder.fromHttpUrl`, which rejects a value without scheme) or `host`
+   * (`host[:port]`: the 2025 images, as the old system set it from 2025-04 on).
+   */
+  readonly harborUrl: 'url' | 'host';
+  /**
+   * Health probes: `actuator` (`GET /actuator/health`, added to the 2025 images) or `tcp` (the
+   * port: v1.0.49 has no actuator and answers 404).
+   */
+  readonly probe: 'actuator' | 'tcp';
+}
+
+/** The platform image generations, keyed by the value of `astrago.imageGeneration`. */
+export const PLATFORM_GENERATIONS = {
+  'v1.0': {
+    description: 'astrago-backend v1.0.x up to v1.0.49 (tags such as core-v1.0.49)',
+    harborUrl: 'url',
+    probe: 'tcp',
+  },
+  'stage-2025': {
+    description: 'the stage images of 2025 (tags such as core-stage-c5ad or core-stage-1.0-45eac704), the default tags',
+    harborUrl: 'host',
+    probe: 'actuator',
+  },
+} as const satisfies Record<string, PlatformGeneration>;
+
+export type PlatformGenerationName = keyof typeof PLATFORM_GENERATIONS;
+/** Generation of the default image tags of `astrago.components`. */
+export const DEFAULT_PLATFORM_GENERATION: PlatformGenerationName = 'stage-2025';
+
+/** `HARBOR_URL` for the backends of a generation, from Harbor's in-cluster URL. */
+export function harborUrlFor(generation: PlatformGenerationName, url: string): string {
+  return PLATFORM_GENERATIONS[generation].harborUrl === 'url' ? url : new URL(url).host;
+}

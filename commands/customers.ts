@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../output/render';
+import type { CustomerOutput } from '../output/write';
 import { CommandError, EXIT, type Io, type Progress } from './io';
 import { UserError } from '../config/user-error';
 import { committedTree } from '../validate/committed-tree';
@@ -32,10 +33,15 @@ export function loadCustomer(root: string, name: string, io: Io): LoadedCustomer
   return loaded as LoadedCustomer & { config: CustomerConfig };
 }
 
-/** The files synth would write for a customer, in memory (reusing its committed credentials). */
+/** The files synth would write for a customer, in memory (copied from its credential store). */
 export async function renderCustomerFiles(root: string, config: CustomerConfig): Promise<readonly OutputFile[]> {
+  return (await renderCustomerOutput(root, config)).files;
+}
+
+/** What synth would write for a customer, store entries included; a user error as a CommandError. */
+export async function renderCustomerOutput(root: string, config: CustomerConfig): Promise<CustomerOutput> {
   try {
-    return (await renderOne(root, config)).files;
+    return await renderOne(root, config);
   } catch (e) {
     if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
     throw e;

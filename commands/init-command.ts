@@ -6,8 +6,8 @@ import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOM
 import { IngressController, PROFILES } from '../config/schema';
 import { entryFile } from '../constructs/tier-scope';
 import { ensureCustomerKey } from '../secrets/operator-key';
-import { writeCustomers } from '../output/write';
-import { customerFile, renderCustomerFiles } from './customers';
+import { withWriteLock, writeCustomers } from '../output/write';
+import { customerFile, renderCustomerOutput } from './customers';
 import { runWizard } from './init-wizard';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
 
@@ -47,19 +47,22 @@ async function createCustomer(root: string, given: NewCustomer, io: Io): Promise
     io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${answers.name}: ${key.file}. Keep it out of git (a password manager);`
       + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
-  const files = await renderCustomerFiles(root, loaded.config!);
-  const file = customerFile(root, answers.name);
-  const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, customerFileText(answers));
-  try {
-    writeCustomers(root, path.join(root, '.cdk8s.out', 'staging'), [{ customer: answers.name, files }]);
-  } catch (e) {
-    if (previous === undefined) fs.rmSync(file);
-    else fs.writeFileSync(file, previous);
-    throw e;
-  }
-  return files.length;
+  const config = loaded.config!;
+  return withWriteLock(root, io.err, async () => {
+    const output = await renderCustomerOutput(root, config);
+    const file = customerFile(root, config.name);
+    const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, customerFileText(answers));
+    try {
+      writeCustomers(root, [output]);
+    } catch (e) {
+      if (previous === undefined) fs.rmSync(file);
+      else fs.writeFileSync(file, previous);
+      throw e;
+    }
+    return output.files.length;
+  });
 }
 
 /** `astrago init`: a new customer from flags, or from a wizard in a terminal. */

@@ -1,4 +1,5 @@
 import { Option } from 'commander';
+import { UserError } from '../config/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
 
@@ -33,11 +34,15 @@ export class CommandError extends Error {
   }
 }
 
-/** Runs a command body and turns its result or CommandError into the process exit code. */
+/** Runs a command body and turns its result, CommandError or UserError (exit 1) into the process exit code. */
 export async function runCommand(io: Io, body: () => number | Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
+    if (e instanceof UserError) {
+      io.err(`error: ${e.message}`);
+      return EXIT.FINDINGS;
+    }
     if (!(e instanceof CommandError)) throw e;
     io.err(`error: ${e.message}`);
     return e.exitCode;

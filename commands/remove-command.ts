@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { customerDistFolder, entryFile } from '../constructs/tier-scope';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
-import { customerFile, customerNames } from './customers';
+import { CREDENTIALS_FOLDER, credentialStoreDir } from '../secrets/credential-store';
+import { customerNames } from './customers';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
 
 /** What Flux does in the customer's cluster once the removal is merged. */
@@ -22,7 +23,7 @@ export function removalPlan(root: string, customer: string): RemovalPlan {
   const { objects } = parseTree(readCustomerTree(root, customer));
   const label = (o: (typeof objects)[number]['object']) =>
     objectLabel(o) + (o.kind === 'HelmRelease' ? ' (Helm uninstalls the release and what its chart created)' : '');
-  const paths = [`customers/${customer}.yaml`, `${customerDistFolder(customer)}/`, entryFile(customer)]
+  const paths = [`customers/${customer}.yaml`, `customers/${customer}.yml`, `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
     .filter((p) => fs.existsSync(path.join(root, p)));
   return {
     pruned: objects.filter((p) => !pruneDisabled(p.object)).map((p) => label(p.object)).sort(),
@@ -52,7 +53,8 @@ export function registerRemove(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
       process.exitCode = await runCommand(io, async () => {
-        const known = [...new Set([...customerNames(root), ...distCustomers(root)])].sort();
+        const stores = fs.existsSync(path.join(root, CREDENTIALS_FOLDER)) ? fs.readdirSync(path.join(root, CREDENTIALS_FOLDER)) : [];
+        const known = [...new Set([...customerNames(root), ...distCustomers(root), ...stores])].sort();
         if (!known.includes(customer)) {
           throw new CommandError(`customer "${customer}": expected one of ${known.join(', ') || '(none)'}, found no customers/${customer}.yaml or dist/${customer}/`, EXIT.USAGE);
         }
@@ -65,9 +67,8 @@ export function registerRemove(program: Command, root: string, io: Io): void {
             return EXIT.FINDINGS;
           }
         }
-        fs.rmSync(path.join(root, customerDistFolder(customer)), { recursive: true, force: true });
-        fs.rmSync(path.join(root, entryFile(customer)), { force: true });
-        fs.rmSync(customerFile(root, customer), { force: true });
+        // Everything in the plan: the store goes too (git history keeps it, and synth refuses to mint anew what it shows).
+        for (const p of plan.paths) fs.rmSync(path.join(root, p), { recursive: true, force: true });
         const fluxDir = path.dirname(path.join(root, entryFile(customer)));
         if (fs.existsSync(fluxDir) && fs.readdirSync(fluxDir).length === 0) fs.rmdirSync(fluxDir);
         io.err(`Removed ${customer}. Commit the deletion; Flux prunes the objects above once it is merged.`);

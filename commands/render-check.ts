@@ -2,12 +2,12 @@
  * `npx astrago render-check [customer…]`: renders every HelmRelease of the committed trees
  * (or, with `--render`, of what synth would write now) with its real chart from the chart
  * cache, and reports values the chart ignores or rejects and rendered objects that break the
- * rules of `validate`. Charts missing from the cache are listed as skipped, never failed.
+ * rules of `validate`. Charts found in no chart folder are listed as skipped, never failed.
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { chartCacheDir } from '../render/chart-cache';
-import { HELM_ENV, HelmError, locateHelm } from '../render/helm';
+import { CHARTS_ENV, chartSearchPath } from '../render/chart-cache';
+import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SchemaLoadError, SchemaSet } from '../validate/schemas';
@@ -25,13 +25,19 @@ export interface RenderCheckCommandOptions {
    */
   readonly customers?: readonly string[];
   /**
-   * Chart cache folder.
+   * The pulled chart cache, searched first.
    * @default - .cache/charts
    */
   readonly cache?: string;
   /**
+   * A folder of charts (`<chart>-<version>/` or `.tgz`, flat or per repository) searched after
+   * the cache and before `../shared/chart-cache`.
+   * @default - $ASTRAGO_CHARTS
+   */
+  readonly charts?: string;
+  /**
    * helm binary.
-   * @default - $ASTRAGO_HELM, .cache/bin/helm, then helm on PATH
+   * @default - $ASTRAGO_HELM, the helm npm ci installs, then helm on PATH
    */
   readonly helm?: string;
   /**
@@ -78,24 +84,30 @@ export async function renderCheckCommand(options: RenderCheckCommandOptions): Pr
     }
     throw e;
   }
-  if (!helm) log(`notice: helm not found (--helm, $${HELM_ENV}, .cache/bin/helm or PATH; \`npx astrago charts install-helm\` installs one): values are checked against the charts, nothing is rendered`);
+  if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
-  const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
-  const report = renderCheck(trees, { cacheDir, helm, schemas, progress: options.progress });
+  const chartDirs = chartSearchPath(options.root, { cache: options.cache, charts: options.charts }, env);
+  const report = await renderCheck(trees, { chartDirs, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
   for (const f of report.findings) log(formatFinding(f));
   if (options.output === OutputFormat.JSON) printJson(out, renderReportJson(report));
   else for (const line of renderReportLines(report)) out(`${line}\n`);
   return report.findings.some((f) => f.severity === Severity.ERROR) ? EXIT.FINDINGS : EXIT.OK;
 }
 
+/** Rendered output of unchanged releases, reused by the next run (git-ignored). */
+export function renderCacheDir(root: string): string {
+  return path.join(root, '.cache', 'rendered');
+}
+
 export function registerRenderCheck(program: Command, root: string, io: Io): void {
   program.command('render-check')
     .description('render every HelmRelease with its chart from the cache: ignored or invalid values, rendered objects against validate\'s rules')
     .argument('[customer...]', 'customers to check (default: all)')
-    .option('--cache <dir>', 'chart cache folder (default .cache/charts, filled by `charts pull`)')
-    .option('--helm <path>', `helm binary (default $${HELM_ENV}, .cache/bin/helm, then PATH)`)
+    .option('--cache <dir>', 'chart cache searched first (default .cache/charts, filled by `charts pull`)')
+    .option('--charts <dir>', `folder of charts searched after the cache and before ../shared/chart-cache (default $${CHARTS_ENV})`)
+    .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
     .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then ../shared/schemas)`)
     .option('--render', 'check what synth would write now instead of the committed dist/')
     .addOption(outputOption())
@@ -104,7 +116,7 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
       1: 'an error finding, an invalid customer file or schema folder',
       2: 'wrong usage (unknown customer or option, helm or schema folder not found)',
     }))
-    .action(async (customers: string[], opts: { cache?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: { cache?: string; charts?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
       process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

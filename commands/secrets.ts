@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/credentials';
-import { writeCustomers } from '../output/write';
-import { scanTree } from '../secrets/guard';
+import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
 import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { checkSecrets } from './secrets-check';
 import { loadAll, renderAll, type VaultOptions } from './synth';
 
 type Log = (line: string) => void;
@@ -16,6 +15,10 @@ type Log = (line: string) => void;
  * With a credential, refuses when the customer does not use it or manages it itself.
  */
 export async function reseal(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
+  return withWriteLock(root, log, () => resealLocked(root, customer, vaultOptions, log, credential));
+}
+
+async function resealLocked(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
   const configs = loadAll(root, log, customer);
   if (!configs) return EXIT.FINDINGS;
   const existing = credential && configs[0].secrets.existing[credential];
@@ -31,18 +34,9 @@ export async function reseal(root: string, customer: string, vaultOptions: Vault
     log(`error: customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
     return EXIT.FINDINGS;
   }
-  writeCustomers(root, path.join(root, '.cdk8s.out', 'staging'), outputs);
+  writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
   return EXIT.OK;
-}
-
-/** `secrets check`: plaintext Secrets under dist/ and plaintext credentials in customer files. */
-export function checkSecrets(root: string, log: Log): number {
-  const customersOk = loadAll(root, log) !== undefined;
-  const findings = scanTree(path.join(root, 'dist'), root);
-  for (const f of findings) log(`error: ${f.file}: ${f.object}: ${f.message}`);
-  log(findings.length === 0 && customersOk ? 'no plaintext credential in customers/ or dist/' : 'plaintext credentials found');
-  return findings.length === 0 && customersOk ? EXIT.OK : EXIT.FINDINGS;
 }
 
 function parseCredential(name: string): CredentialName {
@@ -83,7 +77,8 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
     .description('re-encrypt every Secret of the customer for the current secrets.ageRecipients; needs SOPS_AGE_KEY_FILE or SOPS_AGE_KEY')
     .action((customer: string) => run(() => reseal(root, customer, { rekey: true }, log)));
   secrets.command('check')
-    .description('exit 1 if any Secret under dist/ or any customer file holds a credential in plain text')
-    .addHelpText('after', exitCodesHelp({ 0: 'no plain-text credential', 1: 'a plain-text credential was found' }))
+    .description('exit 1 if a credential is in plain text, or a store entry or Secret in dist/ is damaged, encrypted for other '
+      + 'recipients or differs from the store; with SOPS_AGE_KEY_FILE or SOPS_AGE_KEY also verifies every MAC')
+    .addHelpText('after', exitCodesHelp({ 0: 'every credential intact', 1: 'problems found (one error: line each)', 2: 'wrong usage' }))
     .action(() => run(() => checkSecrets(root, log)));
 }

@@ -6,7 +6,10 @@ import { synth } from './synth';
 export function registerSynth(program: Command, root: string, io: Io): void {
   program.command('synth')
     .description('write dist/<customer>/ and flux/<customer>/ for every customer file (all or nothing)')
-    .addHelpText('after', exitCodesHelp({ 0: 'written', 1: 'a customer file is invalid: nothing was written' }))
+    .addHelpText('after', exitCodesHelp({
+      0: 'written',
+      1: 'nothing was written: a customer file or a store entry is invalid, a credential needs SOPS_AGE_KEY_FILE, another synth holds .astrago/synth.lock, or the file system failed (one error: line each)',
+    }))
     .action(async () => {
       process.exitCode = await synth({ root, log: io.err });
     });

@@ -10,9 +10,10 @@ import type { CustomerConfig } from '../config/schema';
 import { UserError } from '../config/user-error';
 import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
-import { writeCustomers, type CustomerOutput } from '../output/write';
+import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
-import { committedSecrets } from '../secrets/committed';
+import { legacySecrets, storeHistory } from '../secrets/committed';
+import { CREDENTIALS_FOLDER, readStore } from '../secrets/credential-store';
 import { readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
@@ -53,20 +54,22 @@ export function loadAll(root: string, log: (line: string) => void, only?: string
 /** How credentials are sealed beyond the defaults (the `secrets` commands). */
 export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey'>;
 
-/** Renders one customer in memory, reusing the encrypted credentials committed in its dist/. */
+/** Renders one customer in memory, its Secrets copied (or encrypted) from its credential store. */
 export async function renderOne(root: string, config: CustomerConfig, vaultOptions: VaultOptions = {}): Promise<CustomerOutput> {
-  // Read once: the vault reuses its encrypted Secrets, the writer skips it when nothing changed.
+  // Read once: the writer skips the customer when nothing changed; migration reads its Secrets.
   const previous = readCustomerTree(root, config.name);
   const vault = new SopsVault({
     customer: config.name,
     recipients: config.secrets.ageRecipients,
-    committed: committedSecrets(previous),
+    store: readStore(root, config.name),
+    legacy: () => legacySecrets(root, config.name, previous),
+    history: storeHistory(root, config.name),
     identities: () => operatorIdentities(),
     ...vaultOptions,
   });
   const app = new CustomerApp(config, vault);
   await vault.flush();
-  return { customer: config.name, files: renderCustomer(app, `customers/${config.name}.yaml`), previous };
+  return { customer: config.name, files: renderCustomer(app, `customers/${config.name}.yaml`), store: vault.storeFiles, previous };
 }
 
 /**
@@ -94,17 +97,31 @@ export async function renderAll(root: string, configs: readonly CustomerConfig[]
 /** Returns the process exit code. */
 export async function synth(options: SynthOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
+  try {
+    return await withWriteLock(options.root, log, () => synthLocked(options, log));
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    log(`error: ${e.message}`);
+    return 1;
+  }
+}
+
+async function synthLocked(options: SynthOptions, log: (line: string) => void): Promise<number> {
   const configs = loadAll(options.root, log, options.only);
   if (!configs) return 1;
   const outputs = await renderAll(options.root, configs, log, options.vaultOptions);
   if (!outputs) return 1;
-  writeCustomers(options.root, path.join(options.root, '.cdk8s.out', 'staging'), outputs);
+  writeCustomers(options.root, outputs);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   const distDir = path.join(options.root, 'dist');
   if (options.only) return 0;
   const known = new Set(configs.map((c) => c.name));
   for (const orphan of fs.existsSync(distDir) ? fs.readdirSync(distDir).filter((d) => !known.has(d)).sort() : []) {
     log(`warning: dist/${orphan}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);
+  }
+  const storeDir = path.join(options.root, CREDENTIALS_FOLDER);
+  for (const orphan of fs.existsSync(storeDir) ? fs.readdirSync(storeDir).filter((d) => !known.has(d) && !fs.existsSync(path.join(distDir, d))).sort() : []) {
+    log(`warning: ${CREDENTIALS_FOLDER}/${orphan}/ has no customer file; restore customers/${orphan}.yaml, or run \`npx astrago remove ${orphan}\` to retire it`);
   }
   return 0;
 }

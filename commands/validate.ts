@@ -83,7 +83,7 @@ export async function validateCommand(options: ValidateCommandOptions): Promise<
   if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();
   if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
-  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline }));
+  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline, fluxVersion: config.fluxVersion }));
   const report = validateTrees(trees, { schemas, kustomize, progress: options.progress });
   for (const f of report.findings) log(formatFinding(f));
   if (options.output === OutputFormat.JSON) printJson(out, reportJson(report));

@@ -63,7 +63,7 @@ function schemaAt(parts: readonly string[]): SchemaNode {
   let schema = customerSchema as unknown as SchemaNode;
   parts.forEach((key, i) => {
     const shape = objectShape(schema);
-    if (!shape || !(key in shape)) {
+    if (!shape || !Object.hasOwn(shape, key)) {
       const at = parts.slice(0, i).join('.');
       throw new UnknownKeyError(shape
         ? `${[...parts.slice(0, i), key].join('.')}: expected one of the keys${at ? ` of ${at}` : ''}: ${Object.keys(shape).sort().join(', ')}, found "${key}"`

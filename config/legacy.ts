@@ -1,3 +1,5 @@
+import type { CredentialName } from '../catalog/credentials';
+
 /**
  * Keys of the old Helmfile values files that this schema does not accept as such.
  *
@@ -14,12 +16,15 @@ export interface LegacyKey {
   readonly kind: LegacyKind;
   /** What replaces the key, in the user's terms. */
   readonly replacement: string;
+  /** The credential that holds the value now (kind `credential`). */
+  readonly credential?: CredentialName;
 }
 
 const unused = (path: string, replacement: string): LegacyKey => ({ path, kind: 'unused', replacement });
-const credential = (path: string, name: string): LegacyKey => ({
+const credential = (path: string, name: CredentialName): LegacyKey => ({
   path,
   kind: 'credential',
+  credential: name,
   replacement: `credential "${name}" (generated and SOPS-encrypted by synth, or set with \`npx astrago secrets set <customer> ${name}\`)`,
 });
 
@@ -31,7 +36,8 @@ export const LEGACY_KEYS: readonly LegacyKey[] = [
   unused('harbor.servicePort', 'externalAccess (Harbor stays ClusterIP)'),
   unused('harbor.enabled', 'components.harbor.enabled'),
   unused('offline.httpServer', 'offline.charts'),
-  unused('astrago.baseUrl', 'externalAccess (every platform URL is derived from it)'),
+  // Read by the old system, but its default (http://127.0.0.1:30080) was wrong for every site: not carried over.
+  unused('astrago.baseUrl', 'externalAccess, from which every platform URL is derived; externalAccess.url only behind NAT, another port or a proxy'),
   unused('keycloak.userInitPassword', 'the credential "astrago-user-init-password"'),
   unused('astrago.keycloak.userInitPassword', 'the credential "astrago-user-init-password"'),
   credential('keycloak.adminPassword', 'keycloak-admin'),

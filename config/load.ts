@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { guard } from '../output/file-steps';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES, type Profile } from './profiles';
@@ -41,14 +42,24 @@ export function formatProblem(p: Problem): string {
   return `${where}: ${p.path || '(file)'}: expected ${p.expected}, found ${p.found}`;
 }
 
-export function describeValue(v: unknown): string {
+export function describeValue(v: unknown, keyPath: readonly string[] = []): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
   if (Array.isArray(v)) return `a list of ${v.length}`;
   if (isPlainObject(v)) return 'a map';
-  if (typeof v === 'string') return JSON.stringify(v);
+  // A credential typed in the wrong place must not end up in a terminal, a CI log or a chat.
+  if (typeof v === 'string' && SENSITIVE.test(keyPath.join('.'))) return `a text of ${v.length} characters`;
+  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, "$1***@"));
   return String(v);
 }
+
+/** Keys whose values are never echoed: everything under secrets, and keys named like a credential. */
+const SENSITIVE = /(^|\.)(secrets|[^.]*(password|passwd|secret|token|credential)[^.]*)(\.|$)/i;
+/** `scheme://user:password@` (or a token as user name) in a URL. */
+const URL_USERINFO = /(\/\/)[^/@\s]*@/g;
+
+/** Bound on alias expansion: a customer file never needs many, an alias bomb needs millions. */
+const MAX_ALIASES = 100;
 
 /** Customer name from a file path: `customers/acme.yaml` → `acme`. */
 export function customerName(file: string): string {
@@ -56,8 +67,25 @@ export function customerName(file: string): string {
 }
 
 export function loadCustomerFile(file: string, displayFile = file): LoadedCustomer {
-  const text = fs.readFileSync(file, 'utf8');
+  const refuse = (found: string, expected = 'a regular file inside customers/ (no symbolic link, no folder)') => fileProblem(displayFile, expected, found);
+  let text: string;
+  try {
+    // lstat, not stat: a link is never followed, so nothing it points to (a key, /proc/self/environ) is read or echoed.
+    const stat = fs.lstatSync(file);
+    if (stat.isSymbolicLink()) return refuse('a symbolic link');
+    if (!stat.isFile()) return refuse(stat.isDirectory() ? 'a folder' : 'a special file');
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e;
+    return refuse(`${code} while reading it`, 'a readable file');
+  }
   return loadCustomerText(text, customerName(file), displayFile);
+}
+
+/** A customer file that could not be loaded at all: one problem for the whole file. */
+function fileProblem(file: string, expected: string, found: string): LoadedCustomer {
+  return { file, errors: [{ file, path: '', expected, found }], warnings: [], raw: undefined, profileValues: undefined, lineOf: () => undefined };
 }
 
 export function loadCustomerText(text: string, name: string, file: string): LoadedCustomer {
@@ -77,7 +105,13 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   }
   if (errors.length) return result(undefined, undefined);
 
-  const raw = doc.toJS() ?? {};
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch {
+    errors.push({ file, path: '', expected: `YAML with at most ${MAX_ALIASES} alias uses`, found: 'more (an alias bomb?)' });
+    return result(undefined, undefined);
+  }
   if (!isPlainObject(raw)) {
     errors.push({ file, line: 1, path: '', expected: 'a map of settings', found: describeValue(raw) });
     return result(raw, undefined);
@@ -90,7 +124,7 @@ export function loadCustomerText(text: string, name: string, file: string): Load
     if (legacy.kind === 'credential') {
       errors.push({ ...problem, expected: `no plain-text password here; use the ${legacy.replacement}`, found: 'a plain-text value' });
     } else {
-      warnings.push({ ...problem, expected: `no such key (the old system never read it; use ${legacy.replacement})`, found: describeValue(getPath(raw, keyPath)) });
+      warnings.push({ ...problem, expected: `no such key (the old system never read it; use ${legacy.replacement})`, found: describeValue(getPath(raw, keyPath), keyPath) });
     }
     deletePath(raw, keyPath);
   }
@@ -107,13 +141,23 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   return result(raw, profileValues, { ...parsed.data, name } as CustomerConfig);
 }
 
-/** Loads every `*.yaml` customer file of a folder, sorted by name. */
+/**
+ * Loads every `*.yaml` customer file of a folder, sorted by name. A `*.yml` file is an error
+ * (naming its `.yaml` twin if there is one): two spellings would let one file silently
+ * override the other.
+ */
 export function loadCustomers(dir: string): LoadedCustomer[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir)
-    .filter((f) => /\.ya?ml$/.test(f))
-    .sort()
-    .map((f) => loadCustomerFile(path.join(dir, f), path.join(path.basename(dir), f)));
+  const folder = path.basename(dir);
+  const entries = guard(folder, () => fs.readdirSync(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  return entries.map((f) => {
+    const display = `${folder}/${f}`;
+    if (f.endsWith('.yaml')) return loadCustomerFile(path.join(dir, f), display);
+    const twin = f.replace(/\.yml$/, '.yaml');
+    return entries.includes(twin)
+      ? fileProblem(display, `one file per customer (${folder}/${twin} is the one synth reads)`, `both ${folder}/${twin} and ${display}: delete one`)
+      : fileProblem(display, 'the extension .yaml', `.yml: rename it to ${folder}/${twin}`);
+  });
 }
 
 function issueProblems(issue: z.core.$ZodIssue, merged: unknown, file: string, lineOf: (p: readonly string[]) => number | undefined): Problem[] {
@@ -130,7 +174,7 @@ function issueProblems(issue: z.core.$ZodIssue, merged: unknown, file: string, l
       };
     });
   }
-  const found = describeValue(getPath(merged, keyPath));
+  const found = describeValue(getPath(merged, keyPath), keyPath);
   if (issue.code === 'invalid_value') {
     return [{ ...at(keyPath), expected: `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`, found }];
   }
@@ -145,7 +189,8 @@ function closestLine(keyPath: string[], lineOf: (p: readonly string[]) => number
   return undefined;
 }
 
-function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly string[]): number | undefined {
+/** 1-based line of a key path in a parsed YAML document, if the key is written there. */
+export function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly string[]): number | undefined {
   if (keyPath.length === 0) return undefined;
   const parent = keyPath.length === 1 ? doc.contents : doc.getIn(keyPath.slice(0, -1), true);
   const items = (parent as { items?: Array<{ key?: { value?: unknown; range?: [number, number, number] } }> } | null)?.items;

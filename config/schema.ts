@@ -8,6 +8,8 @@
  */
 import { z } from 'zod';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
+import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
+import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
 import { getPath } from './layering';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */
@@ -35,6 +37,7 @@ const HOST = anchored(HOST_BODY);
 const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
+const CPU = /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/;
 const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const REGISTRY = anchored(`${HOST_BODY}(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*`);
 const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
@@ -44,7 +47,8 @@ const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');
 export const hostname = matching(HOSTNAME, 'a lower-case DNS hostname such as demo.astrago.ai');
 const host = matching(HOST, 'an IPv4 address such as 10.0.0.5 or a DNS hostname such as nfs.acme.com');
-const absolutePath = matching(/^\/[^\0]*$/, 'an absolute path such as /kube_storage');
+/** Absolute, no `..` segment (it would leave the export), no control character (it would break the mount options). */
+const absolutePath = matching(/^\/(?!(.*\/)?\.\.(\/|$))[^\x00-\x1f\x7f]*$/, 'an absolute path without ".." or control characters, such as /kube_storage');
 export const dns1123Label = matching(DNS1123_LABEL, 'a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)');
 const dns1123Subdomain = matching(DNS1123_SUBDOMAIN, 'a DNS-1123 name (lower-case letters, digits, "-" and ".")');
 const quantity = matching(QUANTITY, 'a storage quantity such as 10Gi');
@@ -53,11 +57,18 @@ const registry = matching(REGISTRY, 'a registry host[:port][/path] without schem
 const chartVersion = matching(SEMVER, 'an exact chart version such as 4.13.2');
 const imageTag = matching(IMAGE_TAG, 'a pinned image tag such as v1.2.0 (":latest" is not allowed)');
 const imageRepository = matching(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, 'an image repository path such as xiilab/astrago-backend');
-/** A URL with one of `schemes` and a host that passes the host rule (no mistyped address behind a scheme). */
+/**
+ * A URL with one of `schemes` and a host that passes the host rule (no mistyped address behind a
+ * scheme), and no credentials: dist/ is committed in plain text, so a password or token in a URL
+ * would be published with it. SSH's user name (ssh://git@…) is no credential.
+ */
 const url = (schemes: string[]) => matching(
-  anchored(`(${schemes.join('|')})://([^@/?#\\s]+@)?${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
-  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host`,
+  anchored(`(${schemes.map((s) => (s === 'ssh' ? 'ssh://([^@:/?#\\s]+@)?' : `${s}://`)).join('|')})${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
+  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host, without credentials (dist/ is committed in plain text: `
+    + 'Flux takes them from a Secret, e.g. `flux bootstrap git --password` or an SSH key)',
 );
+const memory = matching(QUANTITY, 'a memory quantity such as 256Mi');
+const cpu = matching(CPU, 'a CPU quantity such as 100m or 0.5');
 const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
 /** A switch plus an optional chart version override, shared by every component. */
@@ -83,6 +94,12 @@ const platformComponent = (description: string, repository: string | undefined, 
   replicas: z.number(expect('a whole number')).int(expect('a whole number')).min(0, expect('0 or more')).default(replicas)
     .describe('Number of pods.'),
 }).prefault({}).describe(description);
+
+/** Resource requests of one workload of a chart (what the scheduler reserves for it). */
+const requests = (cpuDefault: string, memoryDefault: string, what: string) => z.strictObject({
+  cpu: cpu.default(cpuDefault).describe('CPU the scheduler reserves for each container.'),
+  memory: memory.default(memoryDefault).describe('Memory the scheduler reserves for each container.'),
+}).prefault({}).describe(`Resource requests of ${what}.`);
 
 /** A key of the customer file having a value (after defaults). */
 export interface Condition {
@@ -142,7 +159,12 @@ export const customerSchema = z.strictObject({
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
     .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
+  fluxVersion: matching(/^v?2\.[0-9]+\.[0-9]+$/, 'a Flux 2 version such as 2.4.0')
+    .default(DEFAULT_FLUX_VERSION)
+    .describe(`The Flux version the cluster runs (the flux CLI you bootstrap with). The platform creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases and this tree needs source.toolkit.fluxcd.io/v1, so Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max} is supported; validate warns outside that range.`),
   externalAccess: z.strictObject({
+    url: matching(anchored(`https?://${HOST_BODY}(:[0-9]{1,5})?`), 'an http:// or https:// URL with a host and an optional port, no path, such as https://astrago.example.com:8443').optional()
+      .describe('What users type when it differs from what mode, ip and domain give: a NAT, a port or a TLS-terminating proxy in front of ingress-nginx (the old astrago.baseUrl). Every external URL follows it: Keycloak issuer and redirect URIs, NextAuth, Grafana, the backends\' Keycloak settings and mail links. The Ingress rules still come from mode, ip and domain (in domain mode, a proxy on another host name must send Host: domain.name). The backends call Keycloak at this URL too, so it must also be reachable from inside the cluster (hairpin NAT or split DNS).'),
     mode: z.enum(['ip', 'domain'], expect('"ip" or "domain"')).default('ip')
       .describe('ip: the platform answers on the node or VIP address over HTTP; domain: on a DNS name, optionally with TLS.'),
     ip: z.strictObject({
@@ -190,6 +212,9 @@ export const customerSchema = z.strictObject({
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
       image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
     }).prefault({}).describe('The platform database (a StatefulSet in namespace astrago).'),
+    dataLayout: z.enum(DATA_LAYOUT_NAMES, expect(`one of ${DATA_LAYOUT_NAMES.join(', ')}`)).default('gitops')
+      .describe(`Which volumes hold the platform's data. ${DATA_LAYOUT_NAMES.map((n) => `${n}: ${DATA_LAYOUTS[n].description}`).join('. ')}. `
+        + '`npx astrago import` sets helmfile; never change it for a running customer (the data stays on the other claim).'),
     imageDefaults: z.strictObject({
       registry: registry.default('ghcr.io').describe('Registry of the platform images.'),
       repository: imageRepository.default('xiilab/astrago-backend').describe('Repository of the backend images.'),
@@ -204,6 +229,9 @@ export const customerSchema = z.strictObject({
     global: z.strictObject({
       imagePullSecrets: z.array(dns1123Subdomain).default([]).describe('Existing Secrets (in namespace astrago) used to pull the platform images.'),
     }).prefault({}).describe('Settings shared by every platform pod.'),
+    imageGeneration: z.enum(Object.keys(PLATFORM_GENERATIONS) as [PlatformGenerationName, ...PlatformGenerationName[]], expect(`one of ${Object.keys(PLATFORM_GENERATIONS).join(', ')}`))
+      .default(DEFAULT_PLATFORM_GENERATION)
+      .describe(`Which platform images run, for the settings whose form changed between them: ${Object.entries(PLATFORM_GENERATIONS).map(([k, g]) => `${k}, ${g.description}: HARBOR_URL as ${g.harborUrl === 'url' ? 'http://host' : 'host[:port]'}, ${g.probe === 'tcp' ? 'TCP probes' : '/actuator/health probes'}`).join('; ')}. Set it with the component tags.`),
     oneview: z.strictObject({
       enabled: z.boolean(expect('true or false')).default(false).describe('Enables the OneView frontend feature flag.'),
     }).prefault({}).describe('The OneView view of the frontend.'),
@@ -238,6 +266,40 @@ export const customerSchema = z.strictObject({
       .min(1, expect('at least one OS')).default(['ubuntu22.04'])
       .describe("OS of the GPU nodes (ubuntu22.04, rhel9.4, …): the GPU operator pulls the driver image tagged <version>-<os> of each node, so the mirror needs one copy per OS."),
   }).prefault({}).describe('Mirrors of an air-gapped customer.'),
+  resources: z.strictObject({
+    ingressNginx: z.strictObject({
+      admissionJobs: requests('10m', '20Mi', 'the Jobs that create and patch the admission webhook certificate'),
+    }).prefault({}).describe('ingress-nginx (the controller requests 100m and 90Mi by default).'),
+    traefik: z.strictObject({
+      proxy: requests('100m', '90Mi', 'Traefik, on every node (what the ingress-nginx chart requests for its controller)'),
+    }).prefault({}).describe('Traefik (its chart requests nothing by default).'),
+    prometheus: z.strictObject({
+      operator: requests('100m', '128Mi', 'the prometheus-operator'),
+      admissionJobs: requests('10m', '32Mi', 'the Jobs that create and patch the admission webhook certificate'),
+      prometheus: requests('500m', '2Gi', 'Prometheus'),
+      alertmanager: requests('10m', '64Mi', 'Alertmanager'),
+      grafana: requests('100m', '256Mi', 'Grafana'),
+      grafanaSidecars: requests('50m', '64Mi', "Grafana's dashboard and datasource sidecars (each)"),
+      kubeStateMetrics: requests('10m', '64Mi', 'kube-state-metrics'),
+      nodeExporter: requests('50m', '32Mi', 'the node exporter (on every node)'),
+    }).prefault({}).describe('kube-prometheus-stack.'),
+    keycloak: z.strictObject({
+      keycloak: requests('250m', '768Mi', 'Keycloak (its PostgreSQL requests resources by default)'),
+    }).prefault({}).describe('Keycloak.'),
+    harbor: z.strictObject({
+      nginx: requests('50m', '64Mi', "Harbor's nginx (only when Harbor has no host of its own)"),
+      portal: requests('50m', '64Mi', 'the Harbor portal'),
+      core: requests('100m', '256Mi', 'Harbor core'),
+      jobservice: requests('50m', '128Mi', 'the Harbor job service'),
+      registry: requests('100m', '256Mi', 'the Harbor registry and its controller (each)'),
+      database: requests('100m', '256Mi', "Harbor's database"),
+      databaseInit: requests('10m', '32Mi', "the init containers of Harbor's database (each)"),
+      redis: requests('50m', '64Mi', "Harbor's Redis"),
+    }).prefault({}).describe('Harbor.'),
+    mpiOperator: z.strictObject({
+      operator: requests('50m', '64Mi', 'the MPI operator'),
+    }).prefault({}).describe('The MPI operator.'),
+  }).prefault({}).describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
     gpuOperator: component('the NVIDIA GPU operator'),

@@ -1,5 +1,5 @@
 /**
- * Every external URL of a customer, derived from `externalAccess` only: the single source
+ * Every external URL of a customer, derived from `externalAccess` only (its `url` when set): the single source
  * the Ingress, Keycloak's realm and the platform's environment all read.
  */
 import type { CustomerConfig } from './schema';
@@ -13,7 +13,7 @@ export interface PlatformUrls {
   readonly tlsSecretName?: string;
   /** cert-manager ClusterIssuer that issues it, if any. */
   readonly tlsIssuer?: string;
-  /** What users type: `https://demo.astrago.ai` or `http://10.61.3.163`. */
+  /** What users type: `https://demo.astrago.ai`, `http://10.61.3.163`, or `externalAccess.url`. */
   readonly baseUrl: string;
   /** Keycloak's base URL (K in the reference): served under `/auth` on the platform host. */
   readonly keycloakUrl: string;
@@ -28,7 +28,8 @@ export function platformUrls(config: CustomerConfig): PlatformUrls {
   const domain = access.mode === 'domain';
   const tls = domain && access.domain.tls.enabled;
   const host = domain ? access.domain.name! : undefined;
-  const baseUrl = `${tls ? 'https' : 'http'}://${host ?? access.ip.address}`;
+  // An explicit external URL (NAT, port, proxy) wins over the one derived from the access mode.
+  const baseUrl = access.url ?? `${tls ? 'https' : 'http'}://${host ?? access.ip.address}`;
   const keycloakBase = (config.astrago.keycloak.baseUrl ?? baseUrl).replace(/\/+$/, '');
   const keycloakUrl = `${keycloakBase}/auth`;
   const issuerUrl = `${keycloakUrl}/realms/${config.astrago.keycloak.realm}`;

@@ -6,6 +6,7 @@ import { buildApplicationsTier } from './applications/applications-tier';
 import { ComponentChart } from './component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
+import { requestResources } from './core/resource-requests';
 import { ChartSources } from './flux/chart-sources';
 import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
@@ -38,14 +39,18 @@ export class CustomerApp extends App {
 
   constructor(public readonly config: CustomerConfig, vault: SecretVault) {
     super();
-    const sources = new ChartSources(chartMirror(this, config, customerDistFolder(config.name)));
+    const dist = customerDistFolder(config.name);
+    let ociSources: ComponentChart | undefined;
+    // Beside the chart mirror, applied by the entry point, which does not wait.
+    const sources = new ChartSources(chartMirror(this, config, dist),
+      () => (ociSources ??= new ComponentChart(this, 'flux-chart-sources', { file: `${dist}/flux/chart-sources.yaml` })));
     const credentials = new CredentialRegistry(config, vault);
     for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, sources, credentials));
     credentials.addSecrets(this);
+    requestResources(this, config.resources);
     this.chainTiers();
     protectData(this);
     this.billOfMaterials = airGap(this, config);
-    const dist = customerDistFolder(config.name);
     const entry = new ComponentChart(this, 'entry', { file: entryFile(config.name) });
     // Not waiting: the tier Kustomizations it creates report their own health.
     new Kustomization(entry, 'entry', { name: ENTRY_KUSTOMIZATION, path: `./${dist}`, wait: false });

@@ -46,6 +46,11 @@ function skopeoTarget(target: string): string {
   return at === -1 ? target : target.slice(0, at);
 }
 
+/** `helm pull` names an OCI chart by its full reference; `--repo` takes only HTTP(S) indexes. */
+function helmPullReference(c: MirroredChart): string {
+  return c.repository.startsWith('oci://') ? quote(`${c.repository.replace(/\/+$/, '')}/${c.chart}`) : `${quote(c.chart)} --repo ${quote(c.repository)}`;
+}
+
 function mirrorScript(config: CustomerConfig, images: readonly MirroredImage[], charts: readonly MirroredChart[]): string {
   const { registry, charts: chartMirror, git, insecure } = config.offline;
   const tls = insecure ? ' --dest-tls-verify=false' : '';
@@ -71,7 +76,7 @@ function mirrorScript(config: CustomerConfig, images: readonly MirroredImage[], 
   if (chartMirror) {
     lines.push(`# Charts: ${charts.length}, into ${chartMirror}.`, 'workdir=$(mktemp -d)', `trap 'rm -rf "$workdir"' EXIT`);
     for (const c of [...charts].sort((a, b) => a.chart.localeCompare(b.chart))) {
-      lines.push(`helm pull ${quote(c.chart)} --repo ${quote(c.repository)} --version ${quote(c.version)} --destination "$workdir"`);
+      lines.push(`helm pull ${helmPullReference(c)} --version ${quote(c.version)} --destination "$workdir"`);
     }
     if (chartMirror.startsWith('oci://')) {
       lines.push(`for chart in "$workdir"/*.tgz; do helm push${insecure ? ' --insecure-skip-tls-verify' : ''} "$chart" ${quote(chartMirror)}; done`);

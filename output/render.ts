@@ -4,15 +4,16 @@
  * no timestamps, a kustomization.yaml listing exactly the entries of each folder.
  */
 import * as path from 'node:path/posix';
-import { dump } from 'js-yaml';
 import { stringify } from 'yaml';
 import { ComponentChart } from '../constructs/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
 import { customerDistFolder } from '../constructs/tier-scope';
 import { plaintextFindings } from '../secrets/guard';
 import { airgapFiles } from './airgap';
-import { canonical } from './canonical';
+import { canonical, dumpYaml } from './canonical';
 import { customerReadme, graphFacts, README_FILE } from './graph';
+
+export { dumpYaml };
 
 export interface OutputFile {
   /** Path relative to the repository root, `/`-separated. */
@@ -46,15 +47,6 @@ export function renderCustomer(app: CustomerApp, source: string): OutputFile[] {
 
 export function serializeObjects(objects: KubeObject[]): string {
   return [...objects].sort(compareObjects).map((o) => `---\n${dumpYaml(canonical(o, true))}`).join('');
-}
-
-/**
- * One object as YAML. js-yaml, because emitting is most of a re-synth and it is three times
- * faster than `yaml` here; it also quotes what YAML 1.1 readers (Go's) would take for another
- * type (`'yes'`, `'on'`, `'0777'`). No anchors or aliases: each object reads on its own in a diff.
- */
-export function dumpYaml(value: unknown): string {
-  return dump(value, { lineWidth: -1, noRefs: true, sortKeys: false });
 }
 
 function compareObjects(a: KubeObject, b: KubeObject): number {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { customerDistFolder, entryFile } from '../constructs/tier-scope';
+import { guard } from './file-steps';
 import type { KubeObject, OutputFile } from './render';
 
 /** Repository-relative paths the writer owns for one customer (bootstrap's flux-system/ is not among them). */
@@ -18,17 +19,18 @@ export function ownedBy(customer: string, file: string): boolean {
 /** The customer's files as they are on disk under `root`, sorted by path. */
 export function readCustomerTree(root: string, customer: string): OutputFile[] {
   const files: OutputFile[] = [];
+  const relative = (full: string) => path.relative(root, full).split(path.sep).join('/');
   const walk = (dir: string) => {
     if (!fs.existsSync(dir)) return;
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    for (const entry of guard(relative(dir), () => fs.readdirSync(dir, { withFileTypes: true }))) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) walk(full);
-      else files.push({ path: path.relative(root, full).split(path.sep).join('/'), content: fs.readFileSync(full, 'utf8') });
+      else files.push({ path: relative(full), content: guard(relative(full), () => fs.readFileSync(full, 'utf8')) });
     }
   };
   walk(path.join(root, customerDistFolder(customer)));
   const entry = path.join(root, entryFile(customer));
-  if (fs.existsSync(entry)) files.push({ path: entryFile(customer), content: fs.readFileSync(entry, 'utf8') });
+  if (fs.existsSync(entry)) files.push({ path: entryFile(customer), content: guard(entryFile(customer), () => fs.readFileSync(entry, 'utf8')) });
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
 
@@ -57,12 +59,19 @@ export function readTreesAtRevision(root: string, revision: string): Map<string,
     throw new RevisionError(`expected a git revision of this repository, found ${JSON.stringify(revision)}`);
   }
   const trees = new Map<string, OutputFile[]>();
-  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', 'dist', 'flux').split('\0').filter(Boolean);
+  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', 'dist', 'flux').split('\0').filter(Boolean)
+    .filter((file) => ownedBy(file.split('/')[1], file));
+  // One git process for every file (`git show` per file costs a process each: seconds for a few customers).
+  const batch = execFileSync('git', ['-C', root, 'cat-file', '--batch'], { input: paths.map((f) => `${revision}:${f}\n`).join(''), maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  let at = 0;
   for (const file of paths) {
+    // Each entry: "<oid> blob <size>\n<content>\n".
+    const header = batch.subarray(at, batch.indexOf(0x0a, at)).toString('utf8');
+    const size = Number(header.split(' ')[2]);
+    const start = at + header.length + 1;
     const customer = file.split('/')[1];
-    if (!ownedBy(customer, file)) continue;
-    const content = git('show', `${revision}:${file}`);
-    trees.set(customer, [...(trees.get(customer) ?? []), { path: file, content }]);
+    trees.set(customer, [...(trees.get(customer) ?? []), { path: file, content: batch.subarray(start, start + size).toString('utf8') }]);
+    at = start + size + 1;
   }
   return trees;
 }

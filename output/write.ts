@@ -1,9 +1,28 @@
 /**
- * Writes rendered customers into the repository: staging first, then one rename per
- * customer, so a failure never leaves a half-written `dist/<customer>/`.
+ * Writes rendered customers into the repository, one writer at a time, so that a kill at any
+ * instant loses nothing:
+ *
+ * 1. changed credential store entries, each replaced atomically (credential-store.ts) — first,
+ *    so dist/ never holds a credential the store lacks;
+ * 2. each changed customer staged in `.astrago/staging/<customer>.partial/` (`tree/` for
+ *    `dist/<customer>/`, `other/` for `flux/<customer>/astrago.yaml`), then renamed to
+ *    `<customer>.ready/`: the commit point;
+ * 3. per customer: `dist/<customer>` → `<customer>.ready/old`, `tree` → `dist/<customer>`,
+ *    each `other/` file renamed into place, then the ready folder (with the old tree) removed.
+ *
+ * A run that was killed leaves a `.ready` folder: the next writer finishes its swap before
+ * anything else (`recoverInterrupted`), so the old tree is never deleted before the new one
+ * is in place, and a customer's folder is missing only between two renames of a run that the
+ * next one completes. A `.partial` folder is an unfinished copy of a tree that was never
+ * committed: it is discarded, like the temporary files of store entries. Staging is outside `.cdk8s.out`, which cdk8s-cli wipes on every run.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { UserError } from '../config/user-error';
+import { customerDistFolder } from '../constructs/tier-scope';
+import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
+import { asFileSystemError, guard, realSteps, type FileSteps } from './file-steps';
 import type { OutputFile } from './render';
 import { isUpToDate, readCustomerTree } from './tree';
 
@@ -11,46 +30,164 @@ export interface CustomerOutput {
   readonly customer: string;
   readonly files: readonly OutputFile[];
   /**
+   * Credential store entries created or changed by the render, written before dist/.
+   * @default - none
+   */
+  readonly store?: readonly OutputFile[];
+  /**
    * The customer's files on disk when it was rendered, sorted by path.
    * @default - read from disk when needed
    */
   readonly previous?: readonly OutputFile[];
 }
 
+const STAGING = `${WORK_FOLDER}/staging`;
+const LOCK = `${WORK_FOLDER}/synth.lock`;
+
 /**
  * Replaces `dist/<customer>/` and `flux/<customer>/astrago.yaml` of each customer with the
- * rendered files. Everything is written under `stagingDir` (same filesystem) before the
- * first existing file is touched; `flux/<customer>/flux-system/` (bootstrap's) is kept.
- * A customer whose files are already exactly the rendered ones is left alone: re-synthesizing
- * an unchanged repository writes nothing.
+ * rendered files (see the header); `flux/<customer>/flux-system/` (bootstrap's) is kept. A
+ * customer whose files are already exactly the rendered ones is left alone. Call it holding
+ * the lock (`withWriteLock`).
  */
-export function writeCustomers(repoRoot: string, stagingDir: string, all: readonly CustomerOutput[]): void {
-  const outputs = all.filter((o) => !isUpToDate(o.previous ?? readCustomerTree(repoRoot, o.customer), o.files));
-  fs.rmSync(stagingDir, { recursive: true, force: true });
-  const created = new Set<string>();
+export function writeCustomers(root: string, all: readonly CustomerOutput[], steps: FileSteps = realSteps(root)): void {
+  writeStoreFiles(root, all.flatMap((o) => o.store ?? []), steps);
+  const outputs = all.filter((o) => !isUpToDate(o.previous ?? readCustomerTree(root, o.customer), o.files));
   for (const { customer, files } of outputs) {
+    const partial = `${STAGING}/${customer}.partial`;
+    steps.remove(partial);
+    const dist = `${customerDistFolder(customer)}/`;
+    const created = new Set<string>();
     for (const file of files) {
-      const target = path.join(stagingDir, customer, file.path);
-      const dir = path.dirname(target);
-      if (!created.has(dir)) fs.mkdirSync(dir, { recursive: true });
+      const target = file.path.startsWith(dist) ? `${partial}/tree/${file.path.slice(dist.length)}` : `${partial}/other/${file.path}`;
+      const dir = path.posix.dirname(target);
+      if (!created.has(dir)) steps.mkdir(dir);
       created.add(dir);
-      fs.writeFileSync(target, file.content);
+      steps.writeFile(target, file.content);
     }
+    steps.rename(partial, `${STAGING}/${customer}.ready`);
   }
-  for (const { customer, files } of outputs) {
-    const staged = path.join(stagingDir, customer);
-    swapFolder(path.join(staged, 'dist', customer), path.join(repoRoot, 'dist', customer), path.join(staged, 'old-dist'));
-    for (const file of files.filter((f) => !f.path.startsWith('dist/'))) {
-      const target = path.join(repoRoot, file.path);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(path.join(staged, file.path), target);
-    }
-  }
-  fs.rmSync(stagingDir, { recursive: true, force: true });
+  for (const { customer } of outputs) finishSwap(root, customer, steps);
 }
 
-function swapFolder(from: string, to: string, trash: string): void {
-  fs.mkdirSync(path.dirname(to), { recursive: true });
-  if (fs.existsSync(to)) fs.renameSync(to, trash);
-  fs.renameSync(from, to);
+/** Steps 3 of the header for one customer's ready folder; each step is skipped once done. */
+function finishSwap(root: string, customer: string, steps: FileSteps): void {
+  const ready = `${STAGING}/${customer}.ready`;
+  const dist = customerDistFolder(customer);
+  const exists = (p: string) => fs.existsSync(path.join(root, p));
+  if (exists(`${ready}/tree`)) {
+    if (exists(dist)) {
+      if (exists(`${ready}/old`)) {
+        throw new WriteError(`${ready}/old: expected no earlier tree beside ${dist}/ while finishing an interrupted synth, found one; `
+          + `compare both, keep the right one in ${dist}/ and delete ${ready}/`);
+      }
+      steps.rename(dist, `${ready}/old`);
+    } else {
+      steps.mkdir(path.posix.dirname(dist));
+    }
+    steps.rename(`${ready}/tree`, dist);
+  }
+  for (const file of listFiles(root, `${ready}/other`)) {
+    steps.mkdir(path.posix.dirname(file));
+    steps.rename(`${ready}/other/${file}`, file);
+  }
+  steps.remove(ready);
+}
+
+/**
+ * Finishes the swaps of a writer that was killed and discards its unfinished staging; returns
+ * one line per customer recovered. Call it holding the lock.
+ */
+export function recoverInterrupted(root: string, steps: FileSteps = realSteps(root)): string[] {
+  // Temporary files of store entries a dead process never renamed into place: nothing refers to them.
+  // A live one's (`storeCredentials` runs without the lock) is left alone.
+  const tmp = `${WORK_FOLDER}/tmp`;
+  for (const name of fs.existsSync(path.join(root, tmp)) ? guard(tmp, () => fs.readdirSync(path.join(root, tmp))) : []) {
+    if (!alive(Number(/\.(\d+)\.tmp$/.exec(name)?.[1]))) steps.remove(`${tmp}/${name}`);
+  }
+  const dir = path.join(root, STAGING);
+  if (!fs.existsSync(dir)) return [];
+  const lines: string[] = [];
+  for (const entry of guard(STAGING, () => fs.readdirSync(dir)).sort()) {
+    const [, customer, state] = /^(.+)\.(ready|partial)$/.exec(entry) ?? [];
+    if (state === 'ready') {
+      finishSwap(root, customer, steps);
+      lines.push(`recovered ${customer}: finished writing ${customerDistFolder(customer)}/ from an interrupted synth`);
+    } else if (state === 'partial') {
+      steps.remove(`${STAGING}/${entry}`);
+    } else {
+      throw new WriteError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
+    }
+  }
+  return lines;
+}
+
+/** Another writer holds the lock, or an interrupted run cannot be finished: one line saying what to do. */
+export class WriteError extends UserError {}
+
+/**
+ * Runs `body` as the only writer of the repository: `.astrago/synth.lock` is created
+ * exclusively (holding pid, host and start time) and removed afterwards. A lock whose process
+ * is gone (same host) is taken over; a live one is refused with a clear message. Interrupted
+ * runs are finished first; their lines go to `log`.
+ */
+export async function withWriteLock<T>(root: string, log: (line: string) => void, body: () => Promise<T>): Promise<T> {
+  const lock = path.join(root, LOCK);
+  guard(WORK_FOLDER, () => fs.mkdirSync(path.join(root, WORK_FOLDER), { recursive: true }));
+  const mine = `${process.pid} ${os.hostname()} ${new Date().toISOString()}\n`;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      fs.writeFileSync(lock, mine, { flag: 'wx' });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
+      const [pid, host, since] = readLock(lock);
+      if (host === os.hostname() && !alive(Number(pid))) {
+        guard(LOCK, () => fs.rmSync(lock, { force: true }));
+        continue;
+      }
+      throw new WriteError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
+        + 'run yours when it has finished (if that process no longer exists, delete the file)');
+    }
+  }
+  try {
+    for (const line of recoverInterrupted(root)) log(line);
+    return await body();
+  } finally {
+    if (readLock(lock).join(' ') === mine.trim()) fs.rmSync(lock, { force: true });
+  }
+}
+
+function readLock(lock: string): string[] {
+  try {
+    return fs.readFileSync(lock, 'utf8').trim().split(' ');
+  } catch {
+    return [];
+  }
+}
+
+function alive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Files under a repository-relative folder, relative to it, `/`-separated. */
+function listFiles(root: string, dir: string): string[] {
+  const files: string[] = [];
+  const walk = (relative: string) => {
+    const full = path.join(root, dir, relative);
+    if (!fs.existsSync(full)) return;
+    for (const entry of guard(`${dir}/${relative}`, () => fs.readdirSync(full, { withFileTypes: true }))) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
 }

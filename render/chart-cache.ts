@@ -1,7 +1,7 @@
 /**
  * The chart cache: the archives of the catalog's charts at their pinned versions, in the
  * git-ignored `.cache/charts/<repository>/<chart>-<version>.tgz`, each checked against the
- * digest the catalog records before it lands there.
+ * digest the catalog records before it lands there; and where the render check finds a chart.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -19,15 +19,56 @@ export function cachedArchivePath(cacheDir: string, repository: string, chart: s
   return path.join(cacheDir, repository, `${chart}-${version}.tgz`);
 }
 
+/** `$ASTRAGO_CHARTS`: a folder of charts the render check reads after `.cache/charts`. */
+export const CHARTS_ENV = 'ASTRAGO_CHARTS';
+
+/** The unpacked catalog charts beside the checkout (CI and these machines have it). */
+export function sharedChartCacheDir(root: string): string {
+  return path.resolve(root, '..', 'shared', 'chart-cache');
+}
+
+/** Chart folders named on the command line. */
+export interface ChartFolders {
+  /**
+   * The pulled chart cache.
+   * @default - .cache/charts
+   */
+  readonly cache?: string;
+  /**
+   * One more folder of charts.
+   * @default - $ASTRAGO_CHARTS
+   */
+  readonly charts?: string;
+}
+
 /**
- * A chart in the cache: the pulled archive, or an unpacked folder of the same name (charts
- * under development, the test fixtures). Undefined when the cache does not hold it.
+ * Where the render check looks for charts, in order: the pulled cache, the folder named by
+ * option or `$ASTRAGO_CHARTS`, then `../shared/chart-cache`. Folders that do not exist are left out.
  */
-export function locateChart(cacheDir: string, repository: string, chart: string, version: string): string | undefined {
-  const archive = cachedArchivePath(cacheDir, repository, chart, version);
-  if (fs.existsSync(archive)) return archive;
-  const folder = archive.replace(/\.tgz$/, '');
-  return fs.existsSync(path.join(folder, 'Chart.yaml')) ? folder : undefined;
+export function chartSearchPath(root: string, folders: ChartFolders = {}, env: NodeJS.ProcessEnv = process.env): string[] {
+  const named = folders.charts ?? env[CHARTS_ENV];
+  const cache = folders.cache ? path.resolve(root, folders.cache) : chartCacheDir(root);
+  const dirs = [cache, ...(named ? [path.resolve(root, named)] : []), sharedChartCacheDir(root)];
+  return [...new Set(dirs)].filter((d) => fs.existsSync(d));
+}
+
+/**
+ * A chart by name and version in the first folder that holds it, as an archive
+ * `<chart>-<version>.tgz` or an unpacked folder `<chart>-<version>/`, flat or one level down
+ * (`.cache/charts/<repository>/…`). The repository or mirror that serves it plays no part: a
+ * pinned version is the same chart wherever it comes from (`charts pull` checks its digest).
+ */
+export function locateChart(dirs: readonly string[], chart: string, version: string): string | undefined {
+  const name = `${chart}-${version}`;
+  for (const dir of dirs) {
+    const subfolders = fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== name).map((e) => path.join(dir, e.name)).sort();
+    for (const parent of [dir, ...subfolders]) {
+      const archive = path.join(parent, `${name}.tgz`);
+      if (fs.existsSync(archive)) return archive;
+      if (fs.existsSync(path.join(parent, name, 'Chart.yaml'))) return path.join(parent, name);
+    }
+  }
+  return undefined;
 }
 
 export function sha256Of(file: string): string {

@@ -2,9 +2,11 @@
  * A Helm chart as the values analysis needs it: its default values, values schema,
  * templates, CRDs and subcharts (each under the values key its parent gives it).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, loadAll } from 'js-yaml';
+import { parse } from 'yaml';
 import { readTarGz } from './archive';
 
 export interface ChartModel {
@@ -40,10 +42,18 @@ interface Dependency {
   tags?: string[];
 }
 
+/** A chart as found on disk, with a fingerprint of its content. */
+export interface LoadedChart extends ChartModel {
+  /** sha256 over every file of the chart (names and bytes): what rendered output is cached by. */
+  readonly contentDigest: string;
+}
+
 /** Loads a chart archive (`.tgz`) or an unpacked chart folder. */
-export function loadChart(location: string): ChartModel {
+export function loadChart(location: string): LoadedChart {
   const files = fs.statSync(location).isDirectory() ? readFolder(location) : stripTop(readTarGz(fs.readFileSync(location)));
-  return fromFiles(files, location);
+  const hash = createHash('sha256');
+  for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name)!.length}\0`).update(files.get(name)!);
+  return { ...fromFiles(files, location), contentDigest: hash.digest('hex') };
 }
 
 function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {
@@ -53,8 +63,9 @@ function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {
   const dependencies: Dependency[] = meta.dependencies ?? (parseYaml(text('requirements.yaml'), `${where}/requirements.yaml`) as { dependencies?: Dependency[] } | undefined)?.dependencies ?? [];
   const schemaText = text('values.schema.json');
   const templates = new Map([...files].filter(([f]) => f.startsWith('templates/')).map(([f, b]) => [f, b.toString('utf8')]));
+  // CRDs are most of a big chart's YAML: js-yaml reads them several times faster.
   const crds = [...files].filter(([f]) => /^crds\/.*\.ya?ml$/.test(f))
-    .flatMap(([, b]) => parseAllDocuments(b.toString('utf8')).map((d) => d.toJS() as Record<string, unknown> | null))
+    .flatMap(([f, b]) => parseCrds(b.toString('utf8'), `${where}/${f}`))
     .filter((d): d is Record<string, unknown> => d !== null && typeof d === 'object');
   return {
     name: meta.name,
@@ -113,6 +124,14 @@ function parseYaml(text: string | undefined, file: string): unknown {
   try {
     // Helm keeps the last of duplicate keys instead of failing; so do we.
     return parse(text, { uniqueKeys: false });
+  } catch (e) {
+    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function parseCrds(text: string, file: string): unknown[] {
+  try {
+    return loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch (e) {
     throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
   }

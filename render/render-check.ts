@@ -4,22 +4,27 @@
  * values the chart would ignore, values its schema rejects, and rendered objects that break
  * the strict schemas, policy or air-gap rules of `validate`.
  */
-import type { Progress } from '../validate/progress';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { stringify } from 'yaml';
+import { catalogEntry, type ChartEntry } from '../catalog/charts';
+import { imageFromValues, valueAt } from '../catalog/image-values';
+import { formatImage, ImageReferenceError } from '../catalog/images';
 import type { KubeObject, OutputFile } from '../output/render';
 import { Severity, sortFindings, type Finding } from '../validate/finding';
 import { CLUSTER_SCOPED_KINDS } from '../validate/kinds';
+import type { Progress } from '../validate/progress';
 import { formatRef, parseManifests, refOf, type Manifest } from '../validate/manifest';
 import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
 import { POLICY_RULES } from '../validate/rules/policy';
 import type { Rule } from '../validate/rules/rule';
-import type { SchemaSet } from '../validate/schemas';
+import { withoutNulls, type SchemaSet } from '../validate/schemas';
 import type { OfflineSettings } from '../validate/context';
 import { validateTrees } from '../validate/validate';
-import { ChartLoadError, loadChart, type ChartModel } from './chart';
+import { ChartLoadError, loadChart, type ChartModel, type LoadedChart } from './chart';
 import { locateChart } from './chart-cache';
 import { effectiveValues } from './effective-values';
 import { HelmError, type Helm } from './helm';
@@ -54,8 +59,8 @@ export interface RenderTree {
 }
 
 export interface RenderCheckOptions {
-  /** Chart cache folder (`<repository>/<chart>-<version>.tgz` or an unpacked folder of that name). */
-  readonly cacheDir: string;
+  /** Folders to find charts in, in order (see `locateChart`: by name and version, whatever the repository). */
+  readonly chartDirs: readonly string[];
   /**
    * helm, to render the charts.
    * @default - values are checked against the charts, nothing is rendered
@@ -66,6 +71,17 @@ export interface RenderCheckOptions {
    * @default - no strict validation (objects counted as skipped)
    */
   readonly schemas?: SchemaSet;
+  /**
+   * Folder of rendered output kept by chart content, helm arguments and effective values, so an
+   * unchanged release is not rendered again.
+   * @default - nothing cached
+   */
+  readonly renderCache?: string;
+  /**
+   * helm processes at once.
+   * @default - the cores available
+   */
+  readonly concurrency?: number;
   /** Told each release as it starts. @default - none */
   readonly progress?: Progress;
 }
@@ -93,8 +109,17 @@ export interface ReleaseResult {
   readonly note?: string;
 }
 
+/** A finding the catalog excepts (the chart offers no value to fix it), with the reason. */
+export interface ExceptedFinding extends Finding {
+  readonly reason: string;
+}
+
 export interface RenderReport {
   readonly findings: readonly Finding[];
+  /** Findings on chart output the catalog documents as exceptions. */
+  readonly excepted: readonly ExceptedFinding[];
+  /** Releases rendered by helm in this run and taken from the render cache. */
+  readonly renders: { readonly run: number; readonly cached: number };
   readonly releases: readonly ReleaseResult[];
   /** `apiVersion Kind` → rendered objects without a schema. */
   readonly skippedKinds: ReadonlyMap<string, number>;
@@ -104,79 +129,249 @@ interface Located {
   readonly manifest: Manifest;
   readonly chart: string;
   readonly version: string;
-  readonly model?: ChartModel;
+  readonly model?: LoadedChart;
   readonly location?: string;
   readonly skip?: string;
 }
 
-export function renderCheck(trees: readonly RenderTree[], options: RenderCheckOptions): RenderReport {
+/** One helm template call: a release of a customer with its effective values. */
+interface RenderJob {
+  readonly customer: string;
+  readonly release: string;
+  readonly located: Located;
+  readonly values: Record<string, unknown>;
+  readonly args: readonly string[];
+  readonly note?: string;
+  /** Render cache key: chart content, helm arguments, values. */
+  key?: string;
+  output?: string;
+  error?: string;
+}
+
+export async function renderCheck(trees: readonly RenderTree[], options: RenderCheckOptions): Promise<RenderReport> {
   const findings: Finding[] = [];
   const releases: ReleaseResult[] = [];
   const skippedKinds = new Map<string, number>();
+  const plans: Array<{ tree: RenderTree; jobs: RenderJob[] }> = [];
+  const models = new Map<string, LoadedChart>();
+  for (const tree of trees) {
+    const { manifests } = parseManifests(tree.customer, tree.files);
+    const located = manifests.filter(isHelmRelease).map((m) => locate(m, options.chartDirs, models));
+    // As in the cluster once every tier is in: the API versions of all the customer's charts' CRDs.
+    const apiVersions = [...new Set(located.flatMap((l) => (l.model ? crdApiVersions(l.model) : [])))].sort();
+    const jobs: RenderJob[] = [];
+    for (const l of located) {
+      const release = formatRef(refOf(l.manifest.object));
+      options.progress?.(`${tree.customer}: ${release}`);
+      const finding = (rule: string, message: string): Finding =>
+        ({ customer: tree.customer, file: l.manifest.file, object: release, rule, severity: Severity.ERROR, message });
+      if (!l.model || !l.location) {
+        if (l.skip?.startsWith('!')) findings.push(finding(RenderRule.CHART, l.skip.slice(1)));
+        releases.push({ customer: tree.customer, release, chart: `${l.chart} ${l.version}`, status: ReleaseStatus.SKIPPED, objects: 0, note: l.skip?.replace(/^!/, '') });
+        continue;
+      }
+      const effective = effectiveValues(l.manifest, manifests);
+      findings.push(...effective.problems.map((p) => finding(RenderRule.VALUES_FROM, p)));
+      const model = new ChartValuesModel(l.model);
+      findings.push(...model.unread(effective.values).map((u) => finding(RenderRule.UNREAD_VALUE,
+        `values.${formatValuesPath(u.path)}: expected a key ${l.chart} ${l.version} defaults or reads, found one it ignores`
+        + `${u.leaves > 1 ? ` (with the ${u.leaves} values below it)` : ''}${u.hint ? `; did you mean "${u.hint}"?` : ''}`)));
+      findings.push(...schemaViolations(l.model, effective.values).map((v) =>
+        finding(RenderRule.VALUES_SCHEMA, `values.${formatValuesPath(v.path)}: ${v.message} (values.schema.json of ${v.chart})`)));
+      const note = effective.opaque.length > 0 ? `values in Secrets not readable here: ${effective.opaque.join(', ')}` : undefined;
+      if (!options.helm) {
+        releases.push({ customer: tree.customer, release, chart: `${l.chart} ${l.version}`, status: ReleaseStatus.CHECKED, objects: 0, note });
+        continue;
+      }
+      jobs.push({ customer: tree.customer, release, located: l, values: effective.values, args: templateArgs(l, tree.kubernetesVersion, apiVersions), note });
+    }
+    plans.push({ tree, jobs });
+  }
+  const renders = options.helm ? await renderAll(options.helm, plans.flatMap((p) => p.jobs), options) : { run: 0, cached: 0 };
+  if (options.schemas) registerChartCrds(options.schemas, [...models.values()]);
+  // The charts' CRDs now validate custom resources of every release: a cached check holds for the same set.
+  const crdSources = [...new Set([...models.values()].map((m) => m.contentDigest))].sort().join(',');
+  const excepted: ExceptedFinding[] = [];
+  for (const { tree, jobs } of plans) {
+    for (const job of jobs) {
+      const l = job.located;
+      const base = { customer: tree.customer, release: job.release, chart: `${l.chart} ${l.version}` };
+      if (job.output === undefined) {
+        findings.push({ customer: tree.customer, file: l.manifest.file, object: job.release, rule: RenderRule.TEMPLATE, severity: Severity.ERROR,
+          message: `helm template: expected the chart to render, found: ${job.error}` });
+        releases.push({ ...base, status: ReleaseStatus.CHECKED, objects: 0, note: 'helm template failed' });
+        continue;
+      }
+      const checked = checkRendered(tree, job, crdSources, options);
+      findings.push(...checked.findings);
+      excepted.push(...checked.excepted);
+      for (const [kind, n] of checked.skipped) skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + n);
+      releases.push({ ...base, status: ReleaseStatus.RENDERED, objects: checked.objects, note: job.note });
+    }
+  }
+  return { findings: sortFindings(findings), excepted: sortFindings(excepted) as ExceptedFinding[], releases, renders, skippedKinds: new Map([...skippedKinds].sort()) };
+}
+
+/** What checking one release's rendered objects found: the same for the same inputs, so it is cached with them. */
+interface RenderedCheck {
+  readonly objects: number;
+  readonly findings: readonly Finding[];
+  readonly excepted: readonly ExceptedFinding[];
+  readonly skipped: ReadonlyArray<[string, number]>;
+}
+
+/**
+ * One release's rendered objects against validate's schemas and rules, catalog exceptions set
+ * apart. Kept beside the rendered output, keyed by it, the customer, its mirror, the schemas
+ * (and the charts whose CRDs joined them) and the source of this check itself, so that a second
+ * run over an unchanged release neither parses nor validates anything.
+ */
+function checkRendered(tree: RenderTree, job: RenderJob, crdSources: string, options: RenderCheckOptions): RenderedCheck {
+  const l = job.located;
+  const key = job.key && options.renderCache
+    ? createHash('sha256').update(JSON.stringify([job.key, tree.customer, l.manifest.file, job.release, tree.offline ?? null, options.schemas?.fingerprint ?? null, crdSources, checkFingerprint()])).digest('hex')
+    : undefined;
+  const cacheFile = key ? path.join(options.renderCache!, `${key}.check.json`) : undefined;
+  if (cacheFile && fs.existsSync(cacheFile)) return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as RenderedCheck;
+  const { objects, problems } = renderedObjects(job.output!, l, options.schemas);
+  const findings: Finding[] = problems.map((p) => ({ customer: tree.customer, file: l.manifest.file, object: job.release, rule: RenderRule.TEMPLATE, severity: Severity.ERROR, message: `rendered ${p}` }));
+  const excepted: ExceptedFinding[] = [];
+  const entry = catalogEntry(l.chart);
+  // One file name per template, shown as the HelmRelease's file » the template.
+  const report = validateTrees([{ customer: tree.customer, files: [], manifests: objects.map(({ object, source }) => ({ file: source, object })), externals: [], offline: tree.offline }],
+    { schemas: options.schemas, rules: [...RENDERED_POLICY, IMAGES_IN_MIRROR] });
+  for (const f of report.findings) {
+    const shown = { ...f, file: `${l.manifest.file} » ${f.file}` };
+    const exception = entry?.exceptions?.find((e) => e.rule === f.rule && e.object === kindAndName(f.object));
+    if (exception) excepted.push({ ...shown, reason: exception.reason });
+    else findings.push(entry && f.rule === IMAGES_IN_MIRROR.id ? withImageValue(shown, job, entry) : shown);
+  }
+  const result: RenderedCheck = { objects: objects.length, findings, excepted, skipped: [...report.skipped] };
+  if (cacheFile) writeAtomically(cacheFile, JSON.stringify(result));
+  return result;
+}
+
+let fingerprint: string | undefined;
+/** A digest of the source of the render check, validation and catalog: a cached check is only as good as the code that made it. */
+function checkFingerprint(): string {
+  if (!fingerprint) {
+    const hash = createHash('sha256');
+    for (const dir of ['render', 'validate', 'catalog'].map((d) => path.join(__dirname, '..', d))) {
+      for (const f of fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((n) => n.endsWith('.ts')).sort()) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+    }
+    fingerprint = hash.digest('hex');
+  }
+  return fingerprint;
+}
+
+function writeAtomically(file: string, content: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, content);
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+/**
+ * The bare `helm template` calls a render check of these trees makes (arguments, values
+ * document), for the benchmark's floor: the same releases, charts and values, nothing else.
+ */
+export function helmTemplateCalls(trees: readonly RenderTree[], chartDirs: readonly string[]): Array<{ args: string[]; values: string }> {
+  const models = new Map<string, LoadedChart>();
+  return trees.flatMap((tree) => {
+    const { manifests } = parseManifests(tree.customer, tree.files);
+    const located = manifests.filter(isHelmRelease).map((m) => locate(m, chartDirs, models)).filter((l) => l.model);
+    const apiVersions = [...new Set(located.flatMap((l) => crdApiVersions(l.model!)))].sort();
+    return located.map((l) => ({ args: ['template', ...templateArgs(l, tree.kubernetesVersion, apiVersions)], values: stringify(effectiveValues(l.manifest, manifests).values) }));
+  });
+}
+
+/** `Kind/namespace/name` → `Kind/name`, how exceptions name an object. */
+function kindAndName(ref: string | undefined): string {
+  const parts = (ref ?? '').split('/');
+  return `${parts[0]}/${parts[parts.length - 1]}`;
+}
+
+/**
+ * An image outside the mirror, traced back to the values that set it: the catalog image of the
+ * chart that the release's values make into exactly this reference.
+ */
+function withImageValue(f: Finding, job: RenderJob, entry: ChartEntry): Finding {
+  const found = /found "([^"]+)"$/.exec(f.message)?.[1];
+  const image = entry.images.find((i) => {
+    try {
+      return formatImage(imageFromValues(job.values, i.values, i.ref, entry.globalRegistry)) === found;
+    } catch (e) {
+      if (e instanceof ImageReferenceError) return false;
+      throw e;
+    }
+  });
+  // The value to change: the whole reference, the registry (or the chart-wide one that overrides it), or the host/path repository.
+  const spec = image?.values;
+  const field = !spec ? undefined : 'reference' in spec ? spec.reference
+    : spec.registry ? (entry.globalRegistry && valueAt(job.values, entry.globalRegistry) ? entry.globalRegistry : spec.registry) : spec.repository;
+  const where = field ? `values.${field}`
+    : `no image of the catalog (catalog/charts.ts, ${entry.chart}): record it with the values that set it`;
+  return { ...f, message: `${f.message}; set by ${where} of ${job.release}` };
+}
+
+/** Every job's output, from the render cache or from helm, several helm processes at once. */
+async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: RenderCheckOptions): Promise<{ run: number; cached: number }> {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-render-'));
+  let run = 0;
+  let cached = 0;
   try {
-    for (const tree of trees) {
-      const { manifests } = parseManifests(tree.customer, tree.files);
-      const located = manifests.filter(isHelmRelease).map((m) => locate(m, options.cacheDir));
-      // As in the cluster once every tier is in: the API versions of all the customer's charts' CRDs.
-      const apiVersions = [...new Set(located.flatMap((l) => (l.model ? crdApiVersions(l.model) : [])))].sort();
-      const rendered: OutputFile[] = [];
-      const display = new Map<string, string>();
-      for (const l of located) {
-        const release = formatRef(refOf(l.manifest.object));
-        options.progress?.(`${tree.customer}: ${release}`);
-        const finding = (rule: string, message: string): Finding =>
-          ({ customer: tree.customer, file: l.manifest.file, object: release, rule, severity: Severity.ERROR, message });
-        if (!l.model || !l.location) {
-          if (l.skip?.startsWith('!')) findings.push(finding(RenderRule.CHART, l.skip.slice(1)));
-          releases.push({ customer: tree.customer, release, chart: `${l.chart} ${l.version}`, status: ReleaseStatus.SKIPPED, objects: 0, note: l.skip?.replace(/^!/, '') });
+    const queue = [...jobs.entries()];
+    const worker = async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const [i, job] = next;
+        options.progress?.(`rendering ${job.customer}: ${job.release}`);
+        const valuesYaml = stringify(job.values);
+        const key = createHash('sha256').update(JSON.stringify([job.located.model!.contentDigest, job.args, valuesYaml])).digest('hex');
+        job.key = key;
+        const cacheFile = options.renderCache ? path.join(options.renderCache, `${key}.yaml`) : undefined;
+        if (cacheFile && fs.existsSync(cacheFile)) {
+          job.output = fs.readFileSync(cacheFile, 'utf8');
+          cached++;
           continue;
         }
-        const effective = effectiveValues(l.manifest, manifests);
-        findings.push(...effective.problems.map((p) => finding(RenderRule.VALUES_FROM, p)));
-        const model = new ChartValuesModel(l.model);
-        findings.push(...model.unread(effective.values).map((u) => finding(RenderRule.UNREAD_VALUE,
-          `values.${formatValuesPath(u.path)}: expected a key ${l.chart} ${l.version} defaults or reads, found one it ignores`
-          + `${u.leaves > 1 ? ` (with the ${u.leaves} values below it)` : ''}${u.hint ? `; did you mean "${u.hint}"?` : ''}`)));
-        findings.push(...schemaViolations(l.model, effective.values).map((v) =>
-          finding(RenderRule.VALUES_SCHEMA, `values.${formatValuesPath(v.path)}: ${v.message} (values.schema.json of ${v.chart})`)));
-        const note = effective.opaque.length > 0 ? `values in Secrets not readable here: ${effective.opaque.join(', ')}` : undefined;
-        if (!options.helm) {
-          releases.push({ customer: tree.customer, release, chart: `${l.chart} ${l.version}`, status: ReleaseStatus.CHECKED, objects: 0, note });
-          continue;
-        }
+        const valuesFile = path.join(work, `values-${i}.yaml`);
+        fs.writeFileSync(valuesFile, valuesYaml);
         try {
-          const output = template(options.helm, l, effective.values, tree.kubernetesVersion, apiVersions, work);
-          const objects = renderedFiles(output, l, rendered.length, options.schemas);
-          findings.push(...objects.problems.map((p) => finding(RenderRule.TEMPLATE, `rendered ${p}`)));
-          for (const f of objects.files) {
-            rendered.push(f.file);
-            display.set(f.file.path, `${l.manifest.file} » ${f.source}`);
-          }
-          releases.push({ customer: tree.customer, release, chart: `${l.chart} ${l.version}`, status: ReleaseStatus.RENDERED, objects: objects.count, note });
+          job.output = await helm.runAsync(['template', ...job.args, '--values', valuesFile]);
+          run++;
         } catch (e) {
           if (!(e instanceof HelmError)) throw e;
-          findings.push(finding(RenderRule.TEMPLATE, `helm template: expected the chart to render, found: ${e.message}`));
-          releases.push({ customer: tree.customer, release, chart: `${l.chart} ${l.version}`, status: ReleaseStatus.CHECKED, objects: 0, note: 'helm template failed' });
+          job.error = e.message;
+          continue;
         }
+        if (cacheFile) writeAtomically(cacheFile, job.output);
       }
-      if (rendered.length === 0) continue;
-      const report = validateTrees([{ customer: tree.customer, files: rendered, externals: [], offline: tree.offline }],
-        { schemas: options.schemas, rules: [...RENDERED_POLICY, IMAGES_IN_MIRROR] });
-      findings.push(...report.findings.map((f) => ({ ...f, file: display.get(f.file) ?? f.file })));
-      for (const [kind, n] of report.skipped) skippedKinds.set(kind, (skippedKinds.get(kind) ?? 0) + n);
-    }
+    };
+    const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
+    await Promise.all(Array.from({ length: Math.min(concurrency, jobs.length) }, worker));
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-  return { findings: sortFindings(findings), releases, skippedKinds: new Map([...skippedKinds].sort()) };
+  return { run, cached };
+}
+
+/**
+ * The CRDs the charts install, for the kinds the schema folder has none of: the custom
+ * resources those charts render are then checked too, not counted as skipped.
+ */
+function registerChartCrds(schemas: SchemaSet, charts: readonly ChartModel[]): void {
+  const all = (c: ChartModel): Array<Record<string, unknown>> => [...c.crds, ...c.subcharts.flatMap((s) => all(s.chart))];
+  for (const crd of charts.flatMap(all)) {
+    const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string }> } | undefined;
+    const known = (spec?.versions ?? []).some((v) => schemas.hasCrd(`${spec!.group}/${v.name}`, spec!.names?.kind ?? ''));
+    if (crd.kind === 'CustomResourceDefinition' && spec?.group && !known) schemas.addCrd(crd as unknown as KubeObject);
+  }
 }
 
 function isHelmRelease(m: Manifest): boolean {
   return m.object.kind === 'HelmRelease' && m.object.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
 }
 
-function locate(manifest: Manifest, cacheDir: string): Located {
+function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<string, LoadedChart>): Located {
   const spec = (manifest.object.spec ?? {}) as { chart?: { spec?: { chart?: string; version?: string; sourceRef?: { kind?: string; name?: string } } } };
   const chartSpec = spec.chart?.spec;
   const chart = chartSpec?.chart ?? '?';
@@ -184,10 +379,14 @@ function locate(manifest: Manifest, cacheDir: string): Located {
   if (!chartSpec?.chart || chartSpec.sourceRef?.kind !== 'HelmRepository' || !chartSpec.sourceRef.name) {
     return { manifest, chart, version, skip: 'its chart does not come from a HelmRepository (spec.chart.spec.sourceRef); only those are rendered' };
   }
-  const location = locateChart(cacheDir, chartSpec.sourceRef.name, chart, version);
-  if (!location) return { manifest, chart, version, skip: `chart ${chart} ${version} of repository ${chartSpec.sourceRef.name} is not in the chart cache: run \`npx astrago charts pull\`` };
+  const location = locateChart(chartDirs, chart, version);
+  if (!location) {
+    return { manifest, chart, version, skip: `chart ${chart} ${version} is in none of the chart folders (${chartDirs.join(', ') || 'none exists'}): run \`npx astrago charts pull\`` };
+  }
   try {
-    return { manifest, chart, version, location, model: loadChart(location) };
+    const model = models.get(location) ?? loadChart(location);
+    models.set(location, model);
+    return { manifest, chart, version, location, model };
   } catch (e) {
     if (!(e instanceof ChartLoadError)) throw e;
     return { manifest, chart, version, skip: `!${e.message}` };
@@ -202,51 +401,51 @@ function crdApiVersions(chart: ChartModel): string[] {
   return [...own, ...chart.subcharts.flatMap((s) => crdApiVersions(s.chart))];
 }
 
-function template(helm: Helm, l: Located, values: Record<string, unknown>, kubeVersion: string, apiVersions: readonly string[], work: string): string {
+/** Arguments of `helm template` for a release (all but its values file). */
+function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly string[]): string[] {
   const spec = l.manifest.object.spec as { releaseName?: string; targetNamespace?: string };
   const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace ?? 'default';
   const releaseName = spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${l.manifest.object.metadata.name}` : l.manifest.object.metadata.name);
-  const valuesFile = path.join(work, 'values.yaml');
-  fs.writeFileSync(valuesFile, stringify(values));
-  return helm.run([
-    'template', releaseName, l.location!,
+  return [
+    releaseName, l.location!,
     '--namespace', namespace,
     '--kube-version', `v${kubeVersion.replace(/^v/, '')}`,
-    '--values', valuesFile,
     // What Flux installs: CRDs (install.crds Create/CreateReplace), hooks, no test pods.
     '--include-crds', '--skip-tests',
     // The values schema is checked above, with the failing path named.
     '--skip-schema-validation',
     ...apiVersions.flatMap((v) => ['--api-versions', v]),
-  ]);
+  ];
 }
 
 /**
- * helm's output split by the template each document came from, every namespaced object given
- * the release namespace Helm applies it in, as one synthetic file per template.
+ * helm's output as objects, each with the template it came from and, when namespaced, the
+ * release namespace Helm applies it in; as the API server would store them (nulls dropped,
+ * CRD defaults applied). js-yaml's core schema: fast, and no YAML 1.1 dates or merge keys.
  */
-function renderedFiles(output: string, l: Located, offset: number, schemas?: SchemaSet): { files: Array<{ file: OutputFile; source: string }>; count: number; problems: string[] } {
+function renderedObjects(output: string, l: Located, schemas?: SchemaSet): { objects: Array<{ object: KubeObject; source: string }>; problems: string[] } {
   const spec = l.manifest.object.spec as { targetNamespace?: string };
   const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace;
-  const bySource = new Map<string, KubeObject[]>();
+  const objects: Array<{ object: KubeObject; source: string }> = [];
   const problems: string[] = [];
-  let count = 0;
   for (const doc of output.split(/^---\s*$/m)) {
     const source = /^# Source: (.+)$/m.exec(doc)?.[1]?.trim() ?? `${l.chart}/(unnamed)`;
-    const parsed = parseManifests('', [{ path: 'doc.yaml', content: doc }]);
-    problems.push(...parsed.findings.map((f) => `${source}: ${f.message}`));
-    for (const m of parsed.manifests) {
-      const o = m.object;
-      const scope = schemas?.crdScope(o.apiVersion, o.kind);
-      const namespaced = scope ? scope === 'Namespaced' : !CLUSTER_SCOPED_KINDS.has(o.kind);
-      if (namespaced && !o.metadata.namespace && namespace) o.metadata.namespace = namespace;
-      bySource.set(source, [...(bySource.get(source) ?? []), o]);
-      count++;
+    let o: KubeObject | null | undefined;
+    try {
+      o = loadYaml(doc, { schema: CORE_SCHEMA }) as KubeObject | null | undefined;
+    } catch (e) {
+      problems.push(`${source}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+      continue;
     }
+    if (o === null || o === undefined) continue;
+    if (typeof o !== 'object' || typeof o.kind !== 'string' || typeof o.apiVersion !== 'string' || typeof o.metadata?.name !== 'string') {
+      problems.push(`${source}: expected a Kubernetes object with apiVersion, kind and metadata.name, found a document without them`);
+      continue;
+    }
+    const scope = schemas?.crdScope(o.apiVersion, o.kind);
+    const namespaced = scope ? scope === 'Namespaced' : !CLUSTER_SCOPED_KINDS.has(o.kind);
+    if (namespaced && !o.metadata.namespace && namespace) o.metadata.namespace = namespace;
+    objects.push({ source, object: schemas ? schemas.asServed(o) : withoutNulls(o) as KubeObject });
   }
-  const files = [...bySource].map(([source, objects], i) => ({
-    source,
-    file: { path: `rendered/${offset + i}.yaml`, content: objects.map((o) => `---\n${stringify(o)}`).join('') },
-  }));
-  return { files, count, problems };
+  return { objects, problems };
 }

@@ -77,6 +77,51 @@ export interface ScanTarget {
   /** Where the chart's own `.Values` sit in the release's values (a subchart's key). */
   readonly at: ValuesPath;
   readonly reads: ValuesReads;
+  /**
+   * Bodies of the named templates (`define`) of the chart and its subcharts, so that a values
+   * map handed to one in a `dict` counts only the keys the template reads of it.
+   * @default - none: a map handed to a template is read whole
+   */
+  readonly defines?: ReadonlyMap<string, string>;
+}
+
+/** The named templates of one template file: name → body. */
+export function defineBodies(text: string): Map<string, string> {
+  const bodies = new Map<string, string>();
+  const open: Array<{ name?: string; start: number }> = [];
+  for (const m of text.matchAll(/\{\{-?\s*(define|block|if|with|range|end)\b\s*("(?:[^"\\]|\\.)*")?[\s\S]*?-?\}\}/g)) {
+    if (m[1] !== 'end') {
+      open.push({ name: m[1] === 'define' && m[2] ? unquote(m[2]) : undefined, start: m.index + m[0].length });
+      continue;
+    }
+    const block = open.pop();
+    if (block?.name !== undefined) bodies.set(block.name, text.slice(block.start, m.index));
+  }
+  return bodies;
+}
+
+/**
+ * `include "name" (dict … "key" .Values.x …)`: the template reads `.key.a.b`, so `x.a.b` is read
+ * (whole, from there down); `.key` handed on as it is reads `x` whole. Undefined when the
+ * value is not a `dict` entry of an `include` of a known template.
+ */
+function readThroughTemplate(tokens: Token[], i: number, path: ValuesPath, target: ScanTarget): boolean {
+  if (tokens[i - 1]?.kind !== 'str') return false;
+  let depth = 0;
+  let k = i - 1;
+  for (; k >= 0; k--) {
+    if (tokens[k].text === ')') depth++;
+    else if (tokens[k].text === '(' && depth-- === 0) break;
+  }
+  const name = tokens[k - 1]?.kind === 'str' && ['include', 'template'].includes(tokens[k - 2]?.text) ? unquote(tokens[k - 1].text) : undefined;
+  const body = name === undefined ? undefined : target.defines?.get(name);
+  if (tokens[k + 1]?.text !== 'dict' || body === undefined) return false;
+  const key = unquote(tokens[i - 1].text);
+  for (const m of body.matchAll(new RegExp(`(?<![\\w$])\\.${key.replace(/[^A-Za-z0-9_]/g, '')}((?:\\.[A-Za-z0-9_]+)*)(?![A-Za-z0-9_])`, 'g'))) {
+    target.reads.whole([...path, ...m[1].split('.').slice(1)]);
+  }
+  target.reads.read(path);
+  return true;
 }
 
 /** Records every values path one template file reads. */
@@ -141,6 +186,8 @@ export function scanTemplate(text: string, target: ScanTarget): void {
         if (consumer.name === 'with' && start === 1) withDot = path;
       } else if (path.length === at.length && path.every((p, k) => p === at[k]) && tokens[i].text !== '.' && !SERIALIZERS.has(consumer.name)) {
         reads.read(path);
+      } else if (consumer.name === 'dict' && readThroughTemplate(tokens, i, path, target)) {
+        continue;
       } else {
         reads.whole(path);
       }

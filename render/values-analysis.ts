@@ -4,7 +4,7 @@
  */
 import { closest } from '../config/load';
 import type { ChartModel } from './chart';
-import { scanTemplate, ValuesReads, type ValuesPath } from './template-reads';
+import { defineBodies, scanTemplate, ValuesReads, type ValuesPath } from './template-reads';
 import { isMap } from './values';
 
 export interface UnreadValue {
@@ -21,7 +21,15 @@ export class ChartValuesModel {
   public readonly defaults: Record<string, unknown> = {};
   public readonly reads = new ValuesReads();
 
+  /** Named templates of the chart and every subchart: Helm shares them across all of them. */
+  private readonly defines = new Map<string, string>();
+
   constructor(chart: ChartModel) {
+    const collect = (c: ChartModel) => {
+      for (const text of c.templates.values()) for (const [name, body] of defineBodies(text)) this.defines.set(name, body);
+      c.subcharts.forEach((s) => collect(s.chart));
+    };
+    collect(chart);
     this.add(chart, [], []);
   }
 
@@ -46,7 +54,7 @@ export class ChartValuesModel {
     // A library chart's helpers run with the values of the chart that includes them.
     const own = chart.library ? caller : at;
     mergeInto(this.defaults, own, chart.values);
-    for (const text of chart.templates.values()) scanTemplate(text, { at: own, reads: this.reads });
+    for (const text of chart.templates.values()) scanTemplate(text, { at: own, reads: this.reads, defines: this.defines });
     for (const read of chart.chartReads) this.reads.read([...own, ...read]);
     for (const sub of chart.subcharts) this.add(sub.chart, [...own, sub.key], own);
   }

@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import type * as Age from 'age-encryption';
+import { UserError } from '../config/user-error';
+import { guard } from '../output/file-steps';
 import type { AgeStanza } from './sops';
 
 /** Loaded on first use: most synths reuse committed encryptions and never need age. */
@@ -40,6 +42,22 @@ export async function unwrapDataKey(stanzas: readonly AgeStanza[], identities: r
  * SOPS_AGE_KEY (the keys themselves) or SOPS_AGE_KEY_FILE (a key file).
  */
 export function operatorIdentities(env: NodeJS.ProcessEnv = process.env): string[] {
-  const text = [env.SOPS_AGE_KEY ?? '', env.SOPS_AGE_KEY_FILE ? fs.readFileSync(env.SOPS_AGE_KEY_FILE, 'utf8') : ''].join('\n');
-  return text.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  const file = env.SOPS_AGE_KEY_FILE;
+  return [
+    ...parseIdentities(env.SOPS_AGE_KEY ?? '', 'SOPS_AGE_KEY'),
+    ...(file ? parseIdentities(guard(`SOPS_AGE_KEY_FILE ${file}`, () => fs.readFileSync(file, 'utf8')), `SOPS_AGE_KEY_FILE ${file}`) : []),
+  ];
+}
+
+const IDENTITY = /^AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}$/;
+
+/**
+ * The age identities in a key file's text (comments and blank lines skipped); a line that is
+ * neither is refused by line number, never echoed: it may be a mistyped key.
+ */
+export function parseIdentities(text: string, source: string): string[] {
+  const lines = text.split('\n').map((l) => l.trim());
+  const bad = lines.findIndex((l) => l !== '' && !l.startsWith('#') && !IDENTITY.test(l));
+  if (bad !== -1) throw new UserError(`${source}: line ${bad + 1}: expected an age identity (AGE-SECRET-KEY-1 and 58 characters) or a # comment, found another text`);
+  return lines.filter((l) => IDENTITY.test(l));
 }

@@ -1,12 +1,53 @@
-import { parseAllDocuments } from 'yaml';
+import { execFileSync } from 'node:child_process';
 import type { OutputFile } from '../output/render';
-import type { Document } from './sops';
+import { credentialStoreDir, parseEncrypted } from './credential-store';
+import type { LegacySecret } from './sops-vault';
 
-/** The SOPS-encrypted Secrets among a customer's committed files (none for a new customer). */
-export function committedSecrets(files: readonly OutputFile[]): Document[] {
+/**
+ * The encrypted Secrets in a customer's dist/ files from before its credential store (see
+ * sops-vault.ts, migration): every file that names a credential is parsed, so a truncated
+ * one is refused by name rather than skipped (skipping would mint a new credential).
+ */
+export function committedSecrets(files: readonly OutputFile[]): LegacySecret[] {
   return files
-    // Parsing is the cost of a re-synth: only files that can hold an encrypted Secret are parsed.
-    .filter((f) => f.path.endsWith('.yaml') && f.content.includes('\nsops:\n'))
-    .flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS() as Document))
-    .filter((doc) => doc?.kind === 'Secret' && doc.sops !== undefined);
+    .filter((f) => f.path.endsWith('.yaml') && f.content.includes('astrago.io/credential:'))
+    .map((f) => ({ file: f.path, document: parseEncrypted(f.content, f.path) }));
+}
+
+/** The customer's dist/ Secrets on disk, else (dist/ deleted) those committed at HEAD. */
+export function legacySecrets(root: string, customer: string, onDisk: readonly OutputFile[]): LegacySecret[] {
+  const secrets = committedSecrets(onDisk);
+  if (secrets.length > 0) return secrets;
+  // One grep for the files that name a credential, then only those are read.
+  const files = git(root, 'grep', '-l', '-z', 'astrago.io/credential:', 'HEAD', '--', `dist/${customer}/`)?.split('\0').filter(Boolean) ?? [];
+  return committedSecrets(files.map((ref) => ({ path: ref.replace(/^HEAD:/, ''), content: git(root, 'show', ref) ?? '' })));
+}
+
+/**
+ * The latest commit holding each file of the customer's store in git history (deleted files
+ * included: deletions are skipped, so `git checkout <commit> -- <file>` restores it), read
+ * with one `git log` on first use; empty outside git.
+ */
+export function storeHistory(root: string, customer: string): (file: string) => string | undefined {
+  let latest: Map<string, string> | undefined;
+  return (file) => {
+    if (!latest) {
+      latest = new Map();
+      let commit = '';
+      for (const line of (git(root, 'log', '--format=commit %h', '--name-only', '--diff-filter=d', '--', credentialStoreDir(customer)) ?? '').split('\n')) {
+        if (line.startsWith('commit ')) commit = line.slice(7);
+        else if (line && !latest.has(line)) latest.set(line, commit);
+      }
+    }
+    return latest.get(file);
+  };
+}
+
+/** Output of a git command in `root`; undefined when it fails (no repository, no HEAD, no match). */
+function git(root: string, ...args: string[]): string | undefined {
+  try {
+    return execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'ignore'] });
+  } catch {
+    return undefined;
+  }
 }

@@ -6,6 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Age from 'age-encryption';
+import { UserError } from '../config/user-error';
+import { guard } from '../output/file-steps';
+import { parseIdentities } from './age';
 
 /** Where generated private keys are kept: $ASTRAGO_KEYS_DIR, else ~/.config/astrago/keys. */
 export function keysDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -19,17 +22,25 @@ export interface CustomerKey {
   readonly created: boolean;
 }
 
-/** The customer's key file, created (mode 0600) unless it exists already. */
+/**
+ * The customer's key file, created unless it exists already; either way it ends readable by
+ * its owner only (0600, folder 0700), whatever mode an earlier file had.
+ */
 export async function ensureCustomerKey(customer: string, env: NodeJS.ProcessEnv = process.env): Promise<CustomerKey> {
   const age: typeof Age = require('age-encryption');
   const file = path.join(keysDir(env), `${customer}.agekey`);
-  if (fs.existsSync(file)) {
-    const identity = fs.readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  if (guard(file, () => fs.existsSync(file))) {
+    const stat = guard(file, () => fs.lstatSync(file));
+    if (!stat.isFile()) throw new UserError(`${file}: expected a regular key file, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'another kind of entry'}; move it away`);
+    guard(file, () => fs.chmodSync(file, 0o600));
+    const identity = parseIdentities(guard(file, () => fs.readFileSync(file, 'utf8')), file)[0];
     if (identity) return { recipient: await age.identityToRecipient(identity), file, created: false };
   }
   const identity = await age.generateX25519Identity();
   const recipient = await age.identityToRecipient(identity);
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  fs.writeFileSync(file, `# age key of Astrago customer ${customer}: decrypts its credentials.\n# public key: ${recipient}\n${identity}\n`, { mode: 0o600 });
+  guard(path.dirname(file), () => fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 }));
+  guard(path.dirname(file), () => fs.chmodSync(path.dirname(file), 0o700));
+  guard(file, () => fs.writeFileSync(file, `# age key of Astrago customer ${customer}: decrypts its credentials.\n# public key: ${recipient}\n${identity}\n`, { mode: 0o600 }));
+  guard(file, () => fs.chmodSync(file, 0o600));
   return { recipient, file, created: true };
 }

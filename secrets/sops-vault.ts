@@ -1,19 +1,27 @@
 /**
- * The credential store of one customer: SOPS-encrypted Secrets in its committed dist/.
+ * How constructs' Secrets get encrypted, from the customer's credential store
+ * (credential-store.ts), which is the only source of a credential's value:
  *
- * Generated and supplied values live only inside those encrypted files. A synth reuses a
- * committed Secret byte for byte when nothing about it changed (no diff churn, no identity
- * needed); it generates a credential that exists nowhere yet; and it needs the operator's
- * age identity only to copy an existing credential into a new Secret or to re-encrypt
- * (`secrets rekey`). Sealing is asynchronous (age), so constructs get a handle that is
- * filled by `flush()` before the tree is rendered.
+ * - a Secret the store holds a sealed copy of (same metadata, type and keys) is that copy,
+ *   byte for byte: no identity needed, dist/ rebuilt identically;
+ * - a Secret of a stored credential without a copy (a new namespace, a renamed key) is
+ *   encrypted from the stored value (needs the operator's identity) and its copy is added;
+ * - a credential the store does not have is taken from the encrypted Secrets committed in
+ *   dist/ before the store existed (migration: needs the identity, keeps those Secrets byte
+ *   for byte); refused when git history shows the store had it (restore, never re-mint);
+ *   generated only when it exists nowhere;
+ * - `secrets set`/`rotate` (newValues) and `rekey` replace the entry and its copies.
+ *
+ * Sealing is asynchronous (age), so constructs get a handle that is filled by `flush()`
+ * before the tree is rendered; `storeFiles` then holds the store entries to write first.
  */
 import { randomInt } from 'node:crypto';
 import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../config/user-error';
 import { canonical } from '../output/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
-import { decryptDocument, encryptDocument, newDataKey, rfc3339, type Document, type SopsMetadata } from './sops';
+import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';
+import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type Document, type SopsMetadata } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
@@ -22,13 +30,35 @@ export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
 /** A problem the operator must act on: what to do is in the message. */
 export class VaultError extends UserError {}
 
+/** An encrypted Secret committed in dist/ before the customer had a store, with its file. */
+export interface LegacySecret {
+  /** Repository-relative path of the file it was read from. */
+  readonly file: string;
+  readonly document: Document;
+}
+
 export interface SopsVaultProps {
-  /** Customer name, for messages. */
+  /** Customer name, for messages and store paths. */
   readonly customer: string;
   /** age recipients (`secrets.ageRecipients`). */
   readonly recipients: readonly string[];
-  /** Encrypted Secrets currently committed in dist/<customer>/. */
-  readonly committed: readonly Document[];
+  /**
+   * The customer's credential store, read and structure-checked (`readStore`).
+   * @default - empty
+   */
+  readonly store?: ReadonlyMap<CredentialName, StoredCredential>;
+  /**
+   * Encrypted Secrets of the customer's dist/ from before the store, read only for a
+   * credential the store lacks (migration).
+   * @default - none
+   */
+  readonly legacy?: () => readonly LegacySecret[];
+  /**
+   * The commit at which a store file last existed in git history, if any: a credential the
+   * store had is restored from there by the operator, never minted again.
+   * @default - no history
+   */
+  readonly history?: (file: string) => string | undefined;
   /**
    * The operator's age identities, read only when a value must be decrypted.
    * @default - none: operations that need to decrypt fail with a clear message
@@ -36,12 +66,12 @@ export interface SopsVaultProps {
   readonly identities?: () => readonly string[];
   /**
    * New values for credentials (`secrets set` / `secrets rotate`): every Secret holding one
-   * is re-encrypted with the new value.
+   * is re-encrypted with the new value, and the store entry replaced.
    * @default - none
    */
   readonly newValues?: Readonly<Partial<Record<CredentialName, string>>>;
   /**
-   * Re-encrypt every Secret for the current recipients (`secrets rekey`).
+   * Re-encrypt every stored credential and Secret for the current recipients (`secrets rekey`).
    * @default false
    */
   readonly rekey?: boolean;
@@ -54,13 +84,24 @@ interface Pending {
   result?: JsonObject;
 }
 
+/** A store entry being changed by this flush. */
+interface EntryUpdate {
+  readonly value: string;
+  /** Secrets encrypted (or taken from dist/) in this flush, by `<namespace>/<name>`. */
+  readonly sealed: Map<string, Document>;
+  /** When only copies are added: the entry, whose data key and other copies are kept. */
+  readonly kept?: { readonly entry: StoredCredential; readonly key: EntryKey };
+}
+
 export class SopsVault implements SecretVault {
   private readonly pending: Pending[] = [];
-  private readonly committed: Map<string, Document>;
-  private readonly plaintexts = new Map<CredentialName, string>();
+  private readonly store: ReadonlyMap<CredentialName, StoredCredential>;
+  private readonly updates = new Map<CredentialName, EntryUpdate>();
+  private legacySecrets?: readonly LegacySecret[];
+  private files: Array<{ path: string; content: string }> = [];
 
   constructor(private readonly props: SopsVaultProps) {
-    this.committed = new Map(props.committed.map((doc) => [keyOf(doc), doc]));
+    this.store = props.store ?? new Map();
   }
 
   public seal(request: SealRequest): SealedSecret {
@@ -76,6 +117,11 @@ export class SopsVault implements SecretVault {
     };
   }
 
+  /** Store entries this flush created or changed, to be written before dist/. */
+  public get storeFiles(): ReadonlyArray<{ path: string; content: string }> {
+    return this.files;
+  }
+
   /** Encrypts every Secret requested since the last flush. */
   public async flush(): Promise<void> {
     if (this.props.recipients.length === 0 && this.pending.length > 0) {
@@ -84,53 +130,126 @@ export class SopsVault implements SecretVault {
         + 'or declare them under secrets.existing');
     }
     for (const entry of this.pending.splice(0)) entry.result = await this.sealOne(entry.request);
+    if (this.props.rekey) {
+      // Credentials no component uses now are re-encrypted too, or they would stay for the old recipients.
+      for (const [credential, stored] of this.store) {
+        if (!this.updates.has(credential)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
+      }
+    }
+    const now = (this.props.now ?? (() => new Date()))();
+    this.files = await Promise.all([...this.updates].sort(([a], [b]) => a.localeCompare(b)).map(([credential, u]) => {
+      const sealed = new Map([...(u.kept?.entry.sealed ?? []), ...[...u.sealed].map(([name, doc]) => [name, sealedText(doc)] as const)]);
+      return encryptEntry(this.props.customer, { credential, value: u.value, sealed }, this.props.recipients, u.kept?.key, now);
+    }));
   }
 
   private async sealOne(request: SealRequest): Promise<JsonObject> {
     const plain = secretDocument(request, {});
-    const committed = this.committed.get(keyOf(plain));
+    const name = keyOf(plain);
     const credential = credentialOf(request);
-    if (committed && !this.props.rekey && !this.props.newValues?.[credential] && sameShape(committed, plain)) {
-      const recipients = (committed.sops as unknown as SopsMetadata).age.map((a) => a.recipient).sort();
-      if (recipients.join() !== [...this.props.recipients].sort().join()) {
-        throw new VaultError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${keyOf(plain)} is encrypted for `
-          + `(${recipients.join(', ')}), found a changed list; run \`npx astrago secrets rekey ${this.props.customer}\` with SOPS_AGE_KEY_FILE set`);
-      }
-      return committed as JsonObject;
-    }
+    const update = this.updates.get(credential) ?? await this.startUpdate(credential, name);
+    const stored = update ? update.kept?.entry : this.store.get(credential);
+    const copy = update?.sealed.get(name) ?? (stored && sealedSecret(stored, name));
+    if (copy && sameShape(copy, plain)) return copy as JsonObject;
+    const started = update ?? await this.reopen(credential);
     const values: Record<string, string> = {};
-    for (const [key, entry] of Object.entries(request.entries)) {
-      values[key] = 'value' in entry ? entry.value : await this.plaintext(entry.credential, request);
-    }
+    for (const [key, entry] of Object.entries(request.entries)) values[key] = 'value' in entry ? entry.value : started.value;
     const dataKey = newDataKey();
     const doc = secretDocument(request, values);
     const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339((this.props.now ?? (() => new Date()))()));
-    return canonical(encrypted, true) as JsonObject;
+    const sealed = canonical(encrypted, true) as Document;
+    started.sealed.set(name, sealed);
+    return sealed as JsonObject;
   }
 
-  /** The value of a credential: new, already decrypted, decrypted from a committed Secret, or generated. */
-  private async plaintext(credential: CredentialName, forRequest: SealRequest): Promise<string> {
-    const known = this.props.newValues?.[credential] ?? this.plaintexts.get(credential);
-    if (known !== undefined) return known;
-    const holders = [...this.committed.values()].filter((doc) => annotationsOf(doc)[CREDENTIAL_ANNOTATION] === credential);
-    let value: string;
-    if (holders.length === 0) {
-      value = generateCredential(credential);
+  /**
+   * The update a Secret of `credential` starts, or undefined when the stored entry serves it
+   * as it is (its recipients still the customer's).
+   */
+  private async startUpdate(credential: CredentialName, secret: string): Promise<EntryUpdate | undefined> {
+    const newValue = this.props.newValues?.[credential];
+    const stored = this.store.get(credential);
+    let update: EntryUpdate | undefined;
+    if (newValue !== undefined) {
+      update = { value: newValue, sealed: new Map() };
+    } else if (stored && this.props.rekey) {
+      update = { value: (await this.open(stored)).value, sealed: new Map() };
+    } else if (stored) {
+      this.checkRecipients(stored.recipients, stored.file);
+      return undefined;
     } else {
-      const identities = this.props.identities?.() ?? [];
-      const doc = holders[0];
-      const dataKey = await unwrapDataKey((doc.sops as unknown as SopsMetadata).age, identities);
-      if (!dataKey) {
-        throw new VaultError(`dist/${this.props.customer}: Secret ${keyOf(secretDocument(forRequest, {}))}: expected an age identity of this customer `
-          + `in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to copy credential "${credential}" from ${keyOf(doc)}, found ${identities.length ? 'none that matches' : 'none'}`);
-      }
-      const data = decryptDocument(doc, dataKey).data as Record<string, string>;
-      const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
-      value = Buffer.from(data[key], 'base64').toString('utf8');
+      update = await this.migrateOrMint(credential, secret);
     }
-    this.plaintexts.set(credential, value);
-    return value;
+    this.updates.set(credential, update);
+    return update;
   }
+
+  /** A stored entry that lacks a Secret: opened (needs the identity) to add it, same data key. */
+  private async reopen(credential: CredentialName): Promise<EntryUpdate> {
+    const stored = this.store.get(credential)!;
+    const opened = await this.open(stored);
+    const update = { value: opened.value, sealed: new Map<string, Document>(), kept: { entry: stored, key: opened.key } };
+    this.updates.set(credential, update);
+    return update;
+  }
+
+  /** A credential the store lacks: from dist/ before the store (keeping its Secrets), else new, never re-minted. */
+  private async migrateOrMint(credential: CredentialName, secret: string): Promise<EntryUpdate> {
+    const file = credentialFile(this.props.customer, credential);
+    const commit = this.props.history?.(file);
+    if (commit) {
+      throw new VaultError(`${file}: expected the stored credential "${credential}", found it deleted (git has it at ${commit}); `
+        + `restore it with \`git checkout ${commit} -- ${file}\`: synth never mints a credential twice`);
+    }
+    this.legacySecrets ??= this.props.legacy?.() ?? [];
+    const holders = this.legacySecrets.filter((s) => annotationsOf(s.document)[CREDENTIAL_ANNOTATION] === credential);
+    if (holders.length === 0) return { value: generateCredential(credential), sealed: new Map() };
+    const identities = this.props.identities?.() ?? [];
+    let value: string | undefined;
+    for (const holder of holders) {
+      const problem = structureProblem(holder.document);
+      if (problem) throw new VaultError(`${holder.file}: ${problem}; refusing to reuse it: restore it from git (\`git checkout -- ${holder.file}\`)`);
+      if (!this.props.rekey) this.checkRecipients(recipientsOf(holder.document), holder.file);
+      const dataKey = await unwrapDataKey((holder.document.sops as unknown as SopsMetadata).age, identities);
+      if (!dataKey) {
+        throw new VaultError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
+          + `"${credential}" into ${file} (Secret ${secret} needs it), found ${identities.length ? 'none that matches' : 'none'}`);
+      }
+      let held: string;
+      try {
+        held = heldValue(decryptDocument(holder.document, dataKey));
+      } catch (e) {
+        if (!(e instanceof SopsError)) throw e;
+        throw new VaultError(`${holder.file}: cannot be decrypted: it was changed without its key; refusing to reuse it: restore it from git`);
+      }
+      if (value !== undefined && held !== value) {
+        throw new VaultError(`${holder.file}: expected the same value of credential "${credential}" as ${holders[0].file}, found another; `
+          + `set the right one with \`npx astrago secrets set ${this.props.customer} ${credential}\``);
+      }
+      value = held;
+    }
+    // Kept byte for byte, unless they are being re-encrypted for new recipients.
+    const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true) as Document] as const);
+    return { value: value!, sealed: new Map(sealed) };
+  }
+
+  private async open(stored: StoredCredential) {
+    return openEntry(stored, this.props.identities?.() ?? []);
+  }
+
+  private checkRecipients(recipients: readonly string[], file: string): void {
+    if (recipients.join() !== [...this.props.recipients].sort().join()) {
+      throw new VaultError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${file} is encrypted for `
+        + `(${recipients.join(', ')}), found a changed list; run \`npx astrago secrets rekey ${this.props.customer}\` with SOPS_AGE_KEY_FILE set`);
+    }
+  }
+}
+
+/** The credential a decrypted Secret holds: its one key other than a plain user name. */
+export function heldValue(plain: Document): string {
+  const data = plain.data as Record<string, string>;
+  const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
+  return Buffer.from(data[key], 'base64').toString('utf8');
 }
 
 /** The Secret as encrypted, keys sorted (see output/canonical.ts): the MAC follows key order. */

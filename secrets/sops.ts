@@ -135,3 +135,50 @@ function decryptValue(value: Json, key: Buffer, additionalData: string): Json {
   if (type === 'int' || type === 'float') return Number(text);
   return text;
 }
+
+const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+const ARMOR = /^-----BEGIN AGE ENCRYPTED FILE-----\n([A-Za-z0-9+/=\n]+)\n-----END AGE ENCRYPTED FILE-----\n?$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * What is wrong with an encrypted document's structure, checked without any key: the
+ * `sops` block (age stanzas, timestamp, MAC, regex), and every value under an encrypted key
+ * well-formed (`ENC[…]` with a 32-byte IV and 16-byte tag); undefined when nothing is. A
+ * truncated or hand-edited file fails here; a flipped character inside a ciphertext only
+ * fails the MAC (`decryptDocument`) or a comparison with its stored copy.
+ */
+export function structureProblem(doc: unknown): string | undefined {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return 'expected a YAML map, found none';
+  const { sops: block, ...rest } = doc as Document;
+  const sops = block as Partial<Record<keyof SopsMetadata, unknown>> | undefined;
+  if (!sops || typeof sops !== 'object') return 'expected sops metadata, found none';
+  if (!Array.isArray(sops.age) || sops.age.length === 0) return 'sops.age: expected at least one age recipient, found none';
+  for (const [i, stanza] of (sops.age as Array<Partial<AgeStanza>>).entries()) {
+    if (typeof stanza?.recipient !== 'string' || !AGE_RECIPIENT.test(stanza.recipient)) return `sops.age[${i}].recipient: expected an age public key, found another value`;
+    if (typeof stanza.enc !== 'string' || !ARMOR.test(stanza.enc)) return `sops.age[${i}].enc: expected an armored age file, found a damaged one`;
+  }
+  if (typeof sops.lastmodified !== 'string' || !RFC3339.test(sops.lastmodified)) return 'sops.lastmodified: expected an RFC 3339 time, found another value';
+  if (!wellFormed(sops.mac, 'str')) return 'sops.mac: expected an encrypted MAC, found a damaged one';
+  if (sops.encrypted_regex !== ENCRYPTED_REGEX) return `sops.encrypted_regex: expected ${ENCRYPTED_REGEX}, found another value`;
+  if (typeof sops.version !== 'string') return 'sops.version: expected a SOPS version, found none';
+  let problem: string | undefined;
+  walk(rest as Document, [], (value, path) => {
+    if (!problem && shouldEncrypt(path) && value !== '' && !wellFormed(value)) problem = `${path.join('.')}: expected a SOPS-encrypted value, found a damaged or plain one`;
+    return value;
+  });
+  return problem;
+}
+
+function wellFormed(value: unknown, type?: string): boolean {
+  const match = typeof value === 'string' ? ENC_PATTERN.exec(value) : null;
+  if (!match || (type && match[4] !== type)) return false;
+  const [, data, iv, tag] = match;
+  const base64 = (s: string, bytes?: number) => /^[A-Za-z0-9+/]*={0,2}$/.test(s) && s.length % 4 === 0
+    && (bytes === undefined || Buffer.from(s, 'base64').length === bytes);
+  return base64(data) && base64(iv, IV_BYTES) && base64(tag, TAG_BYTES);
+}
+
+/** Recipients a document is encrypted for, sorted. */
+export function recipientsOf(doc: Document): string[] {
+  return ((doc.sops as unknown as SopsMetadata).age ?? []).map((a) => a.recipient).sort();
+}

@@ -47,11 +47,14 @@ export interface ContextInput {
   readonly crdScope?: (apiVersion: string, kind: string) => string | undefined;
   /** The customer's mirrors, for the air-gap rules. @default - an online customer */
   readonly offline?: OfflineSettings;
+  /** The Flux version the customer's cluster runs (`fluxVersion`). @default - not checked */
+  readonly fluxVersion?: string;
 }
 
 export class ValidationContext {
   public readonly customer: string;
   public readonly offline?: OfflineSettings;
+  public readonly fluxVersion?: string;
   public readonly manifests: readonly Manifest[];
   public readonly appliers: readonly Applier[];
   public readonly treeProblems: TreeProblem[] = [];
@@ -66,6 +69,7 @@ export class ValidationContext {
     this.manifests = input.manifests;
     this.crdScope = input.crdScope;
     this.offline = input.offline;
+    this.fluxVersion = input.fluxVersion;
     this.contents = new Map(input.files.map((f) => [f.path, f.content]));
     for (const m of input.manifests) {
       const key = keyOf(refOf(m.object));

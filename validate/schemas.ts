@@ -4,8 +4,10 @@
  * upstream schemas are open (the API server prunes or rejects unknown fields later), so they
  * are closed here: `additionalProperties: false` wherever `properties` are listed, unless
  * `x-kubernetes-preserve-unknown-fields` says the object is free-form. Validators are compiled
- * once per kind and reused for every object and customer.
+ * once per kind and reused for every object and customer. `asServed` gives an object as the API
+ * server validates it: `null` fields dropped and a custom resource's schema defaults applied.
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
@@ -53,7 +55,7 @@ interface CrdVersion {
 export class SchemaSet {
   /** Loads the pinned Kubernetes definitions and every `crds/*.yaml` of a schema folder. */
   public static load(dir: string): SchemaSet {
-    const set = new SchemaSet();
+    const set = new SchemaSet(schemaFolderFingerprint(dir));
     for (const version of KUBERNETES_VERSIONS) {
       const file = path.join(dir, kubernetesDefinitionsFile(version));
       if (!fs.existsSync(file)) throw new SchemaLoadError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
@@ -77,7 +79,8 @@ export class SchemaSet {
   private readonly crds = new Map<string, CrdVersion>();
   private readonly validators = new Map<string, ValidateFunction>();
 
-  private constructor() {
+  /** @param fingerprint digest of the schema files (names, sizes, modification times), for caches of what was checked against them */
+  private constructor(public readonly fingerprint: string) {
     // strict: false because Kubernetes schemas carry x-kubernetes-* keywords and formats ajv does not know.
     this.ajv = new Ajv({ allErrors: true, strict: false, logger: false, code: { regExp: goRegExp } });
     addFormats(this.ajv);
@@ -99,6 +102,21 @@ export class SchemaSet {
       if (latest && closed.properties) (closed.properties as Schema).metadata = { $ref: `${kubernetesId(latest)}#/definitions/${OBJECT_META}` };
       this.crds.set(`${spec.group}/${v.name}/${spec.names.kind}`, { schema: closed, scope: spec.scope });
     }
+  }
+
+  /** Whether a CRD for this kind is registered. */
+  public hasCrd(apiVersion: string, kind: string): boolean {
+    return this.crds.has(gvk(apiVersion, kind));
+  }
+
+  /**
+   * The object as the API server decodes it before validation: a `null` field is unset (for a
+   * custom resource, unless its schema says `nullable`), then the CRD's `default`s fill what is
+   * unset — so `required` sees what the server sees. The object itself is not changed.
+   */
+  public asServed(object: KubeObject): KubeObject {
+    const crd = this.crds.get(gvk(object.apiVersion, object.kind));
+    return (crd ? defaulted(object, crd.schema) : withoutNulls(object)) as KubeObject;
   }
 
   /** `Namespaced` or `Cluster` for a custom resource with a known CRD. */
@@ -160,6 +178,14 @@ function gvk(apiVersion: string, kind: string): string {
   return `${groupOf(apiVersion)}/${version}/${kind}`;
 }
 
+function schemaFolderFingerprint(dir: string): string {
+  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map((f) => {
+    const stat = fs.statSync(path.join(dir, f));
+    return `${f}:${stat.size}:${stat.mtimeMs}`;
+  });
+  return createHash('sha256').update(files.join('\n')).digest('hex');
+}
+
 function readJson(file: string): Schema {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
@@ -185,8 +211,45 @@ export function closeSchema(schema: unknown, crd: boolean): unknown {
   if (s.items) out.items = Array.isArray(s.items) ? s.items.map((i) => closeSchema(i, crd)) : closeSchema(s.items, crd);
   for (const k of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map((i) => closeSchema(i, crd));
   if (s.not) out.not = closeSchema(s.not, crd);
+  // An int-or-string field without its anyOf (allowed in structural schemas) takes either.
+  if (s['x-kubernetes-int-or-string'] === true && !s.anyOf && !s.oneOf && !s.type) out.anyOf = [{ type: 'integer' }, { type: 'string' }];
+  // An embedded resource carries apiVersion, kind and metadata whatever else its schema lists.
+  if (crd && s['x-kubernetes-embedded-resource'] === true && out.properties) {
+    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...(out.properties as Schema) };
+  }
   const preserve = crd && s['x-kubernetes-preserve-unknown-fields'] === true;
   if (s.properties && s.additionalProperties === undefined && !preserve) out.additionalProperties = false;
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A copy without `null` map entries: how the API server decodes a built-in object. */
+export function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
+}
+
+/**
+ * A copy of a custom resource as the API server stores it: `null` dropped where the schema is
+ * not `nullable`, then each unset field with a `default` given it (and defaulted below in turn).
+ */
+function defaulted(value: unknown, schema: Schema | undefined): unknown {
+  if (!schema) return withoutNulls(value);
+  if (Array.isArray(value)) return value.map((v) => defaulted(v, schema.items as Schema | undefined));
+  if (!isObject(value)) return value;
+  const properties = (schema.properties ?? {}) as Record<string, Schema>;
+  const rest = isObject(schema.additionalProperties) ? schema.additionalProperties as Schema : undefined;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const field = properties[k] ?? rest;
+    if (v === null && field?.nullable !== true) continue;
+    out[k] = defaulted(v, field);
+  }
+  for (const [k, field] of Object.entries(properties)) {
+    if (out[k] === undefined && field.default !== undefined) out[k] = defaulted(structuredClone(field.default), field);
+  }
   return out;
 }
 

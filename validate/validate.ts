@@ -12,11 +12,12 @@ import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';
 import { INGRESS_RULES } from './rules/ingress';
+import { PLATFORM_RULES } from './rules/platform';
 import { POLICY_RULES, SOPS_VALUE } from './rules/policy';
 import type { Rule } from './rules/rule';
 import type { SchemaSet } from './schemas';
 
-export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES, ...INGRESS_RULES];
+export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES, ...PLATFORM_RULES, ...INGRESS_RULES];
 
 export interface CustomerTree {
   readonly customer: string;
@@ -24,8 +25,15 @@ export interface CustomerTree {
   readonly files: readonly OutputFile[];
   /** Objects that exist in the cluster without being in the tree. */
   readonly externals: readonly ObjectRef[];
+  /**
+   * The objects of `files`, when the caller has parsed them already (the render check, from chart output).
+   * @default - parsed from `files`
+   */
+  readonly manifests?: readonly Manifest[];
   /** The customer's mirrors. @default - an online customer: no air-gap rules apply */
   readonly offline?: OfflineSettings;
+  /** The Flux version the customer's cluster runs. @default - not checked */
+  readonly fluxVersion?: string;
 }
 
 export interface ValidateOptions {
@@ -61,7 +69,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
   let objects = 0;
   for (const tree of trees) {
     options.progress?.(`validating ${tree.customer}`);
-    const parsed = parseManifests(tree.customer, tree.files);
+    const parsed = tree.manifests ? { manifests: [...tree.manifests], findings: [] } : parseManifests(tree.customer, tree.files);
     findings.push(...parsed.findings);
     objects += parsed.manifests.length;
     for (const m of parsed.manifests) {
@@ -79,6 +87,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
       manifests: parsed.manifests,
       externals: tree.externals,
       offline: tree.offline,
+      fluxVersion: tree.fluxVersion,
       crdScope: options.schemas ? (apiVersion, kind) => options.schemas!.crdScope(apiVersion, kind) : undefined,
     });
     for (const rule of options.rules ?? ALL_RULES) findings.push(...rule.check(ctx));

@@ -1,5 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
-import { PLATFORM_NAMESPACE } from '../../catalog/platform';
+import { CHARTS } from '../../catalog/charts';
+import { DATA_LAYOUTS } from '../../catalog/data-layouts';
+import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
@@ -56,8 +58,9 @@ function buildPlatform(scope: TierScope): void {
   // monitor alone may take 4.5 min to start: the 5 min default would report a healthy install failed.
   new ReadyTimeout(namespaceFile, 'ready-timeout', { timeout: '15m' });
   const rbac = new PlatformRbac(file('platform-rbac'), 'platform-rbac', { namespace });
+  const dataLayout = DATA_LAYOUTS[config.astrago.dataLayout];
   const logs = new WorkloadLogVolume(file('workload-log-volume'), 'workload-log-volume', {
-    namespace, storageClassName: config.nfs.storageClassName, size: config.nfs.size,
+    namespace, storageClassName: config.nfs.storageClassName, size: config.nfs.size, accessMode: dataLayout.workloadLogAccessMode,
   });
 
   const mariadbFile = file('mariadb');
@@ -70,6 +73,7 @@ function buildPlatform(scope: TierScope): void {
     userPassword: credentials.ref(mariadbFile, 'mariadb-user', namespace),
     storageClassName: config.nfs.storageClassName,
     storageSize: config.astrago.mariadb.storageSize,
+    volume: dataLayout.mariadb,
     imagePullSecrets,
   });
 
@@ -85,6 +89,9 @@ function buildPlatform(scope: TierScope): void {
       databaseUser: config.astrago.mariadb.username,
       databasePassword: credentials.ref(backendFile, 'mariadb-user', namespace),
       connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
+      prometheusUrl: prometheusUrl(CHARTS.prometheus),
+      externalUrl: urls.baseUrl,
+      generation: PLATFORM_GENERATIONS[config.astrago.imageGeneration],
       identity: hasKeycloak ? {
         keycloakUrl: urls.keycloakUrl,
         issuerUrl: urls.issuerUrl,
@@ -96,7 +103,7 @@ function buildPlatform(scope: TierScope): void {
       } : undefined,
       userInitPassword: kind === BackendKind.MONITOR ? undefined : credentials.ref(backendFile, 'astrago-user-init-password', namespace),
       harbor: config.components.harbor.enabled && kind !== BackendKind.MONITOR ? {
-        url: HARBOR_API_URL,
+        url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL),
         adminUser: 'admin',
         adminPassword: credentials.ref(backendFile, 'harbor-admin', namespace),
       } : undefined,

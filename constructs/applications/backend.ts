@@ -1,7 +1,7 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PLATFORM_DATABASE, PLATFORM_SERVICES, PROMETHEUS_URL } from '../../catalog/platform';
+import { PLATFORM_DATABASE, PLATFORM_SERVICES, type PlatformGeneration } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, privateCaVolume, secretEnv, stablePods, type ImageRef } from './platform-pod';
 
@@ -31,10 +31,10 @@ interface BackendProfile {
   readonly pool: { readonly minimumIdle: number; readonly maximumPoolSize: number };
   /** Writes workload logs to the shared volume. */
   readonly workloadLogs: boolean;
-  /** Creates users (initial password), talks to Harbor and the private registry. */
+  /** Creates users (initial password) and talks to Harbor. */
   readonly managesUsersAndImages: boolean;
-  /** Queries Prometheus. */
-  readonly prometheus: boolean;
+  /** Sends report mails with links to the frontend (FRONTEND_URL). */
+  readonly mailsLinks: boolean;
 }
 
 const liveness: ProbeTiming = { delay: 30, period: 10, timeout: 5, failures: 3 };
@@ -44,19 +44,19 @@ const PROFILES: Record<BackendKind, BackendProfile> = {
   core: {
     cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1536, limit: 2048 }, ...jobProbes,
     gracePeriodSeconds: 10, pool: { minimumIdle: 10, maximumPoolSize: 30 },
-    workloadLogs: true, managesUsersAndImages: true, prometheus: true,
+    workloadLogs: true, managesUsersAndImages: true, mailsLinks: false,
   },
   batch: {
     cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1024, limit: 1536 }, ...jobProbes,
     gracePeriodSeconds: 30, pool: { minimumIdle: 5, maximumPoolSize: 20 },
-    workloadLogs: true, managesUsersAndImages: true, prometheus: false,
+    workloadLogs: true, managesUsersAndImages: true, mailsLinks: false,
   },
   monitor: {
     cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1536, limit: 2560 },
     // Its startup takes up to ~270 s (metric caches warm up before the port opens).
     liveness, readiness: { delay: 30, period: 10, timeout: 10, failures: 3 }, startup: { delay: 90, period: 15, timeout: 10, failures: 12 },
     gracePeriodSeconds: 30, pool: { minimumIdle: 3, maximumPoolSize: 10 },
-    workloadLogs: false, managesUsersAndImages: false, prometheus: true,
+    workloadLogs: false, managesUsersAndImages: false, mailsLinks: true,
   },
 };
 
@@ -78,7 +78,7 @@ export interface BackendIdentity {
 
 /** Harbor as the backends see it; absent when Harbor is disabled. */
 export interface BackendHarbor {
-  /** In-cluster URL of Harbor. */
+  /** HARBOR_URL: Harbor's address in the form the image generation expects (`harborUrlFor`). */
   readonly url: string;
   readonly adminUser: string;
   /** Secret key of the administrator password (credential harbor-admin). */
@@ -104,6 +104,16 @@ export interface BackendProps {
   readonly databasePassword: SecretKeyRef;
   /** Hikari connection max lifetime, in milliseconds. */
   readonly connectionMaxLifetimeMs: number;
+  /**
+   * Prometheus the backend queries (PROMETHEUS_URL, with scheme; `/api/v1/query` is appended).
+   * All three need it: without it batch's resource-optimisation job falls back to an address
+   * baked into the image.
+   */
+  readonly prometheusUrl: string;
+  /** What users type to reach the platform: FRONTEND_URL, the links of monitor's report mails. */
+  readonly externalUrl: string;
+  /** What the image generation of this backend expects: its health probes. */
+  readonly generation: Pick<PlatformGeneration, 'probe'>;
   /**
    * Keycloak settings and admin credential.
    * @default - no Keycloak variables: the customer runs without Keycloak
@@ -169,6 +179,9 @@ export class Backend extends Construct {
     this.port = port;
     const labels = componentLabels(name);
 
+    // Core adds a volume and mount per storage to its own Deployment at run time (contract §2).
+    // Flux applies this object server-side and owns only the fields written here, so those
+    // entries, owned by the backend's field manager, survive every reconcile.
     const deployment = new kplus.Deployment(this, 'deployment', {
       metadata: { name, namespace: props.namespace, labels },
       podMetadata: { labels },
@@ -206,16 +219,18 @@ export class Backend extends Construct {
       set('ADMIN_NAME', id.adminUser);
       env.ADMIN_PASSWORD = secretEnv(deployment, id.adminPassword);
     }
+    // All three read it (contract §1): image references get it as prefix while the network is closed.
+    set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
     if (profile.managesUsersAndImages) {
       if (props.userInitPassword) env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, props.userInitPassword);
-      set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
       if (props.harbor) {
         set('HARBOR_URL', props.harbor.url);
         set('HARBOR_ID', props.harbor.adminUser);
         env.HARBOR_PASSWORD = secretEnv(deployment, props.harbor.adminPassword);
       }
     }
-    if (profile.prometheus) set('PROMETHEUS_URL', PROMETHEUS_URL);
+    set('PROMETHEUS_URL', props.prometheusUrl);
+    if (profile.mailsLinks) set('FRONTEND_URL', props.externalUrl);
     if (props.kind === BackendKind.CORE) set('ASTRAGO_INGRESS_DEFAULT_HOST', props.ingressHost ?? '');
     if (props.kind === BackendKind.MONITOR) set('SPRING_MVC_PATHMATCH_MATCHING-STRATEGY', 'ant_path_matcher');
 
@@ -241,13 +256,15 @@ export class Backend extends Construct {
       set('JAVA_TOOL_OPTIONS', `-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/cacerts -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}`);
     }
 
-    const probe = (t: ProbeTiming) => kplus.Probe.fromHttpGet('/actuator/health', {
-      port,
-      initialDelaySeconds: Duration.seconds(t.delay),
-      periodSeconds: Duration.seconds(t.period),
-      timeoutSeconds: Duration.seconds(t.timeout),
-      failureThreshold: t.failures,
-    });
+    const probe = (t: ProbeTiming) => {
+      const timing = {
+        initialDelaySeconds: Duration.seconds(t.delay),
+        periodSeconds: Duration.seconds(t.period),
+        timeoutSeconds: Duration.seconds(t.timeout),
+        failureThreshold: t.failures,
+      };
+      return props.generation.probe === 'actuator' ? kplus.Probe.fromHttpGet('/actuator/health', { port, ...timing }) : kplus.Probe.fromTcpSocket({ port, ...timing });
+    };
     deployment.addContainer({
       name: props.kind,
       image: imageName(props.image),

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { DATA_LAYOUTS, type MariaDbVolume } from '../../catalog/data-layouts';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
 import { DataClaim } from './data-claim';
@@ -35,9 +36,6 @@ binlog_expire_logs_seconds=604800
 default-character-set=utf8
 `;
 
-/** The mysql user of the official image. */
-const MYSQL_UID = 999;
-
 export interface MariaDbProps {
   /** Namespace of the platform. */
   readonly namespace: string;
@@ -58,6 +56,12 @@ export interface MariaDbProps {
    * @default '8Gi'
    */
   readonly storageSize?: string;
+  /**
+   * The data volume: its claim, mount, data directory and owner. The official image reads a
+   * data directory the Bitnami chart wrote as long as it runs as the files' owner.
+   * @default - DATA_LAYOUTS.gitops.mariadb: claim astrago-mariadb-data at /var/lib/mysql, user 999
+   */
+  readonly volume?: MariaDbVolume;
   /**
    * Existing Secrets to pull the image with.
    * @default - none
@@ -84,8 +88,9 @@ export class MariaDb extends Construct {
       metadata: { name: `${name}-config`, namespace: props.namespace, labels },
       data: { 'astrago.cnf': SERVER_CONFIG },
     });
+    const volume: MariaDbVolume = props.volume ?? DATA_LAYOUTS.gitops.mariadb;
     const claim = new DataClaim(this, 'data', {
-      name: `${name}-data`, namespace: props.namespace, labels, storageClassName: props.storageClassName,
+      name: volume.claimName, namespace: props.namespace, labels, storageClassName: props.storageClassName,
       size: props.storageSize ?? '8Gi', accessMode: 'ReadWriteOnce',
     });
     this.service = clusterService(this, 'service', { name, namespace: props.namespace, labels, port, portName: 'mysql' });
@@ -100,7 +105,7 @@ export class MariaDb extends Construct {
       replicas: 1,
       automountServiceAccountToken: false,
       securityContext: {
-        ensureNonRoot: true, user: MYSQL_UID, group: MYSQL_UID, fsGroup: MYSQL_UID,
+        ensureNonRoot: true, user: volume.uid, group: volume.uid, fsGroup: volume.uid,
         // Do not walk the whole data directory on every start.
         fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
       },
@@ -122,6 +127,8 @@ export class MariaDb extends Construct {
       name: 'mariadb',
       image: imageName(props.image),
       imagePullPolicy: props.pullPolicy,
+      // The entrypoint reads --datadir too: it initialises or upgrades that directory.
+      args: volume.dataDir ? [`--datadir=${volume.dataDir}`] : undefined,
       ports: [{ name: 'mysql', number: port }],
       envVariables: {
         MARIADB_ROOT_PASSWORD: secret(props.rootPassword),
@@ -132,7 +139,7 @@ export class MariaDb extends Construct {
         MARIADB_AUTO_UPGRADE: kplus.EnvValue.fromValue('1'),
       },
       volumeMounts: [
-        { volume: claim.volume(this, 'data-volume', 'data'), path: '/var/lib/mysql' },
+        { volume: claim.volume(this, 'data-volume', 'data'), path: volume.mountPath },
         { volume: kplus.Volume.fromConfigMap(this, 'config-volume', config, { name: 'config' }), path: '/etc/mysql/conf.d', readOnly: true },
         // The root filesystem is read-only: the socket and temporary tables get their own volumes.
         { volume: emptyDir('run'), path: '/run/mysqld' },
@@ -147,7 +154,7 @@ export class MariaDb extends Construct {
         memory: { request: Size.mebibytes(512), limit: Size.gibibytes(2) },
       },
       securityContext: {
-        ensureNonRoot: true, user: MYSQL_UID, group: MYSQL_UID, readOnlyRootFilesystem: true,
+        ensureNonRoot: true, user: volume.uid, group: volume.uid, readOnlyRootFilesystem: true,
         privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: [kplus.Capability.ALL] },
       },
     });

@@ -38,7 +38,8 @@ export class MpiOperator extends Construct {
       values: {
         image: { ...splitImage(MPI_OPERATOR_IMAGE), pullPolicy: 'IfNotPresent' },
         kubectlDeliveryImage: MPI_KUBECTL_DELIVERY_IMAGE,
-        resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
+        // Requests come from the customer file (resources.mpiOperator.operator).
+        resources: { limits: { memory: '256Mi' } },
       },
     }).release;
   }

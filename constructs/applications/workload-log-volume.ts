@@ -9,12 +9,17 @@ export interface WorkloadLogVolumeProps {
   readonly storageClassName: string;
   /** Size of the volume (`nfs.size`). */
   readonly size: string;
+  /**
+   * Access mode of the claim; an existing claim's mode cannot change.
+   * @default 'ReadWriteMany'
+   */
+  readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
 }
 
 /**
- * The workload-log volume core and batch write to. ReadWriteMany: three core pods and batch
- * mount it at once (the old chart shared one ReadWriteOnce claim, which held only because NFS
- * does not enforce the mode).
+ * The workload-log volume core and batch write to. ReadWriteMany by default: three core pods
+ * and batch mount it at once (the old chart shared one ReadWriteOnce claim, which held only
+ * because NFS does not enforce the mode; a migrated customer keeps that claim as it is).
  */
 export class WorkloadLogVolume extends Construct {
   public readonly claim: DataClaim;
@@ -26,7 +31,7 @@ export class WorkloadLogVolume extends Construct {
       namespace: props.namespace,
       storageClassName: props.storageClassName,
       size: props.size,
-      accessMode: 'ReadWriteMany',
+      accessMode: props.accessMode ?? 'ReadWriteMany',
     });
   }
 }

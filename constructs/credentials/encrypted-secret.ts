@@ -5,7 +5,7 @@ import type { SealRequest, SecretVault } from '../../secrets/vault';
 export interface EncryptedSecretProps {
   /** Name, namespace and content of the Secret. */
   readonly request: SealRequest;
-  /** Encrypts the content (or keeps the committed encryption when nothing changed). */
+  /** Encrypts the content (or copies the encryption kept in the customer's credential store). */
   readonly vault: SecretVault;
 }
 

@@ -12,7 +12,12 @@ function memo<T>(compute: () => T): () => T {
   return () => (value ??= { v: compute() }).v;
 }
 
-/** DCGM fields exported to Prometheus: `field, type, help` (dcgm-exporter CSV format). */
+/**
+ * DCGM fields exported to Prometheus: `field, type, help` (dcgm-exporter CSV format). Every
+ * field of the old system's `dcgm-metrics.csv` (contract §4, which covers the nine the backend
+ * queries: GPU_TEMP, MEMORY_TEMP, FAN_SPEED, COUNT, GPU_UTIL, FB_USED, FB_FREE, POWER_USAGE,
+ * MEM_CLOCK), plus ECC and profiling fields for the GPU alerts and dashboards.
+ */
 const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label', string]> = [
   ['DCGM_FI_DEV_SM_CLOCK', 'gauge', 'SM clock frequency (in MHz).'],
   ['DCGM_FI_DEV_MEM_CLOCK', 'gauge', 'Memory clock frequency (in MHz).'],
@@ -20,6 +25,8 @@ const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label'
   ['DCGM_FI_DEV_GPU_TEMP', 'gauge', 'GPU temperature (in C).'],
   ['DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).'],
   ['DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'counter', 'Total energy consumption since boot (in mJ).'],
+  ['DCGM_FI_DEV_FAN_SPEED', 'gauge', 'Fan speed (in 0-100%).'],
+  ['DCGM_FI_DEV_COUNT', 'gauge', 'Number of devices on the node.'],
   ['DCGM_FI_DEV_PCIE_REPLAY_COUNTER', 'counter', 'Total number of PCIe retries.'],
   ['DCGM_FI_DEV_GPU_UTIL', 'gauge', 'GPU utilization (in %).'],
   ['DCGM_FI_DEV_MEM_COPY_UTIL', 'gauge', 'Memory utilization (in %).'],
@@ -29,6 +36,8 @@ const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label'
   ['DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).'],
   ['DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).'],
   ['DCGM_FI_DEV_FB_TOTAL', 'gauge', 'Total framebuffer memory (in MiB).'],
+  ['DCGM_FI_DEV_FB_RESERVED', 'gauge', 'Framebuffer memory reserved (in MiB).'],
+  ['DCGM_FI_DEV_FB_USED_PERCENT', 'gauge', 'Percentage of framebuffer memory used (in %).'],
   ['DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'Total number of NVLink bandwidth counters for all lanes.'],
   ['DCGM_FI_DEV_VGPU_LICENSE_STATUS', 'gauge', 'vGPU License status.'],
   ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for uncorrectable errors.'],
@@ -54,7 +63,11 @@ const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label'
   ['DCGM_FI_DEV_SLOWDOWN_TEMP', 'gauge', 'Slowdown temperature (in C).'],
   ['DCGM_FI_DEV_SHUTDOWN_TEMP', 'gauge', 'Shutdown temperature (in C).'],
   ['DCGM_FI_DRIVER_VERSION', 'label', 'Driver version.'],
+  ['DCGM_FI_CUDA_DRIVER_VERSION', 'label', 'CUDA driver version.'],
+  ['DCGM_FI_PROCESS_NAME', 'label', 'The process name.'],
   ['DCGM_FI_DEV_NAME', 'label', 'Device name.'],
+  ['DCGM_FI_DEV_MINOR_NUMBER', 'label', 'Device node minor number (/dev/nvidia#).'],
+  ['DCGM_FI_DEV_BRAND', 'label', 'Device brand.'],
   ['DCGM_FI_DEV_SERIAL', 'label', 'Device serial number.'],
 ];
 
@@ -74,6 +87,8 @@ interface MigGpu {
   readonly profiles: Readonly<Record<string, number>>;
   /** A mixed split that fills one GPU. */
   readonly balanced: Readonly<Record<string, number>>;
+  /** The profile that also exists with the media extensions (`<profile>+me`, one per GPU). */
+  readonly mediaExtension: string;
 }
 
 const MIG_GPUS: readonly MigGpu[] = [
@@ -82,36 +97,42 @@ const MIG_GPUS: readonly MigGpu[] = [
     deviceIds: ['0x20B010DE', '0x20B110DE', '0x20F110DE', '0x20F610DE'],
     profiles: { '1g.5gb': 7, '2g.10gb': 3, '3g.20gb': 2, '4g.20gb': 1, '7g.40gb': 1 },
     balanced: { '1g.5gb': 2, '2g.10gb': 1, '3g.20gb': 1 },
+    mediaExtension: '1g.5gb',
   },
   {
     model: 'A100 / A800 80GB',
     deviceIds: ['0x20B210DE', '0x20B510DE', '0x20F310DE', '0x20F510DE'],
     profiles: { '1g.10gb': 7, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 },
     balanced: { '1g.10gb': 2, '2g.20gb': 1, '3g.40gb': 1 },
+    mediaExtension: '1g.10gb',
   },
   {
     model: 'H100 / H800 80GB',
     deviceIds: ['0x233010DE', '0x233110DE', '0x232210DE', '0x233210DE'],
     profiles: { '1g.10gb': 7, '1g.20gb': 4, '2g.20gb': 3, '3g.40gb': 2, '4g.40gb': 1, '7g.80gb': 1 },
     balanced: { '1g.10gb': 2, '2g.20gb': 1, '3g.40gb': 1 },
+    mediaExtension: '1g.10gb',
   },
   {
     model: 'H100 NVL 94GB',
     deviceIds: ['0x232110DE'],
     profiles: { '1g.12gb': 7, '1g.24gb': 4, '2g.24gb': 3, '3g.47gb': 2, '4g.47gb': 1, '7g.94gb': 1 },
     balanced: { '1g.12gb': 2, '2g.24gb': 1, '3g.47gb': 1 },
+    mediaExtension: '1g.12gb',
   },
   {
     model: 'H100 96GB',
     deviceIds: ['0x233D10DE'],
     profiles: { '1g.12gb': 7, '1g.24gb': 4, '2g.24gb': 3, '3g.48gb': 2, '4g.48gb': 1, '7g.96gb': 1 },
     balanced: { '1g.12gb': 2, '2g.24gb': 1, '3g.48gb': 1 },
+    mediaExtension: '1g.12gb',
   },
   {
     model: 'A30 24GB',
     deviceIds: ['0x20B710DE'],
     profiles: { '1g.6gb': 4, '2g.12gb': 2, '4g.24gb': 1 },
     balanced: { '1g.6gb': 2, '2g.12gb': 1 },
+    mediaExtension: '1g.6gb',
   },
 ];
 
@@ -120,7 +141,7 @@ export const MIG_CONFIG_KEY = 'config.yaml';
 /** The profile applied to nodes without a `nvidia.com/mig.config` label. */
 export const MIG_DEFAULT_PROFILE = 'all-disabled';
 
-/** The mig-parted config: `all-disabled`, `all-enabled`, `all-<profile>` per profile, `all-balanced`. */
+/** The mig-parted config: `all-disabled`, `all-enabled`, `all-<profile>` per profile, `all-<profile>.me`, `all-balanced`. */
 export const migPartedConfig = memo((): string => {
   const entry = (gpu: MigGpu, devices: Readonly<Record<string, number>>) => ({
     'device-filter': [...gpu.deviceIds],
@@ -136,6 +157,10 @@ export const migPartedConfig = memo((): string => {
   for (const profile of profileNames) {
     configs[`all-${profile}`] = MIG_GPUS.filter((g) => profile in g.profiles).map((g) => entry(g, { [profile]: g.profiles[profile] }));
   }
+  // Media-extension variants, as in NVIDIA's default config the old system shipped.
+  for (const profile of [...new Set(MIG_GPUS.map((g) => g.mediaExtension))].sort(compareProfiles)) {
+    configs[`all-${profile}.me`] = MIG_GPUS.filter((g) => g.mediaExtension === profile).map((g) => entry(g, { [`${profile}+me`]: 1 }));
+  }
   configs['all-balanced'] = MIG_GPUS.map((g) => entry(g, g.balanced));
   return stringify({ version: 'v1', 'mig-configs': configs }, { lineWidth: 0 });
 });
@@ -148,15 +173,15 @@ function compareProfiles(a: string, b: string): number {
   return sa - sb || ma - mb;
 }
 
-/** MPS sharing sizes offered to nodes through the `nvidia.com/device-plugin.config` label. */
-const MPS_REPLICAS = [2, 3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 40, 48] as const;
-
 /**
- * Device plugin configs, one key `mps_<n>` per size: each physical GPU is offered as n
- * MPS replicas of `nvidia.com/gpu`. `renameByDefault` is the same for every size (the old
- * system renamed all but `mps_2`, so one label value changed the resource name).
+ * MPS sharing sizes: the backend labels a node `nvidia.com/device-plugin.config=mps_<n>` for
+ * any n from 2 to its UI maximum of 48 (contract §5), so every size has a config.
  */
-export const mpsDevicePluginConfigs = memo((): Readonly<Record<string, string>> => {
+const MPS_REPLICAS: readonly number[] = Array.from({ length: 47 }, (_, i) => i + 2);
+/** Device plugin config of nodes without a `nvidia.com/device-plugin.config` label. */
+export const DEVICE_PLUGIN_DEFAULT_CONFIG = 'default';
+
+const mpsDevicePluginConfigs = memo((): Readonly<Record<string, string>> => {
   const configs: Record<string, string> = {};
   for (const replicas of MPS_REPLICAS) {
     configs[`mps_${replicas}`] = stringify({
@@ -167,3 +192,13 @@ export const mpsDevicePluginConfigs = memo((): Readonly<Record<string, string>> 
   }
   return configs;
 });
+
+/**
+ * Device plugin configs: `default`, whole GPUs (MIG as the operator's strategy), for unlabelled
+ * nodes; and one key `mps_<n>` per size, each physical GPU offered as n MPS replicas of
+ * `nvidia.com/gpu`, renamed to `nvidia.com/gpu.shared` for every size (the old system renamed
+ * all but `mps_2`, so MPS-2 workloads found no resource).
+ */
+export function devicePluginConfigs(migStrategy: 'single' | 'mixed'): Readonly<Record<string, string>> {
+  return { [DEVICE_PLUGIN_DEFAULT_CONFIG]: stringify({ version: 'v1', flags: { migStrategy } }, { lineWidth: 0 }), ...mpsDevicePluginConfigs() };
+}

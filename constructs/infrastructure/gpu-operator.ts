@@ -5,7 +5,7 @@ import type { ChartSources } from '../flux/chart-sources';
 import { ChartRelease } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import {
-  DCGM_METRICS_KEY, dcgmMetricsCsv, MIG_CONFIG_KEY, MIG_DEFAULT_PROFILE, migPartedConfig, mpsDevicePluginConfigs,
+  DCGM_METRICS_KEY, dcgmMetricsCsv, DEVICE_PLUGIN_DEFAULT_CONFIG, devicePluginConfigs, MIG_CONFIG_KEY, MIG_DEFAULT_PROFILE, migPartedConfig,
 } from './gpu-operator-config';
 
 /** ConfigMap names the operator's ClusterPolicy points at (in the gpu-operator namespace). */
@@ -14,6 +14,12 @@ export const GPU_CONFIG_MAPS = {
   migParted: 'custom-mig-parted-config',
   devicePlugin: 'nvidia-plugin-config-mps',
 } as const;
+
+/**
+ * Flux applies the MIG ConfigMap only while it does not exist: the platform writes its
+ * per-node `custom-<node>` configs into it at run time, which a re-apply would undo.
+ */
+export const CREATE_ONCE = { 'kustomize.toolkit.fluxcd.io/ssa': 'IfNotPresent' } as const;
 
 /**
  * The Service the operator creates for dcgm-exporter (assets/state-dcgm-exporter): the
@@ -65,11 +71,12 @@ export class GpuOperator extends Construct {
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
     super(scope, id);
     const chart = CHARTS.gpuOperator;
-    const configMap = (name: string, data: Record<string, string>) =>
-      new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace }, data });
+    const migStrategy = props.migStrategy ?? 'single';
+    const configMap = (name: string, data: Record<string, string>, annotations?: Record<string, string>) =>
+      new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace, annotations }, data });
     configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
-    configMap(GPU_CONFIG_MAPS.migParted, { [MIG_CONFIG_KEY]: migPartedConfig() });
-    configMap(GPU_CONFIG_MAPS.devicePlugin, { ...mpsDevicePluginConfigs() });
+    configMap(GPU_CONFIG_MAPS.migParted, { [MIG_CONFIG_KEY]: migPartedConfig() }, { ...CREATE_ONCE });
+    configMap(GPU_CONFIG_MAPS.devicePlugin, { ...devicePluginConfigs(migStrategy) });
 
     const off = { enabled: false };
     this.release = new ChartRelease(this, 'chart', {
@@ -82,8 +89,8 @@ export class GpuOperator extends Construct {
         toolkit: { enabled: true },
         dcgm: { enabled: true },
         gfd: { enabled: true },
-        devicePlugin: { config: { name: GPU_CONFIG_MAPS.devicePlugin, create: false } },
-        mig: { strategy: props.migStrategy ?? 'single' },
+        devicePlugin: { config: { name: GPU_CONFIG_MAPS.devicePlugin, create: false, default: DEVICE_PLUGIN_DEFAULT_CONFIG } },
+        mig: { strategy: migStrategy },
         migManager: { config: { name: GPU_CONFIG_MAPS.migParted, create: false, default: MIG_DEFAULT_PROFILE } },
         dcgmExporter: {
           config: { name: GPU_CONFIG_MAPS.dcgmMetrics, create: false },

@@ -70,8 +70,6 @@ export class Traefik extends Construct {
         },
         ports: { web: entryPoint(80), websecure: entryPoint(443, [props.hsts.reference]) },
         tolerations: [CONTROL_PLANE_TOLERATION],
-        // What the ingress-nginx chart requests for its controller (the chart's own default is none).
-        resources: { requests: { cpu: '100m', memory: '90Mi' } },
         service: {
           spec: {
             type: 'LoadBalancer',

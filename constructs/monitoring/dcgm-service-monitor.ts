@@ -21,11 +21,13 @@ export interface DcgmServiceMonitorProps {
 
 /**
  * The one ServiceMonitor of the GPU metrics: dcgm-exporter's Service, at the customer's
- * interval (the old system scraped every GPU endpoint once per second).
+ * interval (the old system scraped every GPU endpoint once per second), with the node under
+ * `kubernetes_node`.
  *
- * `honorLabels` stays false: the metrics' own `namespace`/`pod` labels name the workload
- * using the GPU and become `exported_namespace`/`exported_pod`, so a GPU without workload is
- * never counted as the exporter's namespace.
+ * `honorLabels: true`: the `namespace`/`pod` labels dcgm-exporter sets on a GPU in use name
+ * the workload, and the backend filters and joins on exactly those (`pod=~"wl-.*"`,
+ * `on(namespace,pod)`, contract §4). Without it they would become `exported_*`. A GPU
+ * without workload carries the exporter's own namespace and pod instead.
  */
 export class DcgmServiceMonitor extends Construct {
   constructor(scope: Construct, id: string, props: DcgmServiceMonitorProps) {
@@ -40,7 +42,7 @@ export class DcgmServiceMonitor extends Construct {
           port: DCGM_EXPORTER_SERVICE.port,
           path: '/metrics',
           interval: props.interval ?? '15s',
-          honorLabels: false,
+          honorLabels: true,
           relabelings: [{
             sourceLabels: ['__meta_kubernetes_pod_node_name'],
             targetLabel: GPU_NODE_LABEL,

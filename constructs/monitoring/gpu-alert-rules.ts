@@ -3,10 +3,12 @@ import { PrometheusRule, PrometheusRuleSpecGroupsRulesExpr } from '../../imports
 import { DCGM_JOB, GPU_NODE_LABEL } from './dcgm-service-monitor';
 
 /**
- * Alerts labelled so that Alertmanager routes them to the platform (see kube-prometheus-stack),
- * with the node under `nodeName`, which Alertmanager groups platform alerts by.
+ * Labels of our GPU alerts: the node under `nodeName`, which Alertmanager groups by. Never
+ * `app: astrago`: that route posts to the backend's receiver, which accepts only its own
+ * rules (an `alertname` of its enum, `ruleName` of a rule in its database, `internal_ip`,
+ * contract §6) and answers anything else with 400 or 500. Ours stay in Alertmanager and Grafana.
  */
-const PLATFORM_ALERT = { app: 'astrago', nodeName: `{{ $labels.${GPU_NODE_LABEL} }}` } as const;
+const GPU_ALERT_LABELS = { nodeName: `{{ $labels.${GPU_NODE_LABEL} }}` } as const;
 
 interface GpuAlert {
   readonly alert: string;
@@ -72,7 +74,7 @@ export interface GpuAlertRulesProps {
   readonly namespace: string;
 }
 
-/** Alerts for GPU faults, sent to the platform through Alertmanager's `app="astrago"` route. */
+/** Alerts for GPU faults, shown in Alertmanager and Grafana (not sent to the platform, see GPU_ALERT_LABELS). */
 export class GpuAlertRules extends Construct {
   constructor(scope: Construct, id: string, props: GpuAlertRulesProps) {
     super(scope, id);
@@ -85,7 +87,7 @@ export class GpuAlertRules extends Construct {
             alert: a.alert,
             expr: PrometheusRuleSpecGroupsRulesExpr.fromString(a.expr),
             for: a.for,
-            labels: { ...PLATFORM_ALERT, severity: a.severity },
+            labels: { ...GPU_ALERT_LABELS, severity: a.severity },
             annotations: { summary: a.summary },
           })),
         }],

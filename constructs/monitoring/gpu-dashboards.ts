@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { CHARTS } from '../../catalog/charts';
 import { GPU_NODE_LABEL } from './dcgm-service-monitor';
 
 /** Label the Grafana sidecar of kube-prometheus-stack watches ConfigMaps for (in every namespace). */
@@ -20,6 +21,11 @@ interface Variable {
   readonly label: string;
   /** The metric label the variable selects. */
   readonly source: string;
+  /**
+   * Extra label matchers of the variable's values.
+   * @default - none
+   */
+  readonly filter?: string;
 }
 
 interface Dashboard {
@@ -30,9 +36,11 @@ interface Dashboard {
 }
 
 const NODE: Variable = { name: 'node', label: 'Node', source: GPU_NODE_LABEL };
-const NAMESPACE: Variable = { name: 'namespace', label: 'Namespace', source: 'exported_namespace' };
+// A GPU without workload carries the exporter's namespace (honorLabels, see DcgmServiceMonitor).
+const IN_USE = `namespace!="${CHARTS.gpuOperator.namespace}"`;
+const NAMESPACE: Variable = { name: 'namespace', label: 'Namespace', source: 'namespace', filter: IN_USE };
 const onNode = `${GPU_NODE_LABEL}=~"$node"`;
-const onNamespace = 'exported_namespace=~"$namespace"';
+const onNamespace = `namespace=~"$namespace",${IN_USE}`;
 
 /** dcgm-exporter reports framebuffer memory in MiB; Grafana's `mbytes` is MiB. */
 const DASHBOARDS: readonly Dashboard[] = [
@@ -59,11 +67,11 @@ const DASHBOARDS: readonly Dashboard[] = [
     title: 'Astrago / GPU workloads',
     variable: NAMESPACE,
     panels: [
-      { title: 'GPUs in use per namespace', expr: `count by (exported_namespace) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{exported_namespace}}', unit: 'short' },
-      { title: 'GPU utilisation per namespace', expr: `avg by (exported_namespace) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{exported_namespace}}', unit: 'percent' },
-      { title: 'GPU memory used per namespace', expr: `sum by (exported_namespace) (DCGM_FI_DEV_FB_USED{${onNamespace}})`, legend: '{{exported_namespace}}', unit: 'mbytes' },
-      { title: 'GPU utilisation per pod', expr: `avg by (exported_namespace, exported_pod) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{exported_namespace}}/{{exported_pod}}', unit: 'percent' },
-      { title: 'GPU memory used per pod', expr: `sum by (exported_namespace, exported_pod) (DCGM_FI_DEV_FB_USED{${onNamespace}})`, legend: '{{exported_namespace}}/{{exported_pod}}', unit: 'mbytes' },
+      { title: 'GPUs in use per namespace', expr: `count by (namespace) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{namespace}}', unit: 'short' },
+      { title: 'GPU utilisation per namespace', expr: `avg by (namespace) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{namespace}}', unit: 'percent' },
+      { title: 'GPU memory used per namespace', expr: `sum by (namespace) (DCGM_FI_DEV_FB_USED{${onNamespace}})`, legend: '{{namespace}}', unit: 'mbytes' },
+      { title: 'GPU utilisation per pod', expr: `avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{namespace}}/{{pod}}', unit: 'percent' },
+      { title: 'GPU memory used per pod', expr: `sum by (namespace, pod) (DCGM_FI_DEV_FB_USED{${onNamespace}})`, legend: '{{namespace}}/{{pod}}', unit: 'mbytes' },
     ],
   },
 ];
@@ -87,7 +95,7 @@ function dashboardJson(d: Dashboard): string {
         label: d.variable.label,
         type: 'query',
         datasource: PROMETHEUS_DATASOURCE,
-        query: { query: `label_values(DCGM_FI_DEV_GPU_UTIL{${d.variable.source}!=""}, ${d.variable.source})`, refId: 'variable' },
+        query: { query: `label_values(DCGM_FI_DEV_GPU_UTIL{${[`${d.variable.source}!=""`, ...(d.variable.filter ? [d.variable.filter] : [])].join(',')}}, ${d.variable.source})`, refId: 'variable' },
         refresh: 2,
         multi: true,
         includeAll: true,

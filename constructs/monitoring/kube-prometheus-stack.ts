@@ -16,6 +16,20 @@ const GRAFANA_SERVICE = { name: `${CHARTS.prometheus.releaseName}-grafana`, port
 /** The NodePorts of the old system, kept for customers who opt in. */
 export const MONITORING_NODE_PORTS = { prometheus: 30090, alertmanager: 30903 } as const;
 
+/**
+ * The platform's receiver stores `internal_ip` with every alert and fails the whole request
+ * (500) without it, but its GPU rules aggregate with avg(), which drops the label (contract
+ * §6): their alerts get the node name in its place, so they are recorded instead of lost.
+ */
+export const PLATFORM_ALERT_RELABEL = {
+  source_labels: ['app', 'internal_ip', 'nodeName'],
+  separator: ';',
+  regex: 'astrago;;(.+)',
+  target_label: 'internal_ip',
+  replacement: '$1',
+  action: 'replace',
+} as const;
+
 export interface KubePrometheusStackProps {
   /** Chart sources of the customer. */
   readonly sources: ChartSources;
@@ -83,7 +97,8 @@ export class KubePrometheusStack extends Construct {
             },
             receivers: [
               { name: 'null' },
-              { name: 'astrago', webhook_configs: [{ url: ALERT_WEBHOOK_URL, send_resolved: true }] },
+              // The receiver ignores the status: a resolved notification would record the alert again.
+              { name: 'astrago', webhook_configs: [{ url: ALERT_WEBHOOK_URL, send_resolved: false }] },
             ],
           },
           service: service(MONITORING_NODE_PORTS.alertmanager),
@@ -99,6 +114,7 @@ export class KubePrometheusStack extends Construct {
           service: service(MONITORING_NODE_PORTS.prometheus),
           prometheusSpec: {
             retention: props.retention ?? '1y',
+            additionalAlertRelabelConfigs: [{ ...PLATFORM_ALERT_RELABEL, source_labels: [...PLATFORM_ALERT_RELABEL.source_labels] }],
             // Select every monitor and rule in the cluster, not only those labelled for this release:
             // the platform's and the GPU ones carry no release label.
             serviceMonitorSelectorNilUsesHelmValues: false,
@@ -132,7 +148,7 @@ export class KubePrometheusStack extends Construct {
   }
 }
 
-/** Tag of a catalog image by repository path, e.g. `grafana/grafana` → `11.1.0`. */
+/** Tag of a catalog image by repository path, e.g. `grafana/grafana` → `11.1.3`. */
 function imageTag(images: readonly string[], repository: string): string {
   const image = images.find((i) => i.split(':')[0].endsWith(`/${repository}`));
   if (!image) throw new Error(`catalog: no image ${repository}`);

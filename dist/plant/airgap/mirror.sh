@@ -15,7 +15,7 @@ skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-registryct
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/nginx-photon:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/nginx-photon:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/redis-photon:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/redis-photon:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/registry-photon:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/registry-photon:v2.10.2'
-skopeo copy --all --retry-times 3 'docker://docker.io/grafana/grafana:11.1.0' 'docker://registry.plant.local:5000/astrago/grafana/grafana:11.1.0'
+skopeo copy --all --retry-times 3 'docker://docker.io/grafana/grafana:11.1.3' 'docker://registry.plant.local:5000/astrago/grafana/grafana:11.1.3'
 skopeo copy --all --retry-times 3 'docker://docker.io/library/mariadb:10.11.10' 'docker://registry.plant.local:5000/astrago/library/mariadb:10.11.10'
 skopeo copy --all --retry-times 3 'docker://docker.io/library/traefik:v3.7.11' 'docker://registry.plant.local:5000/astrago/library/traefik:v3.7.11'
 skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/kubectl-delivery:0.3.0' 'docker://registry.plant.local:5000/astrago/mpioperator/kubectl-delivery:0.3.0'
@@ -65,7 +65,7 @@ trap 'rm -rf "$workdir"' EXIT
 helm pull 'csi-driver-nfs' --repo 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts' --version 'v4.9.0' --destination "$workdir"
 helm pull 'gpu-operator' --repo 'https://helm.ngc.nvidia.com/nvidia' --version 'v25.3.4' --destination "$workdir"
 helm pull 'harbor' --repo 'https://helm.goharbor.io' --version '1.14.2' --destination "$workdir"
-helm pull 'keycloak' --repo 'https://charts.bitnami.com/bitnami' --version '17.3.5' --destination "$workdir"
+helm pull 'oci://registry-1.docker.io/bitnamicharts/keycloak' --version '17.3.5' --destination "$workdir"
 helm pull 'kube-prometheus-stack' --repo 'https://prometheus-community.github.io/helm-charts' --version '61.9.0' --destination "$workdir"
 helm pull 'mpi-operator' --repo 'https://cowboysysop.github.io/charts/' --version '1.2.2' --destination "$workdir"
 helm pull 'traefik' --repo 'https://traefik.github.io/charts' --version '41.3.0' --destination "$workdir"

@@ -1,0 +1,38 @@
+/** Resource requests of chart workloads: set through the charts' values, sized by profile, overridable per customer. */
+import { CHARTS, type ChartEntry } from '../catalog/charts';
+import { customerSchema } from '../config/schema';
+import { configFrom, findObject, MINIMAL, objectsOf, render } from './helpers';
+
+type Values = Record<string, any>;
+
+async function releaseValues(yaml: string, release: string): Promise<Values> {
+  const objects = objectsOf(await render(configFrom(yaml)));
+  return (findObject(objects, 'HelmRelease', release).spec as { values: Values }).values;
+}
+
+test('every workload the catalog sizes has a size in the customer schema, and every size a workload', () => {
+  const defaults = customerSchema.parse({ nfs: { server: '10.0.0.6' }, externalAccess: { ip: { address: '10.0.0.5' } } }).resources as Record<string, Values>;
+  const fromCatalog = Object.fromEntries(Object.entries(CHARTS as Record<string, ChartEntry>).filter(([, e]) => e.requests).map(([k, e]) => [k, Object.keys(e.requests!).sort()]));
+  expect(Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, Object.keys(v).sort()]))).toEqual(fromCatalog);
+});
+
+test('the prod sizes reach every values path of a workload', async () => {
+  const values = await releaseValues(MINIMAL, 'harbor');
+  expect(values.registry.registry.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' } });
+  expect(values.registry.controller.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' } });
+  expect(values.database.internal.initContainer).toEqual({
+    migrator: { resources: { requests: { cpu: '10m', memory: '32Mi' } } },
+    permissions: { resources: { requests: { cpu: '10m', memory: '32Mi' } } },
+  });
+});
+
+test('the dev profile makes Prometheus smaller; the customer file wins over the profile', async () => {
+  expect((await releaseValues(`${MINIMAL}profile: dev\n`, 'prometheus')).prometheus.prometheusSpec.resources).toEqual({ requests: { cpu: '200m', memory: '512Mi' } });
+  const custom = await releaseValues(`${MINIMAL}profile: dev\nresources: {prometheus: {prometheus: {memory: 6Gi}, grafana: {cpu: '1'}}}\n`, 'prometheus');
+  expect(custom.prometheus.prometheusSpec.resources.requests).toEqual({ cpu: '200m', memory: '6Gi' });
+  expect(custom.grafana.resources.requests).toEqual({ cpu: '1', memory: '128Mi' });
+});
+
+test('a size that is not a quantity is one clear error with its key path', () => {
+  expect(() => configFrom(`${MINIMAL}resources: {keycloak: {keycloak: {memory: lots}}}\n`)).toThrow(/resources.*keycloak.*keycloak.*memory.*a memory quantity such as 256Mi/s);
+});

@@ -1,0 +1,61 @@
+/**
+ * The render check's cost against its floor, the bare `helm template` calls of the same
+ * releases one after another: a first run (render cache empty, helm processes in parallel),
+ * the same run with one helm at a time, and a second run with nothing changed (everything
+ * from the render cache). Needs helm and the charts (../shared/chart-cache or .cache/charts).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { selectedTrees } from '../commands/customers';
+import { chartSearchPath } from '../render/chart-cache';
+import { locateHelm } from '../render/helm';
+import { helmTemplateCalls, renderCheck, type RenderTree } from '../render/render-check';
+import { locateSchemas } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+
+export interface RenderBench {
+  readonly releases: number;
+  readonly cores: number;
+  /** The bare helm template calls, one after another. */
+  readonly floorMs: number;
+  /** render-check, render cache empty, helm in parallel. */
+  readonly firstMs: number;
+  /** render-check, render cache empty, one helm at a time. */
+  readonly sequentialMs: number;
+  /** render-check again with nothing changed. */
+  readonly secondMs: number;
+}
+
+export async function benchRenderCheck(root: string): Promise<RenderBench | string> {
+  const helm = locateHelm(root);
+  if (!helm) return 'no helm (`npx astrago charts install-helm`)';
+  const chartDirs = chartSearchPath(root);
+  const selected = await selectedTrees(root, undefined, false, () => undefined);
+  if (typeof selected === 'number') return 'the customer files do not load';
+  const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
+  const calls = helmTemplateCalls(trees, chartDirs);
+  if (calls.length === 0) return 'no chart found (../shared/chart-cache, .cache/charts)';
+  const schemaDir = locateSchemas(root).dir;
+  const schemas = schemaDir ? SchemaSet.load(schemaDir) : undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-bench-render-'));
+  try {
+    const time = async (f: () => unknown) => {
+      const t0 = performance.now();
+      await f();
+      return performance.now() - t0;
+    };
+    const floorMs = await time(() => calls.forEach((c, i) => {
+      const file = path.join(work, `values-${i}.yaml`);
+      fs.writeFileSync(file, c.values);
+      helm.run([...c.args, '--values', file]);
+    }));
+    const cache = (name: string) => path.join(work, name);
+    const sequentialMs = await time(() => renderCheck(trees, { chartDirs, helm, schemas, renderCache: cache('sequential'), concurrency: 1 }));
+    const firstMs = await time(() => renderCheck(trees, { chartDirs, helm, schemas, renderCache: cache('parallel') }));
+    const secondMs = await time(() => renderCheck(trees, { chartDirs, helm, schemas, renderCache: cache('parallel') }));
+    return { releases: calls.length, cores: os.availableParallelism(), floorMs, firstMs, sequentialMs, secondMs };
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}

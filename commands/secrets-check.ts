@@ -1,0 +1,135 @@
+/**
+ * `npx astrago secrets check`: the committed credentials are intact and consistent.
+ *
+ * Without a key: no plaintext credential in customers/ or dist/ (Secrets, URLs); every store entry and every
+ * encrypted Secret in dist/ well-formed (SOPS metadata and values) and encrypted for the
+ * customer's `secrets.ageRecipients`; every Secret in dist/ exactly the copy synth makes from
+ * the store (a tampered, truncated or stale one differs). With the operator's key
+ * (SOPS_AGE_KEY_FILE / SOPS_AGE_KEY): every MAC verifies, and each Secret holds its stored value.
+ * One `error:` line per finding, naming the file; never a value.
+ */
+import * as path from 'node:path';
+import type { CustomerConfig } from '../config/schema';
+import { UserError } from '../config/user-error';
+import { readCustomerTree } from '../output/tree';
+import { operatorIdentities, unwrapDataKey } from '../secrets/age';
+import { committedSecrets } from '../secrets/committed';
+import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
+import { scanTree } from '../secrets/guard';
+import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
+import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
+import type { CredentialName } from '../catalog/credentials';
+import { EXIT } from './io';
+import { loadAll, renderOne } from './synth';
+
+type Log = (line: string) => void;
+
+/** `scheme://user:password@` anywhere, or `http(s)://token@`: SSH's bare user name (`ssh://git@`) is no credential. */
+const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]+:[^\s/@'"]+@|\bhttps?:\/\/[^\s/@:'"]+@/i;
+
+export async function checkSecrets(root: string, log: Log, identities: readonly string[] = operatorIdentities()): Promise<number> {
+  const configs = loadAll(root, log);
+  const findings = scanTree(path.join(root, 'dist'), root).map((f) => `${f.file}: ${f.object}: ${f.message}`);
+  for (const config of configs ?? []) findings.push(...await customerFindings(root, config, identities));
+  for (const f of findings) log(`error: ${f}`);
+  const ok = findings.length === 0 && configs !== undefined;
+  log(ok
+    ? `credentials intact: store and dist/ agree, no plaintext${identities.length ? ', every MAC verifies' : ' (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)'}`
+    : `${findings.length} problem(s) with credentials`);
+  return ok ? EXIT.OK : EXIT.FINDINGS;
+}
+
+async function customerFindings(root: string, config: CustomerConfig, identities: readonly string[]): Promise<string[]> {
+  const findings: string[] = [];
+  const recipients = [...config.secrets.ageRecipients].sort().join(', ');
+  const wrongRecipients = (file: string, found: readonly string[]) => found.join(', ') !== recipients
+    && `${file}: expected encryption for customers/${config.name}.yaml secrets.ageRecipients (${recipients}), found ${found.join(', ')}; `
+      + `run \`npx astrago secrets rekey ${config.name}\``;
+  let store: Map<CredentialName, StoredCredential>;
+  try {
+    store = readStore(root, config.name);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return [e.message];
+  }
+  const values = new Map<CredentialName, string>();
+  for (const entry of store.values()) {
+    const problem = wrongRecipients(entry.file, entry.recipients);
+    if (problem) findings.push(problem);
+    for (const key of entry.sealed.keys()) {
+      try {
+        sealedSecret(entry, key);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        findings.push(e.message);
+      }
+    }
+    if (identities.length === 0) continue;
+    try {
+      values.set(entry.credential, (await openEntry(entry, identities)).value);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      findings.push(e.message);
+    }
+  }
+
+  const committed = readCustomerTree(root, config.name);
+  for (const file of committed.filter((f) => URL_CREDENTIALS.test(f.content))) {
+    findings.push(`${file.path}: expected no credentials in URLs (the file is committed in plain text), found a URL with a user name and password or token; `
+      + `remove them from customers/${config.name}.yaml and run \`npx cdk8s synth\``);
+  }
+  for (const file of committed.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
+    let doc: Document;
+    try {
+      doc = committedSecrets([file])[0].document;
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      findings.push(e.message);
+      continue;
+    }
+    const problem = structureProblem(doc) ?? wrongRecipients(file.path, recipientsOf(doc));
+    if (problem) {
+      findings.push(problem.startsWith(file.path) ? problem : `${file.path}: ${problem}`);
+      continue;
+    }
+    const credential = (doc.metadata as { annotations?: Record<string, string> }).annotations?.[CREDENTIAL_ANNOTATION] as CredentialName;
+    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, values.get(credential)));
+  }
+
+  // Agreement: each Secret in dist/ is exactly what synth copies from the store.
+  let rendered;
+  try {
+    rendered = (await renderOne(root, config)).files;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return [...findings, e.message];
+  }
+  const onDisk = new Map(committed.map((f) => [f.path, f.content]));
+  for (const file of rendered.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
+    const credential = /astrago\.io\/credential: (\S+)/.exec(file.content)![1] as CredentialName;
+    const stored = store.get(credential);
+    const source = stored ? stored.file : `credentials/${config.name}/${credential}.yaml`;
+    const content = onDisk.get(file.path);
+    if (!stored) findings.push(`${source}: expected the credential in the store, found none; run \`npx cdk8s synth\` with SOPS_AGE_KEY_FILE set to move it there from ${file.path}`);
+    else if (content === undefined) findings.push(`${file.path}: expected the Secret copied from ${source}, found no file; run \`npx cdk8s synth\``);
+    else if (content !== file.content) findings.push(`${file.path}: expected the Secret exactly as copied from ${source}, found another one (tampered, truncated or stale); run \`npx cdk8s synth\` to restore it`);
+  }
+  return findings;
+}
+
+/** With the key: the Secret's MAC verifies and its credential entry holds the stored value. */
+async function secretMacFindings(file: string, doc: Document, identities: readonly string[], stored: string | undefined): Promise<string[]> {
+  const dataKey = await unwrapDataKey((doc.sops as unknown as SopsMetadata).age, identities);
+  if (!dataKey) return [`${file}: expected an age identity for one of its recipients in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found none that matches`];
+  let held: string;
+  try {
+    held = heldValue(decryptDocument(doc, dataKey));
+  } catch (e) {
+    if (!(e instanceof SopsError)) throw e;
+    return [`${file}: cannot be decrypted: it was changed without its key (MAC or value does not verify); run \`npx cdk8s synth\` to restore it`];
+  }
+  if (stored !== undefined && held !== stored) {
+    return [`${file}: expected the value stored in the credential store, found another one; run \`npx cdk8s synth\` to restore it`];
+  }
+  return [];
+}

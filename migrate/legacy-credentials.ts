@@ -1,0 +1,85 @@
+/**
+ * The old system's credentials as an import carries them over. The existing databases were
+ * initialised with these values, so the import keeps them (encrypted) rather than generating
+ * new ones; those still at the old system's public default are flagged, with how to rotate
+ * each one safely after the move.
+ *
+ * The defaults below are public: they are committed in xiilab/astrago-deployment and in the
+ * charts' values.yaml (reference §1.1, §2.2, §8). They are here only to recognise them, and
+ * for the three the environment files never set, to supply the value the old chart used.
+ */
+import type { CredentialName } from '../catalog/credentials';
+
+export interface LegacyCredential {
+  /** The value the old system shipped. */
+  readonly publicDefault?: string;
+  /**
+   * Where the old system set the value when no environment file does (its templates or a
+   * chart default): the import carries `publicDefault` over, since that initialised the data.
+   * @default - the value comes from the environment file
+   */
+  readonly implicit?: string;
+  /**
+   * How to replace the value after the move, `<customer>` standing for the customer. Where a
+   * database or application stores the value, it is changed there first, then stored with
+   * `secrets set`; where the consumer only reads it, `secrets rotate` is enough.
+   */
+  readonly rotate?: string;
+  /**
+   * Why a new value is generated instead (the old value protected nothing that persists).
+   * @default - the value is carried over
+   */
+  readonly generated?: string;
+}
+
+const set = (credential: CredentialName, where: string) =>
+  `${where}, then store the same value: \`npx astrago secrets set <customer> ${credential}\``;
+
+export const LEGACY_CREDENTIALS = {
+  'keycloak-admin': {
+    publicDefault: 'xiirocks',
+    rotate: set('keycloak-admin', 'change the admin password of the master realm in Keycloak\'s admin console (Users → admin → Credentials)'),
+  },
+  'keycloak-client-secret': {
+    publicDefault: 'astragosecret',
+    rotate: set('keycloak-client-secret', 'regenerate the secret of client astrago-client in realm astrago (Clients → astrago-client → Credentials)'),
+  },
+  'astrago-user-init-password': {
+    publicDefault: 'astrago',
+    // Read by the backends on a credential reset only; nothing stores it.
+    rotate: '`npx astrago secrets rotate <customer> astrago-user-init-password`',
+  },
+  'mariadb-root': {
+    publicDefault: 'root',
+    rotate: set('mariadb-root', 'in MariaDB, `ALTER USER \'root\'@\'%\' IDENTIFIED BY …` (and `UPDATE TB_HUB` where the hub images carry DB_PASSWORD, platform contract §7)'),
+  },
+  'mariadb-user': {
+    publicDefault: 'xiirocks',
+    rotate: set('mariadb-user', 'in MariaDB, `ALTER USER \'<user>\'@\'%\' IDENTIFIED BY …` for the astrago.mariadb.username'),
+  },
+  'harbor-admin': {
+    publicDefault: 'Harbor12345',
+    rotate: set('harbor-admin', 'change the admin password in Harbor\'s portal (admin → Change Password)'),
+  },
+  'keycloak-db': {
+    publicDefault: 'keycloak',
+    implicit: 'bn_keycloak\'s password in the old Keycloak values (reference §1.1), which initialised Keycloak\'s PostgreSQL',
+    rotate: set('keycloak-db', 'in Keycloak\'s PostgreSQL (pod keycloak-postgresql-0), `ALTER USER bn_keycloak PASSWORD …`'),
+  },
+  'harbor-db': {
+    publicDefault: 'changeit',
+    implicit: 'the default database.internal.password of Harbor chart 1.14.2, which initialised Harbor\'s PostgreSQL',
+    rotate: set('harbor-db', 'in Harbor\'s PostgreSQL (pod harbor-database-0), `ALTER USER postgres PASSWORD …`'),
+  },
+  'harbor-secret-key': {
+    publicDefault: 'not-a-secure-key',
+    implicit: 'the default secretKey of Harbor chart 1.14.2, which encrypts secrets Harbor stored in its database',
+    rotate: '`npx astrago secrets rotate <customer> harbor-secret-key`, then enter the credentials of registry endpoints and OIDC in Harbor again (the old key decrypted them)',
+  },
+  'grafana-admin': {
+    generated: 'the old Grafana kept no volume: its admin password (the chart default) protected nothing that persists',
+  },
+  'nextauth-secret': {
+    generated: 'the old frontend signed sessions with a literal committed in the old chart; a new secret signs users out once',
+  },
+} as const satisfies Record<CredentialName, LegacyCredential>;

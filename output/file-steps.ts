@@ -1,0 +1,90 @@
+/**
+ * The file-system steps of every writer that must survive a crash (the credential store, the
+ * dist/ swap), behind one interface: tests replace it to stop a writer before any chosen step,
+ * which is how a `kill -9` at that instant is simulated, fast and deterministically.
+ * Every failure of the file system becomes one line naming the path.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { UserError } from '../config/user-error';
+
+/** Paths are relative to the repository root, so that every message names them as the user does. */
+export interface FileSteps {
+  /**
+   * Writes a new file (the folder must exist); `durable` also flushes it to disk before
+   * returning, for state that exists nowhere else (a store entry) rather than output that can
+   * be rebuilt from it (dist/).
+   */
+  writeFile(file: string, content: string, options?: { readonly mode?: number; readonly durable?: boolean }): void;
+  /** Atomically renames a file or folder (same file system). */
+  rename(from: string, to: string): void;
+  /** Creates a folder and its parents. */
+  mkdir(dir: string): void;
+  /** Removes a file or folder tree. */
+  remove(target: string): void;
+}
+
+/** The real file system under `root`, each error turned into a one-line `FileSystemError`. */
+export const realSteps = (root: string): FileSteps => ({
+  writeFile: (file, content, { mode = 0o644, durable = false } = {}) => guard(file, () => {
+    const fd = fs.openSync(path.join(root, file), 'w', mode);
+    try {
+      fs.writeFileSync(fd, content);
+      if (durable) fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  }),
+  rename: (from, to) => guard(to, () => fs.renameSync(path.join(root, from), path.join(root, to))),
+  mkdir: (dir) => guard(dir, () => fs.mkdirSync(path.join(root, dir), { recursive: true })),
+  remove: (target) => guard(target, () => fs.rmSync(path.join(root, target), { recursive: true, force: true })),
+});
+
+/** A file-system failure (EACCES, ENOSPC, EIO, …): one line with the path, no stack trace. */
+export class FileSystemError extends UserError {}
+
+/** Runs a file-system call; a Node error becomes `<path>: <code> (<what it means>)`. */
+export function guard<T>(file: string, body: () => T): T {
+  try {
+    return body();
+  } catch (e) {
+    throw asFileSystemError(e, file);
+  }
+}
+
+/** A Node file-system error as one line naming the path (other errors unchanged). */
+export function asFileSystemError(e: unknown, file: string): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (typeof code !== 'string' || e instanceof UserError) return e;
+  return new FileSystemError(`${file}: ${code} (${MEANING[code] ?? 'file-system error'})`);
+}
+
+const MEANING: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error of the device',
+  EROFS: 'read-only file system',
+  ENOENT: 'no such file or folder',
+  EEXIST: 'already exists',
+  EISDIR: 'is a folder, expected a file',
+  ENOTDIR: 'expected a folder',
+  ENOTEMPTY: 'folder not empty',
+  EXDEV: 'on another file system than the repository',
+  ELOOP: 'too many symbolic links',
+  EMFILE: 'too many open files',
+};
+
+/**
+ * Writes a file so that it is at every instant either the old content or the new one: a
+ * temporary file in `tmpDir` (same file system, outside the repository's tracked folders),
+ * flushed to disk, then renamed over the target.
+ */
+export function writeAtomically(steps: FileSteps, tmpDir: string, file: string, content: string, mode?: number): void {
+  steps.mkdir(tmpDir);
+  steps.mkdir(path.posix.dirname(file));
+  const tmp = `${tmpDir}/${path.posix.basename(file)}.${process.pid}.tmp`;
+  steps.writeFile(tmp, content, { mode, durable: true });
+  steps.rename(tmp, file);
+}

@@ -1,0 +1,281 @@
+/**
+ * The credential store: every credential of a customer, SOPS-encrypted and committed, outside
+ * generated output. It is input, never output: synth copies the encrypted Secrets of dist/
+ * from it, so deleting dist/, `npx cdk8s synth -o dist`, a botched merge or a crash are
+ * repaired by running synth again, and no credential is ever minted twice.
+ *
+ * Layout: `credentials/<customer>/<credential>.yaml`, one file per credential (adding one needs
+ * only the recipients' public keys, never a decryption key; a merge touches one file per
+ * credential). Each file is one SOPS document that `sops --decrypt` reads:
+ *
+ * ```yaml
+ * apiVersion: astrago.io/v1
+ * data:
+ *   value: ENC[AES256_GCM,…]     # the credential itself: the only encrypted field
+ * kind: Credential
+ * metadata:
+ *   customer: acme               # checked: a file copied from another customer is refused
+ *   name: harbor-admin           # checked against the file name
+ * sealed:                        # the encrypted Secrets of dist/ holding this value, as synth
+ *   harbor/harbor-admin: |       # writes them (`<namespace>/<name>` → YAML text): synth copies
+ *     apiVersion: v1             # them byte for byte, so a re-synth needs no key. Under the
+ *     …                          # MAC: with the key, a copy cannot be swapped unnoticed
+ * sops: {age: […], lastmodified, mac, encrypted_regex: ^(data|stringData)$, version}
+ * ```
+ *
+ * Keys are sorted (the MAC follows document order). Every file is replaced atomically
+ * (temporary file in `.astrago/tmp/`, flushed, renamed), so each entry is at every instant
+ * the old one or the new one. Reading checks structure without a key (`structureProblem`)
+ * and refuses symlinks, aliases and anything else in the folder, naming the file; a sealed
+ * copy is checked when it is used (`sealedSecret`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
+import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
+import { UserError } from '../config/user-error';
+import { canonical, dumpYaml } from '../output/canonical';
+import { guard, realSteps, writeAtomically, type FileSteps } from '../output/file-steps';
+import { unwrapDataKey, wrapDataKey } from './age';
+import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type AgeStanza, type Document, type SopsMetadata } from './sops';
+
+/** Top folder of every customer's store. */
+export const CREDENTIALS_FOLDER = 'credentials';
+/** Where synth keeps its lock, staging and temporary files: same file system, never committed. */
+export const WORK_FOLDER = '.astrago';
+const CUSTOMER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** A store that cannot be read or written as it is: the message names the file. */
+export class CredentialStoreError extends UserError {}
+
+/** Folder of a customer's credential store, relative to the repository root, e.g. 'credentials/<customer>'. */
+export function credentialStoreDir(customer: string): string {
+  if (!CUSTOMER_NAME.test(customer)) {
+    throw new CredentialStoreError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
+  }
+  return `${CREDENTIALS_FOLDER}/${customer}`;
+}
+
+/** Repository-relative file of one credential of a customer. */
+export function credentialFile(customer: string, credential: CredentialName): string {
+  return `${credentialStoreDir(customer)}/${credential}.yaml`;
+}
+
+/** One stored credential as read, structure checked, value still encrypted. */
+export interface StoredCredential {
+  readonly credential: CredentialName;
+  /** Repository-relative path. */
+  readonly file: string;
+  /** The file's text, exactly. */
+  readonly text: string;
+  readonly document: Document;
+  /** age recipients the value is encrypted for, sorted. */
+  readonly recipients: readonly string[];
+  /**
+   * Encrypted Secrets holding the value, by `<namespace>/<name>`: their YAML text as written in
+   * dist/ (parsed and checked on use, `sealedSecret`: a re-synth parses only what it copies).
+   */
+  readonly sealed: ReadonlyMap<string, string>;
+}
+
+/**
+ * Every credential in the customer's store (empty when it has none), structure checked
+ * without a key. Throws CredentialStoreError naming the file for anything that is not a
+ * well-formed `<credential>.yaml` regular file of this customer.
+ */
+export function readStore(root: string, customer: string): Map<CredentialName, StoredCredential> {
+  const dir = credentialStoreDir(customer);
+  const full = path.join(root, dir);
+  const stat = guard(dir, () => lstatOrUndefined(full));
+  if (!stat) return new Map();
+  if (!stat.isDirectory()) throw new CredentialStoreError(`${dir}: expected a folder, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
+  const store = new Map<CredentialName, StoredCredential>();
+  for (const name of guard(dir, () => fs.readdirSync(full)).sort()) {
+    const credential = name.replace(/\.yaml$/, '') as CredentialName;
+    if (!name.endsWith('.yaml') || !CREDENTIAL_NAMES.includes(credential)) {
+      throw new CredentialStoreError(`${dir}/${name}: expected only files named <credential>.yaml (${CREDENTIAL_NAMES.join(', ')}), found another entry`);
+    }
+    store.set(credential, readEntry(root, customer, credential));
+  }
+  return store;
+}
+
+function readEntry(root: string, customer: string, credential: CredentialName): StoredCredential {
+  const file = credentialFile(customer, credential);
+  const text = readRegularFile(root, file);
+  const document = parseEncrypted(text, file);
+  const fail = (what: string) => new CredentialStoreError(`${file}: ${what}`);
+  const problem = structureProblem(document);
+  if (problem) throw fail(problem);
+  const metadata = document.metadata as { name?: unknown; customer?: unknown } | undefined;
+  if (document.kind !== 'Credential' || document.apiVersion !== 'astrago.io/v1') throw fail('expected apiVersion astrago.io/v1, kind Credential, found another document');
+  if (metadata?.name !== credential) throw fail(`metadata.name: expected "${credential}" (the file name), found another name`);
+  if (metadata?.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
+  const data = document.data as Record<string, unknown> | undefined;
+  if (!data || typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
+  const sealed = document.sealed ?? {};
+  if (typeof sealed !== 'object' || Array.isArray(sealed) || sealed === null || Object.values(sealed).some((t) => typeof t !== 'string')) {
+    throw fail('sealed: expected a map of <namespace>/<name> to Secret YAML, found another value');
+  }
+  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(Object.entries(sealed as Record<string, string>)) };
+}
+
+const parsedCopies = new WeakMap<StoredCredential, Map<string, Document>>();
+
+/**
+ * The entry's encrypted copy of Secret `<namespace>/<name>`, parsed and structure-checked
+ * (once); undefined when it has none. Throws CredentialStoreError naming file and copy.
+ */
+export function sealedSecret(entry: StoredCredential, key: string): Document | undefined {
+  const text = entry.sealed.get(key);
+  if (text === undefined) return undefined;
+  const parsed = parsedCopies.get(entry) ?? new Map<string, Document>();
+  parsedCopies.set(entry, parsed);
+  if (!parsed.has(key)) {
+    const where = `${entry.file}: sealed.${key}`;
+    const secret = parseEncrypted(text, where);
+    const problem = structureProblem(secret);
+    if (problem) throw new CredentialStoreError(`${where}: ${problem}`);
+    const m = secret.metadata as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } | undefined;
+    if (secret.kind !== 'Secret' || `${String(m?.namespace)}/${String(m?.name)}` !== key || m?.annotations?.['astrago.io/credential'] !== entry.credential) {
+      throw new CredentialStoreError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
+    }
+    parsed.set(key, secret);
+  }
+  return parsed.get(key);
+}
+
+/**
+ * Encrypts `values` for `recipients` (age public keys) into the customer's store, creating or
+ * replacing exactly those credentials' entries crash-safely; returns the repository-relative
+ * paths written. A replaced entry loses its sealed Secrets (they hold the old value): the
+ * next synth encrypts new ones, which needs the operator's key.
+ */
+export async function storeCredentials(root: string, customer: string,
+  values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
+  const unknown = Object.keys(values).filter((name) => !(CREDENTIAL_NAMES as string[]).includes(name));
+  if (unknown.length > 0) throw new CredentialStoreError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
+  const files = await Promise.all(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))
+    .map(([credential, value]) => encryptEntry(customer, { credential: credential as CredentialName, value: value! }, recipients)));
+  writeStoreFiles(root, files);
+  return files.map((f) => f.path);
+}
+
+/**
+ * The stored value of one credential, decrypted with the operator's age identities; undefined
+ * when the store has none; a UserError (one line, naming the file, never the value) when it
+ * cannot be decrypted.
+ */
+export async function readStoredCredential(root: string, customer: string, credential: CredentialName,
+  identities: readonly string[]): Promise<string | undefined> {
+  const file = credentialFile(customer, credential);
+  if (!guard(file, () => lstatOrUndefined(path.join(root, file)))) return undefined;
+  return (await openEntry(readEntry(root, customer, credential), identities)).value;
+}
+
+/** A decrypted entry: its value and the data key it is encrypted with (to re-seal it unchanged). */
+export interface OpenedCredential {
+  readonly value: string;
+  readonly key: EntryKey;
+}
+
+/** The data key of an entry with its age stanzas: reused when an entry's sealed Secrets change. */
+export interface EntryKey {
+  readonly dataKey: Buffer;
+  readonly age: readonly AgeStanza[];
+}
+
+/** Decrypts an entry and verifies its MAC (and so its sealed Secrets' texts). */
+export async function openEntry(entry: StoredCredential, identities: readonly string[]): Promise<OpenedCredential> {
+  const age = (entry.document.sops as unknown as SopsMetadata).age;
+  const dataKey = await unwrapDataKey(age, identities);
+  if (!dataKey) {
+    throw new CredentialStoreError(`${entry.file}: expected an age identity for one of its recipients (${entry.recipients.join(', ')}) `
+      + `in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found ${identities.length ? 'none that matches' : 'none'}`);
+  }
+  try {
+    const plain = decryptDocument(entry.document, dataKey);
+    return { value: (plain.data as { value: string }).value, key: { dataKey, age } };
+  } catch (e) {
+    if (e instanceof SopsError) throw new CredentialStoreError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
+    throw e;
+  }
+}
+
+/** What one store file holds before encryption. */
+export interface CredentialEntry {
+  readonly credential: CredentialName;
+  readonly value: string;
+  /** Encrypted Secrets holding the value, by `<namespace>/<name>`, as YAML text (`sealedText`). @default - none */
+  readonly sealed?: ReadonlyMap<string, string>;
+}
+
+/**
+ * The encrypted file of an entry. With `key`, the entry keeps its data key and recipients
+ * (a sealed Secret was added); otherwise it gets a new data key for `recipients`.
+ */
+export async function encryptEntry(customer: string, entry: CredentialEntry, recipients: readonly string[], key?: EntryKey,
+  now: Date = new Date()): Promise<{ path: string; content: string }> {
+  const file = credentialFile(customer, entry.credential);
+  if (entry.value === '') throw new CredentialStoreError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
+  if (!key && recipients.length === 0) throw new CredentialStoreError(`${file}: expected at least one age recipient to encrypt for, found none`);
+  const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
+  const plain = canonical({
+    apiVersion: 'astrago.io/v1',
+    kind: 'Credential',
+    metadata: { name: entry.credential, customer },
+    data: { value: entry.value },
+    sealed,
+  }) as Document;
+  const dataKey = key?.dataKey ?? newDataKey();
+  const age = key?.age ?? await wrapDataKey(dataKey, recipients);
+  return { path: file, content: dumpYaml(canonical(encryptDocument(plain, dataKey, age, rfc3339(now)), true)) };
+}
+
+/** A sealed Secret as the store keeps it: the YAML synth writes into dist/. */
+export function sealedText(secret: Document): string {
+  return dumpYaml(canonical(secret, true));
+}
+
+/** Writes store files, each atomically (see the header). */
+export function writeStoreFiles(root: string, files: ReadonlyArray<{ path: string; content: string }>, steps: FileSteps = realSteps(root)): void {
+  for (const file of files) writeAtomically(steps, `${WORK_FOLDER}/tmp`, file.path, file.content);
+}
+
+/** A committed file's text; refuses symlinks, folders and other non-regular files, naming the path. */
+export function readRegularFile(root: string, file: string): string {
+  const full = path.join(root, file);
+  const stat = guard(file, () => fs.lstatSync(full));
+  if (!stat.isFile()) throw new CredentialStoreError(`${file}: expected a regular file, found ${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'a special file'}`);
+  return guard(file, () => fs.readFileSync(full, 'utf8'));
+}
+
+/**
+ * One YAML document of an encrypted file, nothing of its text echoed. No anchors, so no
+ * aliases (we never write any, and an alias bomb is refused before anything walks it). js-yaml
+ * with the core schema: a re-synth parses every store entry, and it is several times faster.
+ */
+export function parseEncrypted(text: string, file: string): Document {
+  let anchors = false;
+  let doc: unknown;
+  try {
+    doc = load(text, { schema: CORE_SCHEMA, listener: (event, state) => {
+      if (event === 'close' && (state as { anchor?: string }).anchor) anchors = true;
+    } });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    const several = /expected a single document/.test(e.reason);
+    throw new CredentialStoreError(`${file}: expected one valid YAML document, found ${several ? 'several' : `a syntax error at line ${e.mark.line + 1}`} (truncated or hand-edited?)`);
+  }
+  if (anchors) throw new CredentialStoreError(`${file}: expected no YAML anchors or aliases, found some`);
+  return doc as Document;
+}
+
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
