@@ -5,7 +5,7 @@ import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartSources } from '../flux/chart-sources';
 import { ChartRelease } from '../flux/chart-release';
 import { ValuesFromKind, type HelmRelease } from '../flux/helm-release';
-import { INGRESS_CLASS } from '../infrastructure/ingress-nginx';
+import { INGRESS_CLASS } from '../infrastructure/ingress-class';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
 const HARBOR_SERVICE = 'harbor';
