@@ -77,7 +77,7 @@ describe('init', () => {
     expect(Object.keys(readTree(path.join(repo, 'dist/acme')))).toContain('infrastructure/controllers/csi-driver-nfs.yaml');
     expect(parse(fs.readFileSync(path.join(repo, 'flux/acme/astrago.yaml'), 'utf8')).spec.path).toBe('./dist/acme');
     expect((await run(repo, ['check'])).code).toBe(0);
-    expect((await run(repo, ['list'])).out).toMatch(/^acme\s+ip 10\.0\.0\.5\s+all 8\s+no\s+up to date$/m);
+    expect((await run(repo, ['list'])).out).toMatch(/^acme\s+ip 10\.0\.0\.5\s+all 9\s+no\s+up to date$/m);
   });
 
   test('domain, TLS, offline registry and profile flags land in the file', async () => {
@@ -249,7 +249,7 @@ describe('render, explain, graph', () => {
     const unknownApp = await run(repo, ['render', 'demo', '--app', 'harbour']);
     expect(unknownApp.code).toBe(2);
     expect(unknownApp.err).toMatch(/^error: --app: expected one of .*\bharbor\b.*, found "harbour"$/);
-    expect(await run(repo, ['render', 'nobody'])).toMatchObject({ code: 2, err: 'error: customer "nobody": expected one of demo, factory, seoul-lab, found no customers/nobody.yaml' });
+    expect(await run(repo, ['render', 'nobody'])).toMatchObject({ code: 2, err: 'error: customer "nobody": expected one of demo, factory, plant, seoul-lab, found no customers/nobody.yaml' });
   });
 
   test('explain names the layer that set a value, with the line of the customer file, and what it overrode', async () => {
@@ -289,9 +289,10 @@ describe('list and remove', () => {
     expect(r.out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
       'CUSTOMER ACCESS COMPONENTS OFFLINE DIST',
       'broken ? ? ? unknown: invalid customer file',
-      'demo domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
-      'factory ip 192.168.10.20 all 8 harbor.factory.local:443/astrago up to date',
-      'seoul-lab ip 10.61.3.163 all 8 no up to date',
+      'demo domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,traefik,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
+      'factory ip 192.168.10.20 all 9 harbor.factory.local:443/astrago up to date',
+      'plant domain https://astrago.plant.local all 9 registry.plant.local:5000/astrago up to date',
+      'seoul-lab ip 10.61.3.163 all 9 no up to date',
       'gone - - - orphan: no customer file (npx astrago remove)',
       '',
     ]);
@@ -299,7 +300,7 @@ describe('list and remove', () => {
     expect(json).toMatchObject({ code: 1, err: r.err });
     const rows = JSON.parse(json.out);
     expect(rows.map((row: { customer: string; dist: string }) => [row.customer, row.dist])).toEqual([
-      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
+      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['plant', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
     ]);
     expect(rows[1]).toEqual({
       customer: 'demo', dist: 'stale', access: { mode: 'domain', url: 'https://demo.astrago.ai', ...(rows[1].access.address ? { address: rows[1].access.address } : {}) },
@@ -408,8 +409,8 @@ describe('progress', () => {
       await run(repo, args, { progress: (s) => seen.push(s) });
       return seen;
     };
-    expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering seoul-lab']);
-    expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating seoul-lab']);
+    expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering plant', 'rendering seoul-lab']);
+    expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating plant', 'validating seoul-lab']);
     expect(await steps(['validate', 'demo', '--render', '--no-kustomize'])).toEqual(['rendering demo', 'validating demo']);
     const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
     expect(await steps(['render-check', 'seoul-lab', '--cache', empty])).toContain('seoul-lab: HelmRelease/harbor/harbor');

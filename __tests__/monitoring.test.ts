@@ -64,6 +64,7 @@ describe('kube-prometheus-stack', () => {
       demo: { host: 'demo.astrago.ai', rootUrl: 'https://demo.astrago.ai/grafana/' },
       'seoul-lab': { host: undefined, rootUrl: 'http://10.61.3.163/grafana/' },
       factory: { host: undefined, rootUrl: 'http://192.168.10.20/grafana/' },
+      plant: { host: 'astrago.plant.local', rootUrl: 'https://astrago.plant.local/grafana/' },
     };
     for (const { name, all } of await samples()) {
       const grafana = values(all, 'prometheus').grafana;

@@ -28,6 +28,7 @@ const SAMPLE_URLS: Record<string, { host?: string; baseUrl: string; sslRequired:
   demo: { host: 'demo.astrago.ai', baseUrl: 'https://demo.astrago.ai', sslRequired: 'external' },
   'seoul-lab': { baseUrl: 'http://10.61.3.163', sslRequired: 'none' },
   factory: { baseUrl: 'http://192.168.10.20', sslRequired: 'none' },
+  plant: { host: 'astrago.plant.local', baseUrl: 'https://astrago.plant.local', sslRequired: 'external' },
 };
 
 describe('Keycloak', () => {

@@ -141,6 +141,11 @@ export const REPOSITORIES = {
     url: 'https://cowboysysop.github.io/charts/',
     keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
+  traefik: {
+    name: 'traefik',
+    url: 'https://traefik.github.io/charts',
+    keepsPinnedVersions: 'GitHub Pages index published by the release workflow of traefik/traefik-helm-chart, which keeps past releases listed; the tag v41.3.0 of that repository holds the chart itself.',
+  },
 } as const satisfies Record<string, ChartRepository>;
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
@@ -252,6 +257,21 @@ export const CHARTS = {
         },
       },
     ],
+  },
+  traefik: {
+    repository: REPOSITORIES.traefik,
+    chart: 'traefik',
+    version: '41.3.0',
+    releaseName: 'traefik',
+    namespace: 'traefik',
+    // crds/: IngressRoute, Middleware, TLSOption … (traefik.io) and the Traefik Hub kinds (hub.traefik.io).
+    crds: true,
+    crdGroups: ['traefik.io', 'hub.traefik.io'],
+    timeout: '10m',
+    requests: { proxy: ['resources'] },
+    // The proxy image: registry docker.io and repository traefik by default, tag the chart's
+    // appVersion v3.7.11 (templates/_helpers.tpl traefik.imageRegistry/imageRepository/defaultTag).
+    images: [{ ref: 'docker.io/traefik:v3.7.11', values: splitRepository('image') }],
   },
   prometheus: {
     repository: REPOSITORIES.prometheusCommunity,

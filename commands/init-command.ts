@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { formatProblem, type LoadedConfig } from '../config/load';
-import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, type NewCustomer } from '../config/new-customer';
-import { PROFILES } from '../config/schema';
+import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOMER_INGRESS_CONTROLLER, type NewCustomer } from '../config/new-customer';
+import { IngressController, PROFILES } from '../config/schema';
 import { entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
@@ -82,6 +82,7 @@ export function registerInit(program: Command, root: string, io: Io): void {
     .option('--nfs-path <path>', 'exported NFS directory (default /kube_storage)')
     .option('--offline-registry <registry>', 'mirror registry of an air-gapped cluster, e.g. harbor.local:443/astrago')
     .addOption(new Option('--profile <profile>', 'layer of defaults').choices(PROFILES))
+    .addOption(new Option('--ingress-controller <controller>', `ingress controller (default ${NEW_CUSTOMER_INGRESS_CONTROLLER})`).choices(Object.values(IngressController)))
     .option('--age-recipient <key>', 'age public key to encrypt the credentials for (default: generate a key pair in $ASTRAGO_KEYS_DIR or ~/.config/astrago/keys)')
     .option('--force', 'replace an existing customer file')
     .addHelpText('after', [

@@ -66,7 +66,10 @@ export async function runWizard(
   }));
   const ageRecipient = given.ageRecipient
     ?? optional(await prompts.input({ message: 'age public key to encrypt credentials for (empty: generate a key pair)', validate: check('ageRecipient', false) }));
-  const answers: NewCustomer = { name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === 'prod' ? undefined : profile, ageRecipient };
+  const answers: NewCustomer = {
+    name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === 'prod' ? undefined : profile, ageRecipient,
+    ingressController: given.ingressController,
+  };
   show(`\ncustomers/${name}.yaml:\n\n${customerFileText(answers)}`);
   return (await prompts.confirm({ message: `Write customers/${name}.yaml and synthesize dist/${name}/?`, default: true })) ? answers : undefined;
 }

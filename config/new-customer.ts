@@ -6,7 +6,14 @@
 import { stringify } from 'yaml';
 import { JSON_SCHEMA_FILE } from './json-schema';
 import { loadCustomerText, type LoadedCustomer, type Problem } from './load';
-import { dns1123Label, type PROFILES } from './schema';
+import { dns1123Label, IngressController, type PROFILES } from './schema';
+
+/**
+ * The ingress controller of a customer `init` creates: the maintained one. The schema's default
+ * (ingress-nginx) stays what a file without `ingress.controller` gets, so existing customers keep
+ * their controller until they switch (docs/ingress-traefik.md).
+ */
+export const NEW_CUSTOMER_INGRESS_CONTROLLER: IngressController = IngressController.TRAEFIK;
 
 export interface NewCustomer {
   /** Customer name: the file name and dist/ folder, a DNS-1123 label. */
@@ -26,6 +33,8 @@ export interface NewCustomer {
   readonly profile?: (typeof PROFILES)[number];
   /** age public key the customer's credentials are encrypted for. */
   readonly ageRecipient?: string;
+  /** Ingress controller. @default NEW_CUSTOMER_INGRESS_CONTROLLER */
+  readonly ingressController?: IngressController;
 }
 
 /** The key of the customer file each answer sets; `init` names problems by its flag. */
@@ -39,6 +48,7 @@ export const ANSWER_KEYS: Record<Exclude<keyof NewCustomer, 'name'>, string> = {
   offlineRegistry: 'offline.registry',
   profile: 'profile',
   ageRecipient: 'secrets.ageRecipients',
+  ingressController: 'ingress.controller',
 };
 
 /** The customer document: only what differs from the defaults, as a person would write it. */
@@ -51,6 +61,8 @@ export function customerDocument(c: NewCustomer): Record<string, unknown> {
     ...(c.ip ? { ip: { address: c.ip } } : {}),
     ...(c.domain ? { domain: { name: c.domain, ...(tls ? { tls: { enabled: true, issuer: c.tlsIssuer, secretName: c.tlsSecret } } : {}) } } : {}),
   };
+  // Written out even when it is the default of new customers: the schema's default differs.
+  doc.ingress = { controller: c.ingressController ?? NEW_CUSTOMER_INGRESS_CONTROLLER };
   doc.nfs = { server: c.nfsServer, basePath: c.nfsPath };
   if (c.offlineRegistry) doc.offline = { registry: c.offlineRegistry };
   if (c.ageRecipient) doc.secrets = { ageRecipients: [c.ageRecipient] };

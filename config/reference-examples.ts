@@ -22,6 +22,7 @@ export const VALUE_EXAMPLES: Readonly<Record<string, unknown>> = {
   'externalAccess.domain.tls.issuer': 'letsencrypt-prod',
   'externalAccess.domain.tls.secretName': 'astrago-tls-cert',
   'externalAccess.domain.tls.caSecret': 'astrago-ca',
+  'ingress.sideBySide.address': '10.61.3.164',
   'nfs.server': '10.61.3.2',
   'astrago.keycloak.baseUrl': 'https://sso.example.com',
   'astrago.components.core.registry': 'registry.example.com/astrago',

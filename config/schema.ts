@@ -150,6 +150,18 @@ export const PROFILES = ['dev', 'stage', 'prod'] as const;
 /** The export of `nfs.basePath` unless the customer names one (also what `init` proposes). */
 export const DEFAULT_NFS_BASE_PATH = '/kube_storage';
 
+/**
+ * The ingress controllers a customer can run. Both serve the IngressClass `nginx` and its
+ * ingress-nginx annotations: ingress-nginx itself (retired upstream in March 2026), or Traefik
+ * through its Kubernetes Ingress NGINX provider.
+ */
+export const IngressController = {
+  INGRESS_NGINX: 'ingress-nginx',
+  TRAEFIK: 'traefik',
+} as const;
+export type IngressController = (typeof IngressController)[keyof typeof IngressController];
+const INGRESS_CONTROLLERS = [IngressController.INGRESS_NGINX, IngressController.TRAEFIK] as const;
+
 export const customerSchema = z.strictObject({
   profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default('prod')
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
@@ -164,8 +176,8 @@ export const customerSchema = z.strictObject({
     mode: z.enum(['ip', 'domain'], expect('"ip" or "domain"')).default('ip')
       .describe('ip: the platform answers on the node or VIP address over HTTP; domain: on a DNS name, optionally with TLS.'),
     ip: z.strictObject({
-      address: ipv4.optional().describe('IPv4 address users reach (the kube-vip LoadBalancer IP of ingress-nginx). Required in ip mode.'),
-    }).prefault({}).describe('ip mode, and the LoadBalancer IP of ingress-nginx in both modes.'),
+      address: ipv4.optional().describe('IPv4 address users reach (the kube-vip LoadBalancer IP of the ingress controller). Required in ip mode.'),
+    }).prefault({}).describe('ip mode, and the LoadBalancer IP of the ingress controller in both modes.'),
     domain: z.strictObject({
       name: hostname.optional().describe('DNS name users reach. Required in domain mode.'),
       tls: z.strictObject({
@@ -176,6 +188,15 @@ export const customerSchema = z.strictObject({
       }).prefault({}).describe('HTTPS on the domain: a certificate from a cert-manager ClusterIssuer, or an existing TLS Secret.'),
     }).prefault({}).describe('domain mode: the DNS name users reach and its certificate.'),
   }).prefault({}).describe('How users reach the platform: the single source of every external URL.'),
+  ingress: z.strictObject({
+    controller: z.enum(INGRESS_CONTROLLERS, expect(`one of ${INGRESS_CONTROLLERS.join(', ')}`)).default(IngressController.INGRESS_NGINX)
+      .describe('The controller that serves every Ingress (class nginx) on ports 80 and 443 of every node and on the LoadBalancer IP of externalAccess: traefik (maintained; Ingress NGINX provider) or ingress-nginx (retired upstream in March 2026). A file without this key keeps ingress-nginx; `npx astrago init` writes traefik.'),
+    sideBySide: z.strictObject({
+      enabled: z.boolean(expect('true or false')).default(false)
+        .describe('Also run the other controller, serving the same Ingresses on a LoadBalancer address of its own, to verify it before the switch or keep it as a fallback right after (docs/ingress-traefik.md).'),
+      address: ipv4.optional().describe('LoadBalancer IP of the other controller while it runs side by side. Default: assigned by the cluster.'),
+    }).prefault({}).describe('Both controllers at once, during a switch-over.'),
+  }).prefault({}).describe('The ingress controller in front of the platform, and a switch-over between two.'),
   nfs: z.strictObject({
     server: host.optional().describe('NFS server address or hostname. Required.'),
     basePath: absolutePath.default(DEFAULT_NFS_BASE_PATH).describe('Exported directory under which volumes are created.'),
@@ -225,7 +246,7 @@ export const customerSchema = z.strictObject({
   }).prefault({}).describe('The Astrago platform: backends, frontend, database and their images.'),
   harbor: z.strictObject({
     host: hostname.optional()
-      .describe('DNS name users and nodes reach Harbor on, through ingress-nginx (it must resolve to the ingress address; HTTPS when externalAccess has a cert-manager issuer). Default: Harbor is reached inside the cluster only.'),
+      .describe('DNS name users and nodes reach Harbor on, through the ingress controller (it must resolve to the ingress address; HTTPS when externalAccess has a cert-manager issuer). Default: Harbor is reached inside the cluster only.'),
     persistence: z.strictObject({
       registry: quantity.default('5Gi').describe('Registry image storage.'),
       database: quantity.default('1Gi').describe('Harbor database volume.'),
@@ -257,6 +278,9 @@ export const customerSchema = z.strictObject({
     ingressNginx: z.strictObject({
       admissionJobs: requests('10m', '20Mi', 'the Jobs that create and patch the admission webhook certificate'),
     }).prefault({}).describe('ingress-nginx (the controller requests 100m and 90Mi by default).'),
+    traefik: z.strictObject({
+      proxy: requests('100m', '90Mi', 'Traefik, on every node (what the ingress-nginx chart requests for its controller)'),
+    }).prefault({}).describe('Traefik (its chart requests nothing by default).'),
     prometheus: z.strictObject({
       operator: requests('100m', '128Mi', 'the prometheus-operator'),
       admissionJobs: requests('10m', '32Mi', 'the Jobs that create and patch the admission webhook certificate'),
@@ -287,7 +311,8 @@ export const customerSchema = z.strictObject({
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
     gpuOperator: component('the NVIDIA GPU operator'),
-    ingressNginx: component('the ingress-nginx controller'),
+    ingressNginx: component('the ingress-nginx controller (when ingress.controller is ingress-nginx, or side by side)'),
+    traefik: component('the Traefik ingress controller (when ingress.controller is traefik, or side by side)'),
     prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
     keycloak: component('Keycloak'),
     harbor: component('the Harbor registry'),
@@ -309,6 +334,11 @@ export const customerSchema = z.strictObject({
   for (const r of REQUIREMENTS) {
     const applies = r.when.every((w) => getPath(c, w.path) === w.equals);
     if (applies && !r.anyOf.some((p) => Boolean(getPath(c, p)))) ctx.addIssue({ code: 'custom', path: [...r.at], message: r.message });
+  }
+  // Not a requirement of the list above (two values that must differ): synth checks it, the editor schema does not.
+  const sideBySide = c?.ingress?.sideBySide;
+  if (sideBySide?.address && sideBySide.address === c?.externalAccess?.ip?.address) {
+    ctx.addIssue({ code: 'custom', path: ['ingress', 'sideBySide', 'address'], message: 'an address other than externalAccess.ip.address (the serving controller holds that one)' });
   }
 }, { when: () => true });
 

@@ -136,22 +136,34 @@ export async function withWriteLock<T>(root: string, log: (line: string) => void
   const lock = path.join(root, LOCK);
   guard(WORK_FOLDER, () => fs.mkdirSync(path.join(root, WORK_FOLDER), { recursive: true }));
   const mine = `${process.pid} ${os.hostname()} ${new Date().toISOString()}\n`;
+  // Written aside, then hard-linked into place: the link either fails (EEXIST) or makes the lock
+  // appear with its content whole, so a second synth never reads a lock still being written.
+  const pending = `${lock}.${process.pid}.tmp`;
+  guard(LOCK, () => fs.writeFileSync(pending, mine));
   for (let attempt = 0; ; attempt++) {
     try {
-      fs.writeFileSync(lock, mine, { flag: 'wx' });
+      fs.linkSync(pending, lock);
       break;
     } catch (e) {
-      if (errnoCode(e) !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
-      const [pid, host, since] = readLock(lock);
-      if (host === os.hostname() && !alive(Number(pid))) {
+      const code = errnoCode(e);
+      const [pid, host, since] = code === 'EEXIST' && attempt === 0 ? readLock(lock) : [];
+      if (pid !== undefined && host === os.hostname() && !alive(Number(pid))) {
         guard(LOCK, () => fs.rmSync(lock, { force: true }));
         continue;
       }
+      fs.rmSync(pending, { force: true });
+      if (code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
       throw new WriteError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
         + 'run yours when it has finished (if that process no longer exists, delete the file)');
     }
   }
+  fs.rmSync(pending, { force: true });
   try {
+    // The pending lock files of processes killed before they could remove them.
+    for (const name of guard(WORK_FOLDER, () => fs.readdirSync(path.join(root, WORK_FOLDER)))) {
+      const pid = /^synth\.lock\.(\d+)\.tmp$/.exec(name)?.[1];
+      if (pid && !alive(Number(pid))) fs.rmSync(path.join(root, WORK_FOLDER, name), { force: true });
+    }
     for (const line of recoverInterrupted(root)) log(line);
     return await body();
   } finally {

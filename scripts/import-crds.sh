@@ -20,4 +20,5 @@ bundle source.toolkit.fluxcd.io source.toolkit.fluxcd.io_gitrepositories.yaml so
 bundle helm.toolkit.fluxcd.io helm.toolkit.fluxcd.io_helmreleases.yaml
 bundle kustomize.toolkit.fluxcd.io kustomize.toolkit.fluxcd.io_kustomizations.yaml
 bundle monitoring.coreos.com monitoring.coreos.com_servicemonitors.yaml monitoring.coreos.com_podmonitors.yaml monitoring.coreos.com_prometheusrules.yaml
+bundle traefik.io traefik.io_middlewares.yaml
 ls "$here/imports"

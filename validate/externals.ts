@@ -21,5 +21,7 @@ export function existingObjects(config: CustomerConfig): ObjectRef[] {
     ...(config.offline.caSecret ? [inFlux('Secret', config.offline.caSecret)] : []),
     ...config.astrago.global.imagePullSecrets.map((name) => ({ kind: 'Secret', namespace: PLATFORM_NAMESPACE, name })),
     ...(tls.enabled && !tls.issuer && tls.secretName ? [{ kind: 'Secret', namespace: PLATFORM_NAMESPACE, name: tls.secretName }] : []),
+    // The private CA that signed the certificate, created by the customer (externalAccess.domain.tls.caSecret).
+    ...(tls.caSecret ? [{ kind: 'Secret', namespace: PLATFORM_NAMESPACE, name: tls.caSecret }] : []),
   ];
 }

@@ -37,5 +37,6 @@ export const SCHEMA_SOURCES: readonly SchemaSource[] = [
   { file: 'crds/monitoring.coreos.com_podmonitors.yaml', url: `${GITHUB}/prometheus-operator/prometheus-operator/v0.75.2/example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml`, sha256: 'a6d2fb9e8a29785234a8ddba493116da02d1e67284bbd35f48f9b97aacb4d8fc' },
   { file: 'crds/monitoring.coreos.com_prometheusrules.yaml', url: `${GITHUB}/prometheus-operator/prometheus-operator/v0.75.2/example/prometheus-operator-crd/monitoring.coreos.com_prometheusrules.yaml`, sha256: '91de8be54ba1a745dfb138eba8f05fec7acbb5fa275f5c1ed2ad5ec85966011a' },
   { file: 'crds/nvidia.com_clusterpolicies.yaml', url: `${GITHUB}/NVIDIA/gpu-operator/v25.3.4/deployments/gpu-operator/crds/nvidia.com_clusterpolicies.yaml`, sha256: 'f48526f9826712c3ed6e79c25deb01e08acb6e7dd8a947ffacc74dc8e3e8f106' },
+  { file: 'crds/traefik.io_middlewares.yaml', url: `${GITHUB}/traefik/traefik-helm-chart/v41.3.0/traefik/crds/traefik.io_middlewares.yaml`, sha256: '2d2e097725637a7fc372fab3492db2cb94860e7d463424bd6b341f6a2a81c685' },
   { file: 'crds/kubeflow.org_mpijobs.yaml', url: `${GITHUB}/cowboysysop/charts/mpi-operator-1.2.2/charts/mpi-operator/crds/kubeflow.org_mpijobs.yaml`, sha256: 'd882064f1bd706ec54e9d1cd1829894614810c2220b8f12b27dc2c80994f0a2b' },
 ];

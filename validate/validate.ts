@@ -11,12 +11,13 @@ import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from 
 import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';
+import { INGRESS_RULES } from './rules/ingress';
 import { PLATFORM_RULES } from './rules/platform';
 import { POLICY_RULES, SOPS_VALUE } from './rules/policy';
 import type { Rule } from './rules/rule';
 import type { SchemaSet } from './schemas';
 
-export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES, ...PLATFORM_RULES];
+export const ALL_RULES: readonly Rule[] = [...FLUX_RULES, ...CLUSTER_RULES, ...POLICY_RULES, ...AIRGAP_RULES, ...PLATFORM_RULES, ...INGRESS_RULES];
 
 export interface CustomerTree {
   readonly customer: string;

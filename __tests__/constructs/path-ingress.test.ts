@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { platformUrls } from '../../config/urls';
 import { PathIngress } from '../../constructs/core/path-ingress';
-import { INGRESS_CLASS } from '../../constructs/infrastructure/ingress-nginx';
+import { INGRESS_CLASS } from '../../catalog/platform';
 import { configFrom, MINIMAL, SAMPLE_RECIPIENT } from '../helpers';
 import { oneOf } from './synth';
 
@@ -25,6 +25,12 @@ describe('PathIngress', () => {
     const domain = ingress(`externalAccess: {mode: domain, domain: {name: astrago.lab.example.com}}\nnfs: {server: 10.0.0.6}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`);
     expect(domain.spec?.rules?.[0].host).toBe('astrago.lab.example.com');
     expect(domain.spec).not.toHaveProperty('tls');
+  });
+
+  test('on a TLS host it redirects to HTTPS itself, as both ingress controllers then agree', () => {
+    const tls = ingress(`externalAccess: {mode: domain, domain: {name: astrago.lab.example.com, tls: {enabled: true, secretName: astrago-tls}}}\nnfs: {server: 10.0.0.6}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`);
+    expect(tls.metadata?.annotations).toEqual({ 'nginx.ingress.kubernetes.io/force-ssl-redirect': 'true' });
+    expect(ingress(MINIMAL).metadata).not.toHaveProperty('annotations');
   });
 
   test('annotations are passed through', () => {

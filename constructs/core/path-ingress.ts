@@ -1,7 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PlatformUrls } from '../../config/urls';
-import { INGRESS_CLASS } from '../infrastructure/ingress-nginx';
+import { INGRESS_CLASS } from '../../catalog/platform';
+
+const FORCE_SSL_REDIRECT = 'nginx.ingress.kubernetes.io/force-ssl-redirect';
 
 export interface PathIngressProps {
   /** Name of the Ingress. */
@@ -28,13 +30,16 @@ export interface PathIngressProps {
  * platform's Ingress. In ip mode the rule has no host, so it matches the address users
  * type; ingress-nginx picks the longest Prefix, so `/auth` wins over the frontend's `/`.
  * No TLS block: the certificate is the host's, held by the platform Ingress in its own
- * namespace, and ingress-nginx serves one certificate per host for every Ingress of it.
+ * namespace, and both controllers serve one certificate per host for every Ingress of it.
  */
 export class PathIngress extends Construct {
   constructor(scope: Construct, id: string, props: PathIngressProps) {
     super(scope, id);
+    // The host's HTTPS redirect, which ingress-nginx applies to every path of a host with TLS,
+    // but Traefik only to Ingresses with a tls block of their own.
+    const annotations: Record<string, string> = { ...props.annotations, ...(props.urls.tls ? { [FORCE_SSL_REDIRECT]: 'true' } : {}) };
     new k8s.KubeIngress(this, 'Resource', {
-      metadata: { name: props.name, namespace: props.namespace, annotations: props.annotations },
+      metadata: { name: props.name, namespace: props.namespace, annotations: Object.keys(annotations).length > 0 ? annotations : undefined },
       spec: {
         ingressClassName: INGRESS_CLASS,
         rules: [{

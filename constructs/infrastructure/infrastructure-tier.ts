@@ -1,8 +1,13 @@
+import { CHARTS } from '../../catalog/charts';
+import { IngressController } from '../../config/schema';
 import { Stage } from '../../model/layout';
 import type { TierScope } from '../tier/tier-scope';
 import { CsiDriverNfs } from './csi-driver-nfs';
 import { GpuOperator } from './gpu-operator';
+import { IngressRole, type IngressExposure } from './ingress-exposure';
 import { IngressNginx } from './ingress-nginx';
+import { Traefik } from './traefik';
+import { TraefikHsts } from './traefik-hsts';
 
 /** Infrastructure: storage, GPUs and ingress, which every later tier stands on. */
 export function buildInfrastructureTier(scope: TierScope): void {
@@ -25,11 +30,36 @@ export function buildInfrastructureTier(scope: TierScope): void {
       version: components.gpuOperator.version,
     });
   }
-  if (components.ingressNginx.enabled) {
+  buildIngressControllers(scope);
+}
+
+/**
+ * The controller `ingress.controller` names serves; with `ingress.sideBySide` the other one runs
+ * beside it on an address of its own, for a switch-over (docs/ingress-traefik.md).
+ */
+function buildIngressControllers(scope: TierScope): void {
+  const { config, sources } = scope;
+  const { components, ingress } = config;
+  const exposure = (controller: IngressController): IngressExposure => (controller === ingress.controller
+    ? { role: IngressRole.SERVING, loadBalancerIP: config.externalAccess.ip.address }
+    : { role: IngressRole.SIDE_BY_SIDE, loadBalancerIP: ingress.sideBySide.address });
+  const deployed = (controller: IngressController) => controller === ingress.controller || ingress.sideBySide.enabled;
+  if (components.ingressNginx.enabled && deployed(IngressController.INGRESS_NGINX)) {
     new IngressNginx(scope.component(Stage.CONTROLLERS, 'ingress-nginx'), 'ingress-nginx', {
       sources,
-      loadBalancerIP: config.externalAccess.ip.address,
+      exposure: exposure(IngressController.INGRESS_NGINX),
+      handsOverClass: ingress.sideBySide.enabled,
       version: components.ingressNginx.version,
+    });
+  }
+  if (components.traefik.enabled && deployed(IngressController.TRAEFIK)) {
+    // In the configs stage: its CRD comes with the chart.
+    const hsts = new TraefikHsts(scope.component(Stage.CONFIGS, 'traefik-middlewares'), 'hsts', { namespace: CHARTS.traefik.namespace });
+    new Traefik(scope.component(Stage.CONTROLLERS, 'traefik'), 'traefik', {
+      sources,
+      exposure: exposure(IngressController.TRAEFIK),
+      hsts,
+      version: components.traefik.version,
     });
   }
 }

@@ -2,21 +2,24 @@ import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
-
-/** IngressClass every Ingress of the platform uses. */
-export const INGRESS_CLASS = 'nginx';
+import { INGRESS_CLASS } from '../../catalog/platform';
+import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 
 export interface IngressNginxProps extends ChartComponentProps {
+  /** Whether ingress-nginx serves the customer's address, or runs side by side with Traefik. */
+  readonly exposure: IngressExposure;
   /**
-   * Address the LoadBalancer Service requests (the kube-vip VIP users reach).
-   * @default - the load balancer picks one
+   * Whether Traefik runs side by side with this serving ingress-nginx: the chart's IngressClass
+   * is then kept when the chart stops owning it, so Traefik can take it over without a gap.
+   * @default false
    */
-  readonly loadBalancerIP?: string;
+  readonly handsOverClass?: boolean;
 }
 
 /**
- * ingress-nginx as a DaemonSet on the host network, serving ports 80 and 443 on every node,
- * with the default IngressClass `nginx`.
+ * ingress-nginx as a DaemonSet. Serving, on the host network (ports 80 and 443 on every node)
+ * with the default IngressClass `nginx`; side by side, it serves the same class on a
+ * LoadBalancer address of its own, and the class belongs to Traefik.
  */
 export class IngressNginx extends Construct {
   public readonly release: HelmRelease;
@@ -24,20 +27,26 @@ export class IngressNginx extends Construct {
   constructor(scope: Construct, id: string, props: IngressNginxProps) {
     super(scope, id);
     const chart = CHARTS.ingressNginx;
+    const serving = props.exposure.role === IngressRole.SERVING;
     this.release = new ChartRelease(this, 'chart', {
       chart,
       component: props,
       values: {
         controller: {
           kind: 'DaemonSet',
-          hostNetwork: true,
-          dnsPolicy: 'ClusterFirstWithHostNet',
-          publishService: { enabled: true },
-          ingressClassResource: { name: INGRESS_CLASS, enabled: true, default: true },
-          tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
+          ...(serving ? { hostNetwork: true, dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
+          publishService: { enabled: serving },
+          ingressClassResource: serving
+            ? {
+              name: INGRESS_CLASS, enabled: true, default: true,
+              // Helm leaves a kept object in place when the chart stops rendering it or is removed.
+              ...(props.handsOverClass ? { annotations: { 'helm.sh/resource-policy': 'keep' } } : {}),
+            }
+            : { name: INGRESS_CLASS, enabled: false },
+          tolerations: [CONTROL_PLANE_TOLERATION],
           service: {
             type: 'LoadBalancer',
-            loadBalancerIP: props.loadBalancerIP,
+            loadBalancerIP: props.exposure.loadBalancerIP,
             // Keeps the client address visible to the platform (audit, rate limits).
             externalTrafficPolicy: 'Local',
           },

@@ -4,7 +4,7 @@ import { PRUNE_DISABLED } from '../core/namespace';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { ValuesFromKind, type HelmRelease } from '../flux/helm-release';
-import { INGRESS_CLASS } from '../infrastructure/ingress-nginx';
+import { INGRESS_CLASS } from '../../catalog/platform';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
 const HARBOR_SERVICE = 'harbor';

@@ -1,0 +1,46 @@
+import { Testing } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { ChartSources } from '../../constructs/flux/chart-sources';
+import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
+import { IngressRole, type IngressExposure } from '../../constructs/infrastructure/ingress-exposure';
+import { Traefik } from '../../constructs/infrastructure/traefik';
+import { TraefikHsts } from '../../constructs/infrastructure/traefik-hsts';
+import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
+import { Middleware } from '../../imports/traefik.io';
+import { oneOf, synthOf } from './synth';
+
+const build = (exposure: IngressExposure) => {
+  const chart = Testing.chart();
+  const hsts = new TraefikHsts(chart, 'hsts', { namespace: 'traefik' });
+  new Traefik(chart, 'traefik', { sources: new ChartSources(), exposure, hsts });
+  return chart;
+};
+
+describe('Traefik', () => {
+  test('serving: the Ingress NGINX provider on class nginx, host ports 80 and 443, the address, and the IngressClass', () => {
+    const chart = build({ role: IngressRole.SERVING, loadBalancerIP: '10.0.0.5' });
+    const values = oneOf(chart, HelmRelease).spec?.values;
+    expect(values.providers).toEqual({
+      kubernetesIngress: { enabled: false },
+      kubernetesIngressNGINX: { enabled: true, ingressClass: INGRESS_CLASS, controllerClass: INGRESS_CLASS_CONTROLLER, publishService: { enabled: true } },
+    });
+    expect([values.ports.web.hostPort, values.ports.websecure.hostPort]).toEqual([80, 443]);
+    expect(values.service.spec).toEqual({ type: 'LoadBalancer', loadBalancerIP: '10.0.0.5', externalTrafficPolicy: 'Local' });
+    expect(oneOf(chart, k8s.KubeIngressClass).spec).toEqual({ controller: INGRESS_CLASS_CONTROLLER });
+  });
+
+  test('side by side: no host ports, no IngressClass, no Ingress status', () => {
+    const chart = build({ role: IngressRole.SIDE_BY_SIDE, loadBalancerIP: '10.0.0.9' });
+    const values = oneOf(chart, HelmRelease).spec?.values;
+    expect([values.ports.web.hostPort, values.ports.websecure.hostPort]).toEqual([undefined, undefined]);
+    expect(values.providers.kubernetesIngressNGINX.publishService).toEqual({ enabled: false });
+    expect(values.service.spec.loadBalancerIP).toBe('10.0.0.9');
+    expect(synthOf(chart, k8s.KubeIngressClass)).toEqual([]);
+  });
+
+  test('the HTTPS entry point adds the HSTS Middleware, which it names as Traefik does', () => {
+    const chart = build({ role: IngressRole.SERVING });
+    expect(oneOf(chart, HelmRelease).spec?.values.ports.websecure.http.middlewares).toEqual(['traefik-hsts@kubernetescrd']);
+    expect(oneOf(chart, Middleware)).toMatchObject({ metadata: { name: 'hsts', namespace: 'traefik' }, spec: { headers: { stsSeconds: 31536000, stsIncludeSubdomains: true } } });
+  });
+});

@@ -1,0 +1,77 @@
+import { Construct } from 'constructs';
+import { CHARTS } from '../../catalog/charts';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
+import type { HelmRelease } from '../flux/helm-release';
+import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
+import { NginxIngressClass } from './ingress-class';
+import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
+import type { TraefikHsts } from './traefik-hsts';
+
+/**
+ * Largest request header block Traefik accepts, in bytes: 1 MiB (Go's default, written out so
+ * it cannot shrink under us). Keycloak's tokens and cookies need far more than nginx's 4k default,
+ * which the platform worked around with 8k–128k buffers.
+ */
+export const TRAEFIK_MAX_HEADER_BYTES = 1048576;
+
+export interface TraefikProps extends ChartComponentProps {
+  /** Whether Traefik serves the customer's address, or runs side by side with ingress-nginx. */
+  readonly exposure: IngressExposure;
+  /** The HSTS header of every HTTPS answer (a Middleware of the configs stage). */
+  readonly hsts: TraefikHsts;
+}
+
+/**
+ * Traefik as a DaemonSet that serves the Ingresses of class `nginx` with their ingress-nginx
+ * annotations, through its Kubernetes Ingress NGINX provider. Only that provider routes
+ * Ingresses: the standard Ingress provider would route them a second time.
+ *
+ * Serving, it holds ports 80 and 443 of every node (hostPort), the LoadBalancer IP of
+ * externalAccess and the IngressClass `nginx`; side by side, only a LoadBalancer address of its own.
+ */
+export class Traefik extends Construct {
+  public readonly release: HelmRelease;
+
+  constructor(scope: Construct, id: string, props: TraefikProps) {
+    super(scope, id);
+    const { exposure } = props;
+    const serving = exposure.role === IngressRole.SERVING;
+    // Traefik v3 ends a request still being read after 60s: uploads of datasets and models
+    // (proxy-body-size 0) take longer. nginx bounds only the pause between two reads (60s).
+    const entryPoint = (hostPort: number, middlewares: readonly string[] = []) => ({
+      ...(serving ? { hostPort } : {}),
+      http: { maxHeaderBytes: TRAEFIK_MAX_HEADER_BYTES, ...(middlewares.length > 0 ? { middlewares } : {}) },
+      transport: { respondingTimeouts: { readTimeout: 0 } },
+    });
+    this.release = new ChartRelease(this, 'chart', {
+      chart: CHARTS.traefik,
+      component: props,
+      values: {
+        deployment: { kind: 'DaemonSet' },
+        // Our IngressClass `nginx` is the default class; the chart's own `traefik` class is not used.
+        ingressClass: { enabled: false },
+        providers: {
+          kubernetesIngress: { enabled: false },
+          kubernetesIngressNGINX: {
+            enabled: true,
+            ingressClass: INGRESS_CLASS,
+            controllerClass: INGRESS_CLASS_CONTROLLER,
+            // Ingress status shows the serving controller's address only.
+            publishService: { enabled: serving },
+          },
+        },
+        ports: { web: entryPoint(80), websecure: entryPoint(443, [props.hsts.reference]) },
+        tolerations: [CONTROL_PLANE_TOLERATION],
+        service: {
+          spec: {
+            type: 'LoadBalancer',
+            loadBalancerIP: exposure.loadBalancerIP,
+            // Keeps the client address visible to the platform (audit, rate limits).
+            externalTrafficPolicy: 'Local',
+          },
+        },
+      },
+    }).release;
+    if (serving) new NginxIngressClass(this, 'ingress-class');
+  }
+}
