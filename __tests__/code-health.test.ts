@@ -25,6 +25,6 @@ describe('code health', () => {
     const total = totalEscapes(escapes());
     expect(total.casts).toBeLessThanOrEqual(154);
     expect(total.anys).toBeLessThanOrEqual(2);
-    expect(total.nonNull).toBeLessThanOrEqual(30);
+    expect(total.nonNull).toBeLessThanOrEqual(19);
   });
 });

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import { customerDistFolder, type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
@@ -17,7 +18,7 @@ export function selectFiles(customer: string, files: readonly OutputFile[], sele
   const objectFiles = files.filter((f) => f.path.endsWith('.yaml') && !f.path.endsWith('/kustomization.yaml'));
   const inTier = selection.tier ? objectFiles.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/${selection.tier}/`)) : objectFiles;
   if (!selection.app) return inTier;
-  const appOf = (f: OutputFile) => f.path.split('/').pop()!.replace(/\.yaml$/, '');
+  const appOf = (f: OutputFile) => path.posix.basename(f.path, '.yaml');
   const picked = inTier.filter((f) => appOf(f) === selection.app);
   if (picked.length === 0) {
     const apps = [...new Set(inTier.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/`) && !f.path.includes('/flux/')).map(appOf))].sort();

@@ -33,7 +33,8 @@ export function schemaCacheDir(root: string): string {
 }
 
 export function locateSchemas(root: string, option?: string, env: NodeJS.ProcessEnv = process.env): SchemaLocation {
-  const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option } : env[SCHEMAS_ENV] ? { origin: SchemaOrigin.ENV, dir: env[SCHEMAS_ENV]! } : undefined;
+  const fromEnv = env[SCHEMAS_ENV];
+  const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option } : fromEnv ? { origin: SchemaOrigin.ENV, dir: fromEnv } : undefined;
   if (explicit) {
     const dir = path.resolve(root, explicit.dir);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {

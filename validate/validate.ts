@@ -64,6 +64,7 @@ export interface ValidationReport {
 }
 
 export function validateTrees(trees: readonly CustomerTree[], options: ValidateOptions = {}): ValidationReport {
+  const { schemas } = options;
   const findings: Finding[] = [];
   const skipped = new Map<string, number>();
   let objects = 0;
@@ -88,7 +89,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
       externals: tree.externals,
       offline: tree.offline,
       fluxVersion: tree.fluxVersion,
-      crdScope: options.schemas ? (apiVersion, kind) => options.schemas!.crdScope(apiVersion, kind) : undefined,
+      crdScope: schemas ? (apiVersion, kind) => schemas.crdScope(apiVersion, kind) : undefined,
     });
     for (const rule of options.rules ?? ALL_RULES) findings.push(...rule.check(ctx));
     if (options.kustomize) findings.push(...kustomizeBuild(tree.customer, tree.files));

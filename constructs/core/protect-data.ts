@@ -17,7 +17,7 @@ export function protectData(scope: IConstruct): void {
     && ((o.toJson() as { spec?: { volumeClaimTemplates?: unknown[] } }).spec?.volumeClaimTemplates?.length ?? 0) > 0);
   const namespaces = new Set([...claims, ...claimTemplates].map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
   for (const o of objects) {
-    if (claims.includes(o) || (o.kind === 'Namespace' && namespaces.has(o.metadata.name!))) {
+    if (claims.includes(o) || (o.kind === 'Namespace' && namespaces.has(o.metadata.name ?? ''))) {
       for (const [key, value] of Object.entries(PRUNE_DISABLED)) o.metadata.addAnnotation(key, value);
     }
   }

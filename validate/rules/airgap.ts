@@ -8,6 +8,7 @@ import { catalogEntry } from '../../catalog/charts';
 import { imageFromValues, pulledVariants } from '../../catalog/image-values';
 import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../catalog/images';
 import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
+import { customerDistFolder } from '../../model/layout';
 import type { ValidationContext } from '../model/context';
 import { Severity, type Finding } from '../model/finding';
 import { specOf, type Manifest } from '../model/manifest';
@@ -45,9 +46,10 @@ export const IMAGES_IN_MIRROR: Rule = {
   id: 'airgap/image',
   description: 'offline customers: every container image and every chart image value points at offline.registry',
   check: (ctx) => {
-    const registry = ctx.offline?.registry;
-    if (!registry) return [];
-    return referencedImages(ctx, ctx.offline!.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
+    const { offline } = ctx;
+    const registry = offline?.registry;
+    if (!offline || !registry) return [];
+    return referencedImages(ctx, offline.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
       .map((r) => ctx.finding(r.manifest, 'airgap/image', `${r.field}: expected an image in ${registry}/, found "${r.image}"`));
   },
 };
@@ -56,9 +58,10 @@ const billOfMaterials: Rule = {
   id: 'airgap/bill-of-materials',
   description: 'offline customers: airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
   check: (ctx) => {
-    const registry = ctx.offline?.registry;
-    if (!registry) return [];
-    const file = `dist/${ctx.customer}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
+    const { offline } = ctx;
+    const registry = offline?.registry;
+    if (!offline || !registry) return [];
+    const file = `${customerDistFolder(ctx.customer)}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
     const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: 'airgap/bill-of-materials', severity: Severity.ERROR, message });
     const text = ctx.fileContent(file);
     if (text === undefined) return [problem('expected the bill of materials of an offline customer, found no file (run npx cdk8s synth)')];
@@ -79,7 +82,7 @@ const billOfMaterials: Rule = {
       }
       listed.add(match[2]);
     });
-    const referenced = referencedImages(ctx, ctx.offline!.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
+    const referenced = referencedImages(ctx, offline.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
     for (const r of referenced.filter((r) => !listed.has(r.image))) {
       findings.push(ctx.finding(r.manifest, 'airgap/bill-of-materials', `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
     }
