@@ -16,7 +16,7 @@ import { operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { committedSecrets } from '../secrets/committed';
 import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
-import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
+import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, structureProblem } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
 import type { CredentialName } from '../catalog/credentials';
 import { loadAll, renderOne } from '../pipeline/synth';
@@ -118,7 +118,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
 
 /** With the key: the Secret's MAC verifies and its credential entry holds the stored value. */
 async function secretMacFindings(file: string, doc: Document, identities: readonly string[], stored: string | undefined): Promise<string[]> {
-  const dataKey = await unwrapDataKey((doc.sops as unknown as SopsMetadata).age, identities);
+  const dataKey = await unwrapDataKey(ageStanzasOf(doc), identities);
   if (!dataKey) return [`${file}: expected an age identity for one of its recipients in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found none that matches`];
   let held: string;
   try {

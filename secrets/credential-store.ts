@@ -37,7 +37,7 @@ import { UserError } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
 import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
 import { unwrapDataKey, wrapDataKey } from './age';
-import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type AgeStanza, type Document, type SopsMetadata } from './sops';
+import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import { errnoCode } from '../model/caught';
 
 /** Top folder of every customer's store. */
@@ -188,7 +188,7 @@ export interface EntryKey {
 
 /** Decrypts an entry and verifies its MAC (and so its sealed Secrets' texts). */
 export async function openEntry(entry: StoredCredential, identities: readonly string[]): Promise<OpenedCredential> {
-  const age = (entry.document.sops as unknown as SopsMetadata).age;
+  const age = ageStanzasOf(entry.document);
   const dataKey = await unwrapDataKey(age, identities);
   if (!dataKey) {
     throw new CredentialStoreError(`${entry.file}: expected an age identity for one of its recipients (${entry.recipients.join(', ')}) `

@@ -21,7 +21,7 @@ import { UserError } from '../model/user-error';
 import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';
-import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type Document, type SopsMetadata } from './sops';
+import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
@@ -210,7 +210,7 @@ export class SopsVault implements SecretVault {
       const problem = structureProblem(holder.document);
       if (problem) throw new VaultError(`${holder.file}: ${problem}; refusing to reuse it: restore it from git (\`git checkout -- ${holder.file}\`)`);
       if (!this.props.rekey) this.checkRecipients(recipientsOf(holder.document), holder.file);
-      const dataKey = await unwrapDataKey((holder.document.sops as unknown as SopsMetadata).age, identities);
+      const dataKey = await unwrapDataKey(ageStanzasOf(holder.document), identities);
       if (!dataKey) {
         throw new VaultError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
           + `"${credential}" into ${file} (Secret ${secret} needs it), found ${identities.length ? 'none that matches' : 'none'}`);
