@@ -18,7 +18,8 @@ import { openEntry, readStore, sealedSecret, type StoredCredential } from '../se
 import { scanTree } from '../secrets/guard';
 import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, structureProblem } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
-import type { CredentialName } from '../catalog/credentials';
+import { isCredentialName, type CredentialName } from '../catalog/credentials';
+import { fieldsOf } from '../model/fields';
 import { loadAll, renderOne } from '../pipeline/synth';
 
 type Log = (line: string) => void;
@@ -91,8 +92,8 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       findings.push(problem.startsWith(file.path) ? problem : `${file.path}: ${problem}`);
       continue;
     }
-    const credential = (doc.metadata as { annotations?: Record<string, string> }).annotations?.[CREDENTIAL_ANNOTATION] as CredentialName;
-    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, values.get(credential)));
+    const credential: unknown = fieldsOf(doc.metadata).annotations?.[CREDENTIAL_ANNOTATION];
+    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, isCredentialName(credential) ? values.get(credential) : undefined));
   }
 
   // Agreement: each Secret in dist/ is exactly what synth copies from the store.
@@ -105,7 +106,8 @@ async function customerFindings(root: string, config: CustomerConfig, identities
   }
   const onDisk = new Map(committed.map((f) => [f.path, f.content]));
   for (const file of rendered.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
-    const credential = /astrago\.io\/credential: (\S+)/.exec(file.content)![1] as CredentialName;
+    const credential = /astrago\.io\/credential: (\S+)/.exec(file.content)?.[1];
+    if (!isCredentialName(credential)) continue;
     const stored = store.get(credential);
     const source = stored ? stored.file : `credentials/${config.name}/${credential}.yaml`;
     const content = onDisk.get(file.path);

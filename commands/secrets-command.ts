@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/credentials';
+import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
 import { exitCodesHelp, runCommand, type Io } from './io';
@@ -39,8 +39,8 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
 }
 
 function parseCredential(name: string): CredentialName {
-  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new UserError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
-  return name as CredentialName;
+  if (!isCredentialName(name)) throw new UserError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
+  return name;
 }
 
 function readValue(credential: CredentialName): string {

@@ -32,7 +32,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
-import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
+import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
 import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
@@ -92,8 +92,8 @@ export function readStore(root: string, customer: string): Map<CredentialName, S
   if (!stat.isDirectory()) throw new CredentialStoreError(`${dir}: expected a folder, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
   const store = new Map<CredentialName, StoredCredential>();
   for (const name of guard(dir, () => fs.readdirSync(full)).sort()) {
-    const credential = name.replace(/\.yaml$/, '') as CredentialName;
-    if (!name.endsWith('.yaml') || !CREDENTIAL_NAMES.includes(credential)) {
+    const credential = name.replace(/\.yaml$/, '');
+    if (!name.endsWith('.yaml') || !isCredentialName(credential)) {
       throw new CredentialStoreError(`${dir}/${name}: expected only files named <credential>.yaml (${CREDENTIAL_NAMES.join(', ')}), found another entry`);
     }
     store.set(credential, readEntry(root, customer, credential));
@@ -154,10 +154,11 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
  */
 export async function storeCredentials(root: string, customer: string,
   values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
-  const unknown = Object.keys(values).filter((name) => !(CREDENTIAL_NAMES as string[]).includes(name));
+  const unknown = Object.keys(values).filter((name) => !isCredentialName(name));
   if (unknown.length > 0) throw new CredentialStoreError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
-  const files = await Promise.all(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))
-    .map(([credential, value]) => encryptEntry(customer, { credential: credential as CredentialName, value: value! }, recipients)));
+  const entries = Object.entries(values).flatMap(([credential, value]) => (isCredentialName(credential) && value !== undefined ? [{ credential, value }] : []));
+  const files = await Promise.all(entries.sort((a, b) => a.credential.localeCompare(b.credential))
+    .map((entry) => encryptEntry(customer, entry, recipients)));
   writeStoreFiles(root, files);
   return files.map((f) => f.path);
 }

@@ -15,7 +15,8 @@ import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../model/objects';
 import { UserError } from '../model/user-error';
-import { fieldsOf, groupOf, listOf } from './model/manifest';
+import { groupOf } from './model/manifest';
+import { fieldsOf, listOf } from '../model/fields';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
 import { messageOf } from '../model/caught';
 

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path/posix';
 import { parseAllDocuments } from 'yaml';
+import { fieldsOf, type Fields } from '../../model/fields';
 import type { KubeObject, OutputFile } from '../../model/objects';
 import { Severity, type Finding } from './finding';
 
@@ -14,23 +15,6 @@ export interface Manifest {
 }
 
 /** A reference to an object by kind, namespace (absent when cluster-scoped) and name. */
-/**
- * Fields of an object as written in YAML, before any schema vouched for them: rules read them
- * defensively (`?.`, `?? default`), so a missing or odd field yields no finding rather than a crash.
- * The one place the validator gives up typing, on purpose: it checks what it cannot trust.
- */
-export type Fields = Record<string, any>;
-
-/** A value as Fields when it is a map, else an empty map. */
-export function fieldsOf(value: unknown): Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
-}
-
-/** A value as a list of Fields when it is a list, else an empty list. */
-export function listOf(value: unknown): Fields[] {
-  return Array.isArray(value) ? value : [];
-}
-
 /** The `spec` of a manifest's object. */
 export function specOf(m: Manifest): Fields {
   return fieldsOf(m.object.spec);

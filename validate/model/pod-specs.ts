@@ -3,7 +3,7 @@
  * Pods and custom resources such as MPIJob. Found by shape (an object with `containers`), so
  * rules need no list of workload kinds.
  */
-import type { Fields } from './manifest';
+import type { Fields } from '../../model/fields';
 
 export interface Container {
   readonly name?: string;

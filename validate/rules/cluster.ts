@@ -6,7 +6,8 @@
 import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { EXISTING_NAMESPACES } from '../model/kinds';
-import { formatRef, listOf, refOf, specOf, type Fields, type Manifest, type ObjectRef } from '../model/manifest';
+import { formatRef, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { listOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
 import type { Rule } from './rule';
 

@@ -9,7 +9,8 @@ import type { KubeObject } from '../../model/objects';
 import type { Applier, ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
-import { fieldsOf, formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { fieldsOf } from '../../model/fields';
 import type { Rule } from './rule';
 
 interface NamedRef {

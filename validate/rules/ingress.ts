@@ -6,7 +6,8 @@
 import { NGINX_ANNOTATION_PREFIX, traefikSupport } from '../../catalog/nginx-annotations';
 import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
-import { fieldsOf, specOf, type Manifest } from '../model/manifest';
+import { specOf, type Manifest } from '../model/manifest';
+import { fieldsOf } from '../../model/fields';
 import type { Rule } from './rule';
 
 /** HelmReleases of the Traefik chart whose Ingress NGINX provider is on. */

@@ -4,7 +4,8 @@
  * without requests, and data volumes Flux could prune.
  */
 import type { Finding } from '../model/finding';
-import { fieldsOf, specOf, type Fields } from '../model/manifest';
+import { specOf } from '../model/manifest';
+import { fieldsOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
