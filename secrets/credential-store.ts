@@ -39,6 +39,7 @@ import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file
 import { unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import { errnoCode } from '../model/caught';
+import { fieldsOf } from '../model/fields';
 
 /** Top folder of every customer's store. */
 export const CREDENTIALS_FOLDER = 'credentials';
@@ -108,17 +109,19 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
   const fail = (what: string) => new CredentialStoreError(`${file}: ${what}`);
   const problem = structureProblem(document);
   if (problem) throw fail(problem);
-  const metadata = document.metadata as { name?: unknown; customer?: unknown } | undefined;
+  const metadata = fieldsOf(document.metadata);
   if (document.kind !== 'Credential' || document.apiVersion !== 'astrago.io/v1') throw fail('expected apiVersion astrago.io/v1, kind Credential, found another document');
-  if (metadata?.name !== credential) throw fail(`metadata.name: expected "${credential}" (the file name), found another name`);
-  if (metadata?.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
-  const data = document.data as Record<string, unknown> | undefined;
-  if (!data || typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
+  if (metadata.name !== credential) throw fail(`metadata.name: expected "${credential}" (the file name), found another name`);
+  if (metadata.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
+  const data = fieldsOf(document.data);
+  if (typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
   const sealed = document.sealed ?? {};
-  if (typeof sealed !== 'object' || Array.isArray(sealed) || sealed === null || Object.values(sealed).some((t) => typeof t !== 'string')) {
+  const texts = typeof sealed === 'object' && !Array.isArray(sealed) && sealed !== null
+    ? Object.entries(sealed).flatMap(([k, t]) => (typeof t === 'string' ? [[k, t] as const] : [])) : undefined;
+  if (!texts || texts.length !== Object.keys(fieldsOf(sealed)).length) {
     throw fail('sealed: expected a map of <namespace>/<name> to Secret YAML, found another value');
   }
-  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(Object.entries(sealed as Record<string, string>)) };
+  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(texts) };
 }
 
 const parsedCopies = new WeakMap<StoredCredential, Map<string, Document>>();
@@ -137,8 +140,8 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
     const secret = parseEncrypted(text, where);
     const problem = structureProblem(secret);
     if (problem) throw new CredentialStoreError(`${where}: ${problem}`);
-    const m = secret.metadata as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } | undefined;
-    if (secret.kind !== 'Secret' || `${String(m?.namespace)}/${String(m?.name)}` !== key || m?.annotations?.['astrago.io/credential'] !== entry.credential) {
+    const m = fieldsOf(secret.metadata);
+    if (secret.kind !== 'Secret' || `${String(m.namespace)}/${String(m.name)}` !== key || m.annotations?.['astrago.io/credential'] !== entry.credential) {
       throw new CredentialStoreError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
     }
     parsed.set(key, secret);
@@ -197,7 +200,7 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
   }
   try {
     const plain = decryptDocument(entry.document, dataKey);
-    return { value: (plain.data as { value: string }).value, key: { dataKey, age } };
+    return { value: String(fieldsOf(plain.data).value), key: { dataKey, age } };
   } catch (e) {
     if (e instanceof SopsError) throw new CredentialStoreError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
     throw e;

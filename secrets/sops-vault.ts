@@ -18,6 +18,7 @@
 import { randomInt } from 'node:crypto';
 import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../model/user-error';
+import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';
@@ -247,7 +248,7 @@ export class SopsVault implements SecretVault {
 
 /** The credential a decrypted Secret holds: its one key other than a plain user name. */
 export function heldValue(plain: Document): string {
-  const data = plain.data as Record<string, string>;
+  const data = fieldsOf(plain.data);
   const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
   return Buffer.from(data[key], 'base64').toString('utf8');
 }
@@ -287,10 +288,10 @@ export function generateCredential(credential: CredentialName): string {
 }
 
 function annotationsOf(doc: Document): Record<string, string> {
-  return ((doc.metadata as { annotations?: Record<string, string> } | undefined)?.annotations) ?? {};
+  return fieldsOf(fieldsOf(doc.metadata).annotations);
 }
 
 function keyOf(doc: Document): string {
-  const metadata = doc.metadata as { name: string; namespace: string };
+  const metadata = fieldsOf(doc.metadata);
   return `${metadata.namespace}/${metadata.name}`;
 }
