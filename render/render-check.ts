@@ -17,7 +17,7 @@ import type { KubeObject, OutputFile } from '../model/objects';
 import { Severity, sortFindings, type Finding } from '../validate/model/finding';
 import { CLUSTER_SCOPED_KINDS } from '../validate/model/kinds';
 import type { Progress } from '../validate/progress';
-import { formatRef, parseManifests, refOf, type Manifest } from '../validate/model/manifest';
+import { formatRef, parseManifests, refOf, specOf, type Manifest } from '../validate/model/manifest';
 import { fieldsOf, listOf } from '../model/fields';
 import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
 import { POLICY_RULES } from '../validate/rules/policy';
@@ -380,8 +380,7 @@ function isHelmRelease(m: Manifest): boolean {
 }
 
 function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<string, LoadedChart>): Located {
-  const spec = (manifest.object.spec ?? {}) as { chart?: { spec?: { chart?: string; version?: string; sourceRef?: { kind?: string; name?: string } } } };
-  const chartSpec = spec.chart?.spec;
+  const chartSpec = specOf(manifest).chart?.spec;
   const chart = chartSpec?.chart ?? '?';
   const version = chartSpec?.version ?? '*';
   if (!chartSpec?.chart || chartSpec.sourceRef?.kind !== 'HelmRepository' || !chartSpec.sourceRef.name) {
@@ -411,7 +410,7 @@ function crdApiVersions(chart: ChartModel): string[] {
 
 /** Arguments of `helm template` for a release (all but its values file). */
 function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly string[]): string[] {
-  const spec = l.manifest.object.spec as { releaseName?: string; targetNamespace?: string };
+  const spec = specOf(l.manifest);
   const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace ?? 'default';
   const releaseName = spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${l.manifest.object.metadata.name}` : l.manifest.object.metadata.name);
   return [
@@ -432,7 +431,7 @@ function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly str
  * CRD defaults applied). js-yaml's core schema: fast, and no YAML 1.1 dates or merge keys.
  */
 function renderedObjects(output: string, l: Located, schemas?: SchemaSet): { objects: Array<{ object: KubeObject; source: string }>; problems: string[] } {
-  const spec = l.manifest.object.spec as { targetNamespace?: string };
+  const spec = specOf(l.manifest);
   const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace;
   const objects: Array<{ object: KubeObject; source: string }> = [];
   const problems: string[] = [];
