@@ -7,7 +7,7 @@ import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { EXISTING_NAMESPACES } from '../model/kinds';
 import { formatRef, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
-import { listOf, type Fields } from '../../model/fields';
+import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
 import type { Rule } from './rule';
 
@@ -70,7 +70,7 @@ const ingressBackends: Rule = {
         if (!target) {
           return charts.has(nsOf(m) ?? '') ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service.name}, found no such object`)];
         }
-        const ports = (specOf(target).ports ?? []) as Array<{ name?: string; port: number }>;
+        const ports = listOf(specOf(target).ports);
         const port = service.port ?? {};
         const ok = ports.some((p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number));
         const wanted = port.name ?? port.number;
@@ -88,7 +88,7 @@ const serviceSelectors: Rule = {
     const templates = new Map<string, PodTemplate[]>();
     for (const m of ctx.manifests) templates.set(nsOf(m) ?? '', [...(templates.get(nsOf(m) ?? '') ?? []), ...podTemplates(m.object)]);
     return ctx.ofKind('Service').flatMap((m) => {
-      const selector = (specOf(m).selector ?? {}) as Record<string, string>;
+      const selector = fieldsOf(specOf(m).selector);
       if (Object.keys(selector).length === 0 || charts.has(nsOf(m) ?? '')) return [];
       const matches = (templates.get(nsOf(m) ?? '') ?? []).some((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
       const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
@@ -145,7 +145,7 @@ function configRefs(m: Manifest): ConfigRef[] {
     }
   }
   const spec = specOf(m);
-  const annotations = (m.object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  const annotations = (fieldsOf(m.object.metadata)).annotations ?? {};
   switch (m.object.kind) {
     case 'Ingress':
       // cert-manager creates the TLS Secret of an Ingress that names an issuer.

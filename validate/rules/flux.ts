@@ -10,7 +10,7 @@ import type { Applier, ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
 import { formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
-import { fieldsOf } from '../../model/fields';
+import { fieldsOf, listOf } from '../../model/fields';
 import type { Rule } from './rule';
 
 interface NamedRef {
@@ -29,7 +29,7 @@ const dependsOnResolves: Rule = {
   id: 'flux/depends-on',
   description: 'every dependsOn target exists, is of the same kind, and names its namespace when it is elsewhere',
   check: (ctx) => DEPENDENT_KINDS.flatMap((kind) => ctx.ofFluxKind(kind).flatMap((m) =>
-    ((specOf(m).dependsOn ?? []) as NamedRef[]).flatMap((dep): Finding[] => {
+    listOf(specOf(m).dependsOn).flatMap((dep): Finding[] => {
       const target: ObjectRef = { kind, namespace: dep.namespace ?? nsOf(m), name: dep.name };
       if (ctx.exists(target)) return [];
       const elsewhere = ctx.ofFluxKind(kind).filter((o) => o.object.metadata.name === dep.name);
@@ -51,7 +51,7 @@ const dependsOnCycle: Rule = {
   check: (ctx) => DEPENDENT_KINDS.flatMap((kind) => {
     const nodes = ctx.ofFluxKind(kind);
     const key = (m: Manifest) => formatRef(refOf(m.object));
-    const edges = new Map(nodes.map((m) => [m, ((specOf(m).dependsOn ?? []) as NamedRef[])
+    const edges = new Map(nodes.map((m) => [m, listOf(specOf(m).dependsOn)
       .flatMap((d) => ctx.find({ kind, namespace: d.namespace ?? nsOf(m), name: d.name }))]));
     const cycles = new Map<string, Manifest[]>();
     const visit = (m: Manifest, stack: Manifest[]) => {
@@ -118,7 +118,7 @@ const valuesFrom: Rule = {
   id: 'flux/values-from',
   description: "every valuesFrom ConfigMap or Secret exists in the HelmRelease's namespace",
   check: (ctx) => ctx.ofFluxKind('HelmRelease').flatMap((m) =>
-    ((specOf(m).valuesFrom ?? []) as NamedRef[]).filter((v) => !v.optional).flatMap((v) => {
+    listOf(specOf(m).valuesFrom).filter((v) => !v.optional).flatMap((v) => {
       const target: ObjectRef = { kind: v.kind ?? '', namespace: nsOf(m), name: v.name };
       if (ctx.exists(target)) return [];
       const elsewhere = ctx.ofKind(target.kind).find((o) => o.object.metadata.name === v.name);
@@ -182,7 +182,7 @@ function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
   if (spec.chart?.spec?.chart) return entries.find((e) => e.chart === spec.chart.spec.chart);
   if (spec.chartRef?.kind === 'OCIRepository') {
     const source = ctx.find({ kind: 'OCIRepository', namespace: spec.chartRef.namespace ?? nsOf(hr), name: spec.chartRef.name })[0];
-    const url = source ? (specOf(source).url as string | undefined) : undefined;
+    const url = source ? specOf(source).url : undefined;
     return entries.find((e) => url?.endsWith(`/${e.chart}`));
   }
   return undefined;

@@ -5,7 +5,7 @@
  */
 import type { Finding } from '../model/finding';
 import { specOf } from '../model/manifest';
-import { fieldsOf, type Fields } from '../../model/fields';
+import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
@@ -38,7 +38,7 @@ const encryptedSecrets: Rule = {
   description: 'every Secret is SOPS-encrypted: a sops block and only encrypted data values',
   check: (ctx) => ctx.ofKind('Secret').flatMap((m): Finding[] => {
     const o: Fields = m.object;
-    const fields = ['data', 'stringData'].flatMap((f) => Object.entries((o[f] ?? {}) as Record<string, unknown>).map(([k, v]) => ({ path: `${f}.${k}`, v })));
+    const fields = ['data', 'stringData'].flatMap((f) => Object.entries(fieldsOf(o[f])).map(([k, v]) => ({ path: `${f}.${k}`, v })));
     if (fields.length === 0) return [];
     if (!o.sops) return [ctx.finding(m, 'policy/plaintext-secret', `${fields[0].path}: expected SOPS-encrypted data, found plain text and no sops block`)];
     return fields.filter((f) => typeof f.v !== 'string' || !SOPS_VALUE.test(f.v))
@@ -73,7 +73,7 @@ const noDatabaseNodePort: Rule = {
   description: 'no database is exposed on a NodePort',
   check: (ctx) => [
     ...ctx.ofKind('Service').filter((m) => specOf(m).type === 'NodePort').flatMap((m) => {
-      const ports = (specOf(m).ports ?? []) as Array<{ name?: string; port?: number; targetPort?: number | string }>;
+      const ports = listOf(specOf(m).ports);
       const db = ports.find((p) => DATABASE_PORTS.has(p.port ?? -1) || DATABASE_PORTS.has(Number(p.targetPort)) || DATABASE_NAME.test(p.name ?? ''))
         ?? (DATABASE_NAME.test(m.object.metadata.name) ? ports[0] : undefined);
       return db ? [ctx.finding(m, 'policy/database-nodeport', `spec.type: expected ClusterIP for a database service (port ${db.name ?? db.port}), found NodePort`)] : [];
@@ -102,7 +102,7 @@ const protectedVolumes: Rule = {
   id: 'policy/pvc-prune',
   description: 'PVCs (which hold data) are protected from Flux pruning',
   check: (ctx) => ctx.ofKind('PersistentVolumeClaim')
-    .filter((m) => (m.object.metadata as { annotations?: Record<string, string> }).annotations?.[PRUNE_DISABLED.key] !== PRUNE_DISABLED.value)
+    .filter((m) => (fieldsOf(m.object.metadata)).annotations?.[PRUNE_DISABLED.key] !== PRUNE_DISABLED.value)
     .map((m) => ctx.finding(m, 'policy/pvc-prune', `metadata.annotations: expected ${PRUNE_DISABLED.key}: ${PRUNE_DISABLED.value}, found none (removing the object from git would delete the data)`)),
 };
 
