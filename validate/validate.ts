@@ -3,6 +3,7 @@
  * objects of a customer, then (optionally) kubectl kustomize of every folder.
  */
 import type { Progress } from './progress';
+import { fieldsOf } from '../model/fields';
 import type { KubeObject, OutputFile } from '../model/objects';
 import { ValidationContext, type OfflineSettings } from './model/context';
 import { Severity, sortFindings, type Finding } from './model/finding';
@@ -104,9 +105,9 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
  */
 function forSchema(object: KubeObject): KubeObject {
   if (object.kind !== 'Secret' || !('sops' in object)) return object;
-  const { sops: _sops, ...rest } = object as KubeObject & { sops: unknown; data?: Record<string, unknown> };
-  if (!rest.data) return rest as KubeObject;
-  return { ...rest, data: Object.fromEntries(Object.entries(rest.data).map(([k, v]) => [k, typeof v === 'string' && SOPS_VALUE.test(v) ? '' : v])) } as KubeObject;
+  const { sops: _sops, ...rest } = object;
+  if (!rest.data) return rest;
+  return { ...rest, data: Object.fromEntries(Object.entries(fieldsOf(rest.data)).map(([k, v]) => [k, typeof v === 'string' && SOPS_VALUE.test(v) ? '' : v])) };
 }
 
 function schemaFinding(customer: string, m: Manifest, path: string, unknownField: boolean, message: string, versions: readonly string[]): Finding {
