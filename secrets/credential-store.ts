@@ -225,13 +225,13 @@ export async function encryptEntry(customer: string, entry: CredentialEntry, rec
   if (entry.value === '') throw new CredentialStoreError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
   if (!key && recipients.length === 0) throw new CredentialStoreError(`${file}: expected at least one age recipient to encrypt for, found none`);
   const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
-  const plain = canonical({
+  const plain: Document = canonical({
     apiVersion: 'astrago.io/v1',
     kind: 'Credential',
     metadata: { name: entry.credential, customer },
     data: { value: entry.value },
     sealed,
-  }) as Document;
+  });
   const dataKey = key?.dataKey ?? newDataKey();
   const age = key?.age ?? await wrapDataKey(dataKey, recipients);
   return { path: file, content: dumpYaml(canonical(encryptDocument(plain, dataKey, age, rfc3339(now)), true)) };

@@ -151,16 +151,16 @@ export class SopsVault implements SecretVault {
     const update = this.updates.get(credential) ?? await this.startUpdate(credential, name);
     const stored = update ? update.kept?.entry : this.store.get(credential);
     const copy = update?.sealed.get(name) ?? (stored && sealedSecret(stored, name));
-    if (copy && sameShape(copy, plain)) return copy as JsonObject;
+    if (copy && sameShape(copy, plain)) return copy;
     const started = update ?? await this.reopen(credential);
     const values: Record<string, string> = {};
     for (const [key, entry] of Object.entries(request.entries)) values[key] = 'value' in entry ? entry.value : started.value;
     const dataKey = newDataKey();
     const doc = secretDocument(request, values);
     const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339((this.props.now ?? (() => new Date()))()));
-    const sealed = canonical(encrypted, true) as Document;
+    const sealed = canonical(encrypted, true);
     started.sealed.set(name, sealed);
-    return sealed as JsonObject;
+    return sealed;
   }
 
   /**
@@ -230,7 +230,7 @@ export class SopsVault implements SecretVault {
       value = held;
     }
     // Kept byte for byte, unless they are being re-encrypted for new recipients.
-    const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true) as Document] as const);
+    const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true)] as const);
     return { value: value!, sealed: new Map(sealed) };
   }
 
@@ -262,7 +262,7 @@ function secretDocument(request: SealRequest, values: Record<string, string>): D
     metadata: { name: request.name, namespace: request.namespace, annotations: { [CREDENTIAL_ANNOTATION]: credentialOf(request) } },
     type: 'Opaque',
     data,
-  }) as Document;
+  });
 }
 
 /** The one credential a Secret holds (its other keys hold plain values such as a user name). */
@@ -274,7 +274,7 @@ function credentialOf(request: SealRequest): CredentialName {
 
 /** Same metadata, type and keys: only then is the committed encryption still the right one. */
 function sameShape(committed: Document, plain: Document): boolean {
-  const shape = ({ sops: _sops, data, ...rest }: Document) => JSON.stringify({ ...rest, keys: Object.keys((data ?? {}) as object).sort() });
+  const shape = ({ sops: _sops, data, ...rest }: Document) => JSON.stringify({ ...rest, keys: Object.keys(data !== null && typeof data === 'object' ? data : {}).sort() });
   return shape(committed) === shape(plain);
 }
 
