@@ -34,8 +34,7 @@ export function buildApplicationsTier(scope: TierScope): void {
   const { components } = scope.config;
   if (components.mpiOperator.enabled) {
     new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator', {
-      sources: scope.sources,
-      version: components.mpiOperator.version,
+      ...scope.chart('mpiOperator'),
     });
   }
   if (components.astrago.enabled) buildPlatform(scope);

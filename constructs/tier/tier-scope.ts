@@ -1,8 +1,9 @@
 import type { Construct } from 'constructs';
-import type { CustomerConfig } from '../../config/schema';
+import type { ComponentName, CustomerConfig } from '../../config/schema';
 import { ComponentChart } from './component-chart';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartSources } from '../flux/chart-sources';
+import type { ChartComponentProps } from '../flux/chart-release';
 import { customerDistFolder, stageFolder, type Stage, type Tier } from '../../model/layout';
 
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
@@ -14,6 +15,11 @@ export class TierScope {
     public readonly sources: ChartSources,
     public readonly credentials: CredentialRegistry,
   ) {}
+
+  /** What a chart component takes from the customer: the chart sources and its version override. */
+  public chart(component: Exclude<ComponentName, 'astrago'>): ChartComponentProps {
+    return { sources: this.sources, version: this.config.components[component].version };
+  }
 
   /** A chart written to `dist/<customer>/<tier>/<stage>/<component>.yaml`. */
   public component(stage: Stage, component: string): ComponentChart {

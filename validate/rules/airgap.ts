@@ -41,15 +41,21 @@ function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): 
   return found;
 }
 
+/** The image mirror of an offline customer that has one. */
+function mirrorOf(ctx: ValidationContext): { readonly registry: string; readonly gpuDriverOs: readonly string[] } | undefined {
+  const registry = ctx.offline?.registry;
+  return ctx.offline && registry ? { registry, gpuDriverOs: ctx.offline.gpuDriverOs } : undefined;
+}
+
 /** Also run on the objects a chart renders (render-check): containers must come from the mirror there too. */
 export const IMAGES_IN_MIRROR: Rule = {
   id: 'airgap/image',
   description: 'offline customers: every container image and every chart image value points at offline.registry',
   check: (ctx) => {
-    const { offline } = ctx;
-    const registry = offline?.registry;
-    if (!offline || !registry) return [];
-    return referencedImages(ctx, offline.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
+    const mirror = mirrorOf(ctx);
+    if (!mirror) return [];
+    const { registry } = mirror;
+    return referencedImages(ctx, mirror.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
       .map((r) => ctx.finding(r.manifest, 'airgap/image', `${r.field}: expected an image in ${registry}/, found "${r.image}"`));
   },
 };
@@ -58,9 +64,9 @@ const billOfMaterials: Rule = {
   id: 'airgap/bill-of-materials',
   description: 'offline customers: airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
   check: (ctx) => {
-    const { offline } = ctx;
-    const registry = offline?.registry;
-    if (!offline || !registry) return [];
+    const mirror = mirrorOf(ctx);
+    if (!mirror) return [];
+    const { registry } = mirror;
     const file = `${customerDistFolder(ctx.customer)}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
     const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: 'airgap/bill-of-materials', severity: Severity.ERROR, message });
     const text = ctx.fileContent(file);
@@ -82,7 +88,7 @@ const billOfMaterials: Rule = {
       }
       listed.add(match[2]);
     });
-    const referenced = referencedImages(ctx, offline.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
+    const referenced = referencedImages(ctx, mirror.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
     for (const r of referenced.filter((r) => !listed.has(r.image))) {
       findings.push(ctx.finding(r.manifest, 'airgap/bill-of-materials', `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
     }
