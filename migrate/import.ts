@@ -363,7 +363,7 @@ export function existingTarget(root: string, customer: string): string | undefin
 export async function writeImport(root: string, plan: ImportPlan, steps: FileSteps = realSteps(root)): Promise<string[]> {
   const targets = importTargets(plan.customer);
   const existing = existingTarget(root, plan.customer);
-  if (existing) throw new ImportExistsError(existing);
+  if (existing) throw new UserError(existing);
   const staging = `${WORK_FOLDER}/import-${plan.customer}`;
   steps.remove(staging);
   steps.mkdir(staging);
@@ -377,5 +377,3 @@ export async function writeImport(root: string, plan: ImportPlan, steps: FileSte
   return [...stored, targets.customerFile];
 }
 
-/** The customer exists already: nothing was written. */
-export class ImportExistsError extends UserError {}

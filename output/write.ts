@@ -79,7 +79,7 @@ function finishSwap(root: string, customer: string, steps: FileSteps): void {
   if (exists(`${ready}/tree`)) {
     if (exists(dist)) {
       if (exists(`${ready}/old`)) {
-        throw new WriteError(`${ready}/old: expected no earlier tree beside ${dist}/ while finishing an interrupted synth, found one; `
+        throw new UserError(`${ready}/old: expected no earlier tree beside ${dist}/ while finishing an interrupted synth, found one; `
           + `compare both, keep the right one in ${dist}/ and delete ${ready}/`);
       }
       steps.rename(dist, `${ready}/old`);
@@ -117,14 +117,11 @@ export function recoverInterrupted(root: string, steps: FileSteps = realSteps(ro
     } else if (state === 'partial') {
       steps.remove(`${STAGING}/${entry}`);
     } else {
-      throw new WriteError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
+      throw new UserError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
     }
   }
   return lines;
 }
-
-/** Another writer holds the lock, or an interrupted run cannot be finished: one line saying what to do. */
-export class WriteError extends UserError {}
 
 /**
  * Runs `body` as the only writer of the repository: `.astrago/synth.lock` is created
@@ -153,7 +150,7 @@ export async function withWriteLock<T>(root: string, log: (line: string) => void
       }
       fs.rmSync(pending, { force: true });
       if (code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
-      throw new WriteError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
+      throw new UserError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
         + 'run yours when it has finished (if that process no longer exists, delete the file)');
     }
   }

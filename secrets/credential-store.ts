@@ -47,13 +47,10 @@ export const CREDENTIALS_FOLDER = 'credentials';
 export const WORK_FOLDER = '.astrago';
 const CUSTOMER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A store that cannot be read or written as it is: the message names the file. */
-export class CredentialStoreError extends UserError {}
-
 /** Folder of a customer's credential store, relative to the repository root, e.g. 'credentials/<customer>'. */
 export function credentialStoreDir(customer: string): string {
   if (!CUSTOMER_NAME.test(customer)) {
-    throw new CredentialStoreError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
+    throw new UserError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
   }
   return `${CREDENTIALS_FOLDER}/${customer}`;
 }
@@ -82,7 +79,7 @@ export interface StoredCredential {
 
 /**
  * Every credential in the customer's store (empty when it has none), structure checked
- * without a key. Throws CredentialStoreError naming the file for anything that is not a
+ * without a key. Throws UserError naming the file for anything that is not a
  * well-formed `<credential>.yaml` regular file of this customer.
  */
 export function readStore(root: string, customer: string): Map<CredentialName, StoredCredential> {
@@ -90,12 +87,12 @@ export function readStore(root: string, customer: string): Map<CredentialName, S
   const full = path.join(root, dir);
   const stat = guard(dir, () => lstatOrUndefined(full));
   if (!stat) return new Map();
-  if (!stat.isDirectory()) throw new CredentialStoreError(`${dir}: expected a folder, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
+  if (!stat.isDirectory()) throw new UserError(`${dir}: expected a folder, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
   const store = new Map<CredentialName, StoredCredential>();
   for (const name of guard(dir, () => fs.readdirSync(full)).sort()) {
     const credential = name.replace(/\.yaml$/, '');
     if (!name.endsWith('.yaml') || !isCredentialName(credential)) {
-      throw new CredentialStoreError(`${dir}/${name}: expected only files named <credential>.yaml (${CREDENTIAL_NAMES.join(', ')}), found another entry`);
+      throw new UserError(`${dir}/${name}: expected only files named <credential>.yaml (${CREDENTIAL_NAMES.join(', ')}), found another entry`);
     }
     store.set(credential, readEntry(root, customer, credential));
   }
@@ -106,7 +103,7 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
   const file = credentialFile(customer, credential);
   const text = readRegularFile(root, file);
   const document = parseEncrypted(text, file);
-  const fail = (what: string) => new CredentialStoreError(`${file}: ${what}`);
+  const fail = (what: string) => new UserError(`${file}: ${what}`);
   const problem = structureProblem(document);
   if (problem) throw fail(problem);
   const metadata = fieldsOf(document.metadata);
@@ -128,7 +125,7 @@ const parsedCopies = new WeakMap<StoredCredential, Map<string, Document>>();
 
 /**
  * The entry's encrypted copy of Secret `<namespace>/<name>`, parsed and structure-checked
- * (once); undefined when it has none. Throws CredentialStoreError naming file and copy.
+ * (once); undefined when it has none. Throws UserError naming file and copy.
  */
 export function sealedSecret(entry: StoredCredential, key: string): Document | undefined {
   const text = entry.sealed.get(key);
@@ -139,10 +136,10 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
     const where = `${entry.file}: sealed.${key}`;
     const secret = parseEncrypted(text, where);
     const problem = structureProblem(secret);
-    if (problem) throw new CredentialStoreError(`${where}: ${problem}`);
+    if (problem) throw new UserError(`${where}: ${problem}`);
     const m = fieldsOf(secret.metadata);
     if (secret.kind !== 'Secret' || `${String(m.namespace)}/${String(m.name)}` !== key || m.annotations?.['astrago.io/credential'] !== entry.credential) {
-      throw new CredentialStoreError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
+      throw new UserError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
     }
     parsed.set(key, secret);
   }
@@ -158,7 +155,7 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
 export async function storeCredentials(root: string, customer: string,
   values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
   const unknown = Object.keys(values).filter((name) => !isCredentialName(name));
-  if (unknown.length > 0) throw new CredentialStoreError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
+  if (unknown.length > 0) throw new UserError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
   const entries = Object.entries(values).flatMap(([credential, value]) => (isCredentialName(credential) && value !== undefined ? [{ credential, value }] : []));
   const files = await Promise.all(entries.sort((a, b) => a.credential.localeCompare(b.credential))
     .map((entry) => encryptEntry(customer, entry, recipients)));
@@ -195,14 +192,14 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
   const age = ageStanzasOf(entry.document);
   const dataKey = await unwrapDataKey(age, identities);
   if (!dataKey) {
-    throw new CredentialStoreError(`${entry.file}: expected an age identity for one of its recipients (${entry.recipients.join(', ')}) `
+    throw new UserError(`${entry.file}: expected an age identity for one of its recipients (${entry.recipients.join(', ')}) `
       + `in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found ${identities.length ? 'none that matches' : 'none'}`);
   }
   try {
     const plain = decryptDocument(entry.document, dataKey);
     return { value: String(fieldsOf(plain.data).value), key: { dataKey, age } };
   } catch (e) {
-    if (e instanceof SopsError) throw new CredentialStoreError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
+    if (e instanceof SopsError) throw new UserError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
     throw e;
   }
 }
@@ -222,8 +219,8 @@ export interface CredentialEntry {
 export async function encryptEntry(customer: string, entry: CredentialEntry, recipients: readonly string[], key?: EntryKey,
   now: Date = new Date()): Promise<{ path: string; content: string }> {
   const file = credentialFile(customer, entry.credential);
-  if (entry.value === '') throw new CredentialStoreError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
-  if (!key && recipients.length === 0) throw new CredentialStoreError(`${file}: expected at least one age recipient to encrypt for, found none`);
+  if (entry.value === '') throw new UserError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
+  if (!key && recipients.length === 0) throw new UserError(`${file}: expected at least one age recipient to encrypt for, found none`);
   const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
   const plain: Document = canonical({
     apiVersion: 'astrago.io/v1',
@@ -251,7 +248,7 @@ export function writeStoreFiles(root: string, files: ReadonlyArray<{ path: strin
 export function readRegularFile(root: string, file: string): string {
   const full = path.join(root, file);
   const stat = guard(file, () => fs.lstatSync(full));
-  if (!stat.isFile()) throw new CredentialStoreError(`${file}: expected a regular file, found ${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'a special file'}`);
+  if (!stat.isFile()) throw new UserError(`${file}: expected a regular file, found ${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'a special file'}`);
   return guard(file, () => fs.readFileSync(full, 'utf8'));
 }
 
@@ -270,9 +267,9 @@ export function parseEncrypted(text: string, file: string): Document {
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
     const several = /expected a single document/.test(e.reason);
-    throw new CredentialStoreError(`${file}: expected one valid YAML document, found ${several ? 'several' : `a syntax error at line ${e.mark.line + 1}`} (truncated or hand-edited?)`);
+    throw new UserError(`${file}: expected one valid YAML document, found ${several ? 'several' : `a syntax error at line ${e.mark.line + 1}`} (truncated or hand-edited?)`);
   }
-  if (anchors) throw new CredentialStoreError(`${file}: expected no YAML anchors or aliases, found some`);
+  if (anchors) throw new UserError(`${file}: expected no YAML anchors or aliases, found some`);
   return doc as Document;
 }
 

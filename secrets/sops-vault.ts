@@ -28,9 +28,6 @@ import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
 
-/** A problem the operator must act on: what to do is in the message. */
-export class VaultError extends UserError {}
-
 /** An encrypted Secret committed in dist/ before the customer had a store, with its file. */
 export interface LegacySecret {
   /** Repository-relative path of the file it was read from. */
@@ -126,7 +123,7 @@ export class SopsVault implements SecretVault {
   /** Encrypts every Secret requested since the last flush. */
   public async flush(): Promise<void> {
     if (this.props.recipients.length === 0 && this.pending.length > 0) {
-      throw new VaultError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected at least one age public key to encrypt `
+      throw new UserError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected at least one age public key to encrypt `
         + `the credentials (${[...new Set(this.pending.map((p) => credentialOf(p.request)))].join(', ')}), found nothing; `
         + 'or declare them under secrets.existing');
     }
@@ -199,7 +196,7 @@ export class SopsVault implements SecretVault {
     const file = credentialFile(this.props.customer, credential);
     const commit = this.props.history?.(file);
     if (commit) {
-      throw new VaultError(`${file}: expected the stored credential "${credential}", found it deleted (git has it at ${commit}); `
+      throw new UserError(`${file}: expected the stored credential "${credential}", found it deleted (git has it at ${commit}); `
         + `restore it with \`git checkout ${commit} -- ${file}\`: synth never mints a credential twice`);
     }
     this.legacySecrets ??= this.props.legacy?.() ?? [];
@@ -209,11 +206,11 @@ export class SopsVault implements SecretVault {
     let value: string | undefined;
     for (const holder of holders) {
       const problem = structureProblem(holder.document);
-      if (problem) throw new VaultError(`${holder.file}: ${problem}; refusing to reuse it: restore it from git (\`git checkout -- ${holder.file}\`)`);
+      if (problem) throw new UserError(`${holder.file}: ${problem}; refusing to reuse it: restore it from git (\`git checkout -- ${holder.file}\`)`);
       if (!this.props.rekey) this.checkRecipients(recipientsOf(holder.document), holder.file);
       const dataKey = await unwrapDataKey(ageStanzasOf(holder.document), identities);
       if (!dataKey) {
-        throw new VaultError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
+        throw new UserError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
           + `"${credential}" into ${file} (Secret ${secret} needs it), found ${identities.length ? 'none that matches' : 'none'}`);
       }
       let held: string;
@@ -221,10 +218,10 @@ export class SopsVault implements SecretVault {
         held = heldValue(decryptDocument(holder.document, dataKey));
       } catch (e) {
         if (!(e instanceof SopsError)) throw e;
-        throw new VaultError(`${holder.file}: cannot be decrypted: it was changed without its key; refusing to reuse it: restore it from git`);
+        throw new UserError(`${holder.file}: cannot be decrypted: it was changed without its key; refusing to reuse it: restore it from git`);
       }
       if (value !== undefined && held !== value) {
-        throw new VaultError(`${holder.file}: expected the same value of credential "${credential}" as ${holders[0].file}, found another; `
+        throw new UserError(`${holder.file}: expected the same value of credential "${credential}" as ${holders[0].file}, found another; `
           + `set the right one with \`npx astrago secrets set ${this.props.customer} ${credential}\``);
       }
       value = held;
@@ -240,7 +237,7 @@ export class SopsVault implements SecretVault {
 
   private checkRecipients(recipients: readonly string[], file: string): void {
     if (recipients.join() !== [...this.props.recipients].sort().join()) {
-      throw new VaultError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${file} is encrypted for `
+      throw new UserError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${file} is encrypted for `
         + `(${recipients.join(', ')}), found a changed list; run \`npx astrago secrets rekey ${this.props.customer}\` with SOPS_AGE_KEY_FILE set`);
     }
   }
