@@ -10,8 +10,8 @@ import { guard } from '../files/file-steps';
 import { EXIT, UserError } from '../model/user-error';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
-import { PROFILE_VALUES, type Profile } from './profiles';
-import { customerSchema, dns1123Label, type CustomerConfig } from './schema';
+import { PROFILE_VALUES } from './profiles';
+import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, type CustomerConfig } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
 import { errnoCode } from '../model/caught';
 
@@ -145,7 +145,7 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   }
 
 
-  const profile = (typeof raw.profile === 'string' && raw.profile in PROFILE_VALUES ? raw.profile : 'prod') as Profile;
+  const profile = PROFILES.find((p) => p === raw.profile) ?? DEFAULT_PROFILE;
   const profileValues = PROFILE_VALUES[profile];
   const merged = deepMerge(profileValues, raw);
   const parsed = customerSchema.safeParse(merged);

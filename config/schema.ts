@@ -147,6 +147,10 @@ export const REQUIREMENTS: readonly Requirement[] = [
 ];
 
 export const PROFILES = ['dev', 'stage', 'prod'] as const;
+/** The profile of a customer file that names none. */
+export const DEFAULT_PROFILE = 'prod' satisfies (typeof PROFILES)[number];
+/** The TLS Secret of the platform host when `externalAccess.domain.tls.secretName` names none. */
+export const DEFAULT_TLS_SECRET = 'astrago-tls';
 /** The export of `nfs.basePath` unless the customer names one (also what `init` proposes). */
 export const DEFAULT_NFS_BASE_PATH = '/kube_storage';
 
@@ -163,7 +167,7 @@ export type IngressController = (typeof IngressController)[keyof typeof IngressC
 const INGRESS_CONTROLLERS = [IngressController.INGRESS_NGINX, IngressController.TRAEFIK] as const;
 
 export const customerSchema = z.strictObject({
-  profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default('prod')
+  profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default(DEFAULT_PROFILE)
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
     .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
@@ -183,7 +187,7 @@ export const customerSchema = z.strictObject({
       tls: z.strictObject({
         enabled: z.boolean(expect('true or false')).default(false).describe('Serve HTTPS on the domain.'),
         issuer: dns1123Subdomain.optional().describe('cert-manager ClusterIssuer that issues the certificate (cert-manager must be installed in the cluster).'),
-        secretName: dns1123Subdomain.optional().describe('TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default astrago-tls.'),
+        secretName: dns1123Subdomain.optional().describe(`TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default ${DEFAULT_TLS_SECRET}.`),
         caSecret: dns1123Subdomain.optional().describe('Existing Secret in namespace astrago (key ca.crt) holding the private CA that signed the certificate. Set it only when the certificate is not publicly trusted: the platform pods then trust this CA; TLS verification is never turned off.'),
       }).prefault({}).describe('HTTPS on the domain: a certificate from a cert-manager ClusterIssuer, or an existing TLS Secret.'),
     }).prefault({}).describe('domain mode: the DNS name users reach and its certificate.'),

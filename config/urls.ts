@@ -2,7 +2,7 @@
  * Every external URL of a customer, derived from `externalAccess` only (its `url` when set): the single source
  * the Ingress, Keycloak's realm and the platform's environment all read.
  */
-import type { CustomerConfig } from './schema';
+import { DEFAULT_TLS_SECRET, type CustomerConfig } from './schema';
 
 export interface PlatformUrls {
   /** Host rule of the Ingresses; undefined in ip mode (the rule matches any host). */
@@ -35,7 +35,7 @@ export function platformUrls(config: CustomerConfig): PlatformUrls {
   return {
     host,
     tls,
-    tlsSecretName: tls ? access.domain.tls.secretName ?? 'astrago-tls' : undefined,
+    tlsSecretName: tls ? access.domain.tls.secretName ?? DEFAULT_TLS_SECRET : undefined,
     tlsIssuer: tls ? access.domain.tls.issuer : undefined,
     baseUrl,
     keycloakUrl,
