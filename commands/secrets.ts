@@ -40,7 +40,7 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
 }
 
 function parseCredential(name: string): CredentialName {
-  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new CommandError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
+  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new CommandError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found another word of ${name.length} characters (not echoed: it may be a value typed in the wrong place)`, EXIT.USAGE);
   return name as CredentialName;
 }
 
