@@ -67,6 +67,7 @@ describe('applications tier', () => {
       const routes = Object.fromEntries(rules[0].http.paths.map((p: any) => [p.path, `${p.backend.service.name}:${p.backend.service.port.number}`]));
       expect(routes).toEqual({
         '/api/v1/core': 'astrago-backend-core:8080',
+        '/api/v1/core/monitor': 'astrago-backend-monitor:8080',
         '/api/v1/monitor': 'astrago-backend-monitor:8080',
         '/api/v1/report': 'astrago-backend-monitor:8080',
         '/api/v1/batch': 'astrago-backend-batch:8080',

@@ -67,3 +67,11 @@ describe('npx cdk8s synth, the command a user runs', () => {
     expect(trees(dir)).toEqual(trees(ROOT));
   });
 });
+
+describe('npx astrago in a pipe', () => {
+  test('a reader that closes early (| head -c 10) ends the command quietly, exit 0, no stack trace', () => {
+    const run = spawnSync('bash', ['-c', 'node bin/astrago.js render demo | head -c 10 >/dev/null; exit "${PIPESTATUS[0]}"'], { cwd: ROOT, encoding: 'utf8', env: env() });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+});

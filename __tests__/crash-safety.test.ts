@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -105,6 +105,21 @@ describe('crash safety', () => {
     fs.writeFileSync(path.join(repo, '.astrago', `synth.lock.${gone}.tmp`), `${gone} ${os.hostname()} 2026-01-01T00:00:00.000Z\n`);
     expect(await synth({ root: repo, log: quiet })).toBe(0);
     expect(fs.readdirSync(path.join(repo, '.astrago'))).toEqual([]);
+  });
+
+  test('a lock of a killed synth its parent has not reaped yet (a zombie) is taken over', async () => {
+    const repo = scratchRepo();
+    // bash starts a child that exits at once, then becomes a sleep that never reaps it.
+    const parent = spawn('bash', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (d: Buffer) => resolve(d.toString()))));
+      while (!/\) Z /.test(fs.readFileSync(`/proc/${zombie}/stat`, 'utf8'))) await new Promise((r) => setTimeout(r, 10));
+      fs.mkdirSync(path.join(repo, '.astrago'));
+      fs.writeFileSync(path.join(repo, '.astrago', 'synth.lock'), `${zombie} ${os.hostname()} 2026-01-01T00:00:00.000Z\n`);
+      expect(await synth({ root: repo, log: quiet })).toBe(0);
+    } finally {
+      parent.kill();
+    }
   });
 
   test('a deleted dist/ is rebuilt byte for byte from the store, without any key', async () => {

@@ -8,7 +8,7 @@ import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { guard, realSteps } from '../files/file-steps';
 import { writeCustomers } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
-import { MINIMAL, readTree, SAMPLE_IDENTITY_FILE, scratchRepo } from './helpers';
+import { MINIMAL, readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
 
 const trees = (repo: string) => ({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')), ...readTree(path.join(repo, 'credentials')) });
 const customers = (repo: string, file: string) => path.join(repo, 'customers', file);
@@ -33,9 +33,15 @@ describe('hostile customer files and damaged store entries: one error line, noth
     ['an NFS path with a control character', (r) => fs.writeFileSync(customers(r, 'nfs.yaml'), MINIMAL.replace('nfs: {server: 10.0.0.6}', 'nfs: {server: 10.0.0.6, basePath: "/srv\\nx"}')),
       /^error: customers\/nfs\.yaml:2: nfs\.basePath: expected an absolute path without/],
     ['a password in the Git URL', (r) => fs.writeFileSync(customers(r, 'url.yaml'), `${MINIMAL}offline: {git: "https://bob:hunter2@git.local/gitops.git"}\n`),
-      /^error: customers\/url\.yaml:4: offline\.git: expected a URL starting with .* without credentials \(dist\/ is committed in plain text: .*, found "https:\/\/\*\*\*@git\.local\/gitops\.git"$/],
+      /^error: customers\/url\.yaml:4: offline\.git: expected a URL starting with .* without credentials, query or fragment \(dist\/ is committed in plain text: .*, found "https:\/\/\*\*\*@git\.local\/gitops\.git"$/],
     ['a token in the chart mirror URL', (r) => fs.writeFileSync(customers(r, 'url.yaml'), `${MINIMAL}offline: {charts: "https://hunter2@charts.local/astrago"}\n`),
       /^error: customers\/url\.yaml:4: offline\.charts: expected a URL starting with .* without credentials/],
+    ['a token in the query of the Git URL', (r) => fs.writeFileSync(customers(r, 'url.yaml'), `${MINIMAL}offline: {git: "https://git.local/gitops.git?private_token=hunter2"}\n`),
+      /^error: customers\/url\.yaml:4: offline\.git: expected a URL starting with .* without credentials, query or fragment .*, found "https:\/\/git\.local\/gitops\.git\?\*\*\*"$/],
+    ['a token in the fragment of the chart mirror URL', (r) => fs.writeFileSync(customers(r, 'url.yaml'), `${MINIMAL}offline: {charts: "https://charts.local/astrago#hunter2"}\n`),
+      /^error: customers\/url\.yaml:4: offline\.charts: expected a URL starting with .* without credentials, query or fragment/],
+    ['a password before the mirror registry', (r) => fs.writeFileSync(customers(r, 'reg.yaml'), `${MINIMAL}offline: {registry: "robot:hunter2@registry.local:5000/astrago"}\n`),
+      /^error: customers\/reg\.yaml:4: offline\.registry: expected a registry .*, found "\*\*\*@registry\.local:5000\/astrago"$/],
     ['a password typed in the wrong place', (r) => fs.writeFileSync(customers(r, 'typo.yaml'), MINIMAL.replace(/ageRecipients: \[\w+\]/, 'ageRecipients: [Hunter2-Password]')),
       /^error: customers\/typo\.yaml:3: secrets\.ageRecipients\.0: expected .*, found a text of 16 characters$/],
     ['a store entry cut in half', (r) => {
@@ -54,6 +60,16 @@ describe('hostile customer files and damaged store entries: one error line, noth
     expect(trees(repo)).toEqual(before);
   });
 });
+
+/** An old environments folder (stabilize layout) whose environment file holds a private age key. */
+function keyAsEnvironment(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-legacy-'));
+  fs.mkdirSync(path.join(dir, 'base'));
+  fs.mkdirSync(path.join(dir, 'customers', 'x'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'base', 'values.yaml'), 'keycloak: {}\n');
+  fs.writeFileSync(path.join(dir, 'customers', 'x', 'values.yaml'), fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').filter((l) => l.startsWith('AGE-SECRET-KEY-1')).join('\n'));
+  return dir;
+}
 
 async function cli(root: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; err: string }> {
   const err: string[] = [];
@@ -80,6 +96,10 @@ describe('hostile command lines: one error line and the documented exit code', (
     ['a path as customer name', ['render', '../customers/demo'], {}, 2, /^error: <customer>: expected a customer name \(a DNS-1123 name such as acme\), found "\.\.\/customers\/demo"/],
     ['a path among customer names', ['validate', 'demo', 'a/b'], {}, 2, /^error: <customer>: expected a customer name/],
     ['a key that is an object property', ['explain', 'demo', 'constructor'], {}, 2, /^error: constructor: expected one of the keys: /],
+    ['a password where the credential name goes', ['secrets', 'set', 'demo', 'Hunter2-Password'], {}, 2,
+      /^error: <credential>: expected one of .*, found another word of 16 characters \(not echoed: it may be a value typed in the wrong place\)$/],
+    ['an old environment whose values file is a key', ['import', keyAsEnvironment(), 'x', '--age-recipient', SAMPLE_RECIPIENT], {}, 1,
+      /^error: .*\/customers\/x\/values\.yaml:1: expected a map of values, found a text of \d+ characters$/],
     ['a malformed SOPS_AGE_KEY', ['secrets', 'check'], { SOPS_AGE_KEY: 'AGE-SECRET-KEY-1hunter2' }, 1,
       /^error: SOPS_AGE_KEY: line 1: expected an age identity \(AGE-SECRET-KEY-1 and 58 characters\) or a # comment, found another text$/],
     ['a missing SOPS_AGE_KEY_FILE', ['secrets', 'check'], { SOPS_AGE_KEY_FILE: '/nonexistent/key' }, 1,

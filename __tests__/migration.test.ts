@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
@@ -82,5 +83,25 @@ describe('migration to the credential store', () => {
     git(repo, ...restore.split(' ').slice(1));
     expect(await synthWith(repo, undefined)).toBe(0);
     expect(trees(repo)).toEqual(before);
+  });
+
+  test('a store that first came in with a merge commit is history too: deleting a file refuses to mint it', async () => {
+    const repo = scratchRepo();
+    const store = path.join(repo, 'credentials');
+    const aside = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-store-'));
+    fs.renameSync(store, path.join(aside, 'credentials'));
+    git(repo, 'init', '-q', '-b', 'main');
+    commit(repo, 'before the store');
+    git(repo, 'checkout', '-q', '-b', 'side');
+    git(repo, 'commit', '-q', '--allow-empty', '-m', 'side work');
+    git(repo, 'checkout', '-q', 'main');
+    git(repo, 'merge', '-q', '--no-ff', '--no-commit', 'side');
+    fs.renameSync(path.join(aside, 'credentials'), store);
+    commit(repo, 'merge, bringing the store');
+    const file = 'credentials/seoul-lab/grafana-admin.yaml';
+    fs.rmSync(path.join(repo, file));
+    const log: string[] = [];
+    expect(await synthWith(repo, SAMPLE_IDENTITY_FILE, log)).toBe(1);
+    expect(log[0]).toMatch(new RegExp(`^error: ${file}: expected the stored credential "grafana-admin", found it deleted \\(git has it at \\w+\\)`));
   });
 });

@@ -55,6 +55,16 @@ describe('contract §1: Services and environment of the platform', () => {
     }
   });
 
+  test('contract §7: /api/v1/core/monitor reaches monitor (its MonitorController), the rest of /api/v1/core reaches core', async () => {
+    for (const { all } of await samples()) {
+      const paths = Object.fromEntries(all.filter((o) => o.kind === 'Ingress' && o.metadata.namespace === 'astrago')
+        .flatMap((i) => (i.spec as Obj).rules.flatMap((r: Obj) => r.http.paths))
+        .map((p: Obj) => [p.path, p.backend.service.name]));
+      expect(paths['/api/v1/core/monitor']).toBe(MONITOR);
+      expect(paths['/api/v1/core']).toBe(CORE);
+    }
+  });
+
   test('contract §1: PROMETHEUS_URL on core, batch and monitor, with scheme, at the Service of the kube-prometheus-stack release', async () => {
     // The Service the chart names <fullname>-prometheus, as the old system's working value had it.
     expect(prometheusUrl(CHARTS.prometheus)).toBe('http://prometheus-kube-prometheus-prometheus.prometheus.svc.cluster.local:9090');

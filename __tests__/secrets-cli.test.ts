@@ -4,6 +4,7 @@ import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
 import { reseal } from '../commands/secrets-command';
 import { checkSecrets } from '../commands/secrets-check';
+import { synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
 import { decryptDocument } from '../secrets/sops';
@@ -119,12 +120,14 @@ describe('secrets commands', () => {
 
   const SECRET = `dist/${CUSTOMER}/security/controllers/secret-harbor-harbor-admin.yaml`;
   const flip = (text: string, pattern: RegExp) => text.replace(pattern, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
+  const copied = `error: ${SECRET}: expected the Secret exactly as copied from credentials/${CUSTOMER}/harbor-admin.yaml, found another one (tampered, truncated or stale)`;
+  /** Without a key, check cannot tell which copy is intact and says how to find out; with one, the store's MAC did. */
+  const disagreement = (identities: readonly string[]) => (identities.length > 0 ? `${copied}; run \`npx cdk8s synth\` to restore it`
+    : `${copied}: one of the two was changed; with SOPS_AGE_KEY_FILE set, \`secrets check\` verifies credentials/${CUSTOMER}/harbor-admin.yaml, and if it is intact \`npx cdk8s synth\` restores this file`);
   test.each([
-    ['a flipped character in an encrypted value', (t: string) => flip(t, /password: ENC\[AES256_GCM,data:.{8}/),
-      [`error: ${SECRET}: expected the Secret exactly as copied from credentials/${CUSTOMER}/harbor-admin.yaml, found another one (tampered, truncated or stale); run \`npx cdk8s synth\` to restore it`]],
+    ['a flipped character in an encrypted value', (t: string) => flip(t, /password: ENC\[AES256_GCM,data:.{8}/), []],
     ['a file cut in half', (t: string) => t.slice(0, Math.floor(t.length / 2)),
-      [expect.stringMatching(new RegExp(`^error: ${SECRET}: (expected one valid YAML document|sops)`)),
-        `error: ${SECRET}: expected the Secret exactly as copied from credentials/${CUSTOMER}/harbor-admin.yaml, found another one (tampered, truncated or stale); run \`npx cdk8s synth\` to restore it`]],
+      [expect.stringMatching(new RegExp(`^error: ${SECRET}: (expected one valid YAML document|sops)`))]],
   ])('check names %s, without a key and with one', async (_what, damage, expected) => {
     const repo = scratchRepo();
     const file = path.join(repo, SECRET);
@@ -132,7 +135,7 @@ describe('secrets commands', () => {
     for (const identities of [[], [IDENTITY]]) {
       const log: string[] = [];
       expect(await checkSecrets(repo, (l) => log.push(l), identities)).toBe(1);
-      expect(log.filter((l) => l.startsWith('error:'))).toEqual(expect.arrayContaining(expected as string[]));
+      expect(log.filter((l) => l.startsWith('error:'))).toEqual(expect.arrayContaining([...expected as string[], disagreement(identities)]));
       expect(log.at(-1)).toMatch(/^\d+ problem\(s\) with credentials$/);
     }
   });
@@ -146,6 +149,22 @@ describe('secrets commands', () => {
     expect(await checkSecrets(repo, (l) => log.push(l), [IDENTITY])).toBe(1);
     expect(log).toContain(`error: credentials/${CUSTOMER}/harbor-admin.yaml: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
     expect(await checkSecrets(repo, quiet, [])).toBe(0);
+  });
+
+  test('synth with the operator\'s key refuses a store entry changed without it, naming it, and writes nothing', async () => {
+    const repo = scratchRepo();
+    const storeFile = path.join(repo, 'credentials', CUSTOMER, 'harbor-admin.yaml');
+    fs.writeFileSync(storeFile, flip(fs.readFileSync(storeFile, 'utf8'), /value: ENC\[AES256_GCM,data:.{8}/));
+    const before = readTree(path.join(repo, 'dist'));
+    const log: string[] = [];
+    process.env.SOPS_AGE_KEY = IDENTITY;
+    try {
+      expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+    } finally {
+      delete process.env.SOPS_AGE_KEY;
+    }
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([`error: credentials/${CUSTOMER}/harbor-admin.yaml: cannot be decrypted: it was changed without its key (MAC or value does not verify)`]);
+    expect(readTree(path.join(repo, 'dist'))).toEqual(before);
   });
 
   test('set and rotate store the new value before writing dist/', async () => {

@@ -87,6 +87,11 @@ function checkCustomerNames(command: Command): void {
 }
 
 export async function main(argv: string[], root: string): Promise<void> {
+  // `astrago render demo | head`: the reader has what it wanted; stop quietly, as Unix tools do.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(Number(process.exitCode ?? EXIT.OK));
+  });
   try {
     await buildProgram(root).parseAsync(argv);
     progress.clear();

@@ -113,7 +113,8 @@ async function customerFindings(root: string, config: CustomerConfig, identities
     const content = onDisk.get(file.path);
     if (!stored) findings.push(`${source}: expected the credential in the store, found none; run \`npx cdk8s synth\` with SOPS_AGE_KEY_FILE set to move it there from ${file.path}`);
     else if (content === undefined) findings.push(`${file.path}: expected the Secret copied from ${source}, found no file; run \`npx cdk8s synth\``);
-    else if (content !== file.content) findings.push(`${file.path}: expected the Secret exactly as copied from ${source}, found another one (tampered, truncated or stale); run \`npx cdk8s synth\` to restore it`);
+    else if (content !== file.content) findings.push(`${file.path}: expected the Secret exactly as copied from ${source}, found another one (tampered, truncated or stale)`
+      + (identities.length > 0 ? '; run `npx cdk8s synth` to restore it' : `: one of the two was changed; with SOPS_AGE_KEY_FILE set, \`secrets check\` verifies ${source}, and if it is intact \`npx cdk8s synth\` restores this file`));
   }
   return findings;
 }

@@ -39,7 +39,7 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
 }
 
 function parseCredential(name: string): CredentialName {
-  if (!isCredentialName(name)) throw new UserError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found "${name}"`, EXIT.USAGE);
+  if (!isCredentialName(name)) throw new UserError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found another word of ${name.length} characters (not echoed: it may be a value typed in the wrong place)`, EXIT.USAGE);
   return name;
 }
 

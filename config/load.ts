@@ -64,14 +64,16 @@ export function describeValue(v: unknown, keyPath: readonly string[] = []): stri
   if (isPlainObject(v)) return 'a map';
   // A credential typed in the wrong place must not end up in a terminal, a CI log or a chat.
   if (typeof v === 'string' && SENSITIVE.test(keyPath.join('.'))) return `a text of ${v.length} characters`;
-  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, "$1***@"));
+  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, '$1***@').replace(URL_QUERY, '$1***'));
   return String(v);
 }
 
 /** Keys whose values are never echoed: everything under secrets, and keys named like a credential. */
 const SENSITIVE = /(^|\.)(secrets|[^.]*(password|passwd|secret|token|credential)[^.]*)(\.|$)/i;
-/** `scheme://user:password@` (or a token as user name) in a URL. */
-const URL_USERINFO = /(\/\/)[^/@\s]*@/g;
+/** `scheme://user:password@` (or a token as user name) in a URL, or `user:password@` before a registry host. */
+const URL_USERINFO = /(^|\/\/)[^/@\s]*@/g;
+/** A query or fragment, where tokens travel (`?private_token=…`). */
+const URL_QUERY = /([?#])\S*/;
 
 /** Bound on alias expansion: a customer file never needs many, an alias bomb needs millions. */
 const MAX_ALIASES = 100;

@@ -62,11 +62,11 @@ const imageRepository = matching(/^[a-z0-9]+([._/-][a-z0-9]+)*$/, 'an image repo
 /**
  * A URL with one of `schemes` and a host that passes the host rule (no mistyped address behind a
  * scheme), and no credentials: dist/ is committed in plain text, so a password or token in a URL
- * would be published with it. SSH's user name (ssh://git@…) is no credential.
+ * (as user info, or a `?private_token=` / `#…` a server may read) would be published with it. SSH's user name (ssh://git@…) is no credential.
  */
 const url = (schemes: string[]) => matching(
-  anchored(`(${schemes.map((s) => (s === 'ssh' ? 'ssh://([^@:/?#\\s]+@)?' : `${s}://`)).join('|')})${HOST_BODY}(:[0-9]{1,5})?([/?#]\\S*)?`),
-  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host, without credentials (dist/ is committed in plain text: `
+  anchored(`(${schemes.map((s) => (s === 'ssh' ? 'ssh://([^@:/?#\\s]+@)?' : `${s}://`)).join('|')})${HOST_BODY}(:[0-9]{1,5})?(/[^\\s?#]*)?`),
+  `a URL starting with ${schemes.map((s) => `${s}://`).join(' or ')} and a valid host, without credentials, query or fragment (dist/ is committed in plain text: `
     + 'Flux takes them from a Secret, e.g. `flux bootstrap git --password` or an SSH key)',
 );
 const memory = matching(QUANTITY, 'a memory quantity such as 256Mi');

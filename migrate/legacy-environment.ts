@@ -76,7 +76,10 @@ function readValuesFile(file: string): LegacyFile {
     throw new UserError(`${file}${problem.linePos ? `:${problem.linePos[0].line}` : ''}: expected valid YAML, found ${problem.message.split('\n')[0]}`);
   }
   const values = doc.toJS() ?? {};
-  if (!isPlainObject(values)) throw new UserError(`${file}:1: expected a map of values, found ${describeValue(values)}`);
+  // Never the text itself: a file named by mistake may be a key.
+  if (!isPlainObject(values)) {
+    throw new UserError(`${file}:1: expected a map of values, found ${typeof values === 'string' ? `a text of ${values.length} characters` : describeValue(values)}`);
+  }
   return { display: file, values, lineOf: (keyPath) => nodeLine(doc, lines, keyPath) };
 }
 

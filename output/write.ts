@@ -180,9 +180,20 @@ function alive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return errnoCode(e) === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/** A killed process its parent has not reaped yet (Linux): it answers signals but will never run again. */
+function zombie(pid: number): boolean {
+  try {
+    // The state follows the parenthesised command name, which may itself hold spaces or ')'.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
   }
 }
 

@@ -35,7 +35,7 @@ export function storeHistory(root: string, customer: string): (file: string) => 
     if (!latest) {
       latest = new Map();
       let commit = '';
-      for (const line of (git(root, 'log', '--format=commit %h', '--name-only', '--diff-filter=d', '--', credentialStoreDir(customer)) ?? '').split('\n')) {
+      for (const line of (git(root, 'log', '--format=commit %h', '--name-only', '--diff-filter=d', '--diff-merges=first-parent', '--', credentialStoreDir(customer)) ?? '').split('\n')) {
         if (line.startsWith('commit ')) commit = line.slice(7);
         else if (line && !latest.has(line)) latest.set(line, commit);
       }

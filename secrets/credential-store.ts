@@ -204,6 +204,14 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
   }
 }
 
+/**
+ * Checks the MAC and values of an entry the operator's identities can open; an entry
+ * encrypted for other keys (another customer's operator) is left to `secrets check` with its key.
+ */
+export async function verifyEntry(entry: StoredCredential, identities: readonly string[]): Promise<void> {
+  if (await unwrapDataKey(ageStanzasOf(entry.document), identities)) await openEntry(entry, identities);
+}
+
 /** What one store file holds before encryption. */
 export interface CredentialEntry {
   readonly credential: CredentialName;

@@ -21,7 +21,7 @@ import { UserError } from '../model/user-error';
 import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
-import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, type EntryKey, type StoredCredential } from './credential-store';
+import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
 import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
@@ -58,8 +58,9 @@ export interface SopsVaultProps {
    */
   readonly history?: (file: string) => string | undefined;
   /**
-   * The operator's age identities, read only when a value must be decrypted.
-   * @default - none: operations that need to decrypt fail with a clear message
+   * The operator's age identities: to decrypt a value when one must be, and, when present, to
+   * verify the MAC of every stored entry before it is reused.
+   * @default - none: operations that need to decrypt fail with a clear message; entries are structure-checked only
    */
   readonly identities?: () => readonly string[];
   /**
@@ -127,6 +128,10 @@ export class SopsVault implements SecretVault {
         + `the credentials (${[...new Set(this.pending.map((p) => credentialOf(p.request)))].join(', ')}), found nothing; `
         + 'or declare them under secrets.existing');
     }
+    // Keyless, a stored entry can only be checked for structure; with the operator's key, one that
+    // was changed without it (a flipped character in a value or a sealed copy) is refused, not copied.
+    const identities = this.props.identities?.() ?? [];
+    if (identities.length > 0) for (const stored of this.store.values()) await verifyEntry(stored, identities);
     for (const entry of this.pending.splice(0)) entry.result = await this.sealOne(entry.request);
     if (this.props.rekey) {
       // Credentials no component uses now are re-encrypted too, or they would stay for the old recipients.

@@ -29,6 +29,11 @@ describe('Traefik', () => {
     expect(oneOf(chart, k8s.KubeIngressClass).spec).toEqual({ controller: INGRESS_CLASS_CONTROLLER });
   });
 
+  test('an upgrade replaces each pod in place: the new one cannot start while the old one holds the host ports', () => {
+    const values = oneOf(build({ role: IngressRole.SERVING, loadBalancerIP: '10.0.0.5' }), HelmRelease).spec?.values;
+    expect(values.updateStrategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });
+  });
+
   test('side by side: no host ports, no IngressClass, no Ingress status', () => {
     const chart = build({ role: IngressRole.SIDE_BY_SIDE, loadBalancerIP: '10.0.0.9' });
     const values = oneOf(chart, HelmRelease).spec?.values;

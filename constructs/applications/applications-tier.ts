@@ -141,6 +141,8 @@ function buildPlatform(scope: TierScope): void {
     namespace,
     urls,
     routes: [
+      // Monitor serves /api/v1/core/monitor (its MonitorController): the longer prefix wins over core's.
+      { path: '/api/v1/core/monitor', backend: to(backends.monitor) },
       { path: '/api/v1/core', backend: to(backends.core) },
       { path: '/api/v1/monitor', backend: to(backends.monitor) },
       { path: '/api/v1/report', backend: to(backends.monitor) },

@@ -48,6 +48,9 @@ export class Traefik extends Construct {
       component: props,
       values: {
         deployment: { kind: 'DaemonSet' },
+        // A new pod needs the host ports the old one holds: the chart's surge-first default would
+        // leave it Pending for ever, and the rollout (and every tier after it) stuck.
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
         // Our IngressClass `nginx` is the default class; the chart's own `traefik` class is not used.
         ingressClass: { enabled: false },
         providers: {

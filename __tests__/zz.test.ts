@@ -1,2 +1,0 @@
-import { synth } from '../pipeline/synth';
-test('x', async () => { const log: string[] = []; console.log(await synth({ root: '/tmp/i17-git', log: (l) => log.push(l) }), log.join('\n')); });
