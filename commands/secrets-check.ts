@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { CustomerConfig } from '../config/schema';
 import { EXIT, UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
-import { operatorIdentities, unwrapDataKey } from '../secrets/age';
+import { noMatchingIdentity, operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { committedSecrets } from '../secrets/committed';
 import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
@@ -122,7 +122,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
 /** With the key: the Secret's MAC verifies and its credential entry holds the stored value. */
 async function secretMacFindings(file: string, doc: Document, identities: readonly string[], stored: string | undefined): Promise<string[]> {
   const dataKey = await unwrapDataKey(ageStanzasOf(doc), identities);
-  if (!dataKey) return [`${file}: expected an age identity for one of its recipients in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found none that matches`];
+  if (!dataKey) return [noMatchingIdentity(file, recipientsOf(doc), identities)];
   let held: string;
   try {
     held = heldValue(decryptDocument(doc, dataKey));

@@ -36,7 +36,7 @@ import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../cata
 import { UserError } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
 import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
-import { unwrapDataKey, wrapDataKey } from './age';
+import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
@@ -192,8 +192,7 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
   const age = ageStanzasOf(entry.document);
   const dataKey = await unwrapDataKey(age, identities);
   if (!dataKey) {
-    throw new UserError(`${entry.file}: expected an age identity for one of its recipients (${entry.recipients.join(', ')}) `
-      + `in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found ${identities.length ? 'none that matches' : 'none'}`);
+    throw new UserError(noMatchingIdentity(entry.file, entry.recipients, identities));
   }
   try {
     const plain = decryptDocument(entry.document, dataKey);
