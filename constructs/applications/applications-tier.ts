@@ -76,9 +76,9 @@ function buildPlatform(scope: TierScope): void {
     imagePullSecrets,
   });
 
-  const backends = Object.fromEntries(Object.values(BackendKind).map((kind) => {
+  const backendOf = (kind: BackendKind): Backend => {
     const backendFile = file(`backend-${kind}`);
-    const backend = new Backend(backendFile, `backend-${kind}`, {
+    return new Backend(backendFile, `backend-${kind}`, {
       kind,
       namespace,
       image: platformImage(config, kind),
@@ -112,8 +112,10 @@ function buildPlatform(scope: TierScope): void {
       caSecretName,
       imagePullSecrets,
     });
-    return [kind, backend];
-  })) as Record<BackendKind, Backend>;
+  };
+  const backends: Record<BackendKind, Backend> = {
+    core: backendOf(BackendKind.CORE), batch: backendOf(BackendKind.BATCH), monitor: backendOf(BackendKind.MONITOR),
+  };
 
   const frontendFile = file('frontend');
   const frontend = new Frontend(frontendFile, 'frontend', {

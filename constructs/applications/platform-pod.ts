@@ -5,7 +5,7 @@
  */
 import { ApiObject, JsonPatch, type Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { CustomerConfig } from '../../config/schema';
 
 /** The platform components whose image comes from `astrago.components`. */
@@ -104,10 +104,14 @@ export const ROOT_IMAGE_SECURITY: kplus.ContainerSecurityContextProps = {
   allowPrivilegeEscalation: false,
 };
 
+/** A Secret imported by `secretEnv` before (cdk8s-plus imports a Secret by name as a construct). */
+const isSecret = (c: IConstruct | undefined): c is kplus.ISecret => c !== undefined && 'resourceType' in c && c.resourceType === 'secrets';
+
 /** A Secret value for `env`, from a credential registry reference. */
 export function secretEnv(scope: Construct, ref: { readonly name: string; readonly key: string }): kplus.EnvValue {
   const id = `secret-${ref.name}-${ref.key}`;
-  const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, ref.name);
+  const existing = scope.node.tryFindChild(id);
+  const secret = isSecret(existing) ? existing : kplus.Secret.fromSecretName(scope, id, ref.name);
   return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
 }
 
