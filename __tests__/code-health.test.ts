@@ -25,6 +25,6 @@ describe('code health', () => {
     const total = totalEscapes(escapes());
     expect(total.casts).toBeLessThanOrEqual(61);
     expect(total.anys).toBeLessThanOrEqual(1);
-    expect(total.nonNull).toBeLessThanOrEqual(17);
+    expect(total.nonNull).toBeLessThanOrEqual(15);
   });
 });

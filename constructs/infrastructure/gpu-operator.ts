@@ -29,8 +29,9 @@ export const DCGM_EXPORTER_SERVICE = { label: { app: 'nvidia-dcgm-exporter' }, p
 /** Milliseconds of a Prometheus duration (`15s`, `1m`): the unit of DCGM_EXPORTER_INTERVAL. */
 function promDurationMs(duration: string): number {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-  const [, n, unit] = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration)!;
-  return Number(n) * units[unit];
+  const match = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration);
+  if (!match) throw new Error(`expected a Prometheus duration such as 15s, found "${duration}"`); // the schema checked it
+  return Number(match[1]) * units[match[2]];
 }
 
 const CONTROL_PLANE_TOLERATIONS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane']
