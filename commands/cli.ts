@@ -78,9 +78,9 @@ export function buildProgram(root: string, io: Io = processIo): Command {
 function checkCustomerNames(command: Command): void {
   command.registeredArguments.forEach((argument, i) => {
     if (!/^customers?$/.test(argument.name())) return;
-    for (const name of [command.processedArgs[i] ?? []].flat() as string[]) {
-      if (!dns1123Label.safeParse(name).success) {
-        command.error(`error: <${argument.name()}>: expected a customer name (a DNS-1123 name such as acme), found ${JSON.stringify(name.slice(0, 64))}`, { exitCode: EXIT.USAGE });
+    for (const name of [command.processedArgs[i] ?? []].flat()) {
+      if (typeof name !== 'string' || !dns1123Label.safeParse(name).success) {
+        command.error(`error: <${argument.name()}>: expected a customer name (a DNS-1123 name such as acme), found ${JSON.stringify(String(name).slice(0, 64))}`, { exitCode: EXIT.USAGE });
       }
     }
   });

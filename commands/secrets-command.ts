@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName } from '../catalog/credentials';
+import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
 import { exitCodesHelp, runCommand, type Io } from './io';
@@ -46,7 +46,7 @@ function parseCredential(name: string): CredentialName {
 function readValue(credential: CredentialName): string {
   if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
   const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-  const spec = CREDENTIALS[credential] as { length: number; exactLength?: boolean };
+  const spec: CredentialSpec = CREDENTIALS[credential];
   if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
   if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
   return value;
