@@ -23,7 +23,7 @@ describe('code health', () => {
   // Ceilings, lowered as casts, `any` and `!` go: `npm run health -- --per-file` says where they are.
   test('type escapes outside tests and imports/ stay under their ceilings', () => {
     const total = totalEscapes(escapes());
-    expect(total.casts).toBeLessThanOrEqual(59);
+    expect(total.casts).toBeLessThanOrEqual(58);
     expect(total.anys).toBeLessThanOrEqual(1);
     expect(total.nonNull).toBeLessThanOrEqual(15);
   });

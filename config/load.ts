@@ -11,7 +11,7 @@ import { EXIT, UserError } from '../model/user-error';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES } from './profiles';
-import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, type CustomerConfig } from './schema';
+import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, withGuarantees, type CustomerConfig } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
 import { errnoCode } from '../model/caught';
 
@@ -154,8 +154,9 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors.push(...issueProblems(issue, merged, file, lineOf));
   }
-  if (errors.length || !parsed.success) return result(raw, profileValues);
-  return result(raw, profileValues, { ...parsed.data, name } as CustomerConfig);
+  const config = parsed.success ? withGuarantees(parsed.data, name) : undefined;
+  if (errors.length || !config) return result(raw, profileValues);
+  return result(raw, profileValues, config);
 }
 
 /**

@@ -367,5 +367,19 @@ export type CustomerConfig = Omit<ParsedCustomer, 'nfs' | 'externalAccess'> & {
   readonly externalAccess: ExternalAccess;
 };
 
+/**
+ * A parsed customer file as the CustomerConfig its cross-field rules guarantee (the NFS server,
+ * the address or name of the access mode), checked again here so the type follows from code,
+ * not from a cast; undefined when a rule does not hold (the parse reported it).
+ */
+export function withGuarantees(parsed: ParsedCustomer, name: string): CustomerConfig | undefined {
+  const { nfs, externalAccess: access } = parsed;
+  const server = nfs.server;
+  const externalAccess = access.mode === 'ip'
+    ? (access.ip.address === undefined ? undefined : { ...access, mode: access.mode, ip: { ...access.ip, address: access.ip.address } })
+    : (access.domain.name === undefined ? undefined : { ...access, mode: access.mode, domain: { ...access.domain, name: access.domain.name } });
+  return server === undefined || externalAccess === undefined ? undefined : { ...parsed, name, nfs: { ...nfs, server }, externalAccess };
+}
+
 /** Names of the switchable components (keys of `components`). */
 export type ComponentName = keyof CustomerConfig['components'];
