@@ -3,7 +3,7 @@
 // must exist afterwards even when every customer was already up to date.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synth } from './commands/synth';
+import { synth } from './pipeline/synth';
 
 synth({ root: __dirname }).then((code) => {
   fs.mkdirSync(path.join(__dirname, '.cdk8s.out'), { recursive: true });

@@ -4,7 +4,7 @@ import { parse, parseAllDocuments, stringify } from 'yaml';
 import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/images';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import { existingObjects } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
 import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';

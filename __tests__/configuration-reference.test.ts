@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { z } from 'zod';
 import { customerJsonSchema } from '../config/json-schema';
 import { configKeys, configurationReference, exampleOf, REFERENCE_FILE } from '../config/reference';
 import { MAP_KEY_EXAMPLES, VALUE_EXAMPLES } from '../config/reference-examples';
@@ -40,7 +41,7 @@ describe('the configuration reference', () => {
       expect(key.description).not.toBe('');
       if (key.children) continue;
       const example = exampleOf(key);
-      expect({ key: key.path, accepted: key.schema.safeParse(example).success }).toEqual({ key: key.path, accepted: true });
+      expect({ key: key.path, accepted: z.safeParse(key.schema, example).success }).toEqual({ key: key.path, accepted: true });
     }
   });
 

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { loadAll, renderAll, synth } from '../commands/synth';
+import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/write';
 import { readTree, scratchRepo } from './helpers';
 import { killAtEachStep } from './fault-injection';

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import {
   credentialStoreDir, encryptEntry, readStore, readStoredCredential, storeCredentials, writeStoreFiles,
 } from '../secrets/credential-store';

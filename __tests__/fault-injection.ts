@@ -1,4 +1,4 @@
-import { realSteps, type FileSteps } from '../output/file-steps';
+import { realSteps, type FileSteps } from '../files/file-steps';
 
 /** Thrown by `stopBefore` steps: the simulated `kill -9`. */
 export class Killed extends Error {}

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import { graphFacts, mermaidGraph, TIER_STYLES, type GraphFacts } from '../output/graph';
 import { parseTree } from '../output/tree';
-import type { KubeObject } from '../output/render';
+import type { KubeObject } from '../model/objects';
 import { configFrom, MINIMAL, render, SAMPLES, sampleConfig } from './helpers';
 
 const FACTS: GraphFacts = { customer: 'acme', access: 'http://10.0.0.5 (ip mode)', sources: [], off: [] };

@@ -5,10 +5,10 @@ import { parseAllDocuments } from 'yaml';
 import { loadCustomerFile, loadCustomerText } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
-import { renderOne } from '../commands/synth';
+import { renderOne } from '../pipeline/synth';
 import { HELM_MISSING, locateHelm } from '../render/helm';
 import { locateSchemas } from '../validate/schema-store';
-import type { KubeObject, OutputFile } from '../output/render';
+import type { KubeObject, OutputFile } from '../model/objects';
 
 export const ROOT = path.resolve(__dirname, '..');
 export const SAMPLES = fs.readdirSync(path.join(ROOT, 'customers')).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { synth } from '../commands/synth';
+import { synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLES, scratchRepo } from './helpers';

@@ -17,10 +17,11 @@ import { ChartSources } from '../constructs/flux/chart-sources';
 import { GpuOperator } from '../constructs/infrastructure/gpu-operator';
 import { DcgmServiceMonitor } from '../constructs/monitoring/dcgm-service-monitor';
 import { realmRepresentation } from '../constructs/security/keycloak-realm';
-import { ValidationContext } from '../validate/context';
+import { ValidationContext } from '../validate/model/context';
 import { PLATFORM_RULES } from '../validate/rules/platform';
 import { POLICY_RULES } from '../validate/rules/policy';
 import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
+import { SCHEMA_DEFAULTS } from './constructs/synth';
 
 type Obj = Record<string, any>;
 type Objects = ReturnType<typeof objectsOf>;
@@ -32,9 +33,9 @@ const envOf = (all: Objects, deployment: string): Record<string, Obj> =>
   Object.fromEntries((containerOf(all, deployment).env as Obj[]).map((e) => [e.name, e]));
 const values = (all: Objects, release: string) => (findObject(all, 'HelmRelease', release).spec as Obj).values;
 /** The GPU operator construct alone: its ConfigMaps and HelmRelease. */
-const gpuOperator = (migStrategy?: 'single' | 'mixed') => {
+const gpuOperator = (migStrategy: 'single' | 'mixed' = SCHEMA_DEFAULTS.gpu.migStrategy) => {
   const c = Testing.chart();
-  new GpuOperator(c, 'gpu', { sources: new ChartSources(), migStrategy });
+  new GpuOperator(c, 'gpu', { sources: new ChartSources(), migStrategy, scrapeInterval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval });
   return Testing.synth(c) as Obj[];
 };
 const configMap = (all: Obj[], name: string) => all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name) as Obj;
@@ -260,7 +261,7 @@ describe('contract §3: Keycloak and the realm', () => {
 
 describe('contract §4: Prometheus and DCGM labels', () => {
   const chart = Testing.chart();
-  new DcgmServiceMonitor(chart, 'dcgm', { namespace: 'prometheus', exporterNamespace: 'gpu-operator' });
+  new DcgmServiceMonitor(chart, 'dcgm', { namespace: 'prometheus', exporterNamespace: 'gpu-operator', interval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval });
   const endpoint = (Testing.synth(chart)[0] as Obj).spec.endpoints[0];
 
   test('contract §4: the DCGM ServiceMonitor keeps the workload\'s pod/namespace labels (honorLabels: true)', () => {

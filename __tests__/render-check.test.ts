@@ -4,13 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { CHARTS, type ChartEntry } from '../catalog/charts';
-import { chartsPullCommand } from '../commands/charts';
-import { renderCheckCommand } from '../commands/render-check';
+import { chartsPullCommand } from '../commands/charts-command';
+import { renderCheckCommand } from '../commands/render-check-command';
 import { cachedArchivePath, chartSearchPath, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
 import type { ChartModel } from '../render/chart';
 import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING, scratchRepo } from './helpers';
@@ -168,7 +168,7 @@ describe('the chart cache', () => {
   test('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', async () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
     const log: string[] = [];
-    expect(chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
+    expect(await chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
     expect(log[0]).toMatch(/^error: csi-driver-nfs v4\.9\.0: expected the chart from http:\/\/127\.0\.0\.1:9\/charts, found it unreachable \(.*\); check the mirror URL/);
     expect(fs.readdirSync(cache)).toEqual([]);
   });

@@ -5,12 +5,12 @@
  * once per run of this file (and kept in .cache/rendered for the next one).
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import { renderCacheDir, renderCheckCommand } from '../commands/render-check';
+import { renderCacheDir, renderCheckCommand } from '../commands/render-check-command';
 import { chartSearchPath } from '../render/chart-cache';
 import { locateHelm } from '../render/helm';
 import { renderCheck, type RenderReport } from '../render/render-check';
 import { committedTree } from '../validate/committed-tree';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withRealCharts } from './helpers';
 

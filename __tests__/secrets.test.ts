@@ -6,7 +6,7 @@ import { ApiObject, App } from 'cdk8s';
 import { decryptSops } from 'sops-age';
 import { stringify } from 'yaml';
 import type { CredentialName } from '../catalog/credentials';
-import { ComponentChart } from '../constructs/component-chart';
+import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
 import { CredentialRegistry } from '../constructs/credentials/credential-registry';
 import { renderCustomer } from '../output/render';
@@ -14,7 +14,7 @@ import { scanTree } from '../secrets/guard';
 import { decryptDocument, SopsError, type Document } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 import { openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
 

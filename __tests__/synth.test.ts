@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synth } from '../commands/synth';
+import { synth } from '../pipeline/synth';
 import { customerJsonSchema, JSON_SCHEMA_FILE } from '../config/json-schema';
 import { readTree, render, ROOT, sampleConfig, SAMPLES, scratchRepo } from './helpers';
 

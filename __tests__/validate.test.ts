@@ -3,10 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { parseAllDocuments, stringify } from 'yaml';
-import { validateCommand } from '../commands/validate';
-import type { OutputFile } from '../output/render';
+import { validateCommand } from '../commands/validate-command';
+import type { OutputFile } from '../model/objects';
 import { existingObjects } from '../validate/externals';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
 import { SCHEMA_SOURCES } from '../validate/schema-sources';
@@ -223,7 +223,7 @@ withSchemas('npx astrago validate', () => {
     expect(await validateCommand({ root: ROOT, customers: ['nobody'], schemas: SHARED, log: (l) => log.push(l) })).toBe(2);
     expect(await validateCommand({ root: ROOT, env: { ASTRAGO_SCHEMAS: '/no/such/dir' }, log: (l) => log.push(l) })).toBe(2);
     expect(log).toEqual([
-      expect.stringMatching(/^error: customer nobody: expected one of .*, found no customers\/nobody\.yaml$/),
+      expect.stringMatching(/^error: customer "nobody": expected one of .*, found no customers\/nobody\.yaml$/),
       'error: $ASTRAGO_SCHEMAS: expected a schema folder (kubernetes/, crds/), found no folder at /no/such/dir',
     ]);
   });

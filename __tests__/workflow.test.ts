@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { formatProblem } from '../config/load';
-import { formatFinding, Severity } from '../validate/finding';
+import { formatFinding, Severity } from '../validate/model/finding';
 import { ROOT } from './helpers';
 
 const workflowText = fs.readFileSync(path.join(ROOT, '.github/workflows/pr.yaml'), 'utf8');

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { selectedTrees } from '../commands/customers';
+import { selectedTrees } from '../pipeline/customers';
 import { chartSearchPath } from '../render/chart-cache';
 import { locateHelm } from '../render/helm';
 import { helmTemplateCalls, renderCheck, type RenderTree } from '../render/render-check';

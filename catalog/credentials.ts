@@ -38,3 +38,8 @@ export const CREDENTIALS = {
 export type CredentialName = keyof typeof CREDENTIALS;
 
 export const CREDENTIAL_NAMES = Object.keys(CREDENTIALS).sort() as CredentialName[];
+
+/** Whether a name (a file name, an argument, an annotation) is a credential of the catalog. */
+export function isCredentialName(name: unknown): name is CredentialName {
+  return typeof name === 'string' && Object.hasOwn(CREDENTIALS, name);
+}

@@ -99,3 +99,12 @@ export const DEFAULT_PLATFORM_GENERATION: PlatformGenerationName = 'stage-2025';
 export function harborUrlFor(generation: PlatformGenerationName, url: string): string {
   return PLATFORM_GENERATIONS[generation].harborUrl === 'url' ? url : new URL(url).host;
 }
+
+/** IngressClass every Ingress of the platform uses, ours and those the platform creates at run time. */
+export const INGRESS_CLASS = 'nginx';
+
+/**
+ * The controller value of that class: ingress-nginx's own, which Traefik's Kubernetes Ingress
+ * NGINX provider also satisfies (its `controllerClass`), so one class serves under either.
+ */
+export const INGRESS_CLASS_CONTROLLER = 'k8s.io/ingress-nginx';

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { formatText, hasDestructive, type CustomerChanges } from '../output/diff-report';
 import { compareCustomers } from './compare';
 import { ALLOW_DESTRUCTIVE_HINT } from './diff-command';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 /** `astrago check`: the CI gate. The committed trees must be exactly what synth writes, and safe against the base. */
 export function registerCheck(program: Command, root: string, io: Io): void {
@@ -18,7 +19,7 @@ export function registerCheck(program: Command, root: string, io: Io): void {
       2: 'wrong usage (unknown customer, option or revision)',
     }))
     .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; output: OutputFormat }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const text = opts.output === OutputFormat.TEXT;
         const stale = (await compareCustomers(root, io, { customers })).filter((d) => d.changes.length > 0);
         if (stale.length > 0) {

@@ -8,22 +8,23 @@
  */
 import { Command, CommanderError } from 'commander';
 import { dns1123Label } from '../config/schema';
-import { registerCharts } from './charts';
+import { registerCharts } from './charts-command';
 import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
 import { registerGraph } from './graph-command';
 import { registerImport } from './import-command';
 import { registerInit } from './init-command';
-import { EXIT, exitCodesHelp, progressLine, type Io } from './io';
+import { exitCodesHelp, progressLine, type Io } from './io';
+import { EXIT } from '../model/user-error';
 import { registerList } from './list-command';
 import { terminalPrompts } from './prompts';
 import { registerRemove } from './remove-command';
 import { registerRender } from './render-command';
-import { registerRenderCheck } from './render-check';
-import { registerSecrets } from './secrets';
+import { registerRenderCheck } from './render-check-command';
+import { registerSecrets } from './secrets-command';
 import { registerSynth } from './synth-command';
-import { registerValidate } from './validate';
+import { registerValidate } from './validate-command';
 
 export { EXIT };
 
@@ -77,9 +78,9 @@ export function buildProgram(root: string, io: Io = processIo): Command {
 function checkCustomerNames(command: Command): void {
   command.registeredArguments.forEach((argument, i) => {
     if (!/^customers?$/.test(argument.name())) return;
-    for (const name of [command.processedArgs[i] ?? []].flat() as string[]) {
-      if (!dns1123Label.safeParse(name).success) {
-        command.error(`error: <${argument.name()}>: expected a customer name (a DNS-1123 name such as acme), found ${JSON.stringify(name.slice(0, 64))}`, { exitCode: EXIT.USAGE });
+    for (const name of [command.processedArgs[i] ?? []].flat()) {
+      if (typeof name !== 'string' || !dns1123Label.safeParse(name).success) {
+        command.error(`error: <${argument.name()}>: expected a customer name (a DNS-1123 name such as acme), found ${JSON.stringify(String(name).slice(0, 64))}`, { exitCode: EXIT.USAGE });
       }
     }
   });

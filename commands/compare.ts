@@ -4,13 +4,14 @@
  * file, in memory. Nothing is written.
  */
 import * as path from 'node:path';
-import { customerName, formatProblem, loadCustomers } from '../config/load';
+import { customerName, formatProblem, loadCustomers, unknownCustomer } from '../config/load';
 import { diffTrees } from '../output/diff';
 import type { CustomerChanges } from '../output/diff-report';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import { distCustomers, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
-import { CommandError, EXIT, type Io } from './io';
-import { renderCustomerFiles } from './customers';
+import { type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
+import { renderCustomerFiles } from '../pipeline/customers';
 
 export interface CompareOptions {
   /** Customers to compare. @default - every customer with a file or a dist/ folder */
@@ -27,17 +28,17 @@ export async function compareCustomers(root: string, io: Io, options: CompareOpt
   try {
     baseTrees = options.base === undefined ? undefined : readTreesAtRevision(root, options.base);
   } catch (e) {
-    if (e instanceof RevisionError) throw new CommandError(`--base: ${e.message}`, EXIT.USAGE);
+    if (e instanceof RevisionError) throw new UserError(`--base: ${e.message}`, EXIT.USAGE);
     throw e;
   }
   const known = [...new Set([...loaded.map((c) => customerName(c.file)), ...distCustomers(root), ...(baseTrees?.keys() ?? [])])].sort();
   const selected = options.customers?.length ? [...new Set(options.customers)].sort() : known;
   for (const name of selected.filter((n) => !known.includes(n))) {
-    throw new CommandError(`customer "${name}": expected one of ${known.join(', ') || '(none)'}, found neither customers/${name}.yaml nor dist/${name}/`, EXIT.USAGE);
+    throw unknownCustomer([name], known, true);
   }
   const broken = loaded.filter((c) => selected.includes(customerName(c.file)) && !c.config);
   for (const e of broken.flatMap((c) => c.errors)) io.err(`error: ${formatProblem(e)}`);
-  if (broken.length) throw new CommandError(`invalid customer files: ${broken.map((c) => c.file).join(', ')}; nothing to compare`, EXIT.FINDINGS);
+  if (broken.length) throw new UserError(`invalid customer files: ${broken.map((c) => c.file).join(', ')}; nothing to compare`, EXIT.FINDINGS);
   // One at a time (rendering is CPU-bound anyway), so the progress line tells the customer being rendered.
   const diffs: CustomerChanges[] = [];
   for (const customer of selected) {

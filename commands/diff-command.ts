@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { formatJson, formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
 import { compareCustomers } from './compare';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 export const ALLOW_DESTRUCTIVE_HINT = 'pass --allow-destructive once a reviewer has accepted the loss';
 
@@ -21,7 +22,7 @@ export function registerDiff(program: Command, root: string, io: Io): void {
       2: 'wrong usage (unknown customer, option or revision)',
     }))
     .action(async (customers: string[], opts: { base?: string; markdown?: boolean; output: OutputFormat; exitCode?: boolean; allowDestructive?: boolean }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const diffs = await compareCustomers(root, io, { customers, base: opts.base });
         if (opts.output === OutputFormat.JSON) printJson(io.out, formatJson(diffs));
         else io.out(opts.markdown ? formatMarkdown(diffs) : formatText(diffs).map((l) => `${l}\n`).join(''));

@@ -1,18 +1,9 @@
 import type { Command } from 'commander';
-import { explain, UnknownKeyError, type Explanation } from '../config/explain';
+import { explain } from '../config/explain';
 import { show } from '../output/diff';
-import { loadCustomer } from './customers';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
-
-/** An unknown key is wrong usage. */
-function explainOrRefuse(body: () => Explanation[]): Explanation[] {
-  try {
-    return body();
-  } catch (e) {
-    if (e instanceof UnknownKeyError) throw new CommandError(e.message, EXIT.USAGE);
-    throw e;
-  }
-}
+import { loadCustomer } from '../pipeline/customers';
+import { EXIT } from '../model/user-error';
+import { exitCodesHelp, runCommand, type Io } from './io';
 
 /** `astrago explain`: the effective value of a key and the layer that set it. */
 export function registerExplain(program: Command, root: string, io: Io): void {
@@ -22,9 +13,9 @@ export function registerExplain(program: Command, root: string, io: Io): void {
     .argument('<key.path>', 'dotted key of the customer file, e.g. monitoring.retention or nfs')
     .addHelpText('after', exitCodesHelp({ 0: 'explained', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer or key)' }))
     .action(async (customer: string, keyPath: string) => {
-      process.exitCode = await runCommand(io, () => {
-        const loaded = loadCustomer(root, customer, io);
-        for (const { path, value, layers } of explainOrRefuse(() => explain(loaded, keyPath))) {
+      process.exitCode = await runCommand(io.err, () => {
+        const loaded = loadCustomer(root, customer, io.err);
+        for (const { path, value, layers } of explain(loaded, keyPath)) {
           const winner = layers[layers.length - 1];
           io.out(`${path} = ${show(value)}  (${winner ? `set by ${winner.layer}: ${winner.where}` : 'not set, no default'})\n`);
           for (const l of layers.slice(0, -1).reverse()) io.out(`    overrides ${l.layer} ${show(l.value)}: ${l.where}\n`);

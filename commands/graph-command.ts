@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { graphFacts, mermaidGraph, README_FILE } from '../output/graph';
 import { parseTree } from '../output/tree';
-import { loadCustomer, renderCustomerFiles } from './customers';
-import { EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 /** `astrago graph`: the bare Mermaid flowchart synth embeds in dist/<customer>/README.md, from the customer file as it is now. */
 export function registerGraph(program: Command, root: string, io: Io): void {
@@ -11,8 +12,8 @@ export function registerGraph(program: Command, root: string, io: Io): void {
     .argument('<customer>', 'customer name (customers/<customer>.yaml)')
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer)' }))
     .action(async (customer: string) => {
-      process.exitCode = await runCommand(io, async () => {
-        const { config } = loadCustomer(root, customer, io);
+      process.exitCode = await runCommand(io.err, async () => {
+        const { config } = loadCustomer(root, customer, io.err);
         io.out(`${mermaidGraph(parseTree(await renderCustomerFiles(root, config)).objects, graphFacts(config))}\n`);
         return EXIT.OK;
       });

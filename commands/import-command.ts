@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { UserError } from '../config/user-error';
+import { EXIT, UserError } from '../model/user-error';
 import { existingTarget, importTargets, isRefusal, planImport, writeImport, type ImportOptions, type ImportPlan } from '../migrate/import';
-import { LegacyUsageError } from '../migrate/legacy-environment';
 import { withWriteLock } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
 
 interface ImportFlags {
   as?: string;
@@ -14,19 +13,12 @@ interface ImportFlags {
   ageRecipient?: string[];
 }
 
-/** A plan, or a CommandError with every problem but the last already printed. */
+/** A plan, or a UserError with every problem but the last already printed. */
 function plan(options: ImportOptions, io: Io): ImportPlan {
-  let result;
-  try {
-    result = planImport(options);
-  } catch (e) {
-    if (e instanceof LegacyUsageError) throw new CommandError(e.message, EXIT.USAGE);
-    if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
-    throw e;
-  }
+  const result = planImport(options);
   if (!isRefusal(result)) return result;
   for (const problem of result.problems.slice(0, -1)) io.err(`error: ${problem}`);
-  throw new CommandError(`${result.problems[result.problems.length - 1]} (nothing was written)`, result.usage ? EXIT.USAGE : EXIT.FINDINGS);
+  throw new UserError(`${result.problems[result.problems.length - 1]} (nothing was written)`, result.usage ? EXIT.USAGE : EXIT.FINDINGS);
 }
 
 /** `astrago import`: a customer from an environment of the old Helmfile system. */
@@ -49,7 +41,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
       exitCodesHelp({ 0: 'imported', 1: 'nothing written: the environment has a problem, or the customer exists', 2: 'wrong usage (folder, environment, name or flag)' }),
     ].join('\n'))
     .action(async (folder: string, environment: string, flags: ImportFlags) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const options: ImportOptions = {
           folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath, ageRecipients: flags.ageRecipient ?? [],
         };
@@ -57,7 +49,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
         const targets = importTargets(planned.customer);
         // Before a key is generated: a refused import leaves nothing behind.
         const existing = existingTarget(root, planned.customer);
-        if (existing) throw new CommandError(existing, EXIT.FINDINGS);
+        if (existing) throw new UserError(existing, EXIT.FINDINGS);
         let keyFile: string | undefined;
         if (!flags.ageRecipient?.length) {
           const key = await ensureCustomerKey(planned.customer);
@@ -71,7 +63,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
           // Synth, init and the secrets commands take the same lock: no one writes the store meanwhile.
           written = await withWriteLock(root, io.err, () => writeImport(root, planned));
         } catch (e) {
-          if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
+          if (e instanceof UserError) throw new UserError(e.message, EXIT.FINDINGS);
           throw e;
         }
         io.out(planned.report.map((line) => `${line}\n`).join(''));

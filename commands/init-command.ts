@@ -1,15 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatProblem } from '../config/load';
+import { formatProblem, type LoadedConfig } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOMER_INGRESS_CONTROLLER, type NewCustomer } from '../config/new-customer';
 import { IngressController, PROFILES } from '../config/schema';
-import { entryFile } from '../constructs/tier-scope';
+import { entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
-import { customerFile, renderCustomerOutput } from './customers';
+import { customerFile, renderCustomerOutput } from '../pipeline/customers';
 import { runWizard } from './init-wizard';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 
 type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean };
 
@@ -25,29 +26,32 @@ function missingFlags(name: string | undefined, flags: InitFlags): string[] {
   ];
 }
 
+/** The customer file the answers make, or a usage error naming the flag of each wrong answer. */
+function validNewCustomer(answers: NewCustomer): LoadedConfig {
+  const loaded = loadNewCustomer(answers);
+  if (loaded.config) return loaded;
+  const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
+  throw new UserError(loaded.errors.map((p) => {
+    const flag = keyFlags.find(([key]) => key === p.path)?.[1];
+    return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
+  }).join('; '), EXIT.USAGE);
+}
+
 /**
  * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
  * is rendered before anything is written, and the file is put back if writing the tree fails.
  */
 async function createCustomer(root: string, given: NewCustomer, io: Io): Promise<number> {
   let answers = given;
-  let loaded = loadNewCustomer(answers);
-  if (!loaded.config) {
-    const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
-    throw new CommandError(loaded.errors.map((p) => {
-      const flag = keyFlags.find(([key]) => key === p.path)?.[1];
-      return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
-    }).join('; '), EXIT.USAGE);
-  }
+  let { config } = validNewCustomer(answers);
   if (!answers.ageRecipient) {
     // Only now that the answers are valid: a refused init leaves no key behind.
     const key = await ensureCustomerKey(answers.name);
     answers = { ...answers, ageRecipient: key.recipient };
-    loaded = loadNewCustomer(answers);
+    ({ config } = validNewCustomer(answers));
     io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${answers.name}: ${key.file}. Keep it out of git (a password manager);`
       + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
-  const config = loaded.config!;
   return withWriteLock(root, io.err, async () => {
     const output = await renderCustomerOutput(root, config);
     const file = customerFile(root, config.name);
@@ -87,21 +91,21 @@ export function registerInit(program: Command, root: string, io: Io): void {
       exitCodesHelp({ 0: 'written', 1: 'the customer exists (use --force), or the wizard was declined', 2: 'wrong usage (missing or invalid flag, invalid name)' }),
     ].join('\n'))
     .action(async (name: string | undefined, flags: InitFlags) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const exists = (n: string) => fs.existsSync(customerFile(root, n)) && !flags.force;
         if (name !== undefined) {
           const problem = nameProblem(name);
-          if (problem) throw new CommandError(`<name>: ${problem}`, EXIT.USAGE);
-          if (exists(name)) throw new CommandError(`customers/${name}.yaml exists: pass --force to replace it`, EXIT.FINDINGS);
+          if (problem) throw new UserError(`<name>: ${problem}`, EXIT.USAGE);
+          if (exists(name)) throw new UserError(`customers/${name}.yaml exists: pass --force to replace it`, EXIT.FINDINGS);
         }
         if ((flags.tlsIssuer || flags.tlsSecret) && !flags.domain) {
-          throw new CommandError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
+          throw new UserError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
         }
         const { force: _force, ...given } = flags;
-        let answers: NewCustomer | undefined = { ...given, name: name! };
         const missing = missingFlags(name, flags);
-        if (missing.length > 0) {
-          if (!io.interactive) throw new CommandError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
+        let answers: NewCustomer | undefined = name === undefined ? undefined : { ...given, name };
+        if (missing.length > 0 || !answers) {
+          if (!io.interactive) throw new UserError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
           answers = await runWizard(io.prompts, { ...given, name }, exists, (text) => io.err(text));
           if (!answers) {
             io.err('Not written.');

@@ -3,7 +3,7 @@
  * is checked against the customer schema while it is typed; the file is shown before it is written.
  */
 import { answerProblems, customerFileText, nameProblem, type NewCustomer } from '../config/new-customer';
-import { PROFILES } from '../config/schema';
+import { DEFAULT_NFS_BASE_PATH, PROFILES } from '../config/schema';
 import type { Prompts } from './prompts';
 
 type Answer = Exclude<keyof NewCustomer, 'name'>;
@@ -56,7 +56,7 @@ export async function runWizard(
     if (!ip) ip = optional(await prompts.input({ message: 'LoadBalancer IP of the ingress (empty: assigned by the cluster)', validate: check('ip', false) }));
   }
   const nfsServer = given.nfsServer ?? (await prompts.input({ message: 'NFS server address', validate: check('nfsServer', true) })).trim();
-  const nfsPath = given.nfsPath ?? (await prompts.input({ message: 'NFS export path', default: '/kube_storage', validate: check('nfsPath', true) })).trim();
+  const nfsPath = given.nfsPath ?? (await prompts.input({ message: 'NFS export path', default: DEFAULT_NFS_BASE_PATH, validate: check('nfsPath', true) })).trim();
   const offlineRegistry = given.offlineRegistry
     ?? optional(await prompts.input({ message: 'Mirror registry for an air-gapped cluster (empty: online)', validate: check('offlineRegistry', false) }));
   const profile = given.profile ?? (await prompts.select<(typeof PROFILES)[number]>({

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { UserError } from '../config/user-error';
+import { UserError, type ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
 
@@ -9,10 +9,6 @@ export type { Progress };
  * What every command shares: where its output goes, its exit codes, and how a user mistake
  * ends it (one `error:` line and an exit code, never a stack trace).
  */
-
-/** Exit codes of every command: documented in each command's --help. */
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export interface Io {
   /** Data the command produces (YAML, a diff, a graph): stdout, so it can be piped. */
@@ -27,26 +23,51 @@ export interface Io {
   readonly progress?: Progress;
 }
 
-/** A mistake of the user or a refusal: printed as one `error:` line, then the command exits with `exitCode`. */
-export class CommandError extends Error {
-  constructor(message: string, public readonly exitCode: ExitCode) {
-    super(message);
-  }
-}
-
-/** Runs a command body and turns its result, CommandError or UserError (exit 1) into the process exit code. */
-export async function runCommand(io: Io, body: () => number | Promise<number>): Promise<number> {
+/** Runs a command body and turns its result or a UserError into the process exit code: the one place that does. */
+export async function runCommand(err: (line: string) => void, body: () => number | Promise<number>): Promise<number> {
   try {
     return await body();
   } catch (e) {
-    if (e instanceof UserError) {
-      io.err(`error: ${e.message}`);
-      return EXIT.FINDINGS;
-    }
-    if (!(e instanceof CommandError)) throw e;
-    io.err(`error: ${e.message}`);
+    if (!(e instanceof UserError)) throw e;
+    err(`error: ${e.message}`);
     return e.exitCode;
   }
+}
+
+/** What the commands that check customers' trees (validate, render-check) take alike. */
+export interface TreeCheckOptions {
+  /** Repository root holding customers/. */
+  readonly root: string;
+  /**
+   * Customers to check.
+   * @default - every customer file
+   */
+  readonly customers?: readonly string[];
+  /**
+   * Check what synth would write now (rendered in memory) instead of the committed dist/ and flux/.
+   * @default false
+   */
+  readonly render?: boolean;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * What stdout holds: the summary lines, or one JSON document.
+   * @default OutputFormat.TEXT
+   */
+  readonly output?: OutputFormat;
+  /** Messages and findings, one line each. @default console.error */
+  readonly log?: (line: string) => void;
+  /** The report (stdout). @default - its lines to `log` */
+  readonly out?: (text: string) => void;
+  /** Progress of a long run (a terminal only). @default - none */
+  readonly progress?: Progress;
+}
+
+/** Runs a tree check with its output defaults, through `runCommand`; returns the exit code. */
+export function runTreeCheck(options: TreeCheckOptions, body: (log: (line: string) => void, out: (text: string) => void) => Promise<number>): Promise<number> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
+  return runCommand(log, () => body(log, out));
 }
 
 /** Help text appended to a command: its exit codes. */

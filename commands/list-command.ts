@@ -3,8 +3,9 @@ import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
-import { renderCustomerFiles } from './customers';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { renderCustomerFiles } from '../pipeline/customers';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
+import { EXIT } from '../model/user-error';
 
 /** Whether a customer's dist/ is what synth writes now: the `dist` field of `list -o json`. */
 export const DistState = {
@@ -75,7 +76,7 @@ export function registerList(program: Command, root: string, io: Io): void {
     .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({ 0: 'listed', 1: 'a customer file is invalid (its row says so; the errors go to stderr)' }))
     .action(async (opts: { output: OutputFormat }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const loaded = loadCustomers(path.join(root, 'customers'));
         const rows: CustomerRow[] = [];
         for (const l of loaded) {

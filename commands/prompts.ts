@@ -3,7 +3,8 @@
  * scripted answers and the real terminal uses @inquirer/prompts.
  */
 import { confirm, input, select } from '@inquirer/prompts';
-import { CommandError, EXIT } from './io';
+import { UserError, EXIT } from '../model/user-error';
+import { errorName } from '../model/caught';
 
 export interface Choice<T extends string> {
   readonly name: string;
@@ -22,7 +23,7 @@ async function cancellable<T>(answer: Promise<T>): Promise<T> {
   try {
     return await answer;
   } catch (e) {
-    if ((e as Error).name === 'ExitPromptError') throw new CommandError('cancelled: nothing was changed', EXIT.FINDINGS);
+    if (errorName(e) === 'ExitPromptError') throw new UserError('cancelled: nothing was changed', EXIT.FINDINGS);
     throw e;
   }
 }

@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { customerDistFolder, entryFile } from '../constructs/tier-scope';
+import { customerDistFolder, entryFile } from '../model/layout';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
 import { CREDENTIALS_FOLDER, credentialStoreDir } from '../secrets/credential-store';
-import { customerNames } from './customers';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { unknownCustomer } from '../config/load';
+import { customerNames } from '../pipeline/customers';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 
 /** What Flux does in the customer's cluster once the removal is merged. */
 export interface RemovalPlan {
@@ -52,16 +54,14 @@ export function registerRemove(program: Command, root: string, io: Io): void {
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
-      process.exitCode = await runCommand(io, async () => {
+      process.exitCode = await runCommand(io.err, async () => {
         const stores = fs.existsSync(path.join(root, CREDENTIALS_FOLDER)) ? fs.readdirSync(path.join(root, CREDENTIALS_FOLDER)) : [];
         const known = [...new Set([...customerNames(root), ...distCustomers(root), ...stores])].sort();
-        if (!known.includes(customer)) {
-          throw new CommandError(`customer "${customer}": expected one of ${known.join(', ') || '(none)'}, found no customers/${customer}.yaml or dist/${customer}/`, EXIT.USAGE);
-        }
+        if (!known.includes(customer)) throw unknownCustomer([customer], known, true);
         const plan = removalPlan(root, customer);
         for (const line of describe(customer, plan)) io.err(line);
         if (!opts.yes) {
-          if (!io.interactive) throw new CommandError('remove: expected --yes to confirm (there is no terminal to ask on), found neither', EXIT.USAGE);
+          if (!io.interactive) throw new UserError('remove: expected --yes to confirm (there is no terminal to ask on), found neither', EXIT.USAGE);
           if (!(await io.prompts.confirm({ message: `Delete ${customer}?`, default: false }))) {
             io.err('Not confirmed: nothing was deleted.');
             return EXIT.FINDINGS;

@@ -1,9 +1,10 @@
+import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { customerDistFolder } from '../constructs/tier-scope';
-import { TIERS, type Tier } from '../constructs/tiers';
-import type { OutputFile } from '../output/render';
-import { loadCustomer, renderCustomerFiles } from './customers';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { customerDistFolder, type Tier, TIERS } from '../model/layout';
+import type { OutputFile } from '../model/objects';
+import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 
 export interface RenderSelection {
   /** Only this tier's folder. @default - every tier and the Flux objects */
@@ -17,11 +18,11 @@ export function selectFiles(customer: string, files: readonly OutputFile[], sele
   const objectFiles = files.filter((f) => f.path.endsWith('.yaml') && !f.path.endsWith('/kustomization.yaml'));
   const inTier = selection.tier ? objectFiles.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/${selection.tier}/`)) : objectFiles;
   if (!selection.app) return inTier;
-  const appOf = (f: OutputFile) => f.path.split('/').pop()!.replace(/\.yaml$/, '');
+  const appOf = (f: OutputFile) => path.posix.basename(f.path, '.yaml');
   const picked = inTier.filter((f) => appOf(f) === selection.app);
   if (picked.length === 0) {
     const apps = [...new Set(inTier.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/`) && !f.path.includes('/flux/')).map(appOf))].sort();
-    throw new CommandError(`--app: expected one of ${apps.join(', ') || '(none)'}${selection.tier ? ` in tier ${selection.tier}` : ''}, found "${selection.app}"`, EXIT.USAGE);
+    throw new UserError(`--app: expected one of ${apps.join(', ') || '(none)'}${selection.tier ? ` in tier ${selection.tier}` : ''}, found "${selection.app}"`, EXIT.USAGE);
   }
   return picked;
 }
@@ -35,8 +36,8 @@ export function registerRender(program: Command, root: string, io: Io): void {
     .option('--app <component>', 'only this component, by its file name (e.g. gpu-operator)')
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer, tier or component)' }))
     .action(async (customer: string, selection: RenderSelection) => {
-      process.exitCode = await runCommand(io, async () => {
-        const { config } = loadCustomer(root, customer, io);
+      process.exitCode = await runCommand(io.err, async () => {
+        const { config } = loadCustomer(root, customer, io.err);
         const files = selectFiles(customer, await renderCustomerFiles(root, config), selection);
         if (files.length === 0) io.err(`${customer} has no objects in tier ${selection.tier}`);
         // Each file already starts with its generated-by header: name the file instead.

@@ -10,17 +10,17 @@
  */
 import * as path from 'node:path';
 import type { CustomerConfig } from '../config/schema';
-import { UserError } from '../config/user-error';
+import { EXIT, UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
-import { operatorIdentities, unwrapDataKey } from '../secrets/age';
+import { noMatchingIdentity, operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { committedSecrets } from '../secrets/committed';
 import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
-import { decryptDocument, recipientsOf, SopsError, structureProblem, type Document, type SopsMetadata } from '../secrets/sops';
+import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, structureProblem } from '../secrets/sops';
 import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
-import type { CredentialName } from '../catalog/credentials';
-import { EXIT } from './io';
-import { loadAll, renderOne } from './synth';
+import { isCredentialName, type CredentialName } from '../catalog/credentials';
+import { fieldsOf } from '../model/fields';
+import { loadAll, renderOne } from '../pipeline/synth';
 
 type Log = (line: string) => void;
 
@@ -92,8 +92,8 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       findings.push(problem.startsWith(file.path) ? problem : `${file.path}: ${problem}`);
       continue;
     }
-    const credential = (doc.metadata as { annotations?: Record<string, string> }).annotations?.[CREDENTIAL_ANNOTATION] as CredentialName;
-    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, values.get(credential)));
+    const credential: unknown = fieldsOf(doc.metadata).annotations?.[CREDENTIAL_ANNOTATION];
+    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, isCredentialName(credential) ? values.get(credential) : undefined));
   }
 
   // Agreement: each Secret in dist/ is exactly what synth copies from the store.
@@ -106,7 +106,8 @@ async function customerFindings(root: string, config: CustomerConfig, identities
   }
   const onDisk = new Map(committed.map((f) => [f.path, f.content]));
   for (const file of rendered.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
-    const credential = /astrago\.io\/credential: (\S+)/.exec(file.content)![1] as CredentialName;
+    const credential = /astrago\.io\/credential: (\S+)/.exec(file.content)?.[1];
+    if (!isCredentialName(credential)) continue;
     const stored = store.get(credential);
     const source = stored ? stored.file : `credentials/${config.name}/${credential}.yaml`;
     const content = onDisk.get(file.path);
@@ -120,8 +121,8 @@ async function customerFindings(root: string, config: CustomerConfig, identities
 
 /** With the key: the Secret's MAC verifies and its credential entry holds the stored value. */
 async function secretMacFindings(file: string, doc: Document, identities: readonly string[], stored: string | undefined): Promise<string[]> {
-  const dataKey = await unwrapDataKey((doc.sops as unknown as SopsMetadata).age, identities);
-  if (!dataKey) return [`${file}: expected an age identity for one of its recipients in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found none that matches`];
+  const dataKey = await unwrapDataKey(ageStanzasOf(doc), identities);
+  if (!dataKey) return [noMatchingIdentity(file, recipientsOf(doc), identities)];
   let held: string;
   try {
     held = heldValue(decryptDocument(doc, dataKey));

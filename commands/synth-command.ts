@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { exitCodesHelp, type Io } from './io';
-import { synth } from './synth';
+import { synth } from '../pipeline/synth';
 
 /** `astrago synth`: the same as `npx cdk8s synth`, without the cdk8s CLI around it. */
 export function registerSynth(program: Command, root: string, io: Io): void {

@@ -3,9 +3,12 @@
  * it (built-in default, profile, or the customer file with its line), plus the values it
  * overrode. The old Helmfile layers gave no way to tell.
  */
+import { z } from 'zod';
+import { EXIT, UserError } from '../model/user-error';
 import { getPath, hasPath, isPlainObject } from './layering';
-import type { LoadedCustomer } from './load';
+import type { LoadedConfig } from './load';
 import { customerSchema } from './schema';
+import { objectShape, type SchemaNode } from './schema-walk';
 
 export const Layer = {
   DEFAULT: 'default',
@@ -30,23 +33,21 @@ export interface Explanation {
   readonly layers: readonly LayerValue[];
 }
 
-/** Thrown for a key path the customer schema does not have; the message lists the keys it does have. */
-export class UnknownKeyError extends Error {}
 
 /**
  * Explains one key of a valid customer. A key holding a map is explained leaf by leaf, so
  * `explain acme nfs` shows every NFS setting and where each came from.
  */
-export function explain(customer: LoadedCustomer & { config: object }, keyPath: string): Explanation[] {
+export function explain(customer: LoadedConfig, keyPath: string): Explanation[] {
   const parts = keyPath.split('.').filter(Boolean);
   const schema = schemaAt(parts);
   const value = getPath(customer.config, parts);
   if (isPlainObject(value)) return Object.keys(value).sort().flatMap((k) => explain(customer, [...parts, k].join('.')));
   const layers: LayerValue[] = [];
-  const defaultValue = schema.safeParse(undefined);
+  const defaultValue = z.safeParse(schema, undefined);
   if (defaultValue.success && defaultValue.data !== undefined) layers.push({ layer: Layer.DEFAULT, where: 'config/schema.ts', value: defaultValue.data });
   if (hasPath(customer.profileValues, parts)) {
-    const profile = (customer.config as { profile?: string }).profile;
+    const profile = customer.config.profile;
     layers.push({ layer: Layer.PROFILE, where: `profile "${profile}" (config/profiles.ts)`, value: getPath(customer.profileValues, parts) });
   }
   if (hasPath(customer.raw, parts)) {
@@ -56,29 +57,18 @@ export function explain(customer: LoadedCustomer & { config: object }, keyPath: 
   return [{ path: parts.join('.'), value, layers }];
 }
 
-type SchemaNode = { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: Record<string, unknown> }; safeParse: (v: unknown) => { success: boolean; data?: unknown } };
-
 /** The schema of a key path, looking through defaults, optionals and transforms. */
 function schemaAt(parts: readonly string[]): SchemaNode {
-  let schema = customerSchema as unknown as SchemaNode;
+  let schema: SchemaNode = customerSchema;
   parts.forEach((key, i) => {
     const shape = objectShape(schema);
     if (!shape || !Object.hasOwn(shape, key)) {
       const at = parts.slice(0, i).join('.');
-      throw new UnknownKeyError(shape
+      throw new UserError(shape
         ? `${[...parts.slice(0, i), key].join('.')}: expected one of the keys${at ? ` of ${at}` : ''}: ${Object.keys(shape).sort().join(', ')}, found "${key}"`
-        : `${parts.join('.')}: expected a key path of the customer file, found "${at}" holding a single value`);
+        : `${parts.join('.')}: expected a key path of the customer file, found "${at}" holding a single value`, EXIT.USAGE);
     }
-    schema = shape[key] as SchemaNode;
+    schema = shape[key];
   });
   return schema;
-}
-
-function objectShape(schema: SchemaNode): Record<string, unknown> | undefined {
-  let s: SchemaNode | undefined = schema;
-  while (s?.def) {
-    if (s.def.type === 'object') return s.def.shape;
-    s = (s.def.innerType ?? s.def.in) as SchemaNode | undefined;
-  }
-  return undefined;
 }

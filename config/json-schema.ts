@@ -21,10 +21,18 @@ export const EDITOR_KEYWORDS = ['errorMessage', 'markdownDescription', 'deprecat
 
 type JsonSchema = { [key: string]: unknown };
 const isObject = (v: unknown): v is JsonSchema => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** The map under a keyword of a schema node, created empty when the node has none. */
+const mapAt = (node: JsonSchema, keyword: string): JsonSchema => {
+  const value = node[keyword];
+  if (isObject(value)) return value;
+  const created: JsonSchema = {};
+  node[keyword] = created;
+  return created;
+};
 
 /** The customer schema as JSON Schema (input side: keys with defaults are optional). */
 export function customerJsonSchema(): string {
-  const schema = z.toJSONSchema(customerSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as JsonSchema;
+  const schema: JsonSchema = z.toJSONSchema(customerSchema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' });
   addLegacyKeys(schema);
   addMarkdown(schema);
   schema.allOf = REQUIREMENTS.map((r) => {
@@ -39,7 +47,8 @@ export function customerJsonSchema(): string {
 function objectAt(schema: JsonSchema, keyPath: readonly string[]): JsonSchema {
   let node = schema;
   for (const key of keyPath) {
-    const next = (node.properties as JsonSchema | undefined)?.[key];
+    const properties = node.properties;
+    const next = isObject(properties) ? properties[key] : undefined;
     if (!isObject(next)) throw new Error(`customer schema has no key ${keyPath.join('.')}`);
     node = next;
   }
@@ -54,7 +63,7 @@ function addLegacyKeys(schema: JsonSchema): void {
   for (const legacy of LEGACY_KEYS) {
     const keyPath = legacy.path.split('.');
     const parent = objectAt(schema, keyPath.slice(0, -1));
-    const properties = parent.properties as JsonSchema;
+    const properties = mapAt(parent, 'properties');
     properties[keyPath[keyPath.length - 1]] = legacy.kind === 'unused'
       ? {
         deprecated: true,
@@ -96,9 +105,8 @@ function conditionSchema(schema: JsonSchema, when: readonly Condition[]): JsonSc
     const absentHolds = objectAt(schema, c.path).default === c.equals;
     let node = root;
     c.path.forEach((key, i) => {
-      if (!absentHolds) node.required = [...new Set([...(node.required as string[] | undefined) ?? [], key])];
-      const properties = (node.properties ??= {}) as JsonSchema;
-      node = (properties[key] ??= {}) as JsonSchema;
+      if (!absentHolds) node.required = [...new Set([...(Array.isArray(node.required) ? node.required : []), key])];
+      node = mapAt(mapAt(node, 'properties'), key);
       if (i === c.path.length - 1) node.const = c.equals;
       else node.type = 'object';
     });

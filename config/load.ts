@@ -6,11 +6,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import { guard } from '../output/file-steps';
+import { guard } from '../files/file-steps';
+import { EXIT, UserError } from '../model/user-error';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
-import { PROFILE_VALUES, type Profile } from './profiles';
-import { customerSchema, dns1123Label, type CustomerConfig } from './schema';
+import { PROFILE_VALUES } from './profiles';
+import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, withGuarantees, type CustomerConfig } from './schema';
+import { objectShape, type SchemaNode } from './schema-walk';
+import { errnoCode } from '../model/caught';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -23,9 +26,21 @@ export interface Problem {
   readonly found: string;
 }
 
-export interface LoadedCustomer {
+/** A customer file as loaded: with its config when it is valid (`LoadedConfig`), with errors otherwise. */
+export type LoadedCustomer = LoadedConfig | LoadFailure;
+
+/** A valid customer file: its config, and no errors. */
+export interface LoadedConfig extends LoadOutcome {
+  readonly config: CustomerConfig;
+}
+
+/** A customer file with at least one error, and no config. */
+export interface LoadFailure extends LoadOutcome {
+  readonly config?: undefined;
+}
+
+interface LoadOutcome {
   readonly file: string;
-  readonly config?: CustomerConfig;
   readonly errors: readonly Problem[];
   readonly warnings: readonly Problem[];
   /** The customer file as written (after dropping unused legacy keys), for provenance. */
@@ -78,7 +93,7 @@ export function loadCustomerFile(file: string, displayFile = file): LoadedCustom
     if (!stat.isFile()) return refuse(stat.isDirectory() ? 'a folder' : 'a special file');
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
+    const code = errnoCode(e);
     if (!code) throw e;
     return refuse(`${code} while reading it`, 'a readable file');
   }
@@ -132,15 +147,16 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   }
 
 
-  const profile = (typeof raw.profile === 'string' && raw.profile in PROFILE_VALUES ? raw.profile : 'prod') as Profile;
+  const profile = PROFILES.find((p) => p === raw.profile) ?? DEFAULT_PROFILE;
   const profileValues = PROFILE_VALUES[profile];
   const merged = deepMerge(profileValues, raw);
   const parsed = customerSchema.safeParse(merged);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors.push(...issueProblems(issue, merged, file, lineOf));
   }
-  if (errors.length || !parsed.success) return result(raw, profileValues);
-  return result(raw, profileValues, { ...parsed.data, name } as CustomerConfig);
+  const config = parsed.success ? withGuarantees(parsed.data, name) : undefined;
+  if (errors.length || !config) return result(raw, profileValues);
+  return result(raw, profileValues, config);
 }
 
 /**
@@ -202,7 +218,7 @@ export function nodeLine(doc: Document, lines: LineCounter, keyPath: readonly st
 
 /** Keys the schema accepts at a path, for "did you mean" hints. */
 function knownKeys(keyPath: string[]): string[] {
-  let schema: unknown = customerSchema;
+  let schema: SchemaNode = customerSchema;
   for (const key of [...keyPath, '']) {
     const shape = objectShape(schema);
     if (!shape) return [];
@@ -210,15 +226,6 @@ function knownKeys(keyPath: string[]): string[] {
     schema = shape[key];
   }
   return [];
-}
-
-function objectShape(schema: unknown): Record<string, unknown> | undefined {
-  let s = schema as { def?: { type?: string; innerType?: unknown; in?: unknown; shape?: Record<string, unknown> } } | undefined;
-  while (s?.def) {
-    if (s.def.type === 'object') return s.def.shape;
-    s = (s.def.innerType ?? s.def.in) as typeof s;
-  }
-  return undefined;
 }
 
 export function closest(word: string, candidates: string[]): string | undefined {
@@ -243,4 +250,13 @@ function editDistance(a: string, b: string): number {
     }
   }
   return row[b.length];
+}
+
+/**
+ * The one wording of a customer name that names no customer (usage, exit 2): the names there
+ * are, and what was looked for (`alsoDist` for the commands that also act on a tree alone).
+ */
+export function unknownCustomer(names: readonly string[], known: readonly string[], alsoDist = false): UserError {
+  const where = `customers/${names[0]}.yaml${alsoDist ? ` or dist/${names[0]}/` : ''}`;
+  return new UserError(`customer ${names.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ') || '(none)'}, found no ${where}`, EXIT.USAGE);
 }

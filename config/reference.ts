@@ -5,10 +5,12 @@
  * fails when the committed file differs from what this module generates.
  */
 import { stringify } from 'yaml';
+import { z } from 'zod';
 import { getPath, hasPath } from './layering';
 import { PROFILE_VALUES, type Profile } from './profiles';
 import { MAP_KEY_EXAMPLES, VALUE_EXAMPLES } from './reference-examples';
 import { customerSchema, PROFILES } from './schema';
+import { descriptionOf, unwrapSchema, type SchemaNode } from './schema-walk';
 
 /** Where the reference lives; `npm run docs` writes it. */
 export const REFERENCE_FILE = 'docs/configuration.md';
@@ -32,106 +34,74 @@ export interface ConfigKey {
   readonly schema: KeySchema;
 }
 
-/** The parts of zod's definitions the walk reads (zod 4 `_zod.def`, also used by explain). */
-interface Def {
-  readonly type: string;
-  readonly innerType?: ZodNode;
-  readonly in?: ZodNode;
-  readonly shape?: Record<string, ZodNode>;
-  readonly keyType?: ZodNode;
-  readonly valueType?: ZodNode;
-  readonly element?: ZodNode;
-  readonly options?: readonly ZodNode[];
-  readonly entries?: Record<string, string>;
-  readonly error?: (issue: object) => unknown;
-  readonly checks?: ReadonlyArray<{ readonly _zod: { readonly def: { readonly check?: string; readonly format?: string; readonly minimum?: number; readonly error?: (issue: object) => unknown } } }>;
-}
 /** A schema as far as the reference checks values with it. */
-export interface KeySchema {
-  safeParse(value: unknown): { success: boolean; data?: unknown };
-}
-interface ZodNode extends KeySchema {
-  readonly _zod: { readonly def: Def };
-  readonly description?: string;
-}
+export type KeySchema = SchemaNode;
 
-/** Wrappers that do not change what a key holds: defaults, optionals, transforms. */
-const WRAPPERS = new Set(['default', 'prefault', 'optional', 'nullable', 'readonly', 'catch', 'pipe']);
-
-/** The schema under its wrappers, and the first description found on the way. */
-function unwrap(node: ZodNode): { core: ZodNode; description?: string } {
-  let core = node;
-  let description = node.description;
-  while (WRAPPERS.has(core._zod.def.type)) {
-    const def = core._zod.def;
-    core = (def.type === 'pipe' ? def.in : def.innerType)!;
-    description ??= core.description;
-  }
-  return { core, description };
+/** A check of a string or number node, as far as the reference reads it. */
+interface CheckDef {
+  readonly check?: string;
+  readonly format?: string;
+  readonly minimum?: number;
+  readonly error?: z.core.$ZodErrorMap<never>;
 }
 
 /** The text of a zod error setting: `expect('…')` in the schema makes it a fixed message. */
-function messageOf(error: Def['error']): string | undefined {
-  const message = error?.({ code: 'custom', input: undefined });
+function messageOf(error: z.core.$ZodErrorMap<never> | undefined): string | undefined {
+  // `expect('…')` ignores the issue: any issue reads its text.
+  const message = (error as ((issue: object) => unknown) | undefined)?.({ code: 'custom', input: undefined });
   if (typeof message === 'string') return message;
   if (message && typeof message === 'object' && 'message' in message) return String(message.message);
   return undefined;
 }
 
-function typeLabel(core: ZodNode): string {
-  const def = core._zod.def;
-  switch (def.type) {
-    case 'enum':
-      return 'string';
-    case 'number':
-      return def.checks?.some((c) => /int$/.test(c._zod.def.format ?? '')) ? 'integer' : 'number';
-    case 'array':
-      return `list of ${typeLabel(unwrap(def.element!).core)}s`;
-    case 'union':
-      return def.options!.map((o) => typeLabel(unwrap(o).core)).join(' or ');
-    case 'object':
-    case 'record':
-      return 'map';
-    default:
-      return def.type;
-  }
+function typeLabel(core: SchemaNode): string {
+  if (core instanceof z.ZodEnum) return 'string';
+  if (core instanceof z.ZodNumber) return checksOf(core).some((c) => /int$/.test(c.format ?? '')) ? 'integer' : 'number';
+  if (core instanceof z.ZodArray) return `list of ${typeLabel(unwrapSchema(core.element))}s`;
+  if (core instanceof z.ZodUnion) return core.options.map((o) => typeLabel(unwrapSchema(o))).join(' or ');
+  if (core instanceof z.ZodObject || core instanceof z.ZodRecord) return 'map';
+  return core._zod.def.type;
 }
 
-function accepts(core: ZodNode): string | undefined {
-  const def = core._zod.def;
-  if (def.type === 'enum') return Object.values(def.entries!).map((v) => `\`${v}\``).join(', ');
-  if (def.type === 'boolean') return '`true` or `false`';
-  if (def.type === 'array') {
-    const item = accepts(unwrap(def.element!).core);
+function checksOf(core: SchemaNode): CheckDef[] {
+  return (core._zod.def.checks ?? []).map((c): CheckDef => c._zod.def);
+}
+
+function accepts(core: SchemaNode): string | undefined {
+  if (core instanceof z.ZodEnum) return core.options.map((v) => `\`${String(v)}\``).join(', ');
+  if (core instanceof z.ZodBoolean) return '`true` or `false`';
+  if (core instanceof z.ZodArray) {
+    const item = accepts(unwrapSchema(core.element));
     return item && `a list, each item ${item}`;
   }
-  const checks = (def.checks ?? []).map((c) => messageOf(c._zod.def.error)).filter((m): m is string => !!m);
-  const messages = [...new Set(checks.length > 0 ? checks : [messageOf(def.error)].filter((m): m is string => !!m))];
+  const checks = checksOf(core).map((c) => messageOf(c.error)).filter((m): m is string => !!m);
+  const messages = [...new Set(checks.length > 0 ? checks : [messageOf(core._zod.def.error)].filter((m): m is string => !!m))];
   if (messages.length > 0) return messages.join('; ');
-  const minLength = def.checks?.find((c) => c._zod.def.check === 'min_length')?._zod.def.minimum;
+  const minLength = checksOf(core).find((c) => c.check === 'min_length')?.minimum;
   return minLength ? `at least ${minLength} character${minLength === 1 ? '' : 's'}` : undefined;
 }
 
 /** The built-in default of a key: what the schema gives when the customer file omits it. */
-function defaultOf(node: ZodNode): unknown {
-  const parsed = node.safeParse(undefined);
+function defaultOf(node: SchemaNode): unknown {
+  const parsed = z.safeParse(node, undefined);
   return parsed.success ? parsed.data : undefined;
 }
 
 /** Every key of the customer schema, depth first in declaration order. */
 export function configKeys(): ConfigKey[] {
   const keys: ConfigKey[] = [];
-  const walk = (node: ZodNode, path: string) => {
-    const { core, description } = unwrap(node);
+  const walk = (node: SchemaNode, path: string) => {
+    const core = unwrapSchema(node);
+    const description = descriptionOf(node);
     if (!description) throw new Error(`${path}: the schema gives no description; add .describe() in config/schema.ts`);
-    const def = core._zod.def;
-    let children: Array<[string, ZodNode]> | undefined;
-    if (def.type === 'object') children = Object.entries(def.shape!);
-    if (def.type === 'record') {
+    let children: Array<[string, SchemaNode]> | undefined;
+    if (core instanceof z.ZodObject) children = Object.entries(core.shape);
+    if (core instanceof z.ZodRecord) {
       const mapKey = MAP_KEY_EXAMPLES[path];
       if (!mapKey) throw new Error(`${path}: a map with user-chosen keys needs an entry in MAP_KEY_EXAMPLES (config/reference-examples.ts)`);
-      children = [[`<${mapKey.placeholder}>`, def.valueType!]];
+      children = [[`<${mapKey.placeholder}>`, core.valueType]];
     }
+    const keyType = core instanceof z.ZodRecord ? unwrapSchema(core.keyType) : undefined;
     keys.push({
       path,
       description,
@@ -139,12 +109,12 @@ export function configKeys(): ConfigKey[] {
       accepts: children ? undefined : accepts(core),
       default: children ? undefined : defaultOf(node),
       children: children?.map(([key]) => `${path}.${key}`),
-      mapKeys: def.type === 'record' ? Object.values(unwrap(def.keyType!).core._zod.def.entries!) : undefined,
+      mapKeys: keyType instanceof z.ZodEnum ? keyType.options.map(String) : undefined,
       schema: node,
     });
     for (const [key, child] of children ?? []) walk(child, `${path}.${key}`);
   };
-  for (const [key, child] of Object.entries(unwrap(customerSchema as unknown as ZodNode).core._zod.def.shape!)) walk(child, key);
+  for (const [key, child] of Object.entries(customerSchema.shape)) walk(child, key);
   return keys;
 }
 
@@ -157,10 +127,9 @@ const isEmpty = (v: unknown) => v === undefined || (Array.isArray(v) && v.length
  */
 export function exampleOf(key: ConfigKey): unknown {
   if (key.path in VALUE_EXAMPLES) return VALUE_EXAMPLES[key.path];
-  const { core } = unwrap(key.schema as ZodNode);
-  const def = core._zod.def;
-  if (def.type === 'boolean') return key.default !== true;
-  const choice = def.type === 'enum' ? Object.values(def.entries!).find((v) => v !== key.default) : undefined;
+  const core = unwrapSchema(key.schema);
+  if (core instanceof z.ZodBoolean) return key.default !== true;
+  const choice = core instanceof z.ZodEnum ? core.options.find((v) => v !== key.default) : undefined;
   if (choice !== undefined) return choice;
   if (!isEmpty(key.default)) return key.default;
   throw new Error(`${key.path}: no default to show; add an example to VALUE_EXAMPLES in config/reference-examples.ts`);

@@ -7,7 +7,9 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
+import { KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE } from '../catalog/charts';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
+import { parseImage } from '../catalog/images';
 import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
 import { getPath } from './layering';
@@ -80,11 +82,15 @@ const component = (description: string) => switchOnly(description).extend({
   version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
 }).prefault({}).describe(description);
 
-const image = (registryDefault: string, repositoryDefault: string, tagDefault: string) => z.strictObject({
-  registry: registry.default(registryDefault).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.'),
-  repository: imageRepository.default(repositoryDefault).describe('Repository path of the image inside the registry.'),
-  tag: imageTag.default(tagDefault).describe('Pinned image tag.'),
-}).prefault({});
+/** An image whose default is a catalog reference (`registry/repository:tag`), so the reference is spelled once. */
+const image = (reference: string) => {
+  const defaults = parseImage(reference);
+  return z.strictObject({
+    registry: registry.default(defaults.registry).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.'),
+    repository: imageRepository.default(defaults.path).describe('Repository path of the image inside the registry.'),
+    tag: imageTag.default(defaults.tag ?? '').describe('Pinned image tag.'),
+  }).prefault({});
+};
 
 const platformComponent = (description: string, repository: string | undefined, tag: string, replicas: number) => z.strictObject({
   registry: registry.optional().describe('Registry of this component; default astrago.imageDefaults.registry.'),
@@ -141,6 +147,12 @@ export const REQUIREMENTS: readonly Requirement[] = [
 ];
 
 export const PROFILES = ['dev', 'stage', 'prod'] as const;
+/** The profile of a customer file that names none. */
+export const DEFAULT_PROFILE = 'prod' satisfies (typeof PROFILES)[number];
+/** The TLS Secret of the platform host when `externalAccess.domain.tls.secretName` names none. */
+export const DEFAULT_TLS_SECRET = 'astrago-tls';
+/** The export of `nfs.basePath` unless the customer names one (also what `init` proposes). */
+export const DEFAULT_NFS_BASE_PATH = '/kube_storage';
 
 /**
  * The ingress controllers a customer can run. Both serve the IngressClass `nginx` and its
@@ -155,7 +167,7 @@ export type IngressController = (typeof IngressController)[keyof typeof IngressC
 const INGRESS_CONTROLLERS = [IngressController.INGRESS_NGINX, IngressController.TRAEFIK] as const;
 
 export const customerSchema = z.strictObject({
-  profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default('prod')
+  profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default(DEFAULT_PROFILE)
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
     .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
@@ -175,7 +187,7 @@ export const customerSchema = z.strictObject({
       tls: z.strictObject({
         enabled: z.boolean(expect('true or false')).default(false).describe('Serve HTTPS on the domain.'),
         issuer: dns1123Subdomain.optional().describe('cert-manager ClusterIssuer that issues the certificate (cert-manager must be installed in the cluster).'),
-        secretName: dns1123Subdomain.optional().describe('TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default astrago-tls.'),
+        secretName: dns1123Subdomain.optional().describe(`TLS Secret of the certificate: created by the issuer, or existing in the astrago namespace when no issuer is set. Default ${DEFAULT_TLS_SECRET}.`),
         caSecret: dns1123Subdomain.optional().describe('Existing Secret in namespace astrago (key ca.crt) holding the private CA that signed the certificate. Set it only when the certificate is not publicly trusted: the platform pods then trust this CA; TLS verification is never turned off.'),
       }).prefault({}).describe('HTTPS on the domain: a certificate from a cert-manager ClusterIssuer, or an existing TLS Secret.'),
     }).prefault({}).describe('domain mode: the DNS name users reach and its certificate.'),
@@ -191,13 +203,13 @@ export const customerSchema = z.strictObject({
   }).prefault({}).describe('The ingress controller in front of the platform, and a switch-over between two.'),
   nfs: z.strictObject({
     server: host.optional().describe('NFS server address or hostname. Required.'),
-    basePath: absolutePath.default('/kube_storage').describe('Exported directory under which volumes are created.'),
+    basePath: absolutePath.default(DEFAULT_NFS_BASE_PATH).describe('Exported directory under which volumes are created.'),
     storageClassName: dns1123Subdomain.default('astrago-nfs-csi').describe('Name of the StorageClass every PVC uses.'),
     size: quantity.default('10Gi').describe('Size of the shared workload-log volume.'),
   }).prefault({}).describe('The NFS server every volume of the platform lives on.'),
   keycloak: z.strictObject({
     adminUser: matching(/^\S+$/, 'a user name without spaces').default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
-    image: image('docker.io', 'xiilab/astrago-keycloak-theme', 'v1.2.0').describe('Keycloak image with the Astrago theme.'),
+    image: image(KEYCLOAK_THEME_IMAGE).describe('Keycloak image with the Astrago theme.'),
   }).prefault({}).describe('Keycloak, the identity provider of the platform, served under /auth.'),
   astrago: z.strictObject({
     keycloak: z.strictObject({
@@ -210,7 +222,7 @@ export const customerSchema = z.strictObject({
       maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number')).meta({ errorMessage: 'expected milliseconds as a whole number' })
         .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
-      image: image('docker.io', 'library/mariadb', '10.11.10').describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
+      image: image(MARIADB_IMAGE).describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
     }).prefault({}).describe('The platform database (a StatefulSet in namespace astrago).'),
     dataLayout: z.enum(DATA_LAYOUT_NAMES, expect(`one of ${DATA_LAYOUT_NAMES.join(', ')}`)).default('gitops')
       .describe(`Which volumes hold the platform's data. ${DATA_LAYOUT_NAMES.map((n) => `${n}: ${DATA_LAYOUTS[n].description}`).join('. ')}. `
@@ -336,13 +348,38 @@ export const customerSchema = z.strictObject({
 
 type ParsedCustomer = z.output<typeof customerSchema>;
 
-/** The parsed, fully defaulted customer configuration every construct receives. */
-export type CustomerConfig = Omit<ParsedCustomer, 'nfs'> & {
+type ParsedAccess = ParsedCustomer['externalAccess'];
+
+/**
+ * `externalAccess` as the cross-field rules above leave it, one member per mode: in ip mode the
+ * address is set, in domain mode the name is, so no reader needs to check (or assert) it again.
+ */
+export type ExternalAccess =
+  | (Omit<ParsedAccess, 'mode' | 'ip'> & { readonly mode: 'ip'; readonly ip: ParsedAccess['ip'] & { readonly address: string } })
+  | (Omit<ParsedAccess, 'mode' | 'domain'> & { readonly mode: 'domain'; readonly domain: ParsedAccess['domain'] & { readonly name: string } });
+
+/** The parsed, fully defaulted customer configuration every construct receives: what the rules above guarantee is in its type. */
+export type CustomerConfig = Omit<ParsedCustomer, 'nfs' | 'externalAccess'> & {
   /** Customer name: the file name without `.yaml`, used as the dist/ folder name. */
   readonly name: string;
   /** `server` is required by the cross-field rules above, so always set after a successful parse. */
   readonly nfs: ParsedCustomer['nfs'] & { readonly server: string };
+  readonly externalAccess: ExternalAccess;
 };
+
+/**
+ * A parsed customer file as the CustomerConfig its cross-field rules guarantee (the NFS server,
+ * the address or name of the access mode), checked again here so the type follows from code,
+ * not from a cast; undefined when a rule does not hold (the parse reported it).
+ */
+export function withGuarantees(parsed: ParsedCustomer, name: string): CustomerConfig | undefined {
+  const { nfs, externalAccess: access } = parsed;
+  const server = nfs.server;
+  const externalAccess = access.mode === 'ip'
+    ? (access.ip.address === undefined ? undefined : { ...access, mode: access.mode, ip: { ...access.ip, address: access.ip.address } })
+    : (access.domain.name === undefined ? undefined : { ...access, mode: access.mode, domain: { ...access.domain, name: access.domain.name } });
+  return server === undefined || externalAccess === undefined ? undefined : { ...parsed, name, nfs: { ...nfs, server }, externalAccess };
+}
 
 /** Names of the switchable components (keys of `components`). */
 export type ComponentName = keyof CustomerConfig['components'];

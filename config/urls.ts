@@ -2,7 +2,7 @@
  * Every external URL of a customer, derived from `externalAccess` only (its `url` when set): the single source
  * the Ingress, Keycloak's realm and the platform's environment all read.
  */
-import type { CustomerConfig } from './schema';
+import { DEFAULT_TLS_SECRET, type CustomerConfig } from './schema';
 
 export interface PlatformUrls {
   /** Host rule of the Ingresses; undefined in ip mode (the rule matches any host). */
@@ -25,18 +25,17 @@ export interface PlatformUrls {
 
 export function platformUrls(config: CustomerConfig): PlatformUrls {
   const access = config.externalAccess;
-  const domain = access.mode === 'domain';
-  const tls = domain && access.domain.tls.enabled;
-  const host = domain ? access.domain.name! : undefined;
+  const tls = access.mode === 'domain' && access.domain.tls.enabled;
+  const host = access.mode === 'domain' ? access.domain.name : undefined;
   // An explicit external URL (NAT, port, proxy) wins over the one derived from the access mode.
-  const baseUrl = access.url ?? `${tls ? 'https' : 'http'}://${host ?? access.ip.address}`;
+  const baseUrl = access.url ?? `${tls ? 'https' : 'http'}://${access.mode === 'domain' ? access.domain.name : access.ip.address}`;
   const keycloakBase = (config.astrago.keycloak.baseUrl ?? baseUrl).replace(/\/+$/, '');
   const keycloakUrl = `${keycloakBase}/auth`;
   const issuerUrl = `${keycloakUrl}/realms/${config.astrago.keycloak.realm}`;
   return {
     host,
     tls,
-    tlsSecretName: tls ? access.domain.tls.secretName ?? 'astrago-tls' : undefined,
+    tlsSecretName: tls ? access.domain.tls.secretName ?? DEFAULT_TLS_SECRET : undefined,
     tlsIssuer: tls ? access.domain.tls.issuer : undefined,
     baseUrl,
     keycloakUrl,

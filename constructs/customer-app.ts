@@ -3,7 +3,7 @@ import type { CustomerConfig } from '../config/schema';
 import type { SecretVault } from '../secrets/vault';
 import { airGap, chartMirror, type BillOfMaterials } from './airgap/air-gap';
 import { buildApplicationsTier } from './applications/applications-tier';
-import { ComponentChart } from './component-chart';
+import { ComponentChart } from './tier/component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
 import { requestResources } from './core/resource-requests';
@@ -15,8 +15,8 @@ import { ReadyTimeout } from './flux/ready-timeout';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
-import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, TierScope } from './tier-scope';
-import { Stage, stageFolder, stageKustomizationName, TIERS, type Tier } from './tiers';
+import { TierScope } from './tier/tier-scope';
+import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, Stage, stageFolder, stageKustomizationName, type Tier, TIERS } from '../model/layout';
 
 type TierBuilder = (scope: TierScope) => void;
 

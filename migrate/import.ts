@@ -17,10 +17,10 @@ import { JSON_SCHEMA_FILE } from '../config/json-schema';
 import { getPath, isPlainObject, type Plain } from '../config/layering';
 import { loadCustomerText, type Problem } from '../config/load';
 import { customerSchema, dns1123Label, type CustomerConfig } from '../config/schema';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { platformUrls } from '../config/urls';
 import { show } from '../output/diff';
-import { realSteps, type FileSteps } from '../output/file-steps';
+import { realSteps, type FileSteps } from '../files/file-steps';
 import { credentialStoreDir, storeCredentials, WORK_FOLDER } from '../secrets/credential-store';
 import { LEGACY_CREDENTIALS, type LegacyCredential } from './legacy-credentials';
 import { LegacyLayout, readLegacyEnvironment, sourceOf, type LegacyEnvironment } from './legacy-environment';
@@ -129,9 +129,9 @@ export function planImport(options: ImportOptions): ImportPlan | ImportRefusal {
   const loaded = loadCustomerText(fileText, customer, `customers/${customer}.yaml`);
   const checkProblems = loaded.errors.map((p) => explainProblem(p, origins, env));
   const problems = [...mapping.problems, ...checkProblems.map((c) => c.line)];
-  if (problems.length > 0) return refuse(checkProblems.some((c) => c.usage), ...problems);
+  if (problems.length > 0 || !loaded.config) return refuse(checkProblems.some((c) => c.usage), ...problems);
 
-  const config = loaded.config!;
+  const config = loaded.config;
   const { credentials } = mapping;
   return {
     customer,
@@ -363,7 +363,7 @@ export function existingTarget(root: string, customer: string): string | undefin
 export async function writeImport(root: string, plan: ImportPlan, steps: FileSteps = realSteps(root)): Promise<string[]> {
   const targets = importTargets(plan.customer);
   const existing = existingTarget(root, plan.customer);
-  if (existing) throw new ImportExistsError(existing);
+  if (existing) throw new UserError(existing);
   const staging = `${WORK_FOLDER}/import-${plan.customer}`;
   steps.remove(staging);
   steps.mkdir(staging);
@@ -377,5 +377,3 @@ export async function writeImport(root: string, plan: ImportPlan, steps: FileSte
   return [...stored, targets.customerFile];
 }
 
-/** The customer exists already: nothing was written. */
-export class ImportExistsError extends UserError {}

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { deepMerge, isPlainObject, type Plain } from '../config/layering';
 import { describeValue, nodeLine } from '../config/load';
-import { UserError } from '../config/user-error';
+import { EXIT, UserError } from '../model/user-error';
 
 export const LegacyLayout = {
   /** branch stabilize/1.0: base + customers/<name>. */
@@ -20,9 +20,6 @@ export const LegacyLayout = {
   MAIN: 'main',
 } as const;
 export type LegacyLayout = (typeof LegacyLayout)[keyof typeof LegacyLayout];
-
-/** Input the user named wrongly (folder, environment): usage, exit 2. */
-export class LegacyUsageError extends UserError {}
 
 /** One values file of the environment, as read. */
 export interface LegacyFile {
@@ -47,7 +44,7 @@ const VALUES = 'values.yaml';
 /** The environment's files in merge order, or a usage error naming the environments there are. */
 function environmentFiles(folder: string, environment: string): { layout: LegacyLayout; files: string[] } {
   if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) {
-    throw new LegacyUsageError(`<old-environments-folder>: expected the folder of the old environments (helmfile/environments or environments), found no folder ${folder}`);
+    throw new UserError(`<old-environments-folder>: expected the folder of the old environments (helmfile/environments or environments), found no folder ${folder}`, EXIT.USAGE);
   }
   const file = (...parts: string[]) => path.join(folder, ...parts, VALUES);
   const exists = (f: string) => fs.existsSync(f) && fs.statSync(f).isFile();
@@ -55,16 +52,16 @@ function environmentFiles(folder: string, environment: string): { layout: Legacy
     const customers = path.join(folder, 'customers');
     const known = ['default', ...(fs.existsSync(customers) ? fs.readdirSync(customers).filter((c) => exists(file('customers', c))).sort() : [])];
     if (!known.includes(environment)) {
-      throw new LegacyUsageError(`<environment>: expected one of ${known.join(', ')} (${LegacyLayout.STABILIZE} layout), found "${environment}"`);
+      throw new UserError(`<environment>: expected one of ${known.join(', ')} (${LegacyLayout.STABILIZE} layout), found "${environment}"`, EXIT.USAGE);
     }
     return { layout: LegacyLayout.STABILIZE, files: [file('base'), ...(environment === 'default' ? [] : [file('customers', environment)])] };
   }
   const known = fs.readdirSync(folder).filter((e) => e !== 'common' && exists(file(e))).sort();
   if (known.length === 0) {
-    throw new LegacyUsageError(`<old-environments-folder>: expected base/${VALUES} (stabilize/1.0 layout) or <env>/${VALUES} (main layout) in ${folder}, found neither`);
+    throw new UserError(`<old-environments-folder>: expected base/${VALUES} (stabilize/1.0 layout) or <env>/${VALUES} (main layout) in ${folder}, found neither`, EXIT.USAGE);
   }
   if (!known.includes(environment)) {
-    throw new LegacyUsageError(`<environment>: expected one of ${known.join(', ')} (${LegacyLayout.MAIN} layout), found "${environment}"`);
+    throw new UserError(`<environment>: expected one of ${known.join(', ')} (${LegacyLayout.MAIN} layout), found "${environment}"`, EXIT.USAGE);
   }
   return { layout: LegacyLayout.MAIN, files: [...(exists(file('common')) ? [file('common')] : []), file(environment)] };
 }
@@ -86,7 +83,7 @@ function readValuesFile(file: string): LegacyFile {
   return { display: file, values, lineOf: (keyPath) => nodeLine(doc, lines, keyPath) };
 }
 
-/** Reads and merges an old environment; throws LegacyUsageError (2) or UserError (1) with one line. */
+/** Reads and merges an old environment; throws a UserError with one line (exit 2 for a folder or environment named wrongly). */
 export function readLegacyEnvironment(folder: string, environment: string): LegacyEnvironment {
   const { layout, files } = environmentFiles(folder, environment);
   const read = files.map(readValuesFile);

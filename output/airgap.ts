@@ -7,7 +7,7 @@
 import type { CustomerConfig } from '../config/schema';
 import type { MirroredChart } from '../constructs/airgap/air-gap';
 import type { MirroredImage } from '../constructs/airgap/mirror-images';
-import type { OutputFile } from './render';
+import type { OutputFile } from '../model/objects';
 
 /** Folder of the bill of materials inside `dist/<customer>/`. */
 export const AIRGAP_FOLDER = 'airgap';

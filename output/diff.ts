@@ -6,7 +6,7 @@
  */
 import { isPlainObject } from '../config/layering';
 import { PRUNE_DISABLED } from '../constructs/core/namespace';
-import type { KubeObject, OutputFile } from './render';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { objectKey, objectLabel, owningKustomization, parseTree, type PlacedObject } from './tree';
 
 export const ChangeType = {
@@ -139,9 +139,9 @@ function childPath(at: string, key: string): string {
 
 /** Items of a list keyed by their `name`, when every item has a distinct one. */
 function byName(list: unknown[]): Map<string, unknown> | undefined {
-  const names = list.map((item) => (isPlainObject(item) && typeof item.name === 'string' ? item.name : undefined));
-  if (list.length === 0 || names.some((n) => n === undefined) || new Set(names).size !== names.length) return undefined;
-  return new Map(names.map((n, i) => [n!, list[i]]));
+  const named = list.flatMap((item) => (isPlainObject(item) && typeof item.name === 'string' ? [[item.name, item] as const] : []));
+  if (list.length === 0 || named.length !== list.length || new Set(named.map(([n]) => n)).size !== named.length) return undefined;
+  return new Map(named);
 }
 
 const isHelmRelease = (o: KubeObject) => o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/');

@@ -7,8 +7,8 @@
  */
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { entryFile } from '../constructs/tier-scope';
-import type { KubeObject } from './render';
+import { entryFile } from '../model/layout';
+import type { KubeObject } from '../model/objects';
 import { owningKustomization, type PlacedObject } from './tree';
 
 /** File name of the graph inside `dist/<customer>/`; not a Kubernetes object, so no kustomization.yaml lists it. */
@@ -71,10 +71,11 @@ export const TIER_STYLES = {
   security: 'fill:#fef3c7,stroke:#b45309,color:#3b2404',
   applications: 'fill:#fce7f3,stroke:#be185d,color:#3f0a22',
 } as const;
-const tierOf = (kustomization: string) => Object.keys(TIER_STYLES).find((t) => kustomization.startsWith(`${t}-`));
+/** The tier of one of our Kustomizations; '' for any other (no colour, first in order). */
+const tierOf = (kustomization: string) => Object.keys(TIER_STYLES).find((t) => kustomization.startsWith(`${t}-`)) ?? '';
 /** Tiers in order, a tier's controllers before the configs that use their CRDs. */
 const applyOrder = (kustomization: string) =>
-  Object.keys(TIER_STYLES).indexOf(tierOf(kustomization)!) * 2 + (kustomization.endsWith('-controllers') ? 0 : 1);
+  Object.keys(TIER_STYLES).indexOf(tierOf(kustomization)) * 2 + (kustomization.endsWith('-controllers') ? 0 : 1);
 
 /** Edges implied by a longer path are dropped: the order stays, the clutter goes. */
 function withoutImplied(edges: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {
@@ -83,8 +84,7 @@ function withoutImplied(edges: ReadonlyArray<readonly [string, string]>): Array<
   const reachesWithout = (from: string, target: string, skip: readonly [string, string]) => {
     const seen = new Set<string>();
     const stack = [from];
-    while (stack.length) {
-      const node = stack.pop()!;
+    for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
       for (const n of next.get(node) ?? []) {
         if (node === skip[0] && n === skip[1]) continue;
         if (n === target) return true;
@@ -114,7 +114,7 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
   classify('customer', 'customer');
   for (const k of kustomizations) {
     const ksId = id('ks', k.metadata.name);
-    classify(tierOf(k.metadata.name)!, ksId);
+    classify(tierOf(k.metadata.name), ksId);
     const { wait, timeout } = spec(k);
     const title = `${k.metadata.name}${wait ? ` · waits up to ${timeout}` : ''}`;
     const inside = (p: PlacedObject) => owningKustomization(objects, p.file) === k.metadata.name;
@@ -136,7 +136,7 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
     lines.push(`  subgraph ${ksId}["Kustomization ${text(title)}"]`);
     for (const [node, label] of members) {
       lines.push(`    ${node}["${text(label)}"]`);
-      classify(tierOf(k.metadata.name)!, node);
+      classify(tierOf(k.metadata.name), node);
     }
     lines.push('  end');
   }
@@ -153,9 +153,10 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
   for (const [from, to] of withoutImplied(edges)) lines.push(`  ${from} --> ${to}`);
   const styles: Record<string, string> = { ...TIER_STYLES, customer: 'fill:#f4f4f5,stroke:#52525b,color:#18181b' };
   for (const [cls, style] of Object.entries(styles)) {
-    if (!classes.has(cls)) continue;
+    const members = classes.get(cls);
+    if (!members) continue;
     lines.push(`  classDef ${cls} ${style}`);
-    lines.push(`  class ${classes.get(cls)!.join(',')} ${cls}`);
+    lines.push(`  class ${members.join(',')} ${cls}`);
   }
   return lines.join('\n');
 }

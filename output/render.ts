@@ -5,23 +5,16 @@
  */
 import * as path from 'node:path/posix';
 import { stringify } from 'yaml';
-import { ComponentChart } from '../constructs/component-chart';
+import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
-import { customerDistFolder } from '../constructs/tier-scope';
+import { customerDistFolder } from '../model/layout';
 import { plaintextFindings } from '../secrets/guard';
 import { airgapFiles } from './airgap';
-import { canonical, dumpYaml } from './canonical';
+import { canonical, dumpYaml } from '../files/canonical';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { customerReadme, graphFacts, README_FILE } from './graph';
 
 export { dumpYaml };
-
-export interface OutputFile {
-  /** Path relative to the repository root, `/`-separated. */
-  readonly path: string;
-  readonly content: string;
-}
-
-export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string } } & Record<string, unknown>;
 
 /** Objects that others need come first in a file; Flux applies in its own stages anyway. */
 const KIND_ORDER = ['Namespace', 'CustomResourceDefinition', 'StorageClass', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
@@ -64,8 +57,8 @@ function kustomizationFiles(root: string, files: string[]): OutputFile[] {
   for (const file of files.filter((f) => f.startsWith(`${root}/`))) {
     let child = file;
     for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
-      if (!entries.has(dir)) entries.set(dir, new Set());
-      entries.get(dir)!.add(path.basename(child));
+      const names = entries.get(dir) ?? new Set<string>();
+      entries.set(dir, names.add(path.basename(child)));
       if (dir === root) break;
       child = dir;
     }

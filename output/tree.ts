@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { customerDistFolder, entryFile } from '../constructs/tier-scope';
-import { guard } from './file-steps';
-import type { KubeObject, OutputFile } from './render';
+import { customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
+import { guard } from '../files/file-steps';
+import type { KubeObject, OutputFile } from '../model/objects';
 
 /** Repository-relative paths the writer owns for one customer (bootstrap's flux-system/ is not among them). */
 export function ownedBy(customer: string, file: string): boolean {
@@ -42,7 +42,7 @@ export function isUpToDate(onDisk: readonly OutputFile[], rendered: readonly Out
 
 /** Customers with a folder in dist/ on disk. */
 export function distCustomers(root: string): string[] {
-  const dist = path.join(root, 'dist');
+  const dist = path.join(root, DIST_ROOT);
   if (!fs.existsSync(dist)) return [];
   return fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
 }
@@ -59,7 +59,7 @@ export function readTreesAtRevision(root: string, revision: string): Map<string,
     throw new RevisionError(`expected a git revision of this repository, found ${JSON.stringify(revision)}`);
   }
   const trees = new Map<string, OutputFile[]>();
-  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', 'dist', 'flux').split('\0').filter(Boolean)
+  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', DIST_ROOT, FLUX_ROOT).split('\0').filter(Boolean)
     .filter((file) => ownedBy(file.split('/')[1], file));
   // One git process for every file (`git show` per file costs a process each: seconds for a few customers).
   const batch = execFileSync('git', ['-C', root, 'cat-file', '--batch'], { input: paths.map((f) => `${revision}:${f}\n`).join(''), maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -19,12 +19,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError } from '../config/user-error';
-import { customerDistFolder } from '../constructs/tier-scope';
+import { UserError } from '../model/user-error';
+import { customerDistFolder } from '../model/layout';
 import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
-import { asFileSystemError, guard, realSteps, type FileSteps } from './file-steps';
-import type { OutputFile } from './render';
+import { asFileSystemError, guard, realSteps, type FileSteps } from '../files/file-steps';
+import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
+import { errnoCode } from '../model/caught';
 
 export interface CustomerOutput {
   readonly customer: string;
@@ -78,7 +79,7 @@ function finishSwap(root: string, customer: string, steps: FileSteps): void {
   if (exists(`${ready}/tree`)) {
     if (exists(dist)) {
       if (exists(`${ready}/old`)) {
-        throw new WriteError(`${ready}/old: expected no earlier tree beside ${dist}/ while finishing an interrupted synth, found one; `
+        throw new UserError(`${ready}/old: expected no earlier tree beside ${dist}/ while finishing an interrupted synth, found one; `
           + `compare both, keep the right one in ${dist}/ and delete ${ready}/`);
       }
       steps.rename(dist, `${ready}/old`);
@@ -116,14 +117,11 @@ export function recoverInterrupted(root: string, steps: FileSteps = realSteps(ro
     } else if (state === 'partial') {
       steps.remove(`${STAGING}/${entry}`);
     } else {
-      throw new WriteError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
+      throw new UserError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
     }
   }
   return lines;
 }
-
-/** Another writer holds the lock, or an interrupted run cannot be finished: one line saying what to do. */
-export class WriteError extends UserError {}
 
 /**
  * Runs `body` as the only writer of the repository: `.astrago/synth.lock` is created
@@ -144,7 +142,7 @@ export async function withWriteLock<T>(root: string, log: (line: string) => void
       fs.linkSync(pending, lock);
       break;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
+      const code = errnoCode(e);
       const [pid, host, since] = code === 'EEXIST' && attempt === 0 ? readLock(lock) : [];
       if (pid !== undefined && host === os.hostname() && !alive(Number(pid))) {
         guard(LOCK, () => fs.rmSync(lock, { force: true }));
@@ -152,7 +150,7 @@ export async function withWriteLock<T>(root: string, log: (line: string) => void
       }
       fs.rmSync(pending, { force: true });
       if (code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
-      throw new WriteError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
+      throw new UserError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
         + 'run yours when it has finished (if that process no longer exists, delete the file)');
     }
   }
@@ -183,7 +181,7 @@ function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return errnoCode(e) === 'EPERM';
   }
   return !zombie(pid);
 }

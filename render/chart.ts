@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { parse } from 'yaml';
-import { readTarGz } from './archive';
+import { readTarGz } from '../tools/archive';
+import { firstLineOf, messageOf } from '../model/caught';
 
 export interface ChartModel {
   readonly name: string;
@@ -52,7 +53,7 @@ export interface LoadedChart extends ChartModel {
 export function loadChart(location: string): LoadedChart {
   const files = fs.statSync(location).isDirectory() ? readFolder(location) : stripTop(readTarGz(fs.readFileSync(location)));
   const hash = createHash('sha256');
-  for (const name of [...files.keys()].sort()) hash.update(`${name}\0${files.get(name)!.length}\0`).update(files.get(name)!);
+  for (const [name, content] of [...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`${name}\0${content.length}\0`).update(content);
   return { ...fromFiles(files, location), contentDigest: hash.digest('hex') };
 }
 
@@ -91,8 +92,8 @@ function subchartsOf(files: Map<string, Buffer>, dependencies: Dependency[], whe
     const sub = new Map([...files].filter(([f]) => f.startsWith(prefix)).map(([f, b]) => [f.slice(prefix.length), b]));
     charts.push(fromFiles(sub, `${where}/${prefix.slice(0, -1)}`));
   }
-  for (const archive of [...files.keys()].filter((f) => /^charts\/[^/]+\.tgz$/.test(f)).sort()) {
-    charts.push(fromFiles(stripTop(readTarGz(files.get(archive)!)), `${where}/${archive}`));
+  for (const [archive, content] of [...files].filter(([f]) => /^charts\/[^/]+\.tgz$/.test(f)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    charts.push(fromFiles(stripTop(readTarGz(content)), `${where}/${archive}`));
   }
   // A dependency listed twice under two aliases is the same chart read under two keys.
   return charts.flatMap((chart) => {
@@ -125,7 +126,7 @@ function parseYaml(text: string | undefined, file: string): unknown {
     // Helm keeps the last of duplicate keys instead of failing; so do we.
     return parse(text, { uniqueKeys: false });
   } catch (e) {
-    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+    throw new ChartLoadError(`${file}: expected YAML, found ${firstLineOf(e)}`);
   }
 }
 
@@ -133,7 +134,7 @@ function parseCrds(text: string, file: string): unknown[] {
   try {
     return loadAll(text, undefined, { schema: CORE_SCHEMA });
   } catch (e) {
-    throw new ChartLoadError(`${file}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+    throw new ChartLoadError(`${file}: expected YAML, found ${firstLineOf(e)}`);
   }
 }
 
@@ -141,6 +142,6 @@ function parseJson(text: string, file: string): Record<string, unknown> {
   try {
     return JSON.parse(text) as Record<string, unknown>;
   } catch (e) {
-    throw new ChartLoadError(`${file}: expected JSON, found ${(e as Error).message}`);
+    throw new ChartLoadError(`${file}: expected JSON, found ${messageOf(e)}`);
   }
 }

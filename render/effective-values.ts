@@ -5,8 +5,10 @@
  * by a placeholder at its target path, which is all the chart needs to render.
  */
 import { parse } from 'yaml';
-import type { Manifest } from '../validate/manifest';
+import type { Manifest } from '../validate/model/manifest';
 import { isMap, mergeValues, setValuesPath } from './values';
+import { firstLineOf } from '../model/caught';
+import { fieldsOf } from '../model/fields';
 
 export interface ValuesSource {
   readonly kind: string;
@@ -42,7 +44,8 @@ export function effectiveValues(release: Manifest, objects: readonly Manifest[])
       continue;
     }
     const configMap = objects.find((m) => m.object.kind === 'ConfigMap' && m.object.metadata.name === source.name && m.object.metadata.namespace === namespace);
-    const data = (configMap?.object.data as Record<string, string> | undefined)?.[key];
+    const held: unknown = fieldsOf(configMap?.object.data)[key];
+    const data = typeof held === 'string' ? held : undefined;
     if (data === undefined) {
       if (!source.optional) problems.push(`${where}: expected the ConfigMap key in the tree, found none`);
       continue;
@@ -55,7 +58,7 @@ export function effectiveValues(release: Manifest, objects: readonly Manifest[])
     try {
       document = parse(data, { uniqueKeys: false });
     } catch (e) {
-      problems.push(`${where}: expected a YAML values document, found ${(e as Error).message.split('\n')[0]}`);
+      problems.push(`${where}: expected a YAML values document, found ${firstLineOf(e)}`);
       continue;
     }
     if (isMap(document)) values = mergeValues(values, document);

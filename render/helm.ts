@@ -5,6 +5,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import { EXIT, UserError } from '../model/user-error';
 import { BINARIES_PACKAGE, packagedBinary, runs } from '../tools/packaged-binaries';
 
 export const HELM_ENV = 'ASTRAGO_HELM';
@@ -29,13 +30,13 @@ export interface Helm {
 /**
  * Finds helm: the option, `$ASTRAGO_HELM`, the helm of the pinned devDependency (the same
  * version on every machine), then `helm` on PATH (where the package's Linux x86-64 binary does not
- * run). Undefined when there is none; throws HelmError when the user named one that does not run.
+ * run). Undefined when there is none; a usage UserError when the user named one that does not run.
  */
 export function locateHelm(root: string, option?: string, env: NodeJS.ProcessEnv = process.env): Helm | undefined {
   const named = option ?? env[HELM_ENV];
   if (named) {
     const helm = helmAt(root, path.resolve(named));
-    if (!helm) throw new HelmError(`${option ? '--helm' : `$${HELM_ENV}`}: expected a helm binary, found none that runs at ${named}`);
+    if (!helm) throw new UserError(`${option ? '--helm' : `$${HELM_ENV}`}: expected a helm binary, found none that runs at ${named}`, EXIT.USAGE);
     return helm;
   }
   const packaged = packagedBinary(root, 'helm');

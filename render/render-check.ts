@@ -13,16 +13,17 @@ import { stringify } from 'yaml';
 import { catalogEntry, type ChartEntry } from '../catalog/charts';
 import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, ImageReferenceError } from '../catalog/images';
-import type { KubeObject, OutputFile } from '../output/render';
-import { Severity, sortFindings, type Finding } from '../validate/finding';
-import { CLUSTER_SCOPED_KINDS } from '../validate/kinds';
+import type { KubeObject, OutputFile } from '../model/objects';
+import { Severity, sortFindings, type Finding } from '../validate/model/finding';
+import { CLUSTER_SCOPED_KINDS } from '../validate/model/kinds';
 import type { Progress } from '../validate/progress';
-import { formatRef, parseManifests, refOf, type Manifest } from '../validate/manifest';
+import { formatRef, parseManifests, refOf, specOf, type Manifest } from '../validate/model/manifest';
+import { fieldsOf, listOf } from '../model/fields';
 import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
 import { POLICY_RULES } from '../validate/rules/policy';
 import type { Rule } from '../validate/rules/rule';
 import { withoutNulls, type SchemaSet } from '../validate/schemas';
-import type { OfflineSettings } from '../validate/context';
+import type { OfflineSettings } from '../validate/model/context';
 import { validateTrees } from '../validate/validate';
 import { ChartLoadError, loadChart, type ChartModel, type LoadedChart } from './chart';
 import { locateChart } from './chart-cache';
@@ -30,6 +31,7 @@ import { effectiveValues } from './effective-values';
 import { HelmError, type Helm } from './helm';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 import { schemaViolations } from './values-schema';
+import { firstLineOf } from '../model/caught';
 
 export const RenderRule = {
   UNREAD_VALUE: 'render/unread-value',
@@ -361,10 +363,16 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
 function registerChartCrds(schemas: SchemaSet, charts: readonly ChartModel[]): void {
   const all = (c: ChartModel): Array<Record<string, unknown>> => [...c.crds, ...c.subcharts.flatMap((s) => all(s.chart))];
   for (const crd of charts.flatMap(all)) {
-    const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string }> } | undefined;
-    const known = (spec?.versions ?? []).some((v) => schemas.hasCrd(`${spec!.group}/${v.name}`, spec!.names?.kind ?? ''));
-    if (crd.kind === 'CustomResourceDefinition' && spec?.group && !known) schemas.addCrd(crd as unknown as KubeObject);
+    const { group, kind, versions } = crdSpec(crd);
+    const known = versions.some((v) => schemas.hasCrd(`${group}/${v}`, kind ?? ''));
+    if (crd.kind === 'CustomResourceDefinition' && group && !known) schemas.addCrd(crd as unknown as KubeObject);
   }
+}
+
+/** Group, kind and version names of a CRD as a chart ships it (unvalidated). */
+function crdSpec(crd: Record<string, unknown>): { group?: string; kind?: string; versions: Array<string | undefined> } {
+  const spec = fieldsOf(crd.spec);
+  return { group: spec.group, kind: spec.names?.kind, versions: listOf(spec.versions).map((v) => v.name) };
 }
 
 function isHelmRelease(m: Manifest): boolean {
@@ -372,8 +380,7 @@ function isHelmRelease(m: Manifest): boolean {
 }
 
 function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<string, LoadedChart>): Located {
-  const spec = (manifest.object.spec ?? {}) as { chart?: { spec?: { chart?: string; version?: string; sourceRef?: { kind?: string; name?: string } } } };
-  const chartSpec = spec.chart?.spec;
+  const chartSpec = specOf(manifest).chart?.spec;
   const chart = chartSpec?.chart ?? '?';
   const version = chartSpec?.version ?? '*';
   if (!chartSpec?.chart || chartSpec.sourceRef?.kind !== 'HelmRepository' || !chartSpec.sourceRef.name) {
@@ -395,15 +402,15 @@ function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<st
 
 function crdApiVersions(chart: ChartModel): string[] {
   const own = chart.crds.flatMap((crd) => {
-    const spec = crd.spec as { group?: string; names?: { kind?: string }; versions?: Array<{ name?: string }> } | undefined;
-    return (spec?.versions ?? []).flatMap((v) => [`${spec!.group}/${v.name}`, `${spec!.group}/${v.name}/${spec!.names?.kind}`]);
+    const { group, kind, versions } = crdSpec(crd);
+    return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
   });
   return [...own, ...chart.subcharts.flatMap((s) => crdApiVersions(s.chart))];
 }
 
 /** Arguments of `helm template` for a release (all but its values file). */
 function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly string[]): string[] {
-  const spec = l.manifest.object.spec as { releaseName?: string; targetNamespace?: string };
+  const spec = specOf(l.manifest);
   const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace ?? 'default';
   const releaseName = spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${l.manifest.object.metadata.name}` : l.manifest.object.metadata.name);
   return [
@@ -424,7 +431,7 @@ function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly str
  * CRD defaults applied). js-yaml's core schema: fast, and no YAML 1.1 dates or merge keys.
  */
 function renderedObjects(output: string, l: Located, schemas?: SchemaSet): { objects: Array<{ object: KubeObject; source: string }>; problems: string[] } {
-  const spec = l.manifest.object.spec as { targetNamespace?: string };
+  const spec = specOf(l.manifest);
   const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace;
   const objects: Array<{ object: KubeObject; source: string }> = [];
   const problems: string[] = [];
@@ -434,7 +441,7 @@ function renderedObjects(output: string, l: Located, schemas?: SchemaSet): { obj
     try {
       o = loadYaml(doc, { schema: CORE_SCHEMA }) as KubeObject | null | undefined;
     } catch (e) {
-      problems.push(`${source}: expected YAML, found ${(e as Error).message.split('\n')[0]}`);
+      problems.push(`${source}: expected YAML, found ${firstLineOf(e)}`);
       continue;
     }
     if (o === null || o === undefined) continue;

@@ -1,5 +1,5 @@
 /** What a render check prints: findings (stderr), then one line per release, skipped kinds and a summary (stdout), or JSON. */
-import { Severity } from '../validate/finding';
+import { Severity } from '../validate/model/finding';
 import { skippedJson } from '../validate/report';
 import { ReleaseStatus, type RenderReport } from './render-check';
 

@@ -81,8 +81,8 @@ function mergeInto(target: Record<string, unknown>, at: ValuesPath, values: Reco
 function ensureMap(target: Record<string, unknown>, at: ValuesPath): Record<string, unknown> {
   let node = target;
   for (const k of at) {
-    if (!isMap(node[k])) node[k] = {};
-    node = node[k] as Record<string, unknown>;
+    const next = node[k];
+    node = isMap(next) ? next : (node[k] = {});
   }
   return node;
 }
@@ -91,7 +91,10 @@ function ensureMap(target: Record<string, unknown>, at: ValuesPath): Record<stri
 function mergeMaps(target: Record<string, unknown>, source: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(source)) {
     if (!(k in target)) target[k] = v;
-    else if (isMap(target[k]) && isMap(v)) mergeMaps(target[k] as Record<string, unknown>, v);
+    else {
+      const current = target[k];
+      if (isMap(current) && isMap(v)) mergeMaps(current, v);
+    }
   }
 }
 

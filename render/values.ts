@@ -7,7 +7,10 @@ export function isMap(v: unknown): v is Record<string, unknown> {
 /** Flux's merge of values documents: maps merge key by key, anything else is replaced. */
 export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = isMap(out[k]) && isMap(v) ? mergeValues(out[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(over)) {
+    const current = out[k];
+    out[k] = isMap(current) && isMap(v) ? mergeValues(current, v) : v;
+  }
   return out;
 }
 
@@ -19,7 +22,10 @@ export function coalesceValues(defaults: Record<string, unknown>, user: Record<s
   const out: Record<string, unknown> = { ...defaults };
   for (const [k, v] of Object.entries(user)) {
     if (v === null) delete out[k];
-    else out[k] = isMap(out[k]) && isMap(v) ? coalesceValues(out[k] as Record<string, unknown>, v) : v;
+    else {
+      const current = out[k];
+      out[k] = isMap(current) && isMap(v) ? coalesceValues(current, v) : v;
+    }
   }
   return out;
 }

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import type * as Age from 'age-encryption';
-import { UserError } from '../config/user-error';
-import { guard } from '../output/file-steps';
+import { UserError } from '../model/user-error';
+import { guard } from '../files/file-steps';
 import type { AgeStanza } from './sops';
 
 /** Loaded on first use: most synths reuse committed encryptions and never need age. */
@@ -41,6 +41,12 @@ export async function unwrapDataKey(stanzas: readonly AgeStanza[], identities: r
  * Identities (`AGE-SECRET-KEY-1…`) of the operator, from the same variables SOPS reads:
  * SOPS_AGE_KEY (the keys themselves) or SOPS_AGE_KEY_FILE (a key file).
  */
+/** The one wording of a document none of the operator's identities opens: the file, its recipients, what was found. */
+export function noMatchingIdentity(file: string, recipients: readonly string[], identities: readonly string[]): string {
+  return `${file}: expected an age identity for one of its recipients (${recipients.join(', ')}) in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, `
+    + `found ${identities.length ? 'none that matches' : 'none'}`;
+}
+
 export function operatorIdentities(env: NodeJS.ProcessEnv = process.env): string[] {
   const file = env.SOPS_AGE_KEY_FILE;
   return [

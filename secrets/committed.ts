@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import type { OutputFile } from '../output/render';
+import { customerDistFolder } from '../model/layout';
+import type { OutputFile } from '../model/objects';
 import { credentialStoreDir, parseEncrypted } from './credential-store';
 import type { LegacySecret } from './sops-vault';
 
@@ -19,7 +20,7 @@ export function legacySecrets(root: string, customer: string, onDisk: readonly O
   const secrets = committedSecrets(onDisk);
   if (secrets.length > 0) return secrets;
   // One grep for the files that name a credential, then only those are read.
-  const files = git(root, 'grep', '-l', '-z', 'astrago.io/credential:', 'HEAD', '--', `dist/${customer}/`)?.split('\0').filter(Boolean) ?? [];
+  const files = git(root, 'grep', '-l', '-z', 'astrago.io/credential:', 'HEAD', '--', `${customerDistFolder(customer)}/`)?.split('\0').filter(Boolean) ?? [];
   return committedSecrets(files.map((ref) => ({ path: ref.replace(/^HEAD:/, ''), content: git(root, 'show', ref) ?? '' })));
 }
 

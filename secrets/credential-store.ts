@@ -32,12 +32,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
-import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
-import { UserError } from '../config/user-error';
-import { canonical, dumpYaml } from '../output/canonical';
-import { guard, realSteps, writeAtomically, type FileSteps } from '../output/file-steps';
-import { unwrapDataKey, wrapDataKey } from './age';
-import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type AgeStanza, type Document, type SopsMetadata } from './sops';
+import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../catalog/credentials';
+import { UserError } from '../model/user-error';
+import { canonical, dumpYaml } from '../files/canonical';
+import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
+import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
+import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
+import { errnoCode } from '../model/caught';
+import { fieldsOf } from '../model/fields';
 
 /** Top folder of every customer's store. */
 export const CREDENTIALS_FOLDER = 'credentials';
@@ -45,13 +47,10 @@ export const CREDENTIALS_FOLDER = 'credentials';
 export const WORK_FOLDER = '.astrago';
 const CUSTOMER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** A store that cannot be read or written as it is: the message names the file. */
-export class CredentialStoreError extends UserError {}
-
 /** Folder of a customer's credential store, relative to the repository root, e.g. 'credentials/<customer>'. */
 export function credentialStoreDir(customer: string): string {
   if (!CUSTOMER_NAME.test(customer)) {
-    throw new CredentialStoreError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
+    throw new UserError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
   }
   return `${CREDENTIALS_FOLDER}/${customer}`;
 }
@@ -80,7 +79,7 @@ export interface StoredCredential {
 
 /**
  * Every credential in the customer's store (empty when it has none), structure checked
- * without a key. Throws CredentialStoreError naming the file for anything that is not a
+ * without a key. Throws UserError naming the file for anything that is not a
  * well-formed `<credential>.yaml` regular file of this customer.
  */
 export function readStore(root: string, customer: string): Map<CredentialName, StoredCredential> {
@@ -88,12 +87,12 @@ export function readStore(root: string, customer: string): Map<CredentialName, S
   const full = path.join(root, dir);
   const stat = guard(dir, () => lstatOrUndefined(full));
   if (!stat) return new Map();
-  if (!stat.isDirectory()) throw new CredentialStoreError(`${dir}: expected a folder, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
+  if (!stat.isDirectory()) throw new UserError(`${dir}: expected a folder, found ${stat.isSymbolicLink() ? 'a symbolic link' : 'a file'}`);
   const store = new Map<CredentialName, StoredCredential>();
   for (const name of guard(dir, () => fs.readdirSync(full)).sort()) {
-    const credential = name.replace(/\.yaml$/, '') as CredentialName;
-    if (!name.endsWith('.yaml') || !CREDENTIAL_NAMES.includes(credential)) {
-      throw new CredentialStoreError(`${dir}/${name}: expected only files named <credential>.yaml (${CREDENTIAL_NAMES.join(', ')}), found another entry`);
+    const credential = name.replace(/\.yaml$/, '');
+    if (!name.endsWith('.yaml') || !isCredentialName(credential)) {
+      throw new UserError(`${dir}/${name}: expected only files named <credential>.yaml (${CREDENTIAL_NAMES.join(', ')}), found another entry`);
     }
     store.set(credential, readEntry(root, customer, credential));
   }
@@ -104,27 +103,29 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
   const file = credentialFile(customer, credential);
   const text = readRegularFile(root, file);
   const document = parseEncrypted(text, file);
-  const fail = (what: string) => new CredentialStoreError(`${file}: ${what}`);
+  const fail = (what: string) => new UserError(`${file}: ${what}`);
   const problem = structureProblem(document);
   if (problem) throw fail(problem);
-  const metadata = document.metadata as { name?: unknown; customer?: unknown } | undefined;
+  const metadata = fieldsOf(document.metadata);
   if (document.kind !== 'Credential' || document.apiVersion !== 'astrago.io/v1') throw fail('expected apiVersion astrago.io/v1, kind Credential, found another document');
-  if (metadata?.name !== credential) throw fail(`metadata.name: expected "${credential}" (the file name), found another name`);
-  if (metadata?.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
-  const data = document.data as Record<string, unknown> | undefined;
-  if (!data || typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
+  if (metadata.name !== credential) throw fail(`metadata.name: expected "${credential}" (the file name), found another name`);
+  if (metadata.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
+  const data = fieldsOf(document.data);
+  if (typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
   const sealed = document.sealed ?? {};
-  if (typeof sealed !== 'object' || Array.isArray(sealed) || sealed === null || Object.values(sealed).some((t) => typeof t !== 'string')) {
+  const texts = typeof sealed === 'object' && !Array.isArray(sealed) && sealed !== null
+    ? Object.entries(sealed).flatMap(([k, t]) => (typeof t === 'string' ? [[k, t] as const] : [])) : undefined;
+  if (!texts || texts.length !== Object.keys(fieldsOf(sealed)).length) {
     throw fail('sealed: expected a map of <namespace>/<name> to Secret YAML, found another value');
   }
-  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(Object.entries(sealed as Record<string, string>)) };
+  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(texts) };
 }
 
 const parsedCopies = new WeakMap<StoredCredential, Map<string, Document>>();
 
 /**
  * The entry's encrypted copy of Secret `<namespace>/<name>`, parsed and structure-checked
- * (once); undefined when it has none. Throws CredentialStoreError naming file and copy.
+ * (once); undefined when it has none. Throws UserError naming file and copy.
  */
 export function sealedSecret(entry: StoredCredential, key: string): Document | undefined {
   const text = entry.sealed.get(key);
@@ -135,10 +136,10 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
     const where = `${entry.file}: sealed.${key}`;
     const secret = parseEncrypted(text, where);
     const problem = structureProblem(secret);
-    if (problem) throw new CredentialStoreError(`${where}: ${problem}`);
-    const m = secret.metadata as { name?: unknown; namespace?: unknown; annotations?: Record<string, unknown> } | undefined;
-    if (secret.kind !== 'Secret' || `${String(m?.namespace)}/${String(m?.name)}` !== key || m?.annotations?.['astrago.io/credential'] !== entry.credential) {
-      throw new CredentialStoreError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
+    if (problem) throw new UserError(`${where}: ${problem}`);
+    const m = fieldsOf(secret.metadata);
+    if (secret.kind !== 'Secret' || `${String(m.namespace)}/${String(m.name)}` !== key || m.annotations?.['astrago.io/credential'] !== entry.credential) {
+      throw new UserError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
     }
     parsed.set(key, secret);
   }
@@ -153,10 +154,11 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
  */
 export async function storeCredentials(root: string, customer: string,
   values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
-  const unknown = Object.keys(values).filter((name) => !(CREDENTIAL_NAMES as string[]).includes(name));
-  if (unknown.length > 0) throw new CredentialStoreError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
-  const files = await Promise.all(Object.entries(values).sort(([a], [b]) => a.localeCompare(b))
-    .map(([credential, value]) => encryptEntry(customer, { credential: credential as CredentialName, value: value! }, recipients)));
+  const unknown = Object.keys(values).filter((name) => !isCredentialName(name));
+  if (unknown.length > 0) throw new UserError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
+  const entries = Object.entries(values).flatMap(([credential, value]) => (isCredentialName(credential) && value !== undefined ? [{ credential, value }] : []));
+  const files = await Promise.all(entries.sort((a, b) => a.credential.localeCompare(b.credential))
+    .map((entry) => encryptEntry(customer, entry, recipients)));
   writeStoreFiles(root, files);
   return files.map((f) => f.path);
 }
@@ -187,17 +189,16 @@ export interface EntryKey {
 
 /** Decrypts an entry and verifies its MAC (and so its sealed Secrets' texts). */
 export async function openEntry(entry: StoredCredential, identities: readonly string[]): Promise<OpenedCredential> {
-  const age = (entry.document.sops as unknown as SopsMetadata).age;
+  const age = ageStanzasOf(entry.document);
   const dataKey = await unwrapDataKey(age, identities);
   if (!dataKey) {
-    throw new CredentialStoreError(`${entry.file}: expected an age identity for one of its recipients (${entry.recipients.join(', ')}) `
-      + `in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY, found ${identities.length ? 'none that matches' : 'none'}`);
+    throw new UserError(noMatchingIdentity(entry.file, entry.recipients, identities));
   }
   try {
     const plain = decryptDocument(entry.document, dataKey);
-    return { value: (plain.data as { value: string }).value, key: { dataKey, age } };
+    return { value: String(fieldsOf(plain.data).value), key: { dataKey, age } };
   } catch (e) {
-    if (e instanceof SopsError) throw new CredentialStoreError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
+    if (e instanceof SopsError) throw new UserError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
     throw e;
   }
 }
@@ -207,7 +208,7 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
  * encrypted for other keys (another customer's operator) is left to `secrets check` with its key.
  */
 export async function verifyEntry(entry: StoredCredential, identities: readonly string[]): Promise<void> {
-  if (await unwrapDataKey((entry.document.sops as unknown as SopsMetadata).age, identities)) await openEntry(entry, identities);
+  if (await unwrapDataKey(ageStanzasOf(entry.document), identities)) await openEntry(entry, identities);
 }
 
 /** What one store file holds before encryption. */
@@ -225,16 +226,16 @@ export interface CredentialEntry {
 export async function encryptEntry(customer: string, entry: CredentialEntry, recipients: readonly string[], key?: EntryKey,
   now: Date = new Date()): Promise<{ path: string; content: string }> {
   const file = credentialFile(customer, entry.credential);
-  if (entry.value === '') throw new CredentialStoreError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
-  if (!key && recipients.length === 0) throw new CredentialStoreError(`${file}: expected at least one age recipient to encrypt for, found none`);
+  if (entry.value === '') throw new UserError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
+  if (!key && recipients.length === 0) throw new UserError(`${file}: expected at least one age recipient to encrypt for, found none`);
   const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
-  const plain = canonical({
+  const plain: Document = canonical({
     apiVersion: 'astrago.io/v1',
     kind: 'Credential',
     metadata: { name: entry.credential, customer },
     data: { value: entry.value },
     sealed,
-  }) as Document;
+  });
   const dataKey = key?.dataKey ?? newDataKey();
   const age = key?.age ?? await wrapDataKey(dataKey, recipients);
   return { path: file, content: dumpYaml(canonical(encryptDocument(plain, dataKey, age, rfc3339(now)), true)) };
@@ -254,7 +255,7 @@ export function writeStoreFiles(root: string, files: ReadonlyArray<{ path: strin
 export function readRegularFile(root: string, file: string): string {
   const full = path.join(root, file);
   const stat = guard(file, () => fs.lstatSync(full));
-  if (!stat.isFile()) throw new CredentialStoreError(`${file}: expected a regular file, found ${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'a special file'}`);
+  if (!stat.isFile()) throw new UserError(`${file}: expected a regular file, found ${stat.isSymbolicLink() ? 'a symbolic link' : stat.isDirectory() ? 'a folder' : 'a special file'}`);
   return guard(file, () => fs.readFileSync(full, 'utf8'));
 }
 
@@ -273,9 +274,9 @@ export function parseEncrypted(text: string, file: string): Document {
   } catch (e) {
     if (!(e instanceof YAMLException)) throw e;
     const several = /expected a single document/.test(e.reason);
-    throw new CredentialStoreError(`${file}: expected one valid YAML document, found ${several ? 'several' : `a syntax error at line ${e.mark.line + 1}`} (truncated or hand-edited?)`);
+    throw new UserError(`${file}: expected one valid YAML document, found ${several ? 'several' : `a syntax error at line ${e.mark.line + 1}`} (truncated or hand-edited?)`);
   }
-  if (anchors) throw new CredentialStoreError(`${file}: expected no YAML anchors or aliases, found some`);
+  if (anchors) throw new UserError(`${file}: expected no YAML anchors or aliases, found some`);
   return doc as Document;
 }
 
@@ -283,7 +284,7 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
   try {
     return fs.lstatSync(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    if (errnoCode(e) === 'ENOENT') return undefined;
     throw e;
   }
 }

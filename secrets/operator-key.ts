@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Age from 'age-encryption';
-import { UserError } from '../config/user-error';
-import { guard } from '../output/file-steps';
+import { UserError } from '../model/user-error';
+import { guard } from '../files/file-steps';
 import { parseIdentities } from './age';
 
 /** Where generated private keys are kept: $ASTRAGO_KEYS_DIR, else ~/.config/astrago/keys. */

@@ -17,18 +17,16 @@
  */
 import { randomInt } from 'node:crypto';
 import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
-import { UserError } from '../config/user-error';
-import { canonical } from '../output/canonical';
+import { UserError } from '../model/user-error';
+import { fieldsOf } from '../model/fields';
+import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
-import { decryptDocument, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem, type Document, type SopsMetadata } from './sops';
+import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
-
-/** A problem the operator must act on: what to do is in the message. */
-export class VaultError extends UserError {}
 
 /** An encrypted Secret committed in dist/ before the customer had a store, with its file. */
 export interface LegacySecret {
@@ -126,7 +124,7 @@ export class SopsVault implements SecretVault {
   /** Encrypts every Secret requested since the last flush. */
   public async flush(): Promise<void> {
     if (this.props.recipients.length === 0 && this.pending.length > 0) {
-      throw new VaultError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected at least one age public key to encrypt `
+      throw new UserError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected at least one age public key to encrypt `
         + `the credentials (${[...new Set(this.pending.map((p) => credentialOf(p.request)))].join(', ')}), found nothing; `
         + 'or declare them under secrets.existing');
     }
@@ -155,16 +153,16 @@ export class SopsVault implements SecretVault {
     const update = this.updates.get(credential) ?? await this.startUpdate(credential, name);
     const stored = update ? update.kept?.entry : this.store.get(credential);
     const copy = update?.sealed.get(name) ?? (stored && sealedSecret(stored, name));
-    if (copy && sameShape(copy, plain)) return copy as JsonObject;
+    if (copy && sameShape(copy, plain)) return copy;
     const started = update ?? await this.reopen(credential);
     const values: Record<string, string> = {};
     for (const [key, entry] of Object.entries(request.entries)) values[key] = 'value' in entry ? entry.value : started.value;
     const dataKey = newDataKey();
     const doc = secretDocument(request, values);
     const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339((this.props.now ?? (() => new Date()))()));
-    const sealed = canonical(encrypted, true) as Document;
+    const sealed = canonical(encrypted, true);
     started.sealed.set(name, sealed);
-    return sealed as JsonObject;
+    return sealed;
   }
 
   /**
@@ -203,7 +201,7 @@ export class SopsVault implements SecretVault {
     const file = credentialFile(this.props.customer, credential);
     const commit = this.props.history?.(file);
     if (commit) {
-      throw new VaultError(`${file}: expected the stored credential "${credential}", found it deleted (git has it at ${commit}); `
+      throw new UserError(`${file}: expected the stored credential "${credential}", found it deleted (git has it at ${commit}); `
         + `restore it with \`git checkout ${commit} -- ${file}\`: synth never mints a credential twice`);
     }
     this.legacySecrets ??= this.props.legacy?.() ?? [];
@@ -213,11 +211,11 @@ export class SopsVault implements SecretVault {
     let value: string | undefined;
     for (const holder of holders) {
       const problem = structureProblem(holder.document);
-      if (problem) throw new VaultError(`${holder.file}: ${problem}; refusing to reuse it: restore it from git (\`git checkout -- ${holder.file}\`)`);
+      if (problem) throw new UserError(`${holder.file}: ${problem}; refusing to reuse it: restore it from git (\`git checkout -- ${holder.file}\`)`);
       if (!this.props.rekey) this.checkRecipients(recipientsOf(holder.document), holder.file);
-      const dataKey = await unwrapDataKey((holder.document.sops as unknown as SopsMetadata).age, identities);
+      const dataKey = await unwrapDataKey(ageStanzasOf(holder.document), identities);
       if (!dataKey) {
-        throw new VaultError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
+        throw new UserError(`${holder.file}: expected an age identity of this customer in SOPS_AGE_KEY_FILE or SOPS_AGE_KEY to move credential `
           + `"${credential}" into ${file} (Secret ${secret} needs it), found ${identities.length ? 'none that matches' : 'none'}`);
       }
       let held: string;
@@ -225,16 +223,16 @@ export class SopsVault implements SecretVault {
         held = heldValue(decryptDocument(holder.document, dataKey));
       } catch (e) {
         if (!(e instanceof SopsError)) throw e;
-        throw new VaultError(`${holder.file}: cannot be decrypted: it was changed without its key; refusing to reuse it: restore it from git`);
+        throw new UserError(`${holder.file}: cannot be decrypted: it was changed without its key; refusing to reuse it: restore it from git`);
       }
       if (value !== undefined && held !== value) {
-        throw new VaultError(`${holder.file}: expected the same value of credential "${credential}" as ${holders[0].file}, found another; `
+        throw new UserError(`${holder.file}: expected the same value of credential "${credential}" as ${holders[0].file}, found another; `
           + `set the right one with \`npx astrago secrets set ${this.props.customer} ${credential}\``);
       }
       value = held;
     }
     // Kept byte for byte, unless they are being re-encrypted for new recipients.
-    const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true) as Document] as const);
+    const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true)] as const);
     return { value: value!, sealed: new Map(sealed) };
   }
 
@@ -244,7 +242,7 @@ export class SopsVault implements SecretVault {
 
   private checkRecipients(recipients: readonly string[], file: string): void {
     if (recipients.join() !== [...this.props.recipients].sort().join()) {
-      throw new VaultError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${file} is encrypted for `
+      throw new UserError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${file} is encrypted for `
         + `(${recipients.join(', ')}), found a changed list; run \`npx astrago secrets rekey ${this.props.customer}\` with SOPS_AGE_KEY_FILE set`);
     }
   }
@@ -252,7 +250,7 @@ export class SopsVault implements SecretVault {
 
 /** The credential a decrypted Secret holds: its one key other than a plain user name. */
 export function heldValue(plain: Document): string {
-  const data = plain.data as Record<string, string>;
+  const data = fieldsOf(plain.data);
   const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
   return Buffer.from(data[key], 'base64').toString('utf8');
 }
@@ -266,7 +264,7 @@ function secretDocument(request: SealRequest, values: Record<string, string>): D
     metadata: { name: request.name, namespace: request.namespace, annotations: { [CREDENTIAL_ANNOTATION]: credentialOf(request) } },
     type: 'Opaque',
     data,
-  }) as Document;
+  });
 }
 
 /** The one credential a Secret holds (its other keys hold plain values such as a user name). */
@@ -278,7 +276,7 @@ function credentialOf(request: SealRequest): CredentialName {
 
 /** Same metadata, type and keys: only then is the committed encryption still the right one. */
 function sameShape(committed: Document, plain: Document): boolean {
-  const shape = ({ sops: _sops, data, ...rest }: Document) => JSON.stringify({ ...rest, keys: Object.keys((data ?? {}) as object).sort() });
+  const shape = ({ sops: _sops, data, ...rest }: Document) => JSON.stringify({ ...rest, keys: Object.keys(data !== null && typeof data === 'object' ? data : {}).sort() });
   return shape(committed) === shape(plain);
 }
 
@@ -292,10 +290,10 @@ export function generateCredential(credential: CredentialName): string {
 }
 
 function annotationsOf(doc: Document): Record<string, string> {
-  return ((doc.metadata as { annotations?: Record<string, string> } | undefined)?.annotations) ?? {};
+  return fieldsOf(fieldsOf(doc.metadata).annotations);
 }
 
 function keyOf(doc: Document): string {
-  const metadata = doc.metadata as { name: string; namespace: string };
+  const metadata = fieldsOf(doc.metadata);
   return `${metadata.namespace}/${metadata.name}`;
 }

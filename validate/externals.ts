@@ -4,8 +4,8 @@
  */
 import type { CustomerConfig } from '../config/schema';
 import { SOPS_AGE_SECRET } from '../constructs/flux/kustomization';
-import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from './context';
-import type { ObjectRef } from './manifest';
+import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../model/layout';
+import type { ObjectRef } from './model/manifest';
 
 /** Namespace of the Astrago platform, where its declared-existing Secrets live. */
 const PLATFORM_NAMESPACE = 'astrago';

@@ -7,10 +7,10 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import { packagedBinary, runs } from '../tools/packaged-binaries';
-import { Severity, type Finding } from './finding';
-import { isKustomizeConfig } from './manifest';
+import { Severity, type Finding } from './model/finding';
+import { isKustomizeConfig } from './model/manifest';
 
 const ROOT = path.resolve(__dirname, '..');
 

@@ -1,5 +1,5 @@
 /** What a validation run prints: findings (stderr), then skipped kinds by count and a summary (stdout), or JSON. */
-import { Severity } from './finding';
+import { Severity } from './model/finding';
 import type { ValidationReport } from './validate';
 
 /** The data lines after the findings: skipped kinds and the summary. */

@@ -6,7 +6,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { EXIT, UserError } from '../model/user-error';
 import { SCHEMA_SOURCES, type SchemaSource } from './schema-sources';
+import { causeOf, messageOf } from '../model/caught';
 
 export const SCHEMAS_ENV = 'ASTRAGO_SCHEMAS';
 
@@ -25,24 +27,18 @@ export interface SchemaLocation {
   readonly dir?: string;
 }
 
-export class SchemaStoreError extends Error {
-  /** Whether the user named a folder that is not there (wrong usage) rather than a download failing. */
-  constructor(message: string, public readonly usage = false) {
-    super(message);
-  }
-}
-
 /** The git-ignored folder `--fetch-schemas` downloads into. */
 export function schemaCacheDir(root: string): string {
   return path.join(root, '.cache', 'schemas');
 }
 
 export function locateSchemas(root: string, option?: string, env: NodeJS.ProcessEnv = process.env): SchemaLocation {
-  const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option } : env[SCHEMAS_ENV] ? { origin: SchemaOrigin.ENV, dir: env[SCHEMAS_ENV]! } : undefined;
+  const fromEnv = env[SCHEMAS_ENV];
+  const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option } : fromEnv ? { origin: SchemaOrigin.ENV, dir: fromEnv } : undefined;
   if (explicit) {
     const dir = path.resolve(root, explicit.dir);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      throw new SchemaStoreError(`${explicit.origin}: expected a schema folder (kubernetes/, crds/), found no folder at ${explicit.dir}`, true);
+      throw new UserError(`${explicit.origin}: expected a schema folder (kubernetes/, crds/), found no folder at ${explicit.dir}`, EXIT.USAGE);
     }
     return { origin: explicit.origin, dir };
   }
@@ -77,16 +73,16 @@ export async function fetchSchemas(options: FetchSchemasOptions): Promise<void> 
     let body: Buffer;
     try {
       const response = await doFetch(source.url);
-      if (!response.ok) throw new SchemaStoreError(`${source.url}: expected HTTP 200, found HTTP ${response.status}`);
+      if (!response.ok) throw new UserError(`${source.url}: expected HTTP 200, found HTTP ${response.status}`);
       body = Buffer.from(await response.arrayBuffer());
     } catch (e) {
-      if (e instanceof SchemaStoreError) throw e;
-      const cause = (e as Error & { cause?: Error }).cause?.message ?? (e as Error).message;
-      throw new SchemaStoreError(`${source.url}: cannot download (${cause}); offline? pass --schemas <dir> or set ${SCHEMAS_ENV}`);
+      if (e instanceof UserError) throw e;
+      const cause = messageOf(causeOf(e) ?? e);
+      throw new UserError(`${source.url}: cannot download (${cause}); offline? pass --schemas <dir> or set ${SCHEMAS_ENV}`);
     }
     const actual = sha256(body);
     if (actual !== source.sha256) {
-      throw new SchemaStoreError(`${source.url}: expected sha256 ${source.sha256}, found ${actual}; ${source.file} was not written`);
+      throw new UserError(`${source.url}: expected sha256 ${source.sha256}, found ${actual}; ${source.file} was not written`);
     }
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(`${target}.part`, body);

@@ -13,9 +13,12 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../output/render';
-import { groupOf } from './manifest';
+import type { KubeObject } from '../model/objects';
+import { UserError } from '../model/user-error';
+import { groupOf } from './model/manifest';
+import { fieldsOf, listOf } from '../model/fields';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
+import { messageOf } from '../model/caught';
 
 type Schema = Record<string, unknown>;
 
@@ -32,8 +35,6 @@ export interface SchemaIssue {
 export type SchemaResult =
   | { readonly status: 'checked'; readonly issues: readonly SchemaIssue[] }
   | { readonly status: 'skipped' };
-
-export class SchemaLoadError extends Error {}
 
 /**
  * CRD patterns are Go (RE2) regular expressions; the one construct JavaScript lacks and the
@@ -58,7 +59,7 @@ export class SchemaSet {
     const set = new SchemaSet(schemaFolderFingerprint(dir));
     for (const version of KUBERNETES_VERSIONS) {
       const file = path.join(dir, kubernetesDefinitionsFile(version));
-      if (!fs.existsSync(file)) throw new SchemaLoadError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
+      if (!fs.existsSync(file)) throw new UserError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
       set.addKubernetes(version, readJson(file));
     }
     const crdDir = path.join(dir, 'crds');
@@ -92,14 +93,15 @@ export class SchemaSet {
 
   /** Registers a CRD (from the schema folder or from the manifests themselves). */
   public addCrd(crd: KubeObject): void {
-    const spec = crd.spec as { group: string; scope: string; names: { kind: string }; versions?: Array<{ name: string; schema?: { openAPIV3Schema?: Schema } }> };
-    for (const v of spec.versions ?? []) {
-      const schema = v.schema?.openAPIV3Schema;
+    const spec = fieldsOf(crd.spec);
+    for (const v of listOf(spec.versions)) {
+      const schema = schemaAt(v.schema?.openAPIV3Schema);
       if (!schema) continue;
-      const closed = closeSchema(schema, true) as Schema;
+      const closed = closeSchema(schema, true);
       // A CRD's metadata is `type: object`; the API server checks it as ObjectMeta.
       const latest = this.kubernetesVersions.at(-1);
-      if (latest && closed.properties) (closed.properties as Schema).metadata = { $ref: `${kubernetesId(latest)}#/definitions/${OBJECT_META}` };
+      const properties = schemaAt(closed.properties);
+      if (latest && properties) properties.metadata = { $ref: `${kubernetesId(latest)}#/definitions/${OBJECT_META}` };
       this.crds.set(`${spec.group}/${v.name}/${spec.names.kind}`, { schema: closed, scope: spec.scope });
     }
   }
@@ -147,13 +149,13 @@ export class SchemaSet {
   }
 
   private addKubernetes(version: string, document: Schema): void {
-    const definitions = document.definitions as Record<string, Schema> | undefined;
-    if (!definitions) throw new SchemaLoadError(`${kubernetesDefinitionsFile(version)}: expected a "definitions" map, found none`);
+    const definitions = schemaAt(document.definitions);
+    if (!definitions) throw new UserError(`${kubernetesDefinitionsFile(version)}: expected a "definitions" map, found none`);
     const kinds = new Map<string, string>();
     for (const [name, definition] of Object.entries(definitions)) {
-      const gvks = definition['x-kubernetes-group-version-kind'] as Array<{ group: string; version: string; kind: string }> | undefined;
+      const gvks = listOf(schemaAt(definition)?.['x-kubernetes-group-version-kind']);
       // Only definitions with a fixed kind are objects; DeleteOptions & co. list many GVKs.
-      if (gvks?.length === 1) kinds.set(`${gvks[0].group}/${gvks[0].version}/${gvks[0].kind}`, name);
+      if (gvks.length === 1) kinds.set(`${gvks[0].group}/${gvks[0].version}/${gvks[0].kind}`, name);
     }
     this.builtIn.set(version, kinds);
     this.ajv.addSchema({ definitions: Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, closeSchema(d, false)])) }, kubernetesId(version));
@@ -190,7 +192,7 @@ function readJson(file: string): Schema {
   try {
     return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
   } catch (e) {
-    throw new SchemaLoadError(`${file}: expected JSON, found a file that does not parse (${(e as Error).message})`);
+    throw new UserError(`${file}: expected JSON, found a file that does not parse (${messageOf(e)})`);
   }
 }
 
@@ -199,23 +201,28 @@ function readJson(file: string): Schema {
  * Walks only schema positions, so a field that happens to be called `properties` (as in
  * JSONSchemaProps) is never mistaken for the keyword. `crd` honours the preserve marker.
  */
+export function closeSchema(schema: Schema, crd: boolean): Schema;
+export function closeSchema(schema: unknown, crd: boolean): unknown;
 export function closeSchema(schema: unknown, crd: boolean): unknown {
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return schema;
-  const s = schema as Schema;
+  if (!isObject(schema)) return schema;
+  const s = schema;
   const out: Schema = { ...s };
-  const mapOf = (m: unknown) => Object.fromEntries(Object.entries(m as Schema).map(([k, v]) => [k, closeSchema(v, crd)]));
+  const mapOf = (m: unknown) => Object.fromEntries(Object.entries(schemaMap(m)).map(([k, v]) => [k, closeSchema(v, crd)]));
   if (s.properties) out.properties = mapOf(s.properties);
   if (s.patternProperties) out.patternProperties = mapOf(s.patternProperties);
   if (s.definitions) out.definitions = mapOf(s.definitions);
   if (typeof s.additionalProperties === 'object') out.additionalProperties = closeSchema(s.additionalProperties, crd);
   if (s.items) out.items = Array.isArray(s.items) ? s.items.map((i) => closeSchema(i, crd)) : closeSchema(s.items, crd);
-  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(s[k])) out[k] = (s[k] as unknown[]).map((i) => closeSchema(i, crd));
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) {
+    const list = s[k];
+    if (Array.isArray(list)) out[k] = list.map((i) => closeSchema(i, crd));
+  }
   if (s.not) out.not = closeSchema(s.not, crd);
   // An int-or-string field without its anyOf (allowed in structural schemas) takes either.
   if (s['x-kubernetes-int-or-string'] === true && !s.anyOf && !s.oneOf && !s.type) out.anyOf = [{ type: 'integer' }, { type: 'string' }];
   // An embedded resource carries apiVersion, kind and metadata whatever else its schema lists.
   if (crd && s['x-kubernetes-embedded-resource'] === true && out.properties) {
-    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...(out.properties as Schema) };
+    out.properties = { apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' }, ...schemaMap(out.properties) };
   }
   const preserve = crd && s['x-kubernetes-preserve-unknown-fields'] === true;
   if (s.properties && s.additionalProperties === undefined && !preserve) out.additionalProperties = false;
@@ -223,6 +230,10 @@ export function closeSchema(schema: unknown, crd: boolean): unknown {
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** A schema keyword's value as a map (of schemas), or an empty one when it is no map. */
+const schemaMap = (v: unknown): Schema => (isObject(v) ? v : {});
+/** A schema keyword's value as a schema, when it is one. */
+const schemaAt = (v: unknown): Schema | undefined => (isObject(v) ? v : undefined);
 
 /** A copy without `null` map entries: how the API server decodes a built-in object. */
 export function withoutNulls(value: unknown): unknown {
@@ -237,18 +248,20 @@ export function withoutNulls(value: unknown): unknown {
  */
 function defaulted(value: unknown, schema: Schema | undefined): unknown {
   if (!schema) return withoutNulls(value);
-  if (Array.isArray(value)) return value.map((v) => defaulted(v, schema.items as Schema | undefined));
+  if (Array.isArray(value)) return value.map((v) => defaulted(v, schemaAt(schema.items)));
   if (!isObject(value)) return value;
-  const properties = (schema.properties ?? {}) as Record<string, Schema>;
-  const rest = isObject(schema.additionalProperties) ? schema.additionalProperties as Schema : undefined;
+  const properties = schemaMap(schema.properties);
+  const rest = schemaAt(schema.additionalProperties);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    const field = properties[k] ?? rest;
+    const own = properties[k];
+    const field = own === undefined || own === null ? rest : schemaAt(own);
     if (v === null && field?.nullable !== true) continue;
     out[k] = defaulted(v, field);
   }
-  for (const [k, field] of Object.entries(properties)) {
-    if (out[k] === undefined && field.default !== undefined) out[k] = defaulted(structuredClone(field.default), field);
+  for (const [k, own] of Object.entries(properties)) {
+    const field = schemaAt(own);
+    if (out[k] === undefined && field?.default !== undefined) out[k] = defaulted(structuredClone(field.default), field);
   }
   return out;
 }

@@ -3,11 +3,12 @@
  * objects of a customer, then (optionally) kubectl kustomize of every folder.
  */
 import type { Progress } from './progress';
-import type { KubeObject, OutputFile } from '../output/render';
-import { ValidationContext, type OfflineSettings } from './context';
-import { Severity, sortFindings, type Finding } from './finding';
+import { fieldsOf } from '../model/fields';
+import type { KubeObject, OutputFile } from '../model/objects';
+import { ValidationContext, type OfflineSettings } from './model/context';
+import { Severity, sortFindings, type Finding } from './model/finding';
 import { kustomizeBuild } from './kustomize-build';
-import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from './manifest';
+import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from './model/manifest';
 import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';
@@ -64,6 +65,7 @@ export interface ValidationReport {
 }
 
 export function validateTrees(trees: readonly CustomerTree[], options: ValidateOptions = {}): ValidationReport {
+  const { schemas } = options;
   const findings: Finding[] = [];
   const skipped = new Map<string, number>();
   let objects = 0;
@@ -88,7 +90,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
       externals: tree.externals,
       offline: tree.offline,
       fluxVersion: tree.fluxVersion,
-      crdScope: options.schemas ? (apiVersion, kind) => options.schemas!.crdScope(apiVersion, kind) : undefined,
+      crdScope: schemas ? (apiVersion, kind) => schemas.crdScope(apiVersion, kind) : undefined,
     });
     for (const rule of options.rules ?? ALL_RULES) findings.push(...rule.check(ctx));
     if (options.kustomize) findings.push(...kustomizeBuild(tree.customer, tree.files));
@@ -103,9 +105,9 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
  */
 function forSchema(object: KubeObject): KubeObject {
   if (object.kind !== 'Secret' || !('sops' in object)) return object;
-  const { sops: _sops, ...rest } = object as KubeObject & { sops: unknown; data?: Record<string, unknown> };
-  if (!rest.data) return rest as KubeObject;
-  return { ...rest, data: Object.fromEntries(Object.entries(rest.data).map(([k, v]) => [k, typeof v === 'string' && SOPS_VALUE.test(v) ? '' : v])) } as KubeObject;
+  const { sops: _sops, ...rest } = object;
+  if (!rest.data) return rest;
+  return { ...rest, data: Object.fromEntries(Object.entries(fieldsOf(rest.data)).map(([k, v]) => [k, typeof v === 'string' && SOPS_VALUE.test(v) ? '' : v])) };
 }
 
 function schemaFinding(customer: string, m: Manifest, path: string, unknownField: boolean, message: string, versions: readonly string[]): Finding {

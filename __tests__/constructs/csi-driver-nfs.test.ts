@@ -4,11 +4,13 @@ import { CHARTS } from '../../catalog/charts';
 import { ChartSources } from '../../constructs/flux/chart-sources';
 import { CsiDriverNfs, NFS_CSI_PROVISIONER } from '../../constructs/infrastructure/csi-driver-nfs';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
-import { oneOf } from './synth';
+import { oneOf, SCHEMA_DEFAULTS } from './synth';
 
 const nfs = (props: Partial<ConstructorParameters<typeof CsiDriverNfs>[2]> = {}) => {
   const chart = Testing.chart();
-  const construct = new CsiDriverNfs(chart, 'nfs', { sources: new ChartSources(), server: 'nfs.lab.local', basePath: '/vol', ...props });
+  const construct = new CsiDriverNfs(chart, 'nfs', {
+    sources: new ChartSources(), server: 'nfs.lab.local', basePath: '/vol', storageClassName: SCHEMA_DEFAULTS.nfs.storageClassName, ...props,
+  });
   return { chart, construct };
 };
 
@@ -27,7 +29,7 @@ describe('CsiDriverNfs', () => {
     });
   });
 
-  test('the StorageClass is astrago-nfs-csi by default; the chart creates none of its own', () => {
+  test('the StorageClass is astrago-nfs-csi by default (nfs.storageClassName); the chart creates none of its own', () => {
     const { chart, construct } = nfs();
     expect(construct.storageClassName).toBe('astrago-nfs-csi');
     expect(oneOf(chart, k8s.KubeStorageClass).metadata?.name).toBe('astrago-nfs-csi');

@@ -2,9 +2,9 @@ import { Testing } from 'cdk8s';
 import { DCGM_EXPORTER_SERVICE } from '../../constructs/infrastructure/gpu-operator';
 import { DcgmServiceMonitor, GPU_NODE_LABEL } from '../../constructs/monitoring/dcgm-service-monitor';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { oneOf } from './synth';
+import { oneOf, SCHEMA_DEFAULTS } from './synth';
 
-const monitor = (interval?: string) => {
+const monitor = (interval = SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval) => {
   const chart = Testing.chart();
   new DcgmServiceMonitor(chart, 'dcgm', { namespace: 'prometheus', exporterNamespace: 'gpu-operator', interval });
   return oneOf(chart, ServiceMonitor);
@@ -21,7 +21,7 @@ describe('DcgmServiceMonitor', () => {
     });
   });
 
-  test('scrapes the metrics port every 15s by default, or at the given interval', () => {
+  test('scrapes the metrics port every 15s by default (monitoring.gpuScrapeInterval), or at the given interval', () => {
     expect(monitor().spec.endpoints).toEqual([expect.objectContaining({ port: DCGM_EXPORTER_SERVICE.port, path: '/metrics', interval: '15s' })]);
     expect(monitor('30s').spec.endpoints?.[0].interval).toBe('30s');
   });

@@ -6,11 +6,13 @@ import { ChartSources } from '../../constructs/flux/chart-sources';
 import { GPU_CONFIG_MAPS, GpuOperator } from '../../constructs/infrastructure/gpu-operator';
 import { DCGM_METRICS_KEY, MIG_CONFIG_KEY } from '../../constructs/infrastructure/gpu-operator-config';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
-import { named, oneOf } from './synth';
+import { named, oneOf, SCHEMA_DEFAULTS } from './synth';
 
 const gpuOperator = (props: Partial<ConstructorParameters<typeof GpuOperator>[2]> = {}) => {
   const chart = Testing.chart();
-  new GpuOperator(chart, 'gpu', { sources: new ChartSources(), ...props });
+  new GpuOperator(chart, 'gpu', {
+    sources: new ChartSources(), scrapeInterval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval, migStrategy: SCHEMA_DEFAULTS.gpu.migStrategy, ...props,
+  });
   return chart;
 };
 const valuesOf = (chart: ReturnType<typeof gpuOperator>) => oneOf(chart, HelmRelease).spec?.values ?? {};

@@ -30,8 +30,8 @@ describe('ChartSources and ChartRelease', () => {
   test('a repository used by two releases is created once, in the first one that needs it', () => {
     const chart = Testing.chart();
     const sources = new ChartSources();
-    new ChartRelease(chart, 'operator', { chart: CHARTS.gpuOperator, sources });
-    new ChartRelease(chart, 'again', { chart: { ...CHARTS.gpuOperator, releaseName: 'second', namespace: 'second' }, sources });
+    new ChartRelease(chart, 'operator', { chart: CHARTS.gpuOperator, component: { sources } });
+    new ChartRelease(chart, 'again', { chart: { ...CHARTS.gpuOperator, releaseName: 'second', namespace: 'second' }, component: { sources } });
     expect(synthOf(chart, HelmRepositoryL1).map((r) => r.metadata?.name)).toEqual([CHARTS.gpuOperator.repository.name]);
     expect(synthOf(chart, HelmReleaseL1).map((r) => r.spec?.chart?.spec.sourceRef.name)).toEqual([CHARTS.gpuOperator.repository.name, CHARTS.gpuOperator.repository.name]);
   });
@@ -40,15 +40,15 @@ describe('ChartSources and ChartRelease', () => {
     const chart = Testing.chart();
     const mirror = new HelmRepository(chart, 'mirror', { name: 'astrago-charts', url: 'oci://mirror.local:5000/charts' });
     const sources = new ChartSources(mirror);
-    new ChartRelease(chart, 'nfs', { chart: CHARTS.csiDriverNfs, sources });
-    new ChartRelease(chart, 'nginx', { chart: CHARTS.ingressNginx, sources });
+    new ChartRelease(chart, 'nfs', { chart: CHARTS.csiDriverNfs, component: { sources } });
+    new ChartRelease(chart, 'nginx', { chart: CHARTS.ingressNginx, component: { sources } });
     expect(synthOf(chart, HelmRepositoryL1).map((r) => r.metadata?.name)).toEqual(['astrago-charts']);
     expect(new Set(synthOf(chart, HelmReleaseL1).map((r) => r.spec?.chart?.spec.sourceRef.name))).toEqual(new Set(['astrago-charts']));
   });
 
   test('a release comes with its namespace, kept from pruning when it holds data', () => {
     const chart = Testing.chart();
-    new ChartRelease(chart, 'harbor', { chart: CHARTS.harbor, sources: new ChartSources(), holdsData: true });
+    new ChartRelease(chart, 'harbor', { chart: CHARTS.harbor, component: { sources: new ChartSources() }, holdsData: true });
     expect(inventory(chart)).toEqual([
       `Namespace/${CHARTS.harbor.namespace}`,
       `HelmRepository/flux-system/${CHARTS.harbor.repository.name}`,

@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { ChartSources } from '../../constructs/flux/chart-sources';
-import { INGRESS_CLASS } from '../../constructs/infrastructure/ingress-class';
+import { INGRESS_CLASS } from '../../catalog/platform';
 import { IngressRole, type IngressExposure } from '../../constructs/infrastructure/ingress-exposure';
 import { IngressNginx } from '../../constructs/infrastructure/ingress-nginx';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
 import { MariaDb } from '../../constructs/applications/mariadb';
-import { named, oneOf } from './synth';
+import { named, oneOf, SCHEMA_DEFAULTS } from './synth';
 
 const mariadb = (props: Partial<ConstructorParameters<typeof MariaDb>[2]> = {}) => {
   const chart = Testing.chart();
@@ -15,6 +15,8 @@ const mariadb = (props: Partial<ConstructorParameters<typeof MariaDb>[2]> = {}) 
     rootPassword: { name: 'mariadb-root', key: 'password' },
     userPassword: { name: 'mariadb-user', key: 'password' },
     storageClassName: 'astrago-nfs-csi',
+    storageSize: SCHEMA_DEFAULTS.astrago.mariadb.storageSize,
+    volume: DATA_LAYOUTS[SCHEMA_DEFAULTS.astrago.dataLayout].mariadb,
     ...props,
   });
   return chart;

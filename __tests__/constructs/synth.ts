@@ -5,6 +5,7 @@
  */
 import { Testing, type ApiObject, type Chart, type GroupVersionKind } from 'cdk8s';
 import type { Construct } from 'constructs';
+import { customerSchema } from '../../config/schema';
 
 /** A generated L1 class: its group/version/kind and the props its objects are written from. */
 interface Kind<P> {
@@ -39,3 +40,9 @@ export function named<P>(chart: Chart, kind: Kind<P>, name: string): Manifest<P>
   if (!found) throw new Error(`expected ${kind.GVK.kind} ${name}, found none`);
   return found;
 }
+
+/**
+ * The built-in defaults of the customer file (the schema decides them; constructs take them as
+ * required props), for a customer that sets only what the schema requires.
+ */
+export const SCHEMA_DEFAULTS = customerSchema.parse({ nfs: { server: 'nfs.lab.local' }, externalAccess: { ip: { address: '10.0.0.5' } } });

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { ChartSources } from '../../constructs/flux/chart-sources';
-import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../constructs/infrastructure/ingress-class';
+import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
 import { IngressRole, type IngressExposure } from '../../constructs/infrastructure/ingress-exposure';
 import { Traefik } from '../../constructs/infrastructure/traefik';
 import { TraefikHsts } from '../../constructs/infrastructure/traefik-hsts';

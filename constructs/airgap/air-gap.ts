@@ -4,7 +4,7 @@
  */
 import type { Construct } from 'constructs';
 import type { CustomerConfig } from '../../config/schema';
-import { ComponentChart } from '../component-chart';
+import { ComponentChart } from '../tier/component-chart';
 import { HelmRelease } from '../flux/helm-release';
 import { HelmRepository } from '../flux/helm-repository';
 import { mirrorImages, type MirroredImage } from './mirror-images';

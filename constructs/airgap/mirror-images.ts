@@ -3,6 +3,7 @@ import type { IConstruct } from 'constructs';
 import { catalogEntry } from '../../catalog/charts';
 import { imageFromValues, pulledVariants, setImageValues, setValue } from '../../catalog/image-values';
 import { formatImage, mirroredImage, parseImage, type ImageReference } from '../../catalog/images';
+import { fieldsOf, listOf } from '../../model/fields';
 
 /** One image of the bill of materials: where it comes from and where the cluster pulls it. */
 export interface MirroredImage {
@@ -25,7 +26,7 @@ export function mirrorImages(scope: IConstruct, registry: string, driverOs: read
   };
   // Secrets hold no images, and are sealed only after the app is built.
   for (const object of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind !== 'Secret')) {
-    const json = object.toJson() as Record<string, any>;
+    const json = fieldsOf(object.toJson());
     if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
       const entry = catalogEntry(json.spec.chart.spec.chart);
       if (!entry) throw new Error(`catalog: no entry for chart ${json.spec.chart.spec.chart}`);
@@ -53,10 +54,10 @@ export function mirrorImages(scope: IConstruct, registry: string, driverOs: read
 function containerImages(node: unknown, pointer = ''): Array<{ pointer: string; image: string }> {
   if (Array.isArray(node)) return node.flatMap((n, i) => containerImages(n, `${pointer}/${i}`));
   if (typeof node !== 'object' || node === null) return [];
-  const o = node as Record<string, unknown>;
+  const o = fieldsOf(node);
   if (Array.isArray(o.containers)) {
-    return (['initContainers', 'containers'] as const).flatMap((field) => ((o[field] ?? []) as Array<{ image?: string }>)
-      .flatMap((c, i) => (c.image ? [{ pointer: `${pointer}/${field}/${i}/image`, image: c.image }] : [])));
+    return (['initContainers', 'containers'] as const).flatMap((field) => listOf(o[field])
+      .flatMap((c, i) => (typeof c.image === 'string' && c.image ? [{ pointer: `${pointer}/${field}/${i}/image`, image: c.image }] : [])));
   }
   return Object.entries(o).flatMap(([k, v]) => containerImages(v, `${pointer}/${k.replaceAll('~', '~0').replaceAll('/', '~1')}`));
 }

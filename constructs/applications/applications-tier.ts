@@ -7,8 +7,8 @@ import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
 import { Namespace } from '../core/namespace';
 import { ReadyTimeout } from '../flux/ready-timeout';
-import type { TierScope } from '../tier-scope';
-import { Stage } from '../tiers';
+import type { TierScope } from '../tier/tier-scope';
+import { Stage } from '../../model/layout';
 import { Backend, BackendKind } from './backend';
 import { BinpackScheduler } from './binpack-scheduler';
 import { Frontend } from './frontend';
@@ -34,8 +34,7 @@ export function buildApplicationsTier(scope: TierScope): void {
   const { components } = scope.config;
   if (components.mpiOperator.enabled) {
     new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator', {
-      sources: scope.sources,
-      version: components.mpiOperator.version,
+      ...scope.chart('mpiOperator'),
     });
   }
   if (components.astrago.enabled) buildPlatform(scope);
@@ -77,9 +76,9 @@ function buildPlatform(scope: TierScope): void {
     imagePullSecrets,
   });
 
-  const backends = Object.fromEntries(Object.values(BackendKind).map((kind) => {
+  const backendOf = (kind: BackendKind): Backend => {
     const backendFile = file(`backend-${kind}`);
-    const backend = new Backend(backendFile, `backend-${kind}`, {
+    return new Backend(backendFile, `backend-${kind}`, {
       kind,
       namespace,
       image: platformImage(config, kind),
@@ -113,8 +112,10 @@ function buildPlatform(scope: TierScope): void {
       caSecretName,
       imagePullSecrets,
     });
-    return [kind, backend];
-  })) as Record<BackendKind, Backend>;
+  };
+  const backends: Record<BackendKind, Backend> = {
+    core: backendOf(BackendKind.CORE), batch: backendOf(BackendKind.BATCH), monitor: backendOf(BackendKind.MONITOR),
+  };
 
   const frontendFile = file('frontend');
   const frontend = new Frontend(frontendFile, 'frontend', {

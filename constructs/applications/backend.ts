@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES, type PlatformGeneration } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, privateCaVolume, secretEnv, stablePods, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
 export const BackendKind = {
@@ -182,18 +182,17 @@ export class Backend extends Construct {
     // Core adds a volume and mount per storage to its own Deployment at run time (contract §2).
     // Flux applies this object server-side and owns only the fields written here, so those
     // entries, owned by the backend's field manager, survive every reconcile.
-    const deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: { name, namespace: props.namespace, labels },
-      podMetadata: { labels },
-      select: false,
+    const deployment = platformDeployment(this, {
+      name,
+      namespace: props.namespace,
+      labels,
+      imagePullSecrets: props.imagePullSecrets,
       replicas: props.replicas,
       serviceAccount: props.serviceAccount,
       // The backends create workloads through the Kubernetes API with the platform's ServiceAccount.
       automountServiceAccountToken: true,
-      securityContext: { ensureNonRoot: false },
       terminationGracePeriod: Duration.seconds(profile.gracePeriodSeconds),
     });
-    stablePods(deployment, { labels, imagePullSecrets: props.imagePullSecrets });
 
     const env: Record<string, kplus.EnvValue> = {};
     const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_SERVICES, serviceUrl } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, privateCaVolume, secretEnv, stablePods, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
 export interface FrontendIdentity {
@@ -33,11 +33,8 @@ export interface FrontendProps {
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: FrontendIdentity;
-  /**
-   * Enables the OneView feature flag.
-   * @default false
-   */
-  readonly oneview?: boolean;
+  /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
+  readonly oneview: boolean;
   /**
    * Existing Secret (key `ca.crt`) with a private CA Node.js must trust for the Keycloak URLs.
    * @default - Node's own CA list (a publicly trusted certificate)
@@ -67,16 +64,10 @@ export class Frontend extends Construct {
     this.port = port;
     const labels = componentLabels(name);
 
-    const deployment = new kplus.Deployment(this, 'deployment', {
-      metadata: { name, namespace: props.namespace, labels },
-      podMetadata: { labels },
-      select: false,
-      replicas: props.replicas,
-      // The frontend never calls the Kubernetes API: no token in the pod.
-      automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: false },
+    // The frontend never calls the Kubernetes API: no token in the pod.
+    const deployment = platformDeployment(this, {
+      name, namespace: props.namespace, labels, imagePullSecrets: props.imagePullSecrets, replicas: props.replicas, automountServiceAccountToken: false,
     });
-    stablePods(deployment, { labels, imagePullSecrets: props.imagePullSecrets });
 
     const env: Record<string, kplus.EnvValue> = {};
     const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
@@ -94,7 +85,7 @@ export class Frontend extends Construct {
     set('NEXT_PUBLIC_BATCH_API_URL', serviceUrl('batch'));
     set('NEXT_PUBLIC_WEBSOCKET_HOST', serviceUrl('core'));
     set('NEXT_PUBLIC_API_MOCKING', 'disabled');
-    set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview ?? false));
+    set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview));
     set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');
     // Keycloak's tokens make large headers.
     set('NODE_OPTIONS', '--max-http-header-size=41960');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DATA_LAYOUTS, type MariaDbVolume } from '../../catalog/data-layouts';
+import type { MariaDbVolume } from '../../catalog/data-layouts';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
 import { DataClaim } from './data-claim';
@@ -51,17 +51,14 @@ export interface MariaDbProps {
   readonly userPassword: SecretKeyRef;
   /** StorageClass of the data volume. */
   readonly storageClassName: string;
+  /** Size of the data volume (`astrago.mariadb.storageSize`). */
+  readonly storageSize: string;
   /**
-   * Size of the data volume.
-   * @default '8Gi'
+   * The data volume: its claim, mount, data directory and owner (the `mariadb` of the customer's
+   * `astrago.dataLayout`). The official image reads a data directory the Bitnami chart wrote as
+   * long as it runs as the files' owner.
    */
-  readonly storageSize?: string;
-  /**
-   * The data volume: its claim, mount, data directory and owner. The official image reads a
-   * data directory the Bitnami chart wrote as long as it runs as the files' owner.
-   * @default - DATA_LAYOUTS.gitops.mariadb: claim astrago-mariadb-data at /var/lib/mysql, user 999
-   */
-  readonly volume?: MariaDbVolume;
+  readonly volume: MariaDbVolume;
   /**
    * Existing Secrets to pull the image with.
    * @default - none
@@ -88,10 +85,10 @@ export class MariaDb extends Construct {
       metadata: { name: `${name}-config`, namespace: props.namespace, labels },
       data: { 'astrago.cnf': SERVER_CONFIG },
     });
-    const volume: MariaDbVolume = props.volume ?? DATA_LAYOUTS.gitops.mariadb;
+    const volume = props.volume;
     const claim = new DataClaim(this, 'data', {
       name: volume.claimName, namespace: props.namespace, labels, storageClassName: props.storageClassName,
-      size: props.storageSize ?? '8Gi', accessMode: 'ReadWriteOnce',
+      size: props.storageSize, accessMode: 'ReadWriteOnce',
     });
     this.service = clusterService(this, 'service', { name, namespace: props.namespace, labels, port, portName: 'mysql' });
 

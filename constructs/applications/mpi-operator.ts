@@ -1,18 +1,9 @@
 import { Construct } from 'constructs';
 import { CHARTS, MPI_KUBECTL_DELIVERY_IMAGE, MPI_OPERATOR_IMAGE } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 
-export interface MpiOperatorProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
-}
+export type MpiOperatorProps = ChartComponentProps;
 
 /** `registry/path:tag` → the chart's `repository` and `tag`. */
 function splitImage(image: string): { repository: string; tag: string } {
@@ -33,8 +24,7 @@ export class MpiOperator extends Construct {
     const chart = CHARTS.mpiOperator;
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         image: { ...splitImage(MPI_OPERATOR_IMAGE), pullPolicy: 'IfNotPresent' },
         kubectlDeliveryImage: MPI_KUBECTL_DELIVERY_IMAGE,

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PlatformUrls } from '../../config/urls';
-import { INGRESS_CLASS } from '../infrastructure/ingress-class';
+import { INGRESS_CLASS } from '../../catalog/platform';
 
 /** A path of the platform and the Service that serves it. */
 export interface PlatformRoute {

@@ -3,9 +3,9 @@
  * fixed selector labels, images from the customer file, pull secrets, and a container
  * security context for images that run as root with a writable filesystem.
  */
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, type Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import type { CustomerConfig } from '../../config/schema';
 
 /** The platform components whose image comes from `astrago.components`. */
@@ -58,6 +58,39 @@ export function stablePods(workload: kplus.Workload, options: StablePodOptions):
   }
 }
 
+export interface PlatformDeploymentOptions extends StablePodOptions {
+  /** Name of the Deployment (and of its Service). */
+  readonly name: string;
+  readonly namespace: string;
+  readonly replicas: number;
+  /** Whether the pods get a token to call the Kubernetes API. */
+  readonly automountServiceAccountToken: boolean;
+  /** @default - the namespace's default ServiceAccount */
+  readonly serviceAccount?: kplus.IServiceAccount;
+  /** @default - Kubernetes' 30s */
+  readonly terminationGracePeriod?: Duration;
+}
+
+/**
+ * A Deployment of a platform image: named and labelled as its component, pods selected by those
+ * labels only (`stablePods`), running as the image's own user (`ROOT_IMAGE_SECURITY`).
+ */
+export function platformDeployment(scope: Construct, options: PlatformDeploymentOptions): kplus.Deployment {
+  const { name, namespace, labels } = options;
+  const deployment = new kplus.Deployment(scope, 'deployment', {
+    metadata: { name, namespace, labels },
+    podMetadata: { labels },
+    select: false,
+    replicas: options.replicas,
+    serviceAccount: options.serviceAccount,
+    automountServiceAccountToken: options.automountServiceAccountToken,
+    securityContext: { ensureNonRoot: false },
+    terminationGracePeriod: options.terminationGracePeriod,
+  });
+  stablePods(deployment, options);
+  return deployment;
+}
+
 /**
  * For the platform's own images, which run as root and write outside their volumes (Spring
  * Boot and Next.js temporary files): non-root or a read-only root filesystem would break them.
@@ -71,10 +104,14 @@ export const ROOT_IMAGE_SECURITY: kplus.ContainerSecurityContextProps = {
   allowPrivilegeEscalation: false,
 };
 
+/** A Secret imported by `secretEnv` before (cdk8s-plus imports a Secret by name as a construct). */
+const isSecret = (c: IConstruct | undefined): c is kplus.ISecret => c !== undefined && 'resourceType' in c && c.resourceType === 'secrets';
+
 /** A Secret value for `env`, from a credential registry reference. */
 export function secretEnv(scope: Construct, ref: { readonly name: string; readonly key: string }): kplus.EnvValue {
   const id = `secret-${ref.name}-${ref.key}`;
-  const secret = (scope.node.tryFindChild(id) as kplus.ISecret | undefined) ?? kplus.Secret.fromSecretName(scope, id, ref.name);
+  const existing = scope.node.tryFindChild(id);
+  const secret = isSecret(existing) ? existing : kplus.Secret.fromSecretName(scope, id, ref.name);
   return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
 }
 

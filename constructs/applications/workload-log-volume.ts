@@ -9,11 +9,8 @@ export interface WorkloadLogVolumeProps {
   readonly storageClassName: string;
   /** Size of the volume (`nfs.size`). */
   readonly size: string;
-  /**
-   * Access mode of the claim; an existing claim's mode cannot change.
-   * @default 'ReadWriteMany'
-   */
-  readonly accessMode?: 'ReadWriteOnce' | 'ReadWriteMany';
+  /** Access mode of the claim (of the customer's `astrago.dataLayout`); an existing claim's mode cannot change. */
+  readonly accessMode: 'ReadWriteOnce' | 'ReadWriteMany';
 }
 
 /**
@@ -31,7 +28,7 @@ export class WorkloadLogVolume extends Construct {
       namespace: props.namespace,
       storageClassName: props.storageClassName,
       size: props.size,
-      accessMode: props.accessMode ?? 'ReadWriteMany',
+      accessMode: props.accessMode,
     });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { PRUNE_DISABLED } from './namespace';
+import { fieldsOf, listOf } from '../../model/fields';
 
 /**
  * Marks every data-bearing object under `scope` with `kustomize.toolkit.fluxcd.io/prune: disabled`:
@@ -14,10 +15,10 @@ export function protectData(scope: IConstruct): void {
   const objects = scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const claims = objects.filter((o) => o.kind === 'PersistentVolumeClaim');
   const claimTemplates = objects.filter((o) => o.kind === 'StatefulSet'
-    && ((o.toJson() as { spec?: { volumeClaimTemplates?: unknown[] } }).spec?.volumeClaimTemplates?.length ?? 0) > 0);
+    && listOf(fieldsOf(fieldsOf(o.toJson()).spec).volumeClaimTemplates).length > 0);
   const namespaces = new Set([...claims, ...claimTemplates].map((o) => o.metadata.namespace).filter((n): n is string => n !== undefined));
   for (const o of objects) {
-    if (claims.includes(o) || (o.kind === 'Namespace' && namespaces.has(o.metadata.name!))) {
+    if (claims.includes(o) || (o.kind === 'Namespace' && namespaces.has(o.metadata.name ?? ''))) {
       for (const [key, value] of Object.entries(PRUNE_DISABLED)) o.metadata.addAnnotation(key, value);
     }
   }

@@ -7,6 +7,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { CHARTS, type ChartEntry } from '../../catalog/charts';
 import type { CustomerConfig } from '../../config/schema';
+import { fieldsOf } from '../../model/fields';
 import { HelmRelease } from '../flux/helm-release';
 
 interface Size {
@@ -17,12 +18,12 @@ interface Size {
 export function requestResources(scope: IConstruct, resources: CustomerConfig['resources']): void {
   const byChart: Record<string, Record<string, Size> | undefined> = resources;
   for (const release of scope.node.findAll().filter((c): c is HelmRelease => c instanceof HelmRelease)) {
-    const key = Object.entries(CHARTS).find(([, e]) => e.chart === release.chart.chart)?.[0];
+    const [key, entry] = Object.entries<ChartEntry>(CHARTS).find(([, e]) => e.chart === release.chart.chart) ?? [];
     const sizes = key ? byChart[key] : undefined;
-    if (!key || !sizes) continue;
-    const paths = (CHARTS[key as keyof typeof CHARTS] as ChartEntry).requests ?? {};
-    const object = release.node.defaultChild as ApiObject;
-    const values = structuredClone((object.toJson() as { spec: { values?: Record<string, unknown> } }).spec.values ?? {});
+    if (!key || !entry || !sizes) continue;
+    const paths = entry.requests ?? {};
+    const object = ApiObject.of(release);
+    const values: Record<string, unknown> = structuredClone(fieldsOf(fieldsOf(object.toJson()).spec?.values));
     for (const [workload, size] of Object.entries(sizes)) {
       const at = paths[workload];
       if (!at) throw new Error(`catalog: ${key} lists no values path for the requests of workload ${workload}`);
@@ -32,12 +33,14 @@ export function requestResources(scope: IConstruct, resources: CustomerConfig['r
   }
 }
 
+const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** `<path>.requests` = the size, keeping whatever else the `resources` block holds (limits). */
 function setRequests(values: Record<string, unknown>, path: string, size: Size): void {
   let node = values;
   for (const k of [...path.split('.'), 'requests']) {
     const next = node[k];
-    node = (typeof next === 'object' && next !== null && !Array.isArray(next) ? next : (node[k] = {})) as Record<string, unknown>;
+    node = isMap(next) ? next : (node[k] = {});
   }
   Object.assign(node, { cpu: size.cpu, memory: size.memory });
 }

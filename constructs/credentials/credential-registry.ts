@@ -2,9 +2,9 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
-import { UserError } from '../../config/user-error';
+import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
-import { ComponentChart } from '../component-chart';
+import { ComponentChart } from '../tier/component-chart';
 import { EncryptedSecret } from './encrypted-secret';
 
 /** Where a consumer reads a value: `secretKeyRef`, `valuesFrom`, or a chart's existing-secret option. */

@@ -3,9 +3,20 @@ import { Namespace } from '../core/namespace';
 import type { ChartSources } from './chart-sources';
 import { HelmRelease, type HelmReleaseProps } from './helm-release';
 
-export interface ChartReleaseProps extends Omit<HelmReleaseProps, 'source'> {
-  /** The customer's chart sources; the chart's repository is taken from (or added to) them. */
+/** What every component installed from a chart takes, besides its own settings. */
+export interface ChartComponentProps {
+  /** Chart sources of the customer. */
   readonly sources: ChartSources;
+  /**
+   * Chart version override.
+   * @default - the catalog version
+   */
+  readonly version?: string;
+}
+
+export interface ChartReleaseProps extends Omit<HelmReleaseProps, 'source' | 'version'> {
+  /** The component's sources and version override. */
+  readonly component: ChartComponentProps;
   /**
    * Whether the release's namespace holds persistent data (PVCs): then Flux never prunes it.
    * @default false
@@ -22,8 +33,8 @@ export class ChartRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: ChartReleaseProps) {
     super(scope, id);
-    const { sources, holdsData, ...release } = props;
+    const { component, holdsData, ...release } = props;
     new Namespace(this, 'namespace', { name: props.chart.namespace, holdsData });
-    this.release = new HelmRelease(this, 'release', { ...release, source: sources.use(this, props.chart.repository) });
+    this.release = new HelmRelease(this, 'release', { ...release, version: component.version, source: component.sources.use(this, props.chart.repository) });
   }
 }

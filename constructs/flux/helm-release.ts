@@ -8,7 +8,7 @@ import {
   HelmReleaseSpecUpgradeRemediationStrategy,
   HelmReleaseSpecValuesFromKind,
 } from '../../imports/helm.toolkit.fluxcd.io';
-import { FLUX_NAMESPACE } from '../tiers';
+import { FLUX_NAMESPACE } from '../../model/layout';
 import type { HelmRepository } from './helm-repository';
 
 /** Kinds a HelmRelease can read values from; the object must sit in the release's namespace. */

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { HelmRepository as HelmRepositoryL1, HelmRepositorySpecType } from '../../imports/source.toolkit.fluxcd.io';
-import { FLUX_NAMESPACE } from '../tiers';
+import { FLUX_NAMESPACE } from '../../model/layout';
 
 export interface HelmRepositoryProps {
   /** Name of the HelmRepository in flux-system; HelmReleases refer to it by this name. */

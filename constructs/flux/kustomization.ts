@@ -4,10 +4,7 @@ import {
   KustomizationSpecDecryptionProvider,
   KustomizationSpecSourceRefKind,
 } from '../../imports/kustomize.toolkit.fluxcd.io';
-import { FLUX_NAMESPACE } from '../tiers';
-
-/** The GitRepository `flux bootstrap` creates for this repository. */
-export const BOOTSTRAP_SOURCE = 'flux-system';
+import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../../model/layout';
 
 /** Secret in flux-system that holds the age private key for SOPS decryption. */
 export const SOPS_AGE_SECRET = 'sops-age';
@@ -65,7 +62,7 @@ export class Kustomization extends Construct {
         path: props.path,
         prune: true,
         wait: props.wait ?? true,
-        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: BOOTSTRAP_SOURCE },
+        sourceRef: { kind: KustomizationSpecSourceRefKind.GIT_REPOSITORY, name: BOOTSTRAP_NAME },
         // Same namespace for every Kustomization of ours, written anyway: Flux resolves a
         // dependency without namespace in the dependent's namespace, which a reader may not know.
         dependsOn: props.dependsOn?.map((d) => ({ name: d.name, namespace: FLUX_NAMESPACE })),

@@ -1,29 +1,18 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 
 export const NFS_CSI_PROVISIONER = 'nfs.csi.k8s.io';
 
-export interface CsiDriverNfsProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface CsiDriverNfsProps extends ChartComponentProps {
   /** NFS server address or hostname. */
   readonly server: string;
   /** Exported directory under which each volume gets a sub-directory. */
   readonly basePath: string;
-  /**
-   * Name of the StorageClass every PVC of the platform uses.
-   * @default 'astrago-nfs-csi'
-   */
-  readonly storageClassName?: string;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
+  /** Name of the StorageClass every PVC of the platform uses (`nfs.storageClassName`). */
+  readonly storageClassName: string;
 }
 
 /**
@@ -39,11 +28,10 @@ export class CsiDriverNfs extends Construct {
   constructor(scope: Construct, id: string, props: CsiDriverNfsProps) {
     super(scope, id);
     const chart = CHARTS.csiDriverNfs;
-    this.storageClassName = props.storageClassName ?? 'astrago-nfs-csi';
+    this.storageClassName = props.storageClassName;
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         // A string: the driver parses it as octal; a YAML number would reach it as decimal 511.
         driver: { mountPermissions: '0777' },

@@ -167,7 +167,11 @@ export const migPartedConfig = memo((): string => {
 
 /** Orders `1g.5gb` before `2g.10gb` before `1g.10gb`… by slices, then by memory. */
 function compareProfiles(a: string, b: string): number {
-  const parse = (p: string) => p.match(/^(\d+)g\.(\d+)gb$/)!.slice(1).map(Number);
+  const parse = (p: string) => {
+    const match = /^(\d+)g\.(\d+)gb$/.exec(p);
+    if (!match) throw new Error(`MIG profile ${p}: expected <slices>g.<memory>gb`); // our own table
+    return [Number(match[1]), Number(match[2])];
+  };
   const [sa, ma] = parse(a);
   const [sb, mb] = parse(b);
   return sa - sb || ma - mb;

@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import {
   DCGM_METRICS_KEY, dcgmMetricsCsv, DEVICE_PLUGIN_DEFAULT_CONFIG, devicePluginConfigs, MIG_CONFIG_KEY, MIG_DEFAULT_PROFILE, migPartedConfig,
@@ -30,33 +29,27 @@ export const DCGM_EXPORTER_SERVICE = { label: { app: 'nvidia-dcgm-exporter' }, p
 /** Milliseconds of a Prometheus duration (`15s`, `1m`): the unit of DCGM_EXPORTER_INTERVAL. */
 function promDurationMs(duration: string): number {
   const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000, y: 31_536_000_000 };
-  const [, n, unit] = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration)!;
-  return Number(n) * units[unit];
+  const match = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(duration);
+  if (!match) throw new Error(`expected a Prometheus duration such as 15s, found "${duration}"`); // the schema checked it
+  return Number(match[1]) * units[match[2]];
 }
 
 const CONTROL_PLANE_TOLERATIONS = ['node-role.kubernetes.io/master', 'node-role.kubernetes.io/control-plane']
   .map((key) => ({ key, operator: 'Equal', value: '', effect: 'NoSchedule' }));
 
-export interface GpuOperatorProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface GpuOperatorProps extends ChartComponentProps {
   /**
    * How often Prometheus scrapes the DCGM exporter, as a Prometheus duration. The exporter
-   * collects at the same interval: its own default (30s) would repeat samples at a 15s scrape.
-   * @default '15s'
+   * collects at the same interval: its own default (30s) would repeat samples at a 15s scrape
+   * (`monitoring.gpuScrapeInterval`).
    */
-  readonly scrapeInterval?: string;
+  readonly scrapeInterval: string;
   /**
    * How MIG instances are offered to pods: `single` as `nvidia.com/gpu` (uniform splits only),
-   * `mixed` as `nvidia.com/mig-<profile>` (needed for mixed splits such as all-balanced).
-   * @default 'single'
+   * `mixed` as `nvidia.com/mig-<profile>` (needed for mixed splits such as all-balanced)
+   * (`gpu.migStrategy`).
    */
-  readonly migStrategy?: 'single' | 'mixed';
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
+  readonly migStrategy: 'single' | 'mixed';
 }
 
 /**
@@ -71,7 +64,7 @@ export class GpuOperator extends Construct {
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
     super(scope, id);
     const chart = CHARTS.gpuOperator;
-    const migStrategy = props.migStrategy ?? 'single';
+    const migStrategy = props.migStrategy;
     const configMap = (name: string, data: Record<string, string>, annotations?: Record<string, string>) =>
       new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace, annotations }, data });
     configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
@@ -81,8 +74,7 @@ export class GpuOperator extends Construct {
     const off = { enabled: false };
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         operator: { tolerations: CONTROL_PLANE_TOLERATIONS },
         driver: { enabled: true },
@@ -98,7 +90,7 @@ export class GpuOperator extends Construct {
             { name: 'DCGM_EXPORTER_LISTEN', value: ':9400' },
             { name: 'DCGM_EXPORTER_KUBERNETES', value: 'true' },
             { name: 'DCGM_EXPORTER_COLLECTORS', value: `/etc/dcgm-exporter/${DCGM_METRICS_KEY}` },
-            { name: 'DCGM_EXPORTER_INTERVAL', value: String(promDurationMs(props.scrapeInterval ?? '15s')) },
+            { name: 'DCGM_EXPORTER_INTERVAL', value: String(promDurationMs(props.scrapeInterval)) },
           ],
           // The monitoring tier scrapes the exporter with its own ServiceMonitor. The operator's
           // would need the ServiceMonitor CRD one tier before it exists, and while it is missing

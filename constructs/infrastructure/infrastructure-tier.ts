@@ -1,7 +1,7 @@
 import { CHARTS } from '../../catalog/charts';
 import { IngressController } from '../../config/schema';
-import { Stage } from '../tiers';
-import type { TierScope } from '../tier-scope';
+import { Stage } from '../../model/layout';
+import type { TierScope } from '../tier/tier-scope';
 import { CsiDriverNfs } from './csi-driver-nfs';
 import { GpuOperator } from './gpu-operator';
 import { IngressRole, type IngressExposure } from './ingress-exposure';
@@ -11,23 +11,21 @@ import { TraefikHsts } from './traefik-hsts';
 
 /** Infrastructure: storage, GPUs and ingress, which every later tier stands on. */
 export function buildInfrastructureTier(scope: TierScope): void {
-  const { config, sources } = scope;
+  const { config } = scope;
   const { components } = config;
   if (components.csiDriverNfs.enabled) {
     new CsiDriverNfs(scope.component(Stage.CONTROLLERS, 'csi-driver-nfs'), 'csi-driver-nfs', {
-      sources,
+      ...scope.chart('csiDriverNfs'),
       server: config.nfs.server,
       basePath: config.nfs.basePath,
       storageClassName: config.nfs.storageClassName,
-      version: components.csiDriverNfs.version,
     });
   }
   if (components.gpuOperator.enabled) {
     new GpuOperator(scope.component(Stage.CONTROLLERS, 'gpu-operator'), 'gpu-operator', {
-      sources,
+      ...scope.chart('gpuOperator'),
       scrapeInterval: config.monitoring.gpuScrapeInterval,
       migStrategy: config.gpu.migStrategy,
-      version: components.gpuOperator.version,
     });
   }
   buildIngressControllers(scope);
@@ -38,7 +36,7 @@ export function buildInfrastructureTier(scope: TierScope): void {
  * beside it on an address of its own, for a switch-over (docs/ingress-traefik.md).
  */
 function buildIngressControllers(scope: TierScope): void {
-  const { config, sources } = scope;
+  const { config } = scope;
   const { components, ingress } = config;
   const exposure = (controller: IngressController): IngressExposure => (controller === ingress.controller
     ? { role: IngressRole.SERVING, loadBalancerIP: config.externalAccess.ip.address }
@@ -46,20 +44,18 @@ function buildIngressControllers(scope: TierScope): void {
   const deployed = (controller: IngressController) => controller === ingress.controller || ingress.sideBySide.enabled;
   if (components.ingressNginx.enabled && deployed(IngressController.INGRESS_NGINX)) {
     new IngressNginx(scope.component(Stage.CONTROLLERS, 'ingress-nginx'), 'ingress-nginx', {
-      sources,
+      ...scope.chart('ingressNginx'),
       exposure: exposure(IngressController.INGRESS_NGINX),
       handsOverClass: ingress.sideBySide.enabled,
-      version: components.ingressNginx.version,
     });
   }
   if (components.traefik.enabled && deployed(IngressController.TRAEFIK)) {
     // In the configs stage: its CRD comes with the chart.
     const hsts = new TraefikHsts(scope.component(Stage.CONFIGS, 'traefik-middlewares'), 'hsts', { namespace: CHARTS.traefik.namespace });
     new Traefik(scope.component(Stage.CONTROLLERS, 'traefik'), 'traefik', {
-      sources,
+      ...scope.chart('traefik'),
       exposure: exposure(IngressController.TRAEFIK),
       hsts,
-      version: components.traefik.version,
     });
   }
 }

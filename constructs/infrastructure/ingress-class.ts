@@ -1,15 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
 import { PRUNE_DISABLED } from '../core/namespace';
-
-/** IngressClass every Ingress of the platform uses, ours and those the platform creates at run time. */
-export const INGRESS_CLASS = 'nginx';
-
-/**
- * The controller value of that class: ingress-nginx's own, which Traefik's Kubernetes Ingress
- * NGINX provider also satisfies (its `controllerClass`), so one class serves under either.
- */
-export const INGRESS_CLASS_CONTROLLER = 'k8s.io/ingress-nginx';
 
 /** Makes the class the default: Ingresses created without a class get it on admission. */
 const DEFAULT_CLASS = { 'ingressclass.kubernetes.io/is-default-class': 'true' } as const;

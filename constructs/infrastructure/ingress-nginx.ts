@@ -1,14 +1,11 @@
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
-import { INGRESS_CLASS } from './ingress-class';
+import { INGRESS_CLASS } from '../../catalog/platform';
 import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 
-export interface IngressNginxProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface IngressNginxProps extends ChartComponentProps {
   /** Whether ingress-nginx serves the customer's address, or runs side by side with Traefik. */
   readonly exposure: IngressExposure;
   /**
@@ -17,11 +14,6 @@ export interface IngressNginxProps {
    * @default false
    */
   readonly handsOverClass?: boolean;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -38,8 +30,7 @@ export class IngressNginx extends Construct {
     const serving = props.exposure.role === IngressRole.SERVING;
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         controller: {
           kind: 'DaemonSet',

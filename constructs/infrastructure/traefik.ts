@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
-import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER, NginxIngressClass } from './ingress-class';
+import { NginxIngressClass } from './ingress-class';
+import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
 import type { TraefikHsts } from './traefik-hsts';
 
 /**
@@ -14,18 +14,11 @@ import type { TraefikHsts } from './traefik-hsts';
  */
 export const TRAEFIK_MAX_HEADER_BYTES = 1048576;
 
-export interface TraefikProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface TraefikProps extends ChartComponentProps {
   /** Whether Traefik serves the customer's address, or runs side by side with ingress-nginx. */
   readonly exposure: IngressExposure;
   /** The HSTS header of every HTTPS answer (a Middleware of the configs stage). */
   readonly hsts: TraefikHsts;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -52,8 +45,7 @@ export class Traefik extends Construct {
     });
     this.release = new ChartRelease(this, 'chart', {
       chart: CHARTS.traefik,
-      sources: props.sources,
-      version: props.version,
+      component: props,
       values: {
         deployment: { kind: 'DaemonSet' },
         // A new pod needs the host ports the old one holds: the chart's surge-first default would

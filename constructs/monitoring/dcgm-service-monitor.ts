@@ -12,11 +12,8 @@ export interface DcgmServiceMonitorProps {
   readonly namespace: string;
   /** Namespace the GPU operator runs dcgm-exporter in. */
   readonly exporterNamespace: string;
-  /**
-   * Scrape interval of the GPU metrics.
-   * @default '15s'
-   */
-  readonly interval?: string;
+  /** Scrape interval of the GPU metrics (`monitoring.gpuScrapeInterval`). */
+  readonly interval: string;
 }
 
 /**
@@ -41,7 +38,7 @@ export class DcgmServiceMonitor extends Construct {
         endpoints: [{
           port: DCGM_EXPORTER_SERVICE.port,
           path: '/metrics',
-          interval: props.interval ?? '15s',
+          interval: props.interval,
           honorLabels: true,
           relabelings: [{
             sourceLabels: ['__meta_kubernetes_pod_node_name'],

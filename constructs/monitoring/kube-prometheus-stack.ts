@@ -5,8 +5,7 @@ import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 
 /** Where Grafana is served on the platform host. */
@@ -30,35 +29,22 @@ export const PLATFORM_ALERT_RELABEL = {
   action: 'replace',
 } as const;
 
-export interface KubePrometheusStackProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface KubePrometheusStackProps extends ChartComponentProps {
   /** Credential registry: Grafana's admin user and password. */
   readonly credentials: CredentialRegistry;
   /** The customer's URLs: Grafana is served under `/grafana` of the platform host. */
   readonly urls: PlatformUrls;
   /** StorageClass of the Prometheus volume. */
   readonly storageClassName: string;
-  /**
-   * How long Prometheus keeps samples.
-   * @default '1y'
-   */
-  readonly retention?: string;
-  /**
-   * Size of the Prometheus volume.
-   * @default '50Gi'
-   */
-  readonly storageSize?: string;
+  /** How long Prometheus keeps samples (`monitoring.retention`). */
+  readonly retention: string;
+  /** Size of the Prometheus volume (`monitoring.storageSize`). */
+  readonly storageSize: string;
   /**
    * Expose Prometheus and Alertmanager on NodePorts 30090 / 30903 (no authentication).
    * @default false - both stay ClusterIP
    */
   readonly nodePorts?: boolean;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -80,9 +66,8 @@ export class KubePrometheusStack extends Construct {
 
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
+      component: props,
       holdsData: true,
-      version: props.version,
       values: {
         alertmanager: {
           config: {
@@ -113,7 +98,7 @@ export class KubePrometheusStack extends Construct {
         prometheus: {
           service: service(MONITORING_NODE_PORTS.prometheus),
           prometheusSpec: {
-            retention: props.retention ?? '1y',
+            retention: props.retention,
             additionalAlertRelabelConfigs: [{ ...PLATFORM_ALERT_RELABEL, source_labels: [...PLATFORM_ALERT_RELABEL.source_labels] }],
             // Select every monitor and rule in the cluster, not only those labelled for this release:
             // the platform's and the GPU ones carry no release label.
@@ -127,7 +112,7 @@ export class KubePrometheusStack extends Construct {
                 spec: {
                   storageClassName: props.storageClassName,
                   accessModes: ['ReadWriteOnce'],
-                  resources: { requests: { storage: props.storageSize ?? '50Gi' } },
+                  resources: { requests: { storage: props.storageSize } },
                 },
               },
             },

@@ -1,7 +1,7 @@
 import { CHARTS } from '../../catalog/charts';
 import { platformUrls } from '../../config/urls';
-import { Stage } from '../tiers';
-import type { TierScope } from '../tier-scope';
+import { Stage } from '../../model/layout';
+import type { TierScope } from '../tier/tier-scope';
 import { DcgmServiceMonitor } from './dcgm-service-monitor';
 import { GpuAlertRules } from './gpu-alert-rules';
 import { GpuDashboards } from './gpu-dashboards';
@@ -12,18 +12,17 @@ import { KubePrometheusStack } from './kube-prometheus-stack';
  * rules and dashboards in the configs stage, after the chart has installed their CRDs.
  */
 export function buildMonitoringTier(scope: TierScope): void {
-  const { config, sources, credentials } = scope;
+  const { config, credentials } = scope;
   const { components, monitoring } = config;
   if (!components.prometheus.enabled) return;
   const stack = new KubePrometheusStack(scope.component(Stage.CONTROLLERS, 'kube-prometheus-stack'), 'kube-prometheus-stack', {
-    sources,
+    ...scope.chart('prometheus'),
     credentials,
     urls: platformUrls(config),
     storageClassName: config.nfs.storageClassName,
     retention: monitoring.retention,
     storageSize: monitoring.storageSize,
     nodePorts: monitoring.nodePorts,
-    version: components.prometheus.version,
   });
   if (!components.gpuOperator.enabled) return;
   const namespace = stack.namespace;

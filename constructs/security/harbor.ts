@@ -2,10 +2,9 @@ import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { PRUNE_DISABLED } from '../core/namespace';
 import type { CredentialRegistry } from '../credentials/credential-registry';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { ValuesFromKind, type HelmRelease } from '../flux/helm-release';
-import { INGRESS_CLASS } from '../infrastructure/ingress-class';
+import { INGRESS_CLASS } from '../../catalog/platform';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
 const HARBOR_SERVICE = 'harbor';
@@ -33,9 +32,7 @@ export interface HarborVolumes {
   readonly redis: string;
 }
 
-export interface HarborProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface HarborProps extends ChartComponentProps {
   /** Credential registry: admin password, encryption key, database password. */
   readonly credentials: CredentialRegistry;
   /** StorageClass of every Harbor volume. */
@@ -48,11 +45,6 @@ export interface HarborProps {
    * @default - reached inside the cluster only
    */
   readonly exposure?: HarborExposure;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -94,9 +86,8 @@ export class Harbor extends Construct {
 
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
+      component: props,
       holdsData: true,
-      version: props.version,
       values,
       // Chart 1.14 has no existing-secret option for its internal database: Flux writes the
       // password into the values from the Secret at install time.

@@ -4,8 +4,7 @@ import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
-import type { ChartSources } from '../flux/chart-sources';
-import { ChartRelease } from '../flux/chart-release';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import type { HelmRelease } from '../flux/helm-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
@@ -25,37 +24,21 @@ export interface KeycloakImage {
   readonly tag: string;
 }
 
-export interface KeycloakProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
+export interface KeycloakProps extends ChartComponentProps {
   /** Credential registry: admin, database and client secret. */
   readonly credentials: CredentialRegistry;
   /** The customer's URLs: the Ingress host, Keycloak's own URL and the realm's redirect URIs. */
   readonly urls: PlatformUrls;
   /** The Keycloak image (with the Astrago theme). */
   readonly image: KeycloakImage;
-  /**
-   * Name of the administrator of the master realm.
-   * @default 'admin'
-   */
-  readonly adminUser?: string;
-  /**
-   * Realm of the platform.
-   * @default 'astrago'
-   */
-  readonly realm?: string;
-  /**
-   * OIDC client id of the platform.
-   * @default 'astrago-client'
-   */
-  readonly clientId?: string;
+  /** Name of the administrator of the master realm (`keycloak.adminUser`). */
+  readonly adminUser: string;
+  /** Realm of the platform (`astrago.keycloak.realm`). */
+  readonly realm: string;
+  /** OIDC client id of the platform (`astrago.keycloak.client`). */
+  readonly clientId: string;
   /** StorageClass of the PostgreSQL volume. */
   readonly storageClassName: string;
-  /**
-   * Chart version override.
-   * @default - the catalog version
-   */
-  readonly version?: string;
 }
 
 /**
@@ -79,19 +62,18 @@ export class Keycloak extends Construct {
     const realm = new KeycloakRealm(this, 'realm', {
       name: 'keycloak-realm',
       namespace: ns,
-      realm: props.realm ?? 'astrago',
-      clientId: props.clientId ?? 'astrago-client',
+      realm: props.realm,
+      clientId: props.clientId,
       urls: props.urls,
     });
 
     this.release = new ChartRelease(this, 'chart', {
       chart,
-      sources: props.sources,
+      component: props,
       holdsData: true,
-      version: props.version,
       values: {
         image: { ...props.image },
-        auth: { adminUser: props.adminUser ?? 'admin', existingSecret: admin.name, passwordSecretKey: admin.key },
+        auth: { adminUser: props.adminUser, existingSecret: admin.name, passwordSecretKey: admin.key },
         production: true,
         // TLS ends at ingress-nginx, which sends X-Forwarded-* headers.
         proxy: 'edge',

@@ -1,16 +1,16 @@
 import { platformUrls } from '../../config/urls';
-import { Stage } from '../tiers';
-import type { TierScope } from '../tier-scope';
+import { Stage } from '../../model/layout';
+import type { TierScope } from '../tier/tier-scope';
 import { Harbor } from './harbor';
 import { Keycloak } from './keycloak';
 
 /** Security: Keycloak (the platform's identity provider) and the Harbor registry. */
 export function buildSecurityTier(scope: TierScope): void {
-  const { config, sources, credentials } = scope;
+  const { config, credentials } = scope;
   const { components } = config;
   if (components.keycloak.enabled) {
     new Keycloak(scope.component(Stage.CONTROLLERS, 'keycloak'), 'keycloak', {
-      sources,
+      ...scope.chart('keycloak'),
       credentials,
       urls: platformUrls(config),
       image: config.keycloak.image,
@@ -18,17 +18,15 @@ export function buildSecurityTier(scope: TierScope): void {
       realm: config.astrago.keycloak.realm,
       clientId: config.astrago.keycloak.client,
       storageClassName: config.nfs.storageClassName,
-      version: components.keycloak.version,
     });
   }
   if (components.harbor.enabled) {
     new Harbor(scope.component(Stage.CONTROLLERS, 'harbor'), 'harbor', {
-      sources,
+      ...scope.chart('harbor'),
       credentials,
       storageClassName: config.nfs.storageClassName,
       volumes: config.harbor.persistence,
       exposure: config.harbor.host ? { host: config.harbor.host, tlsIssuer: platformUrls(config).tlsIssuer } : undefined,
-      version: components.harbor.version,
     });
   }
 }

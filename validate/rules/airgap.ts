@@ -8,13 +8,13 @@ import { catalogEntry } from '../../catalog/charts';
 import { imageFromValues, pulledVariants } from '../../catalog/image-values';
 import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../catalog/images';
 import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
-import type { ValidationContext } from '../context';
-import { Severity, type Finding } from '../finding';
-import type { Manifest } from '../manifest';
-import { containersOf, podTemplates } from '../pod-specs';
+import { customerDistFolder } from '../../model/layout';
+import type { ValidationContext } from '../model/context';
+import { Severity, type Finding } from '../model/finding';
+import { specOf, type Manifest } from '../model/manifest';
+import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 
 /** Every image reference the tree makes the cluster pull, with where it is written. */
 function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): Array<{ manifest: Manifest; field: string; image: string }> {
@@ -41,14 +41,21 @@ function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): 
   return found;
 }
 
+/** The image mirror of an offline customer that has one. */
+function mirrorOf(ctx: ValidationContext): { readonly registry: string; readonly gpuDriverOs: readonly string[] } | undefined {
+  const registry = ctx.offline?.registry;
+  return ctx.offline && registry ? { registry, gpuDriverOs: ctx.offline.gpuDriverOs } : undefined;
+}
+
 /** Also run on the objects a chart renders (render-check): containers must come from the mirror there too. */
 export const IMAGES_IN_MIRROR: Rule = {
   id: 'airgap/image',
   description: 'offline customers: every container image and every chart image value points at offline.registry',
   check: (ctx) => {
-    const registry = ctx.offline?.registry;
-    if (!registry) return [];
-    return referencedImages(ctx, ctx.offline!.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
+    const mirror = mirrorOf(ctx);
+    if (!mirror) return [];
+    const { registry } = mirror;
+    return referencedImages(ctx, mirror.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
       .map((r) => ctx.finding(r.manifest, 'airgap/image', `${r.field}: expected an image in ${registry}/, found "${r.image}"`));
   },
 };
@@ -57,9 +64,10 @@ const billOfMaterials: Rule = {
   id: 'airgap/bill-of-materials',
   description: 'offline customers: airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
   check: (ctx) => {
-    const registry = ctx.offline?.registry;
-    if (!registry) return [];
-    const file = `dist/${ctx.customer}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
+    const mirror = mirrorOf(ctx);
+    if (!mirror) return [];
+    const { registry } = mirror;
+    const file = `${customerDistFolder(ctx.customer)}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
     const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: 'airgap/bill-of-materials', severity: Severity.ERROR, message });
     const text = ctx.fileContent(file);
     if (text === undefined) return [problem('expected the bill of materials of an offline customer, found no file (run npx cdk8s synth)')];
@@ -80,7 +88,7 @@ const billOfMaterials: Rule = {
       }
       listed.add(match[2]);
     });
-    const referenced = referencedImages(ctx, ctx.offline!.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
+    const referenced = referencedImages(ctx, mirror.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
     for (const r of referenced.filter((r) => !listed.has(r.image))) {
       findings.push(ctx.finding(r.manifest, 'airgap/bill-of-materials', `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
     }

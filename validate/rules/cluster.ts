@@ -3,14 +3,14 @@
  * before what lives in them, Services find pods, Ingresses find Services, PVCs find storage
  * classes, and every ConfigMap/Secret reference resolves (or is declared existing).
  */
-import type { ValidationContext } from '../context';
-import type { Finding } from '../finding';
-import { EXISTING_NAMESPACES } from '../kinds';
-import { formatRef, refOf, type Manifest, type ObjectRef } from '../manifest';
-import { containersOf, podTemplates, type PodTemplate } from '../pod-specs';
+import type { ValidationContext } from '../model/context';
+import type { Finding } from '../model/finding';
+import { EXISTING_NAMESPACES } from '../model/kinds';
+import { formatRef, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { fieldsOf, listOf, type Fields } from '../../model/fields';
+import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
 import type { Rule } from './rule';
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 const nsOf = (m: Manifest) => m.object.metadata.namespace;
 
 const uniqueIdentity: Rule = {
@@ -62,18 +62,19 @@ const ingressBackends: Rule = {
       const spec = specOf(m);
       const backends: Array<{ path: string; service?: { name: string; port?: { name?: string; number?: number } } }> = [
         ...(spec.defaultBackend ? [{ path: 'spec.defaultBackend', service: spec.defaultBackend.service }] : []),
-        ...((spec.rules ?? []) as any[]).flatMap((r, i) => ((r.http?.paths ?? []) as any[]).map((p, j) => ({ path: `spec.rules[${i}].http.paths[${j}].backend`, service: p.backend?.service }))),
+        ...listOf(spec.rules).flatMap((r, i) => listOf(r.http?.paths).map((p, j) => ({ path: `spec.rules[${i}].http.paths[${j}].backend`, service: p.backend?.service }))),
       ];
-      return backends.filter((b) => b.service).flatMap(({ path, service }): Finding[] => {
-        const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service!.name })[0];
+      return backends.flatMap(({ path, service }): Finding[] => {
+        if (!service) return [];
+        const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service.name })[0];
         if (!target) {
-          return charts.has(nsOf(m)!) ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service!.name}, found no such object`)];
+          return charts.has(nsOf(m) ?? '') ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service.name}, found no such object`)];
         }
-        const ports = (specOf(target).ports ?? []) as Array<{ name?: string; port: number }>;
-        const port = service!.port ?? {};
+        const ports = listOf(specOf(target).ports);
+        const port = service.port ?? {};
         const ok = ports.some((p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number));
         const wanted = port.name ?? port.number;
-        return ok ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service.port: expected a port of Service ${service!.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
+        return ok ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service.port: expected a port of Service ${service.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
       });
     });
   },
@@ -87,8 +88,8 @@ const serviceSelectors: Rule = {
     const templates = new Map<string, PodTemplate[]>();
     for (const m of ctx.manifests) templates.set(nsOf(m) ?? '', [...(templates.get(nsOf(m) ?? '') ?? []), ...podTemplates(m.object)]);
     return ctx.ofKind('Service').flatMap((m) => {
-      const selector = (specOf(m).selector ?? {}) as Record<string, string>;
-      if (Object.keys(selector).length === 0 || charts.has(nsOf(m)!)) return [];
+      const selector = fieldsOf(specOf(m).selector);
+      if (Object.keys(selector).length === 0 || charts.has(nsOf(m) ?? '')) return [];
       const matches = (templates.get(nsOf(m) ?? '') ?? []).some((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
       const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
       return matches ? [] : [ctx.finding(m, 'cluster/service-selector', `spec.selector: expected pods labelled ${text} in ${nsOf(m)}, found none`)];
@@ -100,9 +101,9 @@ const storageClasses: Rule = {
   id: 'cluster/storage-class',
   description: 'every PVC (and volumeClaimTemplate) names an existing StorageClass',
   check: (ctx) => ctx.manifests.flatMap((m) => {
-    const claims: Array<{ path: string; spec: Record<string, any> }> = m.object.kind === 'PersistentVolumeClaim'
+    const claims: Array<{ path: string; spec: Fields }> = m.object.kind === 'PersistentVolumeClaim'
       ? [{ path: 'spec', spec: specOf(m) }]
-      : ((specOf(m).volumeClaimTemplates ?? []) as any[]).map((t, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: t.spec ?? {} }));
+      : listOf(specOf(m).volumeClaimTemplates).map((t, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: t.spec ?? {} }));
     return claims.filter((c) => c.spec.storageClassName && !ctx.exists({ kind: 'StorageClass', name: c.spec.storageClassName }))
       .map((c) => ctx.finding(m, 'cluster/storage-class', `${c.path}.storageClassName: expected an existing StorageClass, found "${c.spec.storageClassName}"`));
   }),
@@ -127,7 +128,7 @@ function configRefs(m: Manifest): ConfigRef[] {
       const at = `${t.path}.volumes[${i}]`;
       add(`${at}.configMap`, 'ConfigMap', v.configMap?.name, v.configMap?.optional);
       add(`${at}.secret`, 'Secret', v.secret?.secretName, v.secret?.optional);
-      ((v.projected?.sources ?? []) as any[]).forEach((s, j) => {
+      listOf(v.projected?.sources).forEach((s, j) => {
         add(`${at}.projected.sources[${j}].configMap`, 'ConfigMap', s.configMap?.name, s.configMap?.optional);
         add(`${at}.projected.sources[${j}].secret`, 'Secret', s.secret?.name, s.secret?.optional);
       });
@@ -144,17 +145,17 @@ function configRefs(m: Manifest): ConfigRef[] {
     }
   }
   const spec = specOf(m);
-  const annotations = (m.object.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+  const annotations = (fieldsOf(m.object.metadata)).annotations ?? {};
   switch (m.object.kind) {
     case 'Ingress':
       // cert-manager creates the TLS Secret of an Ingress that names an issuer.
       if (!annotations['cert-manager.io/cluster-issuer'] && !annotations['cert-manager.io/issuer']) {
-        ((spec.tls ?? []) as any[]).forEach((t, i) => add(`spec.tls[${i}].secretName`, 'Secret', t.secretName));
+        listOf(spec.tls).forEach((t, i) => add(`spec.tls[${i}].secretName`, 'Secret', t.secretName));
       }
       break;
     case 'Kustomization':
       add('spec.decryption.secretRef', 'Secret', spec.decryption?.secretRef?.name);
-      ((spec.postBuild?.substituteFrom ?? []) as any[]).forEach((s, i) => add(`spec.postBuild.substituteFrom[${i}]`, s.kind, s.name, s.optional));
+      listOf(spec.postBuild?.substituteFrom).forEach((s, i) => add(`spec.postBuild.substituteFrom[${i}]`, s.kind, s.name, s.optional));
       break;
     case 'HelmRepository':
     case 'GitRepository':

@@ -5,11 +5,12 @@
  */
 import { CHARTS, type ChartEntry } from '../../catalog/charts';
 import { durationSeconds } from '../../constructs/flux/duration';
-import type { KubeObject } from '../../output/render';
-import type { Applier, ValidationContext } from '../context';
-import type { Finding } from '../finding';
-import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../kinds';
-import { formatRef, groupOf, refOf, type Manifest, type ObjectRef } from '../manifest';
+import type { KubeObject } from '../../model/objects';
+import type { Applier, ValidationContext } from '../model/context';
+import type { Finding } from '../model/finding';
+import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
+import { formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
+import { fieldsOf, listOf } from '../../model/fields';
 import type { Rule } from './rule';
 
 interface NamedRef {
@@ -19,7 +20,6 @@ interface NamedRef {
   optional?: boolean;
 }
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 const nsOf = (m: Manifest) => m.object.metadata.namespace;
 
 /** Kinds whose `dependsOn` Flux resolves; an edge always points at the same kind. */
@@ -29,7 +29,7 @@ const dependsOnResolves: Rule = {
   id: 'flux/depends-on',
   description: 'every dependsOn target exists, is of the same kind, and names its namespace when it is elsewhere',
   check: (ctx) => DEPENDENT_KINDS.flatMap((kind) => ctx.ofFluxKind(kind).flatMap((m) =>
-    ((specOf(m).dependsOn ?? []) as NamedRef[]).flatMap((dep): Finding[] => {
+    listOf(specOf(m).dependsOn).flatMap((dep): Finding[] => {
       const target: ObjectRef = { kind, namespace: dep.namespace ?? nsOf(m), name: dep.name };
       if (ctx.exists(target)) return [];
       const elsewhere = ctx.ofFluxKind(kind).filter((o) => o.object.metadata.name === dep.name);
@@ -51,7 +51,7 @@ const dependsOnCycle: Rule = {
   check: (ctx) => DEPENDENT_KINDS.flatMap((kind) => {
     const nodes = ctx.ofFluxKind(kind);
     const key = (m: Manifest) => formatRef(refOf(m.object));
-    const edges = new Map(nodes.map((m) => [m, ((specOf(m).dependsOn ?? []) as NamedRef[])
+    const edges = new Map(nodes.map((m) => [m, listOf(specOf(m).dependsOn)
       .flatMap((d) => ctx.find({ kind, namespace: d.namespace ?? nsOf(m), name: d.name }))]));
     const cycles = new Map<string, Manifest[]>();
     const visit = (m: Manifest, stack: Manifest[]) => {
@@ -102,18 +102,23 @@ const sourceRefResolves: Rule = {
     })),
 };
 
+/** The appliers this tree writes (not bootstrap's), each with its manifest. */
+function written(ctx: ValidationContext): Array<{ applier: Applier; manifest: Manifest }> {
+  return ctx.appliers.flatMap((applier) => (applier.manifest ? [{ applier, manifest: applier.manifest }] : []));
+}
+
 const kustomizationPath: Rule = {
   id: 'flux/path',
   description: "a Kustomization's path is a folder of this repository",
-  check: (ctx) => ctx.appliers.filter((a) => a.manifest && a.folder !== undefined && !ctx.folderExists(a.folder))
-    .map((a) => ctx.finding(a.manifest!, 'flux/path', `spec.path: expected a folder of the repository, found nothing at ${specOf(a.manifest!).path}`)),
+  check: (ctx) => written(ctx).filter(({ applier }) => applier.folder !== undefined && !ctx.folderExists(applier.folder))
+    .map(({ manifest }) => ctx.finding(manifest, 'flux/path', `spec.path: expected a folder of the repository, found nothing at ${specOf(manifest).path}`)),
 };
 
 const valuesFrom: Rule = {
   id: 'flux/values-from',
   description: "every valuesFrom ConfigMap or Secret exists in the HelmRelease's namespace",
   check: (ctx) => ctx.ofFluxKind('HelmRelease').flatMap((m) =>
-    ((specOf(m).valuesFrom ?? []) as NamedRef[]).filter((v) => !v.optional).flatMap((v) => {
+    listOf(specOf(m).valuesFrom).filter((v) => !v.optional).flatMap((v) => {
       const target: ObjectRef = { kind: v.kind ?? '', namespace: nsOf(m), name: v.name };
       if (ctx.exists(target)) return [];
       const elsewhere = ctx.ofKind(target.kind).find((o) => o.object.metadata.name === v.name);
@@ -134,7 +139,7 @@ const chartXorChartRef: Rule = {
 
 /** The longest a Helm action of this release may take (each defaults to spec.timeout, itself 5m). */
 function releaseSeconds(hr: KubeObject): number {
-  const spec = (hr.spec ?? {}) as Record<string, any>;
+  const spec = fieldsOf(hr.spec);
   const base = spec.timeout ?? '5m';
   return Math.max(...[base, spec.install?.timeout ?? base, spec.upgrade?.timeout ?? base].map(safeSeconds));
 }
@@ -150,24 +155,24 @@ function safeSeconds(duration: string): number {
 const timeoutCoversReleases: Rule = {
   id: 'flux/timeout',
   description: "a Kustomization's timeout covers the timeouts of the HelmReleases it waits for",
-  check: (ctx) => ctx.appliers.filter((a) => a.manifest).flatMap((a) => {
-    const spec = specOf(a.manifest!);
+  check: (ctx) => written(ctx).flatMap(({ applier: a, manifest }) => {
+    const spec = specOf(manifest);
     const timeout = spec.timeout ?? spec.interval;
     if (!timeout) return [];
     const releases = appliedBy(ctx, a).filter((m) => m.object.kind === 'HelmRelease' && ctx.waitsFor(a, refOf(m.object)));
     const longest = releases.reduce<Manifest | undefined>((max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
     if (!longest || safeSeconds(timeout) >= releaseSeconds(longest.object)) return [];
-    return [ctx.finding(a.manifest!, 'flux/timeout', `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
+    return [ctx.finding(manifest, 'flux/timeout', `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
   }),
 };
 
 const noOciHealthCheck: Rule = {
   id: 'flux/oci-health-check',
   description: 'no Kustomization waits for an OCI HelmRepository (it has no status, so it is never Ready)',
-  check: (ctx) => ctx.appliers.filter((a) => a.manifest).flatMap((a) =>
+  check: (ctx) => written(ctx).flatMap(({ applier: a, manifest }) =>
     [...appliedBy(ctx, a), ...a.healthChecks.flatMap((h) => ctx.find(h))]
       .filter((m, i, all) => all.indexOf(m) === i && m.object.kind === 'HelmRepository' && specOf(m).type === 'oci' && ctx.waitsFor(a, refOf(m.object)))
-      .map((m) => ctx.finding(a.manifest!, 'flux/oci-health-check', `${a.wait ? 'wait: true' : 'healthChecks'}: expected no health check on ${formatRef(refOf(m.object))}, found one (an OCI HelmRepository has no Ready condition; use healthChecks without it or an OCIRepository)`))),
+      .map((m) => ctx.finding(manifest, 'flux/oci-health-check', `${a.wait ? 'wait: true' : 'healthChecks'}: expected no health check on ${formatRef(refOf(m.object))}, found one (an OCI HelmRepository has no Ready condition; use healthChecks without it or an OCIRepository)`))),
 };
 
 /** Catalog entries a HelmRelease deploys, by chart name. */
@@ -177,7 +182,7 @@ function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
   if (spec.chart?.spec?.chart) return entries.find((e) => e.chart === spec.chart.spec.chart);
   if (spec.chartRef?.kind === 'OCIRepository') {
     const source = ctx.find({ kind: 'OCIRepository', namespace: spec.chartRef.namespace ?? nsOf(hr), name: spec.chartRef.name })[0];
-    const url = source ? (specOf(source).url as string | undefined) : undefined;
+    const url = source ? specOf(source).url : undefined;
     return entries.find((e) => url?.endsWith(`/${e.chart}`));
   }
   return undefined;

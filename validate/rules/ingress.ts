@@ -4,17 +4,16 @@
  * or one a chart creates from its values) carries an ingress-nginx annotation Traefik ignores.
  */
 import { NGINX_ANNOTATION_PREFIX, traefikSupport } from '../../catalog/nginx-annotations';
-import type { ValidationContext } from '../context';
-import type { Finding } from '../finding';
-import type { Manifest } from '../manifest';
+import type { ValidationContext } from '../model/context';
+import type { Finding } from '../model/finding';
+import { specOf, type Manifest } from '../model/manifest';
+import { fieldsOf } from '../../model/fields';
 import type { Rule } from './rule';
-
-type Values = Record<string, any>;
 
 /** HelmReleases of the Traefik chart whose Ingress NGINX provider is on. */
 function traefikReleases(ctx: ValidationContext): Manifest[] {
   return ctx.ofFluxKind('HelmRelease').filter((m) => {
-    const spec = (m.object.spec ?? {}) as Values;
+    const spec = specOf(m);
     return spec.chart?.spec?.chart === 'traefik' && spec.values?.providers?.kubernetesIngressNGINX?.enabled === true;
   });
 }
@@ -22,7 +21,7 @@ function traefikReleases(ctx: ValidationContext): Manifest[] {
 /** Every `nginx.ingress.kubernetes.io/…` key anywhere in a value, with its dotted path. */
 function nginxKeys(value: unknown, path: string): Array<{ path: string; key: string }> {
   if (typeof value !== 'object' || value === null) return [];
-  return Object.entries(value as Values).flatMap(([k, v]) => {
+  return Object.entries(value).flatMap(([k, v]) => {
     const here = Array.isArray(value) ? `${path}[${k}]` : `${path}.${k}`;
     return [...(k.startsWith(NGINX_ANNOTATION_PREFIX) ? [{ path: here, key: k }] : []), ...nginxKeys(v, here)];
   });
@@ -33,8 +32,8 @@ const annotationsRead: Rule = {
   description: 'with Traefik, every ingress-nginx annotation is one its provider reads or one with a replacement (catalog/nginx-annotations.ts)',
   check: (ctx) => {
     if (traefikReleases(ctx).length === 0) return [];
-    const where = (m: Manifest) => (m.object.kind === 'Ingress' ? { value: (m.object.metadata as Values | undefined)?.annotations, path: 'metadata.annotations' }
-      : m.object.kind === 'HelmRelease' ? { value: (m.object.spec as Values | undefined)?.values, path: 'spec.values' } : undefined);
+    const where = (m: Manifest) => (m.object.kind === 'Ingress' ? { value: fieldsOf(m.object.metadata).annotations, path: 'metadata.annotations' }
+      : m.object.kind === 'HelmRelease' ? { value: specOf(m).values, path: 'spec.values' } : undefined);
     return ctx.manifests.flatMap((m): Finding[] => {
       const at = where(m);
       if (!at) return [];
@@ -49,14 +48,14 @@ const classServed: Rule = {
   description: 'with Traefik serving alone, the IngressClass nginx its Ingress NGINX provider matches is in the tree',
   check: (ctx) => {
     const releases = traefikReleases(ctx);
-    const nginx = ctx.ofFluxKind('HelmRelease').some((m) => (m.object.spec as Values | undefined)?.chart?.spec?.chart === 'ingress-nginx');
+    const nginx = ctx.ofFluxKind('HelmRelease').some((m) => specOf(m).chart?.spec?.chart === 'ingress-nginx');
     if (releases.length === 0 || nginx) return [];
     return releases.flatMap((m): Finding[] => {
-      const provider = (m.object.spec as Values).values.providers.kubernetesIngressNGINX as Values;
+      const provider = fieldsOf(specOf(m).values?.providers?.kubernetesIngressNGINX);
       const className = provider.ingressClass ?? 'nginx';
       const controller = provider.controllerClass ?? 'k8s.io/ingress-nginx';
       const classes = ctx.ofKind('IngressClass').filter((c) => c.object.metadata.name === className);
-      const served = classes.some((c) => (c.object.spec as Values | undefined)?.controller === controller);
+      const served = classes.some((c) => specOf(c).controller === controller);
       return served ? [] : [ctx.finding(m, 'ingress/class-served',
         `spec.values.providers.kubernetesIngressNGINX: expected IngressClass ${className} with controller ${controller} in the tree, found ${classes.length === 0 ? 'no such IngressClass' : 'another controller'}: no Ingress would be served`)];
     });

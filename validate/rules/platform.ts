@@ -3,7 +3,7 @@
  * Flux that still serves the API versions its backend creates objects in.
  */
 import { fluxSupported, SUPPORTED_FLUX } from '../../catalog/platform';
-import { Severity } from '../finding';
+import { Severity } from '../model/finding';
 import type { Rule } from './rule';
 
 const fluxVersion: Rule = {

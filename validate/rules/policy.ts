@@ -3,12 +3,12 @@
  * images, plain-text secrets, cluster-admin bindings, databases on NodePorts, containers
  * without requests, and data volumes Flux could prune.
  */
-import type { Finding } from '../finding';
-import type { Manifest } from '../manifest';
-import { containersOf, podTemplates } from '../pod-specs';
+import type { Finding } from '../model/finding';
+import { specOf } from '../model/manifest';
+import { fieldsOf, listOf, type Fields } from '../../model/fields';
+import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
-const specOf = (m: Manifest) => (m.object.spec ?? {}) as Record<string, any>;
 
 /** `name[:tag][@digest]`: the tag is what follows the last `:` after the last `/`. */
 export function imageProblem(image: string): string | undefined {
@@ -37,8 +37,8 @@ const encryptedSecrets: Rule = {
   id: 'policy/plaintext-secret',
   description: 'every Secret is SOPS-encrypted: a sops block and only encrypted data values',
   check: (ctx) => ctx.ofKind('Secret').flatMap((m): Finding[] => {
-    const o = m.object as Record<string, any>;
-    const fields = ['data', 'stringData'].flatMap((f) => Object.entries((o[f] ?? {}) as Record<string, unknown>).map(([k, v]) => ({ path: `${f}.${k}`, v })));
+    const o: Fields = m.object;
+    const fields = ['data', 'stringData'].flatMap((f) => Object.entries(fieldsOf(o[f])).map(([k, v]) => ({ path: `${f}.${k}`, v })));
     if (fields.length === 0) return [];
     if (!o.sops) return [ctx.finding(m, 'policy/plaintext-secret', `${fields[0].path}: expected SOPS-encrypted data, found plain text and no sops block`)];
     return fields.filter((f) => typeof f.v !== 'string' || !SOPS_VALUE.test(f.v))
@@ -50,7 +50,7 @@ const noClusterAdmin: Rule = {
   id: 'policy/cluster-admin',
   description: 'nothing is bound to cluster-admin',
   check: (ctx) => ctx.ofKind('ClusterRoleBinding', 'RoleBinding')
-    .filter((m) => (m.object as Record<string, any>).roleRef?.kind === 'ClusterRole' && (m.object as Record<string, any>).roleRef?.name === 'cluster-admin')
+    .filter((m) => fieldsOf(m.object.roleRef).kind === 'ClusterRole' && fieldsOf(m.object.roleRef).name === 'cluster-admin')
     .map((m) => ctx.finding(m, 'policy/cluster-admin', 'roleRef: expected a least-privilege role, found ClusterRole cluster-admin')),
 };
 
@@ -73,7 +73,7 @@ const noDatabaseNodePort: Rule = {
   description: 'no database is exposed on a NodePort',
   check: (ctx) => [
     ...ctx.ofKind('Service').filter((m) => specOf(m).type === 'NodePort').flatMap((m) => {
-      const ports = (specOf(m).ports ?? []) as Array<{ name?: string; port?: number; targetPort?: number | string }>;
+      const ports = listOf(specOf(m).ports);
       const db = ports.find((p) => DATABASE_PORTS.has(p.port ?? -1) || DATABASE_PORTS.has(Number(p.targetPort)) || DATABASE_NAME.test(p.name ?? ''))
         ?? (DATABASE_NAME.test(m.object.metadata.name) ? ports[0] : undefined);
       return db ? [ctx.finding(m, 'policy/database-nodeport', `spec.type: expected ClusterIP for a database service (port ${db.name ?? db.port}), found NodePort`)] : [];
@@ -102,7 +102,7 @@ const protectedVolumes: Rule = {
   id: 'policy/pvc-prune',
   description: 'PVCs (which hold data) are protected from Flux pruning',
   check: (ctx) => ctx.ofKind('PersistentVolumeClaim')
-    .filter((m) => (m.object.metadata as { annotations?: Record<string, string> }).annotations?.[PRUNE_DISABLED.key] !== PRUNE_DISABLED.value)
+    .filter((m) => (fieldsOf(m.object.metadata)).annotations?.[PRUNE_DISABLED.key] !== PRUNE_DISABLED.value)
     .map((m) => ctx.finding(m, 'policy/pvc-prune', `metadata.annotations: expected ${PRUNE_DISABLED.key}: ${PRUNE_DISABLED.value}, found none (removing the object from git would delete the data)`)),
 };
 

@@ -1,5 +1,5 @@
-import type { ValidationContext } from '../context';
-import type { Finding } from '../finding';
+import type { ValidationContext } from '../model/context';
+import type { Finding } from '../model/finding';
 
 /** One check over all objects of a customer. Rules are pure: same objects, same findings. */
 export interface Rule {

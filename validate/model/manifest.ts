@@ -5,7 +5,8 @@
  */
 import * as path from 'node:path/posix';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject, OutputFile } from '../output/render';
+import { fieldsOf, type Fields } from '../../model/fields';
+import type { KubeObject, OutputFile } from '../../model/objects';
 import { Severity, type Finding } from './finding';
 
 export interface Manifest {
@@ -14,6 +15,11 @@ export interface Manifest {
 }
 
 /** A reference to an object by kind, namespace (absent when cluster-scoped) and name. */
+/** The `spec` of a manifest's object. */
+export function specOf(m: Manifest): Fields {
+  return fieldsOf(m.object.spec);
+}
+
 export interface ObjectRef {
   readonly kind: string;
   readonly namespace?: string;

@@ -3,6 +3,7 @@
  * server serves itself, which ones Flux bootstrap installs, and which built-in kinds are
  * cluster-scoped (a CRD's scope comes from the CRD).
  */
+import { FLUX_NAMESPACE } from '../../model/layout';
 
 /** Groups served by every Kubernetes API server (no CRD needed). */
 export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
@@ -27,4 +28,4 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
 ]);
 
 /** Namespaces every cluster has, and the one `flux bootstrap` creates. */
-export const EXISTING_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', 'flux-system']);
+export const EXISTING_NAMESPACES: ReadonlySet<string> = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', FLUX_NAMESPACE]);

@@ -3,6 +3,10 @@
  * Pods and custom resources such as MPIJob. Found by shape (an object with `containers`), so
  * rules need no list of workload kinds.
  */
+import { fieldsOf, type Fields } from '../../model/fields';
+
+/** Found by shape: an object with a list of containers is read as a pod spec (defensively: its fields are unchecked). */
+const isPodSpec = (o: Fields): o is Fields & PodSpec => Array.isArray(o.containers);
 
 export interface Container {
   readonly name?: string;
@@ -21,7 +25,7 @@ export interface PodSpec {
   readonly containers: Container[];
   readonly initContainers?: Container[];
   readonly imagePullSecrets?: Array<{ name?: string }>;
-  readonly volumes?: Array<Record<string, any>>;
+  readonly volumes?: Fields[];
 }
 
 export interface PodTemplate {
@@ -40,12 +44,12 @@ export function podTemplates(object: unknown): PodTemplate[] {
       return;
     }
     if (typeof node !== 'object' || node === null) return;
-    const o = node as Record<string, unknown>;
-    if (Array.isArray(o.containers)) {
-      found.push({ path: at, spec: o as unknown as PodSpec, labels });
+    const o: Fields = node;
+    if (isPodSpec(o)) {
+      found.push({ path: at, spec: o, labels });
       return;
     }
-    const own = ((o.metadata as { labels?: Record<string, string> } | undefined)?.labels) ?? labels;
+    const own = fieldsOf(o.metadata).labels ?? labels;
     for (const [k, v] of Object.entries(o)) if (k !== 'metadata') walk(v, at ? `${at}.${k}` : k, k === 'spec' ? own : {});
   };
   walk(object, '', {});

@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { CREDENTIAL_NAMES, CREDENTIALS, type CredentialName } from '../catalog/credentials';
+import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, generateCredential } from '../secrets/sops-vault';
-import { CommandError, EXIT, exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { UserError, EXIT } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
-import { loadAll, renderAll, type VaultOptions } from './synth';
+import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
 
 type Log = (line: string) => void;
 
@@ -15,7 +16,7 @@ type Log = (line: string) => void;
  * With a credential, refuses when the customer does not use it or manages it itself.
  */
 export async function reseal(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
-  return withWriteLock(root, log, () => resealLocked(root, customer, vaultOptions, log, credential));
+  return runCommand(log, () => withWriteLock(root, log, () => resealLocked(root, customer, vaultOptions, log, credential)));
 }
 
 async function resealLocked(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
@@ -23,16 +24,14 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
   if (!configs) return EXIT.FINDINGS;
   const existing = credential && configs[0].secrets.existing[credential];
   if (existing) {
-    log(`error: customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
-    return EXIT.FINDINGS;
+    throw new UserError(`customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
   }
   const outputs = await renderAll(root, configs, log, () => vaultOptions);
   if (!outputs) return EXIT.FINDINGS;
   const holders = outputs[0].files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()))
     .filter((o) => o?.kind === 'Secret' && (!credential || o.metadata?.annotations?.[CREDENTIAL_ANNOTATION] === credential));
   if (credential && holders.length === 0) {
-    log(`error: customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
-    return EXIT.FINDINGS;
+    throw new UserError(`customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
   }
   writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
@@ -40,23 +39,23 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
 }
 
 function parseCredential(name: string): CredentialName {
-  if (!(CREDENTIAL_NAMES as string[]).includes(name)) throw new CommandError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found another word of ${name.length} characters (not echoed: it may be a value typed in the wrong place)`, EXIT.USAGE);
-  return name as CredentialName;
+  if (!isCredentialName(name)) throw new UserError(`<credential>: expected one of ${CREDENTIAL_NAMES.join(', ')}, found another word of ${name.length} characters (not echoed: it may be a value typed in the wrong place)`, EXIT.USAGE);
+  return name;
 }
 
 function readValue(credential: CredentialName): string {
-  if (process.stdin.isTTY) throw new CommandError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
+  if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
   const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-  const spec = CREDENTIALS[credential] as { length: number; exactLength?: boolean };
-  if (value === '') throw new CommandError('standard input: expected the value, found nothing', EXIT.USAGE);
-  if (spec.exactLength && value.length !== spec.length) throw new CommandError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
+  const spec: CredentialSpec = CREDENTIALS[credential];
+  if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
+  if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
   return value;
 }
 
 export function registerSecrets(program: Command, root: string, io: Io): void {
   const log: Log = io.err;
   const run = async (action: () => Promise<number> | number) => {
-    process.exitCode = await runCommand(io, action);
+    process.exitCode = await runCommand(io.err, action);
   };
   const codes = exitCodesHelp({ 0: 'done', 1: 'nothing written: see the error (invalid customer, unused or customer-managed credential, missing identity)', 2: 'wrong usage' });
   const secrets = program.command('secrets')

@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerName, formatProblem, loadCustomers, type LoadedCustomer } from '../config/load';
+import { customerName, formatProblem, loadCustomers, unknownCustomer, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
 import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
@@ -38,7 +38,7 @@ export interface SynthOptions {
 export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] | undefined {
   const loaded: LoadedCustomer[] = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
   if (only && loaded.length === 0) {
-    log(`error: customers/${only}.yaml: expected a customer file, found none`);
+    log(`error: ${unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file))).message}`);
     return undefined;
   }
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
@@ -48,7 +48,7 @@ export function loadAll(root: string, log: (line: string) => void, only?: string
     log(`${errors.length} error(s) in customer files: nothing was written, dist/ is unchanged.`);
     return undefined;
   }
-  return loaded.map((c) => c.config!);
+  return loaded.flatMap((c) => (c.config ? [c.config] : []));
 }
 
 /** How credentials are sealed beyond the defaults (the `secrets` commands). */

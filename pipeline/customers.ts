@@ -1,13 +1,13 @@
-/** Loading and rendering one named customer for the commands that take a customer argument. */
+/** Loading and rendering named customers for the commands that take customer arguments. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatProblem, loadCustomerFile, type LoadedCustomer } from '../config/load';
+import { formatProblem, loadCustomerFile, unknownCustomer, type LoadedConfig } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import type { OutputFile } from '../output/render';
+import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
-import { CommandError, EXIT, type Io, type Progress } from './io';
-import { UserError } from '../config/user-error';
+import { EXIT, UserError } from '../model/user-error';
 import { committedTree } from '../validate/committed-tree';
+import type { Progress } from '../validate/progress';
 import { loadAll, renderOne } from './synth';
 
 /** Names of the customer files, sorted. */
@@ -20,17 +20,14 @@ export function customerFile(root: string, name: string): string {
   return path.join(root, 'customers', `${name}.yaml`);
 }
 
-/** A valid customer, or a CommandError: usage (2) for an unknown name, findings (1) for an invalid file. */
-export function loadCustomer(root: string, name: string, io: Io): LoadedCustomer & { config: CustomerConfig } {
-  if (!fs.existsSync(customerFile(root, name))) {
-    const known = customerNames(root);
-    throw new CommandError(`customer "${name}": expected one of ${known.length ? known.join(', ') : '(no customer files)'}, found no customers/${name}.yaml`, EXIT.USAGE);
-  }
+/** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
+export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
+  if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerNames(root));
   const loaded = loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`);
-  for (const w of loaded.warnings) io.err(`warning: ${formatProblem(w)}`);
-  for (const e of loaded.errors) io.err(`error: ${formatProblem(e)}`);
-  if (!loaded.config) throw new CommandError(`${loaded.errors.length} error(s) in customers/${name}.yaml`, EXIT.FINDINGS);
-  return loaded as LoadedCustomer & { config: CustomerConfig };
+  for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
+  for (const e of loaded.errors) log(`error: ${formatProblem(e)}`);
+  if (!loaded.config) throw new UserError(`${loaded.errors.length} error(s) in customers/${name}.yaml`, EXIT.FINDINGS);
+  return loaded;
 }
 
 /** The files synth would write for a customer, in memory (copied from its credential store). */
@@ -38,12 +35,12 @@ export async function renderCustomerFiles(root: string, config: CustomerConfig):
   return (await renderCustomerOutput(root, config)).files;
 }
 
-/** What synth would write for a customer, store entries included; a user error as a CommandError. */
+/** What synth would write for a customer, store entries included; a user error as a UserError. */
 export async function renderCustomerOutput(root: string, config: CustomerConfig): Promise<CustomerOutput> {
   try {
     return await renderOne(root, config);
   } catch (e) {
-    if (e instanceof UserError) throw new CommandError(e.message, EXIT.FINDINGS);
+    if (e instanceof UserError) throw new UserError(e.message, EXIT.FINDINGS);
     throw e;
   }
 }
@@ -65,7 +62,7 @@ export async function selectedTrees(root: string, names: readonly string[] | und
   if (!configs) return EXIT.FINDINGS;
   const unknown = (names ?? []).filter((c) => !configs.some((k) => k.name === c));
   if (unknown.length > 0) {
-    log(`error: customer ${unknown.join(', ')}: expected one of ${configs.map((c) => c.name).join(', ')}, found no customers/${unknown[0]}.yaml`);
+    log(`error: ${unknownCustomer(unknown, configs.map((c) => c.name)).message}`);
     return EXIT.USAGE;
   }
   const selected = configs.filter((c) => !names?.length || names.includes(c.name));

@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../config/user-error';
+import { UserError } from '../model/user-error';
+import { errnoCode } from '../model/caught';
 
 /** Paths are relative to the repository root, so that every message names them as the user does. */
 export interface FileSteps {
@@ -24,7 +25,7 @@ export interface FileSteps {
   remove(target: string): void;
 }
 
-/** The real file system under `root`, each error turned into a one-line `FileSystemError`. */
+/** The real file system under `root`, each error turned into a one-line UserError. */
 export const realSteps = (root: string): FileSteps => ({
   writeFile: (file, content, { mode = 0o644, durable = false } = {}) => guard(file, () => {
     const fd = fs.openSync(path.join(root, file), 'w', mode);
@@ -40,9 +41,6 @@ export const realSteps = (root: string): FileSteps => ({
   remove: (target) => guard(target, () => fs.rmSync(path.join(root, target), { recursive: true, force: true })),
 });
 
-/** A file-system failure (EACCES, ENOSPC, EIO, …): one line with the path, no stack trace. */
-export class FileSystemError extends UserError {}
-
 /** Runs a file-system call; a Node error becomes `<path>: <code> (<what it means>)`. */
 export function guard<T>(file: string, body: () => T): T {
   try {
@@ -54,9 +52,9 @@ export function guard<T>(file: string, body: () => T): T {
 
 /** A Node file-system error as one line naming the path (other errors unchanged). */
 export function asFileSystemError(e: unknown, file: string): unknown {
-  const code = (e as NodeJS.ErrnoException)?.code;
+  const code = errnoCode(e);
   if (typeof code !== 'string' || e instanceof UserError) return e;
-  return new FileSystemError(`${file}: ${code} (${MEANING[code] ?? 'file-system error'})`);
+  return new UserError(`${file}: ${code} (${MEANING[code] ?? 'file-system error'})`);
 }
 
 const MEANING: Record<string, string> = {

@@ -5,15 +5,13 @@
  */
 import * as path from 'node:path/posix';
 import { parse } from 'yaml';
-import type { CustomerConfig } from '../config/schema';
-import type { KubeObject, OutputFile } from '../output/render';
+import type { CustomerConfig } from '../../config/schema';
+import { BOOTSTRAP_NAME, customerFluxFolder, FLUX_NAMESPACE } from '../../model/layout';
+import type { KubeObject, OutputFile } from '../../model/objects';
 import { Severity, type Finding } from './finding';
 import { CLUSTER_SCOPED_KINDS } from './kinds';
 import { formatRef, groupOf, isKustomizeConfig, refOf, type Manifest, type ObjectRef } from './manifest';
 
-export const FLUX_NAMESPACE = 'flux-system';
-/** The GitRepository and Kustomization `flux bootstrap` creates, both named flux-system. */
-export const BOOTSTRAP_NAME = 'flux-system';
 
 /** A Flux Kustomization that applies files of this repository (or bootstrap's own). */
 export interface Applier {
@@ -146,11 +144,11 @@ export class ValidationContext {
   }
 
   private buildAppliers(): Applier[] {
-    const bootstrapFolder = `flux/${this.customer}`;
+    const entryFolder = customerFluxFolder(this.customer);
     const appliers: Applier[] = [{
       ref: { kind: 'Kustomization', namespace: FLUX_NAMESPACE, name: BOOTSTRAP_NAME },
-      folder: bootstrapFolder,
-      files: this.resolveFolder(bootstrapFolder, new Set()),
+      folder: entryFolder,
+      files: this.resolveFolder(entryFolder, new Set()),
       wait: false,
       healthChecks: [],
       dependsOn: [],

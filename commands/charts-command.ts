@@ -2,8 +2,9 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir, pullCharts } from '../render/chart-cache';
-import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
-import { EXIT, exitCodesHelp, type Io } from './io';
+import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
+import { exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT, UserError } from '../model/user-error';
 
 export interface ChartsPullOptions {
   /** Repository root. */
@@ -35,24 +36,17 @@ export interface ChartsPullOptions {
 }
 
 /** Returns the process exit code. */
-export function chartsPullCommand(options: ChartsPullOptions): number {
+export function chartsPullCommand(options: ChartsPullOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(line));
+  return runCommand(log, () => pull(options, log));
+}
+
+function pull(options: ChartsPullOptions, log: (line: string) => void): number {
   if (options.mirror !== undefined && !/^(https?|oci):\/\/[^/]+/.test(options.mirror)) {
-    log(`error: --mirror: expected a URL starting with http://, https:// or oci://, found "${options.mirror}"`);
-    return EXIT.USAGE;
+    throw new UserError(`--mirror: expected a URL starting with http://, https:// or oci://, found "${options.mirror}"`, EXIT.USAGE);
   }
-  let helm;
-  try {
-    helm = locateHelm(options.root, options.helm, options.env ?? process.env);
-  } catch (e) {
-    if (!(e instanceof HelmError)) throw e;
-    log(`error: ${e.message}`);
-    return EXIT.USAGE;
-  }
-  if (!helm) {
-    log(`error: helm: ${HELM_MISSING}`);
-    return EXIT.FINDINGS;
-  }
+  const helm = locateHelm(options.root, options.helm, options.env ?? process.env);
+  if (!helm) throw new UserError(`helm: ${HELM_MISSING}`);
   const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
   const failed = pullCharts({ cacheDir, helm, mirror: options.mirror, allowUnverified: options.allowUnverified, log });
   log(failed === 0 ? `chart cache ready: ${path.relative(options.root, cacheDir) || cacheDir}` : `${failed} chart(s) not cached`);
@@ -69,7 +63,7 @@ export function registerCharts(program: Command, root: string, io: Io): void {
     .option('--cache <dir>', 'cache folder (default .cache/charts)')
     .option('--allow-unverified', 'cache charts whose digest the catalog does not record yet (prints it, to verify and record)')
     .addHelpText('after', exitCodesHelp({ 0: 'every chart is cached', 1: 'a chart could not be pulled or verified, or no helm was found', 2: 'wrong usage (invalid --mirror or --helm)' }))
-    .action((opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
-      process.exitCode = chartsPullCommand({ root, ...opts, log });
+    .action(async (opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
+      process.exitCode = await chartsPullCommand({ root, ...opts, log });
     });
 }

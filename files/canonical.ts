@@ -6,6 +6,7 @@ import { dump } from 'js-yaml';
  * top too: their MAC follows key order, and Flux's kustomize-controller hands SOPS the
  * object as JSON with sorted keys, so only that order verifies everywhere.
  */
+export function canonical<T>(value: T, top?: boolean): T;
 export function canonical(value: unknown, top = false): unknown {
   if (Array.isArray(value)) return value.map((v) => canonical(v));
   if (typeof value !== 'object' || value === null) return value;

@@ -1,22 +1,10 @@
 import type { Construct } from 'constructs';
-import type { CustomerConfig } from '../config/schema';
+import type { ComponentName, CustomerConfig } from '../../config/schema';
 import { ComponentChart } from './component-chart';
-import type { CredentialRegistry } from './credentials/credential-registry';
-import type { ChartSources } from './flux/chart-sources';
-import { stageFolder, type Stage, type Tier } from './tiers';
-
-/** Folder of a customer's tree, relative to the repository root. */
-export function customerDistFolder(customer: string): string {
-  return `dist/${customer}`;
-}
-
-/** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
-export const ENTRY_KUSTOMIZATION = 'astrago';
-
-/** The cluster entry point `flux bootstrap --path=flux/<customer>` picks up, relative to the repository root. */
-export function entryFile(customer: string): string {
-  return `flux/${customer}/${ENTRY_KUSTOMIZATION}.yaml`;
-}
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { ChartSources } from '../flux/chart-sources';
+import type { ChartComponentProps } from '../flux/chart-release';
+import { customerDistFolder, stageFolder, type Stage, type Tier } from '../../model/layout';
 
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {
@@ -27,6 +15,11 @@ export class TierScope {
     public readonly sources: ChartSources,
     public readonly credentials: CredentialRegistry,
   ) {}
+
+  /** What a chart component takes from the customer: the chart sources and its version override. */
+  public chart(component: Exclude<ComponentName, 'astrago'>): ChartComponentProps {
+    return { sources: this.sources, version: this.config.components[component].version };
+  }
 
   /** A chart written to `dist/<customer>/<tier>/<stage>/<component>.yaml`. */
   public component(stage: Stage, component: string): ComponentChart {

@@ -5,22 +5,16 @@
 import type { Command } from 'commander';
 import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
-import { formatFinding } from '../validate/finding';
+import { formatFinding } from '../validate/model/finding';
 import { reportJson, reportLines } from '../validate/report';
-import { SchemaLoadError, SchemaSet } from '../validate/schemas';
-import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SchemaStoreError, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
-import { selectedTrees } from './customers';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runTreeCheck, type Io, type TreeCheckOptions } from './io';
+import { EXIT } from '../model/user-error';
+import { selectedTrees } from '../pipeline/customers';
 
-export interface ValidateCommandOptions {
-  /** Repository root holding customers/. */
-  readonly root: string;
-  /**
-   * Customers to validate.
-   * @default - every customer file
-   */
-  readonly customers?: readonly string[];
+export interface ValidateCommandOptions extends TreeCheckOptions {
   /**
    * Schema folder.
    * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
@@ -32,53 +26,26 @@ export interface ValidateCommandOptions {
    */
   readonly fetchSchemas?: boolean;
   /**
-   * Validate what synth would write (rendered in memory) instead of the committed dist/ and flux/.
-   * @default false
-   */
-  readonly render?: boolean;
-  /**
    * Run kubectl kustomize on every folder (when kubectl is installed).
    * @default true
    */
   readonly kustomize?: boolean;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
   /** @default globalThis.fetch */
   readonly fetch?: Fetch;
-  /**
-   * What stdout holds: the summary lines, or one JSON document.
-   * @default OutputFormat.TEXT
-   */
-  readonly output?: OutputFormat;
-  /** Messages and findings, one line each. @default console.error */
-  readonly log?: (line: string) => void;
-  /** The report (stdout). @default - its lines to `log` */
-  readonly out?: (text: string) => void;
-  /** Progress of a long run (a terminal only). @default - none */
-  readonly progress?: Progress;
 }
 
 /** Returns the process exit code. */
-export async function validateCommand(options: ValidateCommandOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
-  let schemas: SchemaSet | undefined;
-  try {
-    if (options.fetchSchemas) {
-      await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
-    }
-    const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
-      ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
-      : locateSchemas(options.root, options.schemas, options.env ?? process.env);
-    if (location.dir) schemas = SchemaSet.load(location.dir);
-    else log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas or --fetch-schemas): strict schema checks skipped`);
-  } catch (e) {
-    if (e instanceof SchemaStoreError || e instanceof SchemaLoadError) {
-      log(`error: ${e.message}`);
-      return e instanceof SchemaStoreError && e.usage ? EXIT.USAGE : EXIT.FINDINGS;
-    }
-    throw e;
-  }
+export function validateCommand(options: ValidateCommandOptions): Promise<number> {
+  return runTreeCheck(options, (log, out) => validate(options, log, out));
+}
+
+async function validate(options: ValidateCommandOptions, log: (line: string) => void, out: (text: string) => void): Promise<number> {
+  if (options.fetchSchemas) await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
+  const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
+    ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
+    : locateSchemas(options.root, options.schemas, options.env ?? process.env);
+  const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
+  if (!location.dir) log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas or --fetch-schemas): strict schema checks skipped`);
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;
   const kustomize = (options.kustomize ?? true) && kubectlAvailable();

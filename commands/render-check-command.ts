@@ -7,23 +7,17 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { CHARTS_ENV, chartSearchPath } from '../render/chart-cache';
-import { HELM_MISSING, HELM_SOURCES, HelmError, locateHelm } from '../render/helm';
+import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
-import { SchemaLoadError, SchemaSet } from '../validate/schemas';
-import { locateSchemas, SchemaStoreError, SCHEMAS_ENV } from '../validate/schema-store';
-import { formatFinding, Severity } from '../validate/finding';
-import { EXIT, exitCodesHelp, OutputFormat, outputOption, printJson, type Io, type Progress } from './io';
-import { selectedTrees } from './customers';
+import { SchemaSet } from '../validate/schemas';
+import { locateSchemas, SCHEMAS_ENV } from '../validate/schema-store';
+import { formatFinding, Severity } from '../validate/model/finding';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, runTreeCheck, type Io, type TreeCheckOptions } from './io';
+import { EXIT } from '../model/user-error';
+import { selectedTrees } from '../pipeline/customers';
 
-export interface RenderCheckCommandOptions {
-  /** Repository root holding customers/. */
-  readonly root: string;
-  /**
-   * Customers to check.
-   * @default - every customer file
-   */
-  readonly customers?: readonly string[];
+export interface RenderCheckCommandOptions extends TreeCheckOptions {
   /**
    * The pulled chart cache, searched first.
    * @default - .cache/charts
@@ -45,45 +39,19 @@ export interface RenderCheckCommandOptions {
    * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
    */
   readonly schemas?: string;
-  /**
-   * Check what synth would write now instead of the committed dist/.
-   * @default false
-   */
-  readonly render?: boolean;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /**
-   * What stdout holds: a line per release and a summary, or one JSON document.
-   * @default OutputFormat.TEXT
-   */
-  readonly output?: OutputFormat;
-  /** Messages and findings, one line each. @default console.error */
-  readonly log?: (line: string) => void;
-  /** The report (stdout). @default - its lines to `log` */
-  readonly out?: (text: string) => void;
-  /** Progress of a long run (a terminal only). @default - none */
-  readonly progress?: Progress;
 }
 
 /** Returns the process exit code. */
-export async function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
+export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
+  return runTreeCheck(options, (log, out) => check(options, log, out));
+}
+
+async function check(options: RenderCheckCommandOptions, log: (line: string) => void, out: (text: string) => void): Promise<number> {
   const env = options.env ?? process.env;
-  let helm;
-  let schemas: SchemaSet | undefined;
-  try {
-    helm = locateHelm(options.root, options.helm, env);
-    const location = locateSchemas(options.root, options.schemas, env);
-    if (location.dir) schemas = SchemaSet.load(location.dir);
-    else log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas): rendered objects are not checked strictly`);
-  } catch (e) {
-    if (e instanceof HelmError || e instanceof SchemaStoreError || e instanceof SchemaLoadError) {
-      log(`error: ${e.message}`);
-      return e instanceof SchemaLoadError ? EXIT.FINDINGS : EXIT.USAGE;
-    }
-    throw e;
-  }
+  const helm = locateHelm(options.root, options.helm, env);
+  const location = locateSchemas(options.root, options.schemas, env);
+  const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
+  if (!location.dir) log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas): rendered objects are not checked strictly`);
   if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
   const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
   if (typeof selected === 'number') return selected;

@@ -1,0 +1,65 @@
+/**
+ * The layout of the generated tree, the one place that names its folders: `dist/<customer>/`
+ * (what Flux applies, tier by tier) and `flux/<customer>/` (the entry point `flux bootstrap`
+ * picks up). A leaf module: everything may import it, it imports nothing of the project.
+ *
+ * Tiers and stages: where a component lives decides when Flux applies it.
+ *
+ * Each tier is a folder of `dist/<customer>/` applied by Flux Kustomizations chained with
+ * `dependsOn` in this order. A tier's `controllers` stage holds the charts; its `configs`
+ * stage holds custom resources whose CRDs those charts install, so it runs after them.
+ */
+export const TIERS = ['infrastructure', 'monitoring', 'security', 'applications'] as const;
+export type Tier = (typeof TIERS)[number];
+
+export const Stage = {
+  /** HelmReleases and the plain objects that travel with them. */
+  CONTROLLERS: 'controllers',
+  /** Custom resources that need the CRDs a controllers chart installs. */
+  CONFIGS: 'configs',
+} as const;
+export type Stage = (typeof Stage)[keyof typeof Stage];
+
+/** Name of the Flux Kustomization that applies one stage of a tier, e.g. `monitoring-configs`. */
+export function stageKustomizationName(tier: Tier, stage: Stage): string {
+  return `${tier}-${stage}`;
+}
+
+/** Folder of one stage inside `dist/<customer>/`, e.g. `monitoring/configs`. */
+export function stageFolder(tier: Tier, stage: Stage): string {
+  return `${tier}/${stage}`;
+}
+
+/** Namespace of every Flux object we emit that is not a HelmRelease. */
+export const FLUX_NAMESPACE = 'flux-system';
+
+/** Folder of every customer's tree, relative to the repository root. */
+export const DIST_ROOT = 'dist';
+/** Folder of every customer's Flux entry point, relative to the repository root. */
+export const FLUX_ROOT = 'flux';
+
+/** Folder of a customer's tree, relative to the repository root. */
+export function customerDistFolder(customer: string): string {
+  return `${DIST_ROOT}/${customer}`;
+}
+
+/** Folder of a customer's entry point, relative to the repository root. */
+export function customerFluxFolder(customer: string): string {
+  return `${FLUX_ROOT}/${customer}`;
+}
+
+/** The GitRepository and Kustomization `flux bootstrap` creates, both named flux-system. */
+export const BOOTSTRAP_NAME = 'flux-system';
+
+/** What `flux bootstrap` writes into `flux/<customer>/` and the writer keeps. */
+export function bootstrapFolder(customer: string): string {
+  return `${customerFluxFolder(customer)}/${BOOTSTRAP_NAME}`;
+}
+
+/** Name of the Kustomization in `flux/<customer>/` that points Flux at `dist/<customer>`. */
+export const ENTRY_KUSTOMIZATION = 'astrago';
+
+/** The cluster entry point `flux bootstrap --path=flux/<customer>` picks up, relative to the repository root. */
+export function entryFile(customer: string): string {
+  return `${customerFluxFolder(customer)}/${ENTRY_KUSTOMIZATION}.yaml`;
+}
