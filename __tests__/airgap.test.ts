@@ -213,7 +213,7 @@ describe('validate: airgap rules', () => {
 
   test.each<[string, () => OutputFile[], string[]]>([
     ['a container image from the internet', () => edit('dist/factory/applications/configs/mariadb.yaml', (d) => {
-      if (d.kind === 'StatefulSet') d.spec.template.spec.containers[0].image = 'docker.io/library/mariadb:10.11.10';
+      if (d.kind === 'StatefulSet') d.spec.template.spec.containers[0].image = 'docker.io/library/mariadb:10.11.4';
     }), ['airgap/bill-of-materials', 'airgap/image']],
     ['a chart image value from the internet (the config reloader operators inject)', () => edit('dist/factory/monitoring/controllers/kube-prometheus-stack.yaml', (d) => {
       if (d.kind !== 'HelmRelease') return;

@@ -155,8 +155,12 @@ export const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
 export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-delivery:0.3.0';
 /** The Keycloak image with the Astrago theme (the default of `keycloak.image`). */
 export const KEYCLOAK_THEME_IMAGE = 'docker.io/xiilab/astrago-keycloak-theme:v1.2.0';
-/** The platform database's server image, the official one (10.11 is an LTS series): the default of `astrago.mariadb.image`. */
-export const MARIADB_IMAGE = 'docker.io/library/mariadb:10.11.10';
+/**
+ * The platform database's server image: the official image at the server version the old
+ * system ran (`bitnamilegacy/mariadb:10.11.4-debian-11-r46`, contract §7), so an adopted data
+ * directory opens with the version that wrote it. The default of `astrago.mariadb.image`.
+ */
+export const MARIADB_IMAGE = 'docker.io/library/mariadb:10.11.4';
 
 /**
  * An archive digest the old system recorded when it downloaded that version: the sha256 of the

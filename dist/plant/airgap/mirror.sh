@@ -16,7 +16,7 @@ skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/nginx-photon:v2.1
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/redis-photon:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/redis-photon:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/registry-photon:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/registry-photon:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/grafana/grafana:11.1.3' 'docker://registry.plant.local:5000/astrago/grafana/grafana:11.1.3'
-skopeo copy --all --retry-times 3 'docker://docker.io/library/mariadb:10.11.10' 'docker://registry.plant.local:5000/astrago/library/mariadb:10.11.10'
+skopeo copy --all --retry-times 3 'docker://docker.io/library/mariadb:10.11.4' 'docker://registry.plant.local:5000/astrago/library/mariadb:10.11.4'
 skopeo copy --all --retry-times 3 'docker://docker.io/library/traefik:v3.7.11' 'docker://registry.plant.local:5000/astrago/library/traefik:v3.7.11'
 skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/kubectl-delivery:0.3.0' 'docker://registry.plant.local:5000/astrago/mpioperator/kubectl-delivery:0.3.0'
 skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/mpi-operator:0.3.0' 'docker://registry.plant.local:5000/astrago/mpioperator/mpi-operator:0.3.0'
