@@ -12,8 +12,9 @@ import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
 import { formatFinding } from '../validate/model/finding';
 import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
+import { schemaViolations } from '../render/values-schema';
 import { SchemaSet } from '../validate/schemas';
-import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING, scratchRepo } from './helpers';
+import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING, scratchRepo, withSchemas } from './helpers';
 
 const FIXTURE_CACHE = path.join(__dirname, 'fixtures', 'charts');
 // Without a schema folder the rendered objects are checked by the rules only (SCHEMAS_DIR says why).
@@ -99,6 +100,17 @@ describe('values.schema.json (render/values-schema)', () => {
 
   test('values the schema accepts give no finding', async () => {
     expect(lines(await check([release('schema', { replicas: 3, mode: 'safe' })]))).toEqual([]);
+  });
+
+  test('schemas with the same $id (one chart checked again, or two of its versions) are each checked by their own rules', () => {
+    const withId = (maximum: number): ChartModel => ({
+      name: 'identified', version: `${maximum}.0.0`, library: false, values: {}, crds: [], chartReads: [], subcharts: [], templates: new Map(),
+      schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', $id: 'https://charts.example/identified.schema.json', properties: { replicas: { maximum } } },
+    });
+    for (let run = 0; run < 2; run++) {
+      expect(schemaViolations(withId(1), { replicas: 2 }).map((v) => v.path.join('.'))).toEqual(['replicas']);
+      expect(schemaViolations(withId(3), { replicas: 2 })).toEqual([]);
+    }
   });
 });
 
@@ -221,32 +233,36 @@ test('a chart archive (with its subchart inside) reads like the chart folder', a
   expect(report.findings.map((f) => f.message.split(':')[0])).toEqual(['values.sidecar']);
 });
 
-(SCHEMAS_DIR ? describe : describe.skip)('rendered objects as the API server sees them', () => {
-  const set = schemas!;
-  set.addCrd({
-    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
-    spec: {
-      group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget' },
-      versions: [{
-        name: 'v1', schema: {
-          openAPIV3Schema: {
-            type: 'object',
-            properties: {
-              apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
-              spec: {
-                type: 'object', required: ['mode'],
-                properties: {
-                  mode: { type: 'string', default: 'fast', enum: ['fast', 'safe'] },
-                  port: { 'x-kubernetes-int-or-string': true },
-                  note: { type: 'string', nullable: true },
-                  size: { type: 'integer' },
+withSchemas('rendered objects as the API server sees them', () => {
+  let set: SchemaSet;
+  beforeAll(() => {
+    if (!schemas) throw new Error(SCHEMAS_MISSING);
+    set = schemas;
+    set.addCrd({
+      apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+      spec: {
+        group: 'example.com', scope: 'Namespaced', names: { kind: 'Widget' },
+        versions: [{
+          name: 'v1', schema: {
+            openAPIV3Schema: {
+              type: 'object',
+              properties: {
+                apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object' },
+                spec: {
+                  type: 'object', required: ['mode'],
+                  properties: {
+                    mode: { type: 'string', default: 'fast', enum: ['fast', 'safe'] },
+                    port: { 'x-kubernetes-int-or-string': true },
+                    note: { type: 'string', nullable: true },
+                    size: { type: 'integer' },
+                  },
                 },
               },
             },
           },
-        },
-      }],
-    },
+        }],
+      },
+    });
   });
   const widget = (spec: Obj) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'apps' }, spec });
   const issues = (o: Obj) => {

@@ -3,7 +3,7 @@
  * defaults coalesced with the release's values), for the chart and for every subchart that
  * ships one, the way `helm install` does before it renders anything.
  */
-import Ajv, { type AnySchema, type ErrorObject } from 'ajv';
+import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
@@ -19,21 +19,28 @@ export interface SchemaViolation {
   readonly chart: string;
 }
 
-const engines = new Map<string, Ajv>();
+/**
+ * Compiled validators by schema text. Each schema gets an Ajv of its own: charts declare `$id`s
+ * (Traefik's), and one Ajv refuses a second schema with the same id — the same chart checked
+ * again, or two versions of it.
+ */
+const validators = new Map<string, ValidateFunction>();
 
-function engineFor(schema: Record<string, unknown>): { ajv: Ajv; schema: Record<string, unknown> } {
-  const draft = String(schema.$schema ?? '');
-  const kind = draft.includes('2020-12') ? '2020' : draft.includes('2019-09') ? '2019' : '07';
-  let ajv = engines.get(kind);
-  if (!ajv) {
+function validatorFor(schema: Record<string, unknown>): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let validate = validators.get(key);
+  if (!validate) {
+    const draft = String(schema.$schema ?? '');
+    const kind = draft.includes('2020-12') ? '2020' : draft.includes('2019-09') ? '2019' : '07';
     const options = { allErrors: true, strict: false, logger: false } as const;
-    ajv = kind === '2020' ? new Ajv2020(options) : kind === '2019' ? new Ajv2019(options) : new Ajv(options);
+    const ajv = kind === '2020' ? new Ajv2020(options) : kind === '2019' ? new Ajv2019(options) : new Ajv(options);
     addFormats(ajv);
-    engines.set(kind, ajv);
+    // Draft-04/06 schemas are read as draft-07, which accepts what charts use of them.
+    const { $schema: _declared, ...rest } = schema;
+    validate = ajv.compile((kind === '07' ? rest : schema) as AnySchema);
+    validators.set(key, validate);
   }
-  // Draft-04/06 schemas are read as draft-07, which accepts what charts use of them.
-  const { $schema: _declared, ...rest } = schema;
-  return { ajv, schema: kind === '07' ? rest : schema };
+  return validate;
 }
 
 export function schemaViolations(chart: ChartModel, values: Record<string, unknown>): SchemaViolation[] {
@@ -45,8 +52,7 @@ function check(chart: ChartModel, user: Record<string, unknown>, at: ValuesPath)
   const values = coalesceValues(chart.values, user);
   const found: SchemaViolation[] = [];
   if (chart.schema) {
-    const { ajv, schema } = engineFor(chart.schema);
-    const validate = ajv.compile(schema as AnySchema);
+    const validate = validatorFor(chart.schema);
     if (!validate(values)) found.push(...(validate.errors ?? []).map((e) => violation(e, at, values, `${chart.name} ${chart.version}`)));
   }
   for (const sub of chart.subcharts) {
