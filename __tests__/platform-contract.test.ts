@@ -20,7 +20,7 @@ import { realmRepresentation } from '../constructs/security/keycloak-realm';
 import { ValidationContext } from '../validate/model/context';
 import { PLATFORM_RULES } from '../validate/rules/platform';
 import { POLICY_RULES } from '../validate/rules/policy';
-import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
+import { configFrom, describeNeeding, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
 import { SCHEMA_DEFAULTS } from './constructs/synth';
 
 type Obj = Record<string, any>;
@@ -447,36 +447,37 @@ describe('contract §7: Flux and chart sources', () => {
   });
 });
 
-describe('the pinned charts are the evidence: image tags and chart defaults the contract relies on', () => {
-  /** The pinned charts, unpacked (../shared/chart-cache), when this checkout has them. */
-  const CHART_CACHE = [path.resolve(ROOT, '..', 'shared', 'chart-cache')].find((d) => fs.existsSync(d));
-  if (!CHART_CACHE) console.warn('notice: no ../shared/chart-cache: image tags are not checked against the charts');
-  const withCache = CHART_CACHE ? test : test.skip;
+/** The pinned charts, unpacked (../shared/chart-cache), when this checkout has them. */
+const CHART_CACHE = [path.resolve(ROOT, '..', 'shared', 'chart-cache')].find((d) => fs.existsSync(d));
+/** `describe` whose tests fail, saying what is missing, without the pinned charts. */
+const withChartCache = describeNeeding(CHART_CACHE ? undefined : 'expected the pinned charts in ../shared/chart-cache beside the repository, found none: check out ../shared there');
+
+withChartCache('the pinned charts are the evidence: image tags and chart defaults the contract relies on', () => {
   const chartYaml = (folder: string) => parse(fs.readFileSync(path.join(CHART_CACHE!, folder, 'Chart.yaml'), 'utf8'));
   const catalogTag = (images: readonly { ref: string }[], repository: string) => images.map((i) => i.ref).find((r) => r.split(':')[0].endsWith(`/${repository}`))!.split(':').pop();
 
-  withCache('Grafana follows the grafana subchart of kube-prometheus-stack 61.9.0 (its appVersion)', () => {
+  test('Grafana follows the grafana subchart of kube-prometheus-stack 61.9.0 (its appVersion)', () => {
     expect(catalogTag(CHARTS.prometheus.images, 'grafana/grafana')).toBe(chartYaml(`kube-prometheus-stack-${CHARTS.prometheus.version}/charts/grafana`).appVersion);
   });
 
-  withCache('kube-state-metrics, node-exporter and prometheus-operator follow their charts\' appVersion', () => {
+  test('kube-state-metrics, node-exporter and prometheus-operator follow their charts\' appVersion', () => {
     const dir = `kube-prometheus-stack-${CHARTS.prometheus.version}`;
     expect(catalogTag(CHARTS.prometheus.images, 'kube-state-metrics/kube-state-metrics')).toBe(`v${chartYaml(`${dir}/charts/kube-state-metrics`).appVersion}`);
     expect(catalogTag(CHARTS.prometheus.images, 'prometheus/node-exporter')).toBe(`v${chartYaml(`${dir}/charts/prometheus-node-exporter`).appVersion}`);
     expect(catalogTag(CHARTS.prometheus.images, 'prometheus-operator/prometheus-operator')).toBe(chartYaml(dir).appVersion);
   });
 
-  withCache('contract §4: node-exporter runs on the host network, so its instance label is the node IP the backend joins on', async () => {
+  test('contract §4: node-exporter runs on the host network, so its instance label is the node IP the backend joins on', async () => {
     expect(parse(fs.readFileSync(path.join(CHART_CACHE!, `kube-prometheus-stack-${CHARTS.prometheus.version}`, 'charts', 'prometheus-node-exporter', 'values.yaml'), 'utf8')).hostNetwork).toBe(true);
     for (const { all } of await samples()) expect(values(all, CHARTS.prometheus.releaseName)['prometheus-node-exporter']?.hostNetwork).toBeUndefined();
   });
 
-  withCache('contract §6: an unset ruleNamespaceSelector renders as {} (every namespace, astrago included)', () => {
+  test('contract §6: an unset ruleNamespaceSelector renders as {} (every namespace, astrago included)', () => {
     const template = fs.readFileSync(path.join(CHART_CACHE!, `kube-prometheus-stack-${CHARTS.prometheus.version}`, 'templates', 'prometheus', 'prometheus.yaml'), 'utf8');
     expect(template).toMatch(/\{\{ else \}\}\s*ruleNamespaceSelector: \{\}/);
   });
 
-  withCache('Keycloak is 22.x: the chart\'s appVersion, and the theme image built on it', () => {
+  test('Keycloak is 22.x: the chart\'s appVersion, and the theme image built on it', () => {
     expect(chartYaml(`keycloak-${CHARTS.keycloak.version}`).appVersion).toMatch(/^22\./);
   });
 });
