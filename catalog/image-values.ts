@@ -3,6 +3,7 @@
  * same reading serves the air-gap rewrite (which image does this release pull now?) and the
  * offline validation (does every image value of a HelmRelease point at the mirror?).
  */
+import { isMap } from '../model/fields';
 import { formatImage, parseImage, type ImageReference } from './images';
 
 /**
@@ -48,7 +49,7 @@ export function setValue(values: Values, path: string, value: string): void {
   let node = values;
   for (const key of keys.slice(0, -1)) {
     const next = node[key];
-    node = (typeof next === 'object' && next !== null && !Array.isArray(next) ? next : (node[key] = {})) as Values;
+    node = (isMap(next) ? next : (node[key] = {})) as Values;
   }
   node[keys[keys.length - 1]] = value;
 }

@@ -6,9 +6,14 @@
  */
 export type Fields = Record<string, any>;
 
+/** Whether a value is a map (a YAML or JSON object), not a list or a scalar. */
+export function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
 /** A value as Fields when it is a map, else an empty map. */
 export function fieldsOf(value: unknown): Fields {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : {};
+  return isMap(value) ? value : {};
 }
 
 /** A value as a list of Fields when it is a list, else an empty list. */

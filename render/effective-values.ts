@@ -6,7 +6,8 @@
  */
 import { parse } from 'yaml';
 import type { Manifest } from '../validate/model/manifest';
-import { isMap, mergeValues, setValuesPath } from './values';
+import { isMap } from '../model/fields';
+import { mergeValues, setValuesPath } from './values';
 import { firstLineOf } from '../model/caught';
 import { fieldsOf } from '../model/fields';
 

@@ -5,7 +5,7 @@
 import { closest } from '../config/load';
 import type { ChartModel } from './chart';
 import { defineBodies, scanTemplate, ValuesReads, type ValuesPath } from './template-reads';
-import { isMap } from './values';
+import { isMap } from '../model/fields';
 
 export interface UnreadValue {
   /** The highest path the chart ignores (nothing below it is read either). */

@@ -9,7 +9,8 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import type { ChartModel } from './chart';
 import type { ValuesPath } from './template-reads';
-import { coalesceValues, isMap } from './values';
+import { isMap } from '../model/fields';
+import { coalesceValues } from './values';
 
 export interface SchemaViolation {
   /** Values path from the top of the release's values. */

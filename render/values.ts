@@ -1,8 +1,5 @@
 /** Helm values as plain data: merging the way Flux and Helm do, and setting a `--set`-style path. */
-
-export function isMap(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isMap } from '../model/fields';
 
 /** Flux's merge of values documents: maps merge key by key, anything else is replaced. */
 export function mergeValues(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {

@@ -16,7 +16,7 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../model/objects';
 import { UserError } from '../model/user-error';
 import { groupOf } from './model/manifest';
-import { fieldsOf, listOf } from '../model/fields';
+import { fieldsOf, isMap, listOf } from '../model/fields';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
 import { messageOf } from '../model/caught';
 
@@ -204,7 +204,7 @@ function readJson(file: string): Schema {
 export function closeSchema(schema: Schema, crd: boolean): Schema;
 export function closeSchema(schema: unknown, crd: boolean): unknown;
 export function closeSchema(schema: unknown, crd: boolean): unknown {
-  if (!isObject(schema)) return schema;
+  if (!isMap(schema)) return schema;
   const s = schema;
   const out: Schema = { ...s };
   const mapOf = (m: unknown) => Object.fromEntries(Object.entries(schemaMap(m)).map(([k, v]) => [k, closeSchema(v, crd)]));
@@ -229,16 +229,15 @@ export function closeSchema(schema: unknown, crd: boolean): unknown {
   return out;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 /** A schema keyword's value as a map (of schemas), or an empty one when it is no map. */
-const schemaMap = (v: unknown): Schema => (isObject(v) ? v : {});
+const schemaMap = (v: unknown): Schema => (isMap(v) ? v : {});
 /** A schema keyword's value as a schema, when it is one. */
-const schemaAt = (v: unknown): Schema | undefined => (isObject(v) ? v : undefined);
+const schemaAt = (v: unknown): Schema | undefined => (isMap(v) ? v : undefined);
 
 /** A copy without `null` map entries: how the API server decodes a built-in object. */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutNulls);
-  if (!isObject(value)) return value;
+  if (!isMap(value)) return value;
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutNulls(v)]));
 }
 
@@ -249,7 +248,7 @@ export function withoutNulls(value: unknown): unknown {
 function defaulted(value: unknown, schema: Schema | undefined): unknown {
   if (!schema) return withoutNulls(value);
   if (Array.isArray(value)) return value.map((v) => defaulted(v, schemaAt(schema.items)));
-  if (!isObject(value)) return value;
+  if (!isMap(value)) return value;
   const properties = schemaMap(schema.properties);
   const rest = schemaAt(schema.additionalProperties);
   const out: Record<string, unknown> = {};

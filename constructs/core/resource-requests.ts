@@ -6,6 +6,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { IConstruct } from 'constructs';
 import { CHARTS, type ChartEntry } from '../../catalog/charts';
+import { setValue } from '../../catalog/image-values';
 import type { CustomerConfig } from '../../config/schema';
 import { fieldsOf } from '../../model/fields';
 import { HelmRelease } from '../flux/helm-release';
@@ -27,20 +28,12 @@ export function requestResources(scope: IConstruct, resources: CustomerConfig['r
     for (const [workload, size] of Object.entries(sizes)) {
       const at = paths[workload];
       if (!at) throw new Error(`catalog: ${key} lists no values path for the requests of workload ${workload}`);
-      for (const p of at) setRequests(values, p, size);
+      // Into the `resources` block the chart already has: its limits stay.
+      for (const p of at) {
+        setValue(values, `${p}.requests.cpu`, size.cpu);
+        setValue(values, `${p}.requests.memory`, size.memory);
+      }
     }
     object.addJsonPatch(JsonPatch.add('/spec/values', values));
   }
-}
-
-const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** `<path>.requests` = the size, keeping whatever else the `resources` block holds (limits). */
-function setRequests(values: Record<string, unknown>, path: string, size: Size): void {
-  let node = values;
-  for (const k of [...path.split('.'), 'requests']) {
-    const next = node[k];
-    node = isMap(next) ? next : (node[k] = {});
-  }
-  Object.assign(node, { cpu: size.cpu, memory: size.memory });
 }
