@@ -308,6 +308,14 @@ describe('list and remove', () => {
     });
   });
 
+  test('list shows the URL users type: externalAccess.url when set, as every other URL', async () => {
+    const repo = scratchRepo();
+    const file = path.join(repo, 'customers/seoul-lab.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('externalAccess:\n', 'externalAccess:\n  url: https://astrago.seoul.example:8443\n'));
+    const rows = JSON.parse((await run(repo, ['list', '-o', 'json'])).out);
+    expect(rows.find((row: { customer: string }) => row.customer === 'seoul-lab').access).toEqual({ mode: 'ip', url: 'https://astrago.seoul.example:8443', address: '10.61.3.163' });
+  });
+
   test('remove shows what Flux prunes and keeps, needs confirmation, then deletes the customer', async () => {
     const repo = scratchRepo();
     await run(repo, ACME);

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
+import { platformUrls } from '../config/urls';
 import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
 import { renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
@@ -46,10 +47,9 @@ interface CustomerRow {
 }
 
 function access(c: CustomerConfig): NonNullable<CustomerRow['access']> {
-  const { mode, ip, domain } = c.externalAccess;
-  return mode === 'ip'
-    ? { mode, url: `http://${ip.address}`, address: ip.address }
-    : { mode, url: `${domain.tls.enabled ? 'https' : 'http'}://${domain.name}`, ...(ip.address ? { address: ip.address } : {}) };
+  const { mode, ip } = c.externalAccess;
+  // The URL users type: derived like every other URL, so externalAccess.url shows here too.
+  return { mode, url: platformUrls(c).baseUrl, ...(ip.address ? { address: ip.address } : {}) };
 }
 
 function accessText(c: CustomerConfig): string {
