@@ -107,6 +107,12 @@ describe('secrets commands', () => {
     expect(log.join('\n')).not.toContain('hunter2');
   });
 
+  test('check reads as Secrets only the YAML files that hold one: a note naming the annotation is not one', async () => {
+    const repo = scratchRepo();
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'NOTES.md'), 'Secrets carry the annotation astrago.io/credential: the credential they hold.\n');
+    expect(await checkSecrets(repo, quiet, [])).toBe(0);
+  });
+
   test('check names a committed file with a password or token in a URL, without echoing it', async () => {
     const repo = scratchRepo();
     fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'mirror.sh'), 'flux bootstrap git --url=https://bob:hunter2@git.local/gitops.git\n');

@@ -12,8 +12,8 @@ import { CredentialRegistry } from '../constructs/credentials/credential-registr
 import { renderCustomer } from '../output/render';
 import { scanTree } from '../secrets/guard';
 import { decryptDocument, SopsError, type Document } from '../secrets/sops';
-import { CREDENTIAL_ANNOTATION, SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
-import { openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
+import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
+import { CREDENTIAL_ANNOTATION, openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
 import { UserError } from '../model/user-error';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';

@@ -13,11 +13,11 @@ import type { CustomerConfig } from '../config/schema';
 import { EXIT, UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
 import { noMatchingIdentity, operatorIdentities, unwrapDataKey } from '../secrets/age';
-import { committedSecrets } from '../secrets/committed';
-import { openEntry, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
+import { holdsCredential } from '../secrets/committed';
+import { CREDENTIAL_ANNOTATION, credentialFile, openEntry, parseEncrypted, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
 import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, structureProblem } from '../secrets/sops';
-import { CREDENTIAL_ANNOTATION, heldValue } from '../secrets/sops-vault';
+import { heldValue } from '../secrets/sops-vault';
 import { isCredentialName, type CredentialName } from '../catalog/credentials';
 import { fieldsOf } from '../model/fields';
 import { loadAll, renderOne } from '../pipeline/synth';
@@ -78,10 +78,10 @@ async function customerFindings(root: string, config: CustomerConfig, identities
     findings.push(`${file.path}: expected no credentials in URLs (the file is committed in plain text), found a URL with a user name and password or token; `
       + `remove them from customers/${config.name}.yaml and run \`npx cdk8s synth\``);
   }
-  for (const file of committed.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
+  for (const file of committed.filter(holdsCredential)) {
     let doc: Document;
     try {
-      doc = committedSecrets([file])[0].document;
+      doc = parseEncrypted(file.content, file.path);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       findings.push(e.message);
@@ -105,11 +105,11 @@ async function customerFindings(root: string, config: CustomerConfig, identities
     return [...findings, e.message];
   }
   const onDisk = new Map(committed.map((f) => [f.path, f.content]));
-  for (const file of rendered.filter((f) => f.content.includes(CREDENTIAL_ANNOTATION))) {
+  for (const file of rendered.filter(holdsCredential)) {
     const credential = /astrago\.io\/credential: (\S+)/.exec(file.content)?.[1];
     if (!isCredentialName(credential)) continue;
     const stored = store.get(credential);
-    const source = stored ? stored.file : `credentials/${config.name}/${credential}.yaml`;
+    const source = stored ? stored.file : credentialFile(config.name, credential);
     const content = onDisk.get(file.path);
     if (!stored) findings.push(`${source}: expected the credential in the store, found none; run \`npx cdk8s synth\` with SOPS_AGE_KEY_FILE set to move it there from ${file.path}`);
     else if (content === undefined) findings.push(`${file.path}: expected the Secret copied from ${source}, found no file; run \`npx cdk8s synth\``);

@@ -1,8 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { customerDistFolder } from '../model/layout';
 import type { OutputFile } from '../model/objects';
-import { credentialStoreDir, parseEncrypted } from './credential-store';
+import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted } from './credential-store';
 import type { LegacySecret } from './sops-vault';
+
+/** A file of ours holding an encrypted Secret: YAML that names the credential it holds. */
+export function holdsCredential(file: OutputFile): boolean {
+  return file.path.endsWith('.yaml') && file.content.includes(`${CREDENTIAL_ANNOTATION}:`);
+}
 
 /**
  * The encrypted Secrets in a customer's dist/ files from before its credential store (see
@@ -11,7 +16,7 @@ import type { LegacySecret } from './sops-vault';
  */
 export function committedSecrets(files: readonly OutputFile[]): LegacySecret[] {
   return files
-    .filter((f) => f.path.endsWith('.yaml') && f.content.includes('astrago.io/credential:'))
+    .filter(holdsCredential)
     .map((f) => ({ file: f.path, document: parseEncrypted(f.content, f.path) }));
 }
 
@@ -20,7 +25,7 @@ export function legacySecrets(root: string, customer: string, onDisk: readonly O
   const secrets = committedSecrets(onDisk);
   if (secrets.length > 0) return secrets;
   // One grep for the files that name a credential, then only those are read.
-  const files = git(root, 'grep', '-l', '-z', 'astrago.io/credential:', 'HEAD', '--', `${customerDistFolder(customer)}/`)?.split('\0').filter(Boolean) ?? [];
+  const files = git(root, 'grep', '-l', '-z', `${CREDENTIAL_ANNOTATION}:`, 'HEAD', '--', `${customerDistFolder(customer)}/`)?.split('\0').filter(Boolean) ?? [];
   return committedSecrets(files.map((ref) => ({ path: ref.replace(/^HEAD:/, ''), content: git(root, 'show', ref) ?? '' })));
 }
 

@@ -41,6 +41,9 @@ import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDo
 import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
 
+/** Annotation naming the credential a Secret holds, so a later synth can find its value. */
+export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
+
 /** Top folder of every customer's store. */
 export const CREDENTIALS_FOLDER = 'credentials';
 /** Where synth keeps its lock, staging and temporary files: same file system, never committed. */
@@ -138,7 +141,7 @@ export function sealedSecret(entry: StoredCredential, key: string): Document | u
     const problem = structureProblem(secret);
     if (problem) throw new UserError(`${where}: ${problem}`);
     const m = fieldsOf(secret.metadata);
-    if (secret.kind !== 'Secret' || `${String(m.namespace)}/${String(m.name)}` !== key || m.annotations?.['astrago.io/credential'] !== entry.credential) {
+    if (secret.kind !== 'Secret' || `${String(m.namespace)}/${String(m.name)}` !== key || m.annotations?.[CREDENTIAL_ANNOTATION] !== entry.credential) {
       throw new UserError(`${where}: expected Secret ${key} holding credential "${entry.credential}", found another object`);
     }
     parsed.set(key, secret);

@@ -21,12 +21,10 @@ import { UserError } from '../model/user-error';
 import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
-import { credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
+import { CREDENTIAL_ANNOTATION, credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
 import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
-/** Annotation naming the credential a Secret holds, so a later synth can find its value. */
-export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
 
 /** An encrypted Secret committed in dist/ before the customer had a store, with its file. */
 export interface LegacySecret {
