@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectedTrees } from '../pipeline/customers';
 import { chartSearchPath } from '../render/chart-cache';
-import { locateHelm } from '../render/helm';
+import { HELM_MISSING, locateHelm } from '../render/helm';
 import { helmTemplateCalls, renderCheck, type RenderTree } from '../render/render-check';
 import { locateSchemas } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
@@ -29,13 +29,13 @@ export interface RenderBench {
 
 export async function benchRenderCheck(root: string): Promise<RenderBench | string> {
   const helm = locateHelm(root);
-  if (!helm) return 'no helm (`npx astrago charts install-helm`)';
+  if (!helm) return `helm: ${HELM_MISSING}`;
   const chartDirs = chartSearchPath(root);
   const selected = await selectedTrees(root, undefined, false, () => undefined);
   if (typeof selected === 'number') return 'the customer files do not load';
   const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
   const calls = helmTemplateCalls(trees, chartDirs);
-  if (calls.length === 0) return 'no chart found (../shared/chart-cache, .cache/charts)';
+  if (calls.length === 0) return `no chart found in ${chartDirs.join(', ') || 'any chart folder'}`;
   const schemaDir = locateSchemas(root).dir;
   const schemas = schemaDir ? SchemaSet.load(schemaDir) : undefined;
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-bench-render-'));

@@ -75,6 +75,17 @@ const MEANING: Record<string, string> = {
 };
 
 /**
+ * Replaces a file that can be rebuilt (a cache entry, a download): written beside the target and
+ * renamed over it, so a reader sees the old file or the new one, never half of one; not flushed
+ * to disk, as losing it costs only the time to make it again.
+ */
+export function replaceFile(file: string, content: string | Buffer): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(`${file}.${process.pid}.tmp`, content);
+  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+}
+
+/**
  * Writes a file so that it is at every instant either the old content or the new one: a
  * temporary file in `tmpDir` (same file system, outside the repository's tracked folders),
  * flushed to disk, then renamed over the target.

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { HelmError, type Helm } from './helm';
+import { replaceFile } from '../files/file-steps';
 
 export function chartCacheDir(root: string): string {
   return path.join(root, '.cache', 'charts');
@@ -127,9 +128,7 @@ export function pullCharts(options: PullChartsOptions): number {
         failed++;
         continue;
       }
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.copyFileSync(path.join(work, archive), `${target}.tmp`);
-      fs.renameSync(`${target}.tmp`, target);
+      replaceFile(target, fs.readFileSync(path.join(work, archive)));
       options.log(entry.digest
         ? `pulled: ${label} from ${source} (${entry.digest} verified)`
         : `warning: ${label} from ${source}: cached UNVERIFIED with ${digest}: record that digest in catalog/charts.ts once you have checked it`);

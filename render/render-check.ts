@@ -32,6 +32,7 @@ import { HelmError, type Helm } from './helm';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 import { schemaViolations } from './values-schema';
 import { firstLineOf } from '../model/caught';
+import { replaceFile } from '../files/file-steps';
 
 export const RenderRule = {
   UNREAD_VALUE: 'render/unread-value',
@@ -157,10 +158,7 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
   const plans: Array<{ tree: RenderTree; jobs: RenderJob[] }> = [];
   const models = new Map<string, LoadedChart>();
   for (const tree of trees) {
-    const { manifests } = parseManifests(tree.customer, tree.files);
-    const located = manifests.filter(isHelmRelease).map((m) => locate(m, options.chartDirs, models));
-    // As in the cluster once every tier is in: the API versions of all the customer's charts' CRDs.
-    const apiVersions = [...new Set(located.flatMap((l) => (l.model ? crdApiVersions(l.model) : [])))].sort();
+    const { manifests, located, apiVersions } = planTree(tree, options.chartDirs, models);
     const jobs: RenderJob[] = [];
     for (const l of located) {
       const release = formatRef(refOf(l.manifest.object));
@@ -249,7 +247,7 @@ function checkRendered(tree: RenderTree, job: RenderJob, crdSources: string, opt
     else findings.push(entry && f.rule === IMAGES_IN_MIRROR.id ? withImageValue(shown, job, entry) : shown);
   }
   const result: RenderedCheck = { objects: objects.length, findings, excepted, skipped: [...report.skipped] };
-  if (cacheFile) writeAtomically(cacheFile, JSON.stringify(result));
+  if (cacheFile) replaceFile(cacheFile, JSON.stringify(result));
   return result;
 }
 
@@ -266,12 +264,6 @@ function checkFingerprint(): string {
   return fingerprint;
 }
 
-function writeAtomically(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.${process.pid}.tmp`, content);
-  fs.renameSync(`${file}.${process.pid}.tmp`, file);
-}
-
 /**
  * The bare `helm template` calls a render check of these trees makes (arguments, values
  * document), for the benchmark's floor: the same releases, charts and values, nothing else.
@@ -279,11 +271,29 @@ function writeAtomically(file: string, content: string): void {
 export function helmTemplateCalls(trees: readonly RenderTree[], chartDirs: readonly string[]): Array<{ args: string[]; values: string }> {
   const models = new Map<string, LoadedChart>();
   return trees.flatMap((tree) => {
-    const { manifests } = parseManifests(tree.customer, tree.files);
-    const located = manifests.filter(isHelmRelease).map((m) => locate(m, chartDirs, models)).filter((l) => l.model);
-    const apiVersions = [...new Set(located.flatMap((l) => crdApiVersions(l.model!)))].sort();
-    return located.map((l) => ({ args: ['template', ...templateArgs(l, tree.kubernetesVersion, apiVersions)], values: stringify(effectiveValues(l.manifest, manifests).values) }));
+    const { manifests, located, apiVersions } = planTree(tree, chartDirs, models);
+    return located.filter((l) => l.model).map((l) => ({ args: ['template', ...templateArgs(l, tree.kubernetesVersion, apiVersions)], values: stringify(effectiveValues(l.manifest, manifests).values) }));
   });
+}
+
+/**
+ * A customer's HelmReleases with their charts located and loaded, and the API versions that
+ * `helm template` is told exist: as in the cluster once every tier is in, those of all the
+ * customer's charts' CRDs.
+ */
+function planTree(tree: RenderTree, chartDirs: readonly string[], models: Map<string, LoadedChart>): { manifests: Manifest[]; located: Located[]; apiVersions: string[] } {
+  const { manifests } = parseManifests(tree.customer, tree.files);
+  const located = manifests.filter(isHelmRelease).map((m) => locate(m, chartDirs, models));
+  const apiVersions = [...new Set(located.flatMap((l) => (l.model ? allCrds(l.model) : []).flatMap((crd) => {
+    const { group, kind, versions } = crdSpec(crd);
+    return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
+  })))].sort();
+  return { manifests, located, apiVersions };
+}
+
+/** The CRDs a chart ships, its subcharts' included. */
+function allCrds(chart: ChartModel): Array<Record<string, unknown>> {
+  return [...chart.crds, ...chart.subcharts.flatMap((s) => allCrds(s.chart))];
 }
 
 /** `Kind/namespace/name` → `Kind/name`, how exceptions name an object. */
@@ -345,7 +355,7 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
           job.error = e.message;
           continue;
         }
-        if (cacheFile) writeAtomically(cacheFile, job.output);
+        if (cacheFile) replaceFile(cacheFile, job.output);
       }
     };
     const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
@@ -361,8 +371,7 @@ async function renderAll(helm: Helm, jobs: readonly RenderJob[], options: Render
  * resources those charts render are then checked too, not counted as skipped.
  */
 function registerChartCrds(schemas: SchemaSet, charts: readonly ChartModel[]): void {
-  const all = (c: ChartModel): Array<Record<string, unknown>> => [...c.crds, ...c.subcharts.flatMap((s) => all(s.chart))];
-  for (const crd of charts.flatMap(all)) {
+  for (const crd of charts.flatMap(allCrds)) {
     const { group, kind, versions } = crdSpec(crd);
     const known = versions.some((v) => schemas.hasCrd(`${group}/${v}`, kind ?? ''));
     if (crd.kind === 'CustomResourceDefinition' && group && !known) schemas.addCrd(crd as unknown as KubeObject);
@@ -398,14 +407,6 @@ function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<st
     if (!(e instanceof ChartLoadError)) throw e;
     return { manifest, chart, version, skip: `!${e.message}` };
   }
-}
-
-function crdApiVersions(chart: ChartModel): string[] {
-  const own = chart.crds.flatMap((crd) => {
-    const { group, kind, versions } = crdSpec(crd);
-    return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
-  });
-  return [...own, ...chart.subcharts.flatMap((s) => crdApiVersions(s.chart))];
 }
 
 /** Arguments of `helm template` for a release (all but its values file). */

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { EXIT, UserError } from '../model/user-error';
 import { SCHEMA_SOURCES, type SchemaSource } from './schema-sources';
 import { causeOf, messageOf } from '../model/caught';
+import { replaceFile } from '../files/file-steps';
 
 export const SCHEMAS_ENV = 'ASTRAGO_SCHEMAS';
 
@@ -84,9 +85,7 @@ export async function fetchSchemas(options: FetchSchemasOptions): Promise<void> 
     if (actual !== source.sha256) {
       throw new UserError(`${source.url}: expected sha256 ${source.sha256}, found ${actual}; ${source.file} was not written`);
     }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(`${target}.part`, body);
-    fs.renameSync(`${target}.part`, target);
+    replaceFile(target, body);
     options.log?.(`fetched ${source.file}`);
   }
 }
