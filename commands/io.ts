@@ -3,8 +3,6 @@ import { UserError, type ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
 
-export type { Progress };
-
 /**
  * What every command shares: where its output goes, its exit codes, and how a user mistake
  * ends it (one `error:` line and an exit code, never a stack trace).

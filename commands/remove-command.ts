@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { customerDistFolder, entryFile } from '../model/layout';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
-import { CREDENTIALS_FOLDER, credentialStoreDir } from '../secrets/credential-store';
+import { credentialStoreDir, storeCustomers } from '../secrets/credential-store';
 import { unknownCustomer } from '../config/load';
 import { customerNames } from '../pipeline/customers';
 import { exitCodesHelp, runCommand, type Io } from './io';
@@ -55,8 +55,7 @@ export function registerRemove(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const stores = fs.existsSync(path.join(root, CREDENTIALS_FOLDER)) ? fs.readdirSync(path.join(root, CREDENTIALS_FOLDER)) : [];
-        const known = [...new Set([...customerNames(root), ...distCustomers(root), ...stores])].sort();
+        const known = [...new Set([...customerNames(root), ...distCustomers(root), ...storeCustomers(root)])].sort();
         if (!known.includes(customer)) throw unknownCustomer([customer], known, true);
         const plan = removalPlan(root, customer);
         for (const line of describe(customer, plan)) io.err(line);

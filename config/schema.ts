@@ -7,6 +7,7 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
+import { AGE_RECIPIENT, DNS1123_LABEL } from '../model/patterns';
 import { KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE } from '../catalog/charts';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
@@ -36,14 +37,12 @@ const anchored = (body: string) => new RegExp(`^${body}$`);
 const IPV4 = anchored(IPV4_BODY);
 const HOSTNAME = anchored(HOSTNAME_BODY);
 const HOST = anchored(HOST_BODY);
-const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 const CPU = /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/;
 const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const REGISTRY = anchored(`${HOST_BODY}(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*`);
 const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
-const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');

@@ -7,7 +7,7 @@
  */
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { entryFile } from '../model/layout';
+import { entryFile, Stage, stageKustomizationName, TIERS, type Tier } from '../model/layout';
 import type { KubeObject } from '../model/objects';
 import { owningKustomization, type PlacedObject } from './tree';
 
@@ -64,18 +64,20 @@ const id = (prefix: string, ...parts: string[]) => `${prefix}_${parts.join('_').
 /** Label text: Mermaid ends a quoted label at `"`. */
 const text = (s: string) => s.replace(/"/g, '#quot;');
 
-/** A colour per tier (the prefix of its Kustomizations' names), in the order Flux applies them. */
+/** A colour per tier (the prefix of its Kustomizations' names). */
 export const TIER_STYLES = {
   infrastructure: 'fill:#dbeafe,stroke:#1d4ed8,color:#0b1f44',
   monitoring: 'fill:#dcfce7,stroke:#15803d,color:#0b2e17',
   security: 'fill:#fef3c7,stroke:#b45309,color:#3b2404',
   applications: 'fill:#fce7f3,stroke:#be185d,color:#3f0a22',
-} as const;
+} as const satisfies Record<Tier, string>;
 /** The tier of one of our Kustomizations; '' for any other (no colour, first in order). */
-const tierOf = (kustomization: string) => Object.keys(TIER_STYLES).find((t) => kustomization.startsWith(`${t}-`)) ?? '';
+const tierOf = (kustomization: string): Tier | '' => TIERS.find((t) => kustomization.startsWith(`${t}-`)) ?? '';
 /** Tiers in order, a tier's controllers before the configs that use their CRDs. */
-const applyOrder = (kustomization: string) =>
-  Object.keys(TIER_STYLES).indexOf(tierOf(kustomization)) * 2 + (kustomization.endsWith('-controllers') ? 0 : 1);
+const applyOrder = (kustomization: string) => {
+  const tier = tierOf(kustomization);
+  return tier === '' ? -2 : TIERS.indexOf(tier) * 2 + (kustomization === stageKustomizationName(tier, Stage.CONTROLLERS) ? 0 : 1);
+};
 
 /** Edges implied by a longer path are dropped: the order stays, the clutter goes. */
 function withoutImplied(edges: ReadonlyArray<readonly [string, string]>): Array<readonly [string, string]> {

@@ -3,7 +3,6 @@
  * All customers are loaded and rendered in memory before anything is written; if any file
  * is broken, nothing is written for anyone and every problem is printed, one per line.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, unknownCustomer, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
@@ -13,8 +12,8 @@ import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, storeHistory } from '../secrets/committed';
-import { CREDENTIALS_FOLDER, readStore } from '../secrets/credential-store';
-import { readCustomerTree } from '../output/tree';
+import { CREDENTIALS_FOLDER, readStore, storeCustomers } from '../secrets/credential-store';
+import { distCustomers, readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
 export interface SynthOptions {
@@ -113,14 +112,13 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   if (!outputs) return 1;
   writeCustomers(options.root, outputs);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
-  const distDir = path.join(options.root, 'dist');
   if (options.only) return 0;
   const known = new Set(configs.map((c) => c.name));
-  for (const orphan of fs.existsSync(distDir) ? fs.readdirSync(distDir).filter((d) => !known.has(d)).sort() : []) {
+  const distOrphans = distCustomers(options.root).filter((d) => !known.has(d));
+  for (const orphan of distOrphans) {
     log(`warning: dist/${orphan}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);
   }
-  const storeDir = path.join(options.root, CREDENTIALS_FOLDER);
-  for (const orphan of fs.existsSync(storeDir) ? fs.readdirSync(storeDir).filter((d) => !known.has(d) && !fs.existsSync(path.join(distDir, d))).sort() : []) {
+  for (const orphan of storeCustomers(options.root).filter((d) => !known.has(d) && !distOrphans.includes(d))) {
     log(`warning: ${CREDENTIALS_FOLDER}/${orphan}/ has no customer file; restore customers/${orphan}.yaml, or run \`npx astrago remove ${orphan}\` to retire it`);
   }
   return 0;

@@ -40,6 +40,7 @@ import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
+import { DNS1123_LABEL } from '../model/patterns';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
@@ -48,11 +49,17 @@ export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
 export const CREDENTIALS_FOLDER = 'credentials';
 /** Where synth keeps its lock, staging and temporary files: same file system, never committed. */
 export const WORK_FOLDER = '.astrago';
-const CUSTOMER_NAME = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Customers that have a store folder, sorted. */
+export function storeCustomers(root: string): string[] {
+  const dir = path.join(root, CREDENTIALS_FOLDER);
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
 
 /** Folder of a customer's credential store, relative to the repository root, e.g. 'credentials/<customer>'. */
 export function credentialStoreDir(customer: string): string {
-  if (!CUSTOMER_NAME.test(customer)) {
+  if (!DNS1123_LABEL.test(customer)) {
     throw new UserError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
   }
   return `${CREDENTIALS_FOLDER}/${customer}`;

@@ -15,6 +15,7 @@
  * Everything here is synchronous and pure; wrapping the data key with age is in age.ts.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { AGE_RECIPIENT } from '../model/patterns';
 
 export const SOPS_VERSION = '3.9.4';
 export const ENCRYPTED_REGEX = '^(data|stringData)$';
@@ -161,7 +162,6 @@ function decryptValue(value: Json, key: Buffer, additionalData: string): Json {
   return text;
 }
 
-const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
 const ARMOR = /^-----BEGIN AGE ENCRYPTED FILE-----\n([A-Za-z0-9+/=\n]+)\n-----END AGE ENCRYPTED FILE-----\n?$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
