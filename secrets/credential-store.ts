@@ -204,9 +204,13 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
   if (!dataKey) {
     throw new UserError(noMatchingIdentity(entry.file, entry.recipients, identities));
   }
+  return { value: decryptEntry(entry, dataKey), key: { dataKey, age } };
+}
+
+/** The entry's value; a UserError naming the file when its MAC or a value does not verify. */
+function decryptEntry(entry: StoredCredential, dataKey: Buffer): string {
   try {
-    const plain = decryptDocument(entry.document, dataKey);
-    return { value: String(fieldsOf(plain.data).value), key: { dataKey, age } };
+    return String(fieldsOf(decryptDocument(entry.document, dataKey).data).value);
   } catch (e) {
     if (e instanceof SopsError) throw new UserError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
     throw e;
@@ -218,7 +222,8 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
  * encrypted for other keys (another customer's operator) is left to `secrets check` with its key.
  */
 export async function verifyEntry(entry: StoredCredential, identities: readonly string[]): Promise<void> {
-  if (await unwrapDataKey(ageStanzasOf(entry.document), identities)) await openEntry(entry, identities);
+  const dataKey = await unwrapDataKey(ageStanzasOf(entry.document), identities);
+  if (dataKey) decryptEntry(entry, dataKey);
 }
 
 /** What one store file holds before encryption. */

@@ -128,7 +128,7 @@ export class SopsVault implements SecretVault {
     }
     // Keyless, a stored entry can only be checked for structure; with the operator's key, one that
     // was changed without it (a flipped character in a value or a sealed copy) is refused, not copied.
-    const identities = this.props.identities?.() ?? [];
+    const identities = this.identities();
     if (identities.length > 0) for (const stored of this.store.values()) await verifyEntry(stored, identities);
     for (const entry of this.pending.splice(0)) entry.result = await this.sealOne(entry.request);
     if (this.props.rekey) {
@@ -137,11 +137,21 @@ export class SopsVault implements SecretVault {
         if (!this.updates.has(credential)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
       }
     }
-    const now = (this.props.now ?? (() => new Date()))();
+    const now = this.now();
     this.files = await Promise.all([...this.updates].sort(([a], [b]) => a.localeCompare(b)).map(([credential, u]) => {
       const sealed = new Map([...(u.kept?.entry.sealed ?? []), ...[...u.sealed].map(([name, doc]) => [name, sealedText(doc)] as const)]);
       return encryptEntry(this.props.customer, { credential, value: u.value, sealed }, this.props.recipients, u.kept?.key, now);
     }));
+  }
+
+  /** The operator's identities, none when no key is at hand. */
+  private identities(): readonly string[] {
+    return this.props.identities?.() ?? [];
+  }
+
+  /** The time recorded as `lastmodified`. */
+  private now(): Date {
+    return this.props.now?.() ?? new Date();
   }
 
   private async sealOne(request: SealRequest): Promise<JsonObject> {
@@ -157,7 +167,7 @@ export class SopsVault implements SecretVault {
     for (const [key, entry] of Object.entries(request.entries)) values[key] = 'value' in entry ? entry.value : started.value;
     const dataKey = newDataKey();
     const doc = secretDocument(request, values);
-    const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339((this.props.now ?? (() => new Date()))()));
+    const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339(this.now()));
     const sealed = canonical(encrypted, true);
     started.sealed.set(name, sealed);
     return sealed;
@@ -205,7 +215,7 @@ export class SopsVault implements SecretVault {
     this.legacySecrets ??= this.props.legacy?.() ?? [];
     const holders = this.legacySecrets.filter((s) => annotationsOf(s.document)[CREDENTIAL_ANNOTATION] === credential);
     if (holders.length === 0) return { value: generateCredential(credential), sealed: new Map() };
-    const identities = this.props.identities?.() ?? [];
+    const identities = this.identities();
     let value: string | undefined;
     for (const holder of holders) {
       const problem = structureProblem(holder.document);
@@ -235,7 +245,7 @@ export class SopsVault implements SecretVault {
   }
 
   private async open(stored: StoredCredential) {
-    return openEntry(stored, this.props.identities?.() ?? []);
+    return openEntry(stored, this.identities());
   }
 
   private checkRecipients(recipients: readonly string[], file: string): void {
