@@ -14,7 +14,7 @@ import { EXIT, UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
 import { noMatchingIdentity, operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { holdsCredential } from '../secrets/committed';
-import { CREDENTIAL_ANNOTATION, credentialFile, openEntry, parseEncrypted, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
+import { CREDENTIAL_ANNOTATION, credentialFile, openEntry, recipientsProblem, parseEncrypted, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
 import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, structureProblem } from '../secrets/sops';
 import { heldValue } from '../secrets/sops-vault';
@@ -41,10 +41,7 @@ export async function checkSecrets(root: string, log: Log, identities: readonly 
 
 async function customerFindings(root: string, config: CustomerConfig, identities: readonly string[]): Promise<string[]> {
   const findings: string[] = [];
-  const recipients = [...config.secrets.ageRecipients].sort().join(', ');
-  const wrongRecipients = (file: string, found: readonly string[]) => found.join(', ') !== recipients
-    && `${file}: expected encryption for customers/${config.name}.yaml secrets.ageRecipients (${recipients}), found ${found.join(', ')}; `
-      + `run \`npx astrago secrets rekey ${config.name}\``;
+  const wrongRecipients = (file: string, found: readonly string[]) => recipientsProblem(config.name, file, found, config.secrets.ageRecipients);
   let store: Map<CredentialName, StoredCredential>;
   try {
     store = readStore(root, config.name);

@@ -50,6 +50,16 @@ export const CREDENTIALS_FOLDER = 'credentials';
 /** Where synth keeps its lock, staging and temporary files: same file system, never committed. */
 export const WORK_FOLDER = '.astrago';
 
+/**
+ * The finding when `file` is encrypted for other recipients than the customer's
+ * `secrets.ageRecipients`; undefined when they are the same.
+ */
+export function recipientsProblem(customer: string, file: string, found: readonly string[], expected: readonly string[]): string | undefined {
+  const [has, wants] = [[...found].sort().join(', '), [...expected].sort().join(', ')];
+  return has === wants ? undefined : `${file}: expected encryption for customers/${customer}.yaml secrets.ageRecipients (${wants}), found ${has}; `
+    + `run \`npx astrago secrets rekey ${customer}\` with SOPS_AGE_KEY_FILE set`;
+}
+
 /** Customers that have a store folder, sorted. */
 export function storeCustomers(root: string): string[] {
   const dir = path.join(root, CREDENTIALS_FOLDER);

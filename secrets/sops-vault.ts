@@ -21,7 +21,7 @@ import { UserError } from '../model/user-error';
 import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
 import { unwrapDataKey, wrapDataKey } from './age';
-import { CREDENTIAL_ANNOTATION, credentialFile, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
+import { CREDENTIAL_ANNOTATION, credentialFile, recipientsProblem, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
 import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
 
@@ -249,10 +249,8 @@ export class SopsVault implements SecretVault {
   }
 
   private checkRecipients(recipients: readonly string[], file: string): void {
-    if (recipients.join() !== [...this.props.recipients].sort().join()) {
-      throw new UserError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected the recipients ${file} is encrypted for `
-        + `(${recipients.join(', ')}), found a changed list; run \`npx astrago secrets rekey ${this.props.customer}\` with SOPS_AGE_KEY_FILE set`);
-    }
+    const problem = recipientsProblem(this.props.customer, file, recipients, this.props.recipients);
+    if (problem) throw new UserError(problem);
   }
 }
 
