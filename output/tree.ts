@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
 import { guard } from '../files/file-steps';
+import { readFilesAtRevision } from '../files/revision-files';
 import type { KubeObject, OutputFile } from '../model/objects';
 
 /** Repository-relative paths the writer owns for one customer (bootstrap's flux-system/ is not among them). */
@@ -61,17 +62,9 @@ export function readTreesAtRevision(root: string, revision: string): Map<string,
   const trees = new Map<string, OutputFile[]>();
   const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', DIST_ROOT, FLUX_ROOT).split('\0').filter(Boolean)
     .filter((file) => ownedBy(file.split('/')[1], file));
-  // One git process for every file (`git show` per file costs a process each: seconds for a few customers).
-  const batch = execFileSync('git', ['-C', root, 'cat-file', '--batch'], { input: paths.map((f) => `${revision}:${f}\n`).join(''), maxBuffer: 1024 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
-  let at = 0;
-  for (const file of paths) {
-    // Each entry: "<oid> blob <size>\n<content>\n".
-    const header = batch.subarray(at, batch.indexOf(0x0a, at)).toString('utf8');
-    const size = Number(header.split(' ')[2]);
-    const start = at + header.length + 1;
-    const customer = file.split('/')[1];
-    trees.set(customer, [...(trees.get(customer) ?? []), { path: file, content: batch.subarray(start, start + size).toString('utf8') }]);
-    at = start + size + 1;
+  for (const file of readFilesAtRevision(root, revision, paths)) {
+    const customer = file.path.split('/')[1];
+    trees.set(customer, [...(trees.get(customer) ?? []), file]);
   }
   return trees;
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { customerDistFolder } from '../model/layout';
 import type { OutputFile } from '../model/objects';
+import { readFilesAtRevision } from '../files/revision-files';
 import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted } from './credential-store';
 import type { LegacySecret } from './sops-vault';
 
@@ -25,8 +26,9 @@ export function legacySecrets(root: string, customer: string, onDisk: readonly O
   const secrets = committedSecrets(onDisk);
   if (secrets.length > 0) return secrets;
   // One grep for the files that name a credential, then only those are read.
-  const files = git(root, 'grep', '-l', '-z', `${CREDENTIAL_ANNOTATION}:`, 'HEAD', '--', `${customerDistFolder(customer)}/`)?.split('\0').filter(Boolean) ?? [];
-  return committedSecrets(files.map((ref) => ({ path: ref.replace(/^HEAD:/, ''), content: git(root, 'show', ref) ?? '' })));
+  const paths = git(root, 'grep', '-l', '-z', `${CREDENTIAL_ANNOTATION}:`, 'HEAD', '--', `${customerDistFolder(customer)}/`)?.split('\0').filter(Boolean)
+    .map((ref) => ref.replace(/^HEAD:/, '')) ?? [];
+  return committedSecrets(readFilesAtRevision(root, 'HEAD', paths));
 }
 
 /**
