@@ -97,3 +97,19 @@ export function writeAtomically(steps: FileSteps, tmpDir: string, file: string, 
   steps.writeFile(tmp, content, { mode, durable: true });
   steps.rename(tmp, file);
 }
+
+/** Files under a repository-relative folder, relative to it, `/`-separated and sorted; none when it does not exist. */
+export function filesUnder(root: string, dir: string): string[] {
+  const files: string[] = [];
+  const walk = (relative: string) => {
+    const full = path.join(root, dir, relative);
+    if (!fs.existsSync(full)) return;
+    for (const entry of guard(`${dir}/${relative}`, () => fs.readdirSync(full, { withFileTypes: true }))) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else files.push(child);
+    }
+  };
+  walk('');
+  return files.sort();
+}

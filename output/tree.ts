@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
-import { guard } from '../files/file-steps';
+import { filesUnder, guard } from '../files/file-steps';
 import { readFilesAtRevision } from '../files/revision-files';
 import type { KubeObject, OutputFile } from '../model/objects';
 
@@ -19,17 +19,9 @@ export function ownedBy(customer: string, file: string): boolean {
 
 /** The customer's files as they are on disk under `root`, sorted by path. */
 export function readCustomerTree(root: string, customer: string): OutputFile[] {
-  const files: OutputFile[] = [];
-  const relative = (full: string) => path.relative(root, full).split(path.sep).join('/');
-  const walk = (dir: string) => {
-    if (!fs.existsSync(dir)) return;
-    for (const entry of guard(relative(dir), () => fs.readdirSync(dir, { withFileTypes: true }))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else files.push({ path: relative(full), content: guard(relative(full), () => fs.readFileSync(full, 'utf8')) });
-    }
-  };
-  walk(path.join(root, customerDistFolder(customer)));
+  const dist = customerDistFolder(customer);
+  const files: OutputFile[] = filesUnder(root, dist).map((file) => `${dist}/${file}`)
+    .map((file) => ({ path: file, content: guard(file, () => fs.readFileSync(path.join(root, file), 'utf8')) }));
   const entry = path.join(root, entryFile(customer));
   if (fs.existsSync(entry)) files.push({ path: entryFile(customer), content: guard(entryFile(customer), () => fs.readFileSync(entry, 'utf8')) });
   return files.sort((a, b) => a.path.localeCompare(b.path));

@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { UserError } from '../model/user-error';
 import { customerDistFolder } from '../model/layout';
 import { WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
-import { asFileSystemError, guard, realSteps, type FileSteps } from '../files/file-steps';
+import { asFileSystemError, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
 import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
 import { errnoCode } from '../model/caught';
@@ -88,7 +88,7 @@ function finishSwap(root: string, customer: string, steps: FileSteps): void {
     }
     steps.rename(`${ready}/tree`, dist);
   }
-  for (const file of listFiles(root, `${ready}/other`)) {
+  for (const file of filesUnder(root, `${ready}/other`)) {
     steps.mkdir(path.posix.dirname(file));
     steps.rename(`${ready}/other/${file}`, file);
   }
@@ -195,20 +195,4 @@ function zombie(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Files under a repository-relative folder, relative to it, `/`-separated. */
-function listFiles(root: string, dir: string): string[] {
-  const files: string[] = [];
-  const walk = (relative: string) => {
-    const full = path.join(root, dir, relative);
-    if (!fs.existsSync(full)) return;
-    for (const entry of guard(`${dir}/${relative}`, () => fs.readdirSync(full, { withFileTypes: true }))) {
-      const child = relative ? `${relative}/${entry.name}` : entry.name;
-      if (entry.isDirectory()) walk(child);
-      else files.push(child);
-    }
-  };
-  walk('');
-  return files.sort();
 }
