@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { dumpYaml } from '../output/render';
+import { dumpYaml } from '../files/canonical';
 import { loadAll, renderAll } from '../pipeline/synth';
 import { writeCustomers } from '../output/write';
 import { existingObjects } from '../validate/externals';
