@@ -14,7 +14,6 @@ import { canonical, dumpYaml } from '../files/canonical';
 import type { KubeObject, OutputFile } from '../model/objects';
 import { customerReadme, graphFacts, README_FILE } from './graph';
 
-
 /** Objects that others need come first in a file; Flux applies in its own stages anyway. */
 const KIND_ORDER = ['Namespace', 'CustomResourceDefinition', 'StorageClass', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding',
   'Role', 'RoleBinding', 'Secret', 'ConfigMap', 'PersistentVolumeClaim', 'HelmRepository', 'GitRepository', 'OCIRepository'];
