@@ -1,7 +1,6 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS, MPI_KUBECTL_DELIVERY_IMAGE, MPI_OPERATOR_IMAGE } from '../../catalog/charts';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 
 export type MpiOperatorProps = ChartComponentProps;
 
@@ -16,14 +15,10 @@ function splitImage(image: string): { repository: string; tag: string } {
  * installs the MPIJob CRD. Both images are written from the catalog, so the chart's
  * `kubectl-delivery:latest` default never reaches a cluster.
  */
-export class MpiOperator extends Construct {
-  public readonly release: HelmRelease;
-
+export class MpiOperator extends ChartRelease {
   constructor(scope: Construct, id: string, props: MpiOperatorProps) {
-    super(scope, id);
-    const chart = CHARTS.mpiOperator;
-    this.release = new ChartRelease(this, 'chart', {
-      chart,
+    super(scope, id, {
+      chart: CHARTS.mpiOperator,
       component: props,
       values: {
         image: { ...splitImage(MPI_OPERATOR_IMAGE), pullPolicy: 'IfNotPresent' },
@@ -31,6 +26,6 @@ export class MpiOperator extends Construct {
         // Requests come from the customer file (resources.mpiOperator.operator).
         resources: { limits: { memory: '256Mi' } },
       },
-    }).release;
+    });
   }
 }

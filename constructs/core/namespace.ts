@@ -17,11 +17,8 @@ export interface NamespaceProps {
 
 /** A namespace created in the same Kustomization as its component (Flux applies namespaces first). */
 export class Namespace extends Construct {
-  public readonly name: string;
-
   constructor(scope: Construct, id: string, props: NamespaceProps) {
     super(scope, id);
-    this.name = props.name;
     new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: props.name,

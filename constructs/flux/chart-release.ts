@@ -27,6 +27,7 @@ export interface ChartReleaseProps extends Omit<HelmReleaseProps, 'source' | 've
 /**
  * An external chart installed the way every component of ours installs one: in its own
  * namespace (created here), from the customer's HelmRepository for the chart's repository.
+ * Each chart component extends it with its values and the objects it adds beside the chart.
  */
 export class ChartRelease extends Construct {
   public readonly release: HelmRelease;

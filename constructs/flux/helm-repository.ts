@@ -30,9 +30,8 @@ export class HelmRepository extends Construct {
 
   constructor(scope: Construct, id: string, props: HelmRepositoryProps) {
     super(scope, id);
-    this.name = props.name;
     const oci = props.url.startsWith('oci://');
-    new HelmRepositoryL1(this, 'Resource', {
+    this.name = new HelmRepositoryL1(this, 'Resource', {
       metadata: { name: props.name, namespace: FLUX_NAMESPACE },
       spec: {
         url: props.url,
@@ -42,6 +41,6 @@ export class HelmRepository extends Construct {
         certSecretRef: props.certSecretName ? { name: props.certSecretName } : undefined,
         insecure: oci && props.insecure ? true : undefined,
       },
-    });
+    }).name;
   }
 }

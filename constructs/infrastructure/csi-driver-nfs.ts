@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 
 export const NFS_CSI_PROVISIONER = 'nfs.csi.k8s.io';
 
@@ -21,23 +20,20 @@ export interface CsiDriverNfsProps extends ChartComponentProps {
  * The StorageClass is a plain object here rather than chart values, so a reviewer sees its
  * parameters in the diff. Volumes are retained: deleting a PVC never deletes research data.
  */
-export class CsiDriverNfs extends Construct {
-  public readonly release: HelmRelease;
+export class CsiDriverNfs extends ChartRelease {
   public readonly storageClassName: string;
 
   constructor(scope: Construct, id: string, props: CsiDriverNfsProps) {
-    super(scope, id);
-    const chart = CHARTS.csiDriverNfs;
-    this.storageClassName = props.storageClassName;
-    this.release = new ChartRelease(this, 'chart', {
-      chart,
+    super(scope, id, {
+      chart: CHARTS.csiDriverNfs,
       component: props,
       values: {
         // A string: the driver parses it as octal; a YAML number would reach it as decimal 511.
         driver: { mountPermissions: '0777' },
         storageClass: { create: false },
       },
-    }).release;
+    });
+    this.storageClassName = props.storageClassName;
     new k8s.KubeStorageClass(this, 'storage-class', {
       metadata: {
         name: this.storageClassName,

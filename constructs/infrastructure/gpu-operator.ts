@@ -1,8 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 import {
   DCGM_METRICS_KEY, dcgmMetricsCsv, DEVICE_PLUGIN_DEFAULT_CONFIG, devicePluginConfigs, MIG_CONFIG_KEY, MIG_DEFAULT_PROFILE, migPartedConfig,
 } from './gpu-operator-config';
@@ -58,22 +57,12 @@ export interface GpuOperatorProps extends ChartComponentProps {
  * Values sit at the chart's real top-level keys: the old system nested them under a
  * `gpu-operator:` key the chart never reads, so none of this took effect.
  */
-export class GpuOperator extends Construct {
-  public readonly release: HelmRelease;
-
+export class GpuOperator extends ChartRelease {
   constructor(scope: Construct, id: string, props: GpuOperatorProps) {
-    super(scope, id);
-    const chart = CHARTS.gpuOperator;
-    const migStrategy = props.migStrategy;
-    const configMap = (name: string, data: Record<string, string>, annotations?: Record<string, string>) =>
-      new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: chart.namespace, annotations }, data });
-    configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
-    configMap(GPU_CONFIG_MAPS.migParted, { [MIG_CONFIG_KEY]: migPartedConfig() }, { ...CREATE_ONCE });
-    configMap(GPU_CONFIG_MAPS.devicePlugin, { ...devicePluginConfigs(migStrategy) });
-
+    const { migStrategy } = props;
     const off = { enabled: false };
-    this.release = new ChartRelease(this, 'chart', {
-      chart,
+    super(scope, id, {
+      chart: CHARTS.gpuOperator,
       component: props,
       values: {
         operator: { tolerations: CONTROL_PLANE_TOLERATIONS },
@@ -108,6 +97,11 @@ export class GpuOperator extends Construct {
           master: { config: { extraLabelNs: ['nvidia.com'] }, tolerations: CONTROL_PLANE_TOLERATIONS },
         },
       },
-    }).release;
+    });
+    const configMap = (name: string, data: Record<string, string>, annotations?: Record<string, string>) =>
+      new k8s.KubeConfigMap(this, name, { metadata: { name, namespace: this.release.namespace, annotations }, data });
+    configMap(GPU_CONFIG_MAPS.dcgmMetrics, { [DCGM_METRICS_KEY]: dcgmMetricsCsv() });
+    configMap(GPU_CONFIG_MAPS.migParted, { [MIG_CONFIG_KEY]: migPartedConfig() }, { ...CREATE_ONCE });
+    configMap(GPU_CONFIG_MAPS.devicePlugin, { ...devicePluginConfigs(migStrategy) });
   }
 }

@@ -1,7 +1,6 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 import { INGRESS_CLASS } from '../../catalog/platform';
 import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 
@@ -21,15 +20,11 @@ export interface IngressNginxProps extends ChartComponentProps {
  * with the default IngressClass `nginx`; side by side, it serves the same class on a
  * LoadBalancer address of its own, and the class belongs to Traefik.
  */
-export class IngressNginx extends Construct {
-  public readonly release: HelmRelease;
-
+export class IngressNginx extends ChartRelease {
   constructor(scope: Construct, id: string, props: IngressNginxProps) {
-    super(scope, id);
-    const chart = CHARTS.ingressNginx;
     const serving = props.exposure.role === IngressRole.SERVING;
-    this.release = new ChartRelease(this, 'chart', {
-      chart,
+    super(scope, id, {
+      chart: CHARTS.ingressNginx,
       component: props,
       values: {
         controller: {
@@ -52,6 +47,6 @@ export class IngressNginx extends Construct {
           },
         },
       },
-    }).release;
+    });
   }
 }

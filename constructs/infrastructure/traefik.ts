@@ -1,7 +1,6 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 import { NginxIngressClass } from './ingress-class';
 import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
@@ -29,11 +28,8 @@ export interface TraefikProps extends ChartComponentProps {
  * Serving, it holds ports 80 and 443 of every node (hostPort), the LoadBalancer IP of
  * externalAccess and the IngressClass `nginx`; side by side, only a LoadBalancer address of its own.
  */
-export class Traefik extends Construct {
-  public readonly release: HelmRelease;
-
+export class Traefik extends ChartRelease {
   constructor(scope: Construct, id: string, props: TraefikProps) {
-    super(scope, id);
     const { exposure } = props;
     const serving = exposure.role === IngressRole.SERVING;
     // Traefik v3 ends a request still being read after 60s: uploads of datasets and models
@@ -43,7 +39,7 @@ export class Traefik extends Construct {
       http: { maxHeaderBytes: TRAEFIK_MAX_HEADER_BYTES, ...(middlewares.length > 0 ? { middlewares } : {}) },
       transport: { respondingTimeouts: { readTimeout: 0 } },
     });
-    this.release = new ChartRelease(this, 'chart', {
+    super(scope, id, {
       chart: CHARTS.traefik,
       component: props,
       values: {
@@ -74,7 +70,7 @@ export class Traefik extends Construct {
           },
         },
       },
-    }).release;
+    });
     if (serving) new NginxIngressClass(this, 'ingress-class');
   }
 }

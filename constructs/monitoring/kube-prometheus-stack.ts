@@ -1,4 +1,4 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { ALERT_WEBHOOK_URL } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
@@ -6,7 +6,6 @@ import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 
 /** Where Grafana is served on the platform host. */
 export const GRAFANA_PATH = '/grafana';
@@ -51,22 +50,17 @@ export interface KubePrometheusStackProps extends ChartComponentProps {
  * kube-prometheus-stack: Prometheus, Alertmanager, Grafana and the prometheus-operator CRDs
  * that every ServiceMonitor and PrometheusRule of later stages needs.
  */
-export class KubePrometheusStack extends Construct {
-  public readonly release: HelmRelease;
-  public readonly namespace: string;
-
+export class KubePrometheusStack extends ChartRelease {
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
-    super(scope, id);
     const chart = CHARTS.prometheus;
-    this.namespace = chart.namespace;
-    // Prometheus' volume lives here.
-    const grafanaAdmin = props.credentials.ref(this, 'grafana-admin', chart.namespace, { username: { key: 'username', value: 'admin' } });
+    const grafanaAdmin = props.credentials.ref(scope, 'grafana-admin', chart.namespace, { username: { key: 'username', value: 'admin' } });
     const service = (nodePort: number) => (props.nodePorts ? { type: 'NodePort', nodePort } : { type: 'ClusterIP' });
     const tag = (repository: string) => imageTag(chart.images.map((i) => i.ref), repository);
 
-    this.release = new ChartRelease(this, 'chart', {
+    super(scope, id, {
       chart,
       component: props,
+      // Prometheus' volume lives here.
       holdsData: true,
       values: {
         alertmanager: {
@@ -119,7 +113,7 @@ export class KubePrometheusStack extends Construct {
           },
         },
       },
-    }).release;
+    });
 
     // Grafana has its own login; Prometheus and Alertmanager have none, so they stay inside.
     new PathIngress(this, 'grafana-ingress', {

@@ -25,7 +25,7 @@ export function buildMonitoringTier(scope: TierScope): void {
     nodePorts: monitoring.nodePorts,
   });
   if (!components.gpuOperator.enabled) return;
-  const namespace = stack.namespace;
+  const { namespace } = stack.release;
   new DcgmServiceMonitor(scope.component(Stage.CONFIGS, 'gpu-metrics'), 'gpu-metrics', {
     namespace,
     exporterNamespace: CHARTS.gpuOperator.namespace,

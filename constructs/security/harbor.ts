@@ -1,9 +1,9 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { PRUNE_DISABLED } from '../core/namespace';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import { ValuesFromKind, type HelmRelease } from '../flux/helm-release';
+import { ValuesFromKind } from '../flux/helm-release';
 import { INGRESS_CLASS } from '../../catalog/platform';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
@@ -52,17 +52,13 @@ export interface HarborProps extends ChartComponentProps {
  * host of its own when `exposure` is given. Its external URL, which Harbor hands to clients
  * for tokens and pushes, follows the exposure.
  */
-export class Harbor extends Construct {
-  public readonly release: HelmRelease;
-
+export class Harbor extends ChartRelease {
   constructor(scope: Construct, id: string, props: HarborProps) {
-    super(scope, id);
-    const chart = CHARTS.harbor;
-    const ns = chart.namespace;
-    const admin = props.credentials.ref(this, 'harbor-admin', ns);
+    const ns = CHARTS.harbor.namespace;
+    const admin = props.credentials.ref(scope, 'harbor-admin', ns);
     // The chart reads the encryption key only under this key.
-    const secretKey = props.credentials.ref(this, 'harbor-secret-key', ns, { key: 'secretKey', fixedKey: true });
-    const database = props.credentials.ref(this, 'harbor-db', ns);
+    const secretKey = props.credentials.ref(scope, 'harbor-secret-key', ns, { key: 'secretKey', fixedKey: true });
+    const database = props.credentials.ref(scope, 'harbor-db', ns);
     const volume = (size: string) => ({ storageClass: props.storageClassName, size, annotations: { ...PRUNE_DISABLED } });
 
     const values = {
@@ -84,15 +80,15 @@ export class Harbor extends Construct {
       trivy: { enabled: false },
     };
 
-    this.release = new ChartRelease(this, 'chart', {
-      chart,
+    super(scope, id, {
+      chart: CHARTS.harbor,
       component: props,
       holdsData: true,
       values,
       // Chart 1.14 has no existing-secret option for its internal database: Flux writes the
       // password into the values from the Secret at install time.
       valuesFrom: [{ kind: ValuesFromKind.SECRET, name: database.name, valuesKey: database.key, targetPath: 'database.internal.password' }],
-    }).release;
+    });
   }
 }
 

@@ -104,11 +104,8 @@ export function realmFileName(realm: string): string {
 
 /** The realm file as a ConfigMap, mounted into Keycloak's import folder. */
 export class KeycloakRealm extends Construct {
-  public readonly name: string;
-
   constructor(scope: Construct, id: string, props: KeycloakRealmProps) {
     super(scope, id);
-    this.name = props.name;
     new k8s.KubeConfigMap(this, 'Resource', {
       metadata: { name: props.name, namespace: props.namespace },
       data: { [realmFileName(props.realm)]: JSON.stringify(realmRepresentation(props), null, 2) + '\n' },

@@ -1,11 +1,10 @@
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import type { HelmRelease } from '../flux/helm-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
 /** Where Keycloak is served on the platform host (`PlatformUrls.keycloakUrl`). */
@@ -14,6 +13,8 @@ export const KEYCLOAK_PATH = '/auth';
 const KEYCLOAK_SERVICE = { name: CHARTS.keycloak.releaseName, port: 80 };
 /** Where the Bitnami image imports realm files from with `--import-realm`. */
 const IMPORT_DIR = '/opt/bitnami/keycloak/data/import';
+/** The ConfigMap holding the realm file, mounted at IMPORT_DIR. */
+const REALM_CONFIG_MAP = 'keycloak-realm';
 
 export interface KeycloakImage {
   /** Registry host. */
@@ -49,26 +50,13 @@ export interface KeycloakProps extends ChartComponentProps {
  * password is on any command line. The chart's own Ingress is off: it renders no rule
  * without a hostname, which broke `/auth` in ip mode.
  */
-export class Keycloak extends Construct {
-  public readonly release: HelmRelease;
-
+export class Keycloak extends ChartRelease {
   constructor(scope: Construct, id: string, props: KeycloakProps) {
-    super(scope, id);
-    const chart = CHARTS.keycloak;
-    const ns = chart.namespace;
-    const admin = props.credentials.ref(this, 'keycloak-admin', ns);
-    const database = props.credentials.ref(this, 'keycloak-db', ns);
-    const clientSecret = props.credentials.ref(this, 'keycloak-client-secret', ns);
-    const realm = new KeycloakRealm(this, 'realm', {
-      name: 'keycloak-realm',
-      namespace: ns,
-      realm: props.realm,
-      clientId: props.clientId,
-      urls: props.urls,
-    });
-
-    this.release = new ChartRelease(this, 'chart', {
-      chart,
+    const ns = CHARTS.keycloak.namespace;
+    const [admin, database, clientSecret] = (['keycloak-admin', 'keycloak-db', 'keycloak-client-secret'] as const)
+      .map((credential) => props.credentials.ref(scope, credential, ns));
+    super(scope, id, {
+      chart: CHARTS.keycloak,
       component: props,
       holdsData: true,
       values: {
@@ -87,7 +75,7 @@ export class Keycloak extends Construct {
           { name: 'KC_HOSTNAME_URL', value: props.urls.keycloakUrl },
           { name: 'KC_HOSTNAME_ADMIN_URL', value: props.urls.keycloakUrl },
         ],
-        extraVolumes: [{ name: 'realm', configMap: { name: realm.name } }],
+        extraVolumes: [{ name: 'realm', configMap: { name: REALM_CONFIG_MAP } }],
         extraVolumeMounts: [{ name: 'realm', mountPath: IMPORT_DIR, readOnly: true }],
         service: { type: 'ClusterIP' },
         ingress: { enabled: false },
@@ -107,8 +95,9 @@ export class Keycloak extends Construct {
           },
         },
       },
-    }).release;
+    });
 
+    new KeycloakRealm(this, 'realm', { name: REALM_CONFIG_MAP, namespace: ns, realm: props.realm, clientId: props.clientId, urls: props.urls });
     new PathIngress(this, 'ingress', {
       name: 'keycloak',
       namespace: ns,
