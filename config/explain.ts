@@ -10,11 +10,7 @@ import type { LoadedConfig } from './load';
 import { customerSchema } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
 
-export const Layer = {
-  DEFAULT: 'default',
-  PROFILE: 'profile',
-  CUSTOMER: 'customer file',
-} as const;
+export const Layer = { DEFAULT: 'default', PROFILE: 'profile', CUSTOMER: 'customer file' } as const;
 export type Layer = (typeof Layer)[keyof typeof Layer];
 
 export interface LayerValue {

@@ -9,11 +9,7 @@ import { PRUNE_DISABLED } from '../constructs/core/namespace';
 import type { KubeObject, OutputFile } from '../model/objects';
 import { objectKey, objectLabel, owningKustomization, parseTree, type PlacedObject } from './tree';
 
-export const ChangeType = {
-  ADDED: 'added',
-  REMOVED: 'removed',
-  CHANGED: 'changed',
-} as const;
+export const ChangeType = { ADDED: 'added', REMOVED: 'removed', CHANGED: 'changed' } as const;
 export type ChangeType = (typeof ChangeType)[keyof typeof ChangeType];
 
 export interface FieldChange {

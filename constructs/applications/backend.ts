@@ -6,11 +6,7 @@ import type { SecretKeyRef } from '../credentials/credential-registry';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
-export const BackendKind = {
-  CORE: 'core',
-  BATCH: 'batch',
-  MONITOR: 'monitor',
-} as const;
+export const BackendKind = { CORE: 'core', BATCH: 'batch', MONITOR: 'monitor' } as const;
 export type BackendKind = (typeof BackendKind)[keyof typeof BackendKind];
 
 interface ProbeTiming {

@@ -3,14 +3,6 @@
  * the LoadBalancer IP of externalAccess and the IngressClass `nginx`. During a switch-over the
  * other one runs side by side, serving the same Ingresses on a LoadBalancer address of its own.
  */
-export const IngressRole = {
-  /** Ports 80 and 443 of every node, the LoadBalancer IP of externalAccess, the IngressClass. */
-  SERVING: 'serving',
-  /** A LoadBalancer address of its own only, beside the serving controller. */
-  SIDE_BY_SIDE: 'side-by-side',
-} as const;
-export type IngressRole = (typeof IngressRole)[keyof typeof IngressRole];
-
 export interface IngressExposure {
   /** What the controller holds. */
   readonly role: IngressRole;
@@ -20,6 +12,15 @@ export interface IngressExposure {
    */
   readonly loadBalancerIP?: string;
 }
+
+/** What an ingress controller holds (`IngressExposure.role`). */
+export const IngressRole = {
+  /** Ports 80 and 443 of every node, the LoadBalancer IP of externalAccess, the IngressClass. */
+  SERVING: 'serving',
+  /** A LoadBalancer address of its own only, beside the serving controller. */
+  SIDE_BY_SIDE: 'side-by-side',
+} as const;
+export type IngressRole = (typeof IngressRole)[keyof typeof IngressRole];
 
 /** Ingress controllers also run on control-plane nodes, so every node answers on 80 and 443. */
 export const CONTROL_PLANE_TOLERATION = { key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' } as const;

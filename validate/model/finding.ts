@@ -1,13 +1,4 @@
 /** What a validation rule reports: one line each, naming customer, file, object and rule. */
-
-export const Severity = {
-  /** Flux or the API server would reject it, or it breaks a rule we never bend. */
-  ERROR: 'error',
-  /** Works, but is a mistake waiting to happen. CI fails on warnings of sample customers too. */
-  WARNING: 'warning',
-} as const;
-export type Severity = (typeof Severity)[keyof typeof Severity];
-
 export interface Finding {
   readonly customer: string;
   /** File the object sits in, relative to the repository root (`dist/<customer>/…`). */
@@ -19,6 +10,14 @@ export interface Finding {
   readonly severity: Severity;
   readonly message: string;
 }
+
+export const Severity = {
+  /** Flux or the API server would reject it, or it breaks a rule we never bend. */
+  ERROR: 'error',
+  /** Works, but is a mistake waiting to happen. CI fails on warnings of sample customers too. */
+  WARNING: 'warning',
+} as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
 
 export function formatFinding(f: Finding): string {
   return `${f.severity}: ${f.customer}: ${f.file}: ${f.object ?? '-'}: [${f.rule}] ${f.message}`;
