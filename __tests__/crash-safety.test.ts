@@ -46,9 +46,9 @@ describe('crash safety', () => {
     fs.appendFileSync(path.join(repo, 'customers', `${CUSTOMER}.yaml`), 'monitoring: {retention: 2d}\n');
     const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-snapshot-'));
     restore(snapshot, repo);
-    const configs = loadAll(repo, quiet, CUSTOMER)!;
-    const rotated = (await renderAll(repo, configs, quiet, () => ({ newValues: { 'grafana-admin': 'Rotated-Value-1' } })))!;
-    const unrotated = asTree((await renderAll(repo, configs, quiet))![0].files);
+    const configs = loadAll(repo, quiet, CUSTOMER);
+    const rotated = await renderAll(repo, configs, () => ({ newValues: { 'grafana-admin': 'Rotated-Value-1' } }));
+    const unrotated = asTree((await renderAll(repo, configs))[0].files);
     const [oldTree, newTree] = [customerTree(repo)!, asTree(rotated[0].files)];
     const newStoreEntry = rotated[0].store!.find((f) => f.path === GRAFANA_STORE)!.content;
     expect(newTree).not.toEqual(oldTree);
@@ -89,7 +89,7 @@ describe('crash safety', () => {
     const second = await withWriteLock(repo, quiet, () => synth({ root: repo, log: (l) => log.push(l) }));
     expect(second).toBe(1);
     expect(log).toEqual([expect.stringMatching(new RegExp(`^error: \\.astrago/synth\\.lock: another synth \\(pid ${process.pid} on .+, since .+\\) is writing this repository; `
-      + 'run yours when it has finished \\(if that process no longer exists, delete the file\\)$'))]);
+      + 'run yours when it has finished \\(if that process no longer exists, delete the file\\) \\(nothing was written, dist/ is unchanged\\)$'))]);
     expect(readTree(path.join(repo, 'dist'))).toEqual(before);
     // The first one released the lock: the next synth runs.
     expect(await synth({ root: repo, log: quiet })).toBe(0);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from '../commands/cli';
 import type { Io } from '../commands/io';
-import { loadAll, renderAll, synth } from '../pipeline/synth';
+import { loadAll, NOTHING_WRITTEN, renderAll, synth } from '../pipeline/synth';
 import { guard, realSteps } from '../files/file-steps';
 import { writeCustomers } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
@@ -55,7 +55,10 @@ describe('hostile customer files and damaged store entries: one error line, noth
     const log: string[] = [];
     expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
     const errors = log.filter((l) => l.startsWith('error:'));
-    expect(errors).toEqual([expect.stringMatching(expected)]);
+    // One line: the problem, then what it means.
+    expect(errors).toHaveLength(1);
+    expect(errors[0].endsWith(` (${NOTHING_WRITTEN})`)).toBe(true);
+    expect(errors[0].slice(0, -` (${NOTHING_WRITTEN})`.length)).toMatch(expected);
     expect(log.join('\n')).not.toMatch(NEVER_PRINTED);
     expect(trees(repo)).toEqual(before);
   });
@@ -121,7 +124,7 @@ describe('file-system failures and key files', () => {
     const repo = scratchRepo();
     fs.appendFileSync(customers(repo, 'demo.yaml'), 'monitoring: {retention: 2d}\n');
     const before = trees(repo);
-    const outputs = (await renderAll(repo, loadAll(repo, () => undefined)!, () => undefined))!;
+    const outputs = await renderAll(repo, loadAll(repo, () => undefined));
     const real = realSteps(repo);
     const failing = { ...real, writeFile: (file: string, content: string) => real.writeFile(file.endsWith('kube-prometheus-stack.yaml') ? '/' : file, content) };
     // Writing to "/" as a file fails for real (EISDIR); the errno the user's disk gives is mimicked below.

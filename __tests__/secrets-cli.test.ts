@@ -4,7 +4,7 @@ import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
 import { reseal } from '../commands/secrets-command';
 import { checkSecrets } from '../commands/secrets-check';
-import { synth } from '../pipeline/synth';
+import { NOTHING_WRITTEN, synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
 import { decryptDocument } from '../secrets/sops';
@@ -169,7 +169,7 @@ describe('secrets commands', () => {
     } finally {
       delete process.env.SOPS_AGE_KEY;
     }
-    expect(log.filter((l) => l.startsWith('error:'))).toEqual([`error: credentials/${CUSTOMER}/harbor-admin.yaml: cannot be decrypted: it was changed without its key (MAC or value does not verify)`]);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([`error: credentials/${CUSTOMER}/harbor-admin.yaml: cannot be decrypted: it was changed without its key (MAC or value does not verify) (${NOTHING_WRITTEN})`]);
     expect(readTree(path.join(repo, 'dist'))).toEqual(before);
   });
 

@@ -41,8 +41,7 @@ describe('synth', () => {
     expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
     expect(log).toEqual([
       'error: customers/broken.yaml:1: externalAccess.ip.address: expected an IPv4 address such as 10.0.0.5, found "10.0.0.300"',
-      'error: customers/broken.yaml:2: nfs.sever: expected a known key (did you mean "server"?), found unknown key "sever"',
-      '2 error(s) in customer files: nothing was written, dist/ is unchanged.',
+      'error: customers/broken.yaml:2: nfs.sever: expected a known key (did you mean "server"?), found unknown key "sever" (nothing was written, dist/ is unchanged)',
     ]);
     expect({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) }).toEqual(before);
   });

@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { chartCacheDir, pullCharts } from '../render/chart-cache';
 import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
-import { exitCodesHelp, runCommand, type Io } from './io';
-import { EXIT, UserError } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
+import { EXIT, UserError, runCommand } from '../model/user-error';
 
 export interface ChartsPullOptions {
   /** Repository root. */

@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { formatText, hasDestructive, type CustomerChanges } from '../output/diff-report';
 import { compareCustomers } from './compare';
 import { ALLOW_DESTRUCTIVE_HINT } from './diff-command';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
-import { EXIT } from '../model/user-error';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
+import { EXIT, runCommand, UserError } from '../model/user-error';
 
 /** `astrago check`: the CI gate. The committed trees must be exactly what synth writes, and safe against the base. */
 export function registerCheck(program: Command, root: string, io: Io): void {
@@ -21,10 +21,11 @@ export function registerCheck(program: Command, root: string, io: Io): void {
     .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; output: OutputFormat }) => {
       process.exitCode = await runCommand(io.err, async () => {
         const text = opts.output === OutputFormat.TEXT;
+        const problems: string[] = [];
         const stale = (await compareCustomers(root, io, { customers })).filter((d) => d.changes.length > 0);
         if (stale.length > 0) {
           if (text) io.out(formatText(stale).map((l) => `${l}\n`).join(''));
-          io.err(`error: dist/ is stale for ${stale.map((d) => d.customer).join(', ')}: run \`npx cdk8s synth\` and commit the result`);
+          problems.push(`dist/ is stale for ${stale.map((d) => d.customer).join(', ')}: run \`npx cdk8s synth\` and commit the result`);
         }
         let destructive: CustomerChanges[] = [];
         let refused = false;
@@ -35,13 +36,13 @@ export function registerCheck(program: Command, root: string, io: Io): void {
           refused = hasDestructive(fromBase) && !opts.allowDestructive;
           if (refused) {
             if (text) io.out(formatText(destructive).map((l) => `${l}\n`).join(''));
-            io.err(`error: destructive changes since ${opts.base}: ${ALLOW_DESTRUCTIVE_HINT}`);
+            problems.push(`destructive changes since ${opts.base}: ${ALLOW_DESTRUCTIVE_HINT}`);
           }
         }
-        const code = stale.length > 0 || refused ? EXIT.FINDINGS : EXIT.OK;
-        if (!text) printJson(io.out, { ok: code === EXIT.OK, stale, base: opts.base ?? null, destructive, allowed: destructive.length > 0 && !refused });
-        if (code === EXIT.OK) io.err('dist/ is up to date' + (opts.base !== undefined ? ` and nothing destructive since ${opts.base}` : ''));
-        return code;
+        if (!text) printJson(io.out, { ok: problems.length === 0, stale, base: opts.base ?? null, destructive, allowed: destructive.length > 0 && !refused });
+        if (problems.length > 0) throw new UserError(problems);
+        io.err('dist/ is up to date' + (opts.base !== undefined ? ` and nothing destructive since ${opts.base}` : ''));
+        return EXIT.OK;
       });
     });
 }

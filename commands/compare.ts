@@ -37,8 +37,7 @@ export async function compareCustomers(root: string, io: Io, options: CompareOpt
     throw unknownCustomer([name], known, true);
   }
   const broken = loaded.filter((c) => selected.includes(customerName(c.file)) && !c.config);
-  for (const e of broken.flatMap((c) => c.errors)) io.err(`error: ${formatProblem(e)}`);
-  if (broken.length) throw new UserError(`invalid customer files: ${broken.map((c) => c.file).join(', ')}; nothing to compare`, EXIT.FINDINGS);
+  if (broken.length) throw new UserError(broken.flatMap((c) => c.errors).map(formatProblem)).withConsequence('nothing compared');
   // One at a time (rendering is CPU-bound anyway), so the progress line tells the customer being rendered.
   const diffs: CustomerChanges[] = [];
   for (const customer of selected) {

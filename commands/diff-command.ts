@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { formatJson, formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
 import { compareCustomers } from './compare';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
-import { EXIT } from '../model/user-error';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
+import { EXIT, runCommand, UserError } from '../model/user-error';
 
 export const ALLOW_DESTRUCTIVE_HINT = 'pass --allow-destructive once a reviewer has accepted the loss';
 
@@ -26,10 +26,7 @@ export function registerDiff(program: Command, root: string, io: Io): void {
         const diffs = await compareCustomers(root, io, { customers, base: opts.base });
         if (opts.output === OutputFormat.JSON) printJson(io.out, formatJson(diffs));
         else io.out(opts.markdown ? formatMarkdown(diffs) : formatText(diffs).map((l) => `${l}\n`).join(''));
-        if (hasDestructive(diffs) && !opts.allowDestructive) {
-          io.err(`error: destructive changes (marked DESTRUCTIVE above): ${ALLOW_DESTRUCTIVE_HINT}`);
-          return EXIT.FINDINGS;
-        }
+        if (hasDestructive(diffs) && !opts.allowDestructive) throw new UserError(`destructive changes (marked DESTRUCTIVE above): ${ALLOW_DESTRUCTIVE_HINT}`);
         return opts.exitCode && diffs.some((d) => d.changes.length > 0) ? EXIT.FINDINGS : EXIT.OK;
       });
     });

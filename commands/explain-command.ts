@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { explain } from '../config/explain';
 import { show } from '../output/diff';
 import { loadCustomer } from '../pipeline/customers';
-import { EXIT } from '../model/user-error';
-import { exitCodesHelp, runCommand, type Io } from './io';
+import { EXIT, runCommand } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
 
 /** `astrago explain`: the effective value of a key and the layer that set it. */
 export function registerExplain(program: Command, root: string, io: Io): void {

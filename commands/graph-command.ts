@@ -2,8 +2,8 @@ import type { Command } from 'commander';
 import { graphFacts, mermaidGraph, README_FILE } from '../output/graph';
 import { parseTree } from '../output/tree';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
-import { exitCodesHelp, runCommand, type Io } from './io';
-import { EXIT } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
+import { EXIT, runCommand } from '../model/user-error';
 
 /** `astrago graph`: the bare Mermaid flowchart synth embeds in dist/<customer>/README.md, from the customer file as it is now. */
 export function registerGraph(program: Command, root: string, io: Io): void {

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { EXIT, UserError } from '../model/user-error';
+import { EXIT, UserError, runCommand } from '../model/user-error';
 import { existingTarget, importTargets, isRefusal, planImport, writeImport, type ImportOptions, type ImportPlan } from '../migrate/import';
 import { withWriteLock } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
-import { exitCodesHelp, runCommand, type Io } from './io';
+import { exitCodesHelp, type Io } from './io';
 
 interface ImportFlags {
   as?: string;
@@ -13,12 +13,11 @@ interface ImportFlags {
   ageRecipient?: string[];
 }
 
-/** A plan, or a UserError with every problem but the last already printed. */
-function plan(options: ImportOptions, io: Io): ImportPlan {
+/** A plan, or a UserError with every problem. */
+function plan(options: ImportOptions): ImportPlan {
   const result = planImport(options);
   if (!isRefusal(result)) return result;
-  for (const problem of result.problems.slice(0, -1)) io.err(`error: ${problem}`);
-  throw new UserError(`${result.problems[result.problems.length - 1]} (nothing was written)`, result.usage ? EXIT.USAGE : EXIT.FINDINGS);
+  throw new UserError(result.problems, result.usage ? EXIT.USAGE : EXIT.FINDINGS).withConsequence('nothing was written');
 }
 
 /** `astrago import`: a customer from an environment of the old Helmfile system. */
@@ -45,7 +44,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
         const options: ImportOptions = {
           folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath, ageRecipients: flags.ageRecipient ?? [],
         };
-        let planned = plan(options, io);
+        let planned = plan(options);
         const targets = importTargets(planned.customer);
         // Before a key is generated: a refused import leaves nothing behind.
         const existing = existingTarget(root, planned.customer);
@@ -56,7 +55,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
           keyFile = key.file;
           io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${planned.customer}: ${key.file}. Keep it out of git (a password manager);`
             + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
-          planned = plan({ ...options, ageRecipients: [key.recipient] }, io);
+          planned = plan({ ...options, ageRecipients: [key.recipient] });
         }
         let written: string[];
         try {

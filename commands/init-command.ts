@@ -9,8 +9,8 @@ import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { customerFile, renderCustomerOutput } from '../pipeline/customers';
 import { runWizard } from './init-wizard';
-import { exitCodesHelp, runCommand, type Io } from './io';
-import { UserError, EXIT } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 
 type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean };
 

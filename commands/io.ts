@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { UserError, type ExitCode } from '../model/user-error';
+import type { ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
 
@@ -19,53 +19,6 @@ export interface Io {
   readonly prompts: Prompts;
   /** Progress of long commands: set only when stderr is a terminal (and not CI). */
   readonly progress?: Progress;
-}
-
-/** Runs a command body and turns its result or a UserError into the process exit code: the one place that does. */
-export async function runCommand(err: (line: string) => void, body: () => number | Promise<number>): Promise<number> {
-  try {
-    return await body();
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    err(`error: ${e.message}`);
-    return e.exitCode;
-  }
-}
-
-/** What the commands that check customers' trees (validate, render-check) take alike. */
-export interface TreeCheckOptions {
-  /** Repository root holding customers/. */
-  readonly root: string;
-  /**
-   * Customers to check.
-   * @default - every customer file
-   */
-  readonly customers?: readonly string[];
-  /**
-   * Check what synth would write now (rendered in memory) instead of the committed dist/ and flux/.
-   * @default false
-   */
-  readonly render?: boolean;
-  /** @default process.env */
-  readonly env?: NodeJS.ProcessEnv;
-  /**
-   * What stdout holds: the summary lines, or one JSON document.
-   * @default OutputFormat.TEXT
-   */
-  readonly output?: OutputFormat;
-  /** Messages and findings, one line each. @default console.error */
-  readonly log?: (line: string) => void;
-  /** The report (stdout). @default - its lines to `log` */
-  readonly out?: (text: string) => void;
-  /** Progress of a long run (a terminal only). @default - none */
-  readonly progress?: Progress;
-}
-
-/** Runs a tree check with its output defaults, through `runCommand`; returns the exit code. */
-export function runTreeCheck(options: TreeCheckOptions, body: (log: (line: string) => void, out: (text: string) => void) => Promise<number>): Promise<number> {
-  const log = options.log ?? ((line: string) => console.error(line));
-  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
-  return runCommand(log, () => body(log, out));
 }
 
 /** Help text appended to a command: its exit codes. */

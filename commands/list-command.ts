@@ -5,8 +5,8 @@ import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
 import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
 import { renderCustomerFiles } from '../pipeline/customers';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runCommand, type Io } from './io';
-import { EXIT } from '../model/user-error';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
+import { EXIT, runCommand, UserError } from '../model/user-error';
 
 /** Whether a customer's dist/ is what synth writes now: the `dist` field of `list -o json`. */
 export const DistState = {
@@ -97,9 +97,9 @@ export function registerList(program: Command, root: string, io: Io): void {
           const configs = new Map(loaded.flatMap((l) => (l.config ? [[l.config.name, l.config] as const] : [])));
           io.out(table([['CUSTOMER', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST'], ...rows.map((r) => textRow(r, configs.get(r.customer)))]));
         }
-        const broken = loaded.filter((l) => !l.config);
-        for (const e of broken.flatMap((l) => l.errors)) io.err(`error: ${formatProblem(e)}`);
-        return broken.length ? EXIT.FINDINGS : EXIT.OK;
+        const problems = loaded.flatMap((l) => (l.config ? [] : l.errors.map(formatProblem)));
+        if (problems.length > 0) throw new UserError(problems);
+        return EXIT.OK;
       });
     });
 }

@@ -7,8 +7,8 @@ import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../outp
 import { credentialStoreDir, storeCustomers } from '../secrets/credential-store';
 import { unknownCustomer } from '../config/load';
 import { customerNames } from '../pipeline/customers';
-import { exitCodesHelp, runCommand, type Io } from './io';
-import { UserError, EXIT } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 
 /** What Flux does in the customer's cluster once the removal is merged. */
 export interface RemovalPlan {

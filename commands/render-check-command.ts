@@ -10,12 +10,9 @@ import { CHARTS_ENV, chartSearchPath } from '../render/chart-cache';
 import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
-import { SchemaSet } from '../validate/schemas';
-import { locateSchemas, SCHEMAS_ENV } from '../validate/schema-store';
-import { formatFinding, Severity } from '../validate/model/finding';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runTreeCheck, type Io, type TreeCheckOptions } from './io';
-import { EXIT } from '../model/user-error';
-import { selectedTrees } from '../pipeline/customers';
+import { SCHEMAS_ENV } from '../validate/schema-store';
+import { exitCodesHelp, outputOption, type Io, type OutputFormat } from './io';
+import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
 export interface RenderCheckCommandOptions extends TreeCheckOptions {
   /**
@@ -34,34 +31,25 @@ export interface RenderCheckCommandOptions extends TreeCheckOptions {
    * @default - $ASTRAGO_HELM, the helm npm ci installs, then helm on PATH
    */
   readonly helm?: string;
-  /**
-   * Schema folder for strict validation of rendered objects.
-   * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
-   */
-  readonly schemas?: string;
 }
 
 /** Returns the process exit code. */
 export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
-  return runTreeCheck(options, (log, out) => check(options, log, out));
-}
-
-async function check(options: RenderCheckCommandOptions, log: (line: string) => void, out: (text: string) => void): Promise<number> {
   const env = options.env ?? process.env;
-  const helm = locateHelm(options.root, options.helm, env);
-  const location = locateSchemas(options.root, options.schemas, env);
-  const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
-  if (!location.dir) log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas): rendered objects are not checked strictly`);
-  if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
-  const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
-  if (typeof selected === 'number') return selected;
-  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
-  const chartDirs = chartSearchPath(options.root, { cache: options.cache, charts: options.charts }, env);
-  const report = await renderCheck(trees, { chartDirs, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
-  for (const f of report.findings) log(formatFinding(f));
-  if (options.output === OutputFormat.JSON) printJson(out, renderReportJson(report));
-  else for (const line of renderReportLines(report)) out(`${line}\n`);
-  return report.findings.some((f) => f.severity === Severity.ERROR) ? EXIT.FINDINGS : EXIT.OK;
+  return runTreeCheck(options, (log) => {
+    const helm = locateHelm(options.root, options.helm, env);
+    if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
+    return {
+      withoutSchemas: 'rendered objects are not checked strictly',
+      run: (selected, schemas) => {
+        const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
+        const chartDirs = chartSearchPath(options.root, { cache: options.cache, charts: options.charts }, env);
+        return renderCheck(trees, { chartDirs, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
+      },
+      json: renderReportJson,
+      lines: renderReportLines,
+    };
+  });
 }
 
 /** Rendered output of unchanged releases, reused by the next run (git-ignored). */

@@ -3,8 +3,8 @@ import { Option, type Command } from 'commander';
 import { customerDistFolder, type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
-import { exitCodesHelp, runCommand, type Io } from './io';
-import { UserError, EXIT } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 
 export interface RenderSelection {
   /** Only this tier's folder. @default - every tier and the Flux objects */

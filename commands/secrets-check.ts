@@ -28,11 +28,19 @@ type Log = (line: string) => void;
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]+:[^\s/@'"]+@|\bhttps?:\/\/[^\s/@:'"]+@/i;
 
 export async function checkSecrets(root: string, log: Log, identities: readonly string[] = operatorIdentities()): Promise<number> {
-  const configs = loadAll(root, log);
-  const findings = scanTree(path.join(root, 'dist'), root).map((f) => `${f.file}: ${f.object}: ${f.message}`);
-  for (const config of configs ?? []) findings.push(...await customerFindings(root, config, identities));
+  const findings: string[] = [];
+  let configs: CustomerConfig[] = [];
+  try {
+    configs = loadAll(root, log);
+  } catch (e) {
+    // dist/ is still searched for plaintext when a customer file is broken.
+    if (!(e instanceof UserError)) throw e;
+    findings.push(...e.problems);
+  }
+  findings.push(...scanTree(path.join(root, 'dist'), root).map((f) => `${f.file}: ${f.object}: ${f.message}`));
+  for (const config of configs) findings.push(...await customerFindings(root, config, identities));
   for (const f of findings) log(`error: ${f}`);
-  const ok = findings.length === 0 && configs !== undefined;
+  const ok = findings.length === 0;
   log(ok
     ? `credentials intact: store and dist/ agree, no plaintext${identities.length ? ', every MAC verifies' : ' (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)'}`
     : `${findings.length} problem(s) with credentials`);

@@ -5,8 +5,8 @@ import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, t
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION } from '../secrets/credential-store';
 import { generateCredential } from '../secrets/sops-vault';
-import { exitCodesHelp, runCommand, type Io } from './io';
-import { UserError, EXIT } from '../model/user-error';
+import { exitCodesHelp, type Io } from './io';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
 import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
 
@@ -22,13 +22,11 @@ export async function reseal(root: string, customer: string, vaultOptions: Vault
 
 async function resealLocked(root: string, customer: string, vaultOptions: VaultOptions, log: Log, credential?: CredentialName): Promise<number> {
   const configs = loadAll(root, log, customer);
-  if (!configs) return EXIT.FINDINGS;
   const existing = credential && configs[0].secrets.existing[credential];
   if (existing) {
     throw new UserError(`customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
   }
-  const outputs = await renderAll(root, configs, log, () => vaultOptions);
-  if (!outputs) return EXIT.FINDINGS;
+  const outputs = await renderAll(root, configs, () => vaultOptions);
   const holders = outputs[0].files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()))
     .filter((o) => o?.kind === 'Secret' && (!credential || o.metadata?.annotations?.[CREDENTIAL_ANNOTATION] === credential));
   if (credential && holders.length === 0) {

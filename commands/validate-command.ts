@@ -5,21 +5,13 @@
 import type { Command } from 'commander';
 import { existingObjects } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
-import { formatFinding } from '../validate/model/finding';
 import { reportJson, reportLines } from '../validate/report';
-import { SchemaSet } from '../validate/schemas';
-import { fetchSchemas, locateSchemas, schemaCacheDir, SchemaOrigin, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
+import { fetchSchemas, schemaCacheDir, SchemaOrigin, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, runTreeCheck, type Io, type TreeCheckOptions } from './io';
-import { EXIT } from '../model/user-error';
-import { selectedTrees } from '../pipeline/customers';
+import { exitCodesHelp, outputOption, type Io, type OutputFormat } from './io';
+import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
 export interface ValidateCommandOptions extends TreeCheckOptions {
-  /**
-   * Schema folder.
-   * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
-   */
-  readonly schemas?: string;
   /**
    * Download the pinned schema files into the cache first.
    * @default false
@@ -36,26 +28,23 @@ export interface ValidateCommandOptions extends TreeCheckOptions {
 
 /** Returns the process exit code. */
 export function validateCommand(options: ValidateCommandOptions): Promise<number> {
-  return runTreeCheck(options, (log, out) => validate(options, log, out));
-}
-
-async function validate(options: ValidateCommandOptions, log: (line: string) => void, out: (text: string) => void): Promise<number> {
-  if (options.fetchSchemas) await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
-  const location = options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
-    ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
-    : locateSchemas(options.root, options.schemas, options.env ?? process.env);
-  const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
-  if (!location.dir) log(`notice: no schema folder (--schemas, $${SCHEMAS_ENV}, ../shared/schemas or --fetch-schemas): strict schema checks skipped`);
-  const selected = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
-  if (typeof selected === 'number') return selected;
-  const kustomize = (options.kustomize ?? true) && kubectlAvailable();
-  if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
-  const trees = selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline, fluxVersion: config.fluxVersion }));
-  const report = validateTrees(trees, { schemas, kustomize, progress: options.progress });
-  for (const f of report.findings) log(formatFinding(f));
-  if (options.output === OutputFormat.JSON) printJson(out, reportJson(report));
-  else for (const line of reportLines(report)) out(`${line}\n`);
-  return report.findings.some((f) => f.severity === 'error') ? EXIT.FINDINGS : EXIT.OK;
+  return runTreeCheck(options, async (log) => {
+    if (options.fetchSchemas) await fetchSchemas({ dir: schemaCacheDir(options.root), fetch: options.fetch, log });
+    const kustomize = (options.kustomize ?? true) && kubectlAvailable();
+    if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
+    return {
+      schemaLocation: options.fetchSchemas && options.schemas === undefined && !options.env?.[SCHEMAS_ENV]
+        ? { origin: SchemaOrigin.CACHE, dir: schemaCacheDir(options.root) }
+        : undefined,
+      alsoSchemasFrom: '--fetch-schemas',
+      withoutSchemas: 'strict schema checks skipped',
+      run: (selected, schemas) => validateTrees(
+        selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline, fluxVersion: config.fluxVersion })),
+        { schemas, kustomize, progress: options.progress }),
+      json: reportJson,
+      lines: reportLines,
+    };
+  });
 }
 
 export function registerValidate(program: Command, root: string, io: Io): void {

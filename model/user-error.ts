@@ -1,8 +1,8 @@
 /**
  * The one error type for what the user did wrong (a customer file, a flag, a missing key, a
- * refusal): every command prints its message as one `error:` line and exits with its code
- * (commands/io.ts `runCommand`, the one place that maps errors to output and exit status).
- * Any other error is a bug and keeps its stack trace.
+ * refusal), and `runCommand`, the one place that maps it to output and exit status: an
+ * `error:` line per problem, then its exit code. Any other error is a bug and keeps its stack
+ * trace.
  */
 
 /** Exit codes of every command: documented in each command's --help. */
@@ -10,11 +10,33 @@ export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 export class UserError extends Error {
+  /** Every problem found, in order, each printed as an `error:` line of its own; the message is the last. */
+  public readonly problems: readonly string[];
+
   /**
+   * @param problems the problem, or every problem found before giving up (at least one)
    * @param exitCode `EXIT.USAGE` when the command line is wrong (a flag, an argument), else
-   * `EXIT.FINDINGS`: the input is wrong or the command refused.
+   *   `EXIT.FINDINGS`: the input is wrong or the command refused.
    */
-  constructor(message: string, public readonly exitCode: ExitCode = EXIT.FINDINGS) {
-    super(message);
+  constructor(problems: string | readonly string[], public readonly exitCode: ExitCode = EXIT.FINDINGS) {
+    const all = typeof problems === 'string' ? [problems] : problems;
+    super(all[all.length - 1]);
+    this.problems = all;
+  }
+
+  /** The same problems, the last one followed by what they mean, e.g. `(nothing was written)`. */
+  public withConsequence(consequence: string): UserError {
+    return new UserError([...this.problems.slice(0, -1), `${this.message} (${consequence})`], this.exitCode);
+  }
+}
+
+/** Runs a command body and turns its result or a UserError into the process exit code. */
+export async function runCommand(err: (line: string) => void, body: () => number | Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    for (const problem of e.problems) err(`error: ${problem}`);
+    return e.exitCode;
   }
 }

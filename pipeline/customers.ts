@@ -25,8 +25,7 @@ export function loadCustomer(root: string, name: string, log: (line: string) => 
   if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerNames(root));
   const loaded = loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`);
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
-  for (const e of loaded.errors) log(`error: ${formatProblem(e)}`);
-  if (!loaded.config) throw new UserError(`${loaded.errors.length} error(s) in customers/${name}.yaml`, EXIT.FINDINGS);
+  if (!loaded.config) throw new UserError(loaded.errors.map(formatProblem));
   return loaded;
 }
 
@@ -53,18 +52,14 @@ export interface CustomerTree {
 
 /**
  * The trees `validate` and `render-check` examine: of the named customers (all when none),
- * committed or rendered now. An exit code instead when a customer file is invalid (1) or a
- * name is unknown (2), after saying so in `log`.
+ * committed or rendered now. A UserError when a customer file is invalid (1) or a name is
+ * unknown (2).
  */
 export async function selectedTrees(root: string, names: readonly string[] | undefined, render: boolean | undefined,
-  log: (line: string) => void, progress?: Progress): Promise<CustomerTree[] | number> {
+  log: (line: string) => void, progress?: Progress): Promise<CustomerTree[]> {
   const configs = loadAll(root, log);
-  if (!configs) return EXIT.FINDINGS;
   const unknown = (names ?? []).filter((c) => !configs.some((k) => k.name === c));
-  if (unknown.length > 0) {
-    log(`error: ${unknownCustomer(unknown, configs.map((c) => c.name)).message}`);
-    return EXIT.USAGE;
-  }
+  if (unknown.length > 0) throw unknownCustomer(unknown, configs.map((c) => c.name));
   const selected = configs.filter((c) => !names?.length || names.includes(c.name));
   const trees: CustomerTree[] = [];
   for (const config of selected) {

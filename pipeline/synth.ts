@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, unknownCustomer, type LoadedCustomer } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
-import { UserError } from '../model/user-error';
+import { runCommand, UserError } from '../model/user-error';
 import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
@@ -33,20 +33,13 @@ export interface SynthOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Loads every customer and reports problems; the configs only when all files are valid. */
-export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] | undefined {
+/** Every customer (or `only`), its warnings logged; a UserError with every problem of every file when one is invalid. */
+export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] {
   const loaded: LoadedCustomer[] = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
-  if (only && loaded.length === 0) {
-    log(`error: ${unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file))).message}`);
-    return undefined;
-  }
+  if (only && loaded.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
   const errors = loaded.flatMap((c) => c.errors);
-  for (const e of errors) log(`error: ${formatProblem(e)}`);
-  if (errors.length > 0) {
-    log(`${errors.length} error(s) in customer files: nothing was written, dist/ is unchanged.`);
-    return undefined;
-  }
+  if (errors.length > 0) throw new UserError(errors.map(formatProblem));
   return loaded.flatMap((c) => (c.config ? [c.config] : []));
 }
 
@@ -72,11 +65,11 @@ export async function renderOne(root: string, config: CustomerConfig, vaultOptio
 }
 
 /**
- * Renders customers in memory; undefined after logging the problems when any customer
- * cannot be built (a credential that cannot be sealed, a conflicting setting).
+ * Renders customers in memory; a UserError with every customer's problem when any cannot be
+ * built (a credential that cannot be sealed, a conflicting setting).
  */
-export async function renderAll(root: string, configs: readonly CustomerConfig[], log: (line: string) => void,
-  vaultOptions: (config: CustomerConfig) => VaultOptions = () => ({})): Promise<CustomerOutput[] | undefined> {
+export async function renderAll(root: string, configs: readonly CustomerConfig[],
+  vaultOptions: (config: CustomerConfig) => VaultOptions = () => ({})): Promise<CustomerOutput[]> {
   const outputs: CustomerOutput[] = [];
   const problems: string[] = [];
   for (const config of configs) {
@@ -84,32 +77,31 @@ export async function renderAll(root: string, configs: readonly CustomerConfig[]
       outputs.push(await renderOne(root, config, vaultOptions(config)));
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      problems.push(e.message);
+      problems.push(...e.problems);
     }
   }
-  for (const p of problems) log(`error: ${p}`);
-  if (problems.length === 0) return outputs;
-  log(`${problems.length} error(s): nothing was written, dist/ is unchanged.`);
-  return undefined;
+  if (problems.length > 0) throw new UserError(problems);
+  return outputs;
 }
+
+/** What a failed synth adds to its last `error:` line: it writes all customers or nothing. */
+export const NOTHING_WRITTEN = 'nothing was written, dist/ is unchanged';
 
 /** Returns the process exit code. */
 export async function synth(options: SynthOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
-  try {
-    return await withWriteLock(options.root, log, () => synthLocked(options, log));
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    log(`error: ${e.message}`);
-    return 1;
-  }
+  return runCommand(log, async () => {
+    try {
+      return await withWriteLock(options.root, log, () => synthLocked(options, log));
+    } catch (e) {
+      throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
+    }
+  });
 }
 
 async function synthLocked(options: SynthOptions, log: (line: string) => void): Promise<number> {
   const configs = loadAll(options.root, log, options.only);
-  if (!configs) return 1;
-  const outputs = await renderAll(options.root, configs, log, options.vaultOptions);
-  if (!outputs) return 1;
+  const outputs = await renderAll(options.root, configs, options.vaultOptions);
   writeCustomers(options.root, outputs);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   if (options.only) return 0;

@@ -1,0 +1,89 @@
+/**
+ * What `validate` and `render-check` share: the customers' trees they select, the schema
+ * folder they look for, and how their findings, report and exit code come out.
+ */
+import { EXIT, runCommand } from '../model/user-error';
+import { selectedTrees, type CustomerTree } from '../pipeline/customers';
+import { formatFinding, Severity, type Finding } from '../validate/model/finding';
+import type { Progress } from '../validate/progress';
+import { locateSchemas, SCHEMAS_ENV, type SchemaLocation } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
+import { OutputFormat, printJson } from './io';
+
+type Log = (line: string) => void;
+
+export interface TreeCheckOptions {
+  /** Repository root holding customers/. */
+  readonly root: string;
+  /**
+   * Customers to check.
+   * @default - every customer file
+   */
+  readonly customers?: readonly string[];
+  /**
+   * Check what synth would write now (rendered in memory) instead of the committed dist/ and flux/.
+   * @default false
+   */
+  readonly render?: boolean;
+  /**
+   * Schema folder (kubernetes/, crds/) for the strict checks.
+   * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
+   */
+  readonly schemas?: string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /**
+   * What stdout holds: the summary lines, or one JSON document.
+   * @default OutputFormat.TEXT
+   */
+  readonly output?: OutputFormat;
+  /** Messages and findings, one line each. @default console.error */
+  readonly log?: Log;
+  /** The report (stdout). @default - its lines to `log` */
+  readonly out?: (text: string) => void;
+  /** Progress of a long run (a terminal only). @default - none */
+  readonly progress?: Progress;
+}
+
+/** What a check of the trees is made of besides what every check shares. */
+export interface TreeCheck<R extends { readonly findings: readonly Finding[] }> {
+  /**
+   * Where the schema folder is.
+   * @default - `locateSchemas` of `--schemas` and the environment
+   */
+  readonly schemaLocation?: SchemaLocation;
+  /** Where else a schema folder could come from, named in the notice when none is found. @default - nowhere else */
+  readonly alsoSchemasFrom?: string;
+  /** What the notice says goes unchecked without a schema folder. */
+  readonly withoutSchemas: string;
+  /** Checks the selected trees. */
+  readonly run: (trees: readonly CustomerTree[], schemas: SchemaSet | undefined) => R | Promise<R>;
+  /** The report as the JSON document of `-o json`. */
+  readonly json: (report: R) => unknown;
+  /** The report as summary lines. */
+  readonly lines: (report: R) => readonly string[];
+}
+
+/**
+ * Runs a tree check: `setup` first (it may log and locate its tools), then the schema notice,
+ * the selection of trees, the check, its findings on `log` and its report on `out`.
+ * Returns the exit code: 1 when any finding is an error.
+ */
+export function runTreeCheck<R extends { readonly findings: readonly Finding[] }>(
+  options: TreeCheckOptions, setup: (log: Log) => TreeCheck<R> | Promise<TreeCheck<R>>): Promise<number> {
+  const log = options.log ?? ((line: string) => console.error(line));
+  const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
+  return runCommand(log, async () => {
+    const check = await setup(log);
+    const location = check.schemaLocation ?? locateSchemas(options.root, options.schemas, options.env ?? process.env);
+    const sources = ['--schemas', `$${SCHEMAS_ENV}`, '../shared/schemas', ...(check.alsoSchemasFrom ? [check.alsoSchemasFrom] : [])];
+    if (!location.dir) log(`notice: no schema folder (${sources.join(', ')}): ${check.withoutSchemas}`);
+    const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
+    const trees = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
+    const report = await check.run(trees, schemas);
+    for (const f of report.findings) log(formatFinding(f));
+    if (options.output === OutputFormat.JSON) printJson(out, check.json(report));
+    else for (const line of check.lines(report)) out(`${line}\n`);
+    return report.findings.some((f) => f.severity === Severity.ERROR) ? EXIT.FINDINGS : EXIT.OK;
+  });
+}
