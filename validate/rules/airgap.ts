@@ -41,34 +41,35 @@ function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): 
   return found;
 }
 
-/** The image mirror of an offline customer that has one. */
-function mirrorOf(ctx: ValidationContext): { readonly registry: string; readonly gpuDriverOs: readonly string[] } | undefined {
-  const registry = ctx.offline?.registry;
-  return ctx.offline && registry ? { registry, gpuDriverOs: ctx.offline.gpuDriverOs } : undefined;
+/** The mirrors of an offline customer with an image registry. */
+interface Mirrors {
+  readonly registry: string;
+  readonly gpuDriverOs: readonly string[];
+  readonly charts?: string;
+  readonly git?: string;
+}
+
+/** A rule of the customers with an image mirror; it finds nothing for the others. */
+function mirrorRule(id: string, description: string, check: (ctx: ValidationContext, mirrors: Mirrors, id: string) => Finding[]): Rule {
+  return {
+    id,
+    description: `offline customers: ${description}`,
+    check: (ctx) => {
+      const registry = ctx.offline?.registry;
+      return ctx.offline && registry ? check(ctx, { ...ctx.offline, registry }, id) : [];
+    },
+  };
 }
 
 /** Also run on the objects a chart renders (render-check): containers must come from the mirror there too. */
-export const IMAGES_IN_MIRROR: Rule = {
-  id: 'airgap/image',
-  description: 'offline customers: every container image and every chart image value points at offline.registry',
-  check: (ctx) => {
-    const mirror = mirrorOf(ctx);
-    if (!mirror) return [];
-    const { registry } = mirror;
-    return referencedImages(ctx, mirror.gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
-      .map((r) => ctx.finding(r.manifest, 'airgap/image', `${r.field}: expected an image in ${registry}/, found "${r.image}"`));
-  },
-};
+export const IMAGES_IN_MIRROR = mirrorRule('airgap/image', 'every container image and every chart image value points at offline.registry',
+  (ctx, { registry, gpuDriverOs }, id) => referencedImages(ctx, gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
+    .map((r) => ctx.finding(r.manifest, id, `${r.field}: expected an image in ${registry}/, found "${r.image}"`)));
 
-const billOfMaterials: Rule = {
-  id: 'airgap/bill-of-materials',
-  description: 'offline customers: airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
-  check: (ctx) => {
-    const mirror = mirrorOf(ctx);
-    if (!mirror) return [];
-    const { registry } = mirror;
+const billOfMaterials = mirrorRule('airgap/bill-of-materials', 'airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
+  (ctx, { registry, gpuDriverOs }, id) => {
     const file = `${customerDistFolder(ctx.customer)}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
-    const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: 'airgap/bill-of-materials', severity: Severity.ERROR, message });
+    const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: id, severity: Severity.ERROR, message });
     const text = ctx.fileContent(file);
     if (text === undefined) return [problem('expected the bill of materials of an offline customer, found no file (run npx cdk8s synth)')];
     const findings: Finding[] = [];
@@ -88,28 +89,21 @@ const billOfMaterials: Rule = {
       }
       listed.add(match[2]);
     });
-    const referenced = referencedImages(ctx, mirror.gpuDriverOs).filter((r) => inRegistry(r.image, registry));
+    const referenced = referencedImages(ctx, gpuDriverOs).filter((r) => inRegistry(r.image, registry));
     for (const r of referenced.filter((r) => !listed.has(r.image))) {
-      findings.push(ctx.finding(r.manifest, 'airgap/bill-of-materials', `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
+      findings.push(ctx.finding(r.manifest, id, `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
     }
     const pulled = new Set(referenced.map((r) => r.image));
     for (const target of [...listed].filter((t) => !pulled.has(t)).sort()) {
       findings.push(problem(`expected only images the tree pulls, found "${target}" that nothing references`));
     }
     return findings;
-  },
-};
+  });
 
-const sourcesInMirror: Rule = {
-  id: 'airgap/source',
-  description: 'offline customers: every HelmRepository is offline.charts and every GitRepository is offline.git',
-  check: (ctx) => {
-    const mirrors: Array<[string, string | undefined, string]> = [['HelmRepository', ctx.offline?.charts, 'offline.charts'], ['GitRepository', ctx.offline?.git, 'offline.git']];
-    if (!ctx.offline?.registry) return [];
-    return mirrors.flatMap(([kind, url, key]) => (url === undefined ? [] : ctx.ofFluxKind(kind)
+const sourcesInMirror = mirrorRule('airgap/source', 'every HelmRepository is offline.charts and every GitRepository is offline.git',
+  (ctx, { charts, git }, id) => ([['HelmRepository', charts, 'offline.charts'], ['GitRepository', git, 'offline.git']] as const)
+    .flatMap(([kind, url, key]) => (url === undefined ? [] : ctx.ofFluxKind(kind)
       .filter((m) => specOf(m).url !== url)
-      .map((m) => ctx.finding(m, 'airgap/source', `spec.url: expected the mirror ${url} (${key}), found "${specOf(m).url}"`))));
-  },
-};
+      .map((m) => ctx.finding(m, id, `spec.url: expected the mirror ${url} (${key}), found "${specOf(m).url}"`)))));
 
 export const AIRGAP_RULES: readonly Rule[] = [IMAGES_IN_MIRROR, billOfMaterials, sourcesInMirror];
