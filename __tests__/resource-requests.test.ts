@@ -1,6 +1,4 @@
 /** Resource requests of chart workloads: set through the charts' values, sized by profile, overridable per customer. */
-import { CHARTS, type ChartEntry } from '../catalog/charts';
-import { customerSchema } from '../config/schema';
 import { configFrom, findObject, MINIMAL, objectsOf, render } from './helpers';
 
 type Values = Record<string, any>;
@@ -9,12 +7,6 @@ async function releaseValues(yaml: string, release: string): Promise<Values> {
   const objects = objectsOf(await render(configFrom(yaml)));
   return (findObject(objects, 'HelmRelease', release).spec as { values: Values }).values;
 }
-
-test('every workload the catalog sizes has a size in the customer schema, and every size a workload', () => {
-  const defaults = customerSchema.parse({ nfs: { server: '10.0.0.6' }, externalAccess: { ip: { address: '10.0.0.5' } } }).resources as Record<string, Values>;
-  const fromCatalog = Object.fromEntries(Object.entries(CHARTS as Record<string, ChartEntry>).filter(([, e]) => e.requests).map(([k, e]) => [k, Object.keys(e.requests!).sort()]));
-  expect(Object.fromEntries(Object.entries(defaults).map(([k, v]) => [k, Object.keys(v).sort()]))).toEqual(fromCatalog);
-});
 
 test('the prod sizes reach every values path of a workload', async () => {
   const values = await releaseValues(MINIMAL, 'harbor');

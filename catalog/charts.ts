@@ -90,17 +90,35 @@ export interface ChartEntry {
    */
   readonly digest?: string;
   /**
-   * Workloads whose resource requests the customer file sets (`resources.<chart>.<workload>`),
-   * each with the values paths of its `resources` block (several containers or Jobs may share
-   * one size). Workloads the chart already gives requests by default are not listed.
+   * The workloads whose resource requests the customer file sets (`resources.<chart>`):
+   * those the chart gives none by default. The customer schema is built from this.
    * @default - none: every workload of the chart requests resources by default
    */
-  readonly requests?: Readonly<Record<string, readonly string[]>>;
+  readonly requests?: ChartRequests;
   /**
    * Rendered objects the render check accepts despite a rule, each with its reason.
    * @default - none: every finding on the chart's output fails the check
    */
   readonly exceptions?: readonly ChartException[];
+}
+
+/** Requests of the workloads of one chart that sets none by default: `resources.<chart>` of the customer file. */
+export interface ChartRequests {
+  /** The chart in the configuration reference, with what it requests by itself. */
+  readonly about: string;
+  /** Each workload (`resources.<chart>.<workload>`) with its default size and where it goes. */
+  readonly workloads: Readonly<Record<string, WorkloadRequests>>;
+}
+
+export interface WorkloadRequests {
+  /** The workload in the configuration reference: `the prometheus-operator`. */
+  readonly what: string;
+  /** CPU each of its containers requests by default (the `prod` profile). */
+  readonly cpu: string;
+  /** Memory each of its containers requests by default. */
+  readonly memory: string;
+  /** Values paths of its `resources` blocks: several containers or Jobs may share one size. */
+  readonly at: readonly string[];
 }
 
 export const REPOSITORIES = {
@@ -244,9 +262,14 @@ export const CHARTS = {
     crds: false,
     timeout: '10m',
     // Digest-pinned by the chart; the mirroring script keeps digests (skopeo copy --all).
-    // The controller requests 100m/90Mi by default.
     requests: {
-      admissionJobs: ['controller.admissionWebhooks.createSecretJob.resources', 'controller.admissionWebhooks.patchWebhookJob.resources'],
+      about: 'ingress-nginx (the controller requests 100m and 90Mi by default)',
+      workloads: {
+        admissionJobs: {
+          what: 'the Jobs that create and patch the admission webhook certificate', cpu: '10m', memory: '20Mi',
+          at: ['controller.admissionWebhooks.createSecretJob.resources', 'controller.admissionWebhooks.patchWebhookJob.resources'],
+        },
+      },
     },
     images: [
       {
@@ -272,7 +295,12 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['traefik.io', 'hub.traefik.io'],
     timeout: '10m',
-    requests: { proxy: ['resources'] },
+    requests: {
+      about: 'Traefik (its chart requests nothing by default)',
+      workloads: {
+        proxy: { what: 'Traefik, on every node (what the ingress-nginx chart requests for its controller)', cpu: '100m', memory: '90Mi', at: ['resources'] },
+      },
+    },
     // The proxy image: registry docker.io and repository traefik by default, tag the chart's
     // appVersion v3.7.11 (templates/_helpers.tpl traefik.imageRegistry/imageRepository/defaultTag).
     images: [{ ref: 'docker.io/traefik:v3.7.11', values: splitRepository('image') }],
@@ -291,14 +319,20 @@ export const CHARTS = {
     // The config reloader runs in the Prometheus and Alertmanager pods the operator creates.
     globalRegistry: 'global.imageRegistry',
     requests: {
-      operator: ['prometheusOperator.resources'],
-      admissionJobs: ['prometheusOperator.admissionWebhooks.patch.resources'],
-      prometheus: ['prometheus.prometheusSpec.resources'],
-      alertmanager: ['alertmanager.alertmanagerSpec.resources'],
-      grafana: ['grafana.resources'],
-      grafanaSidecars: ['grafana.sidecar.resources'],
-      kubeStateMetrics: ['kube-state-metrics.resources'],
-      nodeExporter: ['prometheus-node-exporter.resources'],
+      about: 'kube-prometheus-stack',
+      workloads: {
+        operator: { what: 'the prometheus-operator', cpu: '100m', memory: '128Mi', at: ['prometheusOperator.resources'] },
+        admissionJobs: {
+          what: 'the Jobs that create and patch the admission webhook certificate', cpu: '10m', memory: '32Mi',
+          at: ['prometheusOperator.admissionWebhooks.patch.resources'],
+        },
+        prometheus: { what: 'Prometheus', cpu: '500m', memory: '2Gi', at: ['prometheus.prometheusSpec.resources'] },
+        alertmanager: { what: 'Alertmanager', cpu: '10m', memory: '64Mi', at: ['alertmanager.alertmanagerSpec.resources'] },
+        grafana: { what: 'Grafana', cpu: '100m', memory: '256Mi', at: ['grafana.resources'] },
+        grafanaSidecars: { what: "Grafana's dashboard and datasource sidecars (each)", cpu: '50m', memory: '64Mi', at: ['grafana.sidecar.resources'] },
+        kubeStateMetrics: { what: 'kube-state-metrics', cpu: '10m', memory: '64Mi', at: ['kube-state-metrics.resources'] },
+        nodeExporter: { what: 'the node exporter (on every node)', cpu: '50m', memory: '32Mi', at: ['prometheus-node-exporter.resources'] },
+      },
     },
     images: [
       { ref: 'quay.io/prometheus-operator/prometheus-operator:v0.75.2', values: splitRepository('prometheusOperator.image') },
@@ -324,8 +358,11 @@ export const CHARTS = {
     // The Keycloak image is the customer's theme image (keycloak.image); Bitnami's own tags
     // left docker.io/bitnami, so PostgreSQL comes from bitnamilegacy.
     globalRegistry: 'global.imageRegistry',
-    // PostgreSQL requests resources by default (its resourcesPreset).
-    requests: { keycloak: ['resources'] },
+    requests: {
+      about: 'Keycloak',
+      // PostgreSQL requests resources by default (its resourcesPreset).
+      workloads: { keycloak: { what: 'Keycloak (its PostgreSQL requests resources by default)', cpu: '250m', memory: '768Mi', at: ['resources'] } },
+    },
     images: [
       { ref: KEYCLOAK_THEME_IMAGE, values: splitRepository('image') },
       { ref: 'docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r9', values: splitRepository('postgresql.image') },
@@ -341,14 +378,20 @@ export const CHARTS = {
     timeout: '15m',
     digest: recordedByOldSystem('b950f0a3ab13a583d3c9840219b8826c832ecf88fdfe7681df1c4b925abdccae'),
     requests: {
-      nginx: ['nginx.resources'],
-      portal: ['portal.resources'],
-      core: ['core.resources'],
-      jobservice: ['jobservice.resources'],
-      registry: ['registry.registry.resources', 'registry.controller.resources'],
-      database: ['database.internal.resources'],
-      databaseInit: ['database.internal.initContainer.migrator.resources', 'database.internal.initContainer.permissions.resources'],
-      redis: ['redis.internal.resources'],
+      about: 'Harbor',
+      workloads: {
+        nginx: { what: "Harbor's nginx (only when Harbor has no host of its own)", cpu: '50m', memory: '64Mi', at: ['nginx.resources'] },
+        portal: { what: 'the Harbor portal', cpu: '50m', memory: '64Mi', at: ['portal.resources'] },
+        core: { what: 'Harbor core', cpu: '100m', memory: '256Mi', at: ['core.resources'] },
+        jobservice: { what: 'the Harbor job service', cpu: '50m', memory: '128Mi', at: ['jobservice.resources'] },
+        registry: { what: 'the Harbor registry and its controller (each)', cpu: '100m', memory: '256Mi', at: ['registry.registry.resources', 'registry.controller.resources'] },
+        database: { what: "Harbor's database", cpu: '100m', memory: '256Mi', at: ['database.internal.resources'] },
+        databaseInit: {
+          what: "the init containers of Harbor's database (each)", cpu: '10m', memory: '32Mi',
+          at: ['database.internal.initContainer.migrator.resources', 'database.internal.initContainer.permissions.resources'],
+        },
+        redis: { what: "Harbor's Redis", cpu: '50m', memory: '64Mi', at: ['redis.internal.resources'] },
+      },
     },
     images: Object.entries({
       'nginx-photon': 'nginx',
@@ -371,8 +414,11 @@ export const CHARTS = {
     crdGroups: ['kubeflow.org'],
     timeout: '10m',
     digest: recordedByOldSystem('95ea0416d500a1b1460834a7dcb73e64b491bbaf8a51029659da41b61e3bd094'),
-    // The operator, and the init container it adds to every MPIJob launcher.
-    requests: { operator: ['resources'] },
+    requests: {
+      about: 'The MPI operator',
+      // The operator, and the init container it adds to every MPIJob launcher.
+      workloads: { operator: { what: 'the MPI operator', cpu: '50m', memory: '64Mi', at: ['resources'] } },
+    },
     images: [
       { ref: MPI_OPERATOR_IMAGE, values: fullRepository('image') },
       { ref: MPI_KUBECTL_DELIVERY_IMAGE, values: { reference: 'kubectlDeliveryImage' } },

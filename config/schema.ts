@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AGE_RECIPIENT, DNS1123_LABEL } from '../model/patterns';
-import { KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE } from '../catalog/charts';
+import { CHARTS, KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE, type ChartEntry, type WorkloadRequests } from '../catalog/charts';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
 import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
@@ -101,10 +101,19 @@ const platformComponent = (description: string, repository: string | undefined, 
 }).prefault({}).describe(description);
 
 /** Resource requests of one workload of a chart (what the scheduler reserves for it). */
-const requests = (cpuDefault: string, memoryDefault: string, what: string) => z.strictObject({
-  cpu: cpu.default(cpuDefault).describe('CPU the scheduler reserves for each container.'),
-  memory: memory.default(memoryDefault).describe('Memory the scheduler reserves for each container.'),
-}).prefault({}).describe(`Resource requests of ${what}.`);
+const requests = (workload: WorkloadRequests) => z.strictObject({
+  cpu: cpu.default(workload.cpu).describe('CPU the scheduler reserves for each container.'),
+  memory: memory.default(workload.memory).describe('Memory the scheduler reserves for each container.'),
+}).prefault({}).describe(`Resource requests of ${workload.what}.`);
+
+/** `resources.<chart>.<workload>`, from the catalog: the one list of these workloads, their default sizes and values paths. */
+function chartResources() {
+  const charts: Array<[string, ChartEntry]> = Object.entries(CHARTS);
+  return Object.fromEntries(charts.flatMap(([chart, entry]) => (entry.requests
+    ? [[chart, z.strictObject(Object.fromEntries(Object.entries(entry.requests.workloads).map(([workload, sized]) => [workload, requests(sized)])))
+      .prefault({}).describe(`${entry.requests.about}.`)]]
+    : [])));
+}
 
 /** A key of the customer file having a value (after defaults). */
 export interface Condition {
@@ -277,40 +286,8 @@ export const customerSchema = z.strictObject({
       .min(1, expect('at least one OS')).default(['ubuntu22.04'])
       .describe("OS of the GPU nodes (ubuntu22.04, rhel9.4, …): the GPU operator pulls the driver image tagged <version>-<os> of each node, so the mirror needs one copy per OS."),
   }).prefault({}).describe('Mirrors of an air-gapped customer.'),
-  resources: z.strictObject({
-    ingressNginx: z.strictObject({
-      admissionJobs: requests('10m', '20Mi', 'the Jobs that create and patch the admission webhook certificate'),
-    }).prefault({}).describe('ingress-nginx (the controller requests 100m and 90Mi by default).'),
-    traefik: z.strictObject({
-      proxy: requests('100m', '90Mi', 'Traefik, on every node (what the ingress-nginx chart requests for its controller)'),
-    }).prefault({}).describe('Traefik (its chart requests nothing by default).'),
-    prometheus: z.strictObject({
-      operator: requests('100m', '128Mi', 'the prometheus-operator'),
-      admissionJobs: requests('10m', '32Mi', 'the Jobs that create and patch the admission webhook certificate'),
-      prometheus: requests('500m', '2Gi', 'Prometheus'),
-      alertmanager: requests('10m', '64Mi', 'Alertmanager'),
-      grafana: requests('100m', '256Mi', 'Grafana'),
-      grafanaSidecars: requests('50m', '64Mi', "Grafana's dashboard and datasource sidecars (each)"),
-      kubeStateMetrics: requests('10m', '64Mi', 'kube-state-metrics'),
-      nodeExporter: requests('50m', '32Mi', 'the node exporter (on every node)'),
-    }).prefault({}).describe('kube-prometheus-stack.'),
-    keycloak: z.strictObject({
-      keycloak: requests('250m', '768Mi', 'Keycloak (its PostgreSQL requests resources by default)'),
-    }).prefault({}).describe('Keycloak.'),
-    harbor: z.strictObject({
-      nginx: requests('50m', '64Mi', "Harbor's nginx (only when Harbor has no host of its own)"),
-      portal: requests('50m', '64Mi', 'the Harbor portal'),
-      core: requests('100m', '256Mi', 'Harbor core'),
-      jobservice: requests('50m', '128Mi', 'the Harbor job service'),
-      registry: requests('100m', '256Mi', 'the Harbor registry and its controller (each)'),
-      database: requests('100m', '256Mi', "Harbor's database"),
-      databaseInit: requests('10m', '32Mi', "the init containers of Harbor's database (each)"),
-      redis: requests('50m', '64Mi', "Harbor's Redis"),
-    }).prefault({}).describe('Harbor.'),
-    mpiOperator: z.strictObject({
-      operator: requests('50m', '64Mi', 'the MPI operator'),
-    }).prefault({}).describe('The MPI operator.'),
-  }).prefault({}).describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
+  resources: z.strictObject(chartResources()).prefault({})
+    .describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
   components: z.strictObject({
     csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
     gpuOperator: component('the NVIDIA GPU operator'),

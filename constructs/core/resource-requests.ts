@@ -22,14 +22,12 @@ export function requestResources(scope: IConstruct, resources: CustomerConfig['r
     const [key, entry] = Object.entries<ChartEntry>(CHARTS).find(([, e]) => e.chart === release.chart.chart) ?? [];
     const sizes = key ? byChart[key] : undefined;
     if (!key || !entry || !sizes) continue;
-    const paths = entry.requests ?? {};
+    const workloads = entry.requests?.workloads ?? {};
     const object = ApiObject.of(release);
     const values: Record<string, unknown> = structuredClone(fieldsOf(fieldsOf(object.toJson()).spec?.values));
     for (const [workload, size] of Object.entries(sizes)) {
-      const at = paths[workload];
-      if (!at) throw new Error(`catalog: ${key} lists no values path for the requests of workload ${workload}`);
       // Into the `resources` block the chart already has: its limits stay.
-      for (const p of at) {
+      for (const p of workloads[workload].at) {
         setValue(values, `${p}.requests.cpu`, size.cpu);
         setValue(values, `${p}.requests.memory`, size.memory);
       }

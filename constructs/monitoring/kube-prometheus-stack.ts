@@ -39,11 +39,8 @@ export interface KubePrometheusStackProps extends ChartComponentProps {
   readonly retention: string;
   /** Size of the Prometheus volume (`monitoring.storageSize`). */
   readonly storageSize: string;
-  /**
-   * Expose Prometheus and Alertmanager on NodePorts 30090 / 30903 (no authentication).
-   * @default false - both stay ClusterIP
-   */
-  readonly nodePorts?: boolean;
+  /** Expose Prometheus and Alertmanager on NodePorts 30090 / 30903, unauthenticated, instead of ClusterIP (`monitoring.nodePorts`). */
+  readonly nodePorts: boolean;
 }
 
 /**
