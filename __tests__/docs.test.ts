@@ -80,11 +80,10 @@ describe('the reference checker finds what does not exist', () => {
   });
 
   test('relative links to missing files or headings', () => {
-    expect(check([
-      '# Guide',
-      'See [the reference](configuration.md#nfsserver), [home](../README.md), [here](#guide) and [web](https://fluxcd.io).',
-      'Not [this](missing.md), [that](configuration.md#no-such-key) or [outside](../../etc/passwd).',
-    ].join('\n'))).toEqual([
+    const guide = `# Guide
+See [the reference](configuration.md#nfsserver), [home](../README.md), [here](#guide) and [web](https://fluxcd.io).
+Not [this](missing.md), [that](configuration.md#no-such-key) or [outside](../../etc/passwd).`;
+    expect(check(guide)).toEqual([
       'docs/guide.md:3: link missing.md: docs/missing.md does not exist',
       'docs/guide.md:3: link configuration.md#no-such-key: no heading with anchor #no-such-key in docs/configuration.md',
       'docs/guide.md:3: link ../../etc/passwd leaves the repository',

@@ -34,6 +34,14 @@ async function synthWith(repo: string, keyFile: string | undefined, log: string[
   }
 }
 
+/** Deletes dist/ and synthesizes with `keyFile`: dist/ and flux/ come back byte for byte. */
+async function expectRebuiltWithoutDist(repo: string, keyFile: string | undefined): Promise<void> {
+  const before = trees(repo);
+  fs.rmSync(path.join(repo, 'dist'), { recursive: true });
+  expect(await synthWith(repo, keyFile)).toBe(0);
+  expect(trees(repo)).toEqual(before);
+}
+
 describe('migration to the credential store', () => {
   test('a tree from before the store moves into it with every dist/ file unchanged; without the key nothing is written', async () => {
     const repo = preStoreRepo();
@@ -52,19 +60,14 @@ describe('migration to the credential store', () => {
       }
     }
     // From now on no key is needed, even for a deleted dist/.
-    fs.rmSync(path.join(repo, 'dist'), { recursive: true });
-    expect(await synthWith(repo, undefined)).toBe(0);
-    expect(trees(repo)).toEqual(before);
+    await expectRebuiltWithoutDist(repo, undefined);
   });
 
   test('a deleted dist/ of a tree from before the store is migrated from git HEAD', async () => {
     const repo = preStoreRepo();
     git(repo, 'init', '-q');
     commit(repo, 'before the store');
-    const before = trees(repo);
-    fs.rmSync(path.join(repo, 'dist'), { recursive: true });
-    expect(await synthWith(repo, SAMPLE_IDENTITY_FILE)).toBe(0);
-    expect(trees(repo)).toEqual(before);
+    await expectRebuiltWithoutDist(repo, SAMPLE_IDENTITY_FILE);
   });
 
   test('a store file deleted in git history is never minted again; the printed command restores it', async () => {

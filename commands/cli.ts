@@ -26,7 +26,11 @@ import { registerSecrets } from './secrets-command';
 import { registerSynth } from './synth-command';
 import { registerValidate } from './validate-command';
 
-export { EXIT };
+/** Every command, in the order `--help` lists them. */
+const COMMANDS: ReadonlyArray<(program: Command, root: string, io: Io) => void> = [
+  registerSynth, registerInit, registerImport, registerList, registerRemove, registerRender, registerDiff,
+  registerCheck, registerExplain, registerGraph, registerSecrets, registerValidate, registerRenderCheck, registerCharts,
+];
 
 const progress = progressLine((text) => process.stderr.write(text), () => process.stderr.columns);
 
@@ -54,20 +58,7 @@ export function buildProgram(root: string, io: Io = processIo): Command {
     .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text.replace(/\n$/, '')) })
     .exitOverride()
     .hook('preAction', (_program, command) => checkCustomerNames(command));
-  registerSynth(program, root, io);
-  registerInit(program, root, io);
-  registerImport(program, root, io);
-  registerList(program, root, io);
-  registerRemove(program, root, io);
-  registerRender(program, root, io);
-  registerDiff(program, root, io);
-  registerCheck(program, root, io);
-  registerExplain(program, root, io);
-  registerGraph(program, root, io);
-  registerSecrets(program, root, io);
-  registerValidate(program, root, io);
-  registerRenderCheck(program, root, io);
-  registerCharts(program, root, io);
+  for (const register of COMMANDS) register(program, root, io);
   return program;
 }
 
