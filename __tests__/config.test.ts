@@ -37,6 +37,7 @@ describe('customer file validation', () => {
   test.each([
     ['a malformed hostname', 'externalAccess: {mode: domain, domain: {name: Demo_Astrago}}\nnfs: {server: 10.0.0.6}\n', 'externalAccess.domain.name', 'found "Demo_Astrago"'],
     ['a relative NFS path', `${MINIMAL}nfs: {server: 10.0.0.6, basePath: kube_storage}\n`.replace('nfs: {server: 10.0.0.6}\n', ''), 'nfs.basePath', 'found "kube_storage"'],
+    ['an NFS path with a right-to-left override', `${MINIMAL}nfs: {server: 10.0.0.6, basePath: "/srv/\u202Egpj.exe"}\n`.replace('nfs: {server: 10.0.0.6}\n', ''), 'nfs.basePath', 'found "/srv/\\u202egpj.exe"'],
     ['a missing NFS server', 'externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\n', 'nfs.server', 'found nothing'],
     ['an ip-mode file without address', 'nfs: {server: 10.0.0.6}\n', 'externalAccess.ip.address', 'found nothing'],
     ['a domain-mode file without name', 'externalAccess: {mode: domain}\nnfs: {server: 10.0.0.6}\n', 'externalAccess.domain.name', 'found nothing'],

@@ -54,6 +54,7 @@ const BROKEN: Array<[string, string]> = [
   ['a chart version range', `${MINIMAL}components: {harbor: {version: "^1.2"}}\n`],
   ['a quantity without a unit system', `${IP}nfs: {server: 10.0.0.6, size: 10GB}\n`],
   ['a Prometheus duration in words', `${MINIMAL}monitoring: {retention: one year}\n`],
+  ['an NFS path hiding a right-to-left override', `${IP}nfs: {server: 10.0.0.6, basePath: "/srv/\u202Egpj.exe"}\n`],
   ['an unknown key', `${IP}nfs: {server: 10.0.0.6, sever: x}\n`],
   ['an unknown mode', `externalAccess: {mode: nodeport}\n${NFS}`],
   ['a string for a switch', `${MINIMAL}components: {harbor: {enabled: "no"}}\n`],

@@ -8,6 +8,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { guard } from '../files/file-steps';
 import { EXIT, UserError } from '../model/user-error';
+import { INVISIBLE_CHARACTERS } from '../model/patterns';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES } from './profiles';
@@ -64,9 +65,13 @@ export function describeValue(v: unknown, keyPath: readonly string[] = []): stri
   if (isPlainObject(v)) return 'a map';
   // A credential typed in the wrong place must not end up in a terminal, a CI log or a chat.
   if (typeof v === 'string' && SENSITIVE.test(keyPath.join('.'))) return `a text of ${v.length} characters`;
-  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, '$1***@').replace(URL_QUERY, '$1***'));
+  // JSON.stringify escapes C0 controls only; the others would hide or reorder the line.
+  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, '$1***@').replace(URL_QUERY, '$1***')).replace(INVISIBLE, escapeCharacter);
   return String(v);
 }
+
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARACTERS}]`, 'g');
+const escapeCharacter = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** Keys whose values are never echoed: everything under secrets, and keys named like a credential. */
 const SENSITIVE = /(^|\.)(secrets|[^.]*(password|passwd|secret|token|credential)[^.]*)(\.|$)/i;

@@ -7,7 +7,7 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
-import { AGE_RECIPIENT, DNS1123_LABEL } from '../model/patterns';
+import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS } from '../model/patterns';
 import { CHARTS, KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE, type ChartEntry, type WorkloadRequests } from '../catalog/charts';
 import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
@@ -49,7 +49,8 @@ export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');
 export const hostname = matching(HOSTNAME, 'a lower-case DNS hostname such as demo.astrago.ai');
 const host = matching(HOST, 'an IPv4 address such as 10.0.0.5 or a DNS hostname such as nfs.acme.com');
 /** Absolute, no `..` segment (it would leave the export), no control character (it would break the mount options). */
-const absolutePath = matching(/^\/(?!(.*\/)?\.\.(\/|$))[^\x00-\x1f\x7f]*$/, 'an absolute path without ".." or control characters, such as /kube_storage');
+const absolutePath = matching(new RegExp(`^/(?!(.*/)?\\.\\.(/|$))[^${INVISIBLE_CHARACTERS}]*$`),
+  'an absolute path without ".." or control characters, such as /kube_storage');
 export const dns1123Label = matching(DNS1123_LABEL, 'a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)');
 const dns1123Subdomain = matching(DNS1123_SUBDOMAIN, 'a DNS-1123 name (lower-case letters, digits, "-" and ".")');
 const quantity = matching(QUANTITY, 'a storage quantity such as 10Gi');

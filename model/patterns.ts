@@ -5,3 +5,10 @@ export const DNS1123_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** An age public key (X25519 recipient, bech32). */
 export const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
+
+/**
+ * Characters a terminal does not show as themselves: C0 and C1 controls, and the invisible
+ * format characters that hide or reorder text (zero-width, bidirectional overrides such as
+ * U+202E, BOM). A character class body, for composing patterns.
+ */
+export const INVISIBLE_CHARACTERS = '\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
