@@ -8,7 +8,6 @@ import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
 import { requestResources } from './core/resource-requests';
 import { ChartSources } from './flux/chart-sources';
-import { longestDuration } from './flux/duration';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { ReadyTimeout } from './flux/ready-timeout';
@@ -76,7 +75,7 @@ export class CustomerApp extends App {
           name: stageKustomizationName(tier, stage),
           path: `./${dist}/${stageFolder(tier, stage)}`,
           dependsOn: previous ? [previous] : undefined,
-          timeout: longestDuration(['5m', ...waits.map((w) => w.timeout)]),
+          waitsFor: waits,
           decryptSecrets: charts.some((c) => c.objects.some((o) => o.kind === 'Secret')),
         });
       }

@@ -16,12 +16,13 @@ describe('Kustomization', () => {
     });
   });
 
-  test('dependencies are named with their namespace; timeout, interval and wait follow the props', () => {
+  test('dependencies are named with their namespace; interval and wait follow the props; the timeout covers the slowest thing waited for', () => {
     const chart = Testing.chart();
-    const first = new Kustomization(chart, 'a', { name: 'a', path: './a' });
-    const second = new Kustomization(chart, 'b', { name: 'b', path: './b', dependsOn: [first], timeout: '20m', interval: '1h', wait: false });
-    expect(second.timeout).toBe('20m');
-    expect(named(chart, KustomizationL1, 'b').spec).toMatchObject({ dependsOn: [{ name: 'a', namespace: 'flux-system' }], timeout: '20m', interval: '1h', wait: false });
+    const first = new Kustomization(chart, 'a', { name: 'a', path: './a', waitsFor: [{ timeout: '90s' }] });
+    const second = new Kustomization(chart, 'b', { name: 'b', path: './b', dependsOn: [first], waitsFor: [{ timeout: '10m' }, { timeout: '1h20m' }], interval: '1h', wait: false });
+    expect(first.timeout).toBe('5m');
+    expect(second.timeout).toBe('1h20m');
+    expect(named(chart, KustomizationL1, 'b').spec).toMatchObject({ dependsOn: [{ name: 'a', namespace: 'flux-system' }], timeout: '1h20m', interval: '1h', wait: false });
   });
 
   test('decryptSecrets reads the age key from the sops-age Secret; without it there is no decryption block', () => {

@@ -9,7 +9,7 @@ export function durationSeconds(duration: string): number {
   return parts.reduce((sum, [, n, unit]) => sum + Number(n) * UNIT_SECONDS[unit], 0);
 }
 
-/** The longest of some durations, as written. */
-export function longestDuration(durations: readonly string[]): string | undefined {
+/** The longest of some durations (at least one), as written. */
+export function longestDuration(durations: readonly [string, ...string[]]): string {
   return [...durations].sort((a, b) => durationSeconds(b) - durationSeconds(a))[0];
 }

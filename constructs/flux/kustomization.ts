@@ -5,6 +5,7 @@ import {
   KustomizationSpecSourceRefKind,
 } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../../model/layout';
+import { longestDuration } from './duration';
 
 /** Secret in flux-system that holds the age private key for SOPS decryption. */
 export const SOPS_AGE_SECRET = 'sops-age';
@@ -26,11 +27,12 @@ export interface KustomizationProps {
    */
   readonly wait?: boolean;
   /**
-   * Upper bound for build, apply and health checks. Must cover the longest HelmRelease
-   * timeout the Kustomization waits for, or it fails while the release is still installing.
-   * @default '5m'
+   * What it waits for, each with the upper bound of its own readiness (HelmReleases, ready
+   * timeouts): the timeout of build, apply and health checks covers the longest of them, or the
+   * Kustomization fails while a release is still installing.
+   * @default - nothing slower than 5m: the timeout is 5m
    */
-  readonly timeout?: string;
+  readonly waitsFor?: readonly { readonly timeout: string }[];
   /**
    * Decrypt SOPS-encrypted Secrets with the age key in the `sops-age` Secret.
    * @default false
@@ -51,7 +53,7 @@ export class Kustomization extends Construct {
   constructor(scope: Construct, id: string, props: KustomizationProps) {
     super(scope, id);
     this.name = props.name;
-    this.timeout = props.timeout ?? '5m';
+    this.timeout = longestDuration(['5m', ...(props.waitsFor ?? []).map((w) => w.timeout)]);
     const interval = props.interval ?? '10m';
     new KustomizationL1(this, 'Resource', {
       metadata: { name: props.name, namespace: FLUX_NAMESPACE },
