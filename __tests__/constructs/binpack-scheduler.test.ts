@@ -23,10 +23,10 @@ describe('BinpackScheduler', () => {
     });
   });
 
-  test('the kube-scheduler image follows the cluster version, from the given registry', () => {
+  test('the kube-scheduler image follows the cluster version', () => {
     expect(scheduler().construct.image).toBe('registry.k8s.io/kube-scheduler:v1.28.10');
-    const { chart, construct } = scheduler({ kubernetesVersion: '1.32.8', registry: 'mirror.local:5000' });
-    expect(construct.image).toBe('mirror.local:5000/kube-scheduler:v1.32.8');
+    const { chart, construct } = scheduler({ kubernetesVersion: '1.32.8' });
+    expect(construct.image).toBe('registry.k8s.io/kube-scheduler:v1.32.8');
     expect(oneOf(chart, k8s.KubeDeployment).spec?.template.spec?.containers.map((c) => c.image)).toEqual([construct.image]);
   });
 

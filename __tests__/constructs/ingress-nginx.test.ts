@@ -6,7 +6,7 @@ import { IngressNginx } from '../../constructs/infrastructure/ingress-nginx';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
 import { oneOf } from './synth';
 
-const values = (exposure: IngressExposure = { role: IngressRole.SERVING }, handsOverClass?: boolean) => {
+const values = (exposure: IngressExposure = { role: IngressRole.SERVING }, handsOverClass = false) => {
   const chart = Testing.chart();
   new IngressNginx(chart, 'ingress', { sources: new ChartSources(), exposure, handsOverClass });
   return oneOf(chart, HelmRelease).spec?.values;

@@ -17,6 +17,7 @@ const mariadb = (props: Partial<ConstructorParameters<typeof MariaDb>[2]> = {}) 
     storageClassName: 'astrago-nfs-csi',
     storageSize: SCHEMA_DEFAULTS.astrago.mariadb.storageSize,
     volume: DATA_LAYOUTS[SCHEMA_DEFAULTS.astrago.dataLayout].mariadb,
+    imagePullSecrets: SCHEMA_DEFAULTS.astrago.global.imagePullSecrets,
     ...props,
   });
   return chart;

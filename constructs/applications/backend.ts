@@ -145,11 +145,8 @@ export interface BackendProps {
    * @default - the JVM's own trust store (a publicly trusted certificate)
    */
   readonly caSecretName?: string;
-  /**
-   * Existing Secrets to pull the image with.
-   * @default - none
-   */
-  readonly imagePullSecrets?: readonly string[];
+  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
+  readonly imagePullSecrets: readonly string[];
 }
 
 const TRUSTSTORE_DIR = '/etc/astrago/truststore';

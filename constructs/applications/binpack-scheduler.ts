@@ -43,11 +43,6 @@ export interface BinpackSchedulerProps {
   readonly namespace: string;
   /** The cluster's Kubernetes version (`kubernetesVersion`): the scheduler must match it. */
   readonly kubernetesVersion: string;
-  /**
-   * Registry of the kube-scheduler image.
-   * @default 'registry.k8s.io'
-   */
-  readonly registry?: string;
 }
 
 /**
@@ -64,7 +59,8 @@ export class BinpackScheduler extends Construct {
     super(scope, id);
     const name = BINPACK_SCHEDULER_NAME;
     const labels = componentLabels(name);
-    this.image = `${props.registry ?? 'registry.k8s.io'}/kube-scheduler:v${props.kubernetesVersion}`;
+    // Upstream's image, tagged per Kubernetes release; an air-gapped customer's mirror replaces the registry.
+    this.image = `registry.k8s.io/kube-scheduler:v${props.kubernetesVersion}`;
 
     const account = new kplus.ServiceAccount(this, 'service-account', {
       metadata: { name, namespace: props.namespace, labels },

@@ -40,11 +40,8 @@ export interface FrontendProps {
    * @default - Node's own CA list (a publicly trusted certificate)
    */
   readonly caSecretName?: string;
-  /**
-   * Existing Secrets to pull the image with.
-   * @default - none
-   */
-  readonly imagePullSecrets?: readonly string[];
+  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
+  readonly imagePullSecrets: readonly string[];
 }
 
 

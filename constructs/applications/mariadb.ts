@@ -59,11 +59,8 @@ export interface MariaDbProps {
    * long as it runs as the files' owner.
    */
   readonly volume: MariaDbVolume;
-  /**
-   * Existing Secrets to pull the image with.
-   * @default - none
-   */
-  readonly imagePullSecrets?: readonly string[];
+  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
+  readonly imagePullSecrets: readonly string[];
 }
 
 /**

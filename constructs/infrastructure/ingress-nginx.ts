@@ -9,10 +9,10 @@ export interface IngressNginxProps extends ChartComponentProps {
   readonly exposure: IngressExposure;
   /**
    * Whether Traefik runs side by side with this serving ingress-nginx: the chart's IngressClass
-   * is then kept when the chart stops owning it, so Traefik can take it over without a gap.
-   * @default false
+   * is then kept when the chart stops owning it, so Traefik can take it over without a gap
+   * (`ingress.sideBySide.enabled`).
    */
-  readonly handsOverClass?: boolean;
+  readonly handsOverClass: boolean;
 }
 
 /**
