@@ -9,6 +9,7 @@
  * of them at the mirror. Constructs read releases from here; nothing else pins a version.
  */
 import type { ImageValues } from './image-values';
+import { parseImage, type ImageReference } from './images';
 
 export type { ImageValues } from './image-values';
 
@@ -173,12 +174,6 @@ export const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
 export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-delivery:0.3.0';
 /** The Keycloak image with the Astrago theme (the default of `keycloak.image`). */
 export const KEYCLOAK_THEME_IMAGE = 'docker.io/xiilab/astrago-keycloak-theme:v1.2.0';
-/**
- * The platform database's server image: the official image at the server version the old
- * system ran (`bitnamilegacy/mariadb:10.11.4-debian-11-r46`, contract §7), so an adopted data
- * directory opens with the version that wrote it. The default of `astrago.mariadb.image`.
- */
-export const MARIADB_IMAGE = 'docker.io/library/mariadb:10.11.4';
 
 /**
  * An archive digest the old system recorded when it downloaded that version: the sha256 of the
@@ -427,6 +422,17 @@ export const CHARTS = {
 } as const satisfies Record<string, ChartEntry>;
 
 export type ChartName = keyof typeof CHARTS;
+
+/**
+ * A catalog image of a chart, found by the values block that spells it (`grafana.image`), for a
+ * component that writes part of it into the values itself (a tag the chart leaves to a
+ * subchart, a repository that moved).
+ */
+export function chartImage(entry: ChartEntry, block: string): ImageReference {
+  const image = entry.images.find((i) => Object.values(i.values).some((p) => p.startsWith(`${block}.`)));
+  if (!image) throw new Error(`catalog: ${entry.chart} has no image at ${block}`);
+  return parseImage(image.ref);
+}
 
 /** The catalog entry of a chart name (every chart we deploy has one). */
 export function catalogEntry(chart: string): ChartEntry | undefined {

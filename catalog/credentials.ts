@@ -7,6 +7,12 @@
  * Workloads and releases reach a credential only through a Secret reference.
  */
 
+/**
+ * Keys of a credential's Secret: its value, and a user name beside it for consumers that read
+ * both (Grafana). A customer-managed Secret (`secrets.existing`) uses them unless it says otherwise.
+ */
+export const SECRET_KEYS = { value: 'password', username: 'username' } as const;
+
 export interface CredentialSpec {
   /** What the credential protects, in the operator's terms. */
   readonly description: string;

@@ -12,6 +12,9 @@ export const PLATFORM_SERVICES = {
   mariadb: { name: 'astrago-mariadb', port: 3306 },
 } as const;
 
+/** Where Keycloak is served on the platform host: its Ingress path and the base of every Keycloak URL. */
+export const KEYCLOAK_PATH = '/auth';
+
 /** The platform's database on the MariaDB service. */
 export const PLATFORM_DATABASE = 'astrago';
 
@@ -92,8 +95,36 @@ export const PLATFORM_GENERATIONS = {
 } as const satisfies Record<string, PlatformGeneration>;
 
 export type PlatformGenerationName = keyof typeof PLATFORM_GENERATIONS;
-/** Generation of the default image tags of `astrago.components`. */
-export const DEFAULT_PLATFORM_GENERATION: PlatformGenerationName = 'stage-2025';
+/** Where the platform's images come from, and which ones run. */
+export interface PlatformImages {
+  /** `astrago.imageGeneration` of the tags. */
+  readonly generation: PlatformGenerationName;
+  /** Registry of every platform image. */
+  readonly registry: string;
+  /** The one repository of the three backends (a tag prefix each). */
+  readonly backendRepository: string;
+  readonly frontendRepository: string;
+  readonly tags: { readonly core: string; readonly batch: string; readonly monitor: string; readonly frontend: string };
+}
+
+/**
+ * The platform images the defaults run (the old system's working configuration): their
+ * generation sits with their tags, so the two change together.
+ */
+export const PLATFORM_IMAGES = {
+  generation: 'stage-2025',
+  registry: 'ghcr.io',
+  backendRepository: 'xiilab/astrago-backend',
+  frontendRepository: 'xiilab/astrago-frontend',
+  tags: { core: 'core-stage-c5ad', batch: 'batch-stage-c5ad', monitor: 'monitor-stage-c5ad', frontend: 'frontend-stage-3770' },
+} as const satisfies PlatformImages;
+
+/**
+ * The platform database's server image: the official image at the server version the old
+ * system ran (`bitnamilegacy/mariadb:10.11.4-debian-11-r46`, contract §7), so an adopted data
+ * directory opens with the version that wrote it. The default of `astrago.mariadb.image`.
+ */
+export const MARIADB_IMAGE = 'docker.io/library/mariadb:10.11.4';
 
 /** `HARBOR_URL` for the backends of a generation, from Harbor's in-cluster URL. */
 export function harborUrlFor(generation: PlatformGenerationName, url: string): string {

@@ -3,7 +3,7 @@
  * is checked against the customer schema while it is typed; the file is shown before it is written.
  */
 import { answerProblems, customerFileText, nameProblem, type NewCustomer } from '../config/new-customer';
-import { DEFAULT_NFS_BASE_PATH, PROFILES } from '../config/schema';
+import { DEFAULT_NFS_BASE_PATH, DEFAULT_PROFILE, PROFILES } from '../config/schema';
 import type { Prompts } from './prompts';
 
 type Answer = Exclude<keyof NewCustomer, 'name'>;
@@ -62,12 +62,12 @@ export async function runWizard(
   const profile = given.profile ?? (await prompts.select<(typeof PROFILES)[number]>({
     message: 'Profile',
     choices: PROFILES.map((p) => ({ name: p, value: p })),
-    default: 'prod',
+    default: DEFAULT_PROFILE,
   }));
   const ageRecipient = given.ageRecipient
     ?? optional(await prompts.input({ message: 'age public key to encrypt credentials for (empty: generate a key pair)', validate: check('ageRecipient', false) }));
   const answers: NewCustomer = {
-    name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === 'prod' ? undefined : profile, ageRecipient,
+    name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === DEFAULT_PROFILE ? undefined : profile, ageRecipient,
     ingressController: given.ingressController,
   };
   show(`\ncustomers/${name}.yaml:\n\n${customerFileText(answers)}`);

@@ -8,10 +8,10 @@
  */
 import { z } from 'zod';
 import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS } from '../model/patterns';
-import { CHARTS, KEYCLOAK_THEME_IMAGE, MARIADB_IMAGE, type ChartEntry, type WorkloadRequests } from '../catalog/charts';
-import { CREDENTIAL_NAMES } from '../catalog/credentials';
+import { CHARTS, KEYCLOAK_THEME_IMAGE, type ChartEntry, type WorkloadRequests } from '../catalog/charts';
+import { CREDENTIAL_NAMES, SECRET_KEYS } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
-import { DEFAULT_FLUX_VERSION, DEFAULT_PLATFORM_GENERATION, PLATFORM_GENERATIONS, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
+import { DEFAULT_FLUX_VERSION, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
 import { getPath } from './layering';
 
@@ -78,8 +78,8 @@ const switchOnly = (description: string) => z.strictObject({
   enabled: z.boolean(expect('true or false')).default(true).describe(`Deploy ${description} for this customer.`),
 });
 /** A component installed from a chart: its switch and an optional version override. */
-const component = (description: string) => switchOnly(description).extend({
-  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
+const component = (chart: ChartEntry, description: string) => switchOnly(description).extend({
+  version: chartVersion.default(chart.version).describe('Chart version: the catalog pins one; set another only to try or roll back a chart.'),
 }).prefault({}).describe(description);
 
 /** An image whose default is a catalog reference (`registry/repository:tag`), so the reference is spelled once. */
@@ -237,21 +237,21 @@ export const customerSchema = z.strictObject({
       .describe(`Which volumes hold the platform's data. ${DATA_LAYOUT_NAMES.map((n) => `${n}: ${DATA_LAYOUTS[n].description}`).join('. ')}. `
         + '`npx astrago import` sets helmfile; never change it for a running customer (the data stays on the other claim).'),
     imageDefaults: z.strictObject({
-      registry: registry.default('ghcr.io').describe('Registry of the platform images.'),
-      repository: imageRepository.default('xiilab/astrago-backend').describe('Repository of the backend images.'),
+      registry: registry.default(PLATFORM_IMAGES.registry).describe('Registry of the platform images.'),
+      repository: imageRepository.default(PLATFORM_IMAGES.backendRepository).describe('Repository of the backend images.'),
       pullPolicy: pullPolicy.default('IfNotPresent').describe('Image pull policy of the platform pods.'),
     }).prefault({}).describe('Registry, repository and pull policy shared by the platform components.'),
     components: z.strictObject({
-      core: platformComponent('The core backend (API, workloads, users).', undefined, 'core-stage-c5ad', 3),
-      batch: platformComponent('The batch backend (scheduled jobs).', undefined, 'batch-stage-c5ad', 1),
-      monitor: platformComponent('The monitor backend (metrics and reports).', undefined, 'monitor-stage-c5ad', 1),
-      frontend: platformComponent('The web frontend.', 'xiilab/astrago-frontend', 'frontend-stage-3770', 1),
+      core: platformComponent('The core backend (API, workloads, users).', undefined, PLATFORM_IMAGES.tags.core, 3),
+      batch: platformComponent('The batch backend (scheduled jobs).', undefined, PLATFORM_IMAGES.tags.batch, 1),
+      monitor: platformComponent('The monitor backend (metrics and reports).', undefined, PLATFORM_IMAGES.tags.monitor, 1),
+      frontend: platformComponent('The web frontend.', PLATFORM_IMAGES.frontendRepository, PLATFORM_IMAGES.tags.frontend, 1),
     }).prefault({}).describe('Image and replicas of each platform workload.'),
     global: z.strictObject({
       imagePullSecrets: z.array(dns1123Subdomain).default([]).describe('Existing Secrets (in namespace astrago) used to pull the platform images.'),
     }).prefault({}).describe('Settings shared by every platform pod.'),
     imageGeneration: z.enum(Object.keys(PLATFORM_GENERATIONS) as [PlatformGenerationName, ...PlatformGenerationName[]], expect(`one of ${Object.keys(PLATFORM_GENERATIONS).join(', ')}`))
-      .default(DEFAULT_PLATFORM_GENERATION)
+      .default(PLATFORM_IMAGES.generation)
       .describe(`Which platform images run, for the settings whose form changed between them: ${Object.entries(PLATFORM_GENERATIONS).map(([k, g]) => `${k}, ${g.description}: HARBOR_URL as ${g.harborUrl === 'url' ? 'http://host' : 'host[:port]'}, ${g.probe === 'tcp' ? 'TCP probes' : '/actuator/health probes'}`).join('; ')}. Set it with the component tags.`),
     oneview: z.strictObject({
       enabled: z.boolean(expect('true or false')).default(false).describe('Enables the OneView frontend feature flag.'),
@@ -290,14 +290,14 @@ export const customerSchema = z.strictObject({
   resources: z.strictObject(chartResources()).prefault({})
     .describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
   components: z.strictObject({
-    csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
-    gpuOperator: component('the NVIDIA GPU operator'),
-    ingressNginx: component('the ingress-nginx controller (when ingress.controller is ingress-nginx, or side by side)'),
-    traefik: component('the Traefik ingress controller (when ingress.controller is traefik, or side by side)'),
-    prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
-    keycloak: component('Keycloak'),
-    harbor: component('the Harbor registry'),
-    mpiOperator: component('the MPI operator'),
+    csiDriverNfs: component(CHARTS.csiDriverNfs, 'the NFS CSI driver and its StorageClass'),
+    gpuOperator: component(CHARTS.gpuOperator, 'the NVIDIA GPU operator'),
+    ingressNginx: component(CHARTS.ingressNginx, 'the ingress-nginx controller (when ingress.controller is ingress-nginx, or side by side)'),
+    traefik: component(CHARTS.traefik, 'the Traefik ingress controller (when ingress.controller is traefik, or side by side)'),
+    prometheus: component(CHARTS.prometheus, 'kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
+    keycloak: component(CHARTS.keycloak, 'Keycloak'),
+    harbor: component(CHARTS.harbor, 'the Harbor registry'),
+    mpiOperator: component(CHARTS.mpiOperator, 'the MPI operator'),
     astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({
@@ -305,8 +305,8 @@ export const customerSchema = z.strictObject({
       .describe('age public keys every generated or supplied credential is encrypted for (SOPS).'),
     existing: z.partialRecord(z.enum(CREDENTIAL_NAMES, expect(`a credential name (${CREDENTIAL_NAMES.join(', ')})`)), z.strictObject({
       secretName: dns1123Subdomain.describe('Name of the Secret, created by the customer in every namespace that uses the credential.'),
-      key: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default('password').describe('Key holding the value.'),
-      usernameKey: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default('username')
+      key: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default(SECRET_KEYS.value).describe('Key holding the value.'),
+      usernameKey: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default(SECRET_KEYS.username)
         .describe('Key holding the user name, for consumers that read both from one Secret (Grafana).'),
     }).describe('The Secret holding this credential.')).default({}).describe('Credentials the customer manages as Secrets outside this repository; nothing is generated for them.'),
   }).prefault({}).describe('Credentials: who can decrypt them, and which ones the customer manages.'),

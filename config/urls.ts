@@ -2,6 +2,7 @@
  * Every external URL of a customer, derived from `externalAccess` only (its `url` when set): the single source
  * the Ingress, Keycloak's realm and the platform's environment all read.
  */
+import { KEYCLOAK_PATH } from '../catalog/platform';
 import { DEFAULT_TLS_SECRET, type CustomerConfig } from './schema';
 
 export interface PlatformUrls {
@@ -15,7 +16,7 @@ export interface PlatformUrls {
   readonly tlsIssuer?: string;
   /** What users type: `https://demo.astrago.ai`, `http://10.61.3.163`, or `externalAccess.url`. */
   readonly baseUrl: string;
-  /** Keycloak's base URL (K in the reference): served under `/auth` on the platform host. */
+  /** Keycloak's base URL (K in the reference): served under KEYCLOAK_PATH (`/auth`) on the platform host. */
   readonly keycloakUrl: string;
   /** OIDC issuer of the platform realm. */
   readonly issuerUrl: string;
@@ -30,7 +31,7 @@ export function platformUrls(config: CustomerConfig): PlatformUrls {
   // An explicit external URL (NAT, port, proxy) wins over the one derived from the access mode.
   const baseUrl = access.url ?? `${tls ? 'https' : 'http'}://${access.mode === 'domain' ? access.domain.name : access.ip.address}`;
   const keycloakBase = (config.astrago.keycloak.baseUrl ?? baseUrl).replace(/\/+$/, '');
-  const keycloakUrl = `${keycloakBase}/auth`;
+  const keycloakUrl = `${keycloakBase}${KEYCLOAK_PATH}`;
   const issuerUrl = `${keycloakUrl}/realms/${config.astrago.keycloak.realm}`;
   return {
     host,

@@ -16,7 +16,7 @@
  * before the tree is rendered; `storeFiles` then holds the store entries to write first.
  */
 import { randomInt } from 'node:crypto';
-import { CREDENTIALS, type CredentialName } from '../catalog/credentials';
+import { CREDENTIALS, SECRET_KEYS, type CredentialName } from '../catalog/credentials';
 import { UserError } from '../model/user-error';
 import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
@@ -257,7 +257,7 @@ export class SopsVault implements SecretVault {
 /** The credential a decrypted Secret holds: its one key other than a plain user name. */
 export function heldValue(plain: Document): string {
   const data = fieldsOf(plain.data);
-  const key = Object.keys(data).find((k) => k !== 'username') ?? 'password';
+  const key = Object.keys(data).find((k) => k !== SECRET_KEYS.username) ?? SECRET_KEYS.value;
   return Buffer.from(data[key], 'base64').toString('utf8');
 }
 

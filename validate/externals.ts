@@ -2,13 +2,11 @@
  * Objects that exist in a customer's cluster without being in its tree: what `flux bootstrap`
  * creates, and what the customer file declares as existing. References to them resolve.
  */
+import { PLATFORM_NAMESPACE } from '../catalog/platform';
 import type { CustomerConfig } from '../config/schema';
 import { SOPS_AGE_SECRET } from '../constructs/flux/kustomization';
 import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../model/layout';
 import type { ObjectRef } from './model/manifest';
-
-/** Namespace of the Astrago platform, where its declared-existing Secrets live. */
-const PLATFORM_NAMESPACE = 'astrago';
 
 export function existingObjects(config: CustomerConfig): ObjectRef[] {
   const inFlux = (kind: string, name: string): ObjectRef => ({ kind, namespace: FLUX_NAMESPACE, name });

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { CredentialName } from '../../catalog/credentials';
+import { SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
@@ -18,7 +18,7 @@ export interface SecretKeyRef {
 export interface CredentialRefOptions {
   /**
    * Key the consumer reads the value from.
-   * @default 'password'
+   * @default SECRET_KEYS.value ('password')
    */
   readonly key?: string;
   /**
@@ -52,7 +52,7 @@ export class CredentialRegistry {
 
   /** The Secret and key holding `credential` in `namespace`, for a consumer built in `scope`. */
   public ref(scope: Construct, credential: CredentialName, namespace: string, options: CredentialRefOptions = {}): SecretKeyRef & { usernameKey?: string } {
-    const key = options.key ?? 'password';
+    const key = options.key ?? SECRET_KEYS.value;
     const existing = this.config.secrets.existing[credential];
     if (existing) {
       if (options.fixedKey && existing.key !== key) {

@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { CHARTS } from '../../catalog/charts';
+import { chartImage, CHARTS } from '../../catalog/charts';
+import { SECRET_KEYS } from '../../catalog/credentials';
 import { ALERT_WEBHOOK_URL } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
@@ -50,9 +51,9 @@ export interface KubePrometheusStackProps extends ChartComponentProps {
 export class KubePrometheusStack extends ChartRelease {
   constructor(scope: Construct, id: string, props: KubePrometheusStackProps) {
     const chart = CHARTS.prometheus;
-    const grafanaAdmin = props.credentials.ref(scope, 'grafana-admin', chart.namespace, { username: { key: 'username', value: 'admin' } });
+    const grafanaAdmin = props.credentials.ref(scope, 'grafana-admin', chart.namespace, { username: { key: SECRET_KEYS.username, value: 'admin' } });
     const service = (nodePort: number) => (props.nodePorts ? { type: 'NodePort', nodePort } : { type: 'ClusterIP' });
-    const tag = (repository: string) => imageTag(chart.images.map((i) => i.ref), repository);
+    const tag = (block: string) => chartImage(chart, block).tag;
 
     super(scope, id, {
       chart,
@@ -80,12 +81,12 @@ export class KubePrometheusStack extends ChartRelease {
           service: service(MONITORING_NODE_PORTS.alertmanager),
         },
         grafana: {
-          image: { tag: tag('grafana/grafana') },
+          image: { tag: tag('grafana.image') },
           admin: { existingSecret: grafanaAdmin.name, userKey: grafanaAdmin.usernameKey, passwordKey: grafanaAdmin.key },
           'grafana.ini': { server: { root_url: `${props.urls.baseUrl}${GRAFANA_PATH}/`, serve_from_sub_path: true } },
         },
-        'kube-state-metrics': { image: { tag: tag('kube-state-metrics/kube-state-metrics') } },
-        'prometheus-node-exporter': { image: { tag: tag('prometheus/node-exporter') } },
+        'kube-state-metrics': { image: { tag: tag('kube-state-metrics.image') } },
+        'prometheus-node-exporter': { image: { tag: tag('prometheus-node-exporter.image') } },
         prometheus: {
           service: service(MONITORING_NODE_PORTS.prometheus),
           prometheusSpec: {
@@ -122,11 +123,4 @@ export class KubePrometheusStack extends ChartRelease {
       urls: props.urls,
     });
   }
-}
-
-/** Tag of a catalog image by repository path, e.g. `grafana/grafana` → `11.1.3`. */
-function imageTag(images: readonly string[], repository: string): string {
-  const image = images.find((i) => i.split(':')[0].endsWith(`/${repository}`));
-  if (!image) throw new Error(`catalog: no image ${repository}`);
-  return image.slice(image.lastIndexOf(':') + 1);
 }

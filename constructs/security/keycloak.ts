@@ -1,5 +1,6 @@
 import type { Construct } from 'constructs';
-import { CHARTS } from '../../catalog/charts';
+import { chartImage, CHARTS } from '../../catalog/charts';
+import { KEYCLOAK_PATH } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
@@ -7,8 +8,6 @@ import type { CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
-/** Where Keycloak is served on the platform host (`PlatformUrls.keycloakUrl`). */
-export const KEYCLOAK_PATH = '/auth';
 /** Keycloak's Service (Bitnami: the release name, HTTP on port 80). */
 const KEYCLOAK_SERVICE = { name: CHARTS.keycloak.releaseName, port: 80 };
 /** Where the Bitnami image imports realm files from with `--import-realm`. */
@@ -81,7 +80,8 @@ export class Keycloak extends ChartRelease {
         ingress: { enabled: false },
         postgresql: {
           enabled: true,
-          image: { repository: 'bitnamilegacy/postgresql' },
+          // Bitnami's own repository is gone: the catalog's image names where it moved.
+          image: { repository: chartImage(CHARTS.keycloak, 'postgresql.image').path },
           auth: {
             // No password for the postgres superuser: remote access as postgres is refused.
             enablePostgresUser: false,
