@@ -220,6 +220,19 @@ describe('diff and check', () => {
     expect((await run(repo, ['diff', 'nobody'])).code).toBe(2);
   });
 
+  test('check with an unknown revision still names the stale dist/ it found first', async () => {
+    const repo = scratchRepo();
+    gitCommit(repo);
+    fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'monitoring: {retention: 2d}\n');
+    expect(await run(repo, ['check', '--base', 'no-such-rev'])).toMatchObject({
+      code: 2,
+      err: [
+        'error: dist/ is stale for demo: run `npx cdk8s synth` and commit the result',
+        'error: --base: expected a git revision of this repository, found "no-such-rev"',
+      ].join('\n'),
+    });
+  });
+
   test('an invalid customer file stops diff with its problems', async () => {
     const repo = scratchRepo();
     fs.writeFileSync(path.join(repo, 'customers/broken.yaml'), 'nfs: {server: 10.0.0.6}\n');

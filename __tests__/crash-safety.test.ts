@@ -89,11 +89,19 @@ describe('crash safety', () => {
     const second = await withWriteLock(repo, quiet, () => synth({ root: repo, log: (l) => log.push(l) }));
     expect(second).toBe(1);
     expect(log).toEqual([expect.stringMatching(new RegExp(`^error: \\.astrago/synth\\.lock: another synth \\(pid ${process.pid} on .+, since .+\\) is writing this repository; `
-      + 'run yours when it has finished \\(if that process no longer exists, delete the file\\) \\(nothing was written, dist/ is unchanged\\)$'))]);
+      + 'run yours when it has finished \\(if that process no longer exists, delete the file\\)$'))]);
     expect(readTree(path.join(repo, 'dist'))).toEqual(before);
     // The first one released the lock: the next synth runs.
     expect(await synth({ root: repo, log: quiet })).toBe(0);
     expect(fs.existsSync(path.join(repo, '.astrago', 'synth.lock'))).toBe(false);
+  });
+
+  test('an error once the writer has begun does not claim that nothing was written', async () => {
+    const repo = scratchRepo();
+    fs.mkdirSync(path.join(repo, '.astrago', 'staging', 'notes'), { recursive: true });
+    const log: string[] = [];
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+    expect(log).toEqual(['error: .astrago/staging/notes: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away']);
   });
 
   test('a lock left by a killed synth is taken over', async () => {

@@ -8,7 +8,7 @@ import { NOTHING_WRITTEN, synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
 import { decryptDocument } from '../secrets/sops';
-import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
+import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SAMPLES, scratchRepo } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -124,6 +124,20 @@ describe('secrets commands', () => {
     expect(log.join('\n')).not.toContain('hunter2');
   });
 
+  test('check names a broken customer file and still checks the other customers', async () => {
+    const repo = scratchRepo();
+    const broken = SAMPLES.find((c) => c !== CUSTOMER)!;
+    fs.writeFileSync(path.join(repo, 'customers', `${broken}.yaml`), 'nfs: {server: 10.0.0.6}\n');
+    fs.writeFileSync(path.join(repo, 'dist', CUSTOMER, 'mirror.sh'), 'flux bootstrap git --url=https://bob:hunter2@git.local/gitops.git\n');
+    const log: string[] = [];
+    expect(await checkSecrets(repo, (l) => log.push(l), [])).toBe(1);
+    expect(log.filter((l) => l.startsWith('error:'))).toEqual([
+      expect.stringMatching(new RegExp(`^error: customers/${broken}\\.yaml: externalAccess\\.ip\\.address: expected`)),
+      expect.stringMatching(new RegExp(`^error: dist/${CUSTOMER}/mirror\\.sh: expected no credentials in URLs`)),
+    ]);
+    expect(log.at(-1)).toBe('2 problem(s)');
+  });
+
   const SECRET = `dist/${CUSTOMER}/security/controllers/secret-harbor-harbor-admin.yaml`;
   const flip = (text: string, pattern: RegExp) => text.replace(pattern, (m) => m.slice(0, -1) + (m.endsWith('A') ? 'B' : 'A'));
   const copied = `error: ${SECRET}: expected the Secret exactly as copied from credentials/${CUSTOMER}/harbor-admin.yaml, found another one (tampered, truncated or stale)`;
@@ -142,7 +156,7 @@ describe('secrets commands', () => {
       const log: string[] = [];
       expect(await checkSecrets(repo, (l) => log.push(l), identities)).toBe(1);
       expect(log.filter((l) => l.startsWith('error:'))).toEqual(expect.arrayContaining([...expected as string[], disagreement(identities)]));
-      expect(log.at(-1)).toMatch(/^\d+ problem\(s\) with credentials$/);
+      expect(log.at(-1)).toMatch(/^\d+ problem\(s\)$/);
     }
   });
 

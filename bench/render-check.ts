@@ -7,7 +7,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { selectedTrees } from '../pipeline/customers';
+import { selectedTrees, type CustomerTree } from '../pipeline/customers';
+import { UserError } from '../model/user-error';
 import { chartSearchPath } from '../render/chart-cache';
 import { HELM_MISSING, locateHelm } from '../render/helm';
 import { helmTemplateCalls, renderCheck, type RenderTree } from '../render/render-check';
@@ -31,7 +32,13 @@ export async function benchRenderCheck(root: string): Promise<RenderBench | stri
   const helm = locateHelm(root);
   if (!helm) return `helm: ${HELM_MISSING}`;
   const chartDirs = chartSearchPath(root);
-  const selected = await selectedTrees(root, undefined, false, () => undefined);
+  let selected: CustomerTree[];
+  try {
+    selected = await selectedTrees(root, undefined, false, () => undefined);
+  } catch (e) {
+    if (e instanceof UserError) return 'the customer files do not load';
+    throw e;
+  }
   const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
   const calls = helmTemplateCalls(trees, chartDirs);
   if (calls.length === 0) return `no chart found in ${chartDirs.join(', ') || 'any chart folder'}`;

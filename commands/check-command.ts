@@ -30,7 +30,13 @@ export function registerCheck(program: Command, root: string, io: Io): void {
         let destructive: CustomerChanges[] = [];
         let refused = false;
         if (opts.base !== undefined) {
-          const fromBase = await compareCustomers(root, io, { customers, base: opts.base });
+          let fromBase: CustomerChanges[];
+          try {
+            fromBase = await compareCustomers(root, io, { customers, base: opts.base });
+          } catch (e) {
+            // A wrong --base still reports the stale dist/ found before it.
+            throw e instanceof UserError ? new UserError([...problems, ...e.problems], e.exitCode) : e;
+          }
           destructive = fromBase.map((d) => ({ ...d, changes: d.changes.filter((c) => c.destructive.length > 0) }))
             .filter((d) => d.changes.length > 0);
           refused = hasDestructive(fromBase) && !opts.allowDestructive;

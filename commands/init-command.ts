@@ -34,7 +34,7 @@ function validNewCustomer(answers: NewCustomer): LoadedConfig {
   throw new UserError(loaded.errors.map((p) => {
     const flag = keyFlags.find(([key]) => key === p.path)?.[1];
     return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
-  }).join('; '), EXIT.USAGE);
+  }), EXIT.USAGE);
 }
 
 /**

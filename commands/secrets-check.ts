@@ -20,7 +20,8 @@ import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, 
 import { heldValue } from '../secrets/sops-vault';
 import { isCredentialName, type CredentialName } from '../catalog/credentials';
 import { fieldsOf } from '../model/fields';
-import { loadAll, renderOne } from '../pipeline/synth';
+import { loadEach, renderOne } from '../pipeline/synth';
+import { formatProblem } from '../config/load';
 
 type Log = (line: string) => void;
 
@@ -28,22 +29,17 @@ type Log = (line: string) => void;
 const URL_CREDENTIALS = /\b[a-z][a-z0-9+.-]*:\/\/[^\s/@:'"]+:[^\s/@'"]+@|\bhttps?:\/\/[^\s/@:'"]+@/i;
 
 export async function checkSecrets(root: string, log: Log, identities: readonly string[] = operatorIdentities()): Promise<number> {
-  const findings: string[] = [];
-  let configs: CustomerConfig[] = [];
-  try {
-    configs = loadAll(root, log);
-  } catch (e) {
-    // dist/ is still searched for plaintext when a customer file is broken.
-    if (!(e instanceof UserError)) throw e;
-    findings.push(...e.problems);
-  }
+  // A broken customer file is one finding; the others, and dist/, are still checked.
+  const loaded = loadEach(root, log);
+  const configs = loaded.flatMap((c) => (c.config ? [c.config] : []));
+  const findings = loaded.flatMap((c) => c.errors.map(formatProblem));
   findings.push(...scanTree(path.join(root, 'dist'), root).map((f) => `${f.file}: ${f.object}: ${f.message}`));
   for (const config of configs) findings.push(...await customerFindings(root, config, identities));
   for (const f of findings) log(`error: ${f}`);
   const ok = findings.length === 0;
   log(ok
     ? `credentials intact: store and dist/ agree, no plaintext${identities.length ? ', every MAC verifies' : ' (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)'}`
-    : `${findings.length} problem(s) with credentials`);
+    : `${findings.length} problem(s)`);
   return ok ? EXIT.OK : EXIT.FINDINGS;
 }
 

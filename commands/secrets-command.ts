@@ -56,7 +56,7 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
   const run = async (action: () => Promise<number> | number) => {
     process.exitCode = await runCommand(io.err, action);
   };
-  const codes = exitCodesHelp({ 0: 'done', 1: 'nothing written: see the error (invalid customer, unused or customer-managed credential, missing identity)', 2: 'wrong usage' });
+  const codes = exitCodesHelp({ 0: 'done', 1: 'nothing written: see the error (invalid customer, unused or customer-managed credential, missing identity)', 2: 'wrong usage (unknown customer or credential)' });
   const secrets = program.command('secrets')
     .description('manage the encrypted credentials of customers (values never appear in git in plain text)');
   secrets.command('set <customer> <credential>').addHelpText('after', codes)

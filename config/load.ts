@@ -120,7 +120,8 @@ export function loadCustomerText(text: string, name: string, file: string): Load
     ({ file, config, errors, warnings, raw, profileValues, lineOf });
 
   for (const e of [...doc.errors, ...doc.warnings]) {
-    errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: e.message.split('\n')[0] });
+    // The parser's message ends in its position (" at line 2, column 1:"): the line is the prefix's already.
+    errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: e.message.split('\n')[0].replace(/ at line \d+, column (\d+):$/, ' (column $1)') });
   }
   if (!dns1123Label.safeParse(name).success) {
     errors.push({ file, path: '', expected: 'a file name that is a DNS-1123 name such as acme.yaml', found: JSON.stringify(name) });

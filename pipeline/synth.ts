@@ -33,11 +33,17 @@ export interface SynthOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Every customer (or `only`), its warnings logged; a UserError with every problem of every file when one is invalid. */
-export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] {
-  const loaded: LoadedCustomer[] = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
+/** Every customer file (or `only`), loaded on its own, its warnings logged. */
+export function loadEach(root: string, log: (line: string) => void, only?: string): LoadedCustomer[] {
+  const loaded = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
   if (only && loaded.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
+  return loaded;
+}
+
+/** Every customer (or `only`), its warnings logged; a UserError with every problem of every file when one is invalid. */
+export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] {
+  const loaded = loadEach(root, log, only);
   const errors = loaded.flatMap((c) => c.errors);
   if (errors.length > 0) throw new UserError(errors.map(formatProblem));
   return loaded.flatMap((c) => (c.config ? [c.config] : []));
@@ -84,24 +90,27 @@ export async function renderAll(root: string, configs: readonly CustomerConfig[]
   return outputs;
 }
 
-/** What a failed synth adds to its last `error:` line: it writes all customers or nothing. */
+/**
+ * What synth adds to its last `error:` line when a customer file or a credential stops it
+ * before it writes: it writes all customers or none.
+ */
 export const NOTHING_WRITTEN = 'nothing was written, dist/ is unchanged';
 
 /** Returns the process exit code. */
 export async function synth(options: SynthOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
-  return runCommand(log, async () => {
-    try {
-      return await withWriteLock(options.root, log, () => synthLocked(options, log));
-    } catch (e) {
-      throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
-    }
-  });
+  return runCommand(log, () => withWriteLock(options.root, log, () => synthLocked(options, log)));
 }
 
 async function synthLocked(options: SynthOptions, log: (line: string) => void): Promise<number> {
-  const configs = loadAll(options.root, log, options.only);
-  const outputs = await renderAll(options.root, configs, options.vaultOptions);
+  let configs: CustomerConfig[];
+  let outputs: CustomerOutput[];
+  try {
+    configs = loadAll(options.root, log, options.only);
+    outputs = await renderAll(options.root, configs, options.vaultOptions);
+  } catch (e) {
+    throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
+  }
   writeCustomers(options.root, outputs);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   if (options.only) return 0;
