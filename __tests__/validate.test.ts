@@ -227,6 +227,15 @@ withSchemas('npx astrago validate', () => {
       'error: $ASTRAGO_SCHEMAS: expected a schema folder (kubernetes/, crds/), found no folder at /no/such/dir',
     ]);
   });
+
+  test('a schema folder holding a link to nothing is one error line naming the link', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-schemas-'));
+    fs.cpSync(SHARED, dir, { recursive: true });
+    fs.symlinkSync('/no/such/schema.json', path.join(dir, 'dangling.json'));
+    const log: string[] = [];
+    expect(await validateCommand({ root: ROOT, customers: [SAMPLES[0]], schemas: dir, kustomize: false, log: (l) => log.push(l) })).toBe(1);
+    expect(log).toEqual([`error: ${path.join(dir, 'dangling.json')}: ENOENT (no such file or folder)`]);
+  });
 });
 
 withSchemas('schema fetch', () => {

@@ -15,6 +15,7 @@ import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../model/objects';
 import { UserError } from '../model/user-error';
+import { guard } from '../files/file-steps';
 import { groupOf } from './model/manifest';
 import { fieldsOf, isMap, listOf } from '../model/fields';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
@@ -181,8 +182,9 @@ function gvk(apiVersion: string, kind: string): string {
 }
 
 function schemaFolderFingerprint(dir: string): string {
-  const files = fs.readdirSync(dir, { recursive: true, encoding: 'utf8' }).sort().map((f) => {
-    const stat = fs.statSync(path.join(dir, f));
+  const files = guard(dir, () => fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })).sort().map((f) => {
+    // A link to nothing is a broken schema folder, named as such, not a crash.
+    const stat = guard(path.join(dir, f), () => fs.statSync(path.join(dir, f)));
     return `${f}:${stat.size}:${stat.mtimeMs}`;
   });
   return createHash('sha256').update(files.join('\n')).digest('hex');
