@@ -242,6 +242,12 @@ describe('bad input: one error line, nothing written', () => {
     expect(session.err).not.toContain('Secret-value-1234');
   });
 
+  test('an address that happens to be 10.0.0.1 is kept: required keys have no default to drop it as', async () => {
+    const root = scratchRoot();
+    expect((await run(root, importArgs(oldEnvironments('externalAccess: {ip: {address: 10.0.0.1}}\n'), 'acme'))).code).toBe(0);
+    expect(parse(fs.readFileSync(path.join(root, 'customers', 'acme.yaml'), 'utf8'))).toMatchObject({ externalAccess: { ip: { address: '10.0.0.1' } } });
+  });
+
   test('each kind of setting lands on its key: access, TLS, NFS, images, offline registry, Keycloak image', async () => {
     const folder = oldEnvironments([
       'externalAccess: {mode: domain, ip: {address: 10.0.0.5}, domain: {name: astrago.acme.example, tls: {enabled: true, secretName: acme-tls}}}',

@@ -14,7 +14,7 @@ import { stringify } from 'yaml';
 import { CREDENTIAL_NAMES, type CredentialName } from '../catalog/credentials';
 import { DATA_LAYOUTS } from '../catalog/data-layouts';
 import { JSON_SCHEMA_FILE } from '../config/json-schema';
-import { getPath, isPlainObject, type Plain } from '../config/layering';
+import { deletePath, getPath, isPlainObject, type Plain } from '../config/layering';
 import { loadCustomerText, type Problem } from '../config/load';
 import { customerSchema, dns1123Label, type CustomerConfig } from '../config/schema';
 import { UserError } from '../model/user-error';
@@ -312,8 +312,13 @@ function explainProblem(p: Problem, origins: ReadonlyMap<string, Origin>, env: L
   return { line: `${sourceOf(env, oldKey.split('.'))}: ${oldKey}: expected ${p.expected}${hint}, found ${p.found}`, usage: false };
 }
 
-/** The built-in defaults an imported customer gets (profile prod, which adds nothing). */
+/**
+ * The built-in defaults an imported customer gets (profile prod, which adds nothing). The keys
+ * that have none are parsed with a stand-in and removed again: an old value equal to the
+ * stand-in is the customer's own, never a default to leave out.
+ */
 const DEFAULTS = customerSchema.parse({ nfs: { server: 'nfs' }, externalAccess: { ip: { address: '10.0.0.1' } } }) as Plain;
+for (const required of ['nfs.server', 'externalAccess.ip.address']) deletePath(DEFAULTS, required.split('.'));
 
 function isDefault(target: string, value: unknown): boolean {
   return !PINNED.has(target) && JSON.stringify(getPath(DEFAULTS, target.split('.'))) === JSON.stringify(value);
