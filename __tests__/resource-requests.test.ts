@@ -8,6 +8,13 @@ async function releaseValues(yaml: string, release: string): Promise<Values> {
   return (findObject(objects, 'HelmRelease', release).spec as { values: Values }).values;
 }
 
+test('resources.<chart>.<workload> has the catalog\'s default sizes, and its type knows only the catalog\'s workloads', () => {
+  const { resources } = configFrom(MINIMAL);
+  expect(resources.prometheus.grafana).toEqual({ cpu: '100m', memory: '256Mi' });
+  // @ts-expect-error: the catalog sizes no Harbor workload of this name (npm test type-checks this file)
+  expect(resources.harbor.grafana).toBeUndefined();
+});
+
 test('the prod sizes reach every values path of a workload', async () => {
   const values = await releaseValues(MINIMAL, 'harbor');
   expect(values.registry.registry.resources).toEqual({ requests: { cpu: '100m', memory: '256Mi' } });

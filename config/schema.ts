@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS } from '../model/patterns';
-import { CHARTS, KEYCLOAK_THEME_IMAGE, type ChartEntry, type WorkloadRequests } from '../catalog/charts';
+import { CHARTS, KEYCLOAK_THEME_IMAGE, type ChartEntry, type ChartRequests, type WorkloadRequests } from '../catalog/charts';
 import { CREDENTIAL_NAMES, SECRET_KEYS } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
 import { DEFAULT_FLUX_VERSION, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
@@ -73,13 +73,17 @@ const memory = matching(QUANTITY, 'a memory quantity such as 256Mi');
 const cpu = matching(CPU, 'a CPU quantity such as 100m or 0.5');
 const pullPolicy = z.enum(['Always', 'IfNotPresent', 'Never']);
 
-/** A switch plus an optional chart version override, shared by every component. */
+/** The switch every component has. */
 const switchOnly = (description: string) => z.strictObject({
   enabled: z.boolean(expect('true or false')).default(true).describe(`Deploy ${description} for this customer.`),
 });
-/** A component installed from a chart: its switch and an optional version override. */
-const component = (chart: ChartEntry, description: string) => switchOnly(description).extend({
-  version: chartVersion.default(chart.version).describe('Chart version: the catalog pins one; set another only to try or roll back a chart.'),
+/**
+ * A component installed from a chart: its switch and an optional version override. The pinned
+ * version is the catalog's, never a schema default: an editor would write it into the customer
+ * file, which would then stay behind when the catalog moves on.
+ */
+const component = (description: string) => switchOnly(description).extend({
+  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
 }).prefault({}).describe(description);
 
 /** An image whose default is a catalog reference (`registry/repository:tag`), so the reference is spelled once. */
@@ -107,13 +111,21 @@ const requests = (workload: WorkloadRequests) => z.strictObject({
   memory: memory.default(workload.memory).describe('Memory the scheduler reserves for each container.'),
 }).prefault({}).describe(`Resource requests of ${workload.what}.`);
 
+/** The catalog's charts that leave workloads without requests, by key. */
+type SizedCharts = { [K in keyof typeof CHARTS as (typeof CHARTS)[K] extends { readonly requests: ChartRequests } ? K : never]: (typeof CHARTS)[K] };
+/** `resources` typed by the catalog: a chart key for each sized chart, a workload key for each of its workloads. */
+type ResourcesShape = {
+  [K in keyof SizedCharts]: z.ZodPrefault<z.ZodObject<{ [W in keyof SizedCharts[K]['requests']['workloads']]: ReturnType<typeof requests> }, z.core.$strict>>
+};
+
 /** `resources.<chart>.<workload>`, from the catalog: the one list of these workloads, their default sizes and values paths. */
-function chartResources() {
+function chartResources(): ResourcesShape {
   const charts: Array<[string, ChartEntry]> = Object.entries(CHARTS);
+  // fromEntries loses the keys; ResourcesShape states them from the same catalog entries.
   return Object.fromEntries(charts.flatMap(([chart, entry]) => (entry.requests
     ? [[chart, z.strictObject(Object.fromEntries(Object.entries(entry.requests.workloads).map(([workload, sized]) => [workload, requests(sized)])))
       .prefault({}).describe(`${entry.requests.about}.`)]]
-    : [])));
+    : []))) as ResourcesShape;
 }
 
 /** A key of the customer file having a value (after defaults). */
@@ -290,14 +302,14 @@ export const customerSchema = z.strictObject({
   resources: z.strictObject(chartResources()).prefault({})
     .describe('Resource requests of the chart workloads whose charts set none by default, per chart and workload: sized by the profile, overridable here.'),
   components: z.strictObject({
-    csiDriverNfs: component(CHARTS.csiDriverNfs, 'the NFS CSI driver and its StorageClass'),
-    gpuOperator: component(CHARTS.gpuOperator, 'the NVIDIA GPU operator'),
-    ingressNginx: component(CHARTS.ingressNginx, 'the ingress-nginx controller (when ingress.controller is ingress-nginx, or side by side)'),
-    traefik: component(CHARTS.traefik, 'the Traefik ingress controller (when ingress.controller is traefik, or side by side)'),
-    prometheus: component(CHARTS.prometheus, 'kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
-    keycloak: component(CHARTS.keycloak, 'Keycloak'),
-    harbor: component(CHARTS.harbor, 'the Harbor registry'),
-    mpiOperator: component(CHARTS.mpiOperator, 'the MPI operator'),
+    csiDriverNfs: component('the NFS CSI driver and its StorageClass'),
+    gpuOperator: component('the NVIDIA GPU operator'),
+    ingressNginx: component('the ingress-nginx controller (when ingress.controller is ingress-nginx, or side by side)'),
+    traefik: component('the Traefik ingress controller (when ingress.controller is traefik, or side by side)'),
+    prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
+    keycloak: component('Keycloak'),
+    harbor: component('the Harbor registry'),
+    mpiOperator: component('the MPI operator'),
     astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({
