@@ -58,6 +58,12 @@ describe('customer file validation', () => {
     ]);
   });
 
+  test('a key hiding a right-to-left override is shown escaped, in its place, wherever it stands in the line', () => {
+    expect(errorLines(`${MINIMAL}monitoring: {"reten\u202Etion": 2d}\n`)).toEqual([
+      expect.stringMatching(/^customers\/acme\.yaml:4: monitoring\.reten\\u202etion: expected .*, found unknown key "reten\\u202etion"$/),
+    ]);
+  });
+
   test('every problem of a file is reported at once', () => {
     const lines = errorLines('externalAccess: {mode: ip, ip: {address: 1.2.3}}\nnfs: {basePath: x}\nfoo: 1\n');
     expect(lines.map((l) => l.split(': ')[1]).sort()).toEqual(['externalAccess.ip.address', 'foo', 'nfs.basePath', 'nfs.server']);

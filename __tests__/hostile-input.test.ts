@@ -29,7 +29,7 @@ describe('hostile customer files and damaged store entries: one error line, noth
     ['a YAML alias bomb', (r) => fs.writeFileSync(customers(r, 'bomb.yaml'), BOMB),
       /^error: customers\/bomb\.yaml: \(file\): expected YAML with at most 100 alias uses, found more \(an alias bomb\?\)$/],
     ['an NFS path leaving the export', (r) => fs.writeFileSync(customers(r, 'nfs.yaml'), MINIMAL.replace('nfs: {server: 10.0.0.6}', 'nfs: {server: 10.0.0.6, basePath: /srv/../etc}')),
-      /^error: customers\/nfs\.yaml:2: nfs\.basePath: expected an absolute path without "\.\." or control characters, such as \/kube_storage, found "\/srv\/\.\.\/etc"$/],
+      /^error: customers\/nfs\.yaml:2: nfs\.basePath: expected an absolute path without "\.\.", control or invisible characters, such as \/kube_storage, found "\/srv\/\.\.\/etc"$/],
     ['an NFS path with a control character', (r) => fs.writeFileSync(customers(r, 'nfs.yaml'), MINIMAL.replace('nfs: {server: 10.0.0.6}', 'nfs: {server: 10.0.0.6, basePath: "/srv\\nx"}')),
       /^error: customers\/nfs\.yaml:2: nfs\.basePath: expected an absolute path without/],
     ['a password in the Git URL', (r) => fs.writeFileSync(customers(r, 'url.yaml'), `${MINIMAL}offline: {git: "https://bob:hunter2@git.local/gitops.git"}\n`),

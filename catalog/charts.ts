@@ -436,5 +436,6 @@ export function chartImage(entry: ChartEntry, block: string): ImageReference {
 
 /** The catalog entry of a chart name (every chart we deploy has one). */
 export function catalogEntry(chart: string): ChartEntry | undefined {
-  return (Object.values(CHARTS) as ChartEntry[]).find((e) => e.chart === chart);
+  const entries: readonly ChartEntry[] = Object.values(CHARTS);
+  return entries.find((e) => e.chart === chart);
 }

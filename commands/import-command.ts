@@ -62,7 +62,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
           // Synth, init and the secrets commands take the same lock: no one writes the store meanwhile.
           written = await withWriteLock(root, io.err, () => writeImport(root, planned));
         } catch (e) {
-          if (e instanceof UserError) throw new UserError(e.problems, EXIT.FINDINGS);
+          if (e instanceof UserError) throw e.withExitCode(EXIT.FINDINGS);
           throw e;
         }
         io.out(planned.report.map((line) => `${line}\n`).join(''));

@@ -51,7 +51,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
     store = readStore(root, config.name);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    return [e.message];
+    return [...e.problems];
   }
   const values = new Map<CredentialName, string>();
   for (const entry of store.values()) {
@@ -62,7 +62,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
         sealedSecret(entry, key);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        findings.push(e.message);
+        findings.push(...e.problems);
       }
     }
     if (identities.length === 0) continue;
@@ -70,7 +70,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       values.set(entry.credential, (await openEntry(entry, identities)).value);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      findings.push(e.message);
+      findings.push(...e.problems);
     }
   }
 
@@ -85,7 +85,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       doc = parseEncrypted(file.content, file.path);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      findings.push(e.message);
+      findings.push(...e.problems);
       continue;
     }
     const problem = structureProblem(doc) ?? wrongRecipients(file.path, recipientsOf(doc));
@@ -103,7 +103,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
     rendered = (await renderOne(root, config)).files;
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    return [...findings, e.message];
+    return [...findings, ...e.problems];
   }
   const onDisk = new Map(committed.map((f) => [f.path, f.content]));
   for (const file of rendered.filter(holdsCredential)) {

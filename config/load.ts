@@ -8,7 +8,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { guard } from '../files/file-steps';
 import { EXIT, UserError } from '../model/user-error';
-import { INVISIBLE_CHARACTERS } from '../model/patterns';
+import { showInvisible } from '../model/patterns';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES } from './profiles';
@@ -55,7 +55,14 @@ interface LoadOutcome {
 /** `file:line: path: expected …, found …` — the one-line form every command prints. */
 export function formatProblem(p: Problem): string {
   const where = p.line ? `${p.file}:${p.line}` : p.file;
-  return `${where}: ${p.path || '(file)'}: expected ${p.expected}, found ${p.found}`;
+  // Keys and values come from the file: nothing in them may hide or reorder the line.
+  return showInvisible(`${where}: ${p.path || '(file)'}: expected ${p.expected}, found ${p.found}`);
+}
+
+/** A YAML parser's message as the found part of a line whose prefix already names the line. */
+export function yamlProblem(message: string): string {
+  // The first line ends in the position (" at line 2, column 1:"); a snippet of the file follows.
+  return message.split('\n')[0].replace(/ at line \d+, column (\d+):$/, ' (column $1)');
 }
 
 export function describeValue(v: unknown, keyPath: readonly string[] = []): string {
@@ -65,13 +72,9 @@ export function describeValue(v: unknown, keyPath: readonly string[] = []): stri
   if (isPlainObject(v)) return 'a map';
   // A credential typed in the wrong place must not end up in a terminal, a CI log or a chat.
   if (typeof v === 'string' && SENSITIVE.test(keyPath.join('.'))) return `a text of ${v.length} characters`;
-  // JSON.stringify escapes C0 controls only; the others would hide or reorder the line.
-  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, '$1***@').replace(URL_QUERY, '$1***')).replace(INVISIBLE, escapeCharacter);
+  if (typeof v === 'string') return JSON.stringify(v.replace(URL_USERINFO, '$1***@').replace(URL_QUERY, '$1***'));
   return String(v);
 }
-
-const INVISIBLE = new RegExp(`[${INVISIBLE_CHARACTERS}]`, 'g');
-const escapeCharacter = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** Keys whose values are never echoed: everything under secrets, and keys named like a credential. */
 const SENSITIVE = /(^|\.)(secrets|[^.]*(password|passwd|secret|token|credential)[^.]*)(\.|$)/i;
@@ -120,8 +123,7 @@ export function loadCustomerText(text: string, name: string, file: string): Load
     ({ file, config, errors, warnings, raw, profileValues, lineOf });
 
   for (const e of [...doc.errors, ...doc.warnings]) {
-    // The parser's message ends in its position (" at line 2, column 1:"): the line is the prefix's already.
-    errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: e.message.split('\n')[0].replace(/ at line \d+, column (\d+):$/, ' (column $1)') });
+    errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: yamlProblem(e.message) });
   }
   if (!dns1123Label.safeParse(name).success) {
     errors.push({ file, path: '', expected: 'a file name that is a DNS-1123 name such as acme.yaml', found: JSON.stringify(name) });

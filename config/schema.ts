@@ -48,9 +48,12 @@ const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');
 export const hostname = matching(HOSTNAME, 'a lower-case DNS hostname such as demo.astrago.ai');
 const host = matching(HOST, 'an IPv4 address such as 10.0.0.5 or a DNS hostname such as nfs.acme.com');
-/** Absolute, no `..` segment (it would leave the export), no control character (it would break the mount options). */
+/**
+ * Absolute, no `..` segment (it would leave the export), no control character (it would break
+ * the mount options) and no invisible one (it would show the operator another path than the one mounted).
+ */
 const absolutePath = matching(new RegExp(`^/(?!(.*/)?\\.\\.(/|$))[^${INVISIBLE_CHARACTERS}]*$`),
-  'an absolute path without ".." or control characters, such as /kube_storage');
+  'an absolute path without "..", control or invisible characters, such as /kube_storage');
 export const dns1123Label = matching(DNS1123_LABEL, 'a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters)');
 const dns1123Subdomain = matching(DNS1123_SUBDOMAIN, 'a DNS-1123 name (lower-case letters, digits, "-" and ".")');
 const quantity = matching(QUANTITY, 'a storage quantity such as 10Gi');

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { deepMerge, isPlainObject, type Plain } from '../config/layering';
-import { describeValue, nodeLine } from '../config/load';
+import { describeValue, nodeLine, yamlProblem } from '../config/load';
 import { EXIT, UserError } from '../model/user-error';
 
 export const LegacyLayout = {
@@ -73,7 +73,7 @@ function readValuesFile(file: string): LegacyFile {
   const problem = [...doc.errors, ...doc.warnings][0];
   if (problem) {
     // The parser's first line names the problem and position, never the content.
-    throw new UserError(`${file}${problem.linePos ? `:${problem.linePos[0].line}` : ''}: expected valid YAML, found ${problem.message.split('\n')[0]}`);
+    throw new UserError(`${file}${problem.linePos ? `:${problem.linePos[0].line}` : ''}: expected valid YAML, found ${yamlProblem(problem.message)}`);
   }
   const values = doc.toJS() ?? {};
   // Never the text itself: a file named by mistake may be a key.

@@ -12,3 +12,10 @@ export const AGE_RECIPIENT = /^age1[02-9ac-hj-np-z]{58}$/;
  * U+202E, BOM). A character class body, for composing patterns.
  */
 export const INVISIBLE_CHARACTERS = '\\x00-\\x1f\\x7f-\\x9f\\u200b-\\u200f\\u202a-\\u202e\\u2066-\\u2069\\ufeff';
+
+const INVISIBLE = new RegExp(`[${INVISIBLE_CHARACTERS}]`, 'g');
+
+/** `text` with each invisible character written as `\uXXXX`, so a line of ours shows what it holds, in order, on one line. */
+export function showInvisible(text: string): string {
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

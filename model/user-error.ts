@@ -5,6 +5,8 @@
  * trace.
  */
 
+import { showInvisible } from './patterns';
+
 /** Exit codes of every command: documented in each command's --help. */
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
@@ -20,6 +22,8 @@ export class UserError extends Error {
    */
   constructor(problems: string | readonly string[], public readonly exitCode: ExitCode = EXIT.FINDINGS) {
     const all = typeof problems === 'string' ? [problems] : problems;
+    // An error without a problem would end a command with an exit code and no line: a bug.
+    if (all.length === 0) throw new Error('UserError: expected at least one problem, found none');
     super(all[all.length - 1]);
     this.problems = all;
   }
@@ -27,6 +31,11 @@ export class UserError extends Error {
   /** The same problems, the last one followed by what they mean, e.g. `(nothing was written)`. */
   public withConsequence(consequence: string): UserError {
     return new UserError([...this.problems.slice(0, -1), `${this.message} (${consequence})`], this.exitCode);
+  }
+
+  /** The same problems with another exit code: a usage error of a step that, for its caller, is a finding. */
+  public withExitCode(exitCode: ExitCode): UserError {
+    return new UserError(this.problems, exitCode);
   }
 }
 
@@ -36,7 +45,7 @@ export async function runCommand(err: (line: string) => void, body: () => number
     return await body();
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    for (const problem of e.problems) err(`error: ${problem}`);
+    for (const problem of e.problems) err(`error: ${showInvisible(problem)}`);
     return e.exitCode;
   }
 }

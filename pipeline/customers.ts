@@ -39,7 +39,7 @@ export async function renderCustomerOutput(root: string, config: CustomerConfig)
   try {
     return await renderOne(root, config);
   } catch (e) {
-    if (e instanceof UserError) throw new UserError(e.problems, EXIT.FINDINGS);
+    if (e instanceof UserError) throw e.withExitCode(EXIT.FINDINGS);
     throw e;
   }
 }
