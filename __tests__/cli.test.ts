@@ -276,6 +276,9 @@ describe('render, explain, graph', () => {
     ].join('\n'));
     expect((await run(repo, ['explain', 'lab', 'components.harbor.enabled'])).out).toContain('= false  (set by profile: profile "dev" (config/profiles.ts))');
     expect((await run(repo, ['explain', 'lab', 'nfs'])).out).toContain('nfs.basePath = "/kube_storage"  (set by default: config/schema.ts)');
+    // A default that is a catalog fact is named by the catalog file that decides it.
+    expect((await run(repo, ['explain', 'lab', 'resources.harbor.core.cpu'])).out).toBe('resources.harbor.core.cpu = "100m"  (set by default: catalog/charts.ts)\n');
+    expect((await run(repo, ['explain', 'lab', 'astrago.components.core.tag'])).out).toContain('(set by default: catalog/platform.ts)');
     expect(await run(repo, ['explain', 'lab', 'monitoring.retension'])).toMatchObject({
       code: 2, err: 'error: monitoring.retension: expected one of the keys of monitoring: gpuScrapeInterval, nodePorts, retention, storageSize, found "retension"',
     });

@@ -111,6 +111,7 @@ export interface ChartRequests {
   readonly workloads: Readonly<Record<string, WorkloadRequests>>;
 }
 
+/** One workload's requests: `resources.<chart>.<workload>`. */
 export interface WorkloadRequests {
   /** The workload in the configuration reference: `the prometheus-operator`. */
   readonly what: string;
@@ -169,7 +170,7 @@ export const REPOSITORIES = {
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
 const NVIDIA = 'nvcr.io/nvidia';
-export const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
+const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
 /** Pinned: the chart's default is `:latest`, which an air-gapped mirror cannot reproduce. */
 export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-delivery:0.3.0';
 /** The Keycloak image with the Astrago theme (the default of `keycloak.image`). */
@@ -355,7 +356,6 @@ export const CHARTS = {
     globalRegistry: 'global.imageRegistry',
     requests: {
       about: 'Keycloak',
-      // PostgreSQL requests resources by default (its resourcesPreset).
       workloads: { keycloak: { what: 'Keycloak (its PostgreSQL requests resources by default)', cpu: '250m', memory: '768Mi', at: ['resources'] } },
     },
     images: [

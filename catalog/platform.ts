@@ -88,7 +88,7 @@ export const PLATFORM_GENERATIONS = {
     probe: 'tcp',
   },
   'stage-2025': {
-    description: 'the stage images of 2025 (tags such as core-stage-c5ad or core-stage-1.0-45eac704), the default tags',
+    description: 'the stage images of 2025 (tags such as core-stage-c5ad or core-stage-1.0-45eac704)',
     harborUrl: 'host',
     probe: 'actuator',
   },
@@ -103,7 +103,9 @@ export interface PlatformImages {
   readonly registry: string;
   /** The one repository of the three backends (a tag prefix each). */
   readonly backendRepository: string;
+  /** Repository of the frontend image. */
   readonly frontendRepository: string;
+  /** Tag of each platform workload's image, all of `generation`. */
   readonly tags: { readonly core: string; readonly batch: string; readonly monitor: string; readonly frontend: string };
 }
 

@@ -4,8 +4,8 @@ import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
 
 /**
- * What every command shares: where its output goes, its exit codes, and how a user mistake
- * ends it (one `error:` line and an exit code, never a stack trace).
+ * What every command shares: where its output goes, its exit codes in `--help`, and `-o json`.
+ * How a user mistake ends a command is `runCommand`'s (model/user-error.ts).
  */
 
 export interface Io {

@@ -8,7 +8,7 @@ export function registerSynth(program: Command, root: string, io: Io): void {
     .description('write dist/<customer>/ and flux/<customer>/ for every customer file (all or nothing)')
     .addHelpText('after', exitCodesHelp({
       0: 'written',
-      1: 'nothing was written: a customer file or a store entry is invalid, a credential needs SOPS_AGE_KEY_FILE, another synth holds .astrago/synth.lock, or the file system failed (one error: line each)',
+      1: 'a customer file or a store entry is invalid or a credential needs SOPS_AGE_KEY_FILE (then nothing was written), another synth holds .astrago/synth.lock, or the file system failed (one error: line each)',
     }))
     .action(async () => {
       process.exitCode = await synth({ root, log: io.err });

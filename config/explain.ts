@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { EXIT, UserError } from '../model/user-error';
 import { getPath, hasPath, isPlainObject } from './layering';
 import type { LoadedConfig } from './load';
-import { customerSchema } from './schema';
+import { customerSchema, DEFAULT_SOURCES } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
 
 export const Layer = { DEFAULT: 'default', PROFILE: 'profile', CUSTOMER: 'customer file' } as const;
@@ -15,7 +15,7 @@ export type Layer = (typeof Layer)[keyof typeof Layer];
 
 export interface LayerValue {
   readonly layer: Layer;
-  /** Where the value is written: `config/schema.ts`, `profile "dev" (config/profiles.ts)`, `customers/acme.yaml:12`. */
+  /** Where the value is written: `config/schema.ts` or the catalog file it reads, `profile "dev" (config/profiles.ts)`, `customers/acme.yaml:12`. */
   readonly where: string;
   readonly value: unknown;
 }
@@ -41,7 +41,9 @@ export function explain(customer: LoadedConfig, keyPath: string): Explanation[] 
   if (isPlainObject(value)) return Object.keys(value).sort().flatMap((k) => explain(customer, [...parts, k].join('.')));
   const layers: LayerValue[] = [];
   const defaultValue = z.safeParse(schema, undefined);
-  if (defaultValue.success && defaultValue.data !== undefined) layers.push({ layer: Layer.DEFAULT, where: 'config/schema.ts', value: defaultValue.data });
+  if (defaultValue.success && defaultValue.data !== undefined) {
+    layers.push({ layer: Layer.DEFAULT, where: DEFAULT_SOURCES.get(schema)?.decidedIn ?? 'config/schema.ts', value: defaultValue.data });
+  }
   if (hasPath(customer.profileValues, parts)) {
     const profile = customer.config.profile;
     layers.push({ layer: Layer.PROFILE, where: `profile "${profile}" (config/profiles.ts)`, value: getPath(customer.profileValues, parts) });

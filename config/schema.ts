@@ -11,7 +11,7 @@ import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS } from '../model/pat
 import { CHARTS, KEYCLOAK_THEME_IMAGE, type ChartEntry, type ChartRequests, type WorkloadRequests } from '../catalog/charts';
 import { CREDENTIAL_NAMES, SECRET_KEYS } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
-import { DEFAULT_FLUX_VERSION, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
+import { DEFAULT_FLUX_VERSION, KEYCLOAK_PATH, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
 import { getPath } from './layering';
 
@@ -89,29 +89,41 @@ const component = (description: string) => switchOnly(description).extend({
   version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
 }).prefault({}).describe(description);
 
+/** The catalog files whose facts are defaults of the customer file. */
+const Catalog = { CHARTS: 'catalog/charts.ts', PLATFORM: 'catalog/platform.ts', CREDENTIALS: 'catalog/credentials.ts' } as const;
+type Catalog = (typeof Catalog)[keyof typeof Catalog];
+
+/** Where each default that is a catalog fact is decided: the schema only passes it on, and `explain` names the file. */
+export const DEFAULT_SOURCES = z.registry<{ readonly decidedIn: Catalog }>();
+const decidedIn = <T extends z.ZodType>(file: Catalog, schema: T): T => {
+  DEFAULT_SOURCES.add(schema, { decidedIn: file });
+  return schema;
+};
+
 /** An image whose default is a catalog reference (`registry/repository:tag`), so the reference is spelled once. */
-const image = (reference: string) => {
+const image = (reference: string, file: Catalog) => {
   const defaults = parseImage(reference);
   return z.strictObject({
-    registry: registry.default(defaults.registry).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.'),
-    repository: imageRepository.default(defaults.path).describe('Repository path of the image inside the registry.'),
-    tag: imageTag.default(defaults.tag ?? '').describe('Pinned image tag.'),
+    registry: decidedIn(file, registry.default(defaults.registry).describe('Registry host of the image; replaced by offline.registry for air-gapped customers.')),
+    repository: decidedIn(file, imageRepository.default(defaults.path).describe('Repository path of the image inside the registry.')),
+    tag: decidedIn(file, imageTag.default(defaults.tag ?? '').describe('Pinned image tag.')),
   }).prefault({});
 };
 
 const platformComponent = (description: string, repository: string | undefined, tag: string, replicas: number) => z.strictObject({
   registry: registry.optional().describe('Registry of this component; default astrago.imageDefaults.registry.'),
-  repository: (repository ? imageRepository.default(repository) : imageRepository.optional())
-    .describe('Repository of this component; default astrago.imageDefaults.repository.'),
-  tag: imageTag.default(tag).describe('Pinned image tag of this component.'),
+  repository: repository
+    ? decidedIn(Catalog.PLATFORM, imageRepository.default(repository).describe('Repository of this component.'))
+    : imageRepository.optional().describe('Repository of this component; default astrago.imageDefaults.repository.'),
+  tag: decidedIn(Catalog.PLATFORM, imageTag.default(tag).describe('Pinned image tag of this component.')),
   replicas: z.number(expect('a whole number')).int(expect('a whole number')).min(0, expect('0 or more')).default(replicas)
     .describe('Number of pods.'),
 }).prefault({}).describe(description);
 
 /** Resource requests of one workload of a chart (what the scheduler reserves for it). */
 const requests = (workload: WorkloadRequests) => z.strictObject({
-  cpu: cpu.default(workload.cpu).describe('CPU the scheduler reserves for each container.'),
-  memory: memory.default(workload.memory).describe('Memory the scheduler reserves for each container.'),
+  cpu: decidedIn(Catalog.CHARTS, cpu.default(workload.cpu).describe('CPU the scheduler reserves for each container.')),
+  memory: decidedIn(Catalog.CHARTS, memory.default(workload.memory).describe('Memory the scheduler reserves for each container.')),
 }).prefault({}).describe(`Resource requests of ${workload.what}.`);
 
 /** The catalog's charts that leave workloads without requests, by key. */
@@ -195,9 +207,9 @@ export const customerSchema = z.strictObject({
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
     .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
-  fluxVersion: matching(/^v?2\.[0-9]+\.[0-9]+$/, 'a Flux 2 version such as 2.4.0')
+  fluxVersion: decidedIn(Catalog.PLATFORM, matching(/^v?2\.[0-9]+\.[0-9]+$/, 'a Flux 2 version such as 2.4.0')
     .default(DEFAULT_FLUX_VERSION)
-    .describe(`The Flux version the cluster runs (the flux CLI you bootstrap with). The platform creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases and this tree needs source.toolkit.fluxcd.io/v1, so Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max} is supported; validate warns outside that range.`),
+    .describe(`The Flux version the cluster runs (the flux CLI you bootstrap with). The platform creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases and this tree needs source.toolkit.fluxcd.io/v1, so Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max} is supported; validate warns outside that range.`)),
   externalAccess: z.strictObject({
     url: matching(anchored(`https?://${HOST_BODY}(:[0-9]{1,5})?`), 'an http:// or https:// URL with a host and an optional port, no path, such as https://astrago.example.com:8443').optional()
       .describe('What users type when it differs from what mode, ip and domain give: a NAT, a port or a TLS-terminating proxy in front of ingress-nginx (the old astrago.baseUrl). Every external URL follows it: Keycloak issuer and redirect URIs, NextAuth, Grafana, the backends\' Keycloak settings and mail links. The Ingress rules still come from mode, ip and domain (in domain mode, a proxy on another host name must send Host: domain.name). The backends call Keycloak at this URL too, so it must also be reachable from inside the cluster (hairpin NAT or split DNS).'),
@@ -233,8 +245,8 @@ export const customerSchema = z.strictObject({
   }).prefault({}).describe('The NFS server every volume of the platform lives on.'),
   keycloak: z.strictObject({
     adminUser: matching(/^\S+$/, 'a user name without spaces').default('admin').describe('Keycloak admin user name (its password is a credential, see secrets).'),
-    image: image(KEYCLOAK_THEME_IMAGE).describe('Keycloak image with the Astrago theme.'),
-  }).prefault({}).describe('Keycloak, the identity provider of the platform, served under /auth.'),
+    image: image(KEYCLOAK_THEME_IMAGE, Catalog.CHARTS).describe('Keycloak image with the Astrago theme.'),
+  }).prefault({}).describe(`Keycloak, the identity provider of the platform, served under ${KEYCLOAK_PATH}.`),
   astrago: z.strictObject({
     keycloak: z.strictObject({
       baseUrl: url(['http', 'https']).optional().describe('External Keycloak base URL; default the platform URL derived from externalAccess.'),
@@ -246,14 +258,14 @@ export const customerSchema = z.strictObject({
       maxLifetime: z.union([z.number().int(), z.string().regex(/^[0-9]+$/)], expect('milliseconds as a whole number')).meta({ errorMessage: 'expected milliseconds as a whole number' })
         .default(1800000).transform(Number).describe('Hikari connection max lifetime in milliseconds.'),
       storageSize: quantity.default('8Gi').describe('Size of the MariaDB data volume.'),
-      image: image(MARIADB_IMAGE).describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
+      image: image(MARIADB_IMAGE, Catalog.PLATFORM).describe('MariaDB server image (the official image; 10.11 is an LTS series).'),
     }).prefault({}).describe('The platform database (a StatefulSet in namespace astrago).'),
     dataLayout: z.enum(DATA_LAYOUT_NAMES, expect(`one of ${DATA_LAYOUT_NAMES.join(', ')}`)).default('gitops')
       .describe(`Which volumes hold the platform's data. ${DATA_LAYOUT_NAMES.map((n) => `${n}: ${DATA_LAYOUTS[n].description}`).join('. ')}. `
         + '`npx astrago import` sets helmfile; never change it for a running customer (the data stays on the other claim).'),
     imageDefaults: z.strictObject({
-      registry: registry.default(PLATFORM_IMAGES.registry).describe('Registry of the platform images.'),
-      repository: imageRepository.default(PLATFORM_IMAGES.backendRepository).describe('Repository of the backend images.'),
+      registry: decidedIn(Catalog.PLATFORM, registry.default(PLATFORM_IMAGES.registry).describe('Registry of the platform images.')),
+      repository: decidedIn(Catalog.PLATFORM, imageRepository.default(PLATFORM_IMAGES.backendRepository).describe('Repository of the backend images.')),
       pullPolicy: pullPolicy.default('IfNotPresent').describe('Image pull policy of the platform pods.'),
     }).prefault({}).describe('Registry, repository and pull policy shared by the platform components.'),
     components: z.strictObject({
@@ -265,9 +277,9 @@ export const customerSchema = z.strictObject({
     global: z.strictObject({
       imagePullSecrets: z.array(dns1123Subdomain).default([]).describe('Existing Secrets (in namespace astrago) used to pull the platform images.'),
     }).prefault({}).describe('Settings shared by every platform pod.'),
-    imageGeneration: z.enum(Object.keys(PLATFORM_GENERATIONS) as [PlatformGenerationName, ...PlatformGenerationName[]], expect(`one of ${Object.keys(PLATFORM_GENERATIONS).join(', ')}`))
+    imageGeneration: decidedIn(Catalog.PLATFORM, z.enum(Object.keys(PLATFORM_GENERATIONS) as [PlatformGenerationName, ...PlatformGenerationName[]], expect(`one of ${Object.keys(PLATFORM_GENERATIONS).join(', ')}`))
       .default(PLATFORM_IMAGES.generation)
-      .describe(`Which platform images run, for the settings whose form changed between them: ${Object.entries(PLATFORM_GENERATIONS).map(([k, g]) => `${k}, ${g.description}: HARBOR_URL as ${g.harborUrl === 'url' ? 'http://host' : 'host[:port]'}, ${g.probe === 'tcp' ? 'TCP probes' : '/actuator/health probes'}`).join('; ')}. Set it with the component tags.`),
+      .describe(`Which platform images run, for the settings whose form changed between them: ${Object.entries(PLATFORM_GENERATIONS).map(([k, g]) => `${k}, ${g.description}${k === PLATFORM_IMAGES.generation ? ', the default tags' : ''}: HARBOR_URL as ${g.harborUrl === 'url' ? 'http://host' : 'host[:port]'}, ${g.probe === 'tcp' ? 'TCP probes' : '/actuator/health probes'}`).join('; ')}. Set it with the component tags.`)),
     oneview: z.strictObject({
       enabled: z.boolean(expect('true or false')).default(false).describe('Enables the OneView frontend feature flag.'),
     }).prefault({}).describe('The OneView view of the frontend.'),
@@ -320,9 +332,9 @@ export const customerSchema = z.strictObject({
       .describe('age public keys every generated or supplied credential is encrypted for (SOPS).'),
     existing: z.partialRecord(z.enum(CREDENTIAL_NAMES, expect(`a credential name (${CREDENTIAL_NAMES.join(', ')})`)), z.strictObject({
       secretName: dns1123Subdomain.describe('Name of the Secret, created by the customer in every namespace that uses the credential.'),
-      key: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default(SECRET_KEYS.value).describe('Key holding the value.'),
-      usernameKey: matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default(SECRET_KEYS.username)
-        .describe('Key holding the user name, for consumers that read both from one Secret (Grafana).'),
+      key: decidedIn(Catalog.CREDENTIALS, matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default(SECRET_KEYS.value).describe('Key holding the value.')),
+      usernameKey: decidedIn(Catalog.CREDENTIALS, matching(/^[-._a-zA-Z0-9]+$/, 'a Secret key').default(SECRET_KEYS.username)
+        .describe('Key holding the user name, for consumers that read both from one Secret (Grafana).')),
     }).describe('The Secret holding this credential.')).default({}).describe('Credentials the customer manages as Secrets outside this repository; nothing is generated for them.'),
   }).prefault({}).describe('Credentials: who can decrypt them, and which ones the customer manages.'),
 }).superRefine((c, ctx) => {

@@ -50,7 +50,10 @@ export class CredentialRegistry {
 
   constructor(private readonly config: CustomerConfig, private readonly vault: SecretVault) {}
 
-  /** The Secret and key holding `credential` in `namespace`, for a consumer built in `scope`. */
+  /**
+   * The Secret and key holding `credential` in `namespace`, for a consumer in `scope`'s file: the
+   * Secret is emitted in that file's folder or an earlier tier's (only the file of `scope` counts).
+   */
   public ref(scope: Construct, credential: CredentialName, namespace: string, options: CredentialRefOptions = {}): SecretKeyRef & { usernameKey?: string } {
     const key = options.key ?? SECRET_KEYS.value;
     const existing = this.config.secrets.existing[credential];

@@ -52,8 +52,9 @@ export interface KeycloakProps extends ChartComponentProps {
 export class Keycloak extends ChartRelease {
   constructor(scope: Construct, id: string, props: KeycloakProps) {
     const ns = CHARTS.keycloak.namespace;
-    const [admin, database, clientSecret] = (['keycloak-admin', 'keycloak-db', 'keycloak-client-secret'] as const)
-      .map((credential) => props.credentials.ref(scope, credential, ns));
+    const admin = props.credentials.ref(scope, 'keycloak-admin', ns);
+    const database = props.credentials.ref(scope, 'keycloak-db', ns);
+    const clientSecret = props.credentials.ref(scope, 'keycloak-client-secret', ns);
     super(scope, id, {
       chart: CHARTS.keycloak,
       component: props,

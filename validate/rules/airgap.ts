@@ -9,7 +9,7 @@ import { imageFromValues, pulledVariants } from '../../catalog/image-values';
 import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../catalog/images';
 import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
 import { customerDistFolder } from '../../model/layout';
-import type { ValidationContext } from '../model/context';
+import type { OfflineSettings, ValidationContext } from '../model/context';
 import { Severity, type Finding } from '../model/finding';
 import { specOf, type Manifest } from '../model/manifest';
 import { containersOf, podTemplates } from '../model/pod-specs';
@@ -42,12 +42,7 @@ function referencedImages(ctx: ValidationContext, driverOs: readonly string[]): 
 }
 
 /** The mirrors of an offline customer with an image registry. */
-interface Mirrors {
-  readonly registry: string;
-  readonly gpuDriverOs: readonly string[];
-  readonly charts?: string;
-  readonly git?: string;
-}
+type Mirrors = OfflineSettings & { readonly registry: string };
 
 /** A rule of the customers with an image mirror; it finds nothing for the others. */
 function mirrorRule(id: string, description: string, check: (ctx: ValidationContext, mirrors: Mirrors, id: string) => Finding[]): Rule {
