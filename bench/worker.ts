@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import { dumpYaml } from '../files/canonical';
 import { loadAll, renderAll } from '../pipeline/synth';
 import { writeCustomers } from '../output/write';
+import { UserError } from '../model/user-error';
 import { existingObjects } from '../validate/externals';
 import { locateSchemas } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
@@ -40,10 +41,15 @@ async function main(n: number): Promise<WorkerResult> {
 
   /** Load, render and write every customer, as synth does; the synthetic customers are valid. */
   const synthesize = async () => {
-    const configs = loadAll(root, () => undefined);
-    const outputs = await renderAll(root, configs);
-    writeCustomers(root, outputs);
-    return { configs, outputs };
+    try {
+      const configs = loadAll(root, () => undefined);
+      const outputs = await renderAll(root, configs);
+      writeCustomers(root, outputs);
+      return { configs, outputs };
+    } catch (e) {
+      if (e instanceof UserError) throw new Error(`bench: the synthetic customers did not synthesize: ${e.problems.join('; ')}`);
+      throw e;
+    }
   };
   const t0 = performance.now();
   const { configs, outputs } = await synthesize();
