@@ -37,9 +37,11 @@ describe('GpuOperator', () => {
     }
   });
 
-  test('the DCGM metrics list has each field once, the error and health fields among them', () => {
+  test('the DCGM metrics list has each field once, with a type dcgm-exporter knows, the error and health fields among them', () => {
     const csv = named(gpuOperator(), k8s.KubeConfigMap, GPU_CONFIG_MAPS.dcgmMetrics).data![DCGM_METRICS_KEY];
-    const fields = csv.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(',')[0]);
+    const rows = csv.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(', '));
+    const fields = rows.map(([field]) => field);
+    expect(rows.filter(([field, type, help]) => !/^DCGM_FI_[A-Z0-9_]+$/.test(field) || !['gauge', 'counter', 'label'].includes(type) || !help)).toEqual([]);
     expect(new Set(fields).size).toBe(fields.length);
     expect(fields).toEqual(expect.arrayContaining(['DCGM_FI_DEV_XID_ERRORS', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS']));
   });

@@ -13,71 +13,69 @@ function memo<T>(compute: () => T): () => T {
 }
 
 /**
- * DCGM fields exported to Prometheus: `field, type, help` (dcgm-exporter CSV format). Every
- * field of the old system's `dcgm-metrics.csv` (contract §4, which covers the nine the backend
+ * DCGM fields exported to Prometheus, in the CSV dcgm-exporter reads (`field, type, help`; the
+ * type is gauge, counter or label), so the reviewer reads what the exporter gets. Every field
+ * of the old system's `dcgm-metrics.csv` (contract §4, which covers the nine the backend
  * queries: GPU_TEMP, MEMORY_TEMP, FAN_SPEED, COUNT, GPU_UTIL, FB_USED, FB_FREE, POWER_USAGE,
  * MEM_CLOCK), plus ECC and profiling fields for the GPU alerts and dashboards.
  */
-const DCGM_FIELDS: ReadonlyArray<readonly [string, 'gauge' | 'counter' | 'label', string]> = [
-  ['DCGM_FI_DEV_SM_CLOCK', 'gauge', 'SM clock frequency (in MHz).'],
-  ['DCGM_FI_DEV_MEM_CLOCK', 'gauge', 'Memory clock frequency (in MHz).'],
-  ['DCGM_FI_DEV_MEMORY_TEMP', 'gauge', 'Memory temperature (in C).'],
-  ['DCGM_FI_DEV_GPU_TEMP', 'gauge', 'GPU temperature (in C).'],
-  ['DCGM_FI_DEV_POWER_USAGE', 'gauge', 'Power draw (in W).'],
-  ['DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION', 'counter', 'Total energy consumption since boot (in mJ).'],
-  ['DCGM_FI_DEV_FAN_SPEED', 'gauge', 'Fan speed (in 0-100%).'],
-  ['DCGM_FI_DEV_COUNT', 'gauge', 'Number of devices on the node.'],
-  ['DCGM_FI_DEV_PCIE_REPLAY_COUNTER', 'counter', 'Total number of PCIe retries.'],
-  ['DCGM_FI_DEV_GPU_UTIL', 'gauge', 'GPU utilization (in %).'],
-  ['DCGM_FI_DEV_MEM_COPY_UTIL', 'gauge', 'Memory utilization (in %).'],
-  ['DCGM_FI_DEV_ENC_UTIL', 'gauge', 'Encoder utilization (in %).'],
-  ['DCGM_FI_DEV_DEC_UTIL', 'gauge', 'Decoder utilization (in %).'],
-  ['DCGM_FI_DEV_XID_ERRORS', 'gauge', 'Value of the last XID error encountered.'],
-  ['DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).'],
-  ['DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).'],
-  ['DCGM_FI_DEV_FB_TOTAL', 'gauge', 'Total framebuffer memory (in MiB).'],
-  ['DCGM_FI_DEV_FB_RESERVED', 'gauge', 'Framebuffer memory reserved (in MiB).'],
-  ['DCGM_FI_DEV_FB_USED_PERCENT', 'gauge', 'Percentage of framebuffer memory used (in %).'],
-  ['DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL', 'counter', 'Total number of NVLink bandwidth counters for all lanes.'],
-  ['DCGM_FI_DEV_VGPU_LICENSE_STATUS', 'gauge', 'vGPU License status.'],
-  ['DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for uncorrectable errors.'],
-  ['DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS', 'counter', 'Number of remapped rows for correctable errors.'],
-  ['DCGM_FI_DEV_ROW_REMAP_FAILURE', 'gauge', 'Whether remapping of rows has failed.'],
-  ['DCGM_FI_DEV_ECC_SBE_VOL_TOTAL', 'counter', 'Total number of single-bit volatile ECC errors.'],
-  ['DCGM_FI_DEV_ECC_DBE_VOL_TOTAL', 'counter', 'Total number of double-bit volatile ECC errors.'],
-  ['DCGM_FI_PROF_GR_ENGINE_ACTIVE', 'gauge', 'Ratio of time the graphics engine is active.'],
-  ['DCGM_FI_PROF_SM_ACTIVE', 'gauge', 'The ratio of cycles an SM has at least 1 warp assigned.'],
-  ['DCGM_FI_PROF_SM_OCCUPANCY', 'gauge', 'The ratio of number of warps resident on an SM.'],
-  ['DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', 'gauge', 'Ratio of cycles the tensor (HMMA) pipe is active.'],
-  ['DCGM_FI_PROF_PIPE_FP64_ACTIVE', 'gauge', 'Ratio of cycles the fp64 pipes are active.'],
-  ['DCGM_FI_PROF_PIPE_FP32_ACTIVE', 'gauge', 'Ratio of cycles the fp32 pipes are active.'],
-  ['DCGM_FI_PROF_PIPE_FP16_ACTIVE', 'gauge', 'Ratio of cycles the fp16 pipes are active.'],
-  ['DCGM_FI_PROF_DRAM_ACTIVE', 'gauge', 'Ratio of cycles the device memory interface is active sending or receiving data.'],
-  ['DCGM_FI_PROF_PCIE_TX_BYTES', 'counter', 'The number of bytes of active PCIe tx (transmit) data including both header and payload.'],
-  ['DCGM_FI_PROF_PCIE_RX_BYTES', 'counter', 'The number of bytes of active PCIe rx (read) data including both header and payload.'],
-  ['DCGM_FI_PROF_NVLINK_TX_BYTES', 'counter', 'The number of bytes of active NvLink tx (transmit) data including both header and payload.'],
-  ['DCGM_FI_PROF_NVLINK_RX_BYTES', 'counter', 'The number of bytes of active NvLink rx (read) data including both header and payload.'],
-  ['DCGM_FI_DEV_PSTATE', 'gauge', 'Performance state (P-State) 0-15. 0=highest.'],
-  ['DCGM_FI_DEV_CLOCK_THROTTLE_REASONS', 'gauge', 'Current clock throttle reasons (bitmask).'],
-  ['DCGM_FI_DEV_POWER_MGMT_LIMIT', 'gauge', 'Current power limit (in W).'],
-  ['DCGM_FI_DEV_SLOWDOWN_TEMP', 'gauge', 'Slowdown temperature (in C).'],
-  ['DCGM_FI_DEV_SHUTDOWN_TEMP', 'gauge', 'Shutdown temperature (in C).'],
-  ['DCGM_FI_DRIVER_VERSION', 'label', 'Driver version.'],
-  ['DCGM_FI_CUDA_DRIVER_VERSION', 'label', 'CUDA driver version.'],
-  ['DCGM_FI_PROCESS_NAME', 'label', 'The process name.'],
-  ['DCGM_FI_DEV_NAME', 'label', 'Device name.'],
-  ['DCGM_FI_DEV_MINOR_NUMBER', 'label', 'Device node minor number (/dev/nvidia#).'],
-  ['DCGM_FI_DEV_BRAND', 'label', 'Device brand.'],
-  ['DCGM_FI_DEV_SERIAL', 'label', 'Device serial number.'],
-];
+const DCGM_FIELDS = `
+DCGM_FI_DEV_SM_CLOCK, gauge, SM clock frequency (in MHz).
+DCGM_FI_DEV_MEM_CLOCK, gauge, Memory clock frequency (in MHz).
+DCGM_FI_DEV_MEMORY_TEMP, gauge, Memory temperature (in C).
+DCGM_FI_DEV_GPU_TEMP, gauge, GPU temperature (in C).
+DCGM_FI_DEV_POWER_USAGE, gauge, Power draw (in W).
+DCGM_FI_DEV_TOTAL_ENERGY_CONSUMPTION, counter, Total energy consumption since boot (in mJ).
+DCGM_FI_DEV_FAN_SPEED, gauge, Fan speed (in 0-100%).
+DCGM_FI_DEV_COUNT, gauge, Number of devices on the node.
+DCGM_FI_DEV_PCIE_REPLAY_COUNTER, counter, Total number of PCIe retries.
+DCGM_FI_DEV_GPU_UTIL, gauge, GPU utilization (in %).
+DCGM_FI_DEV_MEM_COPY_UTIL, gauge, Memory utilization (in %).
+DCGM_FI_DEV_ENC_UTIL, gauge, Encoder utilization (in %).
+DCGM_FI_DEV_DEC_UTIL, gauge, Decoder utilization (in %).
+DCGM_FI_DEV_XID_ERRORS, gauge, Value of the last XID error encountered.
+DCGM_FI_DEV_FB_FREE, gauge, Framebuffer memory free (in MiB).
+DCGM_FI_DEV_FB_USED, gauge, Framebuffer memory used (in MiB).
+DCGM_FI_DEV_FB_TOTAL, gauge, Total framebuffer memory (in MiB).
+DCGM_FI_DEV_FB_RESERVED, gauge, Framebuffer memory reserved (in MiB).
+DCGM_FI_DEV_FB_USED_PERCENT, gauge, Percentage of framebuffer memory used (in %).
+DCGM_FI_DEV_NVLINK_BANDWIDTH_TOTAL, counter, Total number of NVLink bandwidth counters for all lanes.
+DCGM_FI_DEV_VGPU_LICENSE_STATUS, gauge, vGPU License status.
+DCGM_FI_DEV_UNCORRECTABLE_REMAPPED_ROWS, counter, Number of remapped rows for uncorrectable errors.
+DCGM_FI_DEV_CORRECTABLE_REMAPPED_ROWS, counter, Number of remapped rows for correctable errors.
+DCGM_FI_DEV_ROW_REMAP_FAILURE, gauge, Whether remapping of rows has failed.
+DCGM_FI_DEV_ECC_SBE_VOL_TOTAL, counter, Total number of single-bit volatile ECC errors.
+DCGM_FI_DEV_ECC_DBE_VOL_TOTAL, counter, Total number of double-bit volatile ECC errors.
+DCGM_FI_PROF_GR_ENGINE_ACTIVE, gauge, Ratio of time the graphics engine is active.
+DCGM_FI_PROF_SM_ACTIVE, gauge, The ratio of cycles an SM has at least 1 warp assigned.
+DCGM_FI_PROF_SM_OCCUPANCY, gauge, The ratio of number of warps resident on an SM.
+DCGM_FI_PROF_PIPE_TENSOR_ACTIVE, gauge, Ratio of cycles the tensor (HMMA) pipe is active.
+DCGM_FI_PROF_PIPE_FP64_ACTIVE, gauge, Ratio of cycles the fp64 pipes are active.
+DCGM_FI_PROF_PIPE_FP32_ACTIVE, gauge, Ratio of cycles the fp32 pipes are active.
+DCGM_FI_PROF_PIPE_FP16_ACTIVE, gauge, Ratio of cycles the fp16 pipes are active.
+DCGM_FI_PROF_DRAM_ACTIVE, gauge, Ratio of cycles the device memory interface is active sending or receiving data.
+DCGM_FI_PROF_PCIE_TX_BYTES, counter, The number of bytes of active PCIe tx (transmit) data including both header and payload.
+DCGM_FI_PROF_PCIE_RX_BYTES, counter, The number of bytes of active PCIe rx (read) data including both header and payload.
+DCGM_FI_PROF_NVLINK_TX_BYTES, counter, The number of bytes of active NvLink tx (transmit) data including both header and payload.
+DCGM_FI_PROF_NVLINK_RX_BYTES, counter, The number of bytes of active NvLink rx (read) data including both header and payload.
+DCGM_FI_DEV_PSTATE, gauge, Performance state (P-State) 0-15. 0=highest.
+DCGM_FI_DEV_CLOCK_THROTTLE_REASONS, gauge, Current clock throttle reasons (bitmask).
+DCGM_FI_DEV_POWER_MGMT_LIMIT, gauge, Current power limit (in W).
+DCGM_FI_DEV_SLOWDOWN_TEMP, gauge, Slowdown temperature (in C).
+DCGM_FI_DEV_SHUTDOWN_TEMP, gauge, Shutdown temperature (in C).
+DCGM_FI_DRIVER_VERSION, label, Driver version.
+DCGM_FI_CUDA_DRIVER_VERSION, label, CUDA driver version.
+DCGM_FI_PROCESS_NAME, label, The process name.
+DCGM_FI_DEV_NAME, label, Device name.
+DCGM_FI_DEV_MINOR_NUMBER, label, Device node minor number (/dev/nvidia#).
+DCGM_FI_DEV_BRAND, label, Device brand.
+DCGM_FI_DEV_SERIAL, label, Device serial number.
+`;
 
 /** Key under which dcgm-exporter expects its metrics list. */
 export const DCGM_METRICS_KEY = 'dcgm-metrics.csv';
 
-export const dcgmMetricsCsv = memo((): string => {
-  const lines = DCGM_FIELDS.map(([field, type, help]) => `${field}, ${type}, ${help}`);
-  return ['# Format: DCGM field, Prometheus metric type, help message', ...lines].join('\n') + '\n';
-});
+export const dcgmMetricsCsv = memo((): string => `# Format: DCGM field, Prometheus metric type, help message\n${DCGM_FIELDS.trim()}\n`);
 
 /** MIG-capable GPU models: PCI device ids and the MIG profiles each can be split into. */
 interface MigGpu {
