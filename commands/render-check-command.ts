@@ -35,8 +35,7 @@ export interface RenderCheckCommandOptions extends TreeCheckOptions {
 
 /** Returns the process exit code. */
 export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<number> {
-  const env = options.env ?? process.env;
-  return runTreeCheck(options, (log) => {
+  return runTreeCheck(options, (log, env) => {
     const helm = locateHelm(options.root, options.helm, env);
     if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
     return {

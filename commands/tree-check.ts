@@ -65,17 +65,18 @@ export interface TreeCheck<R extends { readonly findings: readonly Finding[] }> 
 }
 
 /**
- * Runs a tree check: `setup` first (it may log and locate its tools), then the schema notice,
+ * Runs a tree check: `setup` first (it may log and locate its tools in `env`), then the schema notice,
  * the selection of trees, the check, its findings on `log` and its report on `out`.
  * Returns the exit code: 1 when any finding is an error.
  */
 export function runTreeCheck<R extends { readonly findings: readonly Finding[] }>(
-  options: TreeCheckOptions, setup: (log: Log) => TreeCheck<R> | Promise<TreeCheck<R>>): Promise<number> {
+  options: TreeCheckOptions, setup: (log: Log, env: NodeJS.ProcessEnv) => TreeCheck<R> | Promise<TreeCheck<R>>): Promise<number> {
   const log = options.log ?? ((line: string) => console.error(line));
+  const env = options.env ?? process.env;
   const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   return runCommand(log, async () => {
-    const check = await setup(log);
-    const location = check.schemaLocation ?? locateSchemas(options.root, options.schemas, options.env ?? process.env);
+    const check = await setup(log, env);
+    const location = check.schemaLocation ?? locateSchemas(options.root, options.schemas, env);
     const sources = ['--schemas', `$${SCHEMAS_ENV}`, '../shared/schemas', ...(check.alsoSchemasFrom ? [check.alsoSchemasFrom] : [])];
     if (!location.dir) log(`notice: no schema folder (${sources.join(', ')}): ${check.withoutSchemas}`);
     const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
