@@ -1,15 +1,13 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { parse, parseAllDocuments, stringify } from 'yaml';
-import { CHARTS, type ChartEntry } from '../catalog/charts';
+import { parseAllDocuments, stringify } from 'yaml';
+import { CHARTS, releasedChart, type ChartEntry } from '../catalog/charts';
 import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/images';
 import type { OutputFile } from '../model/objects';
+import { formatProblem, loadCustomerText } from '../config/load';
 import { existingObjects } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
-import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';
+import { MINIMAL, configFrom, objectsOf, render, sampleConfig, vendoredChart } from './helpers';
 
-const CHART_VALUES = CHART_VALUES_DIR!;
 const factory = sampleConfig('factory');
 const REGISTRY = factory.offline.registry!;
 type Obj = Record<string, any>;
@@ -35,19 +33,16 @@ describe('the mirroring rule', () => {
   });
 });
 
-/**
- * A chart's default values with its subcharts' under their keys, from ../shared/charts, or the
- * chart itself in ../shared/chart-cache for a chart the old system did not deploy (Traefik).
- */
+/** A chart's default values with its subcharts' under their keys, from the vendored archive. */
 function chartDefaults(entry: ChartEntry): Obj {
-  const base = `${entry.chart}-${entry.version}`;
-  const file = [path.join(CHART_VALUES, `${base}.values.yaml`), path.join(CHART_VALUES, '..', 'chart-cache', base, 'values.yaml')].find((f) => fs.existsSync(f))!;
-  const values: Obj = parse(fs.readFileSync(file, 'utf8')) ?? {};
-  for (const f of fs.readdirSync(CHART_VALUES).filter((f) => f.startsWith(`${base}.subchart-`) && f.endsWith('.values.yaml'))) {
-    values[f.slice(`${base}.subchart-`.length, -'.values.yaml'.length)] = parse(fs.readFileSync(path.join(CHART_VALUES, f), 'utf8'));
-  }
+  const chart = vendoredChart(entry.chart, entry.version);
+  const values: Obj = { ...chart.values };
+  for (const sub of chart.subcharts) values[sub.key] = merge(sub.chart.values, values[sub.key]);
   return values;
 }
+
+/** The catalog entry a HelmRelease installs. */
+const entryOf = (hr: Obj): ChartEntry => releasedChart(hr.spec.chart.spec.chart)!.entry;
 
 /** Helm's merge of release values over chart defaults: maps merge, everything else replaces. */
 function merge(base: unknown, over: unknown): unknown {
@@ -59,7 +54,7 @@ function merge(base: unknown, over: unknown): unknown {
 
 const repositoryOf = (ref: string) => { const { tag: _t, digest: _d, ...name } = parseImage(ref); return formatImage(name); };
 
-withChartValues('catalog image value paths', () => {
+describe('catalog image value paths', () => {
   let online: Obj[];
   beforeAll(async () => {
     // Both ingress controllers: MINIMAL keeps ingress-nginx, and side by side adds Traefik.
@@ -68,7 +63,7 @@ withChartValues('catalog image value paths', () => {
 
   test.each(Object.values(CHARTS).map((e) => [e.chart, e] as [string, ChartEntry]))('%s: each image path is a block of the chart\'s values, and defaults plus our values pull the catalog image', (_name, entry) => {
     const defaults = chartDefaults(entry);
-    const ours = online.find((o) => o.spec.chart.spec.chart === entry.chart)!.spec.values ?? {};
+    const ours = online.find((o) => entryOf(o) === entry)!.spec.values ?? {};
     const merged = merge(defaults, ours);
     for (const image of entry.images) {
       const paths = 'reference' in image.values ? [image.values.reference] : [image.values.repository];
@@ -107,9 +102,9 @@ describe('the air-gapped sample customer factory', () => {
   test('every image value of every HelmRelease starts with the mirror registry', () => {
     const releases = objects.filter((o) => o.kind === 'HelmRelease');
     // Every chart of the catalog but Traefik: factory stays on ingress-nginx (plant is on Traefik).
-    expect(releases.map((r) => r.spec.chart.spec.chart).sort()).toEqual(Object.values(CHARTS).map((e) => e.chart).filter((c) => c !== 'traefik').sort());
+    expect(releases.map((r) => entryOf(r).chart).sort()).toEqual(Object.values(CHARTS).map((e) => e.chart).filter((c) => c !== 'traefik').sort());
     for (const hr of releases) {
-      const entry = Object.values(CHARTS).find((e) => e.chart === hr.spec.chart.spec.chart) as ChartEntry;
+      const entry = entryOf(hr);
       for (const image of entry.images) {
         expect(formatImage(imageFromValues(hr.spec.values, image.values, image.ref, entry.globalRegistry))).toMatch(new RegExp(`^${REGISTRY.replaceAll('.', '\\.')}/`));
       }
@@ -134,18 +129,13 @@ describe('the air-gapped sample customer factory', () => {
     expect(report.findings.filter((f) => f.rule.startsWith('airgap/'))).toEqual([]);
   });
 
-  test('no HelmRepository or GitRepository points outside the mirror; the OCI chart mirror is applied by a Kustomization that does not wait', () => {
-    const sources = objects.filter((o) => o.kind === 'HelmRepository' || o.kind === 'GitRepository');
-    expect(sources.map((s) => [s.kind, s.metadata.name, s.spec.url, s.spec.type, s.spec.certSecretRef])).toEqual([
-      ['HelmRepository', 'chart-mirror', factory.offline.charts, 'oci', { name: 'factory-mirror-ca' }],
-    ]);
-    expect(new Set(objects.filter((o) => o.kind === 'HelmRelease').map((o) => o.spec.chart.spec.sourceRef.name))).toEqual(new Set(['chart-mirror']));
-    expect(sources[0].file).toBe('dist/factory/flux/chart-mirror.yaml');
+  test('no chart source but the repository Flux syncs: every HelmRelease takes its vendored archive from GitRepository flux-system', () => {
+    expect(objects.filter((o) => o.kind === 'HelmRepository' || o.kind === 'OCIRepository')).toEqual([]);
+    expect(new Set(objects.filter((o) => o.kind === 'HelmRelease').map((o) => `${o.spec.chart.spec.sourceRef.kind}/${o.spec.chart.spec.sourceRef.name}`))).toEqual(new Set(['GitRepository/flux-system']));
   });
 
-  test('charts.txt and mirror.sh name every chart and image; the folder is listed in no kustomization.yaml', () => {
-    const charts = files.find((f) => f.path === 'dist/factory/airgap/charts.txt')!.content;
-    expect(charts).toContain('https://helm.ngc.nvidia.com/nvidia gpu-operator v25.3.4 -> oci://harbor.factory.local:443/astrago-charts/gpu-operator:v25.3.4');
+  test('mirror.sh names every image and no chart; the folder is listed in no kustomization.yaml', () => {
+    expect(files.find((f) => f.path === 'dist/factory/airgap/charts.txt')).toBeUndefined();
     const script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
     for (const [source, target] of listed()) {
       const copy = source.includes('@')
@@ -153,30 +143,20 @@ describe('the air-gapped sample customer factory', () => {
         : `'docker://${source}' 'docker://${target}'`;
       expect(script).toContain(`skopeo copy --all --retry-times 3 ${copy}`);
     }
-    // Every chart of the catalog but Traefik: factory stays on ingress-nginx (plant is on Traefik).
-    for (const c of Object.values(CHARTS).filter((e) => e.chart !== 'traefik')) {
-      // An OCI chart is pulled by its full reference: helm's --repo takes HTTP indexes only.
-      const reference = c.repository.url.startsWith('oci://') ? `'${c.repository.url}/${c.chart}'` : `'${c.chart}' --repo '${c.repository.url}'`;
-      expect(script).toContain(`helm pull ${reference} --version '${c.version}'`);
-    }
-    expect(script).not.toContain("helm pull 'traefik'");
+    expect(script).not.toMatch(/helm (pull|push)/);
     expect(script).toContain(`--url=${factory.offline.git}`);
     for (const k of files.filter((f) => f.path.endsWith('kustomization.yaml'))) expect(k.content).not.toContain('airgap');
   });
 });
 
 describe('offline settings', () => {
-  const offlineYaml = `${MINIMAL}offline: {registry: m.local/astrago, charts: 'https://charts.m.local/astrago', gpuDriverOs: [ubuntu22.04, rhel9.4]}\n`;
+  const offlineYaml = `${MINIMAL}offline: {registry: m.local/astrago, gpuDriverOs: [ubuntu22.04, rhel9.4]}\n`;
 
-  test('the driver is mirrored once per node OS; an HTTP chart mirror gets .tgz targets and an index', async () => {
+  test('the driver is mirrored once per node OS', async () => {
     const files = await render(configFrom(offlineYaml));
     const images = files.find((f) => f.path === 'dist/acme/airgap/images.txt')!.content;
     expect(images).toContain('nvcr.io/nvidia/driver:580.82.07-rhel9.4 -> m.local/astrago/nvidia/driver:580.82.07-rhel9.4');
     expect(images).toContain('nvcr.io/nvidia/driver:580.82.07-ubuntu22.04 -> m.local/astrago/nvidia/driver:580.82.07-ubuntu22.04');
-    expect(files.find((f) => f.path === 'dist/acme/airgap/charts.txt')!.content).toContain('-> https://charts.m.local/astrago/harbor-1.14.2.tgz');
-    expect(files.find((f) => f.path === 'dist/acme/airgap/mirror.sh')!.content).toContain(`helm repo index "$workdir" --url 'https://charts.m.local/astrago'`);
-    const repo = objectsOf(files).find((o) => o.kind === 'HelmRepository')!;
-    expect(repo.spec).toEqual({ interval: '12h', url: 'https://charts.m.local/astrago' });
   });
 
   test('a customer-chosen image (the Keycloak theme) is the one mirrored', async () => {
@@ -184,10 +164,18 @@ describe('offline settings', () => {
     expect(files.find((f) => f.path === 'dist/acme/airgap/images.txt')!.content).toContain('docker.io/xiilab/astrago-keycloak-theme:v1.3.0 -> m.local/astrago/xiilab/astrago-keycloak-theme:v1.3.0');
   });
 
-  test('an online customer has no airgap folder and keeps its upstream repositories', async () => {
+  test('an online customer has no airgap folder', async () => {
     const files = await render(configFrom(MINIMAL));
     expect(files.filter((f) => f.path.includes('/airgap/'))).toEqual([]);
-    expect(objectsOf(files).filter((o) => o.kind === 'HelmRepository').map((o) => (o.spec as Obj).url)).toContain('https://helm.ngc.nvidia.com/nvidia');
+  });
+
+  test('offline.charts, read by this system before charts were vendored, is dropped with a warning that says why', () => {
+    const loaded = loadCustomerText(`${MINIMAL}offline: {registry: m.local, charts: 'oci://m.local/charts'}\n`, 'acme', 'customers/acme.yaml');
+    expect(loaded.config).toBeDefined();
+    expect(loaded.warnings.map(formatProblem)).toEqual([expect.stringMatching(/^customers\/acme\.yaml:\d+: offline\.charts: expected no such key \(no longer read: charts come from this Git repository \(vendor\/charts\/\)/)]);
+    // A token left in the old mirror URL is not echoed by the warning.
+    const withToken = loadCustomerText(`${MINIMAL}offline: {charts: 'https://robot:hunter2@m.local/charts?t=hunter2'}\n`, 'acme', 'customers/acme.yaml');
+    expect(withToken.warnings.map(formatProblem).join('\n')).not.toContain('hunter2');
   });
 
   test('a bad driver OS is a one-line error', () => {
@@ -224,7 +212,8 @@ describe('validate: airgap rules', () => {
     ['an image nothing references', () => text(IMAGES, (s) => `${s}docker.io/library/busybox:1.36 -> ${REGISTRY}/library/busybox:1.36\n`), ['airgap/bill-of-materials']],
     ['a line mapped by another rule', () => text(IMAGES, (s) => `${s}docker.io/library/busybox:1.36 -> ${REGISTRY}/busybox:1.36\n`), ['airgap/bill-of-materials']],
     ['no images.txt', () => files.filter((f) => f.path !== IMAGES), ['airgap/bill-of-materials']],
-    ['a HelmRepository outside the mirror', () => edit('dist/factory/flux/chart-mirror.yaml', (d) => { d.spec.url = 'oci://ghcr.io/charts'; }), ['airgap/source']],
+    ['a GitRepository outside the Git mirror', () => [...files, { path: 'dist/factory/flux/other.yaml',
+      content: '---\napiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata: {name: other, namespace: flux-system}\nspec: {interval: 10m, url: "https://github.com/example/charts", ref: {branch: main}}\n' }], ['airgap/source']],
   ])('%s is caught', (_name, defect, rules) => {
     expect(validate(files)).toEqual([]);
     expect(validate(defect()).sort()).toEqual(rules);

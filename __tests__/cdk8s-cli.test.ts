@@ -25,12 +25,14 @@ const trees = (dir: string) => ({ ...readTree(path.join(dir, 'dist')), ...readTr
 
 describe('npx cdk8s synth, the command a user runs', () => {
   // In-process, synth.test.ts proves two synths give the same bytes; here, that the CLI changes nothing committed.
-  test('rewrites nothing when the committed trees are up to date', () => {
+  test('rewrites nothing when the committed trees are up to date, and ends with nothing that reads like a failure', () => {
     const dir = projectCopy();
     const before = trees(dir);
     const run = synth(dir);
     expect(run.status).toBe(0);
     expect(trees(dir)).toEqual(before);
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/No manifests synthesized|error|warning|fail/i);
+    expect(run.stdout).toContain('.cdk8s.out/customers.yaml');
   });
 
   test('a broken customer file fails with our one-line error first and leaves every tree as it was', () => {

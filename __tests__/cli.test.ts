@@ -384,15 +384,15 @@ describe('machine-readable output', () => {
     const report = JSON.parse(validate.out);
     expect(report).toMatchObject({ errors: 0, warnings: 0, findings: [] });
     expect(report.objects).toBeGreaterThan(50);
-    expect(report.skipped).toEqual(expect.arrayContaining([expect.objectContaining({ kind: expect.any(String), objects: expect.any(Number) })]));
-    expect(validate.err).toMatch(/^notice: no schema folder/);
+    expect(report.skipped).toEqual([]);
+    expect(validate.err).toBe('');
 
-    const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
-    const check = await run(repo, ['render-check', 'demo', '--cache', empty, '-o', 'json']);
+    const check = await run(repo, ['render-check', 'demo', '-o', 'json']);
     expect(check.code).toBe(0);
     const rendered = JSON.parse(check.out);
     expect(rendered).toMatchObject({ errors: 0, findings: [] });
-    expect(rendered.releases).toEqual(expect.arrayContaining([expect.objectContaining({ customer: 'demo', release: 'HelmRelease/harbor/harbor', status: 'skipped' })]));
+    // Rendered where helm runs; where it does not (this scratch copy has no node_modules), checked against the chart without rendering.
+    expect(rendered.releases).toEqual(expect.arrayContaining([expect.objectContaining({ customer: 'demo', release: 'HelmRelease/harbor/harbor', status: expect.stringMatching(/^(rendered|checked)$/) })]));
   });
 
   test('a finding goes to stderr in both formats; text puts the summary on stdout', async () => {
@@ -436,7 +436,6 @@ describe('progress', () => {
     expect(await steps(['diff'])).toEqual(['rendering demo', 'rendering factory', 'rendering plant', 'rendering seoul-lab']);
     expect(await steps(['validate', '--no-kustomize'])).toEqual(['validating demo', 'validating factory', 'validating plant', 'validating seoul-lab']);
     expect(await steps(['validate', 'demo', '--render', '--no-kustomize'])).toEqual(['rendering demo', 'validating demo']);
-    const empty = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'astrago-no-charts-'));
-    expect(await steps(['render-check', 'seoul-lab', '--cache', empty])).toContain('seoul-lab: HelmRelease/harbor/harbor');
+    expect(await steps(['render-check', 'seoul-lab'])).toContain('seoul-lab: HelmRelease/harbor/harbor');
   });
 });

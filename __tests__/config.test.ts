@@ -88,7 +88,7 @@ describe('keys of the old values files', () => {
     expect(warnings.map(formatProblem)).toEqual([
       expect.stringMatching(/^customers\/acme\.yaml:4: externalIP: .*use externalAccess\.ip\.address/),
       expect.stringMatching(/:6: keycloak\.servicePort: .*externalAccess/),
-      expect.stringMatching(/:5: offline\.httpServer: .*use offline\.charts/),
+      expect.stringMatching(/:5: offline\.httpServer: .*use offline\.git: charts come from this Git repository/),
     ]);
   });
 

@@ -72,13 +72,19 @@ describe('semantic diff', () => {
     ['releaseName', { releaseName: 'registry' }, 'spec.releaseName changes from "harbor" to "registry"'],
     ['targetNamespace', { targetNamespace: 'registry' }, 'spec.targetNamespace changes from "harbor" to "registry"'],
     ['storageNamespace', { storageNamespace: 'flux-system' }, 'spec.storageNamespace changes from "harbor" to "flux-system"'],
-    ['chart name', { chart: { spec: { chart: 'harbor-ng', version: '1.0.0' } } }, 'spec.chart.spec.chart changes from "harbor" to "harbor-ng"'],
+    ['chart name', { chart: { spec: { chart: 'harbor-ng', version: '1.0.0' } } }, 'chart changes from "harbor" to "harbor-ng"'],
   ])('a HelmRelease %s change is destructive', (_what, spec, reason) => {
     expect(destructive(tree([release()]), tree([release(spec)]))).toEqual([`${reason}: Flux uninstalls the release and installs a new one`]);
   });
 
-  test('a chart version bump or an explicit release name equal to the default is not destructive', async () => {
+  test('a chart version bump, a move to the vendored archive, or an explicit release name equal to the default is not destructive', async () => {
     expect(destructive(tree([release()]), tree([release({ chart: { spec: { chart: 'harbor', version: '2.0.0' } } })]))).toEqual([]);
+    const vendored = (version: string) => release({ chart: { spec: { chart: `./vendor/charts/harbor-${version}.tgz`, sourceRef: { kind: 'GitRepository', name: 'flux-system' } } } });
+    // helm-controller keys a release by the chart's own name: the same chart from Git is upgraded in place.
+    expect(destructive(tree([release()]), tree([vendored('1.14.2')]))).toEqual([]);
+    expect(destructive(tree([vendored('1.14.2')]), tree([vendored('1.15.0')]))).toEqual([]);
+    expect(destructive(tree([vendored('1.14.2')]), tree([release({ chart: { spec: { chart: './vendor/charts/keycloak-17.3.5.tgz' } } })])))
+      .toEqual(['chart changes from "harbor" to "keycloak": Flux uninstalls the release and installs a new one']);
     const { releaseName: _omitted, ...implicit } = release().spec;
     expect(destructive(tree([release()]), tree([{ ...release(), spec: implicit }]))).toEqual([]);
   });

@@ -71,17 +71,17 @@ test('the customer box names the access, the mirrors and what is switched off', 
   const facts = graphFacts(configFrom([
     'externalAccess: {mode: domain, domain: {name: astrago.acme.com, tls: {enabled: true, issuer: letsencrypt}}}',
     'nfs: {server: 10.0.0.6}',
-    'offline: {registry: "harbor.acme.local/astrago", charts: "oci://harbor.acme.local/charts"}',
+    'offline: {registry: "harbor.acme.local/astrago", git: "https://git.acme.local/gitops.git"}',
     'components: {mpiOperator: {enabled: false}, harbor: {enabled: false}}',
   ].join('\n')));
   expect(facts).toEqual({
     customer: 'acme',
     access: 'https://astrago.acme.com (domain mode, certificate from issuer letsencrypt)',
-    sources: ['images from harbor.acme.local/astrago', 'charts from oci://harbor.acme.local/charts'],
+    sources: ['images from harbor.acme.local/astrago', 'Git (and the vendored charts) from https://git.acme.local/gitops.git'],
     off: ['harbor', 'mpiOperator'],
   });
   expect(mermaidGraph([], facts).split('\n')[1]).toBe('  customer[["acme<br/>https://astrago.acme.com (domain mode, certificate from issuer letsencrypt)'
-    + '<br/>images from harbor.acme.local/astrago<br/>charts from oci://harbor.acme.local/charts<br/>switched off: harbor, mpiOperator"]]');
+    + '<br/>images from harbor.acme.local/astrago<br/>Git (and the vendored charts) from https://git.acme.local/gitops.git<br/>switched off: harbor, mpiOperator"]]');
 });
 
 describe('the graph of each sample customer', () => {

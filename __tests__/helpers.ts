@@ -8,6 +8,9 @@ import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { renderOne } from '../pipeline/synth';
 import { HELM_MISSING, locateHelm } from '../render/helm';
 import { locateSchemas } from '../validate/schema-store';
+import { findVendoredChart, readVendorLock, readVerified } from '../catalog/vendor-lock';
+import { loadChart, type LoadedChart } from '../render/chart';
+import { VENDOR_ROOT } from '../model/layout';
 import type { KubeObject, OutputFile } from '../model/objects';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -57,13 +60,8 @@ export function findObject(objects: ReturnType<typeof objectsOf>, kind: string, 
   return found[0];
 }
 
-/**
- * The schema folder tests validate against: ../shared/schemas beside the checkout (CI here),
- * else $ASTRAGO_SCHEMAS or the cache `npx astrago validate --fetch-schemas` fills (a connected
- * clone). Without any, the tests that need it fail and say how to get it — never skip.
- */
+/** The vendored schema folder tests validate against (verified against the lock). */
 export const SCHEMAS_DIR = locateSchemas(ROOT).dir;
-export const SCHEMAS_MISSING = 'expected a Kubernetes schema folder, found none: run `npx astrago validate --fetch-schemas` once (or set $ASTRAGO_SCHEMAS, or check out ../shared beside the repository)';
 
 /** A `describe` whose tests each fail with `missing`, when set, instead of being skipped. */
 export function describeNeeding(missing: string | undefined): (name: string, tests: () => void) => void {
@@ -75,25 +73,16 @@ export function describeNeeding(missing: string | undefined): (name: string, tes
   });
 }
 
-/** `describe` for tests that validate strictly. */
-export const withSchemas = describeNeeding(SCHEMAS_DIR ? undefined : SCHEMAS_MISSING);
-
-/** The charts' default values of ../shared/charts, when this checkout has them. */
-export const CHART_VALUES_DIR = [path.resolve(ROOT, '..', 'shared', 'charts')].find((d) => fs.existsSync(d));
-
-/** `describe` for tests that read the charts' default values. */
-export const withChartValues = describeNeeding(CHART_VALUES_DIR ? undefined
-  : 'expected the charts\' default values in ../shared/charts beside the repository, found none: check out ../shared there');
-
-/** `describe` for tests that render the catalog's real charts (../shared/chart-cache) with helm. */
-export function withRealCharts(name: string, tests: () => void): void {
-  const missing = [
-    fs.existsSync(path.resolve(ROOT, '..', 'shared', 'chart-cache')) ? undefined : 'the pinned charts in ../shared/chart-cache beside the repository (check out ../shared there)',
-    locateHelm(ROOT) ? undefined : `helm: ${HELM_MISSING}`,
-    SCHEMAS_DIR ? undefined : SCHEMAS_MISSING,
-  ].filter((m) => m !== undefined);
-  describeNeeding(missing.length ? `expected ${missing.join('; ')}` : undefined)(name, tests);
+/** The vendored chart a HelmRelease of the catalog entry installs, as the values analysis reads it. */
+export function vendoredChart(chart: string, version: string): LoadedChart {
+  const entry = findVendoredChart(readVendorLock(ROOT), chart, version);
+  if (!entry) throw new Error(`expected ${chart} ${version} in vendor/lock.yaml, found none`);
+  readVerified(ROOT, entry);
+  return loadChart(path.join(ROOT, entry.file));
 }
+
+/** `describe` for tests that render the catalog's vendored charts with helm. */
+export const withHelm = describeNeeding(locateHelm(ROOT) ? undefined : `expected helm: ${HELM_MISSING}`);
 
 /** A scratch copy of the repository's customers/, credentials/, dist/ and flux/ to run synth in. */
 export function scratchRepo(): string {
@@ -101,6 +90,8 @@ export function scratchRepo(): string {
   for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
     if (fs.existsSync(path.join(ROOT, sub))) fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
   }
+  // Read-only input, as large as the rest together: shared, not copied.
+  fs.symlinkSync(path.join(ROOT, VENDOR_ROOT), path.join(dir, VENDOR_ROOT));
   return dir;
 }
 
@@ -114,7 +105,7 @@ export function readTree(dir: string): Record<string, string> {
     for (const e of fs.readdirSync(d, { withFileTypes: true })) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+      else if (e.isFile()) out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
     }
   };
   if (fs.existsSync(dir)) walk(dir);

@@ -1,5 +1,5 @@
 /**
- * `npx astrago import`: every old environment of ../shared/legacy-environments becomes a
+ * `npx astrago import`: every old environment of __tests__/fixtures/legacy-environments becomes a
  * customer that synthesizes and validates clean, keeps its credentials (encrypted, same
  * values) and its data volumes, and no old credential is ever written or printed in plain text.
  */
@@ -20,12 +20,10 @@ import { leaves } from '../migrate/legacy-mapping';
 import { readStoredCredential } from '../secrets/credential-store';
 import { runCli, type CliSession } from './cli-session';
 import { killAtEachStep } from './fault-injection';
-import { describeNeeding, findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR, SCHEMAS_MISSING } from './helpers';
+import { findObject, objectsOf, readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
 
-const LEGACY = path.resolve(ROOT, '..', 'shared', 'legacy-environments');
-/** The old environment files are read where they are, never copied into the repository. */
-const withLegacy = describeNeeding(fs.existsSync(LEGACY) ? undefined
-  : 'expected the old environment files in ../shared/legacy-environments beside the repository, found none: check out ../shared there');
+/** The old system's environment files, as its repository has them (README.md beside them). */
+const LEGACY = path.join(__dirname, 'fixtures', 'legacy-environments');
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 // A synth that must seal Secrets from the store reads the operator's key like SOPS does.
@@ -78,7 +76,7 @@ const ENVIRONMENTS: ReadonlyArray<{ folder: string; env: string; flags?: string[
   { folder: 'main', env: 'seoultech', flags: ['--ip', '10.61.3.22', '--nfs-server', 'nfs.seoultech.example', '--nfs-path', '/export'] },
 ];
 
-withLegacy('importing each old environment', () => {
+describe('importing each old environment', () => {
   describe.each(ENVIRONMENTS)('$folder/$env', ({ folder, env, flags }) => {
     const oldFolder = path.join(LEGACY, folder);
     let root: string;
@@ -103,7 +101,6 @@ withLegacy('importing each old environment', () => {
     });
 
     test('the synthesized tree validates clean', async () => {
-      if (!SCHEMAS_DIR) throw new Error(SCHEMAS_MISSING);
       const log: string[] = [];
       const code = await validateCommand({ root, customers: [env], schemas: SCHEMAS_DIR, kustomize: false, log: (l) => log.push(l) });
       expect(log.filter((l) => /error/.test(l) && !/ 0 errors/.test(l))).toEqual([]);

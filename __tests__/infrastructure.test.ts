@@ -1,3 +1,4 @@
+import { releasedChart } from '../catalog/charts';
 import { configFrom, findObject, MINIMAL, objectsOf, render, SAMPLE_RECIPIENT } from './helpers';
 
 const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
@@ -51,12 +52,11 @@ describe('HelmReleases', () => {
       const spec = r.spec as Record<string, any>;
       expect(r.metadata.namespace).toBeTruthy();
       expect(spec.releaseName).toBe(r.metadata.name);
-      expect(spec.chart.spec.version).toMatch(/^v?\d+\.\d+\.\d+$/);
+      expect(releasedChart(spec.chart.spec.chart)?.version).toMatch(/^v?\d+\.\d+\.\d+$/);
       expect(spec.install.remediation.retries).toBeGreaterThan(0);
       expect(spec.upgrade.remediation).toMatchObject({ remediateLastFailure: true });
       expect(spec.upgrade.crds).toMatch(/^(Skip|CreateReplace)$/);
-      const source = findObject(all, 'HelmRepository', spec.chart.spec.sourceRef.name);
-      expect(source.metadata.namespace).toBe(spec.chart.spec.sourceRef.namespace);
+      expect(spec.chart.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
     }
     expect((findObject(all, 'HelmRelease', 'gpu-operator').spec as any).upgrade.crds).toBe('CreateReplace');
   });
@@ -69,7 +69,7 @@ describe('infrastructure tier', () => {
     expect(findObject(all, 'StorageClass', 'lab-nfs')).toMatchObject({ parameters: { server: 'nfs.lab.local', share: '/vol' } });
     const nginx = findObject(all, 'HelmRelease', 'ingress-nginx').spec as any;
     expect(nginx.values.controller.service.loadBalancerIP).toBe('10.0.0.5');
-    expect(nginx.chart.spec.version).toBe('4.13.3');
+    expect(nginx.chart.spec.chart).toBe('./vendor/charts/ingress-nginx-4.13.3.tgz');
     expect((findObject(all, 'HelmRelease', 'gpu-operator').spec as any).values.mig).toEqual({ strategy: 'mixed' });
   });
 

@@ -2,18 +2,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
-import { CHARTS } from '../catalog/charts';
+import { CHARTS, releasedChart } from '../catalog/charts';
 import { formatImage, mirrored } from '../catalog/images';
 import { imageFromValues } from '../catalog/image-values';
 import { NGINX_ANNOTATION_PREFIX, REPLACED_NGINX_ANNOTATIONS, traefikSupport } from '../catalog/nginx-annotations';
 import { loadCustomerText } from '../config/load';
 import { loadNewCustomer } from '../config/new-customer';
 import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../catalog/platform';
+import { vendoredChartFile } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { locateHelm } from '../render/helm';
 import { existingObjects } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
-import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, withRealCharts } from './helpers';
+import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, withHelm } from './helpers';
 
 type Obj = Record<string, any>;
 /** The one object of a kind and name, as plain data for the assertions. */
@@ -24,7 +25,7 @@ const REGISTRY = plant.offline.registry!;
 const PLATFORM_INGRESS = 'dist/plant/applications/configs/platform-ingress.yaml';
 
 /**
- * A workload Ingress as the platform creates it at run time (platform-contract.md §2: the backend
+ * A workload Ingress as the platform creates it at run time (docs/platform-contract.md §2: the backend
  * may create Ingresses, host ASTRAGO_INGRESS_DEFAULT_HOST): class nginx, with the ingress-nginx
  * annotations a long-running notebook or model server needs. In namespace astrago here, so that
  * its backend is a Service of the tree for validate.
@@ -86,7 +87,7 @@ describe('the sample customer plant on Traefik', () => {
   });
 
   test('Traefik serves the IngressClass nginx through its Ingress NGINX provider, and only through it', () => {
-    expect(all.filter((o) => o.kind === 'HelmRelease' && o.spec.chart.spec.chart === 'ingress-nginx')).toEqual([]);
+    expect(all.filter((o) => o.kind === 'HelmRelease' && releasedChart(o.spec.chart.spec.chart)?.entry === CHARTS.ingressNginx)).toEqual([]);
     expect(traefik.providers).toEqual({
       kubernetesIngress: { enabled: false },
       kubernetesIngressNGINX: { enabled: true, ingressClass: 'nginx', controllerClass: 'k8s.io/ingress-nginx', publishService: { enabled: true } },
@@ -187,15 +188,13 @@ describe('the sample customer plant on Traefik', () => {
     ]);
   });
 
-  test('air-gapped on Traefik: the chart and its image come from the mirror, and are listed to mirror', () => {
+  test('air-gapped on Traefik: the chart comes from the Git repository, its image from the mirror, and is listed to mirror', () => {
     const release = find(all, 'HelmRelease', 'traefik');
-    expect(release.spec.chart.spec.sourceRef.name).toBe('chart-mirror');
+    expect(release.spec.chart.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
     const [image] = CHARTS.traefik.images;
     expect(formatImage(imageFromValues(release.spec.values, image.values, image.ref))).toBe(mirrored(image.ref, REGISTRY));
     const images = files.find((f) => f.path === 'dist/plant/airgap/images.txt')!.content;
     expect(images).toContain(`docker.io/library/traefik:v3.7.11 -> ${REGISTRY}/library/traefik:v3.7.11\n`);
-    const charts = files.find((f) => f.path === 'dist/plant/airgap/charts.txt')!.content;
-    expect(charts).toContain(`https://traefik.github.io/charts traefik 41.3.0 -> ${plant.offline.charts}/traefik:41.3.0\n`);
   });
 });
 
@@ -228,21 +227,21 @@ describe('a switch-over: both controllers side by side', () => {
   });
 
   test('without sideBySide only the chosen controller is deployed', async () => {
-    const charts = (o: Array<Obj>) => o.filter((x) => x.kind === 'HelmRelease').map((x) => x.spec.chart.spec.chart);
+    const charts = (o: Array<Obj>) => o.filter((x) => x.kind === 'HelmRelease').map((x) => releasedChart(x.spec.chart.spec.chart)?.entry.chart);
     expect(charts(objectsOf(await render(configFrom(`${MINIMAL}ingress: {controller: traefik}\n`))))).not.toContain('ingress-nginx');
     expect(charts(objectsOf(await render(configFrom(MINIMAL))))).not.toContain('traefik');
   });
 });
 
-const CHART_DIR = path.resolve(ROOT, '..', 'shared', 'chart-cache', `traefik-${CHARTS.traefik.version}`);
+const CHART = path.join(ROOT, vendoredChartFile(CHARTS.traefik.chart, CHARTS.traefik.version));
 
-withRealCharts('the Traefik chart rendered with the values of plant', () => {
+withHelm('the Traefik chart rendered with the values of plant', () => {
   let rendered: Obj[];
   beforeAll(async () => {
     const values = find(objectsOf(await render(plant)), 'HelmRelease', 'traefik').spec.values;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-traefik-')), 'values.json');
     fs.writeFileSync(file, JSON.stringify(values));
-    const out = locateHelm(ROOT)!.run(['template', 'traefik', CHART_DIR, '--namespace', 'traefik', '--include-crds', '--kube-version', plant.kubernetesVersion, '-f', file]);
+    const out = locateHelm(ROOT)!.run(['template', 'traefik', CHART, '--namespace', 'traefik', '--include-crds', '--kube-version', plant.kubernetesVersion, '-f', file]);
     rendered = parseAllDocuments(out).map((d) => d.toJS()).filter(Boolean);
   });
 

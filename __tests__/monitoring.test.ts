@@ -13,7 +13,7 @@ describe('kube-prometheus-stack', () => {
     for (const { all } of await samples()) {
       const release = findObject(all, 'HelmRelease', 'prometheus');
       expect(release.file).toMatch(/\/monitoring\/controllers\/kube-prometheus-stack\.yaml$/);
-      expect((release.spec as any).chart.spec).toMatchObject({ chart: 'kube-prometheus-stack', version: '61.9.0' });
+      expect((release.spec as any).chart.spec).toMatchObject({ chart: './vendor/charts/kube-prometheus-stack-61.9.0.tgz' });
       const spec = values(all, 'prometheus').prometheus.prometheusSpec;
       expect(spec.retention).toBe('1y');
       expect(spec.serviceMonitorSelectorNilUsesHelmValues).toBe(false);

@@ -1,5 +1,5 @@
 /**
- * What the Astrago platform's own code requires of the cluster (../shared/reference/platform-contract.md,
+ * What the Astrago platform's own code requires of the cluster (docs/platform-contract.md,
  * its §8 checklist and the sections it points to), one named requirement per test, asserted on the
  * synthesized objects: a construct alone where that is enough, the sample customers' trees where
  * the requirement spans components.
@@ -8,19 +8,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
-import { CHARTS, REPOSITORIES } from '../catalog/charts';
+import { CHARTS } from '../catalog/charts';
 import { DEFAULT_FLUX_VERSION, fluxSupported, PLATFORM_GENERATIONS, prometheusUrl, SUPPORTED_FLUX } from '../catalog/platform';
 import { PROFILES } from '../config/schema';
 import { platformUrls } from '../config/urls';
 import { NAMESPACE_GRANTS, PLATFORM_GRANTS, PlatformRbac } from '../constructs/applications/platform-rbac';
-import { ChartSources } from '../constructs/flux/chart-sources';
 import { GpuOperator } from '../constructs/infrastructure/gpu-operator';
 import { DcgmServiceMonitor } from '../constructs/monitoring/dcgm-service-monitor';
 import { realmRepresentation } from '../constructs/security/keycloak-realm';
 import { ValidationContext } from '../validate/model/context';
 import { PLATFORM_RULES } from '../validate/rules/platform';
 import { POLICY_RULES } from '../validate/rules/policy';
-import { configFrom, describeNeeding, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
+import { configFrom, findObject, vendoredChart, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
 import { SCHEMA_DEFAULTS } from './constructs/synth';
 
 type Obj = Record<string, any>;
@@ -35,7 +34,7 @@ const values = (all: Objects, release: string) => (findObject(all, 'HelmRelease'
 /** The GPU operator construct alone: its ConfigMaps and HelmRelease. */
 const gpuOperator = (migStrategy: 'single' | 'mixed' = SCHEMA_DEFAULTS.gpu.migStrategy) => {
   const c = Testing.chart();
-  new GpuOperator(c, 'gpu', { sources: new ChartSources(), migStrategy, scrapeInterval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval });
+  new GpuOperator(c, 'gpu', { migStrategy, scrapeInterval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval });
   return Testing.synth(c) as Obj[];
 };
 const configMap = (all: Obj[], name: string) => all.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name) as Obj;
@@ -423,62 +422,56 @@ describe('contract §7: Flux and chart sources', () => {
     expect(configFrom(MINIMAL).fluxVersion).toBe(DEFAULT_FLUX_VERSION);
   });
 
-  test('contract §7: the Keycloak chart comes from oci://registry-1.docker.io/bitnamicharts through a type: oci HelmRepository no Kustomization waits for', async () => {
-    expect(CHARTS.keycloak.repository.url).toBe('oci://registry-1.docker.io/bitnamicharts');
-    for (const { name, all } of SAMPLES.includes('demo') ? [(await samples()).find((s) => s.name === 'demo')!] : []) {
-      const source = findObject(all, 'HelmRepository', 'bitnamicharts');
-      expect(source.spec).toEqual({ type: 'oci', url: 'oci://registry-1.docker.io/bitnamicharts' });
-      expect(source.file).toBe(`dist/${name}/flux/chart-sources.yaml`);
-      expect((findObject(all, 'HelmRelease', 'keycloak').spec as Obj).chart.spec.sourceRef).toEqual({ kind: 'HelmRepository', name: 'bitnamicharts', namespace: 'flux-system' });
+  test('contract §7: every HelmRelease of every sample takes its chart from the archive vendored in the repository Flux syncs, so no chart repository is reached', async () => {
+    for (const { all } of await samples()) {
+      const releases = all.filter((o) => o.kind === 'HelmRelease');
+      expect(releases.length).toBeGreaterThan(0);
+      for (const r of releases) {
+        expect((r.spec as Obj).chart.spec.sourceRef).toEqual({ kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' });
+        expect((r.spec as Obj).chart.spec.chart).toMatch(/^\.\/vendor\/charts\/.+\.tgz$/);
+      }
+      expect(all.filter((o) => o.kind === 'HelmRepository')).toEqual([]);
     }
-    expect(Object.values(REPOSITORIES).map((r) => r.url)).not.toContain('https://charts.bitnami.com/bitnami');
   });
 
   test('contract §7: every catalog entry says why its source keeps the pinned version', () => {
     for (const entry of Object.values(CHARTS)) expect(entry.repository.keepsPinnedVersions.length).toBeGreaterThan(20);
   });
 
-  test('contract §7: air-gapped customers mirror the OCI Keycloak chart by its full reference', async () => {
-    const files = await render(configFrom(`${MINIMAL}offline: {registry: harbor.local/astrago, charts: oci://harbor.local/charts}\n`));
-    const script = files.find((f) => f.path.endsWith('/airgap/mirror.sh'))!.content;
-    expect(script).toContain("helm pull 'oci://registry-1.docker.io/bitnamicharts/keycloak' --version '17.3.5'");
-    expect(files.find((f) => f.path.endsWith('/airgap/charts.txt'))!.content)
-      .toContain('oci://registry-1.docker.io/bitnamicharts keycloak 17.3.5 -> oci://harbor.local/charts/keycloak:17.3.5');
+  test('contract §7: an air-gapped customer mirrors no chart: its bill of materials is images only', async () => {
+    const files = await render(configFrom(`${MINIMAL}offline: {registry: harbor.local/astrago}\n`));
+    expect(files.filter((f) => f.path.includes('/airgap/')).map((f) => f.path.split('/').pop()).sort()).toEqual(['images.txt', 'mirror.sh']);
+    expect(files.find((f) => f.path.endsWith('/airgap/mirror.sh'))!.content).not.toMatch(/helm (pull|push)/);
   });
 });
 
-/** The pinned charts, unpacked (../shared/chart-cache), when this checkout has them. */
-const CHART_CACHE = [path.resolve(ROOT, '..', 'shared', 'chart-cache')].find((d) => fs.existsSync(d));
-/** `describe` whose tests fail, saying what is missing, without the pinned charts. */
-const withChartCache = describeNeeding(CHART_CACHE ? undefined : 'expected the pinned charts in ../shared/chart-cache beside the repository, found none: check out ../shared there');
-
-withChartCache('the pinned charts are the evidence: image tags and chart defaults the contract relies on', () => {
-  const chartYaml = (folder: string) => parse(fs.readFileSync(path.join(CHART_CACHE!, folder, 'Chart.yaml'), 'utf8'));
+describe('the vendored charts are the evidence: image tags and chart defaults the contract relies on', () => {
+  const prometheus = vendoredChart(CHARTS.prometheus.chart, CHARTS.prometheus.version);
+  const subchart = (key: string) => prometheus.subcharts.find((c) => c.key === key)!.chart;
   const catalogTag = (images: readonly { ref: string }[], repository: string) => images.map((i) => i.ref).find((r) => r.split(':')[0].endsWith(`/${repository}`))!.split(':').pop();
 
   test('Grafana follows the grafana subchart of kube-prometheus-stack 61.9.0 (its appVersion)', () => {
-    expect(catalogTag(CHARTS.prometheus.images, 'grafana/grafana')).toBe(chartYaml(`kube-prometheus-stack-${CHARTS.prometheus.version}/charts/grafana`).appVersion);
+    expect(catalogTag(CHARTS.prometheus.images, 'grafana/grafana')).toBe(subchart('grafana').appVersion);
   });
 
   test('kube-state-metrics, node-exporter and prometheus-operator follow their charts\' appVersion', () => {
-    const dir = `kube-prometheus-stack-${CHARTS.prometheus.version}`;
-    expect(catalogTag(CHARTS.prometheus.images, 'kube-state-metrics/kube-state-metrics')).toBe(`v${chartYaml(`${dir}/charts/kube-state-metrics`).appVersion}`);
-    expect(catalogTag(CHARTS.prometheus.images, 'prometheus/node-exporter')).toBe(`v${chartYaml(`${dir}/charts/prometheus-node-exporter`).appVersion}`);
-    expect(catalogTag(CHARTS.prometheus.images, 'prometheus-operator/prometheus-operator')).toBe(chartYaml(dir).appVersion);
+    expect(catalogTag(CHARTS.prometheus.images, 'kube-state-metrics/kube-state-metrics')).toBe(`v${subchart('kube-state-metrics').appVersion}`);
+    expect(catalogTag(CHARTS.prometheus.images, 'prometheus/node-exporter')).toBe(`v${subchart('prometheus-node-exporter').appVersion}`);
+    expect(catalogTag(CHARTS.prometheus.images, 'prometheus-operator/prometheus-operator')).toBe(prometheus.appVersion);
   });
 
   test('contract §4: node-exporter runs on the host network, so its instance label is the node IP the backend joins on', async () => {
-    expect(parse(fs.readFileSync(path.join(CHART_CACHE!, `kube-prometheus-stack-${CHARTS.prometheus.version}`, 'charts', 'prometheus-node-exporter', 'values.yaml'), 'utf8')).hostNetwork).toBe(true);
+    expect(subchart('prometheus-node-exporter').values.hostNetwork).toBe(true);
     for (const { all } of await samples()) expect(values(all, CHARTS.prometheus.releaseName)['prometheus-node-exporter']?.hostNetwork).toBeUndefined();
   });
 
   test('contract §6: an unset ruleNamespaceSelector renders as {} (every namespace, astrago included)', () => {
-    const template = fs.readFileSync(path.join(CHART_CACHE!, `kube-prometheus-stack-${CHARTS.prometheus.version}`, 'templates', 'prometheus', 'prometheus.yaml'), 'utf8');
+    const template = prometheus.templates.get('templates/prometheus/prometheus.yaml')!;
     expect(template).toMatch(/\{\{ else \}\}\s*ruleNamespaceSelector: \{\}/);
   });
 
   test('Keycloak is 22.x: the chart\'s appVersion, and the theme image built on it', () => {
-    expect(chartYaml(`keycloak-${CHARTS.keycloak.version}`).appVersion).toMatch(/^22\./);
+    expect(vendoredChart(CHARTS.keycloak.chart, CHARTS.keycloak.version).appVersion).toMatch(/^22\./);
   });
 });
 

@@ -3,22 +3,23 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { stringify } from 'yaml';
-import { CHARTS, type ChartEntry } from '../catalog/charts';
-import { chartsPullCommand } from '../commands/charts-command';
+import { CHARTS } from '../catalog/charts';
+import { readVendorLock, sha256Of, writeVendorLock } from '../catalog/vendor-lock';
+import { chartsVendorCommand } from '../commands/charts-command';
 import { renderCheckCommand } from '../commands/render-check-command';
-import { cachedArchivePath, chartSearchPath, locateChart, pullCharts, sha256Of } from '../render/chart-cache';
 import type { ChartModel } from '../render/chart';
 import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
-import { renderCheck, ReleaseStatus, type RenderCheckOptions } from '../render/render-check';
+import { renderCheck, ReleaseStatus, type RenderCheckOptions, type VendoredCharts } from '../render/render-check';
+import { packChartFolder, vendorChart } from '../render/vendor-chart';
 import { formatFinding } from '../validate/model/finding';
 import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
 import { schemaViolations } from '../render/values-schema';
 import { SchemaSet } from '../validate/schemas';
-import { ROOT, SAMPLES, SCHEMAS_DIR, SCHEMAS_MISSING, scratchRepo, withSchemas } from './helpers';
+import { ROOT, SCHEMAS_DIR, scratchRepo } from './helpers';
+import { runCommand } from '../model/user-error';
 
 const FIXTURE_CACHE = path.join(__dirname, 'fixtures', 'charts');
-// Without a schema folder the rendered objects are checked by the rules only (SCHEMAS_DIR says why).
-const schemas = SCHEMAS_DIR ? SchemaSet.load(SCHEMAS_DIR) : undefined;
+const schemas = SchemaSet.load(SCHEMAS_DIR);
 const located = locateHelm(ROOT);
 /** The helm `npm ci` installs; where none runs, a test that renders fails with how to get one. */
 function helm(): Helm {
@@ -28,18 +29,31 @@ function helm(): Helm {
 
 type Obj = Record<string, unknown>;
 
+/** A repository of its own vendoring each fixture chart (`<chart>-1.0.0/`), as `charts vendor --from` does. */
+function vendoredFixtures(): VendoredCharts {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-vendored-'));
+  writeVendorLock(root, { charts: [], schemas: [] });
+  for (const folder of fs.readdirSync(path.join(FIXTURE_CACHE, 'fixtures'))) {
+    const chart = folder.replace(/-1\.0\.0$/, '');
+    vendorChart({ root, chart, version: '1.0.0', repository: 'https://charts.example.org', from: path.join(FIXTURE_CACHE, 'fixtures', folder), helm: helm() });
+  }
+  return { root, lock: readVendorLock(root) };
+}
+let fixtures: VendoredCharts | undefined;
+const charts = () => (fixtures ??= vendoredFixtures());
+
 function release(chart: string, values: Obj, valuesFrom?: Obj[]): Obj {
   return {
     apiVersion: 'helm.toolkit.fluxcd.io/v2',
     kind: 'HelmRelease',
     metadata: { name: chart, namespace: 'apps' },
-    spec: { releaseName: chart, chart: { spec: { chart, version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'fixtures', namespace: 'flux-system' } } }, values, valuesFrom },
+    spec: { releaseName: chart, chart: { spec: { chart: `./vendor/charts/${chart}-1.0.0.tgz`, sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' } } }, values, valuesFrom },
   };
 }
 
 function check(objects: Obj[], options: Partial<RenderCheckOptions> & { mirror?: string } = {}) {
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: objects.map((o) => `---\n${stringify(o)}`).join('') }];
-  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { chartDirs: [FIXTURE_CACHE], schemas, ...options });
+  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { charts: charts(), schemas, ...options });
 }
 
 const lines = (report: Awaited<ReturnType<typeof check>>) => report.findings.map(formatFinding);
@@ -131,7 +145,6 @@ describe('rendered objects against validate\'s rules', () => {
   });
 
   test('rendered objects are validated strictly against the Kubernetes schemas', async () => {
-    if (!schemas) throw new Error(SCHEMAS_MISSING);
     const report = await check([release('nested', { resources: { requests: { cpu: '1', memory: '1Gi' }, limitz: { cpu: '2' } } })], { helm: helm() });
     expect(report.findings.map((f) => `${f.rule} ${f.object} ${f.message}`)).toEqual([
       'schema/unknown-field Deployment/apps/nested spec.template.spec.containers[0].resources.limitz: unknown field (Kubernetes 1.28, 1.32)',
@@ -140,52 +153,136 @@ describe('rendered objects against validate\'s rules', () => {
   });
 });
 
-describe('the chart cache', () => {
-  test('without the chart in the cache the release is listed as skipped and nothing fails', async () => {
+describe('vendored charts', () => {
+  test('a release whose archive is not in the lock is an error naming the path and the command that vendors it, not a skip', async () => {
     const report = await check([release('absent', { anything: true })]);
-    expect(report.findings).toEqual([]);
-    expect(report.releases).toEqual([expect.objectContaining({ status: ReleaseStatus.SKIPPED, note: expect.stringContaining('is in none of the chart folders') })]);
+    expect(lines(report)).toEqual(['error: acme: dist/acme/apps/controllers/app.yaml: HelmRelease/apps/absent: [render/chart] spec.chart.spec.chart: expected a chart archive recorded in vendor/lock.yaml, '
+      + 'found ./vendor/charts/absent-1.0.0.tgz: vendor it with `npx astrago charts vendor <chart> <version>`']);
+    expect(report.releases).toEqual([expect.objectContaining({ status: ReleaseStatus.SKIPPED })]);
   });
 
-  test('render-check with no chart folder at all (a clone without ../shared) lists every chart as skipped and passes', async () => {
+  test('a release that takes its chart from a HelmRepository is an error: only what the repository vendors is rendered', async () => {
+    const hr = release('nested', {});
+    (hr.spec as Obj).chart = { spec: { chart: 'nested', version: '1.0.0', sourceRef: { kind: 'HelmRepository', name: 'fixtures', namespace: 'flux-system' } } };
+    expect(lines(await check([hr]))).toEqual([expect.stringMatching(/\[render\/chart\] spec\.chart\.spec\.sourceRef: expected GitRepository flux-system .*, found HelmRepository fixtures: the check renders only what the repository vendors$/)]);
+  });
+
+  test('an archive that does not match its lock digest, or is missing, or is a link, is one error naming the file and how to restore it; nothing is rendered from it', async () => {
+    const { root, lock } = charts();
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-tampered-'));
+    fs.cpSync(path.join(root, 'vendor'), path.join(copy, 'vendor'), { recursive: true });
+    const archive = path.join(copy, 'vendor', 'charts', 'nested-1.0.0.tgz');
+    const run = async () => lines(await check([release('nested', {})], { charts: { root: copy, lock }, helm: helm() }));
+    fs.appendFileSync(archive, 'x');
+    expect(await run()).toEqual([expect.stringMatching(/\[render\/chart\] vendor\/charts\/nested-1\.0\.0\.tgz: expected sha256 [0-9a-f]{64} \(vendor\/lock\.yaml\), found [0-9a-f]{64}: restore it with `git checkout -- vendor\/`/)]);
+    fs.rmSync(archive);
+    expect(await run()).toEqual([expect.stringMatching(/\[render\/chart\] vendor\/charts\/nested-1\.0\.0\.tgz: expected the vendored file recorded in vendor\/lock\.yaml, found no file: restore it/)]);
+    fs.symlinkSync(path.join(root, 'vendor', 'charts', 'nested-1.0.0.tgz'), archive);
+    expect(await run()).toEqual([expect.stringMatching(/\[render\/chart\] vendor\/charts\/nested-1\.0\.0\.tgz: expected a vendored file, found a symbolic link/)]);
+  });
+
+  test('render-check of the samples in a clone whose vendor/ lost a chart fails naming it, instead of passing', async () => {
+    const repo = scratchRepo();
+    fs.unlinkSync(path.join(repo, 'vendor'));
+    fs.cpSync(path.join(ROOT, 'vendor'), path.join(repo, 'vendor'), { recursive: true });
+    fs.rmSync(path.join(repo, 'vendor', 'charts', `harbor-${CHARTS.harbor.version}.tgz`));
     const log: string[] = [];
-    expect(await renderCheckCommand({ root: scratchRepo(), env: {}, log: (l) => log.push(l) })).toBe(0);
-    expect(log.filter((l) => l.startsWith('skipped: ')).length).toBeGreaterThanOrEqual(SAMPLES.length * 3);
-    expect(log[log.length - 1]).toMatch(/ 0 rendered \(0 objects; 0 by helm, 0 from the render cache\), 0 checked without rendering, \d+ skipped; 0 errors, 0 warnings, 0 excepted$/);
+    expect(await renderCheckCommand({ root: repo, customers: ['demo'], env: {}, log: (l) => log.push(l) })).toBe(1);
+    expect(log).toContainEqual(expect.stringContaining(`[render/chart] vendor/charts/harbor-${CHARTS.harbor.version}.tgz: expected the vendored file recorded in vendor/lock.yaml, found no file`));
   });
+});
 
-  test('a chart is found by name and version in the first folder that has it: flat or under any repository folder, archive or unpacked', () => {
-    const first = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-charts-'));
-    const second = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-charts-'));
-    fs.mkdirSync(path.join(first, 'chart-mirror'));
-    fs.writeFileSync(path.join(first, 'chart-mirror', 'nested-1.0.0.tgz'), '');
-    fs.cpSync(path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), path.join(second, 'schema-1.0.0'), { recursive: true });
-    expect(locateChart([first, second], 'nested', '1.0.0')).toBe(path.join(first, 'chart-mirror', 'nested-1.0.0.tgz'));
-    expect(locateChart([first, second], 'schema', '1.0.0')).toBe(path.join(second, 'schema-1.0.0'));
-    expect(locateChart([first, second], 'schema', '2.0.0')).toBeUndefined();
-  });
-
-  test('the search path is .cache/charts (or --cache), then --charts or $ASTRAGO_CHARTS, then ../shared/chart-cache, each only if it exists', () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-root-'));
-    const repo = path.join(root, 'repo');
-    for (const d of [path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), path.join(root, 'env'), path.join(root, 'shared', 'chart-cache')]) fs.mkdirSync(d, { recursive: true });
-    const shared = path.join(root, 'shared', 'chart-cache');
-    expect(chartSearchPath(repo, { charts: '../mine' }, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'mine'), shared]);
-    expect(chartSearchPath(repo, {}, { ASTRAGO_CHARTS: '../env' })).toEqual([path.join(repo, '.cache', 'charts'), path.join(root, 'env'), shared]);
-    expect(chartSearchPath(repo, { cache: '../mine' }, {})).toEqual([path.join(root, 'mine'), shared]);
-    fs.rmSync(path.join(repo, '.cache'), { recursive: true });
-    expect(chartSearchPath(repo, { charts: '../absent' }, {})).toEqual([shared]);
-  });
-
-  test('charts pull fails with a clear message when the mirror is unreachable, and caches nothing', async () => {
-    const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
+describe('charts vendor', () => {
+  /** Vendors a fixture chart (not in the catalog, so not through the command), reporting as the command does. */
+  const vendor = async (root: string, chart: string, from: string, extra: Partial<Parameters<typeof vendorChart>[0]> = {}) => {
     const log: string[] = [];
-    expect(await chartsPullCommand({ root: ROOT, cache, mirror: 'http://127.0.0.1:9/charts', log: (l) => log.push(l) })).toBe(1);
-    expect(log[0]).toMatch(/^error: csi-driver-nfs v4\.9\.0: expected the chart from http:\/\/127\.0\.0\.1:9\/charts, found it unreachable \(.*\); check the mirror URL/);
-    expect(fs.readdirSync(cache)).toEqual([]);
+    const code = await runCommand((l) => log.push(l), () => {
+      vendorChart({ root, chart, version: '1.0.0', repository: 'https://charts.example.org', from, helm: helm(), ...extra });
+      return 0;
+    });
+    return { code, log };
+  };
+  const emptyRepo = () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-vendor-'));
+    writeVendorLock(root, { charts: [], schemas: [] });
+    return root;
+  };
+
+  test('packing a chart folder is reproducible: the same folder gives the same archive, whose files helm renders', () => {
+    const folder = path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0');
+    const first = packChartFolder(folder, helm());
+    expect(sha256Of(packChartFolder(folder, helm()))).toBe(sha256Of(first));
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pack-')), 'nested-1.0.0.tgz');
+    fs.writeFileSync(file, first);
+    expect(helm().run(['template', 'x', file])).toContain('kind: Deployment');
   });
 
-  test('charts pull caches a chart whose digest matches the catalog and refuses one that does not', async () => {
+  test('vendoring records the archive in the lock with its sha256 and origin; the same bytes again change nothing, other bytes under the same version are refused', async () => {
+    const root = emptyRepo();
+    const first = vendorChart({ root, chart: 'nested', version: '1.0.0', repository: 'https://charts.example.org', from: path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'),
+      helm: helm(), upstreamDigest: 'a'.repeat(64), origin: 'the test fixture' });
+    expect(first.written).toBe(true);
+    const entry = readVendorLock(root).charts[0];
+    expect(entry).toEqual({ chart: 'nested', version: '1.0.0', file: 'vendor/charts/nested-1.0.0.tgz', sha256: sha256Of(fs.readFileSync(path.join(root, entry.file))),
+      repository: 'https://charts.example.org', upstreamDigest: 'a'.repeat(64), origin: 'the test fixture' });
+    expect(vendorChart({ root, chart: 'nested', version: '1.0.0', repository: 'https://charts.example.org', from: path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), helm: helm() }).written).toBe(false);
+    expect(readVendorLock(root).charts).toEqual([entry]);
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-other-'));
+    fs.cpSync(path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), other, { recursive: true });
+    fs.appendFileSync(path.join(other, 'values.yaml'), '\nextra: true\n');
+    const refused = await vendor(root, 'nested', other);
+    expect(refused.code).toBe(1);
+    expect(refused.log).toEqual([expect.stringMatching(/^error: vendor\/charts\/nested-1\.0\.0\.tgz: expected new content under a new version, found nested 1\.0\.0 already vendored/)]);
+    expect(readVendorLock(root).charts).toEqual([entry]);
+  }, 120000);
+
+  test('an archive that holds another chart or version is refused, and nothing is written', async () => {
+    const root = emptyRepo();
+    const archive = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pkg-')), 'x.tgz');
+    fs.writeFileSync(archive, packChartFolder(path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), helm()));
+    const { code, log } = await vendor(root, 'nested', archive);
+    expect([code, log]).toEqual([1, ['error: copied from the archive x.tgz: expected chart nested 1.0.0, found schema 1.0.0: not vendored (vendor/lock.yaml unchanged)']]);
+    expect(fs.existsSync(path.join(root, 'vendor', 'charts'))).toBe(false);
+    expect(readVendorLock(root).charts).toEqual([]);
+  });
+
+  test('a chart folder holding a symbolic link is refused: a link would pack what it points at', async () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-linked-'));
+    fs.cpSync(path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), folder, { recursive: true });
+    fs.symlinkSync('/etc/hostname', path.join(folder, 'templates', 'leak.txt'));
+    const { code, log } = await vendor(emptyRepo(), 'nested', folder);
+    expect([code, log]).toEqual([1, ['error: templates/leak.txt: expected a file or folder of the chart, found a symbolic link: not vendored']]);
+  });
+
+  const command = async (options: Omit<Parameters<typeof chartsVendorCommand>[0], 'log'>) => {
+    const log: string[] = [];
+    const code = await chartsVendorCommand({ helm: helm().path, ...options, log: (l) => log.push(l) });
+    return { code, log };
+  };
+
+  test('the command vendors a catalog chart from an archive brought in by hand (the offline path) and says what to commit', async () => {
+    const root = emptyRepo();
+    const { version } = CHARTS.harbor;
+    const { code, log } = await command({ root, chart: 'harbor', version, from: path.join(ROOT, 'vendor', 'charts', `harbor-${version}.tgz`) });
+    expect([code, log]).toEqual([0, [expect.stringMatching(new RegExp(`^vendored: vendor/charts/harbor-${version.replaceAll('.', '\\.')}\\.tgz \\(sha256 [0-9a-f]{64}\\), recorded in vendor/lock\\.yaml; commit both`))]]);
+    expect(readVendorLock(root).charts).toEqual([expect.objectContaining({ chart: 'harbor', version, repository: CHARTS.harbor.repository.url, origin: `copied from the archive harbor-${version}.tgz` })]);
+    expect((await command({ root, chart: 'harbor', version, from: path.join(ROOT, 'vendor', 'charts', `harbor-${version}.tgz`) })).log).toEqual([expect.stringMatching(/^already vendored: .*nothing written$/)]);
+  });
+
+  test('a chart the catalog does not know, or a version that is not exact, is a usage error', async () => {
+    expect(await command({ root: ROOT, chart: 'nginx', version: '1.0.0' })).toEqual({ code: 2, log: [expect.stringMatching(/^error: <chart>: expected a chart of the catalog \(.*harbor.*\), found "nginx"$/)] });
+    expect((await command({ root: ROOT, chart: 'harbor', version: '1.x' })).code).toBe(2);
+  });
+
+  test('pulling from an unreachable repository fails with the offline path, and writes nothing', async () => {
+    const root = emptyRepo();
+    const { code, log } = await command({ root, chart: 'harbor', version: '1.0.0', repository: 'http://127.0.0.1:9/charts' });
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(/^error: harbor 1\.0\.0: expected the chart from http:\/\/127\.0\.0\.1:9\/charts, found it unreachable \(.*\); offline, pass --from <archive or chart folder>$/)]);
+    expect(readVendorLock(root).charts).toEqual([]);
+  });
+
+  test('pulling from a chart repository keeps the archive as published: its sha256 is the repository\'s digest', async () => {
     const repo = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-repo-'));
     helm().run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'schema-1.0.0'), '--destination', repo]);
     // In a child process: helm runs synchronously and would block a server in this one.
@@ -201,22 +298,11 @@ describe('the chart cache', () => {
     try {
       const url = `http://127.0.0.1:${port}`;
       helm().run(['repo', 'index', repo, '--url', url]);
-      const digest = sha256Of(path.join(repo, 'schema-1.0.0.tgz'));
-      const entry = (d?: string): ChartEntry => ({ ...CHARTS.mpiOperator, repository: { name: 'fixtures', url, keepsPinnedVersions: 'a local server of the test' }, chart: 'schema', version: '1.0.0', digest: d });
-      const pull = (e: ChartEntry, allowUnverified = false) => {
-        const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
-        const log: string[] = [];
-        const failed = pullCharts({ cacheDir, helm: helm(), charts: [e], allowUnverified, log: (l) => log.push(l) });
-        return { failed, log, cached: fs.existsSync(cachedArchivePath(cacheDir, 'fixtures', 'schema', '1.0.0')) };
-      };
-      expect(pull(entry(digest))).toEqual({ failed: 0, cached: true, log: [`pulled: schema 1.0.0 from ${url} (${digest} verified)`] });
-      const wrong = pull(entry(`sha256:${'0'.repeat(64)}`));
-      expect(wrong).toMatchObject({ failed: 1, cached: false });
-      expect(wrong.log[0]).toContain(`found ${digest}: not cached`);
-      const unrecorded = pull(entry());
-      expect(unrecorded).toMatchObject({ failed: 1, cached: false });
-      expect(unrecorded.log[0]).toContain(`no recorded checksum; the archive has ${digest}`);
-      expect(pull(entry(), true)).toMatchObject({ failed: 0, cached: true });
+      const root = emptyRepo();
+      const published = sha256Of(fs.readFileSync(path.join(repo, 'schema-1.0.0.tgz')));
+      const { entry } = vendorChart({ root, chart: 'schema', version: '1.0.0', repository: url, helm: helm() });
+      expect(entry).toMatchObject({ sha256: published, upstreamDigest: published, origin: `pulled from ${url}` });
+      expect(sha256Of(fs.readFileSync(path.join(root, entry.file)))).toBe(published);
     } finally {
       served.kill();
     }
@@ -224,19 +310,13 @@ describe('the chart cache', () => {
 });
 
 test('a chart archive (with its subchart inside) reads like the chart folder', async () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pkg-'));
-  helm().run(['package', path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), '--destination', out]);
-  fs.mkdirSync(path.join(out, 'fixtures'));
-  fs.renameSync(path.join(out, 'nested-1.0.0.tgz'), path.join(out, 'fixtures', 'nested-1.0.0.tgz'));
-  const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: `---\n${stringify(release('nested', { sidecar: { replicas: 2 } }))}` }];
-  const report = await renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10' }], { chartDirs: [out] });
+  const report = await check([release('nested', { sidecar: { replicas: 2 } })]);
   expect(report.findings.map((f) => f.message.split(':')[0])).toEqual(['values.sidecar']);
 });
 
-withSchemas('rendered objects as the API server sees them', () => {
+describe('rendered objects as the API server sees them', () => {
   let set: SchemaSet;
   beforeAll(() => {
-    if (!schemas) throw new Error(SCHEMAS_MISSING);
     set = schemas;
     set.addCrd({
       apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },

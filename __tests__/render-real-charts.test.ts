@@ -1,18 +1,17 @@
 /**
- * The render check on the real charts at their pinned versions (../shared/chart-cache, which
- * CI has beside the clone): the sample customers render clean, and the mistakes the old system
+ * The render check on the real charts at their pinned versions, vendored in vendor/charts/: the sample customers render clean, and the mistakes the old system
  * let through are each caught with customer, release and values path. The charts are rendered
  * once per run of this file (and kept in .cache/rendered for the next one).
  */
 import { parseAllDocuments, stringify } from 'yaml';
 import { renderCacheDir, renderCheckCommand } from '../commands/render-check-command';
-import { chartSearchPath } from '../render/chart-cache';
+import { readVendorLock } from '../catalog/vendor-lock';
 import { locateHelm } from '../render/helm';
 import { renderCheck, type RenderReport } from '../render/render-check';
 import { committedTree } from '../validate/committed-tree';
 import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
-import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withRealCharts } from './helpers';
+import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withHelm } from './helpers';
 
 
 type Values = Record<string, any>;
@@ -29,7 +28,7 @@ function factoryWith(edits: Record<string, (values: Values) => void>): Array<{ p
   });
 }
 
-withRealCharts('the sample customers against the real charts', () => {
+withHelm('the sample customers against the real charts', () => {
   const log: string[] = [];
   let code: number;
   beforeAll(async () => {
@@ -53,7 +52,7 @@ withRealCharts('the sample customers against the real charts', () => {
   });
 });
 
-withRealCharts('mistakes in the values of an air-gapped customer, against the real charts', () => {
+withHelm('mistakes in the values of an air-gapped customer, against the real charts', () => {
   let report: RenderReport;
   beforeAll(async () => {
     const files = factoryWith({
@@ -73,7 +72,7 @@ withRealCharts('mistakes in the values of an air-gapped customer, against the re
     });
     const config = sampleConfig('factory');
     report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }],
-      { chartDirs: chartSearchPath(ROOT, {}, {}), helm: locateHelm(ROOT), schemas: SchemaSet.load(SCHEMAS_DIR!), renderCache: renderCacheDir(ROOT) });
+      { charts: { root: ROOT, lock: readVendorLock(ROOT) }, helm: locateHelm(ROOT), schemas: SchemaSet.load(SCHEMAS_DIR), renderCache: renderCacheDir(ROOT) });
   });
   const lines = () => report.findings.map(formatFinding);
 

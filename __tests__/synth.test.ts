@@ -46,6 +46,16 @@ describe('synth', () => {
     expect({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) }).toEqual(before);
   });
 
+  test('a chart version override that is not vendored stops synth with the key, the version and the command that vendors it', async () => {
+    const repo = scratchRepo();
+    fs.appendFileSync(path.join(repo, 'customers', 'demo.yaml'), 'components:\n  harbor:\n    version: 9.9.9\n');
+    const before = { ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) };
+    const log: string[] = [];
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+    expect(log).toEqual([expect.stringMatching(/^error: customers\/demo\.yaml:\d+: components\.harbor\.version: expected a version of harbor vendored in vendor\/charts\/ \(vendor it with `npx astrago charts vendor harbor 9\.9\.9`\), found 9\.9\.9 \(nothing was written, dist\/ is unchanged\)$/)]);
+    expect({ ...readTree(path.join(repo, 'dist')), ...readTree(path.join(repo, 'flux')) }).toEqual(before);
+  });
+
   test('synth keeps the files flux bootstrap wrote beside the entry point', async () => {
     const repo = scratchRepo();
     const bootstrap = path.join(repo, 'flux', SAMPLES[0], 'flux-system', 'gotk-sync.yaml');

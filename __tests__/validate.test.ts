@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import Ajv from 'ajv';
 import { parseAllDocuments, stringify } from 'yaml';
 import { validateCommand } from '../commands/validate-command';
@@ -9,14 +10,13 @@ import { existingObjects } from '../validate/externals';
 import { formatFinding } from '../validate/model/finding';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
-import { SCHEMA_SOURCES } from '../validate/schema-sources';
-import { fetchSchemas, type Fetch } from '../validate/schema-store';
+import { readVendorLock } from '../catalog/vendor-lock';
 import { SchemaSet } from '../validate/schemas';
 import { validateTrees } from '../validate/validate';
-import { configFrom, MINIMAL, render, ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo, withSchemas } from './helpers';
+import { configFrom, MINIMAL, render, ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo } from './helpers';
 
-const SHARED = SCHEMAS_DIR!;
-const schemas = SCHEMAS_DIR ? SchemaSet.load(SCHEMAS_DIR) : undefined;
+const SHARED = SCHEMAS_DIR;
+const schemas = SchemaSet.load(SCHEMAS_DIR);
 const config = configFrom(MINIMAL, 'acme');
 const CONTROLLERS = 'dist/acme/infrastructure/controllers';
 const APP = `${CONTROLLERS}/app.yaml`;
@@ -117,7 +117,7 @@ const CASES: Array<[string, string, (files: OutputFile[]) => OutputFile[]]> = [
   ['PVC Flux may prune', 'policy/pvc-prune', mutate(APP, 'PersistentVolumeClaim', 'web-data', (o) => { delete o.metadata.annotations; })],
 ];
 
-withSchemas('validate', () => {
+describe('validate', () => {
   test('the baseline customer with the fixture application is clean', () => {
     const report = validate(baseline());
     expect(report.findings.map(formatFinding)).toEqual([]);
@@ -195,11 +195,11 @@ withSchemas('validate', () => {
   });
 });
 
-withSchemas('npx astrago validate', () => {
+describe('npx astrago validate', () => {
   // --render on the samples: the next test, and schema fetch below (the same bytes, per synth.test.ts).
-  test('every sample customer validates clean against ../shared/schemas, kubectl kustomize included', async () => {
+  test('every sample customer validates clean against the vendored schemas, kubectl kustomize included', async () => {
     const log: string[] = [];
-    expect(await validateCommand({ root: ROOT, schemas: SHARED, log: (l) => log.push(l) })).toBe(0);
+    expect(await validateCommand({ root: ROOT, env: {}, log: (l) => log.push(l) })).toBe(0);
     expect(log.at(-1)).toMatch(/^\d+ objects, 0 errors, 0 warnings, 0 skipped$/);
     expect(log.filter((l) => /^(error|warning):/.test(l))).toEqual([]);
   });
@@ -238,34 +238,46 @@ withSchemas('npx astrago validate', () => {
   });
 });
 
-withSchemas('schema fetch', () => {
-  const serveShared: Fetch = async (url) => {
-    const source = SCHEMA_SOURCES.find((s) => s.url === url)!;
-    const body = fs.readFileSync(path.join(SHARED, source.file));
-    return { ok: true, status: 200, arrayBuffer: async () => body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) };
+describe('vendored schemas', () => {
+  /** A clone of the samples whose vendor/ is a copy of its own, to break. */
+  const clone = () => {
+    const repo = scratchRepo();
+    fs.unlinkSync(path.join(repo, 'vendor'));
+    fs.cpSync(path.join(ROOT, 'vendor'), path.join(repo, 'vendor'), { recursive: true });
+    return repo;
+  };
+  const run = async (repo: string) => {
+    const log: string[] = [];
+    const code = await validateCommand({ root: repo, customers: [SAMPLES[0]], kustomize: false, env: {}, log: (l) => log.push(l) });
+    return { code, log };
   };
 
-  test('fetches the pinned files into the cache and validates with them', async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
-    fs.cpSync(path.join(ROOT, 'customers'), path.join(root, 'customers'), { recursive: true });
-    const log: string[] = [];
-    expect(await validateCommand({ root, render: true, fetchSchemas: true, fetch: serveShared, kustomize: false, env: {}, log: (l) => log.push(l) })).toBe(0);
-    expect(log.filter((l) => l.startsWith('fetched '))).toHaveLength(SCHEMA_SOURCES.length);
-    expect(log.at(-1)).toMatch(/ 0 errors, 0 warnings, 0 skipped$/);
+  test('every schema in the lock is vendored with the sha256 the lock records', () => {
+    const lock = readVendorLock(ROOT);
+    expect(lock.schemas.length).toBeGreaterThanOrEqual(14);
+    for (const entry of lock.schemas) {
+      expect([entry.file, createHash('sha256').update(fs.readFileSync(path.join(ROOT, entry.file))).digest('hex')]).toEqual([entry.file, entry.sha256]);
+      expect(entry.url).toMatch(/^https:\/\//);
+    }
   });
 
-  test('offline, the download fails with a clear message', async () => {
-    const offline: Fetch = async () => { throw Object.assign(new TypeError('fetch failed'), { cause: new Error('getaddrinfo ENOTFOUND raw.githubusercontent.com') }); };
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
-    await expect(fetchSchemas({ dir, fetch: offline })).rejects.toThrow(
-      `${SCHEMA_SOURCES[0].url}: cannot download (getaddrinfo ENOTFOUND raw.githubusercontent.com); offline? pass --schemas <dir> or set ASTRAGO_SCHEMAS`);
-    expect(fs.readdirSync(dir)).toEqual([]);
+  test.each<[string, (file: string) => void, RegExp]>([
+    ['altered', (f) => fs.appendFileSync(f, ' '), /: expected sha256 [0-9a-f]{64} \(vendor\/lock\.yaml\), found [0-9a-f]{64}: restore it with `git checkout -- vendor\/`/],
+    ['emptied', (f) => fs.writeFileSync(f, ''), /: expected sha256 [0-9a-f]{64} \(vendor\/lock\.yaml\), found e3b0c442/],
+    ['missing', (f) => fs.rmSync(f), /: expected the vendored file recorded in vendor\/lock\.yaml, found no file: restore it with `git checkout -- vendor\/`$/],
+  ])('a vendored HelmRelease schema that is %s is one error naming it and how to restore it, never a skip', async (_how, breakIt, expected) => {
+    const repo = clone();
+    breakIt(path.join(repo, 'vendor', 'schemas', 'crds', 'helm.toolkit.fluxcd.io_helmreleases.yaml'));
+    const { code, log } = await run(repo);
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^error: vendor/schemas/crds/helm\\.toolkit\\.fluxcd\\.io_helmreleases\\.yaml${expected.source}`))]);
   });
 
-  test('a file whose checksum does not match is not written', async () => {
-    const tampered: Fetch = async () => ({ ok: true, status: 200, arrayBuffer: async () => new TextEncoder().encode('{"definitions":{}}').buffer as ArrayBuffer });
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-fetch-'));
-    await expect(fetchSchemas({ dir, fetch: tampered })).rejects.toThrow(/expected sha256 26005b7e.*, found [0-9a-f]{64}; kubernetes\/v1\.28\.0-definitions\.json was not written/);
-    expect(fs.readdirSync(dir)).toEqual([]);
+  test('a lock that is missing or does not parse is one error line naming it', async () => {
+    const repo = clone();
+    fs.writeFileSync(path.join(repo, 'vendor', 'lock.yaml'), 'charts: [\n');
+    expect(await run(repo)).toEqual({ code: 1, log: ['error: vendor/lock.yaml: expected YAML, found a file that does not parse: restore it with `git checkout -- vendor/`'] });
+    fs.rmSync(path.join(repo, 'vendor', 'lock.yaml'));
+    expect(await run(repo)).toEqual({ code: 1, log: ['error: vendor/lock.yaml: expected the vendor lock, found no file: restore it with `git checkout -- vendor/`'] });
   });
 });

@@ -2,14 +2,14 @@
  * The render check's cost against its floor, the bare `helm template` calls of the same
  * releases one after another: a first run (render cache empty, helm processes in parallel),
  * the same run with one helm at a time, and a second run with nothing changed (everything
- * from the render cache). Needs helm and the charts (../shared/chart-cache or .cache/charts).
+ * from the render cache). Needs helm; the charts are the vendored ones.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { selectedTrees, type CustomerTree } from '../pipeline/customers';
 import { UserError } from '../model/user-error';
-import { chartSearchPath } from '../render/chart-cache';
+import { readVendorLock } from '../catalog/vendor-lock';
 import { HELM_MISSING, locateHelm } from '../render/helm';
 import { helmTemplateCalls, renderCheck, type RenderTree } from '../render/render-check';
 import { locateSchemas } from '../validate/schema-store';
@@ -31,7 +31,7 @@ export interface RenderBench {
 export async function benchRenderCheck(root: string): Promise<RenderBench | string> {
   const helm = locateHelm(root);
   if (!helm) return `helm: ${HELM_MISSING}`;
-  const chartDirs = chartSearchPath(root);
+  const charts = { root, lock: readVendorLock(root) };
   let selected: CustomerTree[];
   try {
     selected = await selectedTrees(root, undefined, false, () => undefined);
@@ -40,10 +40,10 @@ export async function benchRenderCheck(root: string): Promise<RenderBench | stri
     throw e;
   }
   const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
-  const calls = helmTemplateCalls(trees, chartDirs);
-  if (calls.length === 0) return `no chart found in ${chartDirs.join(', ') || 'any chart folder'}`;
+  const calls = helmTemplateCalls(trees, charts);
+  if (calls.length === 0) return 'no vendored chart found';
   const schemaDir = locateSchemas(root).dir;
-  const schemas = schemaDir ? SchemaSet.load(schemaDir) : undefined;
+  const schemas = SchemaSet.load(schemaDir);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-bench-render-'));
   try {
     const time = async (f: () => unknown) => {
@@ -57,9 +57,9 @@ export async function benchRenderCheck(root: string): Promise<RenderBench | stri
       helm.run([...c.args, '--values', file]);
     }));
     const cache = (name: string) => path.join(work, name);
-    const sequentialMs = await time(() => renderCheck(trees, { chartDirs, helm, schemas, renderCache: cache('sequential'), concurrency: 1 }));
-    const firstMs = await time(() => renderCheck(trees, { chartDirs, helm, schemas, renderCache: cache('parallel') }));
-    const secondMs = await time(() => renderCheck(trees, { chartDirs, helm, schemas, renderCache: cache('parallel') }));
+    const sequentialMs = await time(() => renderCheck(trees, { charts, helm, schemas, renderCache: cache('sequential'), concurrency: 1 }));
+    const firstMs = await time(() => renderCheck(trees, { charts, helm, schemas, renderCache: cache('parallel') }));
+    const secondMs = await time(() => renderCheck(trees, { charts, helm, schemas, renderCache: cache('parallel') }));
     return { releases: calls.length, cores: os.availableParallelism(), floorMs, firstMs, sequentialMs, secondMs };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });

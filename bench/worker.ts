@@ -77,7 +77,7 @@ async function main(n: number): Promise<WorkerResult> {
   const floorMs = performance.now() - t1;
 
   const schemaDir = locateSchemas(path.resolve(__dirname, '..')).dir;
-  const schemas = schemaDir ? SchemaSet.load(schemaDir) : undefined;
+  const schemas = SchemaSet.load(schemaDir);
   const t2 = performance.now();
   const report = validateTrees(outputs.map((o, i) => ({ customer: o.customer, files: o.files, externals: existingObjects(configs[i]) })), { schemas });
   const validateMs = performance.now() - t2;

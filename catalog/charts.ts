@@ -1,15 +1,17 @@
 /**
  * The chart catalog: every external chart the platform deploys, pinned.
  *
- * One entry per chart names its Helm repository, chart, version (reference §1),
+ * One entry per chart names its Helm repository, chart, version (docs/old-system.md §1),
  * the release identity Flux keeps (release name and namespace: changing either makes
  * Helm uninstall and reinstall) and the images it pulls, including those its operators
  * create at run time, with the value paths that set each one (checked against the chart's
- * values.yaml in ../shared/charts), so an air-gapped customer's values can point every one
+ * values.yaml of the vendored chart), so an air-gapped customer's values can point every one
  * of them at the mirror. Constructs read releases from here; nothing else pins a version.
  */
 import type { ImageValues } from './image-values';
 import { parseImage, type ImageReference } from './images';
+import { vendoredChartFile } from '../model/layout';
+import { SEMVER } from '../model/patterns';
 
 export type { ImageValues } from './image-values';
 
@@ -27,16 +29,18 @@ export interface ChartImage {
   readonly osSuffixed?: boolean;
 }
 
-/** A Helm chart repository. One Flux HelmRepository is emitted per entry in use. */
+/**
+ * A Helm chart repository that publishes a chart. Clusters never reach it: Flux installs the
+ * archive vendored in vendor/charts/; `charts vendor` pulls new versions from it.
+ */
 export interface ChartRepository {
   /** Name of the HelmRepository object (in flux-system). */
   readonly name: string;
-  /** Upstream URL (`https://` or `oci://`; an `oci://` URL becomes a HelmRepository of `type: oci`). */
+  /** Upstream URL (`https://` or `oci://`). */
   readonly url: string;
   /**
-   * Why this source still serves the versions we pin, years after they were released: a
-   * pinned version the source has dropped makes Flux report the chart as not found, and the
-   * tier and every tier after it never become Ready.
+   * Why this source still serves the versions we pin, years after they were released: where
+   * `charts vendor` can pull a pinned version again to check a vendored archive against it.
    */
   readonly keepsPinnedVersions: string;
 }
@@ -55,7 +59,7 @@ export interface ChartException {
 }
 
 export interface ChartEntry {
-  /** Helm repository that serves the chart. */
+  /** Helm repository that publishes the chart: where `charts vendor` pulls a version from. */
   readonly repository: ChartRepository;
   /** Chart name inside the repository. */
   readonly chart: string;
@@ -82,14 +86,6 @@ export interface ChartEntry {
    * @default - none: each image's values decide
    */
   readonly globalRegistry?: string;
-  /**
-   * Checksum of the chart archive, `sha256:<hex>`: the `digest` of this version in the
-   * repository's index.yaml. `charts pull` refuses an archive that does not match it.
-   * Record one only from the repository itself (or a copy of its index.yaml, or another record
-   * of the archive's sha256, you can cite next to it).
-   * @default - none recorded: `charts pull` refuses the chart unless told to accept it unverified
-   */
-  readonly digest?: string;
   /**
    * The workloads whose resource requests the customer file sets (`resources.<chart>`):
    * those the chart gives none by default. The customer schema is built from this.
@@ -176,13 +172,6 @@ export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-deliver
 /** The Keycloak image with the Astrago theme (the default of `keycloak.image`). */
 export const KEYCLOAK_THEME_IMAGE = 'docker.io/xiilab/astrago-keycloak-theme:v1.2.0';
 
-/**
- * An archive digest the old system recorded when it downloaded that version: the sha256 of the
- * `.tgz` in astrago-deployment (branch stabilize/1.0) `helmfile/charts/versions.lock`, 2025-09-04,
- * as quoted in ../shared/chart-cache/README.md.
- */
-const recordedByOldSystem = (sha256: string) => `sha256:${sha256}`;
-
 /** `<block>.repository` (host/path) and `<block>.tag`. */
 const fullRepository = (block: string) => ({ repository: `${block}.repository`, tag: `${block}.tag` });
 /** `<block>.registry`, `.repository` (path), `.tag`. */
@@ -199,7 +188,6 @@ export const CHARTS = {
     namespace: 'nfs-provisioner',
     crds: false,
     timeout: '10m',
-    digest: recordedByOldSystem('46d24290ed70826bc641fd1f21becd993093d20640b79ed6f97fc0dd13ab93f6'),
     // A repository without a leading "/" is used whole, so image.baseRepo plays no part.
     images: [
       { ref: `${SIG_STORAGE}/nfsplugin:v4.9.0`, values: fullRepository('image.nfs') },
@@ -310,7 +298,6 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['monitoring.coreos.com'],
     timeout: '15m',
-    digest: recordedByOldSystem('1fbc026e400233b9f8fa72d668a64413bd5ff0a0e3cdbde950d95619e1888fbe'),
     // Tags the chart leaves to its subcharts' appVersion are pinned in the values from here.
     // The config reloader runs in the Prometheus and Alertmanager pods the operator creates.
     globalRegistry: 'global.imageRegistry',
@@ -371,7 +358,6 @@ export const CHARTS = {
     namespace: 'harbor',
     crds: false,
     timeout: '15m',
-    digest: recordedByOldSystem('b950f0a3ab13a583d3c9840219b8826c832ecf88fdfe7681df1c4b925abdccae'),
     requests: {
       about: 'Harbor',
       workloads: {
@@ -408,7 +394,6 @@ export const CHARTS = {
     crds: true,
     crdGroups: ['kubeflow.org'],
     timeout: '10m',
-    digest: recordedByOldSystem('95ea0416d500a1b1460834a7dcb73e64b491bbaf8a51029659da41b61e3bd094'),
     requests: {
       about: 'The MPI operator',
       // The operator, and the init container it adds to every MPIJob launcher.
@@ -438,4 +423,19 @@ export function chartImage(entry: ChartEntry, block: string): ImageReference {
 export function catalogEntry(chart: string): ChartEntry | undefined {
   const entries: readonly ChartEntry[] = Object.values(CHARTS);
   return entries.find((e) => e.chart === chart);
+}
+
+/**
+ * The catalog entry and version a HelmRelease's `spec.chart.spec.chart` names: the vendored
+ * archive `./vendor/charts/<chart>-<version>.tgz` our HelmReleases take from Git.
+ */
+export function releasedChart(chartPath: string): { readonly entry: ChartEntry; readonly version: string } | undefined {
+  const entries: readonly ChartEntry[] = Object.values(CHARTS);
+  for (const entry of entries) {
+    const prefix = `./${vendoredChartFile(entry.chart, '')}`.replace(/\.tgz$/, '');
+    if (!chartPath.startsWith(prefix) || !chartPath.endsWith('.tgz')) continue;
+    const version = chartPath.slice(prefix.length, -'.tgz'.length);
+    if (SEMVER.test(version)) return { entry, version };
+  }
+  return undefined;
 }

@@ -1,34 +1,44 @@
-/** `npx astrago charts pull`: fills the chart cache the render check reads. */
-import * as path from 'node:path';
+/** `npx astrago charts vendor`: a chart version into vendor/charts/ and the lock. */
 import type { Command } from 'commander';
-import { chartCacheDir, pullCharts } from '../render/chart-cache';
-import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
+import { CHARTS } from '../catalog/charts';
+import { HELM_SOURCES, locateHelm } from '../render/helm';
+import { vendorChart } from '../render/vendor-chart';
 import { exitCodesHelp, type Io } from './io';
+import { VENDOR_LOCK } from '../model/layout';
+import { SEMVER } from '../model/patterns';
 import { EXIT, UserError, runCommand } from '../model/user-error';
 
-export interface ChartsPullOptions {
+export interface ChartsVendorOptions {
   /** Repository root. */
   readonly root: string;
+  /** Chart name, as the catalog names it. */
+  readonly chart: string;
+  readonly version: string;
   /**
-   * Chart repository mirror to pull from (`https://…` or `oci://…`).
-   * @default - each chart's upstream repository
+   * An archive or unpacked chart folder to vendor instead of pulling.
+   * @default - pulled from the chart's repository
    */
-  readonly mirror?: string;
+  readonly from?: string;
+  /**
+   * Repository to pull from, such as a mirror.
+   * @default - the catalog's repository of the chart
+   */
+  readonly repository?: string;
+  /**
+   * sha256 of the upstream archive, known from another record.
+   * @default - unknown, unless the chart is pulled
+   */
+  readonly upstreamDigest?: string;
+  /**
+   * How the archive was obtained.
+   * @default - said from --from or the repository
+   */
+  readonly origin?: string;
   /**
    * helm binary.
    * @default - $ASTRAGO_HELM, the helm npm ci installs, then helm on PATH
    */
   readonly helm?: string;
-  /**
-   * Cache folder.
-   * @default - .cache/charts
-   */
-  readonly cache?: string;
-  /**
-   * Cache charts whose digest the catalog does not record yet.
-   * @default false
-   */
-  readonly allowUnverified?: boolean;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** @default console.log */
@@ -36,34 +46,51 @@ export interface ChartsPullOptions {
 }
 
 /** Returns the process exit code. */
-export function chartsPullCommand(options: ChartsPullOptions): Promise<number> {
+export function chartsVendorCommand(options: ChartsVendorOptions): Promise<number> {
   const log = options.log ?? ((line: string) => console.log(line));
-  return runCommand(log, () => pull(options, log));
-}
-
-function pull(options: ChartsPullOptions, log: (line: string) => void): number {
-  if (options.mirror !== undefined && !/^(https?|oci):\/\/[^/]+/.test(options.mirror)) {
-    throw new UserError(`--mirror: expected a URL starting with http://, https:// or oci://, found "${options.mirror}"`, EXIT.USAGE);
-  }
-  const helm = locateHelm(options.root, options.helm, options.env ?? process.env);
-  if (!helm) throw new UserError(`helm: ${HELM_MISSING}`);
-  const cacheDir = options.cache ? path.resolve(options.root, options.cache) : chartCacheDir(options.root);
-  const failed = pullCharts({ cacheDir, helm, mirror: options.mirror, allowUnverified: options.allowUnverified, log });
-  log(failed === 0 ? `chart cache ready: ${path.relative(options.root, cacheDir) || cacheDir}` : `${failed} chart(s) not cached`);
-  return failed === 0 ? EXIT.OK : EXIT.FINDINGS;
+  return runCommand(log, () => {
+    const entry = Object.values(CHARTS).find((c) => c.chart === options.chart);
+    if (!entry) {
+      const known = [...new Set(Object.values(CHARTS).map((c) => c.chart))].sort().join(', ');
+      throw new UserError(`<chart>: expected a chart of the catalog (${known}), found "${options.chart}"`, EXIT.USAGE);
+    }
+    if (!SEMVER.test(options.version)) throw new UserError(`<version>: expected an exact chart version such as 1.14.2, found "${options.version}"`, EXIT.USAGE);
+    if (options.upstreamDigest !== undefined && !/^[0-9a-f]{64}$/.test(options.upstreamDigest)) {
+      throw new UserError(`--upstream-digest: expected a sha256 as 64 hex digits, found "${options.upstreamDigest}"`, EXIT.USAGE);
+    }
+    const repository = options.repository ?? entry.repository.url;
+    if (!/^(https?|oci):\/\/[^/]+/.test(repository)) throw new UserError(`--repository: expected a URL starting with http://, https:// or oci://, found "${repository}"`, EXIT.USAGE);
+    const helm = locateHelm(options.root, options.helm, options.env ?? process.env);
+    const { entry: vendored, written } = vendorChart({
+      root: options.root, chart: options.chart, version: options.version, repository, from: options.from,
+      upstreamDigest: options.upstreamDigest, origin: options.origin, helm,
+    });
+    log(written
+      ? `vendored: ${vendored.file} (sha256 ${vendored.sha256}), recorded in ${VENDOR_LOCK}; `
+        + `commit both, then run the render check on the customers that take this version`
+      : `already vendored: ${vendored.file} (sha256 ${vendored.sha256}); nothing written`);
+    return EXIT.OK;
+  });
 }
 
 export function registerCharts(program: Command, root: string, io: Io): void {
   const log = (line: string) => io.out(`${line}\n`);
-  const charts = program.command('charts').description('the chart cache the render check reads');
-  charts.command('pull')
-    .description('download every chart of the catalog at its pinned version into .cache/charts, checking its recorded digest')
-    .option('--mirror <url>', 'chart repository mirror to pull every chart from (https:// with an index.yaml, or oci://)')
-    .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
-    .option('--cache <dir>', 'cache folder (default .cache/charts)')
-    .option('--allow-unverified', 'cache charts whose digest the catalog does not record yet (prints it, to verify and record)')
-    .addHelpText('after', exitCodesHelp({ 0: 'every chart is cached', 1: 'a chart could not be pulled or verified, or no helm was found', 2: 'wrong usage (invalid --mirror or --helm)' }))
-    .action(async (opts: { mirror?: string; helm?: string; cache?: string; allowUnverified?: boolean }) => {
-      process.exitCode = await chartsPullCommand({ root, ...opts, log });
+  const charts = program.command('charts').description('the charts vendored in vendor/charts/, which Flux installs');
+  charts.command('vendor')
+    .description(`vendor a chart version: its archive into vendor/charts/ and its sha256 and origin into ${VENDOR_LOCK}`)
+    .argument('<chart>', 'chart name, as the catalog names it (harbor, keycloak, …)')
+    .argument('<version>', 'exact chart version')
+    .option('--from <path>', 'an archive (.tgz) or unpacked chart folder brought in by hand, instead of pulling (the offline path)')
+    .option('--repository <url>', 'repository to pull from, such as a mirror (default: the catalog\'s)')
+    .option('--upstream-digest <sha256>', 'sha256 (hex) of the archive as its repository publishes it, from another record (recorded in the lock)')
+    .option('--origin <text>', 'how the archive was obtained (recorded in the lock)')
+    .option('--helm <path>', `helm binary, to pull (default: ${HELM_SOURCES})`)
+    .addHelpText('after', exitCodesHelp({
+      0: 'the chart is vendored (or already was, with the same content)',
+      1: 'the chart could not be pulled, its archive is not that chart, or that version is vendored with other content',
+      2: 'wrong usage (unknown chart, invalid version, URL or digest)',
+    }))
+    .action(async (chart: string, version: string, opts: { from?: string; repository?: string; upstreamDigest?: string; origin?: string; helm?: string }) => {
+      process.exitCode = await chartsVendorCommand({ root, chart, version, ...opts, log });
     });
 }

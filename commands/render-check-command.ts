@@ -1,12 +1,12 @@
 /**
  * `npx astrago render-check [customer…]`: renders every HelmRelease of the committed trees
- * (or, with `--render`, of what synth would write now) with its real chart from the chart
- * cache, and reports values the chart ignores or rejects and rendered objects that break the
- * rules of `validate`. Charts found in no chart folder are listed as skipped, never failed.
+ * (or, with `--render`, of what synth would write now) with the chart archive it names in
+ * vendor/charts/, checked against the lock, and reports values the chart ignores or rejects and
+ * rendered objects that break the rules of `validate`. A chart it cannot read is an error.
  */
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { CHARTS_ENV, chartSearchPath } from '../render/chart-cache';
+import { readVendorLock } from '../catalog/vendor-lock';
 import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
@@ -15,17 +15,6 @@ import { exitCodesHelp, outputOption, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
 export interface RenderCheckCommandOptions extends TreeCheckOptions {
-  /**
-   * The pulled chart cache, searched first.
-   * @default - .cache/charts
-   */
-  readonly cache?: string;
-  /**
-   * A folder of charts (`<chart>-<version>/` or `.tgz`, flat or per repository) searched after
-   * the cache and before `../shared/chart-cache`.
-   * @default - $ASTRAGO_CHARTS
-   */
-  readonly charts?: string;
   /**
    * helm binary.
    * @default - $ASTRAGO_HELM, the helm npm ci installs, then helm on PATH
@@ -39,11 +28,10 @@ export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<
     const helm = locateHelm(options.root, options.helm, env);
     if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
     return {
-      withoutSchemas: 'rendered objects are not checked strictly',
       run: (selected, schemas) => {
         const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
-        const chartDirs = chartSearchPath(options.root, { cache: options.cache, charts: options.charts }, env);
-        return renderCheck(trees, { chartDirs, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
+        const charts = { root: options.root, lock: readVendorLock(options.root) };
+        return renderCheck(trees, { charts, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
       },
       json: renderReportJson,
       lines: renderReportLines,
@@ -58,20 +46,18 @@ export function renderCacheDir(root: string): string {
 
 export function registerRenderCheck(program: Command, root: string, io: Io): void {
   program.command('render-check')
-    .description('render every HelmRelease with its chart from the cache: ignored or invalid values, rendered objects against validate\'s rules')
+    .description('render every HelmRelease with its vendored chart: ignored or invalid values, rendered objects against validate\'s rules')
     .argument('[customer...]', 'customers to check (default: all)')
-    .option('--cache <dir>', 'chart cache searched first (default .cache/charts, filled by `charts pull`)')
-    .option('--charts <dir>', `folder of charts searched after the cache and before ../shared/chart-cache (default $${CHARTS_ENV})`)
     .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
-    .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then ../shared/schemas)`)
+    .option('--schemas <dir>', `schema folder for the rendered objects (default $${SCHEMAS_ENV}, then vendor/schemas)`)
     .option('--render', 'check what synth would write now instead of the committed dist/')
     .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({
-      0: 'no error (warnings and skipped releases are printed)',
-      1: 'an error finding, an invalid customer file or schema folder',
+      0: 'no error (warnings are printed)',
+      1: 'an error finding (a chart that is not vendored or does not match the lock among them), an invalid customer file or schema folder',
       2: 'wrong usage (unknown customer or option, helm or schema folder not found)',
     }))
-    .action(async (customers: string[], opts: { cache?: string; charts?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: { helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
       process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

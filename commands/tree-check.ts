@@ -1,12 +1,12 @@
 /**
  * What `validate` and `render-check` share: the customers' trees they select, the schema
- * folder they look for, and how their findings, report and exit code come out.
+ * folder they read, and how their findings, report and exit code come out.
  */
 import { EXIT, runCommand } from '../model/user-error';
 import { selectedTrees, type CustomerTree } from '../pipeline/customers';
 import { formatFinding, Severity, type Finding } from '../validate/model/finding';
 import type { Progress } from '../validate/progress';
-import { locateSchemas, SCHEMAS_ENV, type SchemaLocation } from '../validate/schema-store';
+import { locateSchemas } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
 import { OutputFormat, printJson } from './io';
 
@@ -27,7 +27,7 @@ export interface TreeCheckOptions {
   readonly render?: boolean;
   /**
    * Schema folder (kubernetes/, crds/) for the strict checks.
-   * @default - $ASTRAGO_SCHEMAS, ../shared/schemas, the fetched cache, in that order
+   * @default - $ASTRAGO_SCHEMAS, then the vendored vendor/schemas
    */
   readonly schemas?: string;
   /** @default process.env */
@@ -47,17 +47,8 @@ export interface TreeCheckOptions {
 
 /** What a check of the trees is made of besides what every check shares. */
 export interface TreeCheck<R extends { readonly findings: readonly Finding[] }> {
-  /**
-   * Where the schema folder is.
-   * @default - `locateSchemas` of `--schemas` and the environment
-   */
-  readonly schemaLocation?: SchemaLocation;
-  /** Where else a schema folder could come from, named in the notice when none is found. @default - nowhere else */
-  readonly alsoSchemasFrom?: string;
-  /** What the notice says goes unchecked without a schema folder. */
-  readonly withoutSchemas: string;
   /** Checks the selected trees. */
-  readonly run: (trees: readonly CustomerTree[], schemas: SchemaSet | undefined) => R | Promise<R>;
+  readonly run: (trees: readonly CustomerTree[], schemas: SchemaSet) => R | Promise<R>;
   /** The report as the JSON document of `-o json`. */
   readonly json: (report: R) => unknown;
   /** The report as summary lines. */
@@ -65,7 +56,7 @@ export interface TreeCheck<R extends { readonly findings: readonly Finding[] }> 
 }
 
 /**
- * Runs a tree check: `setup` first (it may log and locate its tools in `env`), then the schema notice,
+ * Runs a tree check: `setup` first (it may log and locate its tools in `env`), then the schemas,
  * the selection of trees, the check, its findings on `log` and its report on `out`.
  * Returns the exit code: 1 when any finding is an error.
  */
@@ -76,10 +67,7 @@ export function runTreeCheck<R extends { readonly findings: readonly Finding[] }
   const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   return runCommand(log, async () => {
     const check = await setup(log, env);
-    const location = check.schemaLocation ?? locateSchemas(options.root, options.schemas, env);
-    const sources = ['--schemas', `$${SCHEMAS_ENV}`, '../shared/schemas', ...(check.alsoSchemasFrom ? [check.alsoSchemasFrom] : [])];
-    if (!location.dir) log(`notice: no schema folder (${sources.join(', ')}): ${check.withoutSchemas}`);
-    const schemas = location.dir ? SchemaSet.load(location.dir) : undefined;
+    const schemas = SchemaSet.load(locateSchemas(options.root, options.schemas, env).dir);
     const trees = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
     const report = await check.run(trees, schemas);
     for (const f of report.findings) log(formatFinding(f));

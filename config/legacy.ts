@@ -5,10 +5,12 @@ import type { CredentialName } from '../catalog/credentials';
  *
  * - `unused`: the old system accepted the key but nothing read it. The key is dropped
  *   with a warning that names what replaces it, so an old file still loads.
+ * - `retired`: this system read the key once and no longer needs it. Dropped with a warning
+ *   that says why, so a customer file written before still loads.
  * - `credential`: a password or secret in plain text. Loading stops with an error:
  *   a credential must never sit in git unencrypted (see `secrets` in the README).
  */
-export type LegacyKind = 'unused' | 'credential';
+export type LegacyKind = 'unused' | 'retired' | 'credential';
 
 export interface LegacyKey {
   /** Dotted key path in the customer file. */
@@ -21,6 +23,7 @@ export interface LegacyKey {
 }
 
 const unused = (path: string, replacement: string): LegacyKey => ({ path, kind: 'unused', replacement });
+const retired = (path: string, replacement: string): LegacyKey => ({ path, kind: 'retired', replacement });
 const credential = (path: string, name: CredentialName): LegacyKey => ({
   path,
   kind: 'credential',
@@ -35,7 +38,8 @@ export const LEGACY_KEYS: readonly LegacyKey[] = [
   unused('astrago.servicePort', 'externalAccess (the platform is served by the Ingress on ports 80 and 443)'),
   unused('harbor.servicePort', 'externalAccess (Harbor stays ClusterIP)'),
   unused('harbor.enabled', 'components.harbor.enabled'),
-  unused('offline.httpServer', 'offline.charts'),
+  unused('offline.httpServer', 'offline.git: charts come from this Git repository (vendor/charts/)'),
+  retired('offline.charts', 'charts come from this Git repository (vendor/charts/), which offline.git serves: no chart mirror is needed'),
   // Read by the old system, but its default (http://127.0.0.1:30080) was wrong for every site: not carried over.
   unused('astrago.baseUrl', 'externalAccess, from which every platform URL is derived; externalAccess.url only behind NAT, another port or a proxy'),
   unused('keycloak.userInitPassword', 'the credential "astrago-user-init-password"'),

@@ -15,6 +15,7 @@ import { PROFILE_VALUES } from './profiles';
 import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, withGuarantees, type CustomerConfig } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
 import { errnoCode } from '../model/caught';
+import { CHARTS } from '../catalog/charts';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -149,7 +150,8 @@ export function loadCustomerText(text: string, name: string, file: string): Load
     if (legacy.kind === 'credential') {
       errors.push({ ...problem, expected: `no plain-text password here; use the ${legacy.replacement}`, found: 'a plain-text value' });
     } else {
-      warnings.push({ ...problem, expected: `no such key (the old system never read it; use ${legacy.replacement})`, found: describeValue(getPath(raw, keyPath), keyPath) });
+      const why = legacy.kind === 'retired' ? `no longer read: ${legacy.replacement}` : `the old system never read it; use ${legacy.replacement}`;
+      warnings.push({ ...problem, expected: `no such key (${why})`, found: describeValue(getPath(raw, keyPath), keyPath) });
     }
     deletePath(raw, keyPath);
   }
@@ -267,4 +269,23 @@ function editDistance(a: string, b: string): number {
 export function unknownCustomer(names: readonly string[], known: readonly string[], alsoDist = false): UserError {
   const where = `customers/${names[0]}.yaml${alsoDist ? ` or dist/${names[0]}/` : ''}`;
   return new UserError(`customer ${names.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ') || '(none)'}, found no ${where}`, EXIT.USAGE);
+}
+
+/**
+ * A chart version override must name a version vendored in the repository: Flux installs the
+ * archive from Git, so any other version would leave the release without a chart. A customer
+ * whose override is not vendored becomes a load failure naming the key.
+ */
+export function requireVendoredVersions(loaded: LoadedCustomer, vendored: (chart: string, version: string) => boolean): LoadedCustomer {
+  if (!loaded.config) return loaded;
+  const errors: Problem[] = [];
+  const components: Readonly<Record<string, { readonly enabled: boolean; readonly version?: string }>> = loaded.config.components;
+  for (const [name, entry] of Object.entries(CHARTS)) {
+    const version = components[name]?.version;
+    if (version === undefined || vendored(entry.chart, version)) continue;
+    const keyPath = ['components', name, 'version'];
+    errors.push({ file: loaded.file, line: loaded.lineOf(keyPath), path: keyPath.join('.'),
+      expected: `a version of ${entry.chart} vendored in vendor/charts/ (vendor it with \`npx astrago charts vendor ${entry.chart} ${version}\`)`, found: version });
+  }
+  return errors.length === 0 ? loaded : { ...loaded, config: undefined, errors };
 }

@@ -35,7 +35,6 @@ export const VALUE_EXAMPLES: Readonly<Record<string, unknown>> = {
   'astrago.global.imagePullSecrets': ['ghcr-secret'],
   'harbor.host': 'registry.demo.astrago.ai',
   'offline.registry': 'harbor.local:443/astrago',
-  'offline.charts': 'https://charts.example.local/astrago',
   'offline.git': 'ssh://git@git.example.local/platform/astrago-gitops.git',
   'offline.caSecret': 'mirror-ca',
   // The pinned version of each chart is the natural example of overriding it.

@@ -7,7 +7,7 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
-import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS } from '../model/patterns';
+import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS, SEMVER } from '../model/patterns';
 import { CHARTS, KEYCLOAK_THEME_IMAGE, type ChartEntry, type ChartRequests, type WorkloadRequests } from '../catalog/charts';
 import { CREDENTIAL_NAMES, SECRET_KEYS } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
@@ -42,7 +42,6 @@ const QUANTITY = /^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 const CPU = /^([0-9]+m|[0-9]+(\.[0-9]+)?)$/;
 const PROM_DURATION = /^[0-9]+(ms|s|m|h|d|w|y)$/;
 const REGISTRY = anchored(`${HOST_BODY}(:[0-9]{1,5})?(/[a-z0-9]+([._-][a-z0-9]+)*)*`);
-const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
 const IMAGE_TAG = /^(?!latest$)[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 export const ipv4 = matching(IPV4, 'an IPv4 address such as 10.0.0.5');
@@ -86,7 +85,7 @@ const switchOnly = (description: string) => z.strictObject({
  * file, which would then stay behind when the catalog moves on.
  */
 const component = (description: string) => switchOnly(description).extend({
-  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog.'),
+  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog with another version vendored in vendor/charts/ (`npx astrago charts vendor`).'),
 }).prefault({}).describe(description);
 
 /** The catalog files whose facts are defaults of the customer file. */
@@ -306,8 +305,7 @@ export const customerSchema = z.strictObject({
   }).prefault({}).describe('Prometheus, Alertmanager and Grafana (kube-prometheus-stack) and the GPU metrics.'),
   offline: z.strictObject({
     registry: registry.optional().describe('Mirror registry of an air-gapped customer; every image is rewritten to <registry>/<path without its registry host>.'),
-    charts: url(['http', 'https', 'oci']).optional().describe('Chart repository mirror (HTTP or OCI) every HelmRepository points at.'),
-    git: url(['http', 'https', 'ssh']).optional().describe('Internal Git server URL of this GitOps repository.'),
+    git: url(['http', 'https', 'ssh']).optional().describe('Internal Git server URL of this GitOps repository; Flux takes the vendored charts from it too.'),
     insecure: z.boolean(expect('true or false')).default(false).describe('Allow plain-HTTP or self-signed mirrors.'),
     caSecret: dns1123Subdomain.optional().describe('Existing Secret (in flux-system, key ca.crt) holding the CA of the mirrors.'),
     gpuDriverOs: z.array(matching(/^[a-z]+[0-9.]*$/, 'an OS tag suffix such as ubuntu22.04 or rhel9.4'))

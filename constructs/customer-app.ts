@@ -1,13 +1,12 @@
 import { App } from 'cdk8s';
 import type { CustomerConfig } from '../config/schema';
 import type { SecretVault } from '../secrets/vault';
-import { airGap, chartMirror, type BillOfMaterials } from './airgap/air-gap';
+import { airGap, type BillOfMaterials } from './airgap/air-gap';
 import { buildApplicationsTier } from './applications/applications-tier';
 import { ComponentChart } from './tier/component-chart';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
 import { requestResources } from './core/resource-requests';
-import { ChartSources } from './flux/chart-sources';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { ReadyTimeout } from './flux/ready-timeout';
@@ -39,12 +38,8 @@ export class CustomerApp extends App {
   constructor(public readonly config: CustomerConfig, vault: SecretVault) {
     super();
     const dist = customerDistFolder(config.name);
-    let ociSources: ComponentChart | undefined;
-    // Beside the chart mirror, applied by the entry point, which does not wait.
-    const sources = new ChartSources(chartMirror(this, config, dist),
-      () => (ociSources ??= new ComponentChart(this, 'flux-chart-sources', { file: `${dist}/flux/chart-sources.yaml` })));
     const credentials = new CredentialRegistry(config, vault);
-    for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, sources, credentials));
+    for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, credentials));
     credentials.addSecrets(this);
     requestResources(this, config.resources);
     this.chainTiers();

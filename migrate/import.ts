@@ -54,7 +54,7 @@ const FLAGS = { '--ip': 'externalAccess.ip.address', '--nfs-server': 'nfs.server
 type Flag = keyof typeof FLAGS;
 
 /**
- * What the old system created its volumes with (reference §1.1, §2.1): written into an
+ * What the old system created its volumes with (docs/old-system.md §1.1, §2.1): written into an
  * imported customer, since a claim never shrinks and a later change of defaults must not
  * try to resize an adopted volume.
  */
@@ -189,7 +189,7 @@ function addMainLayoutImplications(env: LegacyEnvironment, mapping: Mapping): vo
     mapping.report.push(() => `(main layout) → ${target} = ${show(value)}: ${why}`);
   };
   implied('externalAccess.mode', 'ip', 'the main layout served the platform on externalIP');
-  // The old chart's image default (../shared/charts/astrago-0.1.0.values.yaml), not this system's ghcr.io.
+  // The old chart's image default (docs/old-system.md §2), not this system's ghcr.io.
   for (const component of PLATFORM_COMPONENTS) {
     if (isPlainObject(getPath(env.values, ['astrago', component]))) implied(`astrago.components.${component}.registry`, MAIN_CHART_REGISTRY, 'the old chart\'s default registry');
   }

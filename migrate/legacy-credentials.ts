@@ -5,7 +5,7 @@
  * each one safely after the move.
  *
  * The defaults below are public: they are committed in xiilab/astrago-deployment and in the
- * charts' values.yaml (reference §1.1, §2.2, §8). They are here only to recognise them, and
+ * charts' values.yaml (docs/old-system.md §1.1, §2.2, §8). They are here only to recognise them, and
  * for the three the environment files never set, to supply the value the old chart used.
  */
 import type { CredentialName } from '../catalog/credentials';
@@ -63,7 +63,7 @@ export const LEGACY_CREDENTIALS = {
   },
   'keycloak-db': {
     publicDefault: 'keycloak',
-    implicit: 'bn_keycloak\'s password in the old Keycloak values (reference §1.1), which initialised Keycloak\'s PostgreSQL',
+    implicit: 'bn_keycloak\'s password in the old Keycloak values (docs/old-system.md §1.1), which initialised Keycloak\'s PostgreSQL',
     rotate: set('keycloak-db', 'in Keycloak\'s PostgreSQL (pod keycloak-postgresql-0), `ALTER USER bn_keycloak PASSWORD …`'),
   },
   'harbor-db': {

@@ -1,5 +1,5 @@
 /**
- * Reads one environment of the old Helmfile system with its merge rules (reference §3):
+ * Reads one environment of the old Helmfile system with its merge rules (docs/old-system.md §3):
  * the files of the environment deep-merged in order, later wins, maps merge, lists replace.
  *
  * - `stabilize/1.0` layout (`helmfile/environments/`): `base/values.yaml`, then

@@ -54,7 +54,7 @@ export const RULES: readonly RuleEntry[] = [
   { key: 'astrago.keycloak.externalKeycloakUrl', layouts: [LegacyLayout.MAIN], rule: setting('astrago.keycloak.baseUrl') },
   { key: 'harbor.enabled', layouts: [LegacyLayout.MAIN], rule: setting('components.harbor.enabled') },
   { key: 'harbor.enabled', layouts: [LegacyLayout.STABILIZE], rule: dropped('the old system installed Harbor whatever it said (every release was installed); Harbor stays on (components.harbor.enabled)') },
-  { key: 'offline.httpServer', layouts: [LegacyLayout.MAIN], rule: dropped('the main layout fetched the Keycloak theme from it; the theme is in the Keycloak image now (keycloak.image), and an air-gapped customer\'s charts come from offline.charts') },
+  { key: 'offline.httpServer', layouts: [LegacyLayout.MAIN], rule: dropped('the main layout fetched the Keycloak theme from it; the theme is in the Keycloak image now (keycloak.image), and an air-gapped customer\'s charts come from this Git repository (vendor/charts/)') },
   ...LEGACY_KEYS.filter((k) => k.kind === 'unused').map((k) => ({ key: k.path, rule: dropped(`the old system never read it; this system uses ${k.replacement}`) })),
   ...same('externalAccess.mode', 'externalAccess.ip.address', 'externalAccess.domain.name',
     'externalAccess.domain.tls.enabled', 'externalAccess.domain.tls.issuer', 'externalAccess.domain.tls.secretName'),

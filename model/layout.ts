@@ -63,3 +63,24 @@ export const ENTRY_KUSTOMIZATION = 'astrago';
 export function entryFile(customer: string): string {
   return `${customerFluxFolder(customer)}/${ENTRY_KUSTOMIZATION}.yaml`;
 }
+
+/**
+ * What the repository vendors, so that a clone needs nothing beside it: the charts Flux installs
+ * (from the repository it already syncs) and the schemas `validate` reads, each recorded with its
+ * sha256 and origin in the lock.
+ */
+export const VENDOR_ROOT = 'vendor';
+/** The lock of every vendored artifact, relative to the repository root. */
+export const VENDOR_LOCK = `${VENDOR_ROOT}/lock.yaml`;
+/** Folder of the vendored chart archives, relative to the repository root. */
+export const VENDORED_CHARTS = `${VENDOR_ROOT}/charts`;
+/** Folder of the vendored schemas (`kubernetes/`, `crds/`), relative to the repository root. */
+export const VENDORED_SCHEMAS = `${VENDOR_ROOT}/schemas`;
+
+/**
+ * A vendored chart archive, relative to the repository root. `.tgz`, never `.tar.gz`: Flux's
+ * source-controller leaves `*.tar.gz` out of every GitRepository artifact by default.
+ */
+export function vendoredChartFile(chart: string, version: string): string {
+  return `${VENDORED_CHARTS}/${chart}-${version}.tgz`;
+}

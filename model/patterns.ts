@@ -19,3 +19,6 @@ const INVISIBLE = new RegExp(`[${INVISIBLE_CHARACTERS}]`, 'g');
 export function showInvisible(text: string): string {
   return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** An exact chart version as Helm writes it (SemVer 2, with the `v` some charts put first). */
+export const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;

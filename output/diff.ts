@@ -4,6 +4,7 @@
  * and new value, and changes that make Flux uninstall a release or delete data are marked
  * destructive, so a pull request cannot slip them past a reviewer.
  */
+import { releasedChart } from '../catalog/charts';
 import { isPlainObject } from '../config/layering';
 import { PRUNE_DISABLED } from '../constructs/core/namespace';
 import type { KubeObject, OutputFile } from '../model/objects';
@@ -142,6 +143,11 @@ function byName(list: unknown[]): Map<string, unknown> | undefined {
 
 const isHelmRelease = (o: KubeObject) => o.kind === 'HelmRelease' && o.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
 
+/** The chart name of `spec.chart.spec.chart`: the vendored archive's chart, or the name a chart repository serves. */
+function chartName(chart: string | undefined): string | undefined {
+  return chart === undefined ? undefined : releasedChart(chart)?.entry.chart ?? chart;
+}
+
 /** What Helm keys a release by; changing any of these uninstalls the old release and installs a new one. */
 function releaseIdentity(o: KubeObject): Record<string, string | undefined> {
   const spec = (o.spec ?? {}) as { releaseName?: string; targetNamespace?: string; storageNamespace?: string; chart?: { spec?: { chart?: string } } };
@@ -150,7 +156,8 @@ function releaseIdentity(o: KubeObject): Record<string, string | undefined> {
     'spec.releaseName': spec.releaseName ?? (spec.targetNamespace ? `${spec.targetNamespace}-${o.metadata.name}` : o.metadata.name),
     'spec.targetNamespace': spec.targetNamespace ?? o.metadata.namespace,
     'spec.storageNamespace': spec.storageNamespace ?? o.metadata.namespace,
-    'spec.chart.spec.chart': spec.chart?.spec?.chart,
+    // helm-controller compares the chart's own name (Chart.yaml), not where it comes from: a vendored archive of a new version is the same chart.
+    chart: chartName(spec.chart?.spec?.chart),
   };
 }
 

@@ -5,6 +5,7 @@
  * apart (access, mirrors, components switched off). Written to `dist/<customer>/README.md`,
  * which GitHub renders in pull requests; `npx astrago graph` prints the bare flowchart.
  */
+import { releasedChart } from '../catalog/charts';
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
 import { entryFile, Stage, stageKustomizationName, TIERS, type Tier } from '../model/layout';
@@ -36,8 +37,7 @@ export function graphFacts(config: CustomerConfig): GraphFacts {
     access: `${urls.baseUrl} (${how})`,
     sources: [
       `images from ${offline.registry ?? 'their public registries'}`,
-      `charts from ${offline.charts ?? 'their public repositories'}`,
-      ...(offline.git ? [`Git from ${offline.git}`] : []),
+      ...(offline.git ? [`Git (and the vendored charts) from ${offline.git}`] : []),
     ],
     off: Object.entries(config.components).filter(([, c]) => !c.enabled).map(([name]) => name).sort(),
   };
@@ -99,6 +99,13 @@ function withoutImplied(edges: ReadonlyArray<readonly [string, string]>): Array<
   return unique.filter((e) => !reachesWithout(e[0], e[1], e));
 }
 
+/** Chart and version of a HelmRelease: of the vendored archive it names, or as a chart repository's are written. */
+function chartOf(r: KubeObject): [string, string] {
+  const chart = spec(r).chart?.spec;
+  const released = releasedChart(chart?.chart ?? '');
+  return released ? [released.entry.chart, released.version] : [chart?.chart ?? '?', chart?.version ?? '?'];
+}
+
 /** The Mermaid flowchart (without fences) of the objects of one customer. */
 export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts): string {
   // The tiers only: the entry Kustomization that creates them is said once in the README, not drawn as an arrow to each.
@@ -122,8 +129,7 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
     const inside = (p: PlacedObject) => owningKustomization(objects, p.file) === k.metadata.name;
     const members = [
       ...releases.filter(inside).map(({ object: r }) => {
-        const chart = spec(r).chart?.spec;
-        return [id('hr', r.metadata.namespace ?? '', r.metadata.name), `HelmRelease ${r.metadata.namespace}/${r.metadata.name}<br/>${chart?.chart} ${chart?.version}`];
+        return [id('hr', r.metadata.namespace ?? '', r.metadata.name), `HelmRelease ${r.metadata.namespace}/${r.metadata.name}<br/>${chartOf(r).join(' ')}`];
       }),
       ...workloads.filter(inside).map(({ object: w }) => {
         const replicas = spec(w).replicas ?? 1;
@@ -185,7 +191,7 @@ export function customerReadme(source: string, objects: readonly PlacedObject[],
     '',
     '| Kustomization | HelmRelease | Chart | Version |',
     '|---|---|---|---|',
-    ...releases.map(({ r, owner }) => `| ${owner} | ${r.metadata.namespace}/${r.metadata.name} | ${spec(r).chart?.spec?.chart} | ${spec(r).chart?.spec?.version} |`),
+    ...releases.map(({ r, owner }) => `| ${owner} | ${r.metadata.namespace}/${r.metadata.name} | ${chartOf(r).join(' | ')} |`),
     '',
   ].join('\n');
 }

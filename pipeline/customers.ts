@@ -1,7 +1,8 @@
 /** Loading and rendering named customers for the commands that take customer arguments. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatProblem, loadCustomerFile, unknownCustomer, type LoadedConfig } from '../config/load';
+import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
+import { vendoredIn } from '../catalog/vendor-lock';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
@@ -23,7 +24,7 @@ export function customerFile(root: string, name: string): string {
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
 export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
   if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerNames(root));
-  const loaded = loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`);
+  const loaded = requireVendoredVersions(loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`), vendoredIn(root));
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
   if (!loaded.config) throw new UserError(loaded.errors.map(formatProblem));
   return loaded;

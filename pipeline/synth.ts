@@ -4,7 +4,8 @@
  * is broken, nothing is written for anyone and every problem is printed, one per line.
  */
 import * as path from 'node:path';
-import { customerName, formatProblem, loadCustomers, unknownCustomer, type LoadedCustomer } from '../config/load';
+import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
+import { vendoredIn } from '../catalog/vendor-lock';
 import type { CustomerConfig } from '../config/schema';
 import { runCommand, UserError } from '../model/user-error';
 import { CustomerApp } from '../constructs/customer-app';
@@ -35,8 +36,9 @@ export interface SynthOptions {
 
 /** Every customer file (or `only`), loaded on its own, its warnings logged. */
 export function loadEach(root: string, log: (line: string) => void, only?: string): LoadedCustomer[] {
-  const loaded = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
-  if (only && loaded.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
+  const found = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
+  if (only && found.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
+  const loaded = found.map((c) => requireVendoredVersions(c, vendoredIn(root)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
   return loaded;
 }

@@ -13,6 +13,8 @@ import { firstLineOf, messageOf } from '../model/caught';
 export interface ChartModel {
   readonly name: string;
   readonly version: string;
+  /** The version of the software the chart installs, as Chart.yaml says (`appVersion`). */
+  readonly appVersion?: string;
   /** Library charts render nothing themselves: their helpers run with the caller's values. */
   readonly library: boolean;
   /** Parsed values.yaml. */
@@ -59,7 +61,7 @@ export function loadChart(location: string): LoadedChart {
 
 function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {
   const text = (name: string) => files.get(name)?.toString('utf8');
-  const meta = parseYaml(text('Chart.yaml'), `${where}/Chart.yaml`) as { name?: string; version?: string; type?: string; dependencies?: Dependency[] } | undefined;
+  const meta = parseYaml(text('Chart.yaml'), `${where}/Chart.yaml`) as { name?: string; version?: string; appVersion?: unknown; type?: string; dependencies?: Dependency[] } | undefined;
   if (!meta?.name) throw new ChartLoadError(`${where}: expected a chart with Chart.yaml, found none`);
   const dependencies: Dependency[] = meta.dependencies ?? (parseYaml(text('requirements.yaml'), `${where}/requirements.yaml`) as { dependencies?: Dependency[] } | undefined)?.dependencies ?? [];
   const schemaText = text('values.schema.json');
@@ -71,6 +73,7 @@ function fromFiles(files: Map<string, Buffer>, where: string): ChartModel {
   return {
     name: meta.name,
     version: String(meta.version ?? ''),
+    appVersion: meta.appVersion === undefined ? undefined : String(meta.appVersion),
     library: meta.type === 'library',
     values: (parseYaml(text('values.yaml'), `${where}/values.yaml`) ?? {}) as Record<string, unknown>,
     schema: schemaText ? parseJson(schemaText, `${where}/values.schema.json`) : undefined,

@@ -1,6 +1,6 @@
 /**
  * The render check: every HelmRelease of a customer's tree rendered with its real chart from
- * the chart cache, with the values Flux will pass, before Flux does it in the cluster:
+ * the archive vendored in vendor/charts/, with the values Flux will pass, before Flux does it in the cluster:
  * values the chart would ignore, values its schema rejects, and rendered objects that break
  * the strict schemas, policy or air-gap rules of `validate`.
  */
@@ -26,7 +26,9 @@ import { withoutNulls, type SchemaSet } from '../validate/schemas';
 import type { OfflineSettings } from '../validate/model/context';
 import { validateTrees } from '../validate/validate';
 import { ChartLoadError, loadChart, type ChartModel, type LoadedChart } from './chart';
-import { locateChart } from './chart-cache';
+import { readVerified, type VendorLock } from '../catalog/vendor-lock';
+import { BOOTSTRAP_NAME, VENDOR_LOCK } from '../model/layout';
+import { UserError } from '../model/user-error';
 import { effectiveValues } from './effective-values';
 import { HelmError, type Helm } from './helm';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
@@ -61,9 +63,18 @@ export interface RenderTree {
   readonly offline?: OfflineSettings;
 }
 
+/**
+ * The charts a tree's HelmReleases name: the archives vendored in a repository, each read only
+ * after its sha256 matches the lock, so the check renders the bytes Flux installs.
+ */
+export interface VendoredCharts {
+  /** Repository root, which the HelmReleases' chart paths are relative to. */
+  readonly root: string;
+  readonly lock: VendorLock;
+}
+
 export interface RenderCheckOptions {
-  /** Folders to find charts in, in order (see `locateChart`: by name and version, whatever the repository). */
-  readonly chartDirs: readonly string[];
+  readonly charts: VendoredCharts;
   /**
    * helm, to render the charts.
    * @default - values are checked against the charts, nothing is rendered
@@ -158,7 +169,7 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
   const plans: Array<{ tree: RenderTree; jobs: RenderJob[] }> = [];
   const models = new Map<string, LoadedChart>();
   for (const tree of trees) {
-    const { manifests, located, apiVersions } = planTree(tree, options.chartDirs, models);
+    const { manifests, located, apiVersions } = planTree(tree, options.charts, models);
     const jobs: RenderJob[] = [];
     for (const l of located) {
       const release = formatRef(refOf(l.manifest.object));
@@ -268,10 +279,10 @@ function checkFingerprint(): string {
  * The bare `helm template` calls a render check of these trees makes (arguments, values
  * document), for the benchmark's floor: the same releases, charts and values, nothing else.
  */
-export function helmTemplateCalls(trees: readonly RenderTree[], chartDirs: readonly string[]): Array<{ args: string[]; values: string }> {
+export function helmTemplateCalls(trees: readonly RenderTree[], charts: VendoredCharts): Array<{ args: string[]; values: string }> {
   const models = new Map<string, LoadedChart>();
   return trees.flatMap((tree) => {
-    const { manifests, located, apiVersions } = planTree(tree, chartDirs, models);
+    const { manifests, located, apiVersions } = planTree(tree, charts, models);
     return located.filter((l) => l.model).map((l) => ({ args: ['template', ...templateArgs(l, tree.kubernetesVersion, apiVersions)], values: stringify(effectiveValues(l.manifest, manifests).values) }));
   });
 }
@@ -281,9 +292,9 @@ export function helmTemplateCalls(trees: readonly RenderTree[], chartDirs: reado
  * `helm template` is told exist: as in the cluster once every tier is in, those of all the
  * customer's charts' CRDs.
  */
-function planTree(tree: RenderTree, chartDirs: readonly string[], models: Map<string, LoadedChart>): { manifests: Manifest[]; located: Located[]; apiVersions: string[] } {
+function planTree(tree: RenderTree, charts: VendoredCharts, models: Map<string, LoadedChart>): { manifests: Manifest[]; located: Located[]; apiVersions: string[] } {
   const { manifests } = parseManifests(tree.customer, tree.files);
-  const located = manifests.filter(isHelmRelease).map((m) => locate(m, chartDirs, models));
+  const located = manifests.filter(isHelmRelease).map((m) => locate(m, charts, models));
   const apiVersions = [...new Set(located.flatMap((l) => (l.model ? allCrds(l.model) : []).flatMap((crd) => {
     const { group, kind, versions } = crdSpec(crd);
     return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
@@ -388,24 +399,31 @@ function isHelmRelease(m: Manifest): boolean {
   return m.object.kind === 'HelmRelease' && m.object.apiVersion.startsWith('helm.toolkit.fluxcd.io/');
 }
 
-function locate(manifest: Manifest, chartDirs: readonly string[], models: Map<string, LoadedChart>): Located {
+function locate(manifest: Manifest, charts: VendoredCharts, models: Map<string, LoadedChart>): Located {
   const chartSpec = specOf(manifest).chart?.spec;
-  const chart = chartSpec?.chart ?? '?';
-  const version = chartSpec?.version ?? '*';
-  if (!chartSpec?.chart || chartSpec.sourceRef?.kind !== 'HelmRepository' || !chartSpec.sourceRef.name) {
-    return { manifest, chart, version, skip: 'its chart does not come from a HelmRepository (spec.chart.spec.sourceRef); only those are rendered' };
+  const chartPath = typeof chartSpec?.chart === 'string' ? chartSpec.chart : '?';
+  const sourceRef = chartSpec?.sourceRef;
+  if (sourceRef?.kind !== 'GitRepository' || sourceRef.name !== BOOTSTRAP_NAME) {
+    return { manifest, chart: chartPath, version: '?', skip: `!spec.chart.spec.sourceRef: expected GitRepository ${BOOTSTRAP_NAME} (the repository Flux syncs, which vendors the chart), `
+      + `found ${sourceRef?.kind ?? 'none'} ${sourceRef?.name ?? ''}`.trimEnd() + ': the check renders only what the repository vendors' };
   }
-  const location = locateChart(chartDirs, chart, version);
-  if (!location) {
-    return { manifest, chart, version, skip: `chart ${chart} ${version} is in none of the chart folders (${chartDirs.join(', ') || 'none exists'}): run \`npx astrago charts pull\`` };
+  const file = path.posix.normalize(chartPath);
+  const entry = charts.lock.charts.find((c) => c.file === file);
+  if (!entry) {
+    return { manifest, chart: chartPath, version: '?', skip: `!spec.chart.spec.chart: expected a chart archive recorded in ${VENDOR_LOCK}, found ${chartPath}: vendor it with \`npx astrago charts vendor <chart> <version>\`` };
   }
+  const location = path.join(charts.root, entry.file);
   try {
-    const model = models.get(location) ?? loadChart(location);
-    models.set(location, model);
-    return { manifest, chart, version, location, model };
+    let model = models.get(location);
+    if (!model) {
+      readVerified(charts.root, entry);
+      model = loadChart(location);
+      models.set(location, model);
+    }
+    return { manifest, chart: entry.chart, version: entry.version, location, model };
   } catch (e) {
-    if (!(e instanceof ChartLoadError)) throw e;
-    return { manifest, chart, version, skip: `!${e.message}` };
+    if (!(e instanceof ChartLoadError) && !(e instanceof UserError)) throw e;
+    return { manifest, chart: entry.chart, version: entry.version, skip: `!${e.message}` };
   }
 }
 

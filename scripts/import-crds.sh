@@ -1,11 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates imports/ (typed L1 classes) from the CRD schemas in ../shared/schemas.
+# Regenerates imports/ (typed L1 classes) from the CRD schemas vendored in vendor/schemas.
 # CRDs of one API group are bundled into one temporary multi-document file, because
 # `cdk8s import` of two files of the same group overwrites the first module.
-# The CRD YAML itself is never copied into this repository.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-schemas=${ASTRAGO_SCHEMAS:-$here/../shared/schemas}
+schemas=${ASTRAGO_SCHEMAS:-$here/vendor/schemas}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

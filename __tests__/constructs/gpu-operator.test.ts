@@ -2,7 +2,6 @@ import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { CHARTS } from '../../catalog/charts';
-import { ChartSources } from '../../constructs/flux/chart-sources';
 import { GPU_CONFIG_MAPS, GpuOperator } from '../../constructs/infrastructure/gpu-operator';
 import { DCGM_METRICS_KEY, MIG_CONFIG_KEY } from '../../constructs/infrastructure/gpu-operator-config';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
@@ -11,7 +10,7 @@ import { named, oneOf, SCHEMA_DEFAULTS } from './synth';
 const gpuOperator = (props: Partial<ConstructorParameters<typeof GpuOperator>[2]> = {}) => {
   const chart = Testing.chart();
   new GpuOperator(chart, 'gpu', {
-    sources: new ChartSources(), scrapeInterval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval, migStrategy: SCHEMA_DEFAULTS.gpu.migStrategy, ...props,
+    scrapeInterval: SCHEMA_DEFAULTS.monitoring.gpuScrapeInterval, migStrategy: SCHEMA_DEFAULTS.gpu.migStrategy, ...props,
   });
   return chart;
 };

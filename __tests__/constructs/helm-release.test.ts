@@ -1,14 +1,12 @@
 import { Testing } from 'cdk8s';
 import { CHARTS } from '../../catalog/charts';
 import { HelmRelease, ValuesFromKind } from '../../constructs/flux/helm-release';
-import { HelmRepository } from '../../constructs/flux/helm-repository';
 import { HelmRelease as HelmReleaseL1, HelmReleaseSpecInstallCrds, HelmReleaseSpecUpgradeCrds } from '../../imports/helm.toolkit.fluxcd.io';
 import { named, oneOf } from './synth';
 
 function release(props: Partial<ConstructorParameters<typeof HelmRelease>[2]> = {}) {
   const chart = Testing.chart();
-  const source = new HelmRepository(chart, 'repo', { name: 'fixtures', url: 'https://charts.example.org' });
-  const construct = new HelmRelease(chart, 'release', { chart: CHARTS.ingressNginx, source, ...props });
+  const construct = new HelmRelease(chart, 'release', { chart: CHARTS.ingressNginx, ...props });
   return { chart, construct, spec: named(chart, HelmReleaseL1, construct.name).spec! };
 }
 
@@ -21,19 +19,26 @@ describe('HelmRelease', () => {
     expect([construct.name, construct.namespace, construct.timeout]).toEqual([CHARTS.ingressNginx.releaseName, CHARTS.ingressNginx.namespace, CHARTS.ingressNginx.timeout]);
   });
 
-  test('the chart is pinned to the catalog version from the given repository in flux-system', () => {
+  test('the chart is the archive of the catalog version vendored in the repository Flux syncs (GitRepository flux-system), with no version range', () => {
     const { spec } = release();
     expect(spec.chart?.spec).toEqual({
-      chart: CHARTS.ingressNginx.chart, version: CHARTS.ingressNginx.version,
-      sourceRef: { kind: 'HelmRepository', name: 'fixtures', namespace: 'flux-system' },
+      chart: `./vendor/charts/ingress-nginx-${CHARTS.ingressNginx.version}.tgz`,
+      sourceRef: { kind: 'GitRepository', name: 'flux-system', namespace: 'flux-system' },
     });
     expect(spec.timeout).toBe(CHARTS.ingressNginx.timeout);
   });
 
-  test('a version override replaces the pin', () => {
+  test('a version override names the archive of that version', () => {
     const { spec, construct } = release({ version: '4.13.3' });
-    expect(spec.chart?.spec.version).toBe('4.13.3');
+    expect(spec.chart?.spec.chart).toBe('./vendor/charts/ingress-nginx-4.13.3.tgz');
     expect(construct.version).toBe('4.13.3');
+  });
+
+  test('the archive is .tgz, which Flux keeps in a GitRepository artifact (it leaves *.tar.gz out by default)', () => {
+    for (const entry of Object.values(CHARTS)) {
+      const { spec } = release({ chart: entry });
+      expect(spec.chart?.spec.chart).toMatch(/^\.\/vendor\/charts\/[^/]+\.tgz$/);
+    }
   });
 
   test('failed installs and upgrades are retried, an upgrade rolls back its last failure', () => {
@@ -53,10 +58,9 @@ describe('HelmRelease', () => {
 
   test('values, values from objects and dependencies are written as given', () => {
     const chart = Testing.chart();
-    const source = new HelmRepository(chart, 'repo', { name: 'fixtures', url: 'https://charts.example.org' });
-    const first = new HelmRelease(chart, 'first', { chart: CHARTS.csiDriverNfs, source });
+    const first = new HelmRelease(chart, 'first', { chart: CHARTS.csiDriverNfs });
     new HelmRelease(chart, 'second', {
-      chart: CHARTS.ingressNginx, source, dependsOn: [first],
+      chart: CHARTS.ingressNginx, dependsOn: [first],
       values: { controller: { kind: 'DaemonSet' } },
       valuesFrom: [{ kind: ValuesFromKind.SECRET, name: 'auth', valuesKey: 'token', targetPath: 'auth.token' }],
     });

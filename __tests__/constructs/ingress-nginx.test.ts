@@ -1,5 +1,4 @@
 import { Testing } from 'cdk8s';
-import { ChartSources } from '../../constructs/flux/chart-sources';
 import { INGRESS_CLASS } from '../../catalog/platform';
 import { IngressRole, type IngressExposure } from '../../constructs/infrastructure/ingress-exposure';
 import { IngressNginx } from '../../constructs/infrastructure/ingress-nginx';
@@ -8,7 +7,7 @@ import { oneOf } from './synth';
 
 const values = (exposure: IngressExposure = { role: IngressRole.SERVING }, handsOverClass = false) => {
   const chart = Testing.chart();
-  new IngressNginx(chart, 'ingress', { sources: new ChartSources(), exposure, handsOverClass });
+  new IngressNginx(chart, 'ingress', { exposure, handsOverClass });
   return oneOf(chart, HelmRelease).spec?.values;
 };
 

@@ -1,6 +1,5 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { ChartSources } from '../../constructs/flux/chart-sources';
 import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
 import { IngressRole, type IngressExposure } from '../../constructs/infrastructure/ingress-exposure';
 import { Traefik } from '../../constructs/infrastructure/traefik';
@@ -12,7 +11,7 @@ import { oneOf, synthOf } from './synth';
 const build = (exposure: IngressExposure) => {
   const chart = Testing.chart();
   const hsts = new TraefikHsts(chart, 'hsts', { namespace: 'traefik' });
-  new Traefik(chart, 'traefik', { sources: new ChartSources(), exposure, hsts });
+  new Traefik(chart, 'traefik', { exposure, hsts });
   return chart;
 };
 

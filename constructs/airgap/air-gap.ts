@@ -1,47 +1,14 @@
 /**
- * What makes a customer air-gapped: one chart mirror serving every chart, every image
- * pointed at the mirror registry, and the bill of materials the operator mirrors from.
+ * What makes a customer air-gapped: every image pointed at the mirror registry, and the bill of
+ * materials the operator mirrors from. Charts need no mirror: they come from this repository,
+ * which the customer's Git mirror serves (docs/architecture.md, "How charts reach a cluster").
  */
 import type { Construct } from 'constructs';
 import type { CustomerConfig } from '../../config/schema';
-import { ComponentChart } from '../tier/component-chart';
-import { HelmRelease } from '../flux/helm-release';
-import { HelmRepository } from '../flux/helm-repository';
 import { mirrorImages, type MirroredImage } from './mirror-images';
-
-/** A chart one of the customer's HelmReleases installs. */
-export interface MirroredChart {
-  /** Upstream repository URL. */
-  readonly repository: string;
-  readonly chart: string;
-  readonly version: string;
-  /** Where the chart is in the customer's mirror, or undefined without `offline.charts`. */
-  readonly target?: string;
-}
-
-/** Where a chart lives in the chart mirror: `oci://…/<chart>:<version>` or `<url>/<chart>-<version>.tgz`. */
-export function chartTarget(mirror: string, chart: string, version: string): string {
-  const base = mirror.replace(/\/+$/, '');
-  return base.startsWith('oci://') ? `${base}/${chart}:${version}` : `${base}/${chart}-${version}.tgz`;
-}
-
-/** Name of the HelmRepository of the chart mirror (in flux-system). */
-export const CHART_MIRROR = 'chart-mirror';
-
-/**
- * The chart mirror's HelmRepository, in `dist/<customer>/flux/`: applied by the entry point,
- * which does not wait, because an OCI HelmRepository has no Ready condition to wait for.
- */
-export function chartMirror(app: Construct, config: CustomerConfig, distFolder: string): HelmRepository | undefined {
-  const { charts, caSecret, insecure } = config.offline;
-  if (!charts) return undefined;
-  const file = new ComponentChart(app, 'flux-chart-mirror', { file: `${distFolder}/flux/chart-mirror.yaml` });
-  return new HelmRepository(file, 'chart-mirror', { name: CHART_MIRROR, url: charts, certSecretName: caSecret, insecure });
-}
 
 export interface BillOfMaterials {
   readonly images: readonly MirroredImage[];
-  readonly charts: readonly MirroredChart[];
 }
 
 /**
@@ -49,14 +16,7 @@ export interface BillOfMaterials {
  * undefined for a customer without `offline.registry`. Runs after every component is built.
  */
 export function airGap(app: Construct, config: CustomerConfig): BillOfMaterials | undefined {
-  const { registry, charts: mirror, gpuDriverOs } = config.offline;
+  const { registry, gpuDriverOs } = config.offline;
   if (!registry) return undefined;
-  const images = mirrorImages(app, registry, gpuDriverOs);
-  const charts = app.node.findAll().filter((c): c is HelmRelease => c instanceof HelmRelease).map((r) => ({
-    repository: r.chart.repository.url,
-    chart: r.chart.chart,
-    version: r.version,
-    target: mirror ? chartTarget(mirror, r.chart.chart, r.version) : undefined,
-  }));
-  return { images, charts };
+  return { images: mirrorImages(app, registry, gpuDriverOs) };
 }

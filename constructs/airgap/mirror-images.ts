@@ -1,6 +1,6 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { catalogEntry } from '../../catalog/charts';
+import { releasedChart } from '../../catalog/charts';
 import { imageFromValues, pulledVariants, setImageValues, setValue } from '../../catalog/image-values';
 import { formatImage, mirroredImage, parseImage, type ImageReference } from '../../catalog/images';
 import { fieldsOf, listOf } from '../../model/fields';
@@ -28,7 +28,7 @@ export function mirrorImages(scope: IConstruct, registry: string, driverOs: read
   for (const object of scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind !== 'Secret')) {
     const json = fieldsOf(object.toJson());
     if (object.kind === 'HelmRelease' && object.apiVersion.startsWith('helm.toolkit.fluxcd.io/')) {
-      const entry = catalogEntry(json.spec.chart.spec.chart);
+      const entry = releasedChart(json.spec.chart.spec.chart)?.entry;
       if (!entry) throw new Error(`catalog: no entry for chart ${json.spec.chart.spec.chart}`);
       const original = json.spec.values ?? {};
       const values = structuredClone(original);

@@ -16,7 +16,7 @@ interface ProbeTiming {
   readonly failures: number;
 }
 
-/** What differs between the backends (reference §2.1 and §2.2). */
+/** What differs between the backends (docs/old-system.md §2.1 and §2.2). */
 interface BackendProfile {
   readonly cpu: { readonly request: number; readonly limit: number };
   readonly memoryMiB: { readonly request: number; readonly limit: number };

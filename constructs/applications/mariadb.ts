@@ -8,7 +8,7 @@ import type { SecretKeyRef } from '../credentials/credential-registry';
 import { DataClaim } from './data-claim';
 import { clusterService, componentLabels, imageName, stablePods, type ImageRef } from './platform-pod';
 
-/** Server settings of reference §2.1, for the official image's `conf.d`. */
+/** Server settings of docs/old-system.md §2.1, for the official image's `conf.d`. */
 const SERVER_CONFIG = `[mysqld]
 skip-name-resolve
 explicit_defaults_for_timestamp

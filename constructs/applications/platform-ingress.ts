@@ -12,7 +12,7 @@ export interface PlatformRoute {
 }
 
 /**
- * ingress-nginx settings of reference §2.3: unlimited uploads (datasets, models), five-minute
+ * ingress-nginx settings of docs/old-system.md §2.3: unlimited uploads (datasets, models), five-minute
  * timeouts (long API calls and idle WebSockets, which ingress-nginx upgrades without an
  * annotation) and large buffers for Keycloak's token headers. The reference's
  * `client-header-buffer-size` is left out: ingress-nginx reads it only from its ConfigMap.

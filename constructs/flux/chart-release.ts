@@ -1,12 +1,9 @@
 import { Construct } from 'constructs';
 import { Namespace } from '../core/namespace';
-import type { ChartSources } from './chart-sources';
 import { HelmRelease, type HelmReleaseProps } from './helm-release';
 
 /** What every component installed from a chart takes, besides its own settings. */
 export interface ChartComponentProps {
-  /** Chart sources of the customer. */
-  readonly sources: ChartSources;
   /**
    * Chart version override.
    * @default - the catalog version
@@ -15,7 +12,7 @@ export interface ChartComponentProps {
 }
 
 export interface ChartReleaseProps extends Omit<HelmReleaseProps, 'source' | 'version'> {
-  /** The component's sources and version override. */
+  /** The component's version override. */
   readonly component: ChartComponentProps;
   /**
    * Whether the release's namespace holds persistent data (PVCs): then Flux never prunes it.
@@ -26,7 +23,7 @@ export interface ChartReleaseProps extends Omit<HelmReleaseProps, 'source' | 've
 
 /**
  * An external chart installed the way every component of ours installs one: in its own
- * namespace (created here), from the customer's HelmRepository for the chart's repository.
+ * namespace (created here), from the chart archive vendored in this repository.
  * Each chart component extends it with its values and the objects it adds beside the chart.
  */
 export class ChartRelease extends Construct {
@@ -36,6 +33,6 @@ export class ChartRelease extends Construct {
     super(scope, id);
     const { component, holdsData, ...release } = props;
     new Namespace(this, 'namespace', { name: props.chart.namespace, holdsData });
-    this.release = new HelmRelease(this, 'release', { ...release, version: component.version, source: component.sources.use(this, props.chart.repository) });
+    this.release = new HelmRelease(this, 'release', { ...release, version: component.version });
   }
 }

@@ -8,8 +8,7 @@ import {
   HelmReleaseSpecUpgradeRemediationStrategy,
   HelmReleaseSpecValuesFromKind,
 } from '../../imports/helm.toolkit.fluxcd.io';
-import { FLUX_NAMESPACE } from '../../model/layout';
-import type { HelmRepository } from './helm-repository';
+import { BOOTSTRAP_NAME, FLUX_NAMESPACE, vendoredChartFile } from '../../model/layout';
 
 /** Kinds a HelmRelease can read values from; the object must sit in the release's namespace. */
 export const ValuesFromKind = HelmReleaseSpecValuesFromKind;
@@ -34,8 +33,6 @@ export interface ValuesReference {
 export interface HelmReleaseProps {
   /** Catalog entry: chart, pinned version, release name, namespace, CRD handling, timeout. */
   readonly chart: ChartEntry;
-  /** The repository the chart comes from. */
-  readonly source: HelmRepository;
   /**
    * Chart version, when a customer overrides the catalog's pin.
    * @default - the catalog version
@@ -62,6 +59,10 @@ export interface HelmReleaseProps {
  * A Flux HelmRelease (helm.toolkit.fluxcd.io/v2) with the identity, remediation and CRD
  * policy every release of ours shares. Its release name and namespace come from the catalog
  * and are never derived, because changing them makes Helm uninstall and reinstall.
+ *
+ * The chart is the archive vendored in this repository, taken from the GitRepository that
+ * `flux bootstrap` created: source-controller copies a packaged chart as it is, so the cluster
+ * installs the very bytes the render check rendered, and needs no chart repository or mirror.
  */
 export class HelmRelease extends Construct {
   public readonly name: string;
@@ -90,9 +91,8 @@ export class HelmRelease extends Construct {
         timeout: chart.timeout,
         chart: {
           spec: {
-            chart: chart.chart,
-            version: this.version,
-            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.HELM_REPOSITORY, name: props.source.name, namespace: FLUX_NAMESPACE },
+            chart: `./${vendoredChartFile(chart.chart, this.version)}`,
+            sourceRef: { kind: HelmReleaseSpecChartSpecSourceRefKind.GIT_REPOSITORY, name: BOOTSTRAP_NAME, namespace: FLUX_NAMESPACE },
           },
         },
         install: {

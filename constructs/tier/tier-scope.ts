@@ -2,7 +2,6 @@ import type { Construct } from 'constructs';
 import type { ComponentName, CustomerConfig } from '../../config/schema';
 import { ComponentChart } from './component-chart';
 import type { CredentialRegistry } from '../credentials/credential-registry';
-import type { ChartSources } from '../flux/chart-sources';
 import type { ChartComponentProps } from '../flux/chart-release';
 import { customerDistFolder, stageFolder, type Stage, type Tier } from '../../model/layout';
 
@@ -12,13 +11,12 @@ export class TierScope {
     private readonly app: Construct,
     public readonly tier: Tier,
     public readonly config: CustomerConfig,
-    public readonly sources: ChartSources,
     public readonly credentials: CredentialRegistry,
   ) {}
 
-  /** What a chart component takes from the customer: the chart sources and its version override. */
+  /** What a chart component takes from the customer: its version override. */
   public chart(component: Exclude<ComponentName, 'astrago'>): ChartComponentProps {
-    return { sources: this.sources, version: this.config.components[component].version };
+    return { version: this.config.components[component].version };
   }
 
   /** A chart written to `dist/<customer>/<tier>/<stage>/<component>.yaml`. */

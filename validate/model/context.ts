@@ -27,7 +27,7 @@ export interface Applier {
 }
 
 /** The mirrors of an air-gapped customer (`offline` of the customer file). */
-export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'charts' | 'git' | 'gpuDriverOs'>;
+export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'git' | 'gpuDriverOs'>;
 
 /** A problem found while resolving kustomization.yaml resources. */
 export interface TreeProblem {

@@ -1,9 +1,9 @@
 /**
  * Flux semantics the API server does not check but the controllers trip over
- * (reference flux-gitops.md §1.5–1.7): dependency edges, source references, valuesFrom,
+ * (the Flux documentation of Kustomization and HelmRelease dependsOn, sourceRef and valuesFrom): dependency edges, source references, valuesFrom,
  * timeouts, health checks and the order in which CRDs arrive.
  */
-import { CHARTS, type ChartEntry } from '../../catalog/charts';
+import { CHARTS, releasedChart, type ChartEntry } from '../../catalog/charts';
 import { durationSeconds } from '../../constructs/flux/duration';
 import type { KubeObject } from '../../model/objects';
 import type { Applier, ValidationContext } from '../model/context';
@@ -179,7 +179,7 @@ const noOciHealthCheck: Rule = {
 function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
   const spec = specOf(hr);
   const entries: ChartEntry[] = Object.values(CHARTS);
-  if (spec.chart?.spec?.chart) return entries.find((e) => e.chart === spec.chart.spec.chart);
+  if (spec.chart?.spec?.chart) return releasedChart(spec.chart.spec.chart)?.entry;
   if (spec.chartRef?.kind === 'OCIRepository') {
     const source = ctx.find({ kind: 'OCIRepository', namespace: spec.chartRef.namespace ?? nsOf(hr), name: spec.chartRef.name })[0];
     const url = source ? specOf(source).url : undefined;

@@ -3,7 +3,7 @@
  * IngressClass `nginx` exists for its Ingress NGINX provider to match, and no Ingress (ours,
  * or one a chart creates from its values) carries an ingress-nginx annotation Traefik ignores.
  */
-import { CHARTS } from '../../catalog/charts';
+import { CHARTS, releasedChart } from '../../catalog/charts';
 import { NGINX_ANNOTATION_PREFIX, traefikSupport } from '../../catalog/nginx-annotations';
 import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
@@ -15,7 +15,7 @@ import type { Rule } from './rule';
 function traefikReleases(ctx: ValidationContext): Manifest[] {
   return ctx.ofFluxKind('HelmRelease').filter((m) => {
     const spec = specOf(m);
-    return spec.chart?.spec?.chart === CHARTS.traefik.chart && spec.values?.providers?.kubernetesIngressNGINX?.enabled === true;
+    return releasedChart(spec.chart?.spec?.chart ?? '')?.entry === CHARTS.traefik && spec.values?.providers?.kubernetesIngressNGINX?.enabled === true;
   });
 }
 
@@ -49,7 +49,7 @@ const classServed: Rule = {
   description: 'with Traefik serving alone, the IngressClass nginx its Ingress NGINX provider matches is in the tree',
   check: (ctx) => {
     const releases = traefikReleases(ctx);
-    const nginx = ctx.ofFluxKind('HelmRelease').some((m) => specOf(m).chart?.spec?.chart === CHARTS.ingressNginx.chart);
+    const nginx = ctx.ofFluxKind('HelmRelease').some((m) => releasedChart(specOf(m).chart?.spec?.chart ?? '')?.entry === CHARTS.ingressNginx);
     if (releases.length === 0 || nginx) return [];
     return releases.flatMap((m): Finding[] => {
       const provider = fieldsOf(specOf(m).values?.providers?.kubernetesIngressNGINX);
