@@ -2,17 +2,32 @@
 // output folder (.cdk8s.out) is only a staging area that the CLI wipes on every run. After a
 // successful run it holds one file saying where the trees are, which the CLI lists as what was
 // synthesized (with no file there it would end a good run with "No manifests synthesized").
+//
+// When no customer's inputs changed since the last run (pipeline/input-digest.ts), nothing is
+// rendered and cdk8s, the constructs and the pipeline are never loaded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerNames } from './pipeline/customers';
-import { synth } from './pipeline/synth';
-import { customerDistFolder, entryFile } from './model/layout';
+import { customerFileNames, hasOrphans, unchangedCustomers } from './pipeline/input-digest';
+import { customerDistFolder, entryFile, WORK_FOLDER } from './model/layout';
 
-synth({ root: __dirname }).then((code) => {
+async function run(root: string): Promise<number> {
+  const names = customerFileNames(root);
+  const unchanged = unchangedCustomers(root, names);
+  if (names.length === 0 || unchanged.size < names.length || hasOrphans(root, names)) {
+    // Loaded only now: it brings cdk8s, the constructs and the generated imports.
+    const { synth }: typeof import('./pipeline/synth') = require('./pipeline/synth');
+    return synth({ root });
+  }
+  for (const warnings of unchanged.values()) for (const w of warnings) console.error(`warning: ${w}`);
+  console.error(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
+  return 0;
+}
+
+run(__dirname).then((code) => {
   const out = path.join(__dirname, '.cdk8s.out');
   fs.mkdirSync(out, { recursive: true });
   if (code === 0) {
-    const lines = customerNames(__dirname).map((c) => `  - {customer: ${c}, tree: ${customerDistFolder(c)}/, entry: ${entryFile(c)}}`);
+    const lines = customerFileNames(__dirname).map((c) => `  - {customer: ${c}, tree: ${customerDistFolder(c)}/, entry: ${entryFile(c)}}`);
     fs.writeFileSync(path.join(out, 'customers.yaml'), `# Where synth wrote each customer's tree: committed, and applied by Flux. Nothing else is written here.\ncustomers:\n${lines.join('\n')}\n`);
   }
   process.exitCode = code;

@@ -5,10 +5,11 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 const { addHook } = require('pirates');
-const { transform } = require('sucrase');
 
 const cacheDir = path.join(__dirname, '..', '.cache', 'transpiled');
 const salt = `${require('sucrase/package.json').version}:${process.version}`;
+// Loaded on the first file not transpiled yet: a run whose sources are all cached never loads it.
+let transform;
 
 addHook((code, filePath) => {
   const key = crypto.createHash('sha256').update(salt).update(filePath).update(code).digest('hex');
@@ -18,6 +19,7 @@ addHook((code, filePath) => {
   } catch {
     // Not transpiled yet.
   }
+  transform ??= require('sucrase').transform;
   const { code: js, sourceMap } = transform(code, { transforms: ['imports', 'typescript'], filePath, sourceMapOptions: { compiledFilename: filePath } });
   const out = `${js}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString('base64')}`;
   try {

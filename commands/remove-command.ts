@@ -6,7 +6,7 @@ import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
 import { credentialStoreDir, storeCustomers } from '../secrets/credential-store';
 import { unknownCustomer } from '../config/load';
-import { customerNames } from '../pipeline/customers';
+import { customerFileNames } from '../pipeline/input-digest';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 
@@ -55,7 +55,7 @@ export function registerRemove(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const known = [...new Set([...customerNames(root), ...distCustomers(root), ...storeCustomers(root)])].sort();
+        const known = [...new Set([...customerFileNames(root), ...distCustomers(root), ...storeCustomers(root)])].sort();
         if (!known.includes(customer)) throw unknownCustomer([customer], known, true);
         const plan = removalPlan(root, customer);
         for (const line of describe(customer, plan)) io.err(line);

@@ -170,15 +170,15 @@ export function loadCustomerText(text: string, name: string, file: string): Load
 }
 
 /**
- * Loads every `*.yaml` customer file of a folder, sorted by name. A `*.yml` file is an error
+ * Loads every `*.yaml` customer file of a folder (or those `wanted`), sorted by name. A `*.yml` file is an error
  * (naming its `.yaml` twin if there is one): two spellings would let one file silently
  * override the other.
  */
-export function loadCustomers(dir: string): LoadedCustomer[] {
+export function loadCustomers(dir: string, wanted: (name: string) => boolean = () => true): LoadedCustomer[] {
   if (!fs.existsSync(dir)) return [];
   const folder = path.basename(dir);
   const entries = guard(folder, () => fs.readdirSync(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
-  return entries.map((f) => {
+  return entries.filter((f) => !f.endsWith('.yaml') || wanted(customerName(f))).map((f) => {
     const display = `${folder}/${f}`;
     if (f.endsWith('.yaml')) return loadCustomerFile(path.join(dir, f), display);
     const twin = f.replace(/\.yml$/, '.yaml');

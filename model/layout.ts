@@ -38,6 +38,13 @@ export const DIST_ROOT = 'dist';
 /** Folder of every customer's Flux entry point, relative to the repository root. */
 export const FLUX_ROOT = 'flux';
 
+/** Folder of every customer file, relative to the repository root. */
+export const CUSTOMERS_ROOT = 'customers';
+/** Top folder of every customer's credential store, relative to the repository root. */
+export const CREDENTIALS_FOLDER = 'credentials';
+/** Where synth keeps its lock, staging, temporary files and input records: same file system, never committed. */
+export const WORK_FOLDER = '.astrago';
+
 /** Folder of a customer's tree, relative to the repository root. */
 export function customerDistFolder(customer: string): string {
   return `${DIST_ROOT}/${customer}`;

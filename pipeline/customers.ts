@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
+import { customerFileNames } from './input-digest';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
@@ -11,19 +12,13 @@ import { committedTree } from '../validate/committed-tree';
 import type { Progress } from '../validate/progress';
 import { loadAll, renderOne } from './synth';
 
-/** Names of the customer files, sorted. */
-export function customerNames(root: string): string[] {
-  const dir = path.join(root, 'customers');
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -5)).sort() : [];
-}
-
 export function customerFile(root: string, name: string): string {
   return path.join(root, 'customers', `${name}.yaml`);
 }
 
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
 export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
-  if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerNames(root));
+  if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerFileNames(root));
   const loaded = requireVendoredVersions(loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`), vendoredIn(root));
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
   if (!loaded.config) throw new UserError(loaded.errors.map(formatProblem));

@@ -13,7 +13,9 @@ import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, storeHistory } from '../secrets/committed';
-import { CREDENTIALS_FOLDER, readStore, storeCustomers } from '../secrets/credential-store';
+import { readStore, storeCustomers } from '../secrets/credential-store';
+import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
+import { customerDigest, customerFileNames, projectDigest, recordInputs, unchangedSince } from './input-digest';
 import { distCustomers, readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
@@ -34,9 +36,9 @@ export interface SynthOptions {
   readonly log?: (line: string) => void;
 }
 
-/** Every customer file (or `only`), loaded on its own, its warnings logged. */
-export function loadEach(root: string, log: (line: string) => void, only?: string): LoadedCustomer[] {
-  const found = loadCustomers(path.join(root, 'customers')).filter((c) => !only || customerName(c.file) === only);
+/** Every customer file (or `only`, or those `wanted`), loaded on its own, its warnings logged. */
+export function loadEach(root: string, log: (line: string) => void, only?: string, wanted: (name: string) => boolean = () => true): LoadedCustomer[] {
+  const found = loadCustomers(path.join(root, 'customers'), wanted).filter((c) => !only || customerName(c.file) === only);
   if (only && found.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
   const loaded = found.map((c) => requireVendoredVersions(c, vendoredIn(root)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
@@ -105,18 +107,33 @@ export async function synth(options: SynthOptions): Promise<number> {
 }
 
 async function synthLocked(options: SynthOptions, log: (line: string) => void): Promise<number> {
-  let configs: CustomerConfig[];
+  const { root, only } = options;
+  const names = only ? [only] : customerFileNames(root);
+  const project = projectDigest(root);
+  // Taken before anything is read: an input that changes meanwhile makes the next run render again.
+  const digests = new Map(names.map((name) => [name, customerDigest(root, name, project)]));
+  // Sealing credentials anew (the secrets commands) always renders.
+  const unchanged = new Map(options.vaultOptions ? [] : names.flatMap((name) => {
+    const warnings = unchangedSince(root, name, digests.get(name)!);
+    return warnings ? [[name, warnings] as const] : [];
+  }));
+  let loaded: LoadedCustomer[];
   let outputs: CustomerOutput[];
   try {
-    configs = loadAll(options.root, log, options.only);
-    outputs = await renderAll(options.root, configs, options.vaultOptions);
+    loaded = loadEach(root, log, only, (name) => !unchanged.has(name));
+    const errors = loaded.flatMap((c) => c.errors);
+    if (errors.length > 0) throw new UserError(errors.map(formatProblem));
+    outputs = await renderAll(root, loaded.flatMap((c) => (c.config ? [c.config] : [])), options.vaultOptions);
   } catch (e) {
     throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
   }
-  writeCustomers(options.root, outputs);
+  writeCustomers(root, outputs);
+  for (const c of loaded) recordInputs(root, customerName(c.file), digests.get(customerName(c.file))!, c.warnings.map(formatProblem));
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
-  if (options.only) return 0;
-  const known = new Set(configs.map((c) => c.name));
+  for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
+  if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
+  if (only) return 0;
+  const known = new Set(names);
   const distOrphans = distCustomers(options.root).filter((d) => !known.has(d));
   for (const orphan of distOrphans) {
     log(`warning: dist/${orphan}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);

@@ -41,14 +41,10 @@ import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDo
 import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
 import { DNS1123_LABEL } from '../model/patterns';
+import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
-
-/** Top folder of every customer's store. */
-export const CREDENTIALS_FOLDER = 'credentials';
-/** Where synth keeps its lock, staging and temporary files: same file system, never committed. */
-export const WORK_FOLDER = '.astrago';
 
 /**
  * The finding when `file` is encrypted for other recipients than the customer's

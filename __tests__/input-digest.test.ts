@@ -1,0 +1,83 @@
+/**
+ * Synth skips a customer whose inputs and written files are as recorded, and renders it again
+ * when any input changes, one by one: the customer file, its credential store, the vendor lock,
+ * the project's source, the Node major; and when a file it wrote was edited, added or removed.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { customerDigest, projectDigest, unchangedCustomers } from '../pipeline/input-digest';
+import { synth } from '../pipeline/synth';
+import { readTree, ROOT, SAMPLES, scratchRepo } from './helpers';
+
+/** The customers a synth rendered, from its log. */
+async function rendered(repo: string): Promise<string[]> {
+  const log: string[] = [];
+  expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
+  return log.flatMap((l) => /^synthesized ([\w-]+):/.exec(l)?.[1] ?? []).sort();
+}
+
+/** A scratch repository whose every customer has just been synthesized and recorded. */
+async function recorded(): Promise<string> {
+  const repo = scratchRepo();
+  await rendered(repo);
+  return repo;
+}
+
+const [first, second] = SAMPLES;
+
+test('with nothing changed, a second synth renders no customer, writes nothing and says so', async () => {
+  const repo = await recorded();
+  const before = readTree(path.join(repo, 'dist'));
+  const log: string[] = [];
+  expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
+  expect(log).toEqual([`unchanged since the last synth: ${SAMPLES.length} customer(s) (inputs and written files as recorded in .astrago/inputs/)`]);
+  expect(readTree(path.join(repo, 'dist'))).toEqual(before);
+  expect([...unchangedCustomers(repo, SAMPLES).keys()]).toEqual(SAMPLES);
+});
+
+test.each<[string, (repo: string) => void, 'one' | 'all']>([
+  ['the customer file', (repo) => fs.appendFileSync(path.join(repo, 'customers', `${first}.yaml`), '# reviewed\n'), 'one'],
+  ['a credential store entry', (repo) => {
+    const dir = path.join(repo, 'credentials', first);
+    const entry = path.join(dir, fs.readdirSync(dir)[0]);
+    fs.appendFileSync(entry, '# touched\n');
+  }, 'one'],
+  ['the vendor lock', (repo) => {
+    fs.unlinkSync(path.join(repo, 'vendor'));
+    fs.cpSync(path.join(ROOT, 'vendor'), path.join(repo, 'vendor'), { recursive: true });
+    fs.appendFileSync(path.join(repo, 'vendor', 'lock.yaml'), '# re-vendored\n');
+  }, 'all'],
+  ['a source file of the project', (repo) => {
+    fs.mkdirSync(path.join(repo, 'catalog'), { recursive: true });
+    fs.writeFileSync(path.join(repo, 'catalog', 'extra.ts'), 'export const X = 1;\n');
+  }, 'all'],
+  ['the lockfile', (repo) => fs.writeFileSync(path.join(repo, 'package-lock.json'), '{}\n'), 'all'],
+])('a change of %s renders again what it can change', async (_input, change, scope) => {
+  const repo = await recorded();
+  change(repo);
+  expect(await rendered(repo)).toEqual(scope === 'one' ? [first] : SAMPLES);
+});
+
+test('the Node major is an input: the same files under another major give another digest', () => {
+  expect(projectDigest(ROOT, '20')).not.toBe(projectDigest(ROOT, '22'));
+  expect(customerDigest(ROOT, first, projectDigest(ROOT, '20'))).not.toBe(customerDigest(ROOT, first, projectDigest(ROOT, '22')));
+});
+
+test.each<[string, (dist: string) => void]>([
+  ['edited by hand', (dist) => fs.appendFileSync(path.join(dist, 'kustomization.yaml'), '# hand edit\n')],
+  ['deleted', (dist) => fs.rmSync(path.join(dist, 'README.md'))],
+  ['joined by a file synth did not write', (dist) => fs.writeFileSync(path.join(dist, 'stray.yaml'), 'kind: ConfigMap\n')],
+])('a tree %s is rendered again and restored exactly', async (_how, change) => {
+  const repo = await recorded();
+  const before = readTree(path.join(repo, 'dist', second));
+  change(path.join(repo, 'dist', second));
+  expect(await rendered(repo)).toEqual([second]);
+  expect(readTree(path.join(repo, 'dist', second))).toEqual(before);
+});
+
+test('a record that is missing or damaged is never trusted', async () => {
+  const repo = await recorded();
+  fs.rmSync(path.join(repo, '.astrago', 'inputs', `${first}.json`));
+  fs.writeFileSync(path.join(repo, '.astrago', 'inputs', `${second}.json`), '{"version": 1, "inputs": ');
+  expect(await rendered(repo)).toEqual([first, second].sort());
+});

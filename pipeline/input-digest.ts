@@ -1,0 +1,178 @@
+/**
+ * Skipping customers whose output cannot have changed, before anything heavy is loaded.
+ *
+ * What synth writes for a customer is a function of its inputs: the customer file, its
+ * credential store, the vendor lock, the project's source and lockfile, and the Node major. After
+ * each write, synth records their digest with the sha256 of every file it wrote, in the
+ * git-ignored `.astrago/inputs/<customer>.json`. The next run skips a customer whose inputs
+ * hash the same and whose written files are still exactly those: a changed input, or an edited,
+ * missing or added output file, makes it render again. The record is local, like a build cache:
+ * committed, it would churn whenever two machines run different Node majors.
+ *
+ * A leaf of the pipeline: it imports only Node and the layout, so that a run with nothing to do
+ * loads neither cdk8s nor the constructs.
+ */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
+} from '../model/layout';
+
+/** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
+const NOT_INPUTS = new Set([
+  '.git', 'node_modules', WORK_FOLDER, '.cache', '.cdk8s.out', '.bench', 'coverage', '.github', '.ci',
+  DIST_ROOT, FLUX_ROOT, CUSTOMERS_ROOT, CREDENTIALS_FOLDER, VENDOR_ROOT, 'docs', '__tests__', 'bench', 'scripts', 'schema',
+]);
+
+/** Version of the record's shape: a record of another shape is never trusted. */
+const RECORD_VERSION = 1;
+
+interface InputRecord {
+  readonly version: number;
+  /** Digest of every input of the customer's output. */
+  readonly inputs: string;
+  /** Every file written for the customer, `[path, sha256]`, sorted by path. */
+  readonly outputs: ReadonlyArray<readonly [string, string]>;
+  /** What loading the customer file warned about, repeated when the customer is skipped. */
+  readonly warnings: readonly string[];
+}
+
+/** The record of a customer, relative to the repository root. */
+export function inputRecordFile(customer: string): string {
+  return `${WORK_FOLDER}/inputs/${customer}.json`;
+}
+
+/**
+ * What every customer's output depends on besides its own files: the project's source (every
+ * file outside the folders above, whatever new folder is added), the vendor lock and the Node
+ * major. Computed once per run.
+ */
+export function projectDigest(root: string, nodeMajor = process.versions.node.split('.')[0]): string {
+  const hash = createHash('sha256').update(`node ${nodeMajor}\0`);
+  const files = [VENDOR_LOCK, ...walk(root, '', (name) => !NOT_INPUTS.has(name))];
+  for (const file of files.sort()) hashFile(hash, root, file);
+  return hash.digest('hex');
+}
+
+/** The digest of a customer's inputs: the project's, its customer file and its credential store. */
+export function customerDigest(root: string, customer: string, project: string): string {
+  const hash = createHash('sha256').update(project);
+  hashFile(hash, root, `${CUSTOMERS_ROOT}/${customer}.yaml`);
+  for (const file of walk(root, `${CREDENTIALS_FOLDER}/${customer}`, () => true).sort()) hashFile(hash, root, file);
+  return hash.digest('hex');
+}
+
+/**
+ * The warnings to repeat when the customer's record matches `inputs` and every file it lists is
+ * on disk unchanged with no other file beside them; undefined when the customer must render.
+ */
+export function unchangedSince(root: string, customer: string, inputs: string): readonly string[] | undefined {
+  const record = readRecord(root, customer);
+  if (!record || record.inputs !== inputs) return undefined;
+  const listed = new Map(record.outputs.map(([file, sha]) => [file, sha]));
+  const onDisk = outputFiles(root, customer);
+  if (onDisk.length !== listed.size) return undefined;
+  for (const file of onDisk) {
+    const sha = listed.get(file);
+    if (sha === undefined || sha !== sha256Of(root, file)) return undefined;
+  }
+  return record.warnings;
+}
+
+/** Records what a customer's output was written from; call it after the write, with the digest taken before reading. */
+export function recordInputs(root: string, customer: string, inputs: string, warnings: readonly string[]): void {
+  const record: InputRecord = {
+    version: RECORD_VERSION,
+    inputs,
+    outputs: outputFiles(root, customer).map((file) => [file, sha256Of(root, file)] as const),
+    warnings,
+  };
+  const target = path.join(root, inputRecordFile(customer));
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, `${JSON.stringify(record)}\n`);
+  fs.renameSync(temporary, target);
+}
+
+/** The files synth writes for a customer: its tree and its entry point (not bootstrap's files beside it). */
+function outputFiles(root: string, customer: string): string[] {
+  const entry = entryFile(customer);
+  const tree = walk(root, customerDistFolder(customer), () => true);
+  return (fs.existsSync(path.join(root, entry)) ? [...tree, entry] : tree).sort();
+}
+
+function readRecord(root: string, customer: string): InputRecord | undefined {
+  try {
+    const record = JSON.parse(fs.readFileSync(path.join(root, inputRecordFile(customer)), 'utf8')) as InputRecord;
+    return record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings) ? record : undefined;
+  } catch {
+    // No record, or one that does not parse: the customer renders, which writes a new one.
+    return undefined;
+  }
+}
+
+/** Regular files under a folder (relative to root, `/`-separated), links included as their target's bytes. */
+function walk(root: string, dir: string, include: (name: string) => boolean): string[] {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries.filter((e) => dir !== '' || include(e.name)).flatMap((e) => {
+    const relative = dir === '' ? e.name : `${dir}/${e.name}`;
+    return e.isDirectory() ? walk(root, relative, include) : [relative];
+  });
+}
+
+function hashFile(hash: ReturnType<typeof createHash>, root: string, file: string): void {
+  hash.update(`${file}\0`);
+  try {
+    hash.update(fs.readFileSync(path.join(root, file)));
+  } catch {
+    hash.update('\0absent\0');
+  }
+  hash.update('\0');
+}
+
+function sha256Of(root: string, file: string): string {
+  try {
+    return createHash('sha256').update(fs.readFileSync(path.join(root, file))).digest('hex');
+  } catch {
+    return 'absent';
+  }
+}
+
+/** The customers (of `names`) that need no render, each with the warnings to repeat. */
+export function unchangedCustomers(root: string, names: readonly string[]): Map<string, readonly string[]> {
+  const project = projectDigest(root);
+  const unchanged = new Map<string, readonly string[]>();
+  for (const name of names) {
+    const warnings = unchangedSince(root, name, customerDigest(root, name, project));
+    if (warnings) unchanged.set(name, warnings);
+  }
+  return unchanged;
+}
+
+/** Customer names of the customer files, sorted. */
+export function customerFileNames(root: string): string[] {
+  try {
+    return fs.readdirSync(path.join(root, CUSTOMERS_ROOT)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/** Whether a tree or a credential store is left without its customer file (synth warns about each). */
+export function hasOrphans(root: string, names: readonly string[]): boolean {
+  const known = new Set(names);
+  const folders = (dir: string) => {
+    try {
+      return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    } catch {
+      return [];
+    }
+  };
+  return [...folders(DIST_ROOT), ...folders(CREDENTIALS_FOLDER)].some((c) => !known.has(c));
+}
