@@ -26,9 +26,15 @@ describe('the pull request workflow', () => {
 
   test('validates and render-checks with what the clone vendors, needing nothing beside it or from the network', () => {
     const steps: string[] = job.steps.map((s: { uses?: string; run?: string }) => s.uses ?? s.run ?? '');
-    expect(steps).toContain('npx astrago validate');
-    expect(steps).toContain('npx astrago render-check');
+    expect(steps).toContain('npx astrago validate --changed-since "$BASE"');
+    expect(steps).toContain('npx astrago render-check --changed-since "$BASE"');
     expect(workflowText).not.toMatch(/\.\.\/shared|--fetch-schemas|actions\/cache@/);
+  });
+
+  test('what a pull request costs follows its change: every check works on the customers changed since the base', () => {
+    const runs: string[] = job.steps.map((s: { run?: string }) => s.run ?? '').filter((r: string) => /npx astrago (validate|render-check|diff|check)\b/.test(r));
+    expect(runs).toHaveLength(4);
+    for (const run of runs) expect(run).toContain('--changed-since "$BASE"');
   });
 
   test('turns our file:line problems and tree findings into annotations', () => {

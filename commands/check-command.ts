@@ -2,12 +2,12 @@ import type { Command } from 'commander';
 import { formatText, hasDestructive, type CustomerChanges } from '../output/diff-report';
 import { compareCustomers } from './compare';
 import { ALLOW_DESTRUCTIVE_HINT } from './diff-command';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, withSelection, type Io } from './io';
 import { EXIT, runCommand, UserError } from '../model/user-error';
 
 /** `astrago check`: the CI gate. The committed trees must be exactly what synth writes, and safe against the base. */
 export function registerCheck(program: Command, root: string, io: Io): void {
-  program.command('check')
+  withSelection(program.command('check'))
     .description('fail when the committed dist/ differs from a fresh synth, or (with --base) when the change is destructive')
     .argument('[customers...]', 'customers to check (default: all)')
     .option('--base <rev>', 'also refuse destructive changes relative to the trees committed at this git revision')
@@ -18,11 +18,12 @@ export function registerCheck(program: Command, root: string, io: Io): void {
       1: 'dist/ is stale, a destructive change is not allowed, or a customer file is invalid',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
-    .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; changedSince?: string; shard?: string; output: OutputFormat }) => {
       process.exitCode = await runCommand(io.err, async () => {
         const text = opts.output === OutputFormat.TEXT;
         const problems: string[] = [];
-        const stale = (await compareCustomers(root, io, { customers })).filter((d) => d.changes.length > 0);
+        const selection = { changedSince: opts.changedSince, shard: opts.shard };
+        const stale = (await compareCustomers(root, io, { customers, ...selection })).filter((d) => d.changes.length > 0);
         if (stale.length > 0) {
           if (text) io.out(formatText(stale).map((l) => `${l}\n`).join(''));
           problems.push(`dist/ is stale for ${stale.map((d) => d.customer).join(', ')}: run \`npx cdk8s synth\` and commit the result`);
@@ -32,7 +33,7 @@ export function registerCheck(program: Command, root: string, io: Io): void {
         if (opts.base !== undefined) {
           let fromBase: CustomerChanges[];
           try {
-            fromBase = await compareCustomers(root, io, { customers, base: opts.base });
+            fromBase = await compareCustomers(root, io, { customers, base: opts.base, ...selection });
           } catch (e) {
             // A wrong --base still reports the stale dist/ found before it.
             throw e instanceof UserError ? new UserError([...problems, ...e.problems], e.exitCode) : e;

@@ -7,13 +7,14 @@ import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, unknownCustomer } from '../config/load';
 import { diffTrees } from '../output/diff';
 import type { CustomerChanges } from '../output/diff-report';
-import type { OutputFile } from '../model/objects';
-import { distCustomers, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
+import { customersAtRevision, distCustomers, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
 import { type Io } from './io';
 import { UserError, EXIT } from '../model/user-error';
 import { renderCustomerFiles } from '../pipeline/customers';
+import { customerFileNames } from '../pipeline/input-digest';
+import { select, type Selection } from '../pipeline/selection';
 
-export interface CompareOptions {
+export interface CompareOptions extends Selection {
   /** Customers to compare. @default - every customer with a file or a dist/ folder */
   readonly customers?: readonly string[];
   /** Git revision whose committed trees are the "before". @default - the trees on disk */
@@ -22,21 +23,25 @@ export interface CompareOptions {
 
 /** Per customer, every change a fresh synth makes to the committed tree, sorted by customer. */
 export async function compareCustomers(root: string, io: Io, options: CompareOptions): Promise<CustomerChanges[]> {
-  const loaded = loadCustomers(path.join(root, 'customers'));
-  const configs = new Map(loaded.flatMap((c) => (c.config ? [[c.config.name, c.config] as const] : [])));
-  let baseTrees: Map<string, OutputFile[]> | undefined;
+  let baseNames: string[] = [];
   try {
-    baseTrees = options.base === undefined ? undefined : readTreesAtRevision(root, options.base);
+    baseNames = options.base === undefined ? [] : customersAtRevision(root, options.base);
   } catch (e) {
     if (e instanceof RevisionError) throw new UserError(`--base: ${e.message}`, EXIT.USAGE);
     throw e;
   }
-  const known = [...new Set([...loaded.map((c) => customerName(c.file)), ...distCustomers(root), ...(baseTrees?.keys() ?? [])])].sort();
-  const selected = options.customers?.length ? [...new Set(options.customers)].sort() : known;
-  for (const name of selected.filter((n) => !known.includes(n))) {
+  const known = [...new Set([...customerFileNames(root), ...distCustomers(root), ...baseNames])].sort();
+  const named = options.customers?.length ? [...new Set(options.customers)].sort() : known;
+  for (const name of named.filter((n) => !known.includes(n))) {
     throw unknownCustomer([name], known, true);
   }
-  const broken = loaded.filter((c) => selected.includes(customerName(c.file)) && !c.config);
+  // Only the selected customers are read, loaded and rendered: the cost follows the change, not the fleet.
+  const selected = select(root, named, options);
+  const wanted = new Set(selected);
+  const loaded = loadCustomers(path.join(root, 'customers'), (name) => wanted.has(name));
+  const configs = new Map(loaded.flatMap((c) => (c.config ? [[c.config.name, c.config] as const] : [])));
+  const baseTrees = options.base === undefined ? undefined : readTreesAtRevision(root, options.base, selected);
+  const broken = loaded.filter((c) => wanted.has(customerName(c.file)) && !c.config);
   if (broken.length) throw new UserError(broken.flatMap((c) => c.errors).map(formatProblem)).withConsequence('nothing compared');
   // One at a time (rendering is CPU-bound anyway), so the progress line tells the customer being rendered.
   const diffs: CustomerChanges[] = [];

@@ -1,14 +1,14 @@
 import { Option, type Command } from 'commander';
 import { formatJson, formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
 import { compareCustomers } from './compare';
-import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
+import { exitCodesHelp, OutputFormat, outputOption, printJson, withSelection, type Io } from './io';
 import { EXIT, runCommand, UserError } from '../model/user-error';
 
 export const ALLOW_DESTRUCTIVE_HINT = 'pass --allow-destructive once a reviewer has accepted the loss';
 
 /** `astrago diff`: what a synth changes, per object and field, and whether any of it destroys a release or data. */
 export function registerDiff(program: Command, root: string, io: Io): void {
-  program.command('diff')
+  withSelection(program.command('diff'))
     .description('compare a fresh synth with the committed dist/ (or with --base REV), per object and field')
     .argument('[customers...]', 'customers to compare (default: all)')
     .option('--base <rev>', 'compare with the trees committed at this git revision (e.g. origin/main) instead of the working tree')
@@ -21,9 +21,9 @@ export function registerDiff(program: Command, root: string, io: Io): void {
       1: 'a destructive change without --allow-destructive, an invalid customer file, or (with --exit-code) any change',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
-    .action(async (customers: string[], opts: { base?: string; markdown?: boolean; output: OutputFormat; exitCode?: boolean; allowDestructive?: boolean }) => {
+    .action(async (customers: string[], opts: { base?: string; changedSince?: string; shard?: string; markdown?: boolean; output: OutputFormat; exitCode?: boolean; allowDestructive?: boolean }) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const diffs = await compareCustomers(root, io, { customers, base: opts.base });
+        const diffs = await compareCustomers(root, io, { customers, base: opts.base, changedSince: opts.changedSince, shard: opts.shard });
         if (opts.output === OutputFormat.JSON) printJson(io.out, formatJson(diffs));
         else io.out(opts.markdown ? formatMarkdown(diffs) : formatText(diffs).map((l) => `${l}\n`).join(''));
         if (hasDestructive(diffs) && !opts.allowDestructive) throw new UserError(`destructive changes (marked DESTRUCTIVE above): ${ALLOW_DESTRUCTIVE_HINT}`);

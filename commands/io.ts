@@ -1,4 +1,4 @@
-import { Option } from 'commander';
+import { Option, type Command } from 'commander';
 import type { ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
@@ -34,6 +34,13 @@ export type OutputFormat = (typeof OutputFormat)[keyof typeof OutputFormat];
 export function outputOption(): Option {
   return new Option('-o, --output <format>', 'what stdout holds: text, or one JSON document (shape in docs/customers.md)')
     .choices(Object.values(OutputFormat)).default(OutputFormat.TEXT);
+}
+
+/** Adds `--changed-since <rev>` and `--shard <k/n>`, which narrow the customers a command works on (pipeline/selection.ts). */
+export function withSelection(command: Command): Command {
+  return command
+    .option('--changed-since <rev>', 'only the customers whose customer file, credentials or tree differ from this git revision (all of them when code, catalog or vendor lock did)')
+    .option('--shard <k/n>', 'only part k of n of the customers (every n-th, from the k-th), for a CI matrix');
 }
 
 /** One JSON document on stdout, ending in a newline. */

@@ -11,7 +11,7 @@ import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
-import { exitCodesHelp, outputOption, type Io, type OutputFormat } from './io';
+import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
 export interface RenderCheckCommandOptions extends TreeCheckOptions {
@@ -45,7 +45,7 @@ export function renderCacheDir(root: string): string {
 }
 
 export function registerRenderCheck(program: Command, root: string, io: Io): void {
-  program.command('render-check')
+  withSelection(program.command('render-check'))
     .description('render every HelmRelease with its vendored chart: ignored or invalid values, rendered objects against validate\'s rules')
     .argument('[customer...]', 'customers to check (default: all)')
     .option('--helm <path>', `helm binary (default: ${HELM_SOURCES})`)
@@ -57,7 +57,7 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
       1: 'an error finding (a chart that is not vendored or does not match the lock among them), an invalid customer file or schema folder',
       2: 'wrong usage (unknown customer or option, helm or schema folder not found)',
     }))
-    .action(async (customers: string[], opts: { helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: { changedSince?: string; shard?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
       process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

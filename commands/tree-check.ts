@@ -4,6 +4,7 @@
  */
 import { EXIT, runCommand } from '../model/user-error';
 import { selectedTrees, type CustomerTree } from '../pipeline/customers';
+import type { Selection } from '../pipeline/selection';
 import { formatFinding, Severity, type Finding } from '../validate/model/finding';
 import type { Progress } from '../validate/progress';
 import { locateSchemas } from '../validate/schema-store';
@@ -12,7 +13,7 @@ import { OutputFormat, printJson } from './io';
 
 type Log = (line: string) => void;
 
-export interface TreeCheckOptions {
+export interface TreeCheckOptions extends Selection {
   /** Repository root holding customers/. */
   readonly root: string;
   /**
@@ -68,7 +69,7 @@ export function runTreeCheck<R extends { readonly findings: readonly Finding[] }
   return runCommand(log, async () => {
     const check = await setup(log, env);
     const schemas = SchemaSet.load(locateSchemas(options.root, options.schemas, env).dir);
-    const trees = await selectedTrees(options.root, options.customers, options.render, log, options.progress);
+    const trees = await selectedTrees(options.root, options.customers, options.render, log, options.progress, options);
     const report = await check.run(trees, schemas);
     for (const f of report.findings) log(formatFinding(f));
     if (options.output === OutputFormat.JSON) printJson(out, check.json(report));

@@ -8,7 +8,7 @@ import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportJson, reportLines } from '../validate/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
-import { exitCodesHelp, outputOption, type Io, type OutputFormat } from './io';
+import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
 export interface ValidateCommandOptions extends TreeCheckOptions {
@@ -35,7 +35,7 @@ export function validateCommand(options: ValidateCommandOptions): Promise<number
 }
 
 export function registerValidate(program: Command, root: string, io: Io): void {
-  program.command('validate')
+  withSelection(program.command('validate'))
     .description('check the customers\' trees offline: strict schemas, Flux semantics, cluster consistency, policy')
     .argument('[customer...]', 'customers to validate (default: all)')
     .option('--schemas <dir>', `schema folder (kubernetes/, crds/); default $${SCHEMAS_ENV}, then the vendored vendor/schemas`)
@@ -47,7 +47,7 @@ export function registerValidate(program: Command, root: string, io: Io): void {
       1: 'an error finding, an invalid customer file, a vendored schema missing or altered',
       2: 'wrong usage (unknown customer or option, a --schemas folder that does not exist)',
     }))
-    .action(async (customers: string[], opts: { schemas?: string; render?: boolean; kustomize: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: { changedSince?: string; shard?: string; schemas?: string; render?: boolean; kustomize: boolean; output: OutputFormat }) => {
       process.exitCode = await validateCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
+import { customerDistFolder, customerFluxFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
 import { filesUnder, guard } from '../files/file-steps';
 import { readFilesAtRevision } from '../files/revision-files';
 import type { KubeObject, OutputFile } from '../model/objects';
@@ -44,21 +44,36 @@ export function distCustomers(root: string): string[] {
 export class RevisionError extends Error {}
 
 /** Every customer's files at a git revision (e.g. the pull request's base), keyed by customer. */
-export function readTreesAtRevision(root: string, revision: string): Map<string, OutputFile[]> {
-  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-  try {
-    git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`);
-  } catch {
-    throw new RevisionError(`expected a git revision of this repository, found ${JSON.stringify(revision)}`);
-  }
+export function readTreesAtRevision(root: string, revision: string, customers?: readonly string[]): Map<string, OutputFile[]> {
+  const git = gitAt(root, revision);
   const trees = new Map<string, OutputFile[]>();
-  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', DIST_ROOT, FLUX_ROOT).split('\0').filter(Boolean)
+  const folders = customers ? customers.flatMap((c) => [customerDistFolder(c), customerFluxFolder(c)]) : [DIST_ROOT, FLUX_ROOT];
+  if (folders.length === 0) return trees;
+  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', ...folders).split('\0').filter(Boolean)
     .filter((file) => ownedBy(file.split('/')[1], file));
   for (const file of readFilesAtRevision(root, revision, paths)) {
     const customer = file.path.split('/')[1];
     trees.set(customer, [...(trees.get(customer) ?? []), file]);
   }
   return trees;
+}
+
+/** The customers with a tree at a git revision. */
+export function customersAtRevision(root: string, revision: string): string[] {
+  const git = gitAt(root, revision);
+  return git('ls-tree', '-z', '--name-only', revision, '--', `${DIST_ROOT}/`).split('\0').filter(Boolean)
+    .map((p) => p.slice(DIST_ROOT.length + 1)).sort();
+}
+
+/** git in the repository, once the revision is known to be a commit of it (a RevisionError otherwise). */
+function gitAt(root: string, revision: string): (...args: string[]) => string {
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    git('rev-parse', '--verify', '--quiet', `${revision}^{commit}`);
+  } catch {
+    throw new RevisionError(`expected a git revision of this repository, found ${JSON.stringify(revision)}`);
+  }
+  return git;
 }
 
 /** Identity of an object as Flux and Kubernetes see it: API group (not version), kind, namespace, name. */

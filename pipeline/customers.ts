@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
 import { customerFileNames } from './input-digest';
+import { select, type Selection } from './selection';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
 import type { CustomerOutput } from '../output/write';
@@ -52,13 +53,14 @@ export interface CustomerTree {
  * unknown (2).
  */
 export async function selectedTrees(root: string, names: readonly string[] | undefined, render: boolean | undefined,
-  log: (line: string) => void, progress?: Progress): Promise<CustomerTree[]> {
-  const configs = loadAll(root, log);
-  const unknown = (names ?? []).filter((c) => !configs.some((k) => k.name === c));
-  if (unknown.length > 0) throw unknownCustomer(unknown, configs.map((c) => c.name));
-  const selected = configs.filter((c) => !names?.length || names.includes(c.name));
+  log: (line: string) => void, progress?: Progress, selection: Selection = {}): Promise<CustomerTree[]> {
+  const known = customerFileNames(root);
+  const unknown = (names ?? []).filter((c) => !known.includes(c));
+  if (unknown.length > 0) throw unknownCustomer(unknown, known);
+  // Only the selected customers are loaded: the cost follows the change, not the fleet.
+  const wanted = new Set(select(root, names?.length ? names : known, selection));
   const trees: CustomerTree[] = [];
-  for (const config of selected) {
+  for (const config of loadAll(root, log, undefined, (name) => wanted.has(name))) {
     if (render) progress?.(`rendering ${config.name}`);
     trees.push({ config, files: render ? (await renderOne(root, config)).files : committedTree(root, config.name) });
   }

@@ -16,6 +16,7 @@ import { legacySecrets, storeHistory } from '../secrets/committed';
 import { readStore, storeCustomers } from '../secrets/credential-store';
 import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
 import { customerDigest, customerFileNames, projectDigest, recordInputs, unchangedSince } from './input-digest';
+import { shardOf } from './selection';
 import { distCustomers, readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
@@ -27,6 +28,11 @@ export interface SynthOptions {
    * @default - every customer
    */
   readonly only?: string;
+  /**
+   * Only the customers of part k of n (`k/n`), for a CI matrix.
+   * @default - every customer
+   */
+  readonly shard?: string;
   /**
    * How the credentials of a customer are sealed (the `secrets` commands).
    * @default - reuse committed encryptions, generate what is missing
@@ -45,9 +51,9 @@ export function loadEach(root: string, log: (line: string) => void, only?: strin
   return loaded;
 }
 
-/** Every customer (or `only`), its warnings logged; a UserError with every problem of every file when one is invalid. */
-export function loadAll(root: string, log: (line: string) => void, only?: string): CustomerConfig[] {
-  const loaded = loadEach(root, log, only);
+/** Every customer (or `only`, or those `wanted`), its warnings logged; a UserError with every problem of every file when one is invalid. */
+export function loadAll(root: string, log: (line: string) => void, only?: string, wanted?: (name: string) => boolean): CustomerConfig[] {
+  const loaded = loadEach(root, log, only, wanted);
   const errors = loaded.flatMap((c) => c.errors);
   if (errors.length > 0) throw new UserError(errors.map(formatProblem));
   return loaded.flatMap((c) => (c.config ? [c.config] : []));
@@ -107,8 +113,8 @@ export async function synth(options: SynthOptions): Promise<number> {
 }
 
 async function synthLocked(options: SynthOptions, log: (line: string) => void): Promise<number> {
-  const { root, only } = options;
-  const names = only ? [only] : customerFileNames(root);
+  const { root, only, shard } = options;
+  const names = only ? [only] : shard ? shardOf(customerFileNames(root), shard) : customerFileNames(root);
   const project = projectDigest(root);
   // Taken before anything is read: an input that changes meanwhile makes the next run render again.
   const digests = new Map(names.map((name) => [name, customerDigest(root, name, project)]));
@@ -120,7 +126,8 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   let loaded: LoadedCustomer[];
   let outputs: CustomerOutput[];
   try {
-    loaded = loadEach(root, log, only, (name) => !unchanged.has(name));
+    const wanted = new Set(names.filter((name) => !unchanged.has(name)));
+    loaded = loadEach(root, log, only, (name) => wanted.has(name));
     const errors = loaded.flatMap((c) => c.errors);
     if (errors.length > 0) throw new UserError(errors.map(formatProblem));
     outputs = await renderAll(root, loaded.flatMap((c) => (c.config ? [c.config] : [])), options.vaultOptions);
@@ -132,7 +139,7 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
   if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
-  if (only) return 0;
+  if (only || shard) return 0;
   const known = new Set(names);
   const distOrphans = distCustomers(options.root).filter((d) => !known.has(d));
   for (const orphan of distOrphans) {
