@@ -34,8 +34,6 @@ export interface ChartImage {
  * archive vendored in vendor/charts/; `charts vendor` pulls new versions from it.
  */
 export interface ChartRepository {
-  /** Name of the HelmRepository object (in flux-system). */
-  readonly name: string;
   /** Upstream URL (`https://` or `oci://`). */
   readonly url: string;
   /**
@@ -121,44 +119,36 @@ export interface WorkloadRequests {
 
 export const REPOSITORIES = {
   csiDriverNfs: {
-    name: 'csi-driver-nfs',
     url: 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts',
     keepsPinnedVersions: 'The index and the archive of every release are files in the project\'s git tree (charts/), which it never prunes.',
   },
   nvidia: {
-    name: 'nvidia',
     url: 'https://helm.ngc.nvidia.com/nvidia',
     keepsPinnedVersions: 'NGC keeps every released gpu-operator chart in its index (the old system pulled v25.3.4 from it).',
   },
   ingressNginx: {
-    name: 'ingress-nginx',
     url: 'https://kubernetes.github.io/ingress-nginx',
     keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
   prometheusCommunity: {
-    name: 'prometheus-community',
     url: 'https://prometheus-community.github.io/helm-charts',
     keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
   // Bitnami's HTTP index (charts.bitnami.com) keeps only recent versions: 17.3.5 is gone from
   // it. Its OCI registry keeps every version it ever published.
   bitnamiOci: {
-    name: 'bitnamicharts',
     url: 'oci://registry-1.docker.io/bitnamicharts',
     keepsPinnedVersions: 'Docker Hub\'s OCI registry keeps every tag Bitnami pushed; the HTTP index charts.bitnami.com was truncated to recent versions.',
   },
   harbor: {
-    name: 'harbor',
     url: 'https://helm.goharbor.io',
     keepsPinnedVersions: 'Harbor\'s index, published from goharbor/harbor-helm, lists every chart release; none has been pruned.',
   },
   cowboysysop: {
-    name: 'cowboysysop',
     url: 'https://cowboysysop.github.io/charts/',
     keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
   },
   traefik: {
-    name: 'traefik',
     url: 'https://traefik.github.io/charts',
     keepsPinnedVersions: 'GitHub Pages index published by the release workflow of traefik/traefik-helm-chart, which keeps past releases listed; the tag v41.3.0 of that repository holds the chart itself.',
   },

@@ -2,8 +2,9 @@
  * The vendor lock (`vendor/lock.yaml`): every artifact the repository vendors with the sha256
  * of the committed file and where it came from. Charts are what Flux installs (see
  * docs/architecture.md, "How charts reach a cluster"); schemas are what `validate` reads. Written
- * only by `npx astrago charts vendor`; read by synth (a chart version must be vendored), the
- * render check and validate (each artifact must match its digest before it is used).
+ * only by `npx astrago charts vendor`; read by synth (a customer's chart version override must be
+ * vendored; the catalog's pins are, as a test checks), and by `validate` and the render check
+ * (each archive a HelmRelease names, and each schema, must match its digest before it is used).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -13,8 +14,8 @@ import { z } from 'zod';
 import { dumpYaml } from '../files/canonical';
 import { replaceFile } from '../files/file-steps';
 import { errnoCode } from '../model/caught';
-import { VENDOR_LOCK, vendoredChartFile } from '../model/layout';
-import { EXIT, UserError } from '../model/user-error';
+import { VENDOR_LOCK, VENDORED_SCHEMAS, vendoredChartFile } from '../model/layout';
+import { UserError } from '../model/user-error';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'a sha256 as 64 hex digits');
 
@@ -46,10 +47,13 @@ const vendoredSchema = z.strictObject({
 });
 export type VendoredSchema = z.infer<typeof vendoredSchema>;
 
+/** A path under a vendored folder, without `..` or anything a link or a second spelling could hide. */
+const under = (folder: string) => (file: string) => file.startsWith(`${folder}/`) && file.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+
 const lockSchema = z.strictObject({
-  charts: z.array(vendoredChart),
-  schemas: z.array(vendoredSchema),
-});
+  charts: z.array(vendoredChart.refine((c) => c.file === vendoredChartFile(c.chart, c.version), { message: `a file named vendor/charts/<chart>-<version>.tgz after its chart and version` })),
+  schemas: z.array(vendoredSchema.refine((s) => under(VENDORED_SCHEMAS)(s.file), { message: `a file under ${VENDORED_SCHEMAS}/ without ".."` })),
+}).refine((lock) => new Set([...lock.charts, ...lock.schemas].map((e) => e.file)).size === lock.charts.length + lock.schemas.length, { message: 'each file listed once' });
 export type VendorLock = z.infer<typeof lockSchema>;
 
 const HEADER = '# Every artifact vendored in this repository: the sha256 of the committed file and where it came from.\n'
@@ -120,8 +124,33 @@ export function readVerified(root: string, entry: { readonly file: string; reado
     throw new UserError(`${entry.file}: expected the vendored file recorded in ${VENDOR_LOCK}, found ${errnoCode(e) === 'ENOENT' ? 'no file' : `an unreadable file (${errnoCode(e) ?? 'error'})`}: ${RESTORE}`);
   }
   const actual = sha256Of(content);
-  if (actual !== entry.sha256) {
-    throw new UserError(`${entry.file}: expected sha256 ${entry.sha256} (${VENDOR_LOCK}), found ${actual}: ${RESTORE}, or re-vendor it with \`npx astrago charts vendor\``, EXIT.FINDINGS);
-  }
+  if (actual !== entry.sha256) throw new UserError(`${entry.file}: expected sha256 ${entry.sha256} (${VENDOR_LOCK}), found ${actual}: ${RESTORE}`);
   return content;
+}
+
+/**
+ * What is wrong with the chart archive a HelmRelease names from Git (`./vendor/charts/…`), or
+ * undefined when it is in the lock and intact; each archive is checked once.
+ */
+export function vendoredChartProblems(root: string): (chartPath: string) => string | undefined {
+  const lock = readVendorLock(root);
+  const checked = new Map<string, string | undefined>();
+  return (chartPath) => {
+    const file = path.posix.normalize(chartPath);
+    if (!checked.has(file)) {
+      const entry = lock.charts.find((c) => c.file === file);
+      let problem: string | undefined;
+      if (!entry) problem = `expected a chart archive recorded in ${VENDOR_LOCK}, found ${chartPath}: vendor it with \`npx astrago charts vendor <chart> <version>\``;
+      else {
+        try {
+          readVerified(root, entry);
+        } catch (e) {
+          if (!(e instanceof UserError)) throw e;
+          problem = e.message;
+        }
+      }
+      checked.set(file, problem);
+    }
+    return checked.get(file);
+  };
 }

@@ -8,6 +8,7 @@ import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportJson, reportLines } from '../validate/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
 import { validateTrees } from '../validate/validate';
+import { vendoredChartProblems } from '../catalog/vendor-lock';
 import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
@@ -27,7 +28,7 @@ export function validateCommand(options: ValidateCommandOptions): Promise<number
     return {
       run: (selected, schemas) => validateTrees(
         selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline, fluxVersion: config.fluxVersion })),
-        { schemas, kustomize, progress: options.progress }),
+        { schemas, kustomize, progress: options.progress, vendoredChart: vendoredChartProblems(options.root) }),
       json: reportJson,
       lines: reportLines,
     };

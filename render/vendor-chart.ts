@@ -8,10 +8,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { findVendoredChart, readVendorLock, sha256Of, writeVendorLock, type VendoredChart } from '../catalog/vendor-lock';
+import { findVendoredChart, readVendorLock, readVerified, sha256Of, writeVendorLock, type VendoredChart } from '../catalog/vendor-lock';
 import { replaceFile } from '../files/file-steps';
-import { errnoCode, messageOf } from '../model/caught';
-import { fieldsOf } from '../model/fields';
+import { errnoCode, firstLineOf, messageOf } from '../model/caught';
+import { fieldsOf, type Fields } from '../model/fields';
 import { VENDOR_LOCK, vendoredChartFile } from '../model/layout';
 import { EXIT, UserError } from '../model/user-error';
 import { readTarGz, writeTarGz, type ArchiveEntry } from '../tools/archive';
@@ -55,6 +55,9 @@ export function vendorChart(options: VendorChartOptions): VendorChartResult {
   const obtained = options.from ? fromLocal(options.from, options.helm) : pull(options);
   checkChartYaml(obtained.archive, options.chart, options.version, obtained.origin);
   const sha256 = sha256Of(obtained.archive);
+  if (obtained.asPublished && options.upstreamDigest !== undefined && options.upstreamDigest !== sha256) {
+    throw new UserError(`${obtained.origin}: expected the archive as its repository publishes it, with sha256 ${options.upstreamDigest} (--upstream-digest), found ${sha256}: not vendored (${VENDOR_LOCK} unchanged)`);
+  }
   const file = vendoredChartFile(options.chart, options.version);
   const existing = findVendoredChart(lock, options.chart, options.version);
   if (existing && existing.sha256 !== sha256) {
@@ -72,17 +75,30 @@ export function vendorChart(options: VendorChartOptions): VendorChartResult {
     upstreamDigest: options.upstreamDigest ?? existing?.upstreamDigest ?? obtained.upstreamDigest,
     origin: options.origin ?? existing?.origin ?? obtained.origin,
   };
-  if (existing && JSON.stringify(existing) === JSON.stringify(entry)) return { entry, written: false };
+  if (existing && JSON.stringify(existing) === JSON.stringify(entry) && isIntact(options.root, existing)) return { entry, written: false };
   // The archive first: a lock entry never names a file that is not there.
   replaceFile(path.join(options.root, file), obtained.archive);
   writeVendorLock(options.root, { ...lock, charts: [...lock.charts.filter((c) => c.file !== file), entry] });
   return { entry, written: true };
 }
 
+/** Whether the vendored file is on disk as the lock records it (else vendoring the same bytes restores it). */
+function isIntact(root: string, entry: VendoredChart): boolean {
+  try {
+    readVerified(root, entry);
+    return true;
+  } catch (e) {
+    if (e instanceof UserError) return false;
+    throw e;
+  }
+}
+
 interface Obtained {
   readonly archive: Buffer;
   readonly origin: string;
   readonly upstreamDigest?: string;
+  /** Bytes as a repository published them (pulled, or an archive brought in), not packed here. */
+  readonly asPublished: boolean;
 }
 
 function fromLocal(from: string, helm: Helm | undefined): Obtained {
@@ -94,9 +110,9 @@ function fromLocal(from: string, helm: Helm | undefined): Obtained {
   }
   if (stat.isDirectory()) {
     if (!helm) throw new UserError(`helm: expected a helm binary to package the chart folder ${from}, found none`);
-    return { archive: packChartFolder(from, helm), origin: `packed from the unpacked chart folder ${path.basename(from)}` };
+    return { archive: packChartFolder(from, helm), origin: `packed from the unpacked chart folder ${path.basename(from)}`, asPublished: false };
   }
-  return { archive: fs.readFileSync(from), origin: `copied from the archive ${path.basename(from)}` };
+  return { archive: fs.readFileSync(from), origin: `copied from the archive ${path.basename(from)}`, asPublished: true };
 }
 
 function pull(options: VendorChartOptions): Obtained {
@@ -114,7 +130,7 @@ function pull(options: VendorChartOptions): Obtained {
     const name = fs.readdirSync(work).find((f) => f.endsWith('.tgz'));
     if (!name) throw new UserError(`${options.chart} ${options.version}: expected helm pull to write an archive, found none`);
     const archive = fs.readFileSync(path.join(work, name));
-    return { archive, origin: `pulled from ${source}`, upstreamDigest: sha256Of(archive) };
+    return { archive, origin: `pulled from ${source}`, upstreamDigest: sha256Of(archive), asPublished: true };
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
@@ -174,8 +190,13 @@ function checkChartYaml(archive: Buffer, chart: string, version: string, origin:
     throw new UserError(`${origin}: expected a gzip-compressed tar archive of a chart, found ${messageOf(e).split('\n')[0]}`);
   }
   const chartYaml = [...files.keys()].find((f) => /^[^/]+\/Chart\.yaml$/.test(f));
-  const meta = chartYaml ? fieldsOf(parse(files.get(chartYaml)!.toString('utf8'))) : undefined;
-  if (!meta) throw new UserError(`${origin}: expected <chart>/Chart.yaml in the archive, found none`);
+  if (!chartYaml) throw new UserError(`${origin}: expected <chart>/Chart.yaml in the archive, found none`);
+  let meta: Fields;
+  try {
+    meta = fieldsOf(parse(files.get(chartYaml)!.toString('utf8')));
+  } catch (e) {
+    throw new UserError(`${origin}: ${chartYaml}: expected YAML, found ${firstLineOf(e)}: not vendored`);
+  }
   const found = `${String(meta.name)} ${String(meta.version)}`;
   if (meta.name !== chart || String(meta.version) !== version) {
     throw new UserError(`${origin}: expected chart ${chart} ${version}, found ${found}: not vendored (${VENDOR_LOCK} unchanged)`);

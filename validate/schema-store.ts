@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readVendorLock, readVerified } from '../catalog/vendor-lock';
-import { VENDORED_SCHEMAS } from '../model/layout';
+import { VENDOR_LOCK, VENDORED_SCHEMAS } from '../model/layout';
+import { filesUnder } from '../files/file-steps';
 import { EXIT, UserError } from '../model/user-error';
 
 export const SCHEMAS_ENV = 'ASTRAGO_SCHEMAS';
@@ -36,6 +37,11 @@ export function locateSchemas(root: string, option?: string, env: NodeJS.Process
     }
     return { origin: explicit.origin, dir };
   }
-  for (const entry of readVendorLock(root).schemas) readVerified(root, entry);
+  const listed = readVendorLock(root).schemas;
+  for (const entry of listed) readVerified(root, entry);
+  // Every file of the folder is read: one the lock does not vouch for would be read unchecked.
+  const files = new Set(listed.map((e) => e.file));
+  const stray = filesUnder(root, VENDORED_SCHEMAS).map((f) => `${VENDORED_SCHEMAS}/${f}`).find((f) => !files.has(f));
+  if (stray) throw new UserError(`${stray}: expected only the schemas ${VENDOR_LOCK} lists, found one it does not: remove it, or restore the folder with \`git checkout -- vendor/\``);
   return { origin: SchemaOrigin.VENDORED, dir: path.join(root, VENDORED_SCHEMAS) };
 }

@@ -55,6 +55,11 @@ export interface ValidateOptions {
   readonly kustomize?: boolean;
   /** Told each customer as it starts. @default - none */
   readonly progress?: Progress;
+  /**
+   * What is wrong with a chart archive a HelmRelease takes from Git (`vendoredChartProblems`).
+   * @default - archives not checked
+   */
+  readonly vendoredChart?: (chartPath: string) => string | undefined;
 }
 
 export interface ValidationReport {
@@ -90,6 +95,7 @@ export function validateTrees(trees: readonly CustomerTree[], options: ValidateO
       externals: tree.externals,
       offline: tree.offline,
       fluxVersion: tree.fluxVersion,
+      vendoredChart: options.vendoredChart,
       crdScope: schemas ? (apiVersion, kind) => schemas.crdScope(apiVersion, kind) : undefined,
     });
     for (const rule of options.rules ?? ALL_RULES) findings.push(...rule.check(ctx));

@@ -47,12 +47,15 @@ export interface ContextInput {
   readonly offline?: OfflineSettings;
   /** The Flux version the customer's cluster runs (`fluxVersion`). @default - not checked */
   readonly fluxVersion?: string;
+  /** What is wrong with a chart archive a HelmRelease takes from Git. @default - archives not checked */
+  readonly vendoredChart?: (chartPath: string) => string | undefined;
 }
 
 export class ValidationContext {
   public readonly customer: string;
   public readonly offline?: OfflineSettings;
   public readonly fluxVersion?: string;
+  public readonly vendoredChart?: (chartPath: string) => string | undefined;
   public readonly manifests: readonly Manifest[];
   public readonly appliers: readonly Applier[];
   public readonly treeProblems: TreeProblem[] = [];
@@ -68,6 +71,7 @@ export class ValidationContext {
     this.crdScope = input.crdScope;
     this.offline = input.offline;
     this.fluxVersion = input.fluxVersion;
+    this.vendoredChart = input.vendoredChart;
     this.contents = new Map(input.files.map((f) => [f.path, f.content]));
     for (const m of input.manifests) {
       const key = keyOf(refOf(m.object));

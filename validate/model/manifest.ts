@@ -4,7 +4,8 @@
  * exactly what would be written to dist/ and applied by Flux.
  */
 import * as path from 'node:path/posix';
-import { parseAllDocuments } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
+import { firstLineOf } from '../../model/caught';
 import { fieldsOf, type Fields } from '../../model/fields';
 import type { KubeObject, OutputFile } from '../../model/objects';
 import { Severity, type Finding } from './finding';
@@ -50,6 +51,9 @@ export interface ParsedFiles {
 }
 
 /** Every object document of the YAML files (kustomization.yaml files excluded). */
+/** A line that starts a YAML document: `---` alone or before a comment (one followed by content stays in its document, which then fails to load as one). */
+const DOCUMENT_START = /^---[ \t]*(?:#[^\n]*)?$/m;
+
 export function parseManifests(customer: string, files: readonly OutputFile[]): ParsedFiles {
   const manifests: Manifest[] = [];
   const findings: Finding[] = [];
@@ -57,13 +61,17 @@ export function parseManifests(customer: string, files: readonly OutputFile[]): 
     findings.push({ customer, file, rule: 'yaml/parse', severity: Severity.ERROR, message });
   for (const file of files) {
     if (!/\.ya?ml$/.test(file.path) || isKustomizeConfig(file.path)) continue;
-    for (const doc of parseAllDocuments(file.content)) {
-      if (doc.errors.length > 0) {
-        problem(file.path, doc.errors[0].message.split('\n')[0]);
+    // One document at a time, so that a broken one is reported and the others are still checked;
+    // js-yaml's core schema (YAML 1.2, duplicate keys refused) reads several times faster than yaml's document model.
+    for (const text of file.content.split(DOCUMENT_START)) {
+      let object: KubeObject | null | undefined;
+      try {
+        object = load(text, { schema: CORE_SCHEMA, filename: file.path }) as KubeObject | null | undefined;
+      } catch (e) {
+        problem(file.path, firstLineOf(e));
         continue;
       }
-      const object = doc.toJS() as KubeObject | null;
-      if (object === null) continue;
+      if (object === null || object === undefined) continue;
       if (typeof object !== 'object' || Array.isArray(object) || typeof object.kind !== 'string'
         || typeof object.apiVersion !== 'string' || typeof object.metadata?.name !== 'string') {
         problem(file.path, 'expected a Kubernetes object with apiVersion, kind and metadata.name, found a document without them');

@@ -137,6 +137,18 @@ const chartXorChartRef: Rule = {
   }),
 };
 
+/** Checked only where the archives are at hand (`validate`, not a tree alone). */
+const chartVendored: Rule = {
+  id: 'flux/vendored-chart',
+  description: 'a chart a HelmRelease takes from the Git repository is an archive the vendor lock records, intact',
+  check: (ctx) => ctx.ofFluxKind('HelmRelease').flatMap((m) => {
+    const chart = specOf(m).chart?.spec;
+    if (!ctx.vendoredChart || chart?.sourceRef?.kind !== 'GitRepository' || typeof chart.chart !== 'string') return [];
+    const problem = ctx.vendoredChart(chart.chart);
+    return problem ? [ctx.finding(m, 'flux/vendored-chart', `spec.chart.spec.chart: ${problem}`)] : [];
+  }),
+};
+
 /** The longest a Helm action of this release may take (each defaults to spec.timeout, itself 5m). */
 function releaseSeconds(hr: KubeObject): number {
   const spec = fieldsOf(hr.spec);
@@ -247,6 +259,6 @@ function appliedBy(ctx: ValidationContext, a: Applier): Manifest[] {
 }
 
 export const FLUX_RULES: readonly Rule[] = [
-  dependsOnResolves, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom, chartXorChartRef,
+  dependsOnResolves, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom, chartXorChartRef, chartVendored,
   timeoutCoversReleases, noOciHealthCheck, crdInstalledFirst, appliedOnce, kustomizeResources,
 ];
