@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import {
   CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
+import { fieldsOf } from '../model/fields';
 
 /** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
 const NOT_INPUTS = new Set([
@@ -104,8 +105,9 @@ function outputFiles(root: string, customer: string): string[] {
 
 function readRecord(root: string, customer: string): InputRecord | undefined {
   try {
-    const record = JSON.parse(fs.readFileSync(path.join(root, inputRecordFile(customer)), 'utf8')) as InputRecord;
-    return record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings) ? record : undefined;
+    const record = fieldsOf(JSON.parse(fs.readFileSync(path.join(root, inputRecordFile(customer)), 'utf8')));
+    const valid = record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings);
+    return valid ? { version: RECORD_VERSION, inputs: record.inputs, outputs: record.outputs, warnings: record.warnings } : undefined;
   } catch {
     // No record, or one that does not parse: the customer renders, which writes a new one.
     return undefined;

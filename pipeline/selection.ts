@@ -7,6 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { CREDENTIALS_FOLDER, CUSTOMERS_ROOT, DIST_ROOT, FLUX_ROOT } from '../model/layout';
 import { firstLineOf } from '../model/caught';
+import { fieldsOf } from '../model/fields';
 import { EXIT, UserError } from '../model/user-error';
 
 /** How a command narrows the customers it works on. */
@@ -42,7 +43,7 @@ export function changedSince(root: string, rev: string): ChangedCustomers {
     try {
       return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      throw new UserError(`--changed-since: expected a git revision of this repository, found "${rev}" (${firstLineOf((e as { stderr?: unknown }).stderr ?? e).replace(/^fatal: /, '')})`, EXIT.USAGE);
+      throw new UserError(`--changed-since: expected a git revision of this repository, found "${rev}" (${firstLineOf(fieldsOf(e).stderr ?? e).replace(/^fatal: /, '')})`, EXIT.USAGE);
     }
   };
   git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);

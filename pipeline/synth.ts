@@ -118,9 +118,10 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   const project = projectDigest(root);
   // Taken before anything is read: an input that changes meanwhile makes the next run render again.
   const digests = new Map(names.map((name) => [name, customerDigest(root, name, project)]));
+  const digestOf = (name: string) => digests.get(name) ?? customerDigest(root, name, project);
   // Sealing credentials anew (the secrets commands) always renders.
   const unchanged = new Map(options.vaultOptions ? [] : names.flatMap((name) => {
-    const warnings = unchangedSince(root, name, digests.get(name)!);
+    const warnings = unchangedSince(root, name, digestOf(name));
     return warnings ? [[name, warnings] as const] : [];
   }));
   let loaded: LoadedCustomer[];
@@ -135,7 +136,7 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
     throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
   }
   writeCustomers(root, outputs);
-  for (const c of loaded) recordInputs(root, customerName(c.file), digests.get(customerName(c.file))!, c.warnings.map(formatProblem));
+  for (const c of loaded) recordInputs(root, customerName(c.file), digestOf(customerName(c.file)), c.warnings.map(formatProblem));
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
   if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);

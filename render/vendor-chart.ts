@@ -193,7 +193,7 @@ function checkChartYaml(archive: Buffer, chart: string, version: string, origin:
   if (!chartYaml) throw new UserError(`${origin}: expected <chart>/Chart.yaml in the archive, found none`);
   let meta: Fields;
   try {
-    meta = fieldsOf(parse(files.get(chartYaml)!.toString('utf8')));
+    meta = fieldsOf(parse(files.get(chartYaml)?.toString('utf8') ?? ''));
   } catch (e) {
     throw new UserError(`${origin}: ${chartYaml}: expected YAML, found ${firstLineOf(e)}: not vendored`);
   }
