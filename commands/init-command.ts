@@ -7,12 +7,14 @@ import { DEFAULT_NFS_BASE_PATH, IngressController, PROFILES } from '../config/sc
 import { entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
-import { customerFile, renderCustomerOutput } from '../pipeline/customers';
+import { customerFile, newCustomerProblem, renderCustomerOutput } from '../pipeline/customers';
+import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
+import { recordRetired } from '../secrets/credential-store';
 import { runWizard } from './init-wizard';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 
-type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean };
+type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean; newCredentials?: boolean };
 
 /** `--nfs-server` for `nfsServer`: problems are reported by the flag the user typed. */
 const flagOf = (answer: string) => `--${answer.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -41,7 +43,7 @@ function validNewCustomer(answers: NewCustomer): LoadedConfig {
  * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
  * is rendered before anything is written, and the file is put back if writing the tree fails.
  */
-async function createCustomer(root: string, given: NewCustomer, io: Io): Promise<number> {
+async function createCustomer(root: string, given: NewCustomer, io: Io, newCredentials: boolean): Promise<number> {
   let answers = given;
   let { config } = validNewCustomer(answers);
   if (!answers.ageRecipient) {
@@ -53,13 +55,14 @@ async function createCustomer(root: string, given: NewCustomer, io: Io): Promise
       + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
   return withWriteLock(root, io.err, async () => {
-    const output = await renderCustomerOutput(root, config);
+    const output = await renderCustomerOutput(root, config, { allowNewCredentials: newCredentials });
     const file = customerFile(root, config.name);
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, customerFileText(answers));
     try {
       writeCustomers(root, [output]);
+      if (newCredentials) recordRetired(root, config.name, false);
     } catch (e) {
       if (previous === undefined) fs.rmSync(file);
       else fs.writeFileSync(file, previous);
@@ -85,34 +88,37 @@ export function registerInit(program: Command, root: string, io: Io): void {
     .addOption(new Option('--ingress-controller <controller>', `ingress controller (default ${NEW_CUSTOMER_INGRESS_CONTROLLER})`).choices(Object.values(IngressController)))
     .option('--age-recipient <key>', 'age public key to encrypt the credentials for (default: generate a key pair in $ASTRAGO_KEYS_DIR or ~/.config/astrago/keys)')
     .option('--force', 'replace an existing customer file')
+    .option(NEW_CREDENTIALS_FLAG, 'reuse the name of a retired (removed) customer, with new credentials: data its old installation left will not accept them')
     .addHelpText('after', [
       '\nWithout <name>, --nfs-server and --ip or --domain, init asks for the rest in a terminal;',
       'without a terminal (or with CI=true) it stops and names the missing flags.',
-      exitCodesHelp({ 0: 'written', 1: 'the customer exists (use --force), or the wizard was declined', 2: 'wrong usage (missing or invalid flag, invalid name)' }),
+      exitCodesHelp({ 0: 'written', 1: 'the customer exists (use --force), the name is retired or has a .yml twin, or the wizard was declined', 2: 'wrong usage (missing or invalid flag, invalid name)' }),
     ].join('\n'))
     .action(async (name: string | undefined, flags: InitFlags) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const exists = (n: string) => fs.existsSync(customerFile(root, n)) && !flags.force;
+        const refusal = (n: string) => newCustomerProblem(root, n, { replace: flags.force, newCredentials: flags.newCredentials });
         if (name !== undefined) {
           const problem = nameProblem(name);
           if (problem) throw new UserError(`<name>: ${problem}`, EXIT.USAGE);
-          if (exists(name)) throw new UserError(`customers/${name}.yaml exists: pass --force to replace it`, EXIT.FINDINGS);
+          const existing = refusal(name);
+          if (existing) throw new UserError(existing, EXIT.FINDINGS);
         }
         if ((flags.tlsIssuer || flags.tlsSecret) && !flags.domain) {
           throw new UserError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
         }
-        const { force: _force, ...given } = flags;
+        const { force: _force, newCredentials: _new, ...given } = flags;
         const missing = missingFlags(name, flags);
         let answers: NewCustomer | undefined = name === undefined ? undefined : { ...given, name };
         if (missing.length > 0 || !answers) {
           if (!io.interactive) throw new UserError(`init: missing ${missing.join(', ')} (or run it in a terminal for the wizard)`, EXIT.USAGE);
-          answers = await runWizard(io.prompts, { ...given, name }, exists, (text) => io.err(text));
+          answers = await runWizard(io.prompts, { ...given, name }, refusal, (text) => io.err(text));
           if (!answers) {
             io.err('Not written.');
             return EXIT.FINDINGS;
           }
         }
-        const count = await createCustomer(root, answers, io);
+        // The wizard's name passed the same checks as it was typed.
+        const count = await createCustomer(root, answers, io, flags.newCredentials === true);
         io.err(`Created customers/${answers.name}.yaml and ${count} files in dist/${answers.name}/ and ${entryFile(answers.name)}.`);
         io.err(`Next: commit them, then run \`flux bootstrap git … --path=flux/${answers.name}\` against the customer's cluster.`);
         return EXIT.OK;

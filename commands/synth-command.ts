@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { exitCodesHelp, type Io } from './io';
 import { synth } from '../pipeline/synth';
+import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 
 /** `astrago synth`: the same as `npx cdk8s synth`, without the cdk8s CLI around it. */
 export function registerSynth(program: Command, root: string, io: Io): void {
@@ -10,7 +11,9 @@ export function registerSynth(program: Command, root: string, io: Io): void {
       0: 'written',
       1: 'a customer file or a store entry is invalid or a credential needs SOPS_AGE_KEY_FILE (then nothing was written), another synth holds .astrago/synth.lock, or the file system failed (one error: line each)',
     }))
-    .action(async () => {
-      process.exitCode = await synth({ root, log: io.err });
+    .option(`${NEW_CREDENTIALS_FLAG} <customer...>`, 'generate the missing credentials of these customers even where synth cannot tell that they never existed '
+      + '(a retired name, a shallow clone, a copy without .git): new values, which data kept from before will not accept')
+    .action(async (flags: { newCredentials?: string[] }) => {
+      process.exitCode = await synth({ root, log: io.err, newCredentials: flags.newCredentials });
     });
 }

@@ -11,8 +11,8 @@ import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
-import { legacySecrets, storeHistory } from '../secrets/committed';
-import { CREDENTIALS_FOLDER, readStore, storeCustomers } from '../secrets/credential-store';
+import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
+import { CREDENTIALS_FOLDER, readStore, recordRetired, storeCustomers } from '../secrets/credential-store';
 import { distCustomers, readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
@@ -31,6 +31,11 @@ export interface SynthOptions {
   readonly vaultOptions?: (config: CustomerConfig) => VaultOptions;
   /** Where lines for the user go. */
   readonly log?: (line: string) => void;
+  /**
+   * Customers whose missing credentials may be generated where the mint guard refuses (`--new-credentials`).
+   * @default - none
+   */
+  readonly newCredentials?: readonly string[];
 }
 
 /** Every customer file (or `only`), loaded on its own, its warnings logged. */
@@ -50,7 +55,7 @@ export function loadAll(root: string, log: (line: string) => void, only?: string
 }
 
 /** How credentials are sealed beyond the defaults (the `secrets` commands). */
-export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey'>;
+export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey' | 'allowNewCredentials'>;
 
 /** Renders one customer in memory, its Secrets copied (or encrypted) from its credential store. */
 export async function renderOne(root: string, config: CustomerConfig, vaultOptions: VaultOptions = {}): Promise<CustomerOutput> {
@@ -62,6 +67,7 @@ export async function renderOne(root: string, config: CustomerConfig, vaultOptio
     store: readStore(root, config.name),
     legacy: () => legacySecrets(root, config.name, previous),
     history: storeHistory(root, config.name),
+    mintRefusal: mintRefusal(root, config.name),
     identities: () => operatorIdentities(),
     ...vaultOptions,
   });
@@ -86,7 +92,8 @@ export async function renderAll(root: string, configs: readonly CustomerConfig[]
       problems.push(...e.problems);
     }
   }
-  if (problems.length > 0) throw new UserError(problems);
+  // One cause shared by every customer (an unreadable SOPS_AGE_KEY_FILE) is one line, not one per customer.
+  if (problems.length > 0) throw new UserError([...new Set(problems)]);
   return outputs;
 }
 
@@ -107,11 +114,16 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   let outputs: CustomerOutput[];
   try {
     configs = loadAll(options.root, log, options.only);
-    outputs = await renderAll(options.root, configs, options.vaultOptions);
+    outputs = await renderAll(options.root, configs, (c) => ({
+      ...options.vaultOptions?.(c),
+      ...(options.newCredentials?.includes(c.name) ? { allowNewCredentials: true } : {}),
+    }));
   } catch (e) {
     throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
   }
   writeCustomers(options.root, outputs);
+  // A retired name given new credentials on purpose is a customer again.
+  for (const name of options.newCredentials ?? []) if (configs.some((c) => c.name === name)) recordRetired(options.root, name, false);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   if (options.only) return 0;
   const known = new Set(configs.map((c) => c.name));

@@ -40,7 +40,7 @@ import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
-import { DNS1123_LABEL } from '../model/patterns';
+import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL } from '../model/patterns';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
@@ -49,6 +49,45 @@ export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
 export const CREDENTIALS_FOLDER = 'credentials';
 /** Where synth keeps its lock, staging and temporary files: same file system, never committed. */
 export const WORK_FOLDER = '.astrago';
+
+/**
+ * The names of removed customers, committed beside their stores (`remove` writes it): synth
+ * never mints credentials for them again, whatever git history this checkout has (a shallow
+ * clone or a copy without `.git` has none to show that the store existed).
+ */
+export const RETIRED_FILE = `${CREDENTIALS_FOLDER}/retired.yaml`;
+
+/** The retired customer names, sorted; none when the file does not exist. */
+export function readRetired(root: string): string[] {
+  if (!guard(RETIRED_FILE, () => lstatOrUndefined(path.join(root, RETIRED_FILE)))) return [];
+  const text = readRegularFile(root, RETIRED_FILE);
+  const conflict = conflictMarkerLine(text);
+  if (conflict) throw new UserError(`${RETIRED_FILE}: expected a list of customer names, found ${conflictMarkersProblem(conflict)} (keep the names of both sides)`);
+  let doc: unknown;
+  try {
+    doc = load(text, { schema: CORE_SCHEMA });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    throw new UserError(`${RETIRED_FILE}: expected valid YAML, found a syntax error at line ${e.mark.line + 1}`);
+  }
+  const names = fieldsOf(doc).retired;
+  if (!Array.isArray(names) || !names.every((n): n is string => typeof n === 'string' && DNS1123_LABEL.test(n))) {
+    throw new UserError(`${RETIRED_FILE}: retired: expected a list of customer names, found another value; restore it with \`git checkout -- ${RETIRED_FILE}\``);
+  }
+  return [...new Set(names)].sort();
+}
+
+/** Adds a customer to the retired list (or, with `retired` false, takes it off), atomically. */
+export function recordRetired(root: string, customer: string, retired: boolean, steps: FileSteps = realSteps(root)): void {
+  const names = new Set(readRetired(root));
+  if (names.has(customer) === retired) return;
+  if (retired) names.add(customer);
+  else names.delete(customer);
+  const text = '# Customers removed with `npx astrago remove`: synth never generates credentials for these names\n'
+    + '# again (their old ones are in git history). `npx astrago init <name> --new-credentials` takes a name off.\n'
+    + dumpYaml({ retired: [...names].sort() });
+  writeAtomically(steps, `${WORK_FOLDER}/tmp`, RETIRED_FILE, text);
+}
 
 /**
  * The finding when `file` is encrypted for other recipients than the customer's
@@ -290,6 +329,11 @@ export function readRegularFile(root: string, file: string): string {
  * with the core schema: a re-synth parses every store entry, and it is several times faster.
  */
 export function parseEncrypted(text: string, file: string): Document {
+  const conflict = conflictMarkerLine(text);
+  if (conflict) {
+    throw new UserError(`${file}: expected one encrypted document, found ${conflictMarkersProblem(conflict)}; `
+      + 'an encrypted file cannot be combined by hand: take one side whole (`git checkout --ours` or `--theirs` -- the file)');
+  }
   let anchors = false;
   let doc: unknown;
   try {

@@ -56,6 +56,17 @@ export interface SopsVaultProps {
    */
   readonly history?: (file: string) => string | undefined;
   /**
+   * Why a credential that exists nowhere (store, history, dist/) must not be generated, by its
+   * store file and name; undefined allows it (`mintRefusal` of committed.ts).
+   * @default - generating is allowed
+   */
+  readonly mintRefusal?: (file: string, credential: CredentialName) => string | undefined;
+  /**
+   * Generate missing credentials even where `mintRefusal` refuses (`--new-credentials`).
+   * @default false
+   */
+  readonly allowNewCredentials?: boolean;
+  /**
    * The operator's age identities: to decrypt a value when one must be, and, when present, to
    * verify the MAC of every stored entry before it is reused.
    * @default - none: operations that need to decrypt fail with a clear message; entries are structure-checked only
@@ -214,7 +225,11 @@ export class SopsVault implements SecretVault {
     }
     this.legacySecrets ??= this.props.legacy?.() ?? [];
     const holders = this.legacySecrets.filter((s) => annotationsOf(s.document)[CREDENTIAL_ANNOTATION] === credential);
-    if (holders.length === 0) return { value: generateCredential(credential), sealed: new Map() };
+    if (holders.length === 0) {
+      const refusal = this.props.allowNewCredentials ? undefined : this.props.mintRefusal?.(file, credential);
+      if (refusal) throw new UserError(refusal);
+      return { value: generateCredential(credential), sealed: new Map() };
+    }
     const identities = this.identities();
     let value: string | undefined;
     for (const holder of holders) {

@@ -1,0 +1,155 @@
+/**
+ * The commands that change state outside synth (remove, init, import, the secrets commands) are
+ * as safe as synth: one writer at a time, nothing minted twice, nothing lost to an interruption.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Prompts } from '../commands/prompts';
+import { loadAll, renderAll, synth } from '../pipeline/synth';
+import { withWriteLock, writeCustomers } from '../output/write';
+import { RETIRED_FILE } from '../secrets/credential-store';
+import { runCli } from './cli-session';
+import { Killed } from './fault-injection';
+import { realSteps } from '../files/file-steps';
+import { readTree, scratchRepo } from './helpers';
+
+// Keys `init` generates go to a scratch folder, never to the developer's ~/.config.
+process.env.ASTRAGO_KEYS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-keys-'));
+
+const noPrompts: Prompts = {
+  input: () => Promise.reject(new Error('no prompt expected')),
+  select: () => Promise.reject(new Error('no prompt expected')),
+  confirm: () => Promise.reject(new Error('no prompt expected')),
+};
+const run = (root: string, args: string[]) => runCli(root, args, { interactive: false, prompts: noPrompts });
+const quiet = () => undefined;
+const git = (repo: string, ...args: string[]) => execFileSync('git', ['-C', repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { encoding: 'utf8', stdio: 'pipe' });
+const gitRepo = (repo: string) => {
+  git(repo, 'init', '-q');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'base');
+  return repo;
+};
+const ACME = ['init', 'acme', '--ip', '10.0.0.5', '--nfs-server', '10.0.0.6'];
+const exists = (repo: string, p: string) => fs.existsSync(path.join(repo, p));
+
+describe('remove', () => {
+  test('remove waits for no one: while a synth holds the lock it is refused and deletes nothing', async () => {
+    const repo = scratchRepo();
+    const before = readTree(repo);
+    const r = await withWriteLock(repo, quiet, () => run(repo, ['remove', 'demo', '--yes']));
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^error: \.astrago\/synth\.lock: another synth \(pid \d+ on .+\) is writing this repository; run yours when it has finished/);
+    expect(readTree(repo)).toEqual(before);
+  });
+
+  test('remove finishes a synth killed mid-swap first, so the removed customer is never written back', async () => {
+    const repo = scratchRepo();
+    fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'monitoring: {retention: 2d}\n');
+    const outputs = await renderAll(repo, loadAll(repo, quiet, 'demo'));
+    // Killed right after the commit point: demo's new tree waits in .astrago/staging/demo.ready.
+    const real = realSteps(repo);
+    const killed = { ...real, rename: (from: string, to: string) => {
+      real.rename(from, to);
+      if (to.endsWith('demo.ready')) throw new Killed('killed after the commit point');
+    } };
+    expect(() => writeCustomers(repo, outputs, killed)).toThrow(Killed);
+    expect(exists(repo, '.astrago/staging/demo.ready')).toBe(true);
+
+    const r = await run(repo, ['remove', 'demo', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/^recovered demo: finished writing dist\/demo\/ from an interrupted synth$/m);
+    for (const gone of ['customers/demo.yaml', 'credentials/demo', 'dist/demo', 'flux/demo/astrago.yaml']) expect([gone, exists(repo, gone)]).toEqual([gone, false]);
+    expect(fs.readdirSync(path.join(repo, '.astrago/staging'))).toEqual([]);
+    expect(await synth({ root: repo, log: quiet })).toBe(0);
+    expect(exists(repo, 'dist/demo')).toBe(false);
+  });
+});
+
+describe('the mint guard never switches off silently', () => {
+  test('remove records the name in the repository; init of it is refused without git history, and --new-credentials says what it means', async () => {
+    const repo = scratchRepo();
+    expect((await run(repo, [...ACME])).code).toBe(0);
+    expect((await run(repo, ['remove', 'acme', '--yes'])).code).toBe(0);
+    expect(fs.readFileSync(path.join(repo, RETIRED_FILE), 'utf8')).toMatch(/\nretired:\n {2}- acme\n$/);
+    const before = readTree(repo);
+
+    const refused = await run(repo, [...ACME]);
+    expect(refused).toMatchObject({ code: 1, err: `error: ${RETIRED_FILE}: expected a new customer name, found "acme" retired (\`npx astrago remove\` deleted it; `
+      + 'git history keeps its credentials: `git log -- credentials/acme`); choose another name, or pass --new-credentials to give it new credentials '
+      + '(data the old installation left, e.g. its databases, will not open with them)' });
+    expect(readTree(repo)).toEqual(before);
+
+    const again = await run(repo, [...ACME, '--new-credentials']);
+    expect(again.code).toBe(0);
+    expect(exists(repo, 'credentials/acme/grafana-admin.yaml')).toBe(true);
+    expect(fs.readFileSync(path.join(repo, RETIRED_FILE), 'utf8')).toMatch(/\nretired: \[\]\n$/);
+  });
+
+  test('a retired name whose customer file comes back is refused by synth too, even with complete history', async () => {
+    const repo = scratchRepo();
+    const file = fs.readFileSync(path.join(repo, 'customers/demo.yaml'), 'utf8');
+    expect((await run(repo, ['remove', 'demo', '--yes'])).code).toBe(0);
+    gitRepo(repo);
+    fs.writeFileSync(path.join(repo, 'customers/demo.yaml'), file);
+    const log: string[] = [];
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+    expect(log.join('\n')).toMatch(/^error: credentials\/demo\/[\w-]+\.yaml: expected no new credential for customer "demo", found the name retired in credentials\/retired\.yaml/m);
+    expect(exists(repo, 'credentials/demo')).toBe(false);
+  });
+
+  /** A merge lost both the store entry and the Secret that held it. */
+  const lose = (repo: string) => {
+    fs.rmSync(path.join(repo, 'credentials/seoul-lab/grafana-admin.yaml'));
+    fs.rmSync(path.join(repo, 'dist/seoul-lab/monitoring/controllers/secret-prometheus-grafana-admin.yaml'));
+    return repo;
+  };
+  for (const [where, checkout, found] of [
+    ['a shallow clone', (repo: string) => {
+      // The loss is committed after the store was, and the clone's one commit does not show the store.
+      gitRepo(repo);
+      lose(repo);
+      git(repo, 'commit', '-q', '-a', '-m', 'a merge that lost it');
+      const clone = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-shallow-'));
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, clone], { stdio: 'pipe' });
+      return clone;
+    }, 'a shallow clone \\(run `git fetch --unshallow`\\)'],
+    ['a copy without .git', lose, 'no git history \\(a copy without \\.git\\)'],
+  ] as const) {
+    test(`in ${where}, a credential missing from a synthesized customer is not minted: the error says why and how to allow it`, async () => {
+      const repo = checkout(scratchRepo());
+      const log: string[] = [];
+      expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+      expect(log).toEqual([expect.stringMatching(new RegExp('^error: credentials/seoul-lab/grafana-admin\\.yaml: expected git history to show whether credential "grafana-admin" '
+        + `of seoul-lab \\(which has dist/seoul-lab, flux/seoul-lab/astrago\\.yaml\\) was stored before, found ${found}; run it in a full clone, or pass `
+        + '--new-credentials seoul-lab to `npx astrago synth` \\(or `init`\\) to generate it anyway: a new value, so anything that still holds the old one'))]);
+      expect(exists(repo, 'credentials/seoul-lab/grafana-admin.yaml')).toBe(false);
+      const allowed = await run(repo, ['synth', '--new-credentials', 'seoul-lab']);
+      expect(allowed.code).toBe(0);
+      expect(exists(repo, 'credentials/seoul-lab/grafana-admin.yaml')).toBe(true);
+    });
+  }
+});
+
+describe('messages that name the right thing', () => {
+  test('conflict markers in a customer file or a store entry are named as such, with how to resolve them', async () => {
+    const repo = scratchRepo();
+    const file = path.join(repo, 'customers/demo.yaml');
+    fs.appendFileSync(file, '<<<<<<< HEAD\nmonitoring: {retention: 2d}\n=======\nmonitoring: {retention: 3d}\n>>>>>>> feature\n');
+    const line = fs.readFileSync(file, 'utf8').split('\n').indexOf('<<<<<<< HEAD') + 1;
+    const log: string[] = [];
+    expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+    expect(log[0]).toBe(`error: customers/demo.yaml:${line}: (file): expected one version of each setting, found merge conflict markers of git `
+      + '(<<<<<<<, =======, >>>>>>>): resolve the conflict, keeping one side or combining both, delete the marker lines, then `git add` the file (nothing was written, dist/ is unchanged)');
+
+    const repo2 = scratchRepo();
+    const entry = path.join(repo2, 'credentials/demo/grafana-admin.yaml');
+    const text = fs.readFileSync(entry, 'utf8');
+    fs.writeFileSync(entry, `<<<<<<< HEAD\n${text}=======\n${text}>>>>>>> feature\n`);
+    const log2: string[] = [];
+    expect(await synth({ root: repo2, log: (l) => log2.push(l) })).toBe(1);
+    expect(log2[0]).toMatch(/^error: credentials\/demo\/grafana-admin\.yaml: expected one encrypted document, found merge conflict markers of git at line 1 .*take one side whole \(`git checkout --ours` or `--theirs` -- the file\)/);
+  });
+});
