@@ -8,12 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Prompts } from '../commands/prompts';
 import { loadAll, renderAll, synth } from '../pipeline/synth';
-import { withWriteLock, writeCustomers } from '../output/write';
-import { RETIRED_FILE } from '../secrets/credential-store';
+import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/write';
+import { reseal } from '../commands/secrets-command';
+import { checkSecrets, privateKeyFindings, PUBLIC_TEST_KEY } from '../commands/secrets-check';
+import { ensureCustomerKey } from '../secrets/operator-key';
+import { readStore, RETIRED_FILE } from '../secrets/credential-store';
 import { runCli } from './cli-session';
-import { Killed } from './fault-injection';
+import { Killed, killAtEachStep } from './fault-injection';
 import { realSteps } from '../files/file-steps';
-import { readTree, scratchRepo } from './helpers';
+import { readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
 
 // Keys `init` generates go to a scratch folder, never to the developer's ~/.config.
 process.env.ASTRAGO_KEYS_DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-keys-'));
@@ -151,5 +154,152 @@ describe('messages that name the right thing', () => {
     const log2: string[] = [];
     expect(await synth({ root: repo2, log: (l) => log2.push(l) })).toBe(1);
     expect(log2[0]).toMatch(/^error: credentials\/demo\/grafana-admin\.yaml: expected one encrypted document, found merge conflict markers of git at line 1 .*take one side whole \(`git checkout --ours` or `--theirs` -- the file\)/);
+  });
+});
+
+describe('secrets rekey', () => {
+  const CUSTOMER = 'seoul-lab';
+  const copyState = (from: string, to: string) => {
+    for (const sub of ['customers', 'credentials', 'dist', 'flux', '.astrago']) {
+      fs.rmSync(path.join(to, sub), { recursive: true, force: true });
+      if (fs.existsSync(path.join(from, sub))) fs.cpSync(path.join(from, sub), path.join(to, sub), { recursive: true });
+    }
+  };
+  const withKey = async <T>(keyFile: string, body: () => Promise<T>): Promise<T> => {
+    const saved = process.env.SOPS_AGE_KEY_FILE;
+    process.env.SOPS_AGE_KEY_FILE = keyFile;
+    try {
+      return await body();
+    } finally {
+      if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
+      else process.env.SOPS_AGE_KEY_FILE = saved;
+    }
+  };
+
+  test('with one customer\'s key, secrets check verifies that customer and does not fail on the others; a key of no customer is one error', async () => {
+    const age: typeof import('age-encryption') = require('age-encryption');
+    const identity = await age.generateX25519Identity();
+    const recipient = await age.identityToRecipient(identity);
+    const repo = scratchRepo();
+    const file = path.join(repo, 'customers', `${CUSTOMER}.yaml`);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`[${SAMPLE_RECIPIENT}]`, `[${recipient}]`));
+    expect(await withKey(SAMPLE_IDENTITY_FILE, () => reseal(repo, CUSTOMER, { rekey: true }, quiet))).toBe(0);
+
+    const log: string[] = [];
+    expect(await checkSecrets(repo, (l) => log.push(l), [identity])).toBe(0);
+    expect(log).toEqual([`credentials intact: store and dist/ agree, no plaintext, the MACs of ${CUSTOMER} verify (not those of demo, factory, plant: the key given is not theirs)`]);
+    const stranger = await age.generateX25519Identity();
+    const wrong: string[] = [];
+    expect(await checkSecrets(repo, (l) => wrong.push(l), [stranger])).toBe(1);
+    expect(wrong).toEqual(['error: SOPS_AGE_KEY_FILE / SOPS_AGE_KEY: expected the age key of at least one customer, found none that opens any credential (a key of another repository?)', '1 problem(s)']);
+  });
+
+  test('killed at any step, rekey leaves the store wholly old or wholly new; a rerun finishes it with the old key, and with the new one once the store is new', async () => {
+    const age: typeof import('age-encryption') = require('age-encryption');
+    const identity = await age.generateX25519Identity();
+    const recipient = await age.identityToRecipient(identity);
+    const newKeyFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-newkey-')), 'new.agekey');
+    fs.writeFileSync(newKeyFile, `${identity}\n`);
+    const repo = scratchRepo();
+    // Only the customer: each kill point is replayed from a copy.
+    for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
+      for (const entry of fs.readdirSync(path.join(repo, sub)).filter((e) => !e.startsWith(CUSTOMER))) fs.rmSync(path.join(repo, sub, entry), { recursive: true });
+    }
+    const file = path.join(repo, 'customers', `${CUSTOMER}.yaml`);
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`[${SAMPLE_RECIPIENT}]`, `[${recipient}]`));
+    const snapshot = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-snapshot-'));
+    copyState(repo, snapshot);
+    const outputs = await withKey(SAMPLE_IDENTITY_FILE, () => renderAll(repo, loadAll(repo, quiet, CUSTOMER), () => ({ rekey: true })));
+
+    /** The recipients of the whole store: one set for every entry, never a mix. */
+    const storeState = () => {
+      const sets = new Set([...readStore(repo, CUSTOMER).values()].map((e) => e.recipients.join(',')));
+      expect([...sets].length).toBe(1);
+      return sets.has(recipient) ? 'new' : 'old';
+    };
+    const states = new Set<string>();
+    const steps = await killAtEachStep(repo, (s) => writeCustomers(repo, outputs, s), async () => {
+      recoverInterrupted(repo);
+      const state = storeState();
+      if (!states.has(state)) {
+        states.add(state);
+        const killed = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-killed-'));
+        copyState(repo, killed);
+        for (const key of state === 'new' ? [SAMPLE_IDENTITY_FILE, newKeyFile] : [SAMPLE_IDENTITY_FILE]) {
+          copyState(killed, repo);
+          expect([state, key, await withKey(key, () => reseal(repo, CUSTOMER, { rekey: true }, quiet))]).toEqual([state, key, 0]);
+          expect(storeState()).toBe('new');
+          const secrets = Object.entries(readTree(path.join(repo, 'dist', CUSTOMER))).filter(([f]) => path.basename(f).startsWith('secret-'));
+          for (const [name, text] of secrets) expect([name, text.includes(`recipient: ${recipient}`), text.includes(SAMPLE_RECIPIENT)]).toEqual([name, true, false]);
+        }
+      }
+      copyState(snapshot, repo);
+    });
+    expect(steps).toBeGreaterThan(20);
+    expect([...states].sort()).toEqual(['new', 'old']);
+  });
+});
+
+describe('operator keys', () => {
+  test('two runs creating one customer\'s key at once end with one key, which both use: it is never overwritten', async () => {
+    const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-keys-'));
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-repo-'));
+    // Both check for the file before either writes it: the old check-then-write lost the first key.
+    const [a, b] = await Promise.all([ensureCustomerKey('acme', root, { ASTRAGO_KEYS_DIR: keys }), ensureCustomerKey('acme', root, { ASTRAGO_KEYS_DIR: keys })]);
+    expect([a.created, b.created].sort()).toEqual([false, true]);
+    expect(b.recipient).toBe(a.recipient);
+    const age: typeof import('age-encryption') = require('age-encryption');
+    const onDisk = fs.readFileSync(path.join(keys, 'acme.agekey'), 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
+    expect(await age.identityToRecipient(onDisk)).toBe(a.recipient);
+    expect(fs.readdirSync(keys)).toEqual(['acme.agekey']);
+  });
+
+  test('a key file without a key is refused, never replaced', async () => {
+    const keys = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-keys-'));
+    fs.writeFileSync(path.join(keys, 'acme.agekey'), '# key moved to the password manager\n');
+    await expect(ensureCustomerKey('acme', fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-repo-')), { ASTRAGO_KEYS_DIR: keys })).rejects.toThrow(
+      `${keys}/acme.agekey: expected an age identity (AGE-SECRET-KEY-1…), found none; it is never overwritten: restore the key, or move the file away to generate a new one`);
+    expect(fs.readFileSync(path.join(keys, 'acme.agekey'), 'utf8')).toBe('# key moved to the password manager\n');
+  });
+
+  test('a key folder inside the repository is refused before anything is written', async () => {
+    const repo = scratchRepo();
+    const saved = process.env.ASTRAGO_KEYS_DIR;
+    process.env.ASTRAGO_KEYS_DIR = path.join(repo, 'keys');
+    try {
+      const before = readTree(repo);
+      const r = await run(repo, [...ACME]);
+      expect(r.code).toBe(1);
+      expect(r.err).toBe(`error: ASTRAGO_KEYS_DIR ${repo}/keys: expected a folder outside the repository (a private key there is one \`git add\` away from being published), `
+        + `found it inside ${fs.realpathSync(repo)}; point ASTRAGO_KEYS_DIR elsewhere, e.g. ~/.config/astrago/keys`);
+      expect(readTree(repo)).toEqual(before);
+    } finally {
+      process.env.ASTRAGO_KEYS_DIR = saved;
+    }
+  });
+
+  test('secrets check fails on a private age key anywhere git would commit, or anywhere in a copy without git', async () => {
+    const key = await (require('age-encryption') as typeof import('age-encryption')).generateX25519Identity();
+    const repo = scratchRepo();
+    fs.copyFileSync(path.join(ROOT, '.gitignore'), path.join(repo, '.gitignore'));
+    fs.writeFileSync(path.join(repo, 'notes.txt'), `the key of acme:\n${key}\n`);
+    const finding = (file: string) => `${file}: expected no age private key in the repository (whoever reads it decrypts every credential encrypted for it), found one (AGE-SECRET-KEY-1…); `
+      + 'move the file out of the work tree (e.g. to ~/.config/astrago/keys); if it was ever committed or pushed, treat the key as public: '
+      + 'generate a new one, put its public key in secrets.ageRecipients and run `npx astrago secrets rekey <customer>`';
+    expect(privateKeyFindings(repo)).toEqual([finding('notes.txt')]);
+    const log: string[] = [];
+    expect(await checkSecrets(repo, (l) => log.push(l), [])).toBe(1);
+    expect(log).toContain(`error: ${finding('notes.txt')}`);
+
+    // In git: tracked and untracked files count; *.agekey is ignored (.gitignore), so never committed by mistake.
+    gitRepo(repo);
+    fs.mkdirSync(path.join(repo, 'keys'));
+    fs.writeFileSync(path.join(repo, 'keys', 'acme.agekey'), `${key}\n`);
+    fs.writeFileSync(path.join(repo, 'customers', 'draft.txt'), `${key}\n`);
+    expect(privateKeyFindings(repo)).toEqual([finding('customers/draft.txt'), finding('notes.txt')]);
+    // This repository: only the samples' public test key, excepted by name and by a `!` rule of .gitignore.
+    expect(privateKeyFindings(ROOT)).toEqual([]);
+    expect(execFileSync('git', ['-C', ROOT, 'check-ignore', '-v', 'any/acme.agekey'], { encoding: 'utf8' })).toMatch(/^\.gitignore:\d+:\*\.agekey\t/);
+    expect(() => execFileSync('git', ['-C', ROOT, 'check-ignore', PUBLIC_TEST_KEY], { stdio: 'pipe' })).toThrow();
   });
 });

@@ -51,7 +51,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
         if (existing) throw new UserError(existing, EXIT.FINDINGS);
         let keyFile: string | undefined;
         if (!flags.ageRecipient?.length) {
-          const key = await ensureCustomerKey(planned.customer);
+          const key = await ensureCustomerKey(planned.customer, root);
           keyFile = key.file;
           io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${planned.customer}: ${key.file}. Keep it out of git (a password manager);`
             + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);

@@ -43,18 +43,21 @@ function validNewCustomer(answers: NewCustomer): LoadedConfig {
  * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
  * is rendered before anything is written, and the file is put back if writing the tree fails.
  */
-async function createCustomer(root: string, given: NewCustomer, io: Io, newCredentials: boolean): Promise<number> {
+async function createCustomer(root: string, given: NewCustomer, io: Io, { force, newCredentials }: { force: boolean; newCredentials: boolean }): Promise<number> {
   let answers = given;
   let { config } = validNewCustomer(answers);
   if (!answers.ageRecipient) {
     // Only now that the answers are valid: a refused init leaves no key behind.
-    const key = await ensureCustomerKey(answers.name);
+    const key = await ensureCustomerKey(answers.name, root);
     answers = { ...answers, ageRecipient: key.recipient };
     ({ config } = validNewCustomer(answers));
     io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${answers.name}: ${key.file}. Keep it out of git (a password manager);`
       + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
   return withWriteLock(root, io.err, async () => {
+    // Checked again as the only writer: another init of the name may have finished meanwhile.
+    const taken = newCustomerProblem(root, config.name, { replace: force, newCredentials });
+    if (taken) throw new UserError(taken);
     const output = await renderCustomerOutput(root, config, { allowNewCredentials: newCredentials });
     const file = customerFile(root, config.name);
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
@@ -118,7 +121,7 @@ export function registerInit(program: Command, root: string, io: Io): void {
           }
         }
         // The wizard's name passed the same checks as it was typed.
-        const count = await createCustomer(root, answers, io, flags.newCredentials === true);
+        const count = await createCustomer(root, answers, io, { force: flags.force === true, newCredentials: flags.newCredentials === true });
         io.err(`Created customers/${answers.name}.yaml and ${count} files in dist/${answers.name}/ and ${entryFile(answers.name)}.`);
         io.err(`Next: commit them, then run \`flux bootstrap git … --path=flux/${answers.name}\` against the customer's cluster.`);
         return EXIT.OK;

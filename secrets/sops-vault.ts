@@ -145,7 +145,7 @@ export class SopsVault implements SecretVault {
     if (this.props.rekey) {
       // Credentials no component uses now are re-encrypted too, or they would stay for the old recipients.
       for (const [credential, stored] of this.store) {
-        if (!this.updates.has(credential)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
+        if (!this.updates.has(credential) && this.needsRekey(stored)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
       }
     }
     const now = this.now();
@@ -194,7 +194,7 @@ export class SopsVault implements SecretVault {
     let update: EntryUpdate | undefined;
     if (newValue !== undefined) {
       update = { value: newValue, sealed: new Map() };
-    } else if (stored && this.props.rekey) {
+    } else if (stored && this.props.rekey && this.needsRekey(stored)) {
       update = { value: (await this.open(stored)).value, sealed: new Map() };
     } else if (stored) {
       this.checkRecipients(stored.recipients, stored.file);
@@ -257,6 +257,14 @@ export class SopsVault implements SecretVault {
     // Kept byte for byte, unless they are being re-encrypted for new recipients.
     const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true)] as const);
     return { value: value!, sealed: new Map(sealed) };
+  }
+
+  /**
+   * Whether `rekey` must re-encrypt an entry: not when it is for the customer's recipients
+   * already (a rekey that ran before), so a rerun needs no key that opens it.
+   */
+  private needsRekey(stored: StoredCredential): boolean {
+    return recipientsProblem(this.props.customer, stored.file, stored.recipients, this.props.recipients) !== undefined;
   }
 
   private async open(stored: StoredCredential) {
