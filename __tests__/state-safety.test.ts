@@ -2,7 +2,7 @@
  * The commands that change state outside synth (remove, init, import, the secrets commands) are
  * as safe as synth: one writer at a time, nothing minted twice, nothing lost to an interruption.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/wri
 import { reseal } from '../commands/secrets-command';
 import { checkSecrets, privateKeyFindings, PUBLIC_TEST_KEY } from '../commands/secrets-check';
 import { ensureCustomerKey } from '../secrets/operator-key';
-import { readStore, RETIRED_FILE } from '../secrets/credential-store';
+import { MAX_CREDENTIAL_BYTES, readStore, RETIRED_FILE } from '../secrets/credential-store';
 import { runCli } from './cli-session';
 import { Killed, killAtEachStep } from './fault-injection';
 import { realSteps } from '../files/file-steps';
@@ -301,5 +301,37 @@ describe('operator keys', () => {
     expect(privateKeyFindings(ROOT)).toEqual([]);
     expect(execFileSync('git', ['-C', ROOT, 'check-ignore', '-v', 'any/acme.agekey'], { encoding: 'utf8' })).toMatch(/^\.gitignore:\d+:\*\.agekey\t/);
     expect(() => execFileSync('git', ['-C', ROOT, 'check-ignore', PUBLIC_TEST_KEY], { stdio: 'pipe' })).toThrow();
+  });
+});
+
+describe('credential values', () => {
+  /** `npx astrago secrets set demo keycloak-admin` in `repo`, the value piped on standard input as bytes. */
+  const setFromStdin = (repo: string, input: Buffer) => spawnSync(process.execPath, ['-e',
+    `require(${JSON.stringify(path.join(ROOT, 'bin/register'))}); require(${JSON.stringify(path.join(ROOT, 'commands/cli'))}).main(['node', 'astrago', 'secrets', 'set', 'demo', 'keycloak-admin'], ${JSON.stringify(repo)})`,
+  ], { input, encoding: 'utf8', env: { ...process.env, SOPS_AGE_KEY_FILE: SAMPLE_IDENTITY_FILE } });
+
+  test('secrets set refuses a value that is not UTF-8, holds a control character or outgrows a Secret; nothing is written', () => {
+    const repo = scratchRepo();
+    const before = readTree(repo);
+    const cases: Array<[Buffer, string]> = [
+      [Buffer.from([0x63, 0x61, 0x66, 0xe9]), 'standard input: expected UTF-8 text, found bytes that are not (binary data, or text in another encoding such as Latin-1 or EUC-KR)'],
+      [Buffer.from('abc\0def'), 'standard input: expected text without control characters, found U+0000 at character 4'],
+      [Buffer.from('two\nlines\n'), 'standard input: expected text without control characters, found U+000A at character 4'],
+      [Buffer.alloc(MAX_CREDENTIAL_BYTES + 1, 'a'), `standard input: expected at most ${MAX_CREDENTIAL_BYTES} bytes (an encrypted Secret must stay under the API server's 1 MiB), found ${MAX_CREDENTIAL_BYTES + 1}`],
+    ];
+    for (const [input, error] of cases) {
+      const r = setFromStdin(repo, input);
+      expect([r.status, r.stderr]).toEqual([2, `error: ${error}\n`]);
+    }
+    expect(readTree(repo)).toEqual(before);
+  });
+
+  test('the store refuses such a value from any command (rotate, import, set): the credential named, the value never shown', async () => {
+    for (const [value, problem] of [['a\u0007b', 'expected text without control characters, found U+0007 at character 2'], ['x'.repeat(MAX_CREDENTIAL_BYTES + 1), `expected at most ${MAX_CREDENTIAL_BYTES} bytes`]]) {
+      const repo = scratchRepo();
+      const log: string[] = [];
+      expect(await reseal(repo, 'demo', { newValues: { 'keycloak-admin': value } }, (l) => log.push(l), 'keycloak-admin')).toBe(1);
+      expect(log).toEqual([expect.stringContaining(`error: credentials/demo/keycloak-admin.yaml: credential "keycloak-admin": ${problem}`)]);
+    }
   });
 });

@@ -102,6 +102,10 @@ const CASES: Array<[string, string, (files: OutputFile[]) => OutputFile[]]> = [
   ['Service selecting no pods', 'cluster/service-selector', mutate(APP, 'Service', 'web', (o) => { o.spec.selector = { 'app.kubernetes.io/name': 'webb' }; })],
   ['PVC on a missing storage class', 'cluster/storage-class', mutate(APP, 'PersistentVolumeClaim', 'web-data', (o) => { o.spec.storageClassName = 'fast-ssd'; })],
   ['reference to a missing ConfigMap', 'cluster/config-ref', mutate(APP, 'Deployment', 'web', (o) => { o.spec.template.spec.containers[0].envFrom[0].configMapRef.name = 'web-settings'; })],
+  ['ConfigMap over the API server\'s 1 MiB', 'cluster/data-size', mutate(APP, 'ConfigMap', 'web-config', (o) => { o.data.DASHBOARD = 'x'.repeat(1024 * 1024); })],
+  ['SOPS Secret whose value decrypts to over 1 MiB', 'cluster/data-size', mutate(APP, 'Secret', 'app-db', (o) => {
+    o.data.password = `ENC[AES256_GCM,data:${Buffer.alloc(1024 * 1024 * 4 / 3 + 8).toString('base64')},iv:AAAAAAAAAAAAAAAAAAAAAA==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]`;
+  })],
   ['image on :latest', 'policy/image-ref', mutate(APP, 'Deployment', 'web', (o) => { o.spec.template.spec.containers[0].image = 'nginx:latest'; })],
   ['plain-text value in a SOPS Secret', 'policy/plaintext-secret', mutate(APP, 'Secret', 'app-db', (o) => { o.data.user = 'YWRtaW4='; })],
   ['binding to cluster-admin', 'policy/cluster-admin', addObject(APP, {

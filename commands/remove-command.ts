@@ -6,6 +6,7 @@ import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
 import { credentialStoreDir, recordRetired, RETIRED_FILE, storeCustomers } from '../secrets/credential-store';
 import { withWriteLock } from '../output/write';
+import { importReportFile } from '../migrate/import';
 import { guard } from '../files/file-steps';
 import { unknownCustomer } from '../config/load';
 import { customerNames } from '../pipeline/customers';
@@ -27,7 +28,7 @@ export function removalPlan(root: string, customer: string): RemovalPlan {
   const { objects } = parseTree(readCustomerTree(root, customer));
   const label = (o: (typeof objects)[number]['object']) =>
     objectLabel(o) + (o.kind === 'HelmRelease' ? ' (Helm uninstalls the release and what its chart created)' : '');
-  const paths = [`customers/${customer}.yaml`, `customers/${customer}.yml`, `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
+  const paths = [`customers/${customer}.yaml`, `customers/${customer}.yml`, importReportFile(customer), `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
     .filter((p) => fs.existsSync(path.join(root, p)));
   return {
     pruned: objects.filter((p) => !pruneDisabled(p.object)).map((p) => label(p.object)).sort(),

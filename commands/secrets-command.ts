@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
-import { CREDENTIAL_ANNOTATION } from '../secrets/credential-store';
+import { CREDENTIAL_ANNOTATION, credentialValueProblem, utf8Text } from '../secrets/credential-store';
 import { generateCredential } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
@@ -44,9 +44,11 @@ function parseCredential(name: string): CredentialName {
 
 function readValue(credential: CredentialName): string {
   if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
-  const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  const value = utf8Text(fs.readFileSync(0), 'standard input', EXIT.USAGE).replace(/\r?\n$/, '');
   const spec: CredentialSpec = CREDENTIALS[credential];
   if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
+  const problem = credentialValueProblem(value);
+  if (problem) throw new UserError(`standard input: ${problem}`, EXIT.USAGE);
   if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
   return value;
 }

@@ -33,7 +33,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../catalog/credentials';
-import { UserError } from '../model/user-error';
+import { EXIT, UserError, type ExitCode } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
 import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
 import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
@@ -97,6 +97,40 @@ export function recipientsProblem(customer: string, file: string, found: readonl
   const [has, wants] = [[...found].sort().join(', '), [...expected].sort().join(', ')];
   return has === wants ? undefined : `${file}: expected encryption for customers/${customer}.yaml secrets.ageRecipients (${wants}), found ${has}; `
     + `run \`npx astrago secrets rekey ${customer}\` with SOPS_AGE_KEY_FILE set`;
+}
+
+/**
+ * The largest credential value, in UTF-8 bytes. A Secret holds a value base64-encoded, and
+ * SOPS encrypts that text into base64 again (16/9 of the value in all): 512 KiB becomes about
+ * 910 KiB, under the API server's 1 MiB per Secret with room for its other keys.
+ */
+export const MAX_CREDENTIAL_BYTES = 512 * 1024;
+
+/**
+ * What is wrong with a credential value, or undefined: it must be text that survives every
+ * consumer unchanged (YAML, environment variables, configuration files, a shell): not empty,
+ * no control characters (NUL, newline, escape, …), no unpaired surrogate, and small enough
+ * for a Secret. Never shows the value.
+ */
+export function credentialValueProblem(value: string): string | undefined {
+  if (value === '') return 'expected a value, found an empty one';
+  const control = /[\x00-\x1f\x7f-\x9f]/.exec(value);
+  if (control) {
+    return `expected text without control characters, found U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at character ${control.index + 1}`;
+  }
+  if (Buffer.from(value, 'utf8').toString('utf8') !== value) return 'expected valid Unicode text, found an unpaired surrogate (a broken \\u escape?)';
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_CREDENTIAL_BYTES) return `expected at most ${MAX_CREDENTIAL_BYTES} bytes (an encrypted Secret must stay under the API server's 1 MiB), found ${bytes}`;
+  return undefined;
+}
+
+/** Bytes as UTF-8 text; a UserError naming `source` when they are not valid UTF-8 (nothing is replaced silently). */
+export function utf8Text(bytes: Buffer, source: string, exitCode: ExitCode = EXIT.FINDINGS): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${source}: expected UTF-8 text, found bytes that are not (binary data, or text in another encoding such as Latin-1 or EUC-KR)`, exitCode);
+  }
 }
 
 /** Customers that have a store folder, sorted. */
@@ -290,7 +324,8 @@ export interface CredentialEntry {
 export async function encryptEntry(customer: string, entry: CredentialEntry, recipients: readonly string[], key?: EntryKey,
   now: Date = new Date()): Promise<{ path: string; content: string }> {
   const file = credentialFile(customer, entry.credential);
-  if (entry.value === '') throw new UserError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
+  const problem = credentialValueProblem(entry.value);
+  if (problem) throw new UserError(`${file}: credential "${entry.credential}": ${problem}`);
   if (!key && recipients.length === 0) throw new UserError(`${file}: expected at least one age recipient to encrypt for, found none`);
   const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
   const plain: Document = canonical({
