@@ -242,6 +242,48 @@ withSchemas('npx astrago validate', () => {
   });
 });
 
+withSchemas('a schema validate cannot read', () => {
+  const HELMRELEASE_CRD = 'crds/helm.toolkit.fluxcd.io_helmreleases.yaml';
+  const RESTORE = 'restore the schema folder, or run `npx astrago validate --fetch-schemas` to validate with fresh pinned copies';
+  /** validate of one sample with a copy of the schema folder that `change` breaks. */
+  async function validateWith(change: (dir: string) => void): Promise<{ code: number; log: string[]; dir: string }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-schemas-'));
+    fs.cpSync(SHARED, dir, { recursive: true });
+    change(dir);
+    const log: string[] = [];
+    const code = await validateCommand({ root: ROOT, customers: [SAMPLES[0]], schemas: dir, kustomize: false, log: (l) => log.push(l) });
+    return { code, log, dir };
+  }
+
+  test.each([
+    ['empty', (file: string) => fs.writeFileSync(file, ''), 'an empty file'],
+    ['unparsable', (file: string) => fs.writeFileSync(file, 'spec: [unclosed\n'), 'YAML that does not parse ('],
+    ['missing', (file: string) => fs.rmSync(file), 'no such file'],
+    ['without a CRD', (file: string) => fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\n'), 'no CustomResourceDefinition with an openAPIV3Schema'],
+  ])('a HelmRelease CRD schema that is %s is an error naming the file and the command that restores it, never "skipped"', async (_name, breakIt, found) => {
+    const { code, log, dir } = await validateWith((d) => breakIt(path.join(d, HELMRELEASE_CRD)));
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringContaining(`error: ${path.join(dir, HELMRELEASE_CRD)}: expected a readable schema file (strict validation checks nothing without it), found ${found}`)]);
+    expect(log[0]).toMatch(new RegExp(`; ${RESTORE.replace(/[`()]/g, '\\$&')}$`));
+  });
+
+  test('a remote $ref in a CRD schema is refused in one error line, no crash', async () => {
+    const { code, log, dir } = await validateWith((d) => {
+      const file = path.join(d, HELMRELEASE_CRD);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/openAPIV3Schema:\n/, 'openAPIV3Schema:\n        $ref: https://schemas.example.com/helmrelease.json\n'));
+    });
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^error: ${path.join(dir, HELMRELEASE_CRD)}: spec\\.versions\\[v2\\w*\\]\\.schema\\.openAPIV3Schema: expected a self-contained schema, found \\$ref "https://schemas\\.example\\.com/helmrelease\\.json"$`))]);
+  });
+
+  test('a Kubernetes definitions file that is empty or not JSON is an error naming it', async () => {
+    const file = 'kubernetes/v1.32.0-definitions.json';
+    const { code, log, dir } = await validateWith((d) => fs.writeFileSync(path.join(d, file), '{"definitions": '));
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^error: ${path.join(dir, file)}: expected a readable schema file \\(strict validation checks nothing without it\\), found JSON that does not parse \\(`))]);
+  });
+});
+
 withSchemas('schema fetch', () => {
   const serveShared: Fetch = async (url) => {
     const source = SCHEMA_SOURCES.find((s) => s.url === url)!;
