@@ -15,7 +15,7 @@ import { ensureCustomerKey } from '../secrets/operator-key';
 import { MAX_CREDENTIAL_BYTES, readStore, RETIRED_FILE } from '../secrets/credential-store';
 import { runCli } from './cli-session';
 import { Killed, killAtEachStep } from './fault-injection';
-import { realSteps } from '../files/file-steps';
+import { guard, realSteps } from '../files/file-steps';
 import { readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
 
 // Keys `init` generates go to a scratch folder, never to the developer's ~/.config.
@@ -137,6 +137,39 @@ describe('the mint guard never switches off silently', () => {
 });
 
 describe('messages that name the right thing', () => {
+  test('a denied permission while swapping a tree names dist/<customer>, not a staging path', async () => {
+    const repo = scratchRepo();
+    fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'monitoring: {retention: 2d}\n');
+    const outputs = await renderAll(repo, loadAll(repo, quiet, 'demo'));
+    const real = realSteps(repo);
+    // A read-only dist/ (as root, chmod does not stop us: the errno is injected where the kernel gives it).
+    const readOnlyDist = { ...real, rename: (from: string, to: string) => (from === 'dist/demo'
+      ? guard(to, () => { throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }); })
+      : real.rename(from, to)) };
+    expect(() => writeCustomers(repo, outputs, readOnlyDist)).toThrow(/^dist\/demo: EACCES \(permission denied\)$/);
+  });
+
+  test('a key error shared by every customer is printed once, not once per customer', async () => {
+    const repo = scratchRepo();
+    const saved = process.env.SOPS_AGE_KEY_FILE;
+    process.env.SOPS_AGE_KEY_FILE = '/no/such/key.agekey';
+    try {
+      const log: string[] = [];
+      expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(1);
+      expect(log).toEqual(['error: SOPS_AGE_KEY_FILE /no/such/key.agekey: ENOENT (no such file or folder) (nothing was written, dist/ is unchanged)']);
+    } finally {
+      if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
+      else process.env.SOPS_AGE_KEY_FILE = saved;
+    }
+  });
+
+  test('an init flag error names the flag, not a line of a file that does not exist yet', async () => {
+    const repo = scratchRepo();
+    const r = await run(repo, [...ACME, '--age-recipient', 'age1bogus']);
+    expect(r).toMatchObject({ code: 2, err: 'error: --age-recipient: expected an age public key (age1…), found a text of 9 characters' });
+    expect(exists(repo, 'customers/acme.yaml')).toBe(false);
+  });
+
   test('conflict markers in a customer file or a store entry are named as such, with how to resolve them', async () => {
     const repo = scratchRepo();
     const file = path.join(repo, 'customers/demo.yaml');

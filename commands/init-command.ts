@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { formatProblem, type LoadedConfig } from '../config/load';
+import type { LoadedConfig } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOMER_INGRESS_CONTROLLER, type NewCustomer } from '../config/new-customer';
 import { DEFAULT_NFS_BASE_PATH, IngressController, PROFILES } from '../config/schema';
 import { entryFile } from '../model/layout';
@@ -33,9 +33,10 @@ function validNewCustomer(answers: NewCustomer): LoadedConfig {
   const loaded = loadNewCustomer(answers);
   if (loaded.config) return loaded;
   const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
+  // By the flag that set the key (`secrets.ageRecipients.0` is --age-recipient's); the file does not exist yet, so never by its line.
   throw new UserError(loaded.errors.map((p) => {
-    const flag = keyFlags.find(([key]) => key === p.path)?.[1];
-    return flag ? `${flag}: expected ${p.expected}, found ${p.found}` : formatProblem(p);
+    const flag = keyFlags.find(([key]) => p.path === key || p.path.startsWith(`${key}.`))?.[1];
+    return `${flag ?? (p.path || 'init')}: expected ${p.expected}, found ${p.found}`;
   }), EXIT.USAGE);
 }
 

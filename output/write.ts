@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { UserError } from '../model/user-error';
 import { customerDistFolder } from '../model/layout';
 import { credentialStoreDir, readRegularFile, WORK_FOLDER, writeStoreFiles } from '../secrets/credential-store';
-import { asFileSystemError, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
+import { asFileSystemError, failureOn, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
 import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
 import { errnoCode } from '../model/caught';
@@ -112,11 +112,12 @@ function swapFolder(root: string, ready: string, target: string, steps: FileStep
       throw new UserError(`${ready}/old: expected no earlier copy beside ${target}/ while finishing an interrupted synth, found one; `
         + `compare both, keep the right one in ${target}/ and delete ${ready}/`);
     }
-    steps.rename(target, `${ready}/old`);
+    // A refusal (a read-only dist/) is named by the folder the user knows, not by the staging path.
+    failureOn(target, () => steps.rename(target, `${ready}/old`));
   } else {
     steps.mkdir(path.posix.dirname(target));
   }
-  steps.rename(`${ready}/tree`, target);
+  failureOn(target, () => steps.rename(`${ready}/tree`, target));
 }
 
 /** Steps 3 of the header for one customer's ready folder; each step is skipped once done. */
