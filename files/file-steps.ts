@@ -134,3 +134,13 @@ export function filesUnder(root: string, dir: string): string[] {
   walk('');
   return files.sort();
 }
+
+/** The entry's own status (a link is not followed), or undefined when there is none. */
+export function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
+}

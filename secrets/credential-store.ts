@@ -35,10 +35,9 @@ import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../catalog/credentials';
 import { EXIT, UserError, type ExitCode } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
-import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
+import { guard, lstatOrUndefined, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
 import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
-import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
 import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL } from '../model/patterns';
 
@@ -382,13 +381,4 @@ export function parseEncrypted(text: string, file: string): Document {
   }
   if (anchors) throw new UserError(`${file}: expected no YAML anchors or aliases, found some`);
   return doc as Document;
-}
-
-function lstatOrUndefined(file: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(file);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
 }

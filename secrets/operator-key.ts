@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type * as Age from 'age-encryption';
 import { UserError } from '../model/user-error';
 import { errnoCode } from '../model/caught';
-import { asFileSystemError, guard } from '../files/file-steps';
+import { asFileSystemError, guard, lstatOrUndefined } from '../files/file-steps';
 import { parseIdentities } from './age';
 
 /** Where generated private keys are kept: $ASTRAGO_KEYS_DIR, else ~/.config/astrago/keys. */
@@ -87,13 +87,4 @@ function insideFolder(root: string, dir: string): string | undefined {
   const [top, target] = [real(path.resolve(root)), real(path.resolve(dir))];
   const relative = path.relative(top, target);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative)) ? top : undefined;
-}
-
-function lstatOrUndefined(file: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(file);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
 }
