@@ -129,6 +129,8 @@ describe('the mint guard never switches off silently', () => {
         + `of seoul-lab \\(which has dist/seoul-lab, flux/seoul-lab/astrago\\.yaml\\) was stored before, found ${found}; run it in a full clone, or pass `
         + '--new-credentials seoul-lab to `npx astrago synth` \\(or `init`\\) to generate it anyway: a new value, so anything that still holds the old one'))]);
       expect(exists(repo, 'credentials/seoul-lab/grafana-admin.yaml')).toBe(false);
+      expect(await run(repo, ['synth', '--new-credentials', 'seoul-labs'])).toMatchObject({ code: 2, err: expect.stringMatching(/^error: customer "seoul-labs": expected one of .*seoul-lab/) });
+      expect(exists(repo, 'credentials/seoul-lab/grafana-admin.yaml')).toBe(false);
       const allowed = await run(repo, ['synth', '--new-credentials', 'seoul-lab']);
       expect(allowed.code).toBe(0);
       expect(exists(repo, 'credentials/seoul-lab/grafana-admin.yaml')).toBe(true);

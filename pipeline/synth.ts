@@ -114,6 +114,8 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   let outputs: CustomerOutput[];
   try {
     configs = loadAll(options.root, log, options.only);
+    const unknown = (options.newCredentials ?? []).filter((name) => !configs.some((c) => c.name === name));
+    if (unknown.length > 0) throw unknownCustomer(unknown, configs.map((c) => c.name));
     outputs = await renderAll(options.root, configs, (c) => ({
       ...options.vaultOptions?.(c),
       ...(options.newCredentials?.includes(c.name) ? { allowNewCredentials: true } : {}),
