@@ -353,6 +353,8 @@ describe('credential values', () => {
       [Buffer.from('abc\0def'), 'standard input: expected text without control characters, found U+0000 at character 4'],
       [Buffer.from('two\nlines\n'), 'standard input: expected text without control characters, found U+000A at character 4'],
       [Buffer.alloc(MAX_CREDENTIAL_BYTES + 1, 'a'), `standard input: expected at most ${MAX_CREDENTIAL_BYTES} bytes (an encrypted Secret must stay under the API server's 1 MiB), found ${MAX_CREDENTIAL_BYTES + 1}`],
+      // Far more than a value may hold: reading stops there.
+      [Buffer.alloc(8 * 1024 * 1024, 'a'), `standard input: expected at most ${MAX_CREDENTIAL_BYTES} bytes (an encrypted Secret must stay under the API server's 1 MiB), found more`],
     ];
     for (const [input, error] of cases) {
       const r = setFromStdin(repo, input);
