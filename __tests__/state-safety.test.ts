@@ -13,6 +13,7 @@ import { reseal } from '../commands/secrets-command';
 import { checkSecrets, privateKeyFindings, PUBLIC_TEST_KEY } from '../commands/secrets-check';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { MAX_CREDENTIAL_BYTES, readStore, RETIRED_FILE } from '../secrets/credential-store';
+import { formatProblem, loadCustomerText } from '../config/load';
 import { runCli } from './cli-session';
 import { Killed, killAtEachStep } from './fault-injection';
 import { guard, realSteps } from '../files/file-steps';
@@ -162,6 +163,18 @@ describe('messages that name the right thing', () => {
     } finally {
       if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
       else process.env.SOPS_AGE_KEY_FILE = saved;
+    }
+  });
+
+  test('a customer file with an unquoted {{ … }} is an error line, and no library warning prints its text', () => {
+    const warnings = jest.spyOn(process, 'emitWarning');
+    try {
+      const loaded = loadCustomerText('nfs:\n  server: {{ .Values.nfs }}\n', 'acme', 'customers/acme.yaml');
+      expect(loaded.config).toBeUndefined();
+      expect(loaded.errors.map(formatProblem)).toContainEqual(expect.stringMatching(/^customers\/acme\.yaml:2: nfs\.server: expected /));
+      expect(warnings).not.toHaveBeenCalled();
+    } finally {
+      warnings.mockRestore();
     }
   });
 

@@ -117,7 +117,8 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  // logLevel 'error': the library would print a warning quoting the file (a map used as a key, e.g. an unquoted {{ … }}).
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   const lineOf = (keyPath: readonly string[]) => nodeLine(doc, lines, keyPath);
   const result = (raw: unknown, profileValues: unknown, config?: CustomerConfig): LoadedCustomer =>
     ({ file, config, errors, warnings, raw, profileValues, lineOf });
