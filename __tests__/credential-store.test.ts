@@ -10,7 +10,11 @@ import { killAtEachStep } from './fault-injection';
 import { SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
-const OTHER_IDENTITY = 'AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX';
+// Another operator's identity, made per run: no private key but the samples' fixture is ever committed.
+let OTHER_IDENTITY = '';
+beforeAll(async () => {
+  OTHER_IDENTITY = await (require('age-encryption') as typeof import('age-encryption')).generateX25519Identity();
+});
 const repo = () => fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-store-'));
 const file = (root: string, credential: string, customer = 'acme') => path.join(root, 'credentials', customer, `${credential}.yaml`);
 

@@ -147,10 +147,10 @@ describe('file-system failures and key files', () => {
     const file = path.join(keys, 'acme.agekey');
     fs.copyFileSync(SAMPLE_IDENTITY_FILE, file);
     fs.chmodSync(file, 0o644);
-    const key = await ensureCustomerKey('acme', { ASTRAGO_KEYS_DIR: keys });
+    const key = await ensureCustomerKey('acme', scratchRepo(), { ASTRAGO_KEYS_DIR: keys });
     expect(key.created).toBe(false);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
-    const fresh = await ensureCustomerKey('other', { ASTRAGO_KEYS_DIR: keys });
+    const fresh = await ensureCustomerKey('other', scratchRepo(), { ASTRAGO_KEYS_DIR: keys });
     expect(fs.statSync(fresh.file).mode & 0o777).toBe(0o600);
     expect(fs.statSync(keys).mode & 0o777).toBe(0o700);
   });

@@ -20,7 +20,7 @@ import { leaves } from '../migrate/legacy-mapping';
 import { readStoredCredential } from '../secrets/credential-store';
 import { runCli, type CliSession } from './cli-session';
 import { killAtEachStep } from './fault-injection';
-import { findObject, objectsOf, readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
+import { findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
 
 /** The old system's environment files, as its repository has them (README.md beside them). */
 const LEGACY = path.join(__dirname, 'fixtures', 'legacy-environments');
@@ -35,7 +35,12 @@ type Session = CliSession;
 const run = (root: string, args: string[]) => runCli(root, args, { interactive: false, prompts: {} as Io['prompts'] });
 
 /** An empty repository to import into: the imported customers never land in customers/. */
-const scratchRoot = () => fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-import-'));
+/** An empty repository but for what it vendors (read-only, shared). */
+const scratchRoot = () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-import-'));
+  fs.symlinkSync(path.join(ROOT, 'vendor'), path.join(root, 'vendor'));
+  return root;
+};
 const importArgs = (folder: string, env: string, ...extra: string[]) => ['import', folder, env, '--age-recipient', SAMPLE_RECIPIENT, ...extra];
 
 /** Every credential value an old environment holds in plain text (the files' and the old charts'). */
@@ -224,6 +229,22 @@ describe('bad input: one error line, nothing written', () => {
     { name: 'a missing address', customer: '{}', code: 1, error: /^error: .*customers\/acme\/values\.yaml: externalAccess\.ip\.address: expected the address users reach \(required in ip mode\); the old environment leaves it empty: pass --ip, found nothing/ },
     { name: 'an invalid age recipient', customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\n', args: (f) => ['import', f, 'acme', '--age-recipient', 'age1nope'], code: 2, error: /^error: --age-recipient: expected an age public key \(age1…\), found .* \(nothing was written\)$/ },
     { name: 'an invalid customer name', customer: '{}', args: (f) => importArgs(f, 'acme', '--as', 'Acme'), code: 2, error: /^error: --as: expected a DNS-1123 name/ },
+    {
+      name: 'a map where a password belongs (an unquoted {{ … }}) is refused by its key, not dropped',
+      customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nkeycloak:\n  adminPassword: {{ .Values.secret }}\n', code: 1,
+      error: /^error: .*customers\/acme\/values\.yaml:5: keycloak\.adminPassword: expected the password as a string \(quote it, so its exact characters are kept\), found a map \(an unquoted \{\{ … \}\}\?\) \(nothing was written\)$/,
+    },
+    {
+      name: 'a password with a control character is refused, the character named',
+      customer: 'externalAccess:\n  ip:\n    address: 10.0.0.5\nkeycloak:\n  adminPassword: "Secret\\0value"\n', code: 1,
+      error: /^error: .*customers\/acme\/values\.yaml:5: keycloak\.adminPassword: expected text without control characters, found U\+0000 at character 7 \(nothing was written\)$/,
+    },
+    {
+      name: 'an alias bomb is one error line',
+      customer: `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [${Array(10).fill('*a').join(', ')}]\nc: &c [${Array(10).fill('*b').join(', ')}]\nd: [${Array(10).fill('*c').join(', ')}]\n`,
+      code: 1, error: /^error: .*customers\/acme\/values\.yaml: expected YAML with at most 1000 alias uses, found more \(an alias bomb\?\)$/,
+    },
+    { name: 'a file far larger than an environment is refused unread', customer: `# ${'x'.repeat(300 * 1024)}\n`, code: 1, error: /^error: .*customers\/acme\/values\.yaml: expected an environment values file of at most 262144 bytes, found 30\d{4}$/ },
   ];
 
   test.each(cases)('$name', async ({ customer, args, code, error }) => {
@@ -237,6 +258,67 @@ describe('bad input: one error line, nothing written', () => {
     expect(readTree(root)).toEqual({});
     expect(fs.readdirSync(process.env.ASTRAGO_KEYS_DIR!)).toEqual(keys);
     expect(session.err).not.toContain('Secret-value-1234');
+  });
+
+  test('old files are read as Helmfile read them: << merge keys merge, yes/on are booleans where a setting is one and text where a password is', async () => {
+    const folder = oldEnvironments([
+      'externalAccess: {ip: {address: 10.0.0.5}}',
+      'shared: &shared',
+      '  adminPassword: From-An-Anchor-9',
+      'keycloak:',
+      '  <<: *shared',
+      'astrago:',
+      '  oneview:',
+      '    enabled: on',
+      '  mariadb:',
+      '    rootPassword: yes',
+    ].join('\n'));
+    const root = scratchRoot();
+    const session = await run(root, importArgs(folder, 'acme'));
+    expect(session.code).toBe(0);
+    expect(parse(fs.readFileSync(path.join(root, 'customers', 'acme.yaml'), 'utf8'))).toMatchObject({ astrago: { oneview: { enabled: true } } });
+    // The anchor's password wins over base/values.yaml's, as the merge made it.
+    expect(await readStoredCredential(root, 'acme', 'keycloak-admin', [IDENTITY])).toBe('From-An-Anchor-9');
+    expect(await readStoredCredential(root, 'acme', 'mariadb-root', [IDENTITY])).toBe('yes');
+  });
+
+  test('no library warning prints a line of the old file', async () => {
+    const warnings = jest.spyOn(process, 'emitWarning');
+    try {
+      const folder = oldEnvironments('externalAccess: {ip: {address: 10.0.0.5}}\nastrago:\n  extra: {{ .Values.Secret-value-1234 }}\n');
+      expect((await run(scratchRoot(), importArgs(folder, 'acme'))).code).toBe(0);
+      expect(warnings).not.toHaveBeenCalled();
+    } finally {
+      warnings.mockRestore();
+    }
+  });
+
+  test('a file that is not UTF-8 is refused by name, never read with replaced characters', async () => {
+    const folder = oldEnvironments('{}');
+    fs.writeFileSync(path.join(folder, 'customers', 'acme', 'values.yaml'), Buffer.concat([Buffer.from('keycloak:\n  adminPassword: caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const root = scratchRoot();
+    const session = await run(root, importArgs(folder, 'acme'));
+    expect(session).toMatchObject({ code: 1, err: `error: ${path.join(folder, 'customers', 'acme', 'values.yaml')}: expected UTF-8 text, found bytes that are not (binary data, or text in another encoding such as Latin-1 or EUC-KR)` });
+    expect(readTree(root)).toEqual({});
+  });
+
+  test('--as runs init\'s checks: a retired name and a .yml twin are refused before anything is written', async () => {
+    const folder = oldEnvironments('externalAccess: {ip: {address: 10.0.0.5}}\n');
+    const root = scratchRoot();
+    fs.mkdirSync(path.join(root, 'customers'));
+    fs.writeFileSync(path.join(root, 'customers', 'twin.yml'), 'nfs: {server: x}\n');
+    fs.mkdirSync(path.join(root, 'credentials'));
+    fs.writeFileSync(path.join(root, 'credentials', 'retired.yaml'), 'retired: [gone]\n');
+    const before = readTree(root);
+    const twin = await run(root, importArgs(folder, 'acme', '--as', 'twin'));
+    expect(twin).toMatchObject({ code: 1, err: 'error: customers/twin.yml: expected no second spelling of customer twin (synth reads only .yaml and refuses both), found one: rename it to customers/twin.yaml or delete it' });
+    const retired = await run(root, importArgs(folder, 'acme', '--as', 'gone'));
+    expect(retired.code).toBe(1);
+    expect(retired.err).toMatch(/^error: credentials\/retired\.yaml: expected a new customer name, found "gone" retired/);
+    expect(readTree(root)).toEqual(before);
+    const allowed = await run(root, importArgs(folder, 'acme', '--as', 'gone', '--new-credentials'));
+    expect(allowed.code).toBe(0);
+    expect(fs.readFileSync(path.join(root, 'credentials', 'retired.yaml'), 'utf8')).toMatch(/\nretired: \[\]\n$/);
   });
 
   test('an address that happens to be 10.0.0.1 is kept: required keys have no default to drop it as', async () => {
@@ -290,7 +372,7 @@ describe('bad input: one error line, nothing written', () => {
     expect(kills).toBeGreaterThanOrEqual(6);
     expect(await storeIsComplete()).toBe(true);
     expect(Object.keys(readTree(root)).filter((f) => !f.startsWith('.astrago/')).sort()).toEqual([
-      ...Object.keys(planned.credentials).map((c) => `credentials/acme/${c}.yaml`), 'customers/acme.yaml'].sort());
+      ...Object.keys(planned.credentials).map((c) => `credentials/acme/${c}.yaml`), 'customers/acme.import-report.txt', 'customers/acme.yaml'].sort());
   });
 
   test('an existing customer is never overwritten', async () => {
@@ -314,7 +396,7 @@ describe('bad input: one error line, nothing written', () => {
     ]);
   });
 
-  test('a generated key is named, the report goes to standard output, an empty password is generated later', async () => {
+  test('a generated key is named, the report goes to standard output and beside the customer file, an empty password is generated later', async () => {
     const folder = oldEnvironments('externalAccess:\n  ip:\n    address: 10.0.0.5\nharbor:\n  adminPassword: ""\n');
     const root = scratchRoot();
     const session = await run(root, ['import', folder, 'acme']);
@@ -325,7 +407,9 @@ describe('bad input: one error line, nothing written', () => {
       'harbor.adminPassword → credential harbor-admin: empty in the old environment: the first synth generates it',
     ]);
     expect(Object.keys(readTree(root)).sort()).toEqual(['credentials/acme/keycloak-admin.yaml', 'credentials/acme/keycloak-db.yaml',
-      'credentials/acme/harbor-db.yaml', 'credentials/acme/harbor-secret-key.yaml', 'customers/acme.yaml'].sort());
+      'credentials/acme/harbor-db.yaml', 'credentials/acme/harbor-secret-key.yaml', 'customers/acme.import-report.txt', 'customers/acme.yaml'].sort());
+    expect(fs.readFileSync(path.join(root, 'customers/acme.import-report.txt'), 'utf8')).toBe(session.out);
+    expect(session.err).toContain('The report is in customers/acme.import-report.txt: commit it with the customer.');
     expect(everything(root, session)).not.toContain('Secret-value-1234');
   });
 });

@@ -102,6 +102,10 @@ const CASES: Array<[string, string, (files: OutputFile[]) => OutputFile[]]> = [
   ['Service selecting no pods', 'cluster/service-selector', mutate(APP, 'Service', 'web', (o) => { o.spec.selector = { 'app.kubernetes.io/name': 'webb' }; })],
   ['PVC on a missing storage class', 'cluster/storage-class', mutate(APP, 'PersistentVolumeClaim', 'web-data', (o) => { o.spec.storageClassName = 'fast-ssd'; })],
   ['reference to a missing ConfigMap', 'cluster/config-ref', mutate(APP, 'Deployment', 'web', (o) => { o.spec.template.spec.containers[0].envFrom[0].configMapRef.name = 'web-settings'; })],
+  ['ConfigMap over the API server\'s 1 MiB', 'cluster/data-size', mutate(APP, 'ConfigMap', 'web-config', (o) => { o.data.DASHBOARD = 'x'.repeat(1024 * 1024); })],
+  ['SOPS Secret whose value decrypts to over 1 MiB', 'cluster/data-size', mutate(APP, 'Secret', 'app-db', (o) => {
+    o.data.password = `ENC[AES256_GCM,data:${Buffer.alloc(1024 * 1024 * 4 / 3 + 8).toString('base64')},iv:AAAAAAAAAAAAAAAAAAAAAA==,tag:AAAAAAAAAAAAAAAAAAAAAA==,type:str]`;
+  })],
   ['image on :latest', 'policy/image-ref', mutate(APP, 'Deployment', 'web', (o) => { o.spec.template.spec.containers[0].image = 'nginx:latest'; })],
   ['plain-text value in a SOPS Secret', 'policy/plaintext-secret', mutate(APP, 'Secret', 'app-db', (o) => { o.data.user = 'YWRtaW4='; })],
   ['binding to cluster-admin', 'policy/cluster-admin', addObject(APP, {
@@ -235,6 +239,48 @@ describe('npx astrago validate', () => {
     const log: string[] = [];
     expect(await validateCommand({ root: ROOT, customers: [SAMPLES[0]], schemas: dir, kustomize: false, log: (l) => log.push(l) })).toBe(1);
     expect(log).toEqual([`error: ${path.join(dir, 'dangling.json')}: ENOENT (no such file or folder)`]);
+  });
+});
+
+describe('a schema validate cannot read', () => {
+  const HELMRELEASE_CRD = 'crds/helm.toolkit.fluxcd.io_helmreleases.yaml';
+  const RESTORE = 'restore the schema folder (`git checkout -- vendor/schemas`)';
+  /** validate of one sample with a copy of the schema folder that `change` breaks. */
+  async function validateWith(change: (dir: string) => void): Promise<{ code: number; log: string[]; dir: string }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-schemas-'));
+    fs.cpSync(SHARED, dir, { recursive: true });
+    change(dir);
+    const log: string[] = [];
+    const code = await validateCommand({ root: ROOT, customers: [SAMPLES[0]], schemas: dir, kustomize: false, log: (l) => log.push(l) });
+    return { code, log, dir };
+  }
+
+  test.each([
+    ['empty', (file: string) => fs.writeFileSync(file, ''), 'an empty file'],
+    ['unparsable', (file: string) => fs.writeFileSync(file, 'spec: [unclosed\n'), 'YAML that does not parse ('],
+    ['missing', (file: string) => fs.rmSync(file), 'no such file'],
+    ['without a CRD', (file: string) => fs.writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\n'), 'no CustomResourceDefinition with an openAPIV3Schema'],
+  ])('a HelmRelease CRD schema that is %s is an error naming the file and the command that restores it, never "skipped"', async (_name, breakIt, found) => {
+    const { code, log, dir } = await validateWith((d) => breakIt(path.join(d, HELMRELEASE_CRD)));
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringContaining(`error: ${path.join(dir, HELMRELEASE_CRD)}: expected a readable schema file (strict validation checks nothing without it), found ${found}`)]);
+    expect(log[0]).toMatch(new RegExp(`; ${RESTORE.replace(/[`()]/g, '\\$&')}$`));
+  });
+
+  test('a remote $ref in a CRD schema is refused in one error line, no crash', async () => {
+    const { code, log, dir } = await validateWith((d) => {
+      const file = path.join(d, HELMRELEASE_CRD);
+      fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/openAPIV3Schema:\n/, 'openAPIV3Schema:\n        $ref: https://schemas.example.com/helmrelease.json\n'));
+    });
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^error: ${path.join(dir, HELMRELEASE_CRD)}: spec\\.versions\\[v2\\w*\\]\\.schema\\.openAPIV3Schema: expected a self-contained schema, found \\$ref "https://schemas\\.example\\.com/helmrelease\\.json"$`))]);
+  });
+
+  test('a Kubernetes definitions file that is empty or not JSON is an error naming it', async () => {
+    const file = 'kubernetes/v1.32.0-definitions.json';
+    const { code, log, dir } = await validateWith((d) => fs.writeFileSync(path.join(d, file), '{"definitions": '));
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^error: ${path.join(dir, file)}: expected a readable schema file \\(strict validation checks nothing without it\\), found JSON that does not parse \\(`))]);
   });
 });
 

@@ -3,12 +3,17 @@
  * synthesize N synthetic customers into a scratch repository, the floor — the same objects
  * serialized to YAML and written without constructs — and validate. Prints one JSON line.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { dumpYaml } from '../files/canonical';
-import { loadAll, renderAll } from '../pipeline/synth';
+import { compareCustomers } from '../commands/compare';
+import { terminalPrompts } from '../commands/prompts';
+import { renderCheckCommand } from '../commands/render-check-command';
+import { validateCommand } from '../commands/validate-command';
+import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { writeCustomers } from '../output/write';
 import { UserError } from '../model/user-error';
 import { existingObjects } from '../validate/externals';
@@ -31,7 +36,19 @@ export interface WorkerResult {
   readonly validateMs: number;
   /** Whether strict schemas were found (else only the rules ran). */
   readonly strict: boolean;
+  /** One customer file changed after a synth whose inputs were recorded, in a git repository: each command as a pull request runs it. */
+  readonly oneChanged: OneChanged;
   readonly maxRssMb: number;
+}
+
+/** Wall times, in ms, of what a pull request that changes one customer pays. */
+export interface OneChanged {
+  /** synth: the changed customer rendered, the others skipped by their input digest. */
+  readonly synthMs: number;
+  readonly validateMs: number;
+  /** render-check of the changed customer (helm, every release rendered: the render cache starts empty). */
+  readonly renderCheckMs: number;
+  readonly diffMs: number;
 }
 
 async function main(n: number): Promise<WorkerResult> {
@@ -83,8 +100,38 @@ async function main(n: number): Promise<WorkerResult> {
   const validateMs = performance.now() - t2;
   if (report.findings.length > 0) throw new Error(`synthetic customers do not validate: ${report.findings.length} findings`);
 
+  const oneChanged = await changeOne(root);
   fs.rmSync(root, { recursive: true, force: true });
-  return { n, objects, synthMs, resynthMs, rewriteMs, floorMs, validateMs, strict: schemas !== undefined, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+  return { n, objects, synthMs, resynthMs, rewriteMs, floorMs, validateMs, strict: schemas !== undefined, oneChanged, maxRssMb: process.resourceUsage().maxRSS / 1024 };
+}
+
+/**
+ * A pull request that changes one customer file: the trees are committed and recorded first (a
+ * synth whose records the next one reads), then the first customer's file changes.
+ */
+async function changeOne(root: string): Promise<OneChanged> {
+  const quiet = () => undefined;
+  fs.symlinkSync(path.resolve(__dirname, '..', 'vendor'), path.join(root, 'vendor'));
+  if (await synth({ root, log: quiet }) !== 0) throw new Error('bench: the recording synth failed');
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.org', ...args], { stdio: 'ignore' });
+  git('init', '-q', '-b', 'main');
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  fs.appendFileSync(path.join(root, 'customers', `${customerName(0)}.yaml`), 'monitoring: {retention: 30d}\n');
+  const io = { out: quiet, err: quiet, interactive: false, prompts: terminalPrompts };
+  const time = async (run: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await run();
+    return performance.now() - t0;
+  };
+  const synthMs = await time(() => synth({ root, log: quiet }));
+  const selection = { changedSince: 'HEAD' };
+  return {
+    synthMs,
+    validateMs: await time(() => validateCommand({ root, ...selection, kustomize: false, env: {}, log: quiet, out: quiet })),
+    renderCheckMs: await time(() => renderCheckCommand({ root, ...selection, env: {}, log: quiet, out: quiet })),
+    diffMs: await time(() => compareCustomers(root, io, selection)),
+  };
 }
 
 main(Number(process.argv[2])).then((r) => console.log(JSON.stringify(r)));

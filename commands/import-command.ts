@@ -3,6 +3,9 @@ import { EXIT, UserError, runCommand } from '../model/user-error';
 import { existingTarget, importTargets, isRefusal, planImport, writeImport, type ImportOptions, type ImportPlan } from '../migrate/import';
 import { withWriteLock } from '../output/write';
 import { ensureCustomerKey } from '../secrets/operator-key';
+import { newCustomerProblem } from '../pipeline/customers';
+import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
+import { recordRetired } from '../secrets/credential-store';
 import { exitCodesHelp, type Io } from './io';
 
 interface ImportFlags {
@@ -11,6 +14,7 @@ interface ImportFlags {
   nfsServer?: string;
   nfsPath?: string;
   ageRecipient?: string[];
+  newCredentials?: boolean;
 }
 
 /** A plan, or a UserError with every problem. */
@@ -32,8 +36,9 @@ export function registerImport(program: Command, root: string, io: Io): void {
     .option('--nfs-path <path>', 'exported NFS folder (replaces the old value)')
     .option('--age-recipient <key>', 'age public key to encrypt the credentials for; repeat for several (default: generate a key pair in $ASTRAGO_KEYS_DIR or ~/.config/astrago/keys)',
       (key: string, keys: string[] = []) => [...keys, key])
+    .option(NEW_CREDENTIALS_FLAG, 'reuse the name of a retired (removed) customer: the first synth generates the credentials the old environment lacks')
     .addHelpText('after', [
-      '\nThe report (standard output) has one line per old key: "old.key → new.key = value", "old.key → credential',
+      '\nThe report (standard output, and customers/<customer>.import-report.txt) has one line per old key: "old.key → new.key = value", "old.key → credential',
       'name" or "old.key: dropped: why". Credential values are never printed; those still at the old',
       'system\'s public defaults say how to rotate them after the move. Nothing is written unless',
       'everything maps; see docs/migration.md for the cutover.',
@@ -47,11 +52,11 @@ export function registerImport(program: Command, root: string, io: Io): void {
         let planned = plan(options);
         const targets = importTargets(planned.customer);
         // Before a key is generated: a refused import leaves nothing behind.
-        const existing = existingTarget(root, planned.customer);
+        const existing = existingTarget(root, planned.customer) ?? newCustomerProblem(root, planned.customer, { replace: true, newCredentials: flags.newCredentials });
         if (existing) throw new UserError(existing, EXIT.FINDINGS);
         let keyFile: string | undefined;
         if (!flags.ageRecipient?.length) {
-          const key = await ensureCustomerKey(planned.customer);
+          const key = await ensureCustomerKey(planned.customer, root);
           keyFile = key.file;
           io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${planned.customer}: ${key.file}. Keep it out of git (a password manager);`
             + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
@@ -60,13 +65,18 @@ export function registerImport(program: Command, root: string, io: Io): void {
         let written: string[];
         try {
           // Synth, init and the secrets commands take the same lock: no one writes the store meanwhile.
-          written = await withWriteLock(root, io.err, () => writeImport(root, planned));
+          written = await withWriteLock(root, io.err, async () => {
+            const files = await writeImport(root, planned);
+            if (flags.newCredentials) recordRetired(root, planned.customer, false);
+            return files;
+          });
         } catch (e) {
           if (e instanceof UserError) throw e.withExitCode(EXIT.FINDINGS);
           throw e;
         }
+        const stored = written.filter((f) => f !== targets.customerFile && f !== targets.report).length;
+        io.err(`The report is in ${targets.report}: commit it with the customer.`);
         io.out(planned.report.map((line) => `${line}\n`).join(''));
-        const stored = written.filter((f) => f !== targets.customerFile).length;
         io.err(`Imported ${planned.environment.name} (${planned.environment.layout} layout) as ${targets.customerFile}, with ${stored} credential(s) encrypted in ${targets.store}/.`);
         if (planned.publicDefaults.length > 0) {
           io.err(`${planned.publicDefaults.length} of them are the old system's public defaults (${planned.publicDefaults.join(', ')}): rotate them after the move, as the report says.`);

@@ -26,12 +26,12 @@ const optional = (value: string) => value.trim() || undefined;
 export async function runWizard(
   prompts: Prompts,
   given: Partial<NewCustomer>,
-  nameTaken: (name: string) => boolean,
+  nameTaken: (name: string) => string | undefined,
   show: (text: string) => void,
 ): Promise<NewCustomer | undefined> {
   const name = given.name ?? (await prompts.input({
     message: 'Customer name (the file and dist/ folder name)',
-    validate: (v) => nameProblem(v) ?? (nameTaken(v) ? `a new name: customers/${v}.yaml exists (run with --force to replace it)` : true),
+    validate: (v) => nameProblem(v) ?? (nameTaken(v) ? `a new name: ${nameTaken(v)}` : true),
   }));
   let { ip, domain, tlsIssuer, tlsSecret } = given;
   if (!ip && !domain) {

@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { customerDistFolder, entryFile } from '../model/layout';
 import { pruneDisabled } from '../output/diff';
 import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
-import { credentialStoreDir, storeCustomers } from '../secrets/credential-store';
+import { credentialStoreDir, recordRetired, RETIRED_FILE, storeCustomers } from '../secrets/credential-store';
+import { withWriteLock } from '../output/write';
+import { importReportFile } from '../migrate/import';
+import { guard } from '../files/file-steps';
 import { unknownCustomer } from '../config/load';
 import { customerFileNames } from '../pipeline/input-digest';
 import { exitCodesHelp, type Io } from './io';
@@ -25,7 +28,7 @@ export function removalPlan(root: string, customer: string): RemovalPlan {
   const { objects } = parseTree(readCustomerTree(root, customer));
   const label = (o: (typeof objects)[number]['object']) =>
     objectLabel(o) + (o.kind === 'HelmRelease' ? ' (Helm uninstalls the release and what its chart created)' : '');
-  const paths = [`customers/${customer}.yaml`, `customers/${customer}.yml`, `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
+  const paths = [`customers/${customer}.yaml`, `customers/${customer}.yml`, importReportFile(customer), `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
     .filter((p) => fs.existsSync(path.join(root, p)));
   return {
     pruned: objects.filter((p) => !pruneDisabled(p.object)).map((p) => label(p.object)).sort(),
@@ -49,12 +52,14 @@ function describe(customer: string, plan: RemovalPlan): string[] {
 /** `astrago remove`: retire a customer, showing first what Flux will prune and what it keeps. */
 export function registerRemove(program: Command, root: string, io: Io): void {
   program.command('remove')
-    .description('delete a customer: its file, dist/<customer>/ and flux/<customer>/astrago.yaml, after showing what Flux will prune')
+    .description('delete a customer: its file, credentials/<customer>/, dist/<customer>/ and flux/<customer>/astrago.yaml, after showing what Flux will prune; its name is recorded in credentials/retired.yaml')
     .argument('<customer>', 'customer name')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
     .action(async (customer: string, opts: { yes?: boolean }) => {
-      process.exitCode = await runCommand(io.err, async () => {
+      // As the only writer: a synth running meanwhile would write the customer back, and one
+      // that was killed mid-swap is finished first, so the plan reads the tree as it is.
+      process.exitCode = await runCommand(io.err, () => withWriteLock(root, io.err, async () => {
         const known = [...new Set([...customerFileNames(root), ...distCustomers(root), ...storeCustomers(root)])].sort();
         if (!known.includes(customer)) throw unknownCustomer([customer], known, true);
         const plan = removalPlan(root, customer);
@@ -66,15 +71,17 @@ export function registerRemove(program: Command, root: string, io: Io): void {
             return EXIT.FINDINGS;
           }
         }
-        // Everything in the plan: the store goes too (git history keeps it, and synth refuses to mint anew what it shows).
-        for (const p of plan.paths) fs.rmSync(path.join(root, p), { recursive: true, force: true });
+        // Recorded first, in the repository itself: even a clone without history never mints its credentials anew.
+        recordRetired(root, customer, true);
+        // Everything in the plan: the store goes too (git history keeps it).
+        for (const p of plan.paths) guard(p, () => fs.rmSync(path.join(root, p), { recursive: true, force: true }));
         const fluxDir = path.dirname(path.join(root, entryFile(customer)));
         if (fs.existsSync(fluxDir) && fs.readdirSync(fluxDir).length === 0) fs.rmdirSync(fluxDir);
-        io.err(`Removed ${customer}. Commit the deletion; Flux prunes the objects above once it is merged.`);
+        io.err(`Removed ${customer}. Commit the deletion with ${RETIRED_FILE}; Flux prunes the objects above once it is merged.`);
         if (fs.existsSync(fluxDir)) {
           io.err(`flux/${customer}/ still holds what \`flux bootstrap\` wrote: Flux itself keeps running in the cluster until you run \`flux uninstall\` there and delete that folder.`);
         }
         return EXIT.OK;
-      });
+      }));
     });
 }

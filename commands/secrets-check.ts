@@ -8,11 +8,13 @@
  * (SOPS_AGE_KEY_FILE / SOPS_AGE_KEY): every MAC verifies, and each Secret holds its stored value.
  * One `error:` line per finding, naming the file; never a value.
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CustomerConfig } from '../config/schema';
 import { EXIT, UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
-import { noMatchingIdentity, operatorIdentities, unwrapDataKey } from '../secrets/age';
+import { operatorIdentities, unwrapDataKey } from '../secrets/age';
 import { holdsCredential } from '../secrets/committed';
 import { CREDENTIAL_ANNOTATION, credentialFile, openEntry, recipientsProblem, parseEncrypted, readStore, sealedSecret, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
@@ -33,17 +35,55 @@ export async function checkSecrets(root: string, log: Log, identities: readonly 
   const loaded = loadEach(root, log);
   const configs = loaded.flatMap((c) => (c.config ? [c.config] : []));
   const findings = loaded.flatMap((c) => c.errors.map(formatProblem));
+  findings.push(...privateKeyFindings(root));
   findings.push(...scanTree(path.join(root, 'dist'), root).map((f) => `${f.file}: ${f.object}: ${f.message}`));
-  for (const config of configs) findings.push(...await customerFindings(root, config, identities));
+  // With one customer's key (each customer has its own), the others' MACs are not ours to verify.
+  const unverified = new Set<string>();
+  for (const config of configs) findings.push(...await customerFindings(root, config, identities, () => unverified.add(config.name)));
+  const verified = configs.filter((c) => !unverified.has(c.name));
+  if (identities.length > 0 && unverified.size > 0 && verified.length === 0) {
+    findings.push(`SOPS_AGE_KEY_FILE / SOPS_AGE_KEY: expected the age key of at least one customer, found none that opens any credential (a key of another repository?)`);
+  }
   for (const f of findings) log(`error: ${f}`);
   const ok = findings.length === 0;
-  log(ok
-    ? `credentials intact: store and dist/ agree, no plaintext${identities.length ? ', every MAC verifies' : ' (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)'}`
-    : `${findings.length} problem(s)`);
+  const macs = identities.length === 0 ? ' (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)'
+    : unverified.size === 0 ? ', every MAC verifies'
+      : `, the MACs of ${verified.map((c) => c.name).join(', ')} verify (not those of ${[...unverified].join(', ')}: the key given is not theirs)`;
+  log(ok ? `credentials intact: store and dist/ agree, no plaintext${macs}` : `${findings.length} problem(s)`);
   return ok ? EXIT.OK : EXIT.FINDINGS;
 }
 
-async function customerFindings(root: string, config: CustomerConfig, identities: readonly string[]): Promise<string[]> {
+/** An age private key: X25519 identity in bech32, upper case. */
+const PRIVATE_KEY = 'AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}';
+/** The sample customers' key: a test fixture, public on purpose (also kept by a `!` rule of .gitignore). */
+export const PUBLIC_TEST_KEY = '__tests__/fixtures/sample-operator.agekey';
+
+/**
+ * Every file git would commit (tracked, or untracked and not ignored; outside git, every file
+ * but node_modules/) that holds an age private key, by name: a key in the repository opens
+ * every credential encrypted for it.
+ */
+export function privateKeyFindings(root: string): string[] {
+  const grep = spawnSync('git', ['-C', root, 'grep', '-l', '-z', '--untracked', '-E', '-e', PRIVATE_KEY], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  // 0: matches, 1: none; anything else (128 outside a repository): walk the folder.
+  const files = grep.status === 0 ? grep.stdout.split('\0').filter(Boolean) : grep.status === 1 ? [] : walkForKeys(root);
+  return files.filter((f) => f !== PUBLIC_TEST_KEY).sort().map((f) => `${f}: expected no age private key in the repository (whoever reads it decrypts every credential `
+    + 'encrypted for it), found one (AGE-SECRET-KEY-1…); move the file out of the work tree (e.g. to ~/.config/astrago/keys); if it was ever committed or pushed, '
+    + 'treat the key as public: generate a new one, put its public key in secrets.ageRecipients and run `npx astrago secrets rekey <customer>`');
+}
+
+function walkForKeys(root: string): string[] {
+  const pattern = new RegExp(PRIVATE_KEY);
+  return fs.readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .filter((f) => !/(^|\/)(node_modules|\.git)(\/|$)/.test(f))
+    .filter((f) => {
+      const full = path.join(root, f);
+      const stat = fs.lstatSync(full);
+      return stat.isFile() && pattern.test(fs.readFileSync(full, 'latin1'));
+    });
+}
+
+async function customerFindings(root: string, config: CustomerConfig, identities: readonly string[], notOurs: () => void): Promise<string[]> {
   const findings: string[] = [];
   const wrongRecipients = (file: string, found: readonly string[]) => recipientsProblem(config.name, file, found, config.secrets.ageRecipients);
   let store: Map<CredentialName, StoredCredential>;
@@ -66,6 +106,10 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       }
     }
     if (identities.length === 0) continue;
+    if (!await unwrapDataKey(ageStanzasOf(entry.document), identities)) {
+      notOurs();
+      continue;
+    }
     try {
       values.set(entry.credential, (await openEntry(entry, identities)).value);
     } catch (e) {
@@ -94,7 +138,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       continue;
     }
     const credential: unknown = fieldsOf(doc.metadata).annotations?.[CREDENTIAL_ANNOTATION];
-    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, isCredentialName(credential) ? values.get(credential) : undefined));
+    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, isCredentialName(credential) ? values.get(credential) : undefined, notOurs));
   }
 
   // Agreement: each Secret in dist/ is exactly what synth copies from the store.
@@ -121,9 +165,12 @@ async function customerFindings(root: string, config: CustomerConfig, identities
 }
 
 /** With the key: the Secret's MAC verifies and its credential entry holds the stored value. */
-async function secretMacFindings(file: string, doc: Document, identities: readonly string[], stored: string | undefined): Promise<string[]> {
+async function secretMacFindings(file: string, doc: Document, identities: readonly string[], stored: string | undefined, notOurs: () => void): Promise<string[]> {
   const dataKey = await unwrapDataKey(ageStanzasOf(doc), identities);
-  if (!dataKey) return [noMatchingIdentity(file, recipientsOf(doc), identities)];
+  if (!dataKey) {
+    notOurs();
+    return [];
+  }
   let held: string;
   try {
     held = heldValue(decryptDocument(doc, dataKey));

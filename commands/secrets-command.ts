@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
-import { CREDENTIAL_ANNOTATION } from '../secrets/credential-store';
+import { CREDENTIAL_ANNOTATION, credentialValueProblem, MAX_CREDENTIAL_BYTES, utf8Text } from '../secrets/credential-store';
 import { generateCredential } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
@@ -42,11 +41,23 @@ function parseCredential(name: string): CredentialName {
   return name;
 }
 
-function readValue(credential: CredentialName): string {
+async function readValue(credential: CredentialName): Promise<string> {
   if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
-  const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  // Streamed, not fs.readFileSync(0): that fails with EAGAIN on a non-blocking pipe; and never more than a value may hold.
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(Buffer.from(chunk));
+    size += chunk.length;
+    if (size > MAX_CREDENTIAL_BYTES + 2) {
+      throw new UserError(`standard input: expected at most ${MAX_CREDENTIAL_BYTES} bytes (an encrypted Secret must stay under the API server's 1 MiB), found more`, EXIT.USAGE);
+    }
+  }
+  const value = utf8Text(Buffer.concat(chunks), 'standard input', EXIT.USAGE).replace(/\r?\n$/, '');
   const spec: CredentialSpec = CREDENTIALS[credential];
   if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
+  const problem = credentialValueProblem(value);
+  if (problem) throw new UserError(`standard input: ${problem}`, EXIT.USAGE);
   if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
   return value;
 }
@@ -61,9 +72,9 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
     .description('manage the encrypted credentials of customers (values never appear in git in plain text)');
   secrets.command('set <customer> <credential>').addHelpText('after', codes)
     .description('encrypt a value read from standard input as the credential, in every Secret that holds it; exit 1 if the customer does not use it')
-    .action((customer: string, name: string) => run(() => {
+    .action((customer: string, name: string) => run(async () => {
       const credential = parseCredential(name);
-      return reseal(root, customer, { newValues: { [credential]: readValue(credential) } }, log, credential);
+      return reseal(root, customer, { newValues: { [credential]: await readValue(credential) } }, log, credential);
     }));
   secrets.command('rotate <customer> <credential>').addHelpText('after', codes)
     .description('replace the credential with a new random value in every Secret that holds it (the workloads pick it up on their next restart)')

@@ -1,17 +1,20 @@
 import type { Command } from 'commander';
 import { exitCodesHelp, type Io } from './io';
 import { synth } from '../pipeline/synth';
+import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 
 /** `astrago synth`: the same as `npx cdk8s synth`, without the cdk8s CLI around it. */
 export function registerSynth(program: Command, root: string, io: Io): void {
   program.command('synth')
     .description('write dist/<customer>/ and flux/<customer>/ for every customer file (all or nothing); a customer whose inputs did not change since the last synth is skipped')
-    .option('--shard <k/n>', 'only part k of n of the customers (every n-th, from the k-th), for a CI matrix')
     .addHelpText('after', exitCodesHelp({
       0: 'written',
       1: 'a customer file or a store entry is invalid or a credential needs SOPS_AGE_KEY_FILE (then nothing was written), another synth holds .astrago/synth.lock, or the file system failed (one error: line each)',
     }))
-    .action(async (opts: { shard?: string }) => {
-      process.exitCode = await synth({ root, shard: opts.shard, log: io.err });
+    .option('--shard <k/n>', 'only part k of n of the customers (every n-th, from the k-th), for a CI matrix')
+    .option(`${NEW_CREDENTIALS_FLAG} <customer...>`, 'generate the missing credentials of these customers even where synth cannot tell that they never existed '
+      + '(a retired name, a shallow clone, a copy without .git): new values, which data kept from before will not accept')
+    .action(async (flags: { shard?: string; newCredentials?: string[] }) => {
+      process.exitCode = await synth({ root, shard: flags.shard, log: io.err, newCredentials: flags.newCredentials });
     });
 }

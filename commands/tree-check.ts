@@ -68,7 +68,8 @@ export function runTreeCheck<R extends { readonly findings: readonly Finding[] }
   const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   return runCommand(log, async () => {
     const check = await setup(log, env);
-    const schemas = SchemaSet.load(locateSchemas(options.root, options.schemas, env).dir);
+    const location = locateSchemas(options.root, options.schemas, env);
+    const schemas = SchemaSet.load(location.dir, location.pinned);
     const trees = await selectedTrees(options.root, options.customers, options.render, log, options.progress, options);
     const report = await check.run(trees, schemas);
     for (const f of report.findings) log(formatFinding(f));

@@ -8,7 +8,7 @@ import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { guard } from '../files/file-steps';
 import { EXIT, UserError } from '../model/user-error';
-import { showInvisible } from '../model/patterns';
+import { conflictMarkerLine, conflictMarkersProblem, showInvisible } from '../model/patterns';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES } from './profiles';
@@ -118,13 +118,19 @@ export function loadCustomerText(text: string, name: string, file: string): Load
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  // logLevel 'error': the library would print a warning quoting the file (a map used as a key, e.g. an unquoted {{ … }}).
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   const lineOf = (keyPath: readonly string[]) => nodeLine(doc, lines, keyPath);
   const result = (raw: unknown, profileValues: unknown, config?: CustomerConfig): LoadedCustomer =>
     ({ file, config, errors, warnings, raw, profileValues, lineOf });
 
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: yamlProblem(e.message) });
+  const conflict = conflictMarkerLine(text);
+  if (conflict) {
+    errors.push({ file, line: conflict, path: '', expected: 'one version of each setting', found: conflictMarkersProblem() });
+  } else {
+    for (const e of [...doc.errors, ...doc.warnings]) {
+      errors.push({ file, line: e.linePos?.[0]?.line, path: '', expected: 'valid YAML', found: yamlProblem(e.message) });
+    }
   }
   if (!dns1123Label.safeParse(name).success) {
     errors.push({ file, path: '', expected: 'a file name that is a DNS-1123 name such as acme.yaml', found: JSON.stringify(name) });

@@ -50,11 +50,32 @@ export function guard<T>(file: string, body: () => T): T {
   }
 }
 
+/** A failure of the file system, one line naming the path and the errno code. */
+export class FileSystemError extends UserError {
+  constructor(public readonly file: string, public readonly code: string) {
+    super(`${file}: ${code} (${MEANING[code] ?? 'file-system error'})`);
+  }
+
+  /** The same failure named by the path the user knows (`dist/acme`, not the staging folder a rename moved it to). */
+  public on(file: string): FileSystemError {
+    return new FileSystemError(file, this.code);
+  }
+}
+
 /** A Node file-system error as one line naming the path (other errors unchanged). */
 export function asFileSystemError(e: unknown, file: string): unknown {
   const code = errnoCode(e);
   if (typeof code !== 'string' || e instanceof UserError) return e;
-  return new UserError(`${file}: ${code} (${MEANING[code] ?? 'file-system error'})`);
+  return new FileSystemError(file, code);
+}
+
+/** Runs a step whose failure is reported on `file` rather than on the step's own path. */
+export function failureOn<T>(file: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw e instanceof FileSystemError ? e.on(file) : e;
+  }
 }
 
 const MEANING: Record<string, string> = {
@@ -112,4 +133,14 @@ export function filesUnder(root: string, dir: string): string[] {
   };
   walk('');
   return files.sort();
+}
+
+/** The entry's own status (a link is not followed), or undefined when there is none. */
+export function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file);
+  } catch (e) {
+    if (errnoCode(e) === 'ENOENT') return undefined;
+    throw e;
+  }
 }

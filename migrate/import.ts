@@ -21,7 +21,7 @@ import { UserError } from '../model/user-error';
 import { platformUrls } from '../config/urls';
 import { show } from '../output/diff';
 import { realSteps, type FileSteps } from '../files/file-steps';
-import { credentialStoreDir, storeCredentials } from '../secrets/credential-store';
+import { credentialStoreDir, credentialValueProblem, storeCredentials } from '../secrets/credential-store';
 import { WORK_FOLDER } from '../model/layout';
 import { LEGACY_CREDENTIALS, type LegacyCredential } from './legacy-credentials';
 import { LegacyLayout, readLegacyEnvironment, sourceOf, type LegacyEnvironment } from './legacy-environment';
@@ -149,7 +149,18 @@ export function planImport(options: ImportOptions): ImportPlan | ImportRefusal {
 /** Every leaf of the environment through its rule. */
 function mapKeys(env: LegacyEnvironment, customer: string): Mapping {
   const mapping: Mapping = { settings: [], credentials: {}, named: new Set(), problems: [], report: [] };
+  const refused = new Set<string>();
   for (const { path: keyPath, value } of leaves(env.values)) {
+    // A map where a password belongs (an unquoted {{ … }} parses as one): its leaves are no keys of their own.
+    const holder = keyPath.findIndex((_, n) => n < keyPath.length - 1 && ruleFor(keyPath.slice(0, n + 1), env.layout).rule.kind === 'credential');
+    if (holder >= 0) {
+      const credentialKey = keyPath.slice(0, holder + 1);
+      if (!refused.has(credentialKey.join('.'))) {
+        refused.add(credentialKey.join('.'));
+        mapping.problems.push(`${sourceOf(env, credentialKey)}: ${credentialKey.join('.')}: expected the password as a string (quote it, so its exact characters are kept), found a map (an unquoted {{ … }}?)`);
+      }
+      continue;
+    }
     const key = keyPath.join('.');
     const source = sourceOf(env, keyPath);
     const { rule, target } = ruleFor(keyPath, env.layout);
@@ -165,6 +176,8 @@ function mapKeys(env: LegacyEnvironment, customer: string): Mapping {
         mapping.report.push(() => `${key} → credential ${credential}: empty in the old environment: the first synth generates it`);
       } else if (typeof value !== 'string') {
         mapping.problems.push(`${source}: ${key}: expected the password as a string (quote it, so its exact characters are kept), found ${describeType(value)}`);
+      } else if (credentialValueProblem(value)) {
+        mapping.problems.push(`${source}: ${key}: ${credentialValueProblem(value)}`);
       } else {
         mapping.credentials[credential] = value;
         mapping.report.push(() => credentialLine(key, credential, value, customer));
@@ -345,8 +358,13 @@ function customerFileText(customer: string, env: LegacyEnvironment, doc: Plain):
 }
 
 /** Repository-relative files an import writes, for messages and for the refusal to overwrite. */
-export function importTargets(customer: string): { customerFile: string; store: string } {
-  return { customerFile: `customers/${customer}.yaml`, store: credentialStoreDir(customer) };
+export function importTargets(customer: string): { customerFile: string; store: string; report: string } {
+  return { customerFile: `customers/${customer}.yaml`, store: credentialStoreDir(customer), report: importReportFile(customer) };
+}
+
+/** The report of a customer's import, kept beside its customer file (to commit with it: the record of what the move did with each old key). */
+export function importReportFile(customer: string): string {
+  return `customers/${customer}.import-report.txt`;
 }
 
 /** Why an import of `customer` would overwrite something, or undefined. */
@@ -360,7 +378,7 @@ export function existingTarget(root: string, customer: string): string | undefin
 }
 
 /**
- * Writes the plan: the customer's credential store, then its customer file. Both are complete
+ * Writes the plan: the customer's credential store, its report, then its customer file. Both are complete
  * in a staging folder before either appears in the repository, and the store is moved in
  * first: a kill at any instant never leaves a customer file without its credentials (synth
  * would generate new ones), at worst a store without its file, which the next import names.
@@ -375,11 +393,14 @@ export async function writeImport(root: string, plan: ImportPlan, steps: FileSte
   steps.mkdir(staging);
   const stored = await storeCredentials(path.join(root, staging), plan.customer, plan.credentials, plan.config.secrets.ageRecipients);
   steps.writeFile(`${staging}/customer.yaml`, plan.fileText, { durable: true });
+  steps.writeFile(`${staging}/report.txt`, plan.report.map((line) => `${line}\n`).join(''), { durable: true });
   steps.mkdir(path.posix.dirname(targets.store));
   steps.mkdir(path.posix.dirname(targets.customerFile));
   steps.rename(`${staging}/${targets.store}`, targets.store);
+  // Before the customer file: an import that finished has its report on disk, whatever becomes of standard output.
+  steps.rename(`${staging}/report.txt`, targets.report);
   steps.rename(`${staging}/customer.yaml`, targets.customerFile);
   steps.remove(staging);
-  return [...stored, targets.customerFile];
+  return [...stored, targets.report, targets.customerFile];
 }
 

@@ -8,10 +8,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { deepMerge, isPlainObject, type Plain } from '../config/layering';
-import { describeValue, nodeLine, yamlProblem } from '../config/load';
+import { describeValue, yamlProblem } from '../config/load';
 import { EXIT, UserError } from '../model/user-error';
+import { guard } from '../files/file-steps';
+import { utf8Text } from '../secrets/credential-store';
 
 export const LegacyLayout = {
   /** branch stabilize/1.0: base + customers/<name>. */
@@ -66,21 +68,64 @@ function environmentFiles(folder: string, environment: string): { layout: Legacy
   return { layout: LegacyLayout.MAIN, files: [...(exists(file('common')) ? [file('common')] : []), file(environment)] };
 }
 
+/**
+ * Largest values file read. The old environments are a few KiB; a far larger file is not one,
+ * and YAML parsing is not linear in the size of a hostile one.
+ */
+export const MAX_VALUES_BYTES = 256 * 1024;
+/** Alias uses expanded at most per file: an alias bomb expands exponentially. */
+const MAX_ALIASES = 1000;
+
+/**
+ * One values file as Helmfile 1.1.6 (the old system's, reference §3.1) read it with go-yaml v3
+ * into untyped maps: `<<` merge keys are merged, duplicate keys are an error, and only
+ * true/false are booleans (YAML 1.1's yes/no/on/off stay text until a typed setting reads
+ * them, `helmBoolean`). Nothing of the text reaches a message: no parser snippet, no warning.
+ */
 function readValuesFile(file: string): LegacyFile {
-  const text = fs.readFileSync(file, 'utf8');
+  const size = guard(file, () => fs.statSync(file)).size;
+  if (size > MAX_VALUES_BYTES) throw new UserError(`${file}: expected an environment values file of at most ${MAX_VALUES_BYTES} bytes, found ${size}`);
+  const text = utf8Text(guard(file, () => fs.readFileSync(file)), file);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true });
+  // logLevel 'error': the library would print a warning quoting the text (a map used as a key, e.g. an unquoted {{ … }}).
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, merge: true, logLevel: 'error' });
   const problem = [...doc.errors, ...doc.warnings][0];
   if (problem) {
     // The parser's first line names the problem and position, never the content.
     throw new UserError(`${file}${problem.linePos ? `:${problem.linePos[0].line}` : ''}: expected valid YAML, found ${yamlProblem(problem.message)}`);
   }
-  const values = doc.toJS() ?? {};
+  let values: unknown;
+  try {
+    values = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (e) {
+    if (!(e instanceof ReferenceError)) throw e;
+    throw new UserError(`${file}: expected YAML with at most ${MAX_ALIASES} alias uses, found more (an alias bomb?)`);
+  }
   // Never the text itself: a file named by mistake may be a key.
   if (!isPlainObject(values)) {
     throw new UserError(`${file}:1: expected a map of values, found ${typeof values === 'string' ? `a text of ${values.length} characters` : describeValue(values)}`);
   }
-  return { display: file, values, lineOf: (keyPath) => nodeLine(doc, lines, keyPath) };
+  const index = keyLines(doc, lines);
+  return { display: file, values, lineOf: (keyPath) => index.get(keyPath.join('\0')) };
+}
+
+/**
+ * The line of every key path written in the file, found in one walk: looking each key up
+ * from the top would take time quadratic in the number of keys.
+ */
+function keyLines(doc: Document, lines: LineCounter): Map<string, number> {
+  const index = new Map<string, number>();
+  const walk = (node: unknown, prefix: string) => {
+    if (!isMap(node)) return;
+    for (const pair of node.items) {
+      if (!isScalar(pair.key) || !pair.key.range) continue;
+      const keyPath = `${prefix}${String(pair.key.value)}`;
+      if (!index.has(keyPath)) index.set(keyPath, lines.linePos(pair.key.range[0]).line);
+      walk(pair.value, `${keyPath}\0`);
+    }
+  };
+  walk(doc.contents, '');
+  return index;
 }
 
 /** Reads and merges an old environment; throws a UserError with one line (exit 2 for a folder or environment named wrongly). */

@@ -40,6 +40,19 @@ function secretNames(value: unknown): unknown {
   return value.map((item) => (isPlainObject(item) && typeof item.name === 'string' && Object.keys(item).length === 1 ? item.name : item));
 }
 
+/**
+ * YAML 1.1's yes/no/on/off (and y/n) as the booleans the old system made of them: Helmfile's
+ * go-yaml v3 keeps them as text in the environment values, but reads them as booleans into a
+ * typed field (a release's `installed:`), and Helm's YAML 1.1 parser reads them so in the
+ * rendered values of a chart. True and false are booleans already.
+ */
+export function helmBoolean(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  if (/^(?:y|Y|yes|Yes|YES|on|On|ON)$/.test(value)) return true;
+  if (/^(?:n|N|no|No|NO|off|Off|OFF)$/.test(value)) return false;
+  return value;
+}
+
 /** `"3595000"` → 3595000: the old files quote numbers. */
 const wholeNumber = (value: unknown) => (typeof value === 'string' && /^[0-9]+$/.test(value) ? Number(value) : value);
 
@@ -52,12 +65,12 @@ export const RULES: readonly RuleEntry[] = [
   { key: 'astrago.proxyUrl', layouts: [LegacyLayout.MAIN], rule: { kind: 'url' } },
   { key: 'astrago.baseUrl', layouts: [LegacyLayout.STABILIZE], rule: { kind: 'url' } },
   { key: 'astrago.keycloak.externalKeycloakUrl', layouts: [LegacyLayout.MAIN], rule: setting('astrago.keycloak.baseUrl') },
-  { key: 'harbor.enabled', layouts: [LegacyLayout.MAIN], rule: setting('components.harbor.enabled') },
+  { key: 'harbor.enabled', layouts: [LegacyLayout.MAIN], rule: setting('components.harbor.enabled', helmBoolean) },
   { key: 'harbor.enabled', layouts: [LegacyLayout.STABILIZE], rule: dropped('the old system installed Harbor whatever it said (every release was installed); Harbor stays on (components.harbor.enabled)') },
   { key: 'offline.httpServer', layouts: [LegacyLayout.MAIN], rule: dropped('the main layout fetched the Keycloak theme from it; the theme is in the Keycloak image now (keycloak.image), and an air-gapped customer\'s charts come from this Git repository (vendor/charts/)') },
   ...LEGACY_KEYS.filter((k) => k.kind === 'unused').map((k) => ({ key: k.path, rule: dropped(`the old system never read it; this system uses ${k.replacement}`) })),
-  ...same('externalAccess.mode', 'externalAccess.ip.address', 'externalAccess.domain.name',
-    'externalAccess.domain.tls.enabled', 'externalAccess.domain.tls.issuer', 'externalAccess.domain.tls.secretName'),
+  ...same('externalAccess.mode', 'externalAccess.ip.address', 'externalAccess.domain.name', 'externalAccess.domain.tls.issuer', 'externalAccess.domain.tls.secretName'),
+  { key: 'externalAccess.domain.tls.enabled', rule: setting('externalAccess.domain.tls.enabled', helmBoolean) },
   ...same('nfs.server', 'nfs.basePath', 'nfs.storageClassName', 'nfs.size'),
   { key: 'nfs.enabled', rule: dropped('every volume is on the NFS server: the only storage this system supports') },
   { key: 'local.**', rule: dropped('local volumes (StorageClass astrago-local-storage) are not supported: every volume is on the NFS server') },
@@ -74,7 +87,8 @@ export const RULES: readonly RuleEntry[] = [
     { key: `astrago.${c}.imageTag`, layouts: [LegacyLayout.MAIN], rule: setting(`astrago.components.${c}.tag`) },
   ]),
   { key: 'astrago.global.imagePullSecrets', rule: setting('astrago.global.imagePullSecrets', secretNames) },
-  ...same('astrago.oneview.enabled', 'offline.registry'),
+  { key: 'astrago.oneview.enabled', rule: setting('astrago.oneview.enabled', helmBoolean) },
+  ...same('offline.registry'),
   { key: 'astrago.experiment.**', rule: dropped('the platform has no experiment service any more (the stabilize/1.0 chart has none)') },
   { key: 'astrago.mongodb.**', rule: dropped('the platform no longer uses MongoDB (the stabilize/1.0 chart has none)') },
   { key: 'gpu-process-exporter.**', rule: dropped(`${REMOVED_2025_09}; GPU metrics come from the DCGM exporter (docs/gpu-monitoring.md)`) },

@@ -22,3 +22,17 @@ export function showInvisible(text: string): string {
 
 /** An exact chart version as Helm writes it (SemVer 2, with the `v` some charts put first). */
 export const SEMVER = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
+
+/** A line git writes around a conflict it could not merge: `<<<<<<< ours`, `=======`, `>>>>>>> theirs` (and diff3's `|||||||`). */
+const CONFLICT_MARKER = /^(?:<{7}|>{7})(?: |$)|^={7}$|^\|{7}(?: |$)/m;
+
+/** The 1-based line of the first merge conflict marker in `text`, if any. */
+export function conflictMarkerLine(text: string): number | undefined {
+  const match = CONFLICT_MARKER.exec(text);
+  return match ? text.slice(0, match.index).split('\n').length : undefined;
+}
+
+/** What an error says about conflict markers (found at `line`, unless the message names it already): what they are and how to resolve them. */
+export function conflictMarkersProblem(line?: number): string {
+  return `merge conflict markers of git${line ? ` at line ${line}` : ''} (<<<<<<<, =======, >>>>>>>): resolve the conflict, keeping one side or combining both, delete the marker lines, then \`git add\` the file`;
+}

@@ -2,8 +2,11 @@
  * Writes rendered customers into the repository, one writer at a time, so that a kill at any
  * instant loses nothing:
  *
- * 1. changed credential store entries, each replaced atomically (credential-store.ts) — first,
- *    so dist/ never holds a credential the store lacks;
+ * 1. changed credential store entries — first, so dist/ never holds a credential the store
+ *    lacks: one entry is replaced atomically (credential-store.ts); several (a first synth, a
+ *    rekey) are staged with the unchanged ones in `.astrago/staging/<customer>.store.partial/`,
+ *    renamed to `<customer>.store.ready/` and swapped in as one folder, so an interrupted rekey
+ *    never leaves a store split between two sets of recipients that no one key opens;
  * 2. each changed customer staged in `.astrago/staging/<customer>.partial/` (`tree/` for
  *    `dist/<customer>/`, `other/` for `flux/<customer>/astrago.yaml`), then renamed to
  *    `<customer>.ready/`: the commit point;
@@ -11,7 +14,7 @@
  *    each `other/` file renamed into place, then the ready folder (with the old tree) removed.
  *
  * A run that was killed leaves a `.ready` folder: the next writer finishes its swap before
- * anything else (`recoverInterrupted`), so the old tree is never deleted before the new one
+ * anything else (`recoverInterrupted`, stores before trees), so the old tree is never deleted before the new one
  * is in place, and a customer's folder is missing only between two renames of a run that the
  * next one completes. A `.partial` folder is an unfinished copy of a tree that was never
  * committed: it is discarded, like the temporary files of store entries. Staging is outside `.cdk8s.out`, which cdk8s-cli wipes on every run.
@@ -21,8 +24,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../model/user-error';
 import { customerDistFolder, WORK_FOLDER } from '../model/layout';
-import { writeStoreFiles } from '../secrets/credential-store';
-import { asFileSystemError, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
+import { credentialStoreDir, readRegularFile, writeStoreFiles } from '../secrets/credential-store';
+import { asFileSystemError, failureOn, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
 import type { OutputFile } from '../model/objects';
 import { isUpToDate, readCustomerTree } from './tree';
 import { errnoCode } from '../model/caught';
@@ -52,7 +55,7 @@ const LOCK = `${WORK_FOLDER}/synth.lock`;
  * the lock (`withWriteLock`).
  */
 export function writeCustomers(root: string, all: readonly CustomerOutput[], steps: FileSteps = realSteps(root)): void {
-  writeStoreFiles(root, all.flatMap((o) => o.store ?? []), steps);
+  for (const output of all) writeStore(root, output.customer, output.store ?? [], steps);
   const outputs = all.filter((o) => !isUpToDate(o.previous ?? readCustomerTree(root, o.customer), o.files));
   for (const { customer, files } of outputs) {
     const partial = `${STAGING}/${customer}.partial`;
@@ -71,23 +74,56 @@ export function writeCustomers(root: string, all: readonly CustomerOutput[], ste
   for (const { customer } of outputs) finishSwap(root, customer, steps);
 }
 
+/** Step 1 of the header for one customer. */
+function writeStore(root: string, customer: string, files: readonly OutputFile[], steps: FileSteps): void {
+  if (files.length <= 1) {
+    writeStoreFiles(root, files, steps);
+    return;
+  }
+  const partial = `${STAGING}/${customer}.store.partial`;
+  const store = credentialStoreDir(customer);
+  const changed = new Map(files.map((f) => [path.posix.basename(f.path), f.content]));
+  steps.remove(partial);
+  steps.mkdir(`${partial}/tree`);
+  for (const name of filesUnder(root, store)) {
+    if (!changed.has(name)) steps.writeFile(`${partial}/tree/${name}`, readRegularFile(root, `${store}/${name}`), { durable: true });
+  }
+  for (const [name, content] of changed) steps.writeFile(`${partial}/tree/${name}`, content, { durable: true });
+  steps.rename(partial, `${STAGING}/${customer}.store.ready`);
+  finishStoreSwap(root, customer, steps);
+}
+
+/** The swap of step 1 for one customer's ready store; each step is skipped once done. */
+function finishStoreSwap(root: string, customer: string, steps: FileSteps): void {
+  const ready = `${STAGING}/${customer}.store.ready`;
+  swapFolder(root, ready, credentialStoreDir(customer), steps);
+  steps.remove(ready);
+}
+
+/**
+ * `target` replaced by `<ready>/tree`, the old one kept in `<ready>/old` until the caller
+ * removes the ready folder; each rename is skipped once done.
+ */
+function swapFolder(root: string, ready: string, target: string, steps: FileSteps): void {
+  const exists = (p: string) => fs.existsSync(path.join(root, p));
+  if (!exists(`${ready}/tree`)) return;
+  if (exists(target)) {
+    if (exists(`${ready}/old`)) {
+      throw new UserError(`${ready}/old: expected no earlier copy beside ${target}/ while finishing an interrupted synth, found one; `
+        + `compare both, keep the right one in ${target}/ and delete ${ready}/`);
+    }
+    // A refusal (a read-only dist/) is named by the folder the user knows, not by the staging path.
+    failureOn(target, () => steps.rename(target, `${ready}/old`));
+  } else {
+    steps.mkdir(path.posix.dirname(target));
+  }
+  failureOn(target, () => steps.rename(`${ready}/tree`, target));
+}
+
 /** Steps 3 of the header for one customer's ready folder; each step is skipped once done. */
 function finishSwap(root: string, customer: string, steps: FileSteps): void {
   const ready = `${STAGING}/${customer}.ready`;
-  const dist = customerDistFolder(customer);
-  const exists = (p: string) => fs.existsSync(path.join(root, p));
-  if (exists(`${ready}/tree`)) {
-    if (exists(dist)) {
-      if (exists(`${ready}/old`)) {
-        throw new UserError(`${ready}/old: expected no earlier tree beside ${dist}/ while finishing an interrupted synth, found one; `
-          + `compare both, keep the right one in ${dist}/ and delete ${ready}/`);
-      }
-      steps.rename(dist, `${ready}/old`);
-    } else {
-      steps.mkdir(path.posix.dirname(dist));
-    }
-    steps.rename(`${ready}/tree`, dist);
-  }
+  swapFolder(root, ready, customerDistFolder(customer), steps);
   for (const file of filesUnder(root, `${ready}/other`)) {
     steps.mkdir(path.posix.dirname(file));
     steps.rename(`${ready}/other/${file}`, file);
@@ -109,15 +145,23 @@ export function recoverInterrupted(root: string, steps: FileSteps = realSteps(ro
   const dir = path.join(root, STAGING);
   if (!fs.existsSync(dir)) return [];
   const lines: string[] = [];
-  for (const entry of guard(STAGING, () => fs.readdirSync(dir)).sort()) {
-    const [, customer, state] = /^(.+)\.(ready|partial)$/.exec(entry) ?? [];
-    if (state === 'ready') {
+  const entries = guard(STAGING, () => fs.readdirSync(dir)).sort().map((entry) => {
+    const [, customer, store, state] = /^([a-z0-9-]+)(\.store)?\.(ready|partial)$/.exec(entry) ?? [];
+    if (!state) {
+      throw new UserError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
+    }
+    return { entry, customer, store: store !== undefined, ready: state === 'ready' };
+  });
+  // Stores first: a tree is never swapped in ahead of the credentials it was sealed from.
+  for (const { entry, customer, store, ready } of [...entries.filter((e) => e.store), ...entries.filter((e) => !e.store)]) {
+    if (!ready) {
+      steps.remove(`${STAGING}/${entry}`);
+    } else if (store) {
+      finishStoreSwap(root, customer, steps);
+      lines.push(`recovered ${customer}: finished writing ${credentialStoreDir(customer)}/ from an interrupted synth`);
+    } else {
       finishSwap(root, customer, steps);
       lines.push(`recovered ${customer}: finished writing ${customerDistFolder(customer)}/ from an interrupted synth`);
-    } else if (state === 'partial') {
-      steps.remove(`${STAGING}/${entry}`);
-    } else {
-      throw new UserError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
     }
   }
   return lines;

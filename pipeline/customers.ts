@@ -11,10 +11,29 @@ import type { CustomerOutput } from '../output/write';
 import { EXIT, UserError } from '../model/user-error';
 import { committedTree } from '../validate/committed-tree';
 import type { Progress } from '../validate/progress';
-import { loadAll, renderOne } from './synth';
+import { credentialStoreDir, readRetired, RETIRED_FILE } from '../secrets/credential-store';
+import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
+import { loadAll, renderOne, type VaultOptions } from './synth';
 
 export function customerFile(root: string, name: string): string {
   return path.join(root, 'customers', `${name}.yaml`);
+}
+
+/**
+ * Why `init` or `import` must not create customer `name`, or undefined: a customer file of the
+ * name (unless it is to be replaced), its `.yml` twin (synth would refuse both), or a retired
+ * name (unless new credentials are allowed: its old ones are in git history).
+ */
+export function newCustomerProblem(root: string, name: string, options: { readonly replace?: boolean; readonly newCredentials?: boolean } = {}): string | undefined {
+  if (!options.replace && fs.existsSync(customerFile(root, name))) return `customers/${name}.yaml exists: pass --force to replace it`;
+  if (fs.existsSync(path.join(root, 'customers', `${name}.yml`))) {
+    return `customers/${name}.yml: expected no second spelling of customer ${name} (synth reads only .yaml and refuses both), found one: rename it to customers/${name}.yaml or delete it`;
+  }
+  if (!options.newCredentials && readRetired(root).includes(name)) {
+    return `${RETIRED_FILE}: expected a new customer name, found "${name}" retired (\`npx astrago remove\` deleted it; git history keeps its credentials: \`git log -- ${credentialStoreDir(name)}\`); `
+      + `choose another name, or pass ${NEW_CREDENTIALS_FLAG} to give it new credentials (data the old installation left, e.g. its databases, will not open with them)`;
+  }
+  return undefined;
 }
 
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
@@ -32,9 +51,9 @@ export async function renderCustomerFiles(root: string, config: CustomerConfig):
 }
 
 /** What synth would write for a customer, store entries included; a user error as a UserError. */
-export async function renderCustomerOutput(root: string, config: CustomerConfig): Promise<CustomerOutput> {
+export async function renderCustomerOutput(root: string, config: CustomerConfig, vaultOptions: VaultOptions = {}): Promise<CustomerOutput> {
   try {
-    return await renderOne(root, config);
+    return await renderOne(root, config, vaultOptions);
   } catch (e) {
     if (e instanceof UserError) throw e.withExitCode(EXIT.FINDINGS);
     throw e;

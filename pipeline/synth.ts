@@ -12,8 +12,8 @@ import { CustomerApp } from '../constructs/customer-app';
 import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
-import { legacySecrets, storeHistory } from '../secrets/committed';
-import { readStore, storeCustomers } from '../secrets/credential-store';
+import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
+import { readStore, recordRetired, storeCustomers } from '../secrets/credential-store';
 import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
 import { customerDigest, customerFileNames, projectDigest, recordInputs, unchangedSince } from './input-digest';
 import { shardOf } from './selection';
@@ -40,6 +40,11 @@ export interface SynthOptions {
   readonly vaultOptions?: (config: CustomerConfig) => VaultOptions;
   /** Where lines for the user go. */
   readonly log?: (line: string) => void;
+  /**
+   * Customers whose missing credentials may be generated where the mint guard refuses (`--new-credentials`).
+   * @default - none
+   */
+  readonly newCredentials?: readonly string[];
 }
 
 /** Every customer file (or `only`, or those `wanted`), loaded on its own, its warnings logged. */
@@ -60,7 +65,7 @@ export function loadAll(root: string, log: (line: string) => void, only?: string
 }
 
 /** How credentials are sealed beyond the defaults (the `secrets` commands). */
-export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey'>;
+export type VaultOptions = Pick<SopsVaultProps, 'newValues' | 'rekey' | 'allowNewCredentials'>;
 
 /** Renders one customer in memory, its Secrets copied (or encrypted) from its credential store. */
 export async function renderOne(root: string, config: CustomerConfig, vaultOptions: VaultOptions = {}): Promise<CustomerOutput> {
@@ -72,6 +77,7 @@ export async function renderOne(root: string, config: CustomerConfig, vaultOptio
     store: readStore(root, config.name),
     legacy: () => legacySecrets(root, config.name, previous),
     history: storeHistory(root, config.name),
+    mintRefusal: mintRefusal(root, config.name),
     identities: () => operatorIdentities(),
     ...vaultOptions,
   });
@@ -96,7 +102,8 @@ export async function renderAll(root: string, configs: readonly CustomerConfig[]
       problems.push(...e.problems);
     }
   }
-  if (problems.length > 0) throw new UserError(problems);
+  // One cause shared by every customer (an unreadable SOPS_AGE_KEY_FILE) is one line, not one per customer.
+  if (problems.length > 0) throw new UserError([...new Set(problems)]);
   return outputs;
 }
 
@@ -115,12 +122,15 @@ export async function synth(options: SynthOptions): Promise<number> {
 async function synthLocked(options: SynthOptions, log: (line: string) => void): Promise<number> {
   const { root, only, shard } = options;
   const names = only ? [only] : shard ? shardOf(customerFileNames(root), shard) : customerFileNames(root);
+  const newCredentials = new Set(options.newCredentials);
+  const unknown = [...newCredentials].filter((name) => !names.includes(name));
+  if (unknown.length > 0) throw unknownCustomer(unknown, names).withConsequence(NOTHING_WRITTEN);
   const project = projectDigest(root);
   // Taken before anything is read: an input that changes meanwhile makes the next run render again.
   const digests = new Map(names.map((name) => [name, customerDigest(root, name, project)]));
   const digestOf = (name: string) => digests.get(name) ?? customerDigest(root, name, project);
-  // Sealing credentials anew (the secrets commands) always renders.
-  const unchanged = new Map(options.vaultOptions ? [] : names.flatMap((name) => {
+  // Sealing credentials anew (the secrets commands, --new-credentials) always renders.
+  const unchanged = new Map(options.vaultOptions ? [] : names.filter((name) => !newCredentials.has(name)).flatMap((name) => {
     const warnings = unchangedSince(root, name, digestOf(name));
     return warnings ? [[name, warnings] as const] : [];
   }));
@@ -131,12 +141,17 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
     loaded = loadEach(root, log, only, (name) => wanted.has(name));
     const errors = loaded.flatMap((c) => c.errors);
     if (errors.length > 0) throw new UserError(errors.map(formatProblem));
-    outputs = await renderAll(root, loaded.flatMap((c) => (c.config ? [c.config] : [])), options.vaultOptions);
+    outputs = await renderAll(root, loaded.flatMap((c) => (c.config ? [c.config] : [])), (c) => ({
+      ...options.vaultOptions?.(c),
+      ...(newCredentials.has(c.name) ? { allowNewCredentials: true } : {}),
+    }));
   } catch (e) {
     throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
   }
   writeCustomers(root, outputs);
   for (const c of loaded) recordInputs(root, customerName(c.file), digestOf(customerName(c.file)), c.warnings.map(formatProblem));
+  // A retired name given new credentials on purpose is a customer again.
+  for (const name of newCredentials) recordRetired(root, name, false);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
   if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { customerDistFolder } from '../model/layout';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { customerDistFolder, entryFile } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { readFilesAtRevision } from '../files/revision-files';
-import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted } from './credential-store';
+import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted, readRetired, RETIRED_FILE } from './credential-store';
 import type { LegacySecret } from './sops-vault';
 
 /** A file of ours holding an encrypted Secret: YAML that names the credential it holds. */
@@ -48,6 +50,44 @@ export function storeHistory(root: string, customer: string): (file: string) => 
       }
     }
     return latest.get(file);
+  };
+}
+
+/** How much of the repository's history this checkout holds. */
+export type HistoryDepth = 'complete' | 'shallow' | 'none';
+
+/** `none` outside git or before the first commit; `shallow` in a clone with `--depth` (CI's default checkout). */
+export function historyDepth(root: string): HistoryDepth {
+  if (git(root, 'rev-parse', '--verify', '-q', 'HEAD') === undefined) return 'none';
+  return git(root, 'rev-parse', '--is-shallow-repository')?.trim() === 'false' ? 'complete' : 'shallow';
+}
+
+/** The flag that lets synth generate a credential the mint guard refuses. */
+export const NEW_CREDENTIALS_FLAG = '--new-credentials';
+
+/**
+ * The mint guard beyond git history (`storeHistory`): why synth must not generate `credential`
+ * of `customer` (its store file `file`), or undefined. Refused for a retired customer, and,
+ * where history cannot tell whether the credential existed (a shallow clone, a copy without
+ * `.git`), for a customer that has been synthesized (a `dist/` or `flux/` entry). A store
+ * without them is an import not yet synthesized, whose first synth generates what the old
+ * environment lacked. Git is asked at most once.
+ */
+export function mintRefusal(root: string, customer: string): (file: string, credential: string) => string | undefined {
+  let depth: HistoryDepth | undefined;
+  const allow = `pass ${NEW_CREDENTIALS_FLAG} ${customer} to \`npx astrago synth\` (or \`init\`) to generate it anyway: a new value, `
+    + 'so anything that still holds the old one (a database, a volume) stops accepting it';
+  return (file, credential) => {
+    if (readRetired(root).includes(customer)) {
+      return `${file}: expected no new credential for customer "${customer}", found the name retired in ${RETIRED_FILE} (\`npx astrago remove\` deleted its store; `
+        + `git history has it: \`git log -- ${credentialStoreDir(customer)}\`); restore the store from there, or ${allow}`;
+    }
+    const traces = [customerDistFolder(customer), entryFile(customer)].filter((p) => fs.existsSync(path.join(root, p)));
+    if (traces.length === 0) return undefined;
+    depth ??= historyDepth(root);
+    if (depth === 'complete') return undefined;
+    return `${file}: expected git history to show whether credential "${credential}" of ${customer} (which has ${traces.join(', ')}) was stored before, found `
+      + `${depth === 'shallow' ? 'a shallow clone (run `git fetch --unshallow`)' : 'no git history (a copy without .git)'}; run it in a full clone, or ${allow}`;
   };
 }
 

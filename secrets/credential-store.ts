@@ -33,18 +33,56 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../catalog/credentials';
-import { UserError } from '../model/user-error';
+import { EXIT, UserError, type ExitCode } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
-import { guard, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
+import { guard, lstatOrUndefined, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
 import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
-import { errnoCode } from '../model/caught';
 import { fieldsOf } from '../model/fields';
-import { DNS1123_LABEL } from '../model/patterns';
+import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL } from '../model/patterns';
 import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
+
+/**
+ * The names of removed customers, committed beside their stores (`remove` writes it): synth
+ * never mints credentials for them again, whatever git history this checkout has (a shallow
+ * clone or a copy without `.git` has none to show that the store existed).
+ */
+export const RETIRED_FILE = `${CREDENTIALS_FOLDER}/retired.yaml`;
+
+/** The retired customer names, sorted; none when the file does not exist. */
+export function readRetired(root: string): string[] {
+  if (!guard(RETIRED_FILE, () => lstatOrUndefined(path.join(root, RETIRED_FILE)))) return [];
+  const text = readRegularFile(root, RETIRED_FILE);
+  const conflict = conflictMarkerLine(text);
+  if (conflict) throw new UserError(`${RETIRED_FILE}: expected a list of customer names, found ${conflictMarkersProblem(conflict)} (keep the names of both sides)`);
+  let doc: unknown;
+  try {
+    doc = load(text, { schema: CORE_SCHEMA });
+  } catch (e) {
+    if (!(e instanceof YAMLException)) throw e;
+    throw new UserError(`${RETIRED_FILE}: expected valid YAML, found a syntax error at line ${e.mark.line + 1}`);
+  }
+  const names = fieldsOf(doc).retired;
+  if (!Array.isArray(names) || !names.every((n): n is string => typeof n === 'string' && DNS1123_LABEL.test(n))) {
+    throw new UserError(`${RETIRED_FILE}: retired: expected a list of customer names, found another value; restore it with \`git checkout -- ${RETIRED_FILE}\``);
+  }
+  return [...new Set(names)].sort();
+}
+
+/** Adds a customer to the retired list (or, with `retired` false, takes it off), atomically. */
+export function recordRetired(root: string, customer: string, retired: boolean, steps: FileSteps = realSteps(root)): void {
+  const names = new Set(readRetired(root));
+  if (names.has(customer) === retired) return;
+  if (retired) names.add(customer);
+  else names.delete(customer);
+  const text = '# Customers removed with `npx astrago remove`: synth never generates credentials for these names\n'
+    + '# again (their old ones are in git history). `npx astrago init <name> --new-credentials` takes a name off.\n'
+    + dumpYaml({ retired: [...names].sort() });
+  writeAtomically(steps, `${WORK_FOLDER}/tmp`, RETIRED_FILE, text);
+}
 
 /**
  * The finding when `file` is encrypted for other recipients than the customer's
@@ -54,6 +92,40 @@ export function recipientsProblem(customer: string, file: string, found: readonl
   const [has, wants] = [[...found].sort().join(', '), [...expected].sort().join(', ')];
   return has === wants ? undefined : `${file}: expected encryption for customers/${customer}.yaml secrets.ageRecipients (${wants}), found ${has}; `
     + `run \`npx astrago secrets rekey ${customer}\` with SOPS_AGE_KEY_FILE set`;
+}
+
+/**
+ * The largest credential value, in UTF-8 bytes. A Secret holds a value base64-encoded, and
+ * SOPS encrypts that text into base64 again (16/9 of the value in all): 512 KiB becomes about
+ * 910 KiB, under the API server's 1 MiB per Secret with room for its other keys.
+ */
+export const MAX_CREDENTIAL_BYTES = 512 * 1024;
+
+/**
+ * What is wrong with a credential value, or undefined: it must be text that survives every
+ * consumer unchanged (YAML, environment variables, configuration files, a shell): not empty,
+ * no control characters (NUL, newline, escape, …), no unpaired surrogate, and small enough
+ * for a Secret. Never shows the value.
+ */
+export function credentialValueProblem(value: string): string | undefined {
+  if (value === '') return 'expected a value, found an empty one';
+  const control = /[\x00-\x1f\x7f-\x9f]/.exec(value);
+  if (control) {
+    return `expected text without control characters, found U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at character ${control.index + 1}`;
+  }
+  if (Buffer.from(value, 'utf8').toString('utf8') !== value) return 'expected valid Unicode text, found an unpaired surrogate (a broken \\u escape?)';
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_CREDENTIAL_BYTES) return `expected at most ${MAX_CREDENTIAL_BYTES} bytes (an encrypted Secret must stay under the API server's 1 MiB), found ${bytes}`;
+  return undefined;
+}
+
+/** Bytes as UTF-8 text; a UserError naming `source` when they are not valid UTF-8 (nothing is replaced silently). */
+export function utf8Text(bytes: Buffer, source: string, exitCode: ExitCode = EXIT.FINDINGS): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new UserError(`${source}: expected UTF-8 text, found bytes that are not (binary data, or text in another encoding such as Latin-1 or EUC-KR)`, exitCode);
+  }
 }
 
 /** Customers that have a store folder, sorted. */
@@ -247,7 +319,8 @@ export interface CredentialEntry {
 export async function encryptEntry(customer: string, entry: CredentialEntry, recipients: readonly string[], key?: EntryKey,
   now: Date = new Date()): Promise<{ path: string; content: string }> {
   const file = credentialFile(customer, entry.credential);
-  if (entry.value === '') throw new UserError(`${file}: expected a value for credential "${entry.credential}", found an empty one`);
+  const problem = credentialValueProblem(entry.value);
+  if (problem) throw new UserError(`${file}: credential "${entry.credential}": ${problem}`);
   if (!key && recipients.length === 0) throw new UserError(`${file}: expected at least one age recipient to encrypt for, found none`);
   const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
   const plain: Document = canonical({
@@ -286,6 +359,11 @@ export function readRegularFile(root: string, file: string): string {
  * with the core schema: a re-synth parses every store entry, and it is several times faster.
  */
 export function parseEncrypted(text: string, file: string): Document {
+  const conflict = conflictMarkerLine(text);
+  if (conflict) {
+    throw new UserError(`${file}: expected one encrypted document, found ${conflictMarkersProblem(conflict)}; `
+      + 'an encrypted file cannot be combined by hand: take one side whole (`git checkout --ours` or `--theirs` -- the file)');
+  }
   let anchors = false;
   let doc: unknown;
   try {
@@ -299,13 +377,4 @@ export function parseEncrypted(text: string, file: string): Document {
   }
   if (anchors) throw new UserError(`${file}: expected no YAML anchors or aliases, found some`);
   return doc as Document;
-}
-
-function lstatOrUndefined(file: string): fs.Stats | undefined {
-  try {
-    return fs.lstatSync(file);
-  } catch (e) {
-    if (errnoCode(e) === 'ENOENT') return undefined;
-    throw e;
-  }
 }

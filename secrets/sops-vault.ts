@@ -56,6 +56,17 @@ export interface SopsVaultProps {
    */
   readonly history?: (file: string) => string | undefined;
   /**
+   * Why a credential that exists nowhere (store, history, dist/) must not be generated, by its
+   * store file and name; undefined allows it (`mintRefusal` of committed.ts).
+   * @default - generating is allowed
+   */
+  readonly mintRefusal?: (file: string, credential: CredentialName) => string | undefined;
+  /**
+   * Generate missing credentials even where `mintRefusal` refuses (`--new-credentials`).
+   * @default false
+   */
+  readonly allowNewCredentials?: boolean;
+  /**
    * The operator's age identities: to decrypt a value when one must be, and, when present, to
    * verify the MAC of every stored entry before it is reused.
    * @default - none: operations that need to decrypt fail with a clear message; entries are structure-checked only
@@ -134,7 +145,7 @@ export class SopsVault implements SecretVault {
     if (this.props.rekey) {
       // Credentials no component uses now are re-encrypted too, or they would stay for the old recipients.
       for (const [credential, stored] of this.store) {
-        if (!this.updates.has(credential)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
+        if (!this.updates.has(credential) && this.needsRekey(stored)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
       }
     }
     const now = this.now();
@@ -183,7 +194,7 @@ export class SopsVault implements SecretVault {
     let update: EntryUpdate | undefined;
     if (newValue !== undefined) {
       update = { value: newValue, sealed: new Map() };
-    } else if (stored && this.props.rekey) {
+    } else if (stored && this.props.rekey && this.needsRekey(stored)) {
       update = { value: (await this.open(stored)).value, sealed: new Map() };
     } else if (stored) {
       this.checkRecipients(stored.recipients, stored.file);
@@ -214,7 +225,11 @@ export class SopsVault implements SecretVault {
     }
     this.legacySecrets ??= this.props.legacy?.() ?? [];
     const holders = this.legacySecrets.filter((s) => annotationsOf(s.document)[CREDENTIAL_ANNOTATION] === credential);
-    if (holders.length === 0) return { value: generateCredential(credential), sealed: new Map() };
+    if (holders.length === 0) {
+      const refusal = this.props.allowNewCredentials ? undefined : this.props.mintRefusal?.(file, credential);
+      if (refusal) throw new UserError(refusal);
+      return { value: generateCredential(credential), sealed: new Map() };
+    }
     const identities = this.identities();
     let value: string | undefined;
     for (const holder of holders) {
@@ -242,6 +257,14 @@ export class SopsVault implements SecretVault {
     // Kept byte for byte, unless they are being re-encrypted for new recipients.
     const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true)] as const);
     return { value: value!, sealed: new Map(sealed) };
+  }
+
+  /**
+   * Whether `rekey` must re-encrypt an entry: not when it is for the customer's recipients
+   * already (a rekey that ran before), so a rerun needs no key that opens it.
+   */
+  private needsRekey(stored: StoredCredential): boolean {
+    return recipientsProblem(this.props.customer, stored.file, stored.recipients, this.props.recipients) !== undefined;
   }
 
   private async open(stored: StoredCredential) {

@@ -21,6 +21,8 @@ export type SchemaOrigin = (typeof SchemaOrigin)[keyof typeof SchemaOrigin];
 export interface SchemaLocation {
   readonly origin: SchemaOrigin;
   readonly dir: string;
+  /** CRD files (`crds/<name>`) the folder must hold: those the vendor lock lists. */
+  readonly pinned: readonly string[];
 }
 
 /**
@@ -28,6 +30,9 @@ export interface SchemaLocation {
  * lock: a missing, linked or altered schema is one error line naming it, never a silent skip.
  */
 export function locateSchemas(root: string, option?: string, env: NodeJS.ProcessEnv = process.env): SchemaLocation {
+  const listed = readVendorLock(root).schemas;
+  const crds = `${VENDORED_SCHEMAS}/crds/`;
+  const pinned = listed.filter((e) => e.file.startsWith(crds)).map((e) => e.file.slice(crds.length));
   const fromEnv = env[SCHEMAS_ENV];
   const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option } : fromEnv ? { origin: SchemaOrigin.ENV, dir: fromEnv } : undefined;
   if (explicit) {
@@ -35,13 +40,12 @@ export function locateSchemas(root: string, option?: string, env: NodeJS.Process
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       throw new UserError(`${explicit.origin}: expected a schema folder (kubernetes/, crds/), found no folder at ${explicit.dir}`, EXIT.USAGE);
     }
-    return { origin: explicit.origin, dir };
+    return { origin: explicit.origin, dir, pinned };
   }
-  const listed = readVendorLock(root).schemas;
   for (const entry of listed) readVerified(root, entry);
   // Every file of the folder is read: one the lock does not vouch for would be read unchecked.
   const files = new Set(listed.map((e) => e.file));
   const stray = filesUnder(root, VENDORED_SCHEMAS).map((f) => `${VENDORED_SCHEMAS}/${f}`).find((f) => !files.has(f));
   if (stray) throw new UserError(`${stray}: expected only the schemas ${VENDOR_LOCK} lists, found one it does not: remove it, or restore the folder with \`git checkout -- vendor/\``);
-  return { origin: SchemaOrigin.VENDORED, dir: path.join(root, VENDORED_SCHEMAS) };
+  return { origin: SchemaOrigin.VENDORED, dir: path.join(root, VENDORED_SCHEMAS), pinned };
 }

@@ -19,7 +19,8 @@ import { guard } from '../files/file-steps';
 import { groupOf } from './model/manifest';
 import { fieldsOf, isMap, listOf } from '../model/fields';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
-import { messageOf } from '../model/caught';
+import { firstLineOf } from '../model/caught';
+import { yamlProblem } from '../config/load';
 
 type Schema = Record<string, unknown>;
 
@@ -52,24 +53,38 @@ const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 interface CrdVersion {
   readonly schema: Schema;
   readonly scope: string;
+  /** The file (or object) the CRD came from, for errors. */
+  readonly source: string;
 }
 
 export class SchemaSet {
-  /** Loads the pinned Kubernetes definitions and every `crds/*.yaml` of a schema folder. */
-  public static load(dir: string): SchemaSet {
+  /**
+   * Loads the pinned Kubernetes definitions and every `crds/*.yaml` of a schema folder (`pinned`
+   * names CRD files that must be there). Nothing
+   * it cannot read is skipped: a pinned file that is missing, empty or does not parse, a CRD
+   * file without a schema, or a `$ref` in a CRD schema is an error naming the file.
+   */
+  public static load(dir: string, pinned: readonly string[] = []): SchemaSet {
     const set = new SchemaSet(schemaFolderFingerprint(dir));
     for (const version of KUBERNETES_VERSIONS) {
       const file = path.join(dir, kubernetesDefinitionsFile(version));
-      if (!fs.existsSync(file)) throw new UserError(`${dir}: expected ${kubernetesDefinitionsFile(version)}, found no such file`);
-      set.addKubernetes(version, readJson(file));
+      if (!fs.existsSync(file)) throw schemaFileError(file, 'no such file');
+      set.addKubernetes(version, readJson(file), file);
     }
     const crdDir = path.join(dir, 'crds');
-    for (const name of fs.existsSync(crdDir) ? fs.readdirSync(crdDir).filter((f) => /\.ya?ml$/.test(f)).sort() : []) {
+    const present = fs.existsSync(crdDir) ? guard(crdDir, () => fs.readdirSync(crdDir)).filter((f) => /\.ya?ml$/.test(f)) : [];
+    for (const name of [...new Set([...pinned, ...present])].sort()) {
       const file = path.join(crdDir, name);
-      for (const doc of parseAllDocuments(fs.readFileSync(file, 'utf8'))) {
-        const crd = doc.toJS() as KubeObject | null;
-        if (crd?.kind === 'CustomResourceDefinition') set.addCrd(crd);
-      }
+      if (!fs.existsSync(file)) throw schemaFileError(file, 'no such file');
+      const text = guard(file, () => fs.readFileSync(file, 'utf8'));
+      if (text.trim() === '') throw schemaFileError(file, 'an empty file');
+      const docs = parseAllDocuments(text);
+      const broken = docs.find((d) => d.errors.length > 0);
+      if (broken) throw schemaFileError(file, `YAML that does not parse (${yamlProblem(broken.errors[0].message)})`);
+      const crds = docs.map((d) => fieldsOf(d.toJS())).filter((crd) => crd.kind === 'CustomResourceDefinition');
+      const withSchema = crds.filter((crd) => listOf(fieldsOf(crd.spec).versions).some((v) => isMap(v.schema?.openAPIV3Schema)));
+      if (withSchema.length === 0) throw schemaFileError(file, 'no CustomResourceDefinition with an openAPIV3Schema');
+      for (const crd of withSchema) set.addCrd(crd as KubeObject, file);
     }
     return set;
   }
@@ -80,6 +95,8 @@ export class SchemaSet {
   /** `group/version/kind` → closed schema and scope of a custom resource. */
   private readonly crds = new Map<string, CrdVersion>();
   private readonly validators = new Map<string, ValidateFunction>();
+  /** The definitions file of each Kubernetes version, for errors. */
+  private readonly kubernetesFiles = new Map<string, string>();
 
   /** @param fingerprint digest of the schema files (names, sizes, modification times), for caches of what was checked against them */
   private constructor(public readonly fingerprint: string) {
@@ -92,18 +109,21 @@ export class SchemaSet {
     return [...this.builtIn.keys()];
   }
 
-  /** Registers a CRD (from the schema folder or from the manifests themselves). */
-  public addCrd(crd: KubeObject): void {
+  /** Registers a CRD (from the schema folder or from the manifests themselves), `source` naming where it is written. */
+  public addCrd(crd: KubeObject, source = `CustomResourceDefinition/${crd.metadata?.name ?? ''}`): void {
     const spec = fieldsOf(crd.spec);
     for (const v of listOf(spec.versions)) {
       const schema = schemaAt(v.schema?.openAPIV3Schema);
       if (!schema) continue;
+      // A structural schema is self-contained; a $ref (remote or not) would be fetched or fail to compile.
+      const ref = findRef(schema);
+      if (ref !== undefined) throw new UserError(`${source}: spec.versions[${v.name}].schema.openAPIV3Schema: expected a self-contained schema, found $ref ${JSON.stringify(ref.slice(0, 200))}`);
       const closed = closeSchema(schema, true);
       // A CRD's metadata is `type: object`; the API server checks it as ObjectMeta.
       const latest = this.kubernetesVersions.at(-1);
       const properties = schemaAt(closed.properties);
       if (latest && properties) properties.metadata = { $ref: `${kubernetesId(latest)}#/definitions/${OBJECT_META}` };
-      this.crds.set(`${spec.group}/${v.name}/${spec.names.kind}`, { schema: closed, scope: spec.scope });
+      this.crds.set(`${spec.group}/${v.name}/${spec.names.kind}`, { schema: closed, scope: spec.scope, source });
     }
   }
 
@@ -131,7 +151,7 @@ export class SchemaSet {
     const key = gvk(object.apiVersion, object.kind);
     const crd = this.crds.get(key);
     if (crd) {
-      const validator = this.validator(`crd:${key}`, () => crd.schema);
+      const validator = this.validator(`crd:${key}`, () => crd.schema, crd.source);
       return { status: 'checked', issues: validator(object) ? [] : issuesOf(validator.errors ?? [], []) };
     }
     const served = this.kubernetesVersions.filter((v) => this.builtIn.get(v)!.has(key));
@@ -143,15 +163,16 @@ export class SchemaSet {
         issues.push({ path: 'apiVersion', unknownField: false, message: `${object.apiVersion} ${object.kind} is not served`, versions: [version] });
         continue;
       }
-      const validator = this.validator(`${version}:${definition}`, () => ({ $ref: `${kubernetesId(version)}#/definitions/${definition}` }));
+      const validator = this.validator(`${version}:${definition}`, () => ({ $ref: `${kubernetesId(version)}#/definitions/${definition}` }), this.kubernetesFiles.get(version) ?? version);
       if (!validator(object)) issues.push(...issuesOf(validator.errors ?? [], [version]));
     }
     return { status: 'checked', issues: mergeVersions(issues) };
   }
 
-  private addKubernetes(version: string, document: Schema): void {
+  private addKubernetes(version: string, document: Schema, file: string): void {
     const definitions = schemaAt(document.definitions);
-    if (!definitions) throw new UserError(`${kubernetesDefinitionsFile(version)}: expected a "definitions" map, found none`);
+    if (!definitions) throw schemaFileError(file, 'no "definitions" map');
+    this.kubernetesFiles.set(version, file);
     const kinds = new Map<string, string>();
     for (const [name, definition] of Object.entries(definitions)) {
       const gvks = listOf(schemaAt(definition)?.['x-kubernetes-group-version-kind']);
@@ -162,10 +183,15 @@ export class SchemaSet {
     this.ajv.addSchema({ definitions: Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, closeSchema(d, false)])) }, kubernetesId(version));
   }
 
-  private validator(key: string, schema: () => Schema): ValidateFunction {
+  private validator(key: string, schema: () => Schema, source: string): ValidateFunction {
     let validator = this.validators.get(key);
     if (!validator) {
-      validator = this.ajv.compile(schema());
+      try {
+        validator = this.ajv.compile(schema());
+      } catch (e) {
+        // A reference ajv cannot resolve, a pattern that is no regular expression: the file is broken, not our code.
+        throw schemaFileError(source, `a schema that does not compile (${firstLineOf(e)})`);
+      }
       this.validators.set(key, validator);
     }
     return validator;
@@ -191,11 +217,40 @@ function schemaFolderFingerprint(dir: string): string {
 }
 
 function readJson(file: string): Schema {
+  const text = guard(file, () => fs.readFileSync(file, 'utf8'));
+  if (text.trim() === '') throw schemaFileError(file, 'an empty file');
+  let document: unknown;
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
+    document = JSON.parse(text);
   } catch (e) {
-    throw new UserError(`${file}: expected JSON, found a file that does not parse (${messageOf(e)})`);
+    throw schemaFileError(file, `JSON that does not parse (${firstLineOf(e)})`);
   }
+  if (!isMap(document)) throw schemaFileError(file, 'no JSON object');
+  return document;
+}
+
+/** A schema file validation cannot use, named with what was found and how to get the vendored copies back. */
+export function schemaFileError(file: string, found: string): UserError {
+  return new UserError(`${file}: expected a readable schema file (strict validation checks nothing without it), found ${found}; `
+    + 'restore the schema folder (`git checkout -- vendor/schemas`)');
+}
+
+/** The first `$ref` in a schema, if any. */
+function findRef(schema: unknown): string | undefined {
+  if (Array.isArray(schema)) {
+    for (const item of schema) {
+      const ref = findRef(item);
+      if (ref !== undefined) return ref;
+    }
+    return undefined;
+  }
+  if (!isMap(schema)) return undefined;
+  if (typeof schema.$ref === 'string') return schema.$ref;
+  for (const value of Object.values(schema)) {
+    const ref = findRef(value);
+    if (ref !== undefined) return ref;
+  }
+  return undefined;
 }
 
 /**

@@ -174,4 +174,35 @@ const configReferences: Rule = {
     .map((r) => ctx.finding(m, 'cluster/config-ref', `${r.path}: expected ${formatRef(r.ref)}, found no such object (add it, or declare it existing in the customer file)`))),
 };
 
-export const CLUSTER_RULES: readonly Rule[] = [uniqueIdentity, namespaceExists, ingressBackends, serviceSelectors, storageClasses, configReferences];
+/**
+ * The API server's limit on a Secret's or ConfigMap's data: 1 MiB (`MaxSecretSize`, which
+ * `ValidateConfigMap` applies too), counted as every key's length plus every value's bytes
+ * (k8s.io/kubernetes pkg/apis/core/validation/validation.go). Over it, Flux's apply fails.
+ */
+export const MAX_DATA_BYTES = 1024 * 1024;
+
+/** What a value in `data`/`binaryData` (base64) or `stringData` amounts to once the API server holds it; a SOPS value as it decrypts. */
+function valueBytes(value: unknown, base64: boolean): number {
+  if (typeof value !== 'string') return 0;
+  // SOPS's ciphertext is as long as the plain text it replaced: under data, the base64 text.
+  const sops = /^ENC\[AES256_GCM,data:([A-Za-z0-9+/=]*),/.exec(value);
+  const text = sops ? Buffer.from(sops[1], 'base64').length : undefined;
+  if (!base64) return text ?? Buffer.byteLength(value, 'utf8');
+  return text !== undefined ? Math.floor((text * 3) / 4) : Buffer.from(value, 'base64').length;
+}
+
+const dataSize: Rule = {
+  id: 'cluster/data-size',
+  description: `every Secret and ConfigMap holds at most ${MAX_DATA_BYTES} bytes of data (keys and values), the API server's limit`,
+  check: (ctx) => ctx.manifests.filter((m) => m.object.kind === 'Secret' || m.object.kind === 'ConfigMap').flatMap((m) => {
+    const o = fieldsOf(m.object);
+    const fields: Array<[string, boolean]> = m.object.kind === 'Secret' ? [['data', true], ['stringData', false]] : [['data', false], ['binaryData', true]];
+    const size = fields.reduce((total, [field, base64]) => total + Object.entries(fieldsOf(o[field]))
+      .reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + valueBytes(value, base64), 0), 0);
+    return size > MAX_DATA_BYTES
+      ? [ctx.finding(m, 'cluster/data-size', `data: expected at most ${MAX_DATA_BYTES} bytes (the API server's limit for a ${m.object.kind}), found ${size}: Flux cannot apply it`)]
+      : [];
+  }),
+};
+
+export const CLUSTER_RULES: readonly Rule[] = [uniqueIdentity, namespaceExists, ingressBackends, serviceSelectors, storageClasses, configReferences, dataSize];
