@@ -28,11 +28,23 @@ async function holders(repo: string, credential: string): Promise<Array<{ file: 
 
 const quiet = () => undefined;
 
+/** Runs `action` with the operator's key at hand, as replacing a credential a service keeps needs it (to keep the previous value). */
+async function withOperatorKey<T>(action: () => Promise<T>): Promise<T> {
+  const saved = process.env.SOPS_AGE_KEY_FILE;
+  process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
+  try {
+    return await action();
+  } finally {
+    if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
+    else process.env.SOPS_AGE_KEY_FILE = saved;
+  }
+}
+
 describe('secrets commands', () => {
-  test('set encrypts the value into every Secret that holds the credential and leaves the others untouched', async () => {
+  test('set encrypts the value into every Secret that holds the credential, rolls the platform pods that read it, and leaves the rest untouched', async () => {
     const repo = scratchRepo();
     const before = readTree(path.join(repo, 'dist'));
-    expect(await reseal(repo, CUSTOMER, { newValues: { 'keycloak-admin': 'Chosen-Value-9' } }, quiet, 'keycloak-admin')).toBe(0);
+    expect(await withOperatorKey(() => reseal(repo, CUSTOMER, { newValues: { 'keycloak-admin': 'Chosen-Value-9' } }, quiet, 'keycloak-admin'))).toBe(0);
     const copies = await holders(repo, 'keycloak-admin');
     expect(copies.map((c) => c.file).sort()).toEqual([
       'applications/configs/secret-astrago-keycloak-admin.yaml',
@@ -41,13 +53,16 @@ describe('secrets commands', () => {
     expect(copies.map((c) => c.password)).toEqual(['Chosen-Value-9', 'Chosen-Value-9']);
     const after = readTree(path.join(repo, 'dist'));
     const changed = Object.keys(after).filter((f) => after[f] !== before[f]);
-    expect(changed.sort()).toEqual(copies.map((c) => `${CUSTOMER}/${c.file}`).sort());
+    const readers = [...['backend-batch', 'backend-core', 'backend-monitor'].map((b) => `${CUSTOMER}/applications/configs/${b}.yaml`),
+      `${CUSTOMER}/security/controllers/keycloak.yaml`];
+    expect(changed.sort()).toEqual([...copies.map((c) => `${CUSTOMER}/${c.file}`), ...readers].sort());
+    for (const reader of readers) expect(after[reader]).toContain('astrago.io/rotation-keycloak-admin: \'1\'');
   });
 
   test('rotate replaces the value with a new random one, the same in every copy', async () => {
     const repo = scratchRepo();
     const [old] = await holders(repo, 'harbor-admin');
-    expect(await reseal(repo, CUSTOMER, { newValues: { 'harbor-admin': 'Rotated-Value-1' } }, quiet, 'harbor-admin')).toBe(0);
+    expect(await withOperatorKey(() => reseal(repo, CUSTOMER, { newValues: { 'harbor-admin': 'Rotated-Value-1' } }, quiet, 'harbor-admin'))).toBe(0);
     const copies = await holders(repo, 'harbor-admin');
     expect(new Set(copies.map((c) => c.password))).toEqual(new Set(['Rotated-Value-1']));
     expect(copies[0].password).not.toBe(old.password);

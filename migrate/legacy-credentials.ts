@@ -51,11 +51,15 @@ export const LEGACY_CREDENTIALS = {
   },
   'mariadb-root': {
     publicDefault: 'root',
-    rotate: set('mariadb-root', 'in MariaDB, `ALTER USER \'root\'@\'%\' IDENTIFIED BY …` (and `UPDATE TB_HUB` where the hub images carry DB_PASSWORD, platform contract §7)'),
+    // The tree changes it in MariaDB (constructs/applications/mariadb-accounts.ts); the hubs no longer use root.
+    rotate: '`npx astrago secrets rotate <customer> mariadb-root`',
   },
   'mariadb-user': {
     publicDefault: 'xiirocks',
-    rotate: set('mariadb-user', 'in MariaDB, `ALTER USER \'<user>\'@\'%\' IDENTIFIED BY …` for the astrago.mariadb.username'),
+    rotate: '`npx astrago secrets rotate <customer> mariadb-user`',
+  },
+  'mariadb-hub': {
+    generated: 'the old system had no hub login: the hubs used root',
   },
   'harbor-admin': {
     publicDefault: 'Harbor12345',

@@ -4,7 +4,7 @@ import { KEYCLOAK_PATH } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
-import type { CredentialRegistry } from '../credentials/credential-registry';
+import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
@@ -63,6 +63,8 @@ export class Keycloak extends ChartRelease {
         image: { ...props.image },
         auth: { adminUser: props.adminUser, existingSecret: admin.name, passwordSecretKey: admin.key },
         production: true,
+        // Keycloak reads them from the environment at start: a rotation rolls it.
+        podAnnotations: rolloutAnnotations(admin, database, clientSecret),
         // TLS ends at ingress-nginx, which sends X-Forwarded-* headers.
         proxy: 'edge',
         httpRelativePath: `${KEYCLOAK_PATH}/`,
