@@ -26,12 +26,12 @@ export const ROTATION_EFFECTS: Readonly<Record<CredentialName, string>> = {
   'nextauth-secret': 'Flux (applications-configs) applies the Secret and rolls the frontend: the old pod serves until the new one is Ready (no outage); every user is signed out once.',
   'astrago-user-init-password': 'Flux (applications-configs) applies the Secret and rolls the core and batch backends: the old pods serve until the new ones are Ready (no outage). '
     + 'Users created afterwards get the new initial password.',
-  'keycloak-admin': 'Flux applies the Secrets (security-controllers, then applications-configs): Keycloak is upgraded and restarts (sign-in fails for 1–3 minutes), '
-    + 'then the backends roll (the old pods serve until the new ones are Ready). Between your change in Keycloak and the backends\' rollout, their user management calls fail.',
+  'keycloak-admin': 'Flux applies the Secrets (security-controllers, then applications-configs) and rolls the backends, which manage users with it: '
+    + 'the old pods serve until the new ones are Ready, but from your change in Keycloak until then their user management calls fail. Keycloak itself does not restart.',
   'keycloak-db': 'Flux (security-controllers) applies the Secret and upgrades Keycloak, which restarts with the new password: sign-in fails for 1–3 minutes. '
     + 'Between your change in PostgreSQL and that restart, Keycloak\'s open connections keep working and a new one fails.',
-  'keycloak-client-secret': 'Flux applies the Secrets (security-controllers, then applications-configs): Keycloak restarts (1–3 minutes), then the frontend rolls. '
-    + 'From the regeneration in Keycloak until the frontend\'s new pod is Ready, sign-in fails (the frontend still sends the old secret): apply the commit promptly.',
+  'keycloak-client-secret': 'Flux (applications-configs) applies the Secret and rolls the frontend. From the regeneration in Keycloak until the frontend\'s new pod is Ready, '
+    + 'sign-in fails (the frontend still sends the old secret): apply the commit promptly. Keycloak itself does not restart.',
   'harbor-admin': 'Flux applies the Secrets (security-controllers, then applications-configs) and rolls the core and batch backends. '
     + 'Between your change in Harbor and their rollout, the backends\' Harbor calls (image projects and listings) fail; Harbor itself stays up.',
   'harbor-db': 'Flux (security-controllers) upgrades Harbor with the new database password, which rolls Harbor\'s core and jobservice: '

@@ -63,8 +63,9 @@ export class Keycloak extends ChartRelease {
         image: { ...props.image },
         auth: { adminUser: props.adminUser, existingSecret: admin.name, passwordSecretKey: admin.key },
         production: true,
-        // Keycloak reads them from the environment at start: a rotation rolls it.
-        podAnnotations: rolloutAnnotations(admin, database, clientSecret),
+        // Keycloak reads its database password at every start: a rotation rolls it. The admin and
+        // the client secret it reads only into a new database, so their rotation does not restart it.
+        podAnnotations: rolloutAnnotations(database),
         // TLS ends at ingress-nginx, which sends X-Forwarded-* headers.
         proxy: 'edge',
         httpRelativePath: `${KEYCLOAK_PATH}/`,
