@@ -31,7 +31,7 @@ describe('the consumption of each credential', () => {
     expect(ROTATION_EFFECTS[credential]).toMatch(/Flux/);
   });
 
-  test('every credential the tree changes in MariaDB is read by the accounts Job of the sample customer', () => {
+  test('every credential the tree changes in MariaDB is read by the accounts Job of the sample customer; PostgreSQL\'s have a Job once rotated', () => {
     const inMariaDb = CREDENTIAL_NAMES.filter((c) => {
       const consumption: Consumption = CREDENTIALS[c].consumption;
       return consumption.mode === 'initialisation' && consumption.change === 'mariadb-alter-user';
@@ -41,11 +41,17 @@ describe('the consumption of each credential', () => {
     const job = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).find((o) => o.kind === 'Job');
     const secrets = job.spec.template.spec.containers[0].env.flatMap((e: { valueFrom?: { secretKeyRef?: { name: string } } }) => e.valueFrom?.secretKeyRef?.name ?? []);
     expect(secrets.sort()).toEqual(inMariaDb);
+    const inPostgres = CREDENTIAL_NAMES.filter((c) => {
+      const consumption: Consumption = CREDENTIALS[c].consumption;
+      return consumption.mode === 'initialisation' && consumption.change === 'postgresql-alter-user';
+    });
+    // The Jobs themselves run against a real PostgreSQL in __tests__/servers/postgres-rotation.test.ts.
+    expect(inPostgres).toEqual(['harbor-db', 'keycloak-db']);
   });
 });
 
 describe('rotate and set on a running customer', () => {
-  test.each(['keycloak-admin', 'keycloak-db', 'keycloak-client-secret', 'harbor-admin', 'harbor-db'] as const)(
+  test.each(['keycloak-admin', 'keycloak-client-secret', 'harbor-admin'] as const)(
     'rotate refuses %s, which only the operator can change in its service, prints the procedure and writes nothing', async (credential) => {
       const repo = scratchRepo();
       const before = readTree(repo);
@@ -62,9 +68,9 @@ describe('rotate and set on a running customer', () => {
   test('set of a credential a service keeps is refused without --changed-in-service, and nothing is written', async () => {
     const repo = scratchRepo();
     const before = readTree(repo);
-    const result = await run(repo, ['secrets', 'set', CUSTOMER, 'keycloak-db']);
+    const result = await run(repo, ['secrets', 'set', CUSTOMER, 'keycloak-admin']);
     expect(result.code).toBe(1);
-    expect(result.err).toMatch(/^error: keycloak-db: expected --changed-in-service, found none: the value is kept in Keycloak's PostgreSQL.*\\password bn_keycloak/);
+    expect(result.err).toMatch(/^error: keycloak-admin: expected --changed-in-service, found none: the value is kept in Keycloak's database.*Users → admin → Credentials/);
     expect(readTree(repo)).toEqual(before);
   });
 

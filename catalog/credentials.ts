@@ -69,8 +69,6 @@ export const CREDENTIALS = {
     description: 'Password of Keycloak\'s PostgreSQL user', length: 24,
     consumption: {
       mode: 'initialisation', keptIn: 'Keycloak\'s PostgreSQL: user bn_keycloak is created when the data directory is initialised', change: 'postgresql-alter-user',
-      procedure: 'open psql in Keycloak\'s PostgreSQL (`kubectl -n keycloak exec -it keycloak-postgresql-0 -- psql -U bn_keycloak -d bitnami_keycloak`, '
-        + 'typing the current password when asked), run `\\password bn_keycloak` and type the new value twice',
     },
   },
   'keycloak-client-secret': {
@@ -103,7 +101,6 @@ export const CREDENTIALS = {
     description: 'Password of Harbor\'s internal PostgreSQL', length: 24,
     consumption: {
       mode: 'initialisation', keptIn: 'Harbor\'s internal PostgreSQL: the password is set when the data directory is initialised', change: 'postgresql-alter-user',
-      procedure: 'open psql in Harbor\'s database (`kubectl -n harbor exec -it harbor-database-0 -- psql -U postgres`), run `\\password postgres` and type the new value twice',
     },
   },
   'harbor-secret-key': {

@@ -7,8 +7,11 @@
 import { CREDENTIALS, type Consumption, type CredentialName, type InServiceChange } from '../catalog/credentials';
 import { UserError, EXIT } from '../model/user-error';
 
-/** In-service changes the generated tree makes itself (constructs/applications/mariadb-accounts.ts). */
-export const TREE_CHANGES: ReadonlySet<InServiceChange> = new Set<InServiceChange>(['mariadb-alter-user']);
+/**
+ * In-service changes the generated tree makes itself: MariaDB's (constructs/applications/mariadb-accounts.ts)
+ * and PostgreSQL's (constructs/credentials/postgres-password.ts).
+ */
+export const TREE_CHANGES: ReadonlySet<InServiceChange> = new Set<InServiceChange>(['mariadb-alter-user', 'postgresql-alter-user']);
 
 const ACCOUNTS_JOB = 'Job mariadb-accounts-<rotation>-<hash> (namespace astrago)';
 
@@ -28,14 +31,16 @@ export const ROTATION_EFFECTS: Readonly<Record<CredentialName, string>> = {
     + 'Users created afterwards get the new initial password.',
   'keycloak-admin': 'Flux applies the Secrets (security-controllers, then applications-configs) and rolls the backends, which manage users with it: '
     + 'the old pods serve until the new ones are Ready, but from your change in Keycloak until then their user management calls fail. Keycloak itself does not restart.',
-  'keycloak-db': 'Flux (security-controllers) applies the Secret and upgrades Keycloak, which restarts with the new password: sign-in fails for 1–3 minutes. '
-    + 'Between your change in PostgreSQL and that restart, Keycloak\'s open connections keep working and a new one fails.',
+  'keycloak-db': 'Flux (security-controllers) applies Secrets keycloak-db and keycloak-db-previous and Job keycloak-db-password-<rotation>-<hash> (namespace keycloak), '
+    + 'and upgrades Keycloak, which restarts. The Job logs in with the previous password and sets the new one in PostgreSQL within seconds; a Keycloak pod that starts '
+    + 'before that fails to connect and is restarted. Sign-in fails for 1–3 minutes, while Keycloak restarts.',
   'keycloak-client-secret': 'Flux (applications-configs) applies the Secret and rolls the frontend. From the regeneration in Keycloak until the frontend\'s new pod is Ready, '
     + 'sign-in fails (the frontend still sends the old secret): apply the commit promptly. Keycloak itself does not restart.',
   'harbor-admin': 'Flux applies the Secrets (security-controllers, then applications-configs) and rolls the core and batch backends. '
     + 'Between your change in Harbor and their rollout, the backends\' Harbor calls (image projects and listings) fail; Harbor itself stays up.',
-  'harbor-db': 'Flux (security-controllers) upgrades Harbor with the new database password, which rolls Harbor\'s core and jobservice: '
-    + 'from your change in PostgreSQL until the new pods are Ready, image pushes and pulls through Harbor fail (minutes: apply the commit promptly).',
+  'harbor-db': 'Flux (security-controllers) applies Secrets harbor-db and harbor-db-previous and Job harbor-db-password-<rotation>-<hash> (namespace harbor), '
+    + 'and upgrades Harbor, which rolls its core. The Job logs in with the previous password and sets the new one in PostgreSQL within seconds; until the new core pod is Ready '
+    + '(1–3 minutes) the old one serves, but its new database connections fail: Harbor\'s API and image pushes may fail meanwhile.',
   'harbor-secret-key': 'Flux (security-controllers) upgrades Harbor with the new key, which rolls Harbor\'s core and jobservice: Harbor is unavailable for 1–3 minutes, '
     + 'and what it stored encrypted before (registry endpoint passwords, the OIDC client secret) must be entered again.',
 };

@@ -33,7 +33,7 @@ export interface LegacyCredential {
 }
 
 const set = (credential: CredentialName, where: string) =>
-  `${where}, then store the same value: \`npx astrago secrets set <customer> ${credential}\``;
+  `${where}, then store the same value: \`npx astrago secrets set <customer> ${credential} --changed-in-service\``;
 
 export const LEGACY_CREDENTIALS = {
   'keycloak-admin': {
@@ -68,17 +68,18 @@ export const LEGACY_CREDENTIALS = {
   'keycloak-db': {
     publicDefault: 'keycloak',
     implicit: 'bn_keycloak\'s password in the old Keycloak values (reference §1.1), which initialised Keycloak\'s PostgreSQL',
-    rotate: set('keycloak-db', 'in Keycloak\'s PostgreSQL (pod keycloak-postgresql-0), `ALTER USER bn_keycloak PASSWORD …`'),
+    // The tree changes it in PostgreSQL (constructs/credentials/postgres-password.ts).
+    rotate: '`npx astrago secrets rotate <customer> keycloak-db`',
   },
   'harbor-db': {
     publicDefault: 'changeit',
     implicit: 'the default database.internal.password of Harbor chart 1.14.2, which initialised Harbor\'s PostgreSQL',
-    rotate: set('harbor-db', 'in Harbor\'s PostgreSQL (pod harbor-database-0), `ALTER USER postgres PASSWORD …`'),
+    rotate: '`npx astrago secrets rotate <customer> harbor-db`',
   },
   'harbor-secret-key': {
     publicDefault: 'not-a-secure-key',
     implicit: 'the default secretKey of Harbor chart 1.14.2, which encrypts secrets Harbor stored in its database',
-    rotate: '`npx astrago secrets rotate <customer> harbor-secret-key`, then enter the credentials of registry endpoints and OIDC in Harbor again (the old key decrypted them)',
+    rotate: '`npx astrago secrets rotate <customer> harbor-secret-key --changed-in-service`, then enter the credentials of registry endpoints and OIDC in Harbor again (the old key decrypted them)',
   },
   'grafana-admin': {
     generated: 'the old Grafana kept no volume: its admin password (the chart default) protected nothing that persists',

@@ -4,20 +4,17 @@
  * tree that `secrets rotate` writes (its script and environment read from dist/, its Secrets
  * decrypted) run as the cluster would run it, pointed at the test server.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { decryptSops } from 'sops-age';
-import { parseAllDocuments } from 'yaml';
 import type { CredentialName } from '../../catalog/credentials';
 import { reseal } from '../../commands/secrets-command';
 import { HUB_DATABASE_USER } from '../../constructs/applications/mariadb-accounts';
 import { readStoredCredential } from '../../secrets/credential-store';
 import { generateCredential } from '../../secrets/sops-vault';
 import { SAMPLE_IDENTITY_FILE, scratchRepo } from '../helpers';
+import { IDENTITY, jobOf, runJob, type JobUnderTest } from './job-under-test';
 import { startMariaDb, type MariaDbServer } from './mariadb-server';
 
-const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const CUSTOMER = 'seoul-lab';
 const CONFIGS = (repo: string) => path.join(repo, 'dist', CUSTOMER, 'applications', 'configs');
 /** What the backend seeds into TB_HUB.ENVS (xiilab/astrago-backend server-core/src/main/resources/data.sql, hubs 1 and 2). */
@@ -63,37 +60,13 @@ async function initialise(): Promise<void> {
   expect(result.stderr).toBe('');
 }
 
-interface JobUnderTest {
-  readonly name: string;
-  readonly command: string[];
-  readonly env: Record<string, string>;
-}
-
-/** The MariaDB accounts Job of the customer's tree, its Secret references resolved by decrypting the Secrets of dist/. */
+/** The MariaDB accounts Job of the customer's tree. */
 async function accountsJob(): Promise<JobUnderTest> {
-  const objects = parseAllDocuments(fs.readFileSync(path.join(CONFIGS(repo), 'mariadb.yaml'), 'utf8')).map((d) => d.toJS());
-  const job = objects.find((o) => o.kind === 'Job');
-  const container = job.spec.template.spec.containers[0];
-  const env: Record<string, string> = {};
-  for (const variable of container.env) {
-    const ref = variable.valueFrom?.secretKeyRef;
-    if (!ref) {
-      env[variable.name] = variable.value;
-      continue;
-    }
-    const secret = parseAllDocuments(fs.readFileSync(path.join(CONFIGS(repo), `secret-astrago-${ref.name}.yaml`), 'utf8'))[0].toJS();
-    const plain = await decryptSops(secret, { secretKey: IDENTITY });
-    env[variable.name] = Buffer.from(plain.data[ref.key], 'base64').toString();
-  }
-  return { name: job.metadata.name, command: container.command, env };
+  return (await jobOf(CONFIGS(repo), 'mariadb.yaml'))!;
 }
 
-/** Runs the Job's container command against the test server (the Service name does not resolve here). */
-function run(job: JobUnderTest): { status: number | null; output: string } {
-  const [program, ...args] = job.command;
-  const r = spawnSync(program, args, { encoding: 'utf8', env: { ...job.env, DB_HOST: '127.0.0.1', DB_PORT: String(server.port), PATH: process.env.PATH } });
-  return { status: r.status, output: `${r.stdout}${r.stderr}` };
-}
+/** Runs the Job against the test server (the Service name does not resolve here). */
+const run = (job: JobUnderTest) => runJob(job, { DB_HOST: '127.0.0.1', DB_PORT: String(server.port) });
 
 const opens = (user: string, password: string) => server.sql(user, password, 'SELECT 1').status === 0;
 

@@ -3,7 +3,7 @@
  * platform runs), a data directory in a temporary folder, listening on loopback only, stopped
  * and removed by `stop`. Passwords go to the client through MYSQL_PWD, never argv.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -29,7 +29,8 @@ export interface MariaDbServer {
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -40,13 +41,14 @@ function freePort(): Promise<number> {
   });
 }
 
-async function until(what: string, ok: () => boolean, server: ChildProcess, log: string): Promise<void> {
+/** Polls `ok` every 100 ms for up to 30 s; fails with the server's log when it exited or never got there. */
+export async function waitFor(what: string, ok: () => boolean, exited: () => boolean, log: () => string): Promise<void> {
   for (let i = 0; i < 300; i += 1) {
     if (ok()) return;
-    if (server.exitCode !== null) break;
+    if (exited()) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`MariaDB did not ${what}: ${fs.existsSync(log) ? fs.readFileSync(log, 'utf8').slice(-2000) : 'no log'}`);
+  throw new Error(`waiting for ${what}: it did not come: ${log().slice(-2000)}`);
 }
 
 /** Starts a fresh server; fails with the command that installs it when it is missing. */
@@ -71,7 +73,8 @@ export async function startMariaDb(): Promise<MariaDbServer> {
     return { status: r.status, stdout: r.stdout, stderr: r.stderr };
   };
   const bootstrap = (statements: string) => client([`--socket=${socket}`, '--user=root'], statements, { PATH: process.env.PATH });
-  await until('start', () => fs.existsSync(socket) && bootstrap('SELECT 1').status === 0, server, log);
+  await waitFor('MariaDB to start', () => fs.existsSync(socket) && bootstrap('SELECT 1').status === 0, () => server.exitCode !== null,
+    () => (fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : 'no log'));
   return {
     port,
     bootstrap,

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { ApiObject, JsonPatch, Size } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { OneShotJob } from '../core/one-shot-job';
 import type { SecretKeyRef } from '../credentials/credential-registry';
 import { componentLabels, imageName, type ImageRef } from './platform-pod';
 
@@ -141,61 +140,34 @@ export class MariaDbAccounts extends Construct {
 
   constructor(scope: Construct, id: string, props: MariaDbAccountsProps) {
     super(scope, id);
-    const labels = componentLabels('mariadb-accounts');
-    const env: Record<string, kplus.EnvValue> = {
-      DB_HOST: kplus.EnvValue.fromValue(props.server.host),
-      DB_PORT: kplus.EnvValue.fromValue(String(props.server.port)),
-      DATABASE: kplus.EnvValue.fromValue(props.database),
-      HUB_DB_HOST: kplus.EnvValue.fromValue(props.hubDatabaseHost),
-      APP_USER: kplus.EnvValue.fromValue(props.appUser.name),
-      HUB_USER: kplus.EnvValue.fromValue(props.hubUser.name),
-      HUB_TABLES: kplus.EnvValue.fromValue(HUB_TABLES.map((t) => `'${t}'`).join(',')),
-      HUB_PRIVILEGES: kplus.EnvValue.fromValue(HUB_PRIVILEGES),
-      CONNECT_ATTEMPTS: kplus.EnvValue.fromValue(String(props.connectAttempts ?? 60)),
-      SEED_ATTEMPTS: kplus.EnvValue.fromValue(String(props.seedAttempts ?? 150)),
-      ROOT_PASSWORD: this.secret(props.rootPassword),
-      APP_PASSWORD: this.secret(props.appUser.password),
-      HUB_PASSWORD: this.secret(props.hubUser.password),
-      ...(props.rootPrevious ? { ROOT_PREVIOUS: this.secret(props.rootPrevious) } : {}),
-    };
-    // Everything the pod template holds, none of it secret: a change of any is a new Job.
-    const spec = JSON.stringify({ SCRIPT, image: props.image, pull: props.pullPolicy, uid: props.uid, env: Object.entries(env).map(([k, v]) => [k, v.value ?? v.valueFrom]) });
-    const hash = createHash('sha256').update(spec).digest('hex').slice(0, 10);
-    this.job = new kplus.Job(this, 'job', {
-      metadata: { name: `mariadb-accounts-${props.rotation}-${hash}`, namespace: props.namespace, labels },
-      podMetadata: { labels },
-      // Retries with Kubernetes' growing back-off (up to 6 min apart) while MariaDB or core is not up yet.
-      backoffLimit: 10,
-      restartPolicy: kplus.RestartPolicy.NEVER,
-      automountServiceAccountToken: false,
-      securityContext: { ensureNonRoot: true, user: props.uid, group: props.uid },
-    });
-    // A Job's selector is Kubernetes' own: only the path-hashed label cdk8s-plus adds is removed.
-    const object = ApiObject.of(this.job);
-    object.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-    if (props.imagePullSecrets.length > 0) {
-      object.addJsonPatch(JsonPatch.add('/spec/template/spec/imagePullSecrets', props.imagePullSecrets.map((name) => ({ name }))));
-    }
-    this.job.addContainer({
-      name: 'accounts',
+    this.job = new OneShotJob(this, 'job', {
+      name: 'mariadb-accounts',
+      namespace: props.namespace,
+      labels: componentLabels('mariadb-accounts'),
       image: imageName(props.image),
-      imagePullPolicy: props.pullPolicy,
-      command: ['bash', '-c', SCRIPT],
-      envVariables: env,
-      resources: {
-        cpu: { request: kplus.Cpu.millis(10), limit: kplus.Cpu.millis(500) },
-        memory: { request: Size.mebibytes(32), limit: Size.mebibytes(128) },
+      pullPolicy: props.pullPolicy,
+      imagePullSecrets: props.imagePullSecrets,
+      uid: props.uid,
+      script: SCRIPT,
+      env: {
+        DB_HOST: props.server.host,
+        DB_PORT: String(props.server.port),
+        DATABASE: props.database,
+        HUB_DB_HOST: props.hubDatabaseHost,
+        APP_USER: props.appUser.name,
+        HUB_USER: props.hubUser.name,
+        HUB_TABLES: HUB_TABLES.map((t) => `'${t}'`).join(','),
+        HUB_PRIVILEGES,
+        CONNECT_ATTEMPTS: String(props.connectAttempts ?? 60),
+        SEED_ATTEMPTS: String(props.seedAttempts ?? 150),
       },
-      securityContext: {
-        ensureNonRoot: true, user: props.uid, group: props.uid, readOnlyRootFilesystem: true,
-        privileged: false, allowPrivilegeEscalation: false, capabilities: { drop: [kplus.Capability.ALL] },
+      secretEnv: {
+        ROOT_PASSWORD: props.rootPassword,
+        APP_PASSWORD: props.appUser.password,
+        HUB_PASSWORD: props.hubUser.password,
+        ...(props.rootPrevious ? { ROOT_PREVIOUS: props.rootPrevious } : {}),
       },
-    });
-    // Bash may keep `<<<` strings in temporary files: a writable /tmp (no value goes there).
-    this.job.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(this, 'tmp', 'tmp'));
-  }
-
-  private secret(ref: SecretKeyRef): kplus.EnvValue {
-    return kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `secret-${ref.name}`, ref.name), key: ref.key });
+      generation: props.rotation,
+    }).job;
   }
 }
