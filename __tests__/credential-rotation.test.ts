@@ -11,10 +11,24 @@ import { CREDENTIAL_NAMES, CREDENTIALS, type Consumption } from '../catalog/cred
 import type { Io } from '../commands/io';
 import { ROTATION_EFFECTS, TREE_CHANGES } from '../commands/secrets-rotation';
 import { runCli } from './cli-session';
-import { readTree, SAMPLE_IDENTITY_FILE, scratchRepo } from './helpers';
+import { synth } from '../pipeline/synth';
+import { SCHEMAS_ENV } from '../validate/schema-store';
+import { readTree, SAMPLE_IDENTITY_FILE, SCHEMAS_DIR, scratchRepo } from './helpers';
 
 const CUSTOMER = 'seoul-lab';
 const run = (root: string, args: string[]) => runCli(root, args, { interactive: false, prompts: {} as Io['prompts'] });
+
+/** Runs `action` with the operator's key at hand: replacing a credential a service keeps needs it (the previous value is kept). */
+async function withOperatorKey<T>(action: () => Promise<T>): Promise<T> {
+  const saved = process.env.SOPS_AGE_KEY_FILE;
+  process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
+  try {
+    return await action();
+  } finally {
+    if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
+    else process.env.SOPS_AGE_KEY_FILE = saved;
+  }
+}
 
 describe('the consumption of each credential', () => {
   test.each(CREDENTIAL_NAMES)('%s says when it is read and, if a service keeps it, how it changes there', (credential) => {
@@ -78,32 +92,47 @@ describe('rotate and set on a running customer', () => {
     const repo = scratchRepo();
     const refused = await run(repo, ['secrets', 'rotate', CUSTOMER, 'harbor-secret-key']);
     expect(refused.err).toMatch(/^error: harbor-secret-key: expected --changed-in-service, found none.*enter the passwords of registry endpoints/);
-    const saved = process.env.SOPS_AGE_KEY_FILE;
-    process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
-    try {
-      const accepted = await run(repo, ['secrets', 'rotate', CUSTOMER, 'harbor-secret-key', '--changed-in-service']);
-      expect(accepted.code).toBe(0);
-      expect(accepted.err).toContain(`once committed and applied: ${ROTATION_EFFECTS['harbor-secret-key']}`);
-    } finally {
-      if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
-      else process.env.SOPS_AGE_KEY_FILE = saved;
-    }
+    const accepted = await withOperatorKey(() => run(repo, ['secrets', 'rotate', CUSTOMER, 'harbor-secret-key', '--changed-in-service']));
+    expect(accepted.code).toBe(0);
+    expect(accepted.err).toContain(`once committed and applied: ${ROTATION_EFFECTS['harbor-secret-key']}`);
   });
 
   test('rotate of a MariaDB credential needs no confirmation and says what the cluster does, in order, and what is unavailable', async () => {
     const repo = scratchRepo();
-    const saved = process.env.SOPS_AGE_KEY_FILE;
-    process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
+    const result = await withOperatorKey(() => run(repo, ['secrets', 'rotate', CUSTOMER, 'mariadb-user']));
+    expect(result.code).toBe(0);
+    expect(result.err).toContain('once committed and applied: Flux (applications-configs) applies Secret mariadb-user and Job mariadb-accounts-');
+    expect(result.err).toContain('The old pods serve until the new ones are Ready (1–3 minutes)');
+    const job = fs.readFileSync(path.join(repo, 'dist', CUSTOMER, 'applications', 'configs', 'mariadb.yaml'), 'utf8');
+    expect(job).toMatch(/name: mariadb-accounts-1-[0-9a-f]{10}\n/);
+  });
+
+  test('a tree with every database credential rotated validates, and synth rebuilds it byte for byte from the store without any key', async () => {
+    const repo = scratchRepo();
+    const rotated = ['mariadb-root', 'keycloak-db', 'harbor-db'];
+    await withOperatorKey(async () => {
+      for (const credential of rotated) expect((await run(repo, ['secrets', 'rotate', CUSTOMER, credential])).code).toBe(0);
+    });
+    const before = readTree(path.join(repo, 'dist'));
+    expect(Object.keys(before)).toEqual(expect.arrayContaining([
+      `${CUSTOMER}/applications/configs/secret-astrago-mariadb-root-previous.yaml`,
+      `${CUSTOMER}/security/controllers/secret-keycloak-keycloak-db-previous.yaml`,
+      `${CUSTOMER}/security/controllers/secret-harbor-harbor-db-previous.yaml`,
+    ]));
+    expect(before[`${CUSTOMER}/security/controllers/keycloak.yaml`]).toMatch(/name: keycloak-db-password-1-[0-9a-f]{10}\n/);
+    // State is input: dist/ deleted, a keyless synth writes the same tree (Jobs, previous values and all).
+    fs.rmSync(path.join(repo, 'dist'), { recursive: true });
+    expect(process.env.SOPS_AGE_KEY_FILE).toBeUndefined();
+    expect(await synth({ root: repo, log: () => undefined })).toBe(0);
+    expect(readTree(path.join(repo, 'dist'))).toEqual(before);
+    const saved = process.env[SCHEMAS_ENV];
+    process.env[SCHEMAS_ENV] = SCHEMAS_DIR;
     try {
-      const result = await run(repo, ['secrets', 'rotate', CUSTOMER, 'mariadb-user']);
-      expect(result.code).toBe(0);
-      expect(result.err).toContain('once committed and applied: Flux (applications-configs) applies Secret mariadb-user and Job mariadb-accounts-');
-      expect(result.err).toContain('The old pods serve until the new ones are Ready (1–3 minutes)');
-      const job = fs.readFileSync(path.join(repo, 'dist', CUSTOMER, 'applications', 'configs', 'mariadb.yaml'), 'utf8');
-      expect(job).toMatch(/name: mariadb-accounts-1-[0-9a-f]{10}\n/);
+      const report = await run(repo, ['validate', CUSTOMER, '--no-kustomize']);
+      expect([report.code, report.err]).toEqual([0, '']);
     } finally {
-      if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
-      else process.env.SOPS_AGE_KEY_FILE = saved;
+      if (saved === undefined) delete process.env[SCHEMAS_ENV];
+      else process.env[SCHEMAS_ENV] = saved;
     }
   });
 

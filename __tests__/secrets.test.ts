@@ -141,7 +141,7 @@ describe('credentials across synths', () => {
     expect((await openEntry(entry, [IDENTITY])).previous).toBeUndefined();
   });
 
-  test('a new value of a credential a service keeps from its initialisation keeps the previous one, encrypted, which needs the identity', async () => {
+  test('a new value of a credential a service keeps from its initialisation keeps the previous one, encrypted, which needs the identity; later copies and rekey keep it', async () => {
     const first = await sealAndStore({});
     const old = (await decryptWithSopsAge(first.doc)).password;
     await expect(seal({ store: first.store, newValues: { 'harbor-admin': 'New-Value-2' }, identities: noIdentity })).rejects.toThrow(/expected an age identity/);
@@ -155,6 +155,11 @@ describe('credentials across synths', () => {
     const copied = await sealAndStore({ store: rotated.store, identities: () => [IDENTITY] }, 'harbor-admin', 'astrago');
     expect(await openEntry(copied.store.get('harbor-admin')!, [IDENTITY])).toMatchObject({ value: 'New-Value-2', previous: old });
     expect(copied.store.get('harbor-admin')!.rotation).toBe(1);
+    // rekey re-encrypts for new recipients and keeps both values and the count.
+    const rekeyed = await sealAndStore({ store: rotated.store, recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT], rekey: true, identities: () => [IDENTITY] });
+    const kept = rekeyed.store.get('harbor-admin')!;
+    expect(kept.recipients).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
+    expect([kept.rotation, (await openEntry(kept, [IDENTITY])).previous]).toEqual([1, old]);
   });
 
   test('a credential the store lacks is moved from the Secrets committed in dist/, which stay byte for byte', async () => {
