@@ -8,7 +8,7 @@
  * charts' values.yaml (reference §1.1, §2.2, §8). They are here only to recognise them, and
  * for the three the environment files never set, to supply the value the old chart used.
  */
-import type { CredentialName } from '../catalog/credentials';
+import { CREDENTIALS, type Consumption, type CredentialName } from '../catalog/credentials';
 
 export interface LegacyCredential {
   /** The value the old system shipped. */
@@ -20,9 +20,10 @@ export interface LegacyCredential {
    */
   readonly implicit?: string;
   /**
-   * How to replace the value after the move, `<customer>` standing for the customer. Where a
-   * database or application stores the value, it is changed there first, then stored with
-   * `secrets set`; where the consumer only reads it, `secrets rotate` is enough.
+   * How to replace the value after the move, `<customer>` standing for the customer: `secrets
+   * rotate` where its readers read it at start or the tree changes it in the service (MariaDB,
+   * PostgreSQL); otherwise the catalog's procedure in the service, then `secrets set
+   * --changed-in-service` (commands/secrets-rotation.ts).
    */
   readonly rotate?: string;
   /**
@@ -32,17 +33,20 @@ export interface LegacyCredential {
   readonly generated?: string;
 }
 
-const set = (credential: CredentialName, where: string) =>
-  `${where}, then store the same value: \`npx astrago secrets set <customer> ${credential} --changed-in-service\``;
+/** The catalog's procedure for a credential only the operator can change in its service, then `secrets set`. */
+const set = (credential: CredentialName) => {
+  const consumption: Consumption = CREDENTIALS[credential].consumption;
+  return `${consumption.mode === 'initialisation' ? consumption.procedure : ''}, then store the same value: \`npx astrago secrets set <customer> ${credential} --changed-in-service\``;
+};
 
 export const LEGACY_CREDENTIALS = {
   'keycloak-admin': {
     publicDefault: 'xiirocks',
-    rotate: set('keycloak-admin', 'change the admin password of the master realm in Keycloak\'s admin console (Users → admin → Credentials)'),
+    rotate: set('keycloak-admin'),
   },
   'keycloak-client-secret': {
     publicDefault: 'astragosecret',
-    rotate: set('keycloak-client-secret', 'regenerate the secret of client astrago-client in realm astrago (Clients → astrago-client → Credentials)'),
+    rotate: set('keycloak-client-secret'),
   },
   'astrago-user-init-password': {
     publicDefault: 'astrago',
@@ -63,7 +67,7 @@ export const LEGACY_CREDENTIALS = {
   },
   'harbor-admin': {
     publicDefault: 'Harbor12345',
-    rotate: set('harbor-admin', 'change the admin password in Harbor\'s portal (admin → Change Password)'),
+    rotate: set('harbor-admin'),
   },
   'keycloak-db': {
     publicDefault: 'keycloak',
