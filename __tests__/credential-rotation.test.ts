@@ -107,7 +107,7 @@ describe('rotate and set on a running customer', () => {
     expect(job).toMatch(/name: mariadb-accounts-1-[0-9a-f]{10}\n/);
   });
 
-  test('a tree with every database credential rotated validates, and synth rebuilds it byte for byte from the store without any key', async () => {
+  test('a tree with every database credential rotated validates and passes secrets check, and synth rebuilds it byte for byte from the store without any key', async () => {
     const repo = scratchRepo();
     const rotated = ['mariadb-root', 'keycloak-db', 'harbor-db'];
     await withOperatorKey(async () => {
@@ -125,6 +125,7 @@ describe('rotate and set on a running customer', () => {
     expect(process.env.SOPS_AGE_KEY_FILE).toBeUndefined();
     expect(await synth({ root: repo, log: () => undefined })).toBe(0);
     expect(readTree(path.join(repo, 'dist'))).toEqual(before);
+    expect(await withOperatorKey(() => run(repo, ['secrets', 'check']))).toMatchObject({ code: 0, err: 'credentials intact: store and dist/ agree, no plaintext, every MAC verifies' });
     const saved = process.env[SCHEMAS_ENV];
     process.env[SCHEMAS_ENV] = SCHEMAS_DIR;
     try {

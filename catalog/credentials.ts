@@ -13,6 +13,14 @@
  */
 export const SECRET_KEYS = { value: 'password', username: 'username' } as const;
 
+/**
+ * Name of the Secret holding the value a credential's last rotation replaced, for the Job that
+ * changes it in its service (the Secret's annotation names the credential, like the others').
+ */
+export function previousSecretName(credential: string): string {
+  return `${credential}-previous`;
+}
+
 export interface CredentialSpec {
   /** What the credential protects, in the operator's terms. */
   readonly description: string;

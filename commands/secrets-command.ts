@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
+import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type Consumption, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION } from '../secrets/credential-store';
 import { generateCredential } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
-import { checkChangeable, ROTATION_EFFECTS } from './secrets-rotation';
+import { checkChangeable, ROTATION_EFFECTS, TREE_CHANGES } from './secrets-rotation';
 import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
 
 type Log = (line: string) => void;
@@ -48,7 +48,13 @@ confirm with --changed-in-service. After the change, the command prints the orde
 /** Replaces one credential's value and says what will happen in the cluster. */
 async function replace(root: string, customer: string, credential: CredentialName, value: string, log: Log): Promise<number> {
   const code = await reseal(root, customer, { newValues: { [credential]: value } }, log, credential);
-  if (code === EXIT.OK) log(`once committed and applied: ${ROTATION_EFFECTS[credential]}`);
+  if (code === EXIT.OK) {
+    log(`once committed and applied: ${ROTATION_EFFECTS[credential]}`);
+    const consumption: Consumption = CREDENTIALS[credential].consumption;
+    if (consumption.mode === 'initialisation' && TREE_CHANGES.has(consumption.change)) {
+      log(`rotate ${credential} again only after that Job has completed: the store keeps one replaced value, the one the server has until then`);
+    }
+  }
   return code;
 }
 

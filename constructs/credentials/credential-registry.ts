@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
+import { previousSecretName, SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
@@ -99,7 +99,7 @@ export class CredentialRegistry {
    */
   public previousRef(scope: Construct, credential: CredentialName, namespace: string): SecretKeyRef | undefined {
     if (this.rotation(credential) === 0) return undefined;
-    const name = `${credential}-previous`;
+    const name = previousSecretName(credential);
     this.plan(scope, `${namespace}/${name}`).entries[SECRET_KEYS.value] = { credential, previous: true };
     return { name, key: SECRET_KEYS.value };
   }
