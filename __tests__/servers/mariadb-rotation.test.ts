@@ -119,6 +119,14 @@ describe('MariaDB credentials rotated in a real server by the tree\'s Job', () =
     }
   });
 
+  test('a value set by hand with quotes, backslashes and shell characters reaches MariaDB exactly, and nothing else changes', async () => {
+    const chosen = `O'Re\\il$ly"; DROP USER root; --\`x\``;
+    expect(await reseal(repo, CUSTOMER, { newValues: { 'mariadb-user': chosen } }, quiet, 'mariadb-user')).toBe(0);
+    expect(run(await accountsJob()).status).toBe(0);
+    expect(opens('astrago', chosen)).toBe(true);
+    expect(opens('root', await stored('mariadb-root'))).toBe(true);
+  });
+
   test('a Job that stopped after changing root finishes when run again', async () => {
     const old = await stored('mariadb-root');
     await rotate('mariadb-root');
