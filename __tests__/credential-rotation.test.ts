@@ -13,22 +13,11 @@ import { ROTATION_EFFECTS, TREE_CHANGES } from '../commands/secrets-rotation';
 import { runCli } from './cli-session';
 import { synth } from '../pipeline/synth';
 import { SCHEMAS_ENV } from '../validate/schema-store';
-import { readTree, SAMPLE_IDENTITY_FILE, SCHEMAS_DIR, scratchRepo } from './helpers';
+import { readTree, SCHEMAS_DIR, scratchRepo, withEnv, withOperatorKey } from './helpers';
 
 const CUSTOMER = 'seoul-lab';
 const run = (root: string, args: string[]) => runCli(root, args, { interactive: false, prompts: {} as Io['prompts'] });
 
-/** Runs `action` with the operator's key at hand: replacing a credential a service keeps needs it (the previous value is kept). */
-async function withOperatorKey<T>(action: () => Promise<T>): Promise<T> {
-  const saved = process.env.SOPS_AGE_KEY_FILE;
-  process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
-  try {
-    return await action();
-  } finally {
-    if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
-    else process.env.SOPS_AGE_KEY_FILE = saved;
-  }
-}
 
 describe('the consumption of each credential', () => {
   test.each(CREDENTIAL_NAMES)('%s says when it is read and, if a service keeps it, how it changes there', (credential) => {
@@ -126,15 +115,8 @@ describe('rotate and set on a running customer', () => {
     expect(await synth({ root: repo, log: () => undefined })).toBe(0);
     expect(readTree(path.join(repo, 'dist'))).toEqual(before);
     expect(await withOperatorKey(() => run(repo, ['secrets', 'check']))).toMatchObject({ code: 0, err: 'credentials intact: store and dist/ agree, no plaintext, every MAC verifies' });
-    const saved = process.env[SCHEMAS_ENV];
-    process.env[SCHEMAS_ENV] = SCHEMAS_DIR;
-    try {
-      const report = await run(repo, ['validate', CUSTOMER, '--no-kustomize']);
-      expect([report.code, report.err]).toEqual([0, '']);
-    } finally {
-      if (saved === undefined) delete process.env[SCHEMAS_ENV];
-      else process.env[SCHEMAS_ENV] = saved;
-    }
+    const report = await withEnv({ [SCHEMAS_ENV]: SCHEMAS_DIR }, () => run(repo, ['validate', CUSTOMER, '--no-kustomize']));
+    expect([report.code, report.err]).toEqual([0, '']);
   });
 
   test('the help of rotate and set says what happens in the cluster and never that a restart is enough', async () => {

@@ -8,7 +8,7 @@ import { NOTHING_WRITTEN, synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
 import { decryptDocument } from '../secrets/sops';
-import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SAMPLES, scratchRepo } from './helpers';
+import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SAMPLES, scratchRepo, withOperatorKey } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -28,17 +28,6 @@ async function holders(repo: string, credential: string): Promise<Array<{ file: 
 
 const quiet = () => undefined;
 
-/** Runs `action` with the operator's key at hand, as replacing a credential a service keeps needs it (to keep the previous value). */
-async function withOperatorKey<T>(action: () => Promise<T>): Promise<T> {
-  const saved = process.env.SOPS_AGE_KEY_FILE;
-  process.env.SOPS_AGE_KEY_FILE = SAMPLE_IDENTITY_FILE;
-  try {
-    return await action();
-  } finally {
-    if (saved === undefined) delete process.env.SOPS_AGE_KEY_FILE;
-    else process.env.SOPS_AGE_KEY_FILE = saved;
-  }
-}
 
 describe('secrets commands', () => {
   test('set encrypts the value into every Secret that holds the credential, rolls the platform pods that read it, and leaves the rest untouched', async () => {
