@@ -99,7 +99,8 @@ export class Harbor extends ChartRelease {
       new PostgresPassword(this, 'db-password', {
         name: 'harbor-db-password', namespace: ns,
         image: formatImage(chartImage(CHARTS.harbor, 'database.internal.image')),
-        // The harbor-db image's user (the chart's database StatefulSet runs as 999).
+        // The harbor-db image's user (the chart's database StatefulSet runs as 999); the image's own
+        // healthcheck runs bash and psql (goharbor/harbor make/photon/db/docker-healthcheck.sh).
         uid: 999,
         server: { host: `${CHARTS.harbor.releaseName}-database`, port: 5432 },
         database: 'registry', user: 'postgres',

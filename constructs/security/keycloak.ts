@@ -123,7 +123,8 @@ export class Keycloak extends ChartRelease {
       new PostgresPassword(this, 'db-password', {
         name: 'keycloak-db-password', namespace: ns,
         image: formatImage(chartImage(CHARTS.keycloak, 'postgresql.image')),
-        // The Bitnami image's user.
+        // The Bitnami image's user. Its scripts are bash (Debian based), and the subchart's probes
+        // run the PostgreSQL clients from PATH (charts/postgresql/templates/primary/statefulset.yaml).
         uid: 1001,
         server: { host: 'keycloak-postgresql', port: 5432 },
         database: KEYCLOAK_DATABASE.name, user: KEYCLOAK_DATABASE.user,
