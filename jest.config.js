@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
+  // Tests against servers a system package provides: `npm run test:servers` (jest.servers.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/__tests__/servers/'],
   // Type-checking runs once in `npm test` (tsc --noEmit); ts-jest only transpiles. The age
   // implementation and its crypto libraries ship as ES modules only: jest's CommonJS runtime
   // needs them transpiled too (Node itself loads them with require() from 20.19 on).

@@ -85,6 +85,28 @@ export function vendoredChart(chart: string, version: string): LoadedChart {
 export const withHelm = describeNeeding(locateHelm(ROOT) ? undefined : `expected helm: ${HELM_MISSING}`);
 
 /** A scratch copy of the repository's customers/, credentials/, dist/ and flux/ to run synth in. */
+/** Runs `action` with environment variables set (undefined: unset), restoring them afterwards. */
+export async function withEnv<T>(vars: Readonly<Record<string, string | undefined>>, action: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [k, v] of Object.entries(values)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+  apply(vars);
+  try {
+    return await action();
+  } finally {
+    apply(saved);
+  }
+}
+
+/** Runs `action` with the sample operator's key at hand (SOPS_AGE_KEY_FILE). */
+export function withOperatorKey<T>(action: () => Promise<T>): Promise<T> {
+  return withEnv({ SOPS_AGE_KEY_FILE: SAMPLE_IDENTITY_FILE }, action);
+}
+
 export function scratchRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-'));
   for (const sub of ['customers', 'credentials', 'dist', 'flux']) {

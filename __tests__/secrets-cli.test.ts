@@ -8,7 +8,7 @@ import { NOTHING_WRITTEN, synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
 import { decryptDocument } from '../secrets/sops';
-import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SAMPLES, scratchRepo } from './helpers';
+import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SAMPLES, scratchRepo, withOperatorKey } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -28,11 +28,12 @@ async function holders(repo: string, credential: string): Promise<Array<{ file: 
 
 const quiet = () => undefined;
 
+
 describe('secrets commands', () => {
-  test('set encrypts the value into every Secret that holds the credential and leaves the others untouched', async () => {
+  test('set encrypts the value into every Secret that holds the credential, rolls the platform pods that read it, and leaves the rest untouched', async () => {
     const repo = scratchRepo();
     const before = readTree(path.join(repo, 'dist'));
-    expect(await reseal(repo, CUSTOMER, { newValues: { 'keycloak-admin': 'Chosen-Value-9' } }, quiet, 'keycloak-admin')).toBe(0);
+    expect(await withOperatorKey(() => reseal(repo, CUSTOMER, { newValues: { 'keycloak-admin': 'Chosen-Value-9' } }, quiet, 'keycloak-admin'))).toBe(0);
     const copies = await holders(repo, 'keycloak-admin');
     expect(copies.map((c) => c.file).sort()).toEqual([
       'applications/configs/secret-astrago-keycloak-admin.yaml',
@@ -41,13 +42,16 @@ describe('secrets commands', () => {
     expect(copies.map((c) => c.password)).toEqual(['Chosen-Value-9', 'Chosen-Value-9']);
     const after = readTree(path.join(repo, 'dist'));
     const changed = Object.keys(after).filter((f) => after[f] !== before[f]);
-    expect(changed.sort()).toEqual(copies.map((c) => `${CUSTOMER}/${c.file}`).sort());
+    // Keycloak kept the admin from its first start: it is not restarted.
+    const readers = ['backend-batch', 'backend-core', 'backend-monitor'].map((b) => `${CUSTOMER}/applications/configs/${b}.yaml`);
+    expect(changed.sort()).toEqual([...copies.map((c) => `${CUSTOMER}/${c.file}`), ...readers].sort());
+    for (const reader of readers) expect(after[reader]).toContain('astrago.io/rotation-keycloak-admin: \'1\'');
   });
 
   test('rotate replaces the value with a new random one, the same in every copy', async () => {
     const repo = scratchRepo();
     const [old] = await holders(repo, 'harbor-admin');
-    expect(await reseal(repo, CUSTOMER, { newValues: { 'harbor-admin': 'Rotated-Value-1' } }, quiet, 'harbor-admin')).toBe(0);
+    expect(await withOperatorKey(() => reseal(repo, CUSTOMER, { newValues: { 'harbor-admin': 'Rotated-Value-1' } }, quiet, 'harbor-admin'))).toBe(0);
     const copies = await holders(repo, 'harbor-admin');
     expect(new Set(copies.map((c) => c.password))).toEqual(new Set(['Rotated-Value-1']));
     expect(copies[0].password).not.toBe(old.password);

@@ -132,11 +132,34 @@ describe('credentials across synths', () => {
     expect((await decryptWithSopsAge(rekeyed.doc)).password).toBe((await decryptWithSopsAge(first.doc)).password);
   });
 
-  test('a new value (set or rotate) replaces the stored one and its Secrets, without any identity', async () => {
-    const first = await sealAndStore({});
-    const rotated = await sealAndStore({ store: first.store, newValues: { 'harbor-admin': 'New-Value-2' }, identities: noIdentity });
+  test('a new value of a credential read at every start replaces the stored one and its Secrets, without any identity', async () => {
+    const first = await sealAndStore({}, 'grafana-admin', 'prometheus');
+    const rotated = await sealAndStore({ store: first.store, newValues: { 'grafana-admin': 'New-Value-2' }, identities: noIdentity }, 'grafana-admin', 'prometheus');
     expect((await decryptWithSopsAge(rotated.doc)).password).toBe('New-Value-2');
+    const entry = rotated.store.get('grafana-admin')!;
+    expect(entry.rotation).toBe(1);
+    expect((await openEntry(entry, [IDENTITY])).previous).toBeUndefined();
+  });
+
+  test('a new value of a credential a service keeps from its initialisation keeps the previous one, encrypted, which needs the identity; later copies and rekey keep it', async () => {
+    const first = await sealAndStore({});
+    const old = (await decryptWithSopsAge(first.doc)).password;
+    await expect(seal({ store: first.store, newValues: { 'harbor-admin': 'New-Value-2' }, identities: noIdentity })).rejects.toThrow(/expected an age identity/);
+    const rotated = await sealAndStore({ store: first.store, newValues: { 'harbor-admin': 'New-Value-2' }, identities: () => [IDENTITY] });
     expect(await readStoredCredentialOf(rotated.store)).toBe('New-Value-2');
+    const entry = rotated.store.get('harbor-admin')!;
+    expect(entry.rotation).toBe(1);
+    expect(await openEntry(entry, [IDENTITY])).toMatchObject({ value: 'New-Value-2', previous: old });
+    expect(entry.text).not.toContain(old);
+    // A later synth with the key (a Secret added elsewhere) keeps both values and the count.
+    const copied = await sealAndStore({ store: rotated.store, identities: () => [IDENTITY] }, 'harbor-admin', 'astrago');
+    expect(await openEntry(copied.store.get('harbor-admin')!, [IDENTITY])).toMatchObject({ value: 'New-Value-2', previous: old });
+    expect(copied.store.get('harbor-admin')!.rotation).toBe(1);
+    // rekey re-encrypts for new recipients and keeps both values and the count.
+    const rekeyed = await sealAndStore({ store: rotated.store, recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT], rekey: true, identities: () => [IDENTITY] });
+    const kept = rekeyed.store.get('harbor-admin')!;
+    expect(kept.recipients).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
+    expect([kept.rotation, (await openEntry(kept, [IDENTITY])).previous]).toEqual([1, old]);
   });
 
   test('a credential the store lacks is moved from the Secrets committed in dist/, which stay byte for byte', async () => {

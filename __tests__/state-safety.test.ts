@@ -353,9 +353,9 @@ describe('operator keys', () => {
 });
 
 describe('credential values', () => {
-  /** `npx astrago secrets set demo keycloak-admin` in `repo`, the value piped on standard input as bytes. */
+  /** `npx astrago secrets set demo grafana-admin` (read at every start: no service to change first) in `repo`, the value piped on standard input as bytes. */
   const setFromStdin = (repo: string, input: Buffer) => spawnSync(process.execPath, ['-e',
-    `require(${JSON.stringify(path.join(ROOT, 'bin/register'))}); require(${JSON.stringify(path.join(ROOT, 'commands/cli'))}).main(['node', 'astrago', 'secrets', 'set', 'demo', 'keycloak-admin'], ${JSON.stringify(repo)})`,
+    `require(${JSON.stringify(path.join(ROOT, 'bin/register'))}); require(${JSON.stringify(path.join(ROOT, 'commands/cli'))}).main(['node', 'astrago', 'secrets', 'set', 'demo', 'grafana-admin'], ${JSON.stringify(repo)})`,
   ], { input, encoding: 'utf8', env: { ...process.env, SOPS_AGE_KEY_FILE: SAMPLE_IDENTITY_FILE } });
 
   test('secrets set refuses a value that is not UTF-8, holds a control character or outgrows a Secret; nothing is written', () => {
@@ -380,8 +380,8 @@ describe('credential values', () => {
     for (const [value, problem] of [['a\u0007b', 'expected text without control characters, found U+0007 at character 2'], ['x'.repeat(MAX_CREDENTIAL_BYTES + 1), `expected at most ${MAX_CREDENTIAL_BYTES} bytes`]]) {
       const repo = scratchRepo();
       const log: string[] = [];
-      expect(await reseal(repo, 'demo', { newValues: { 'keycloak-admin': value } }, (l) => log.push(l), 'keycloak-admin')).toBe(1);
-      expect(log).toEqual([expect.stringContaining(`error: credentials/demo/keycloak-admin.yaml: credential "keycloak-admin": ${problem}`)]);
+      expect(await reseal(repo, 'demo', { newValues: { 'grafana-admin': value } }, (l) => log.push(l), 'grafana-admin')).toBe(1);
+      expect(log).toEqual([expect.stringContaining(`error: credentials/demo/grafana-admin.yaml: credential "grafana-admin": ${problem}`)]);
     }
   });
 });

@@ -20,7 +20,7 @@ import { CREDENTIAL_ANNOTATION, credentialFile, openEntry, recipientsProblem, pa
 import { scanTree } from '../secrets/guard';
 import { ageStanzasOf, decryptDocument, type Document, recipientsOf, SopsError, structureProblem } from '../secrets/sops';
 import { heldValue } from '../secrets/sops-vault';
-import { isCredentialName, type CredentialName } from '../catalog/credentials';
+import { isCredentialName, previousSecretName, type CredentialName } from '../catalog/credentials';
 import { fieldsOf } from '../model/fields';
 import { loadEach, renderOne } from '../pipeline/synth';
 import { formatProblem } from '../config/load';
@@ -94,6 +94,7 @@ async function customerFindings(root: string, config: CustomerConfig, identities
     return [...e.problems];
   }
   const values = new Map<CredentialName, string>();
+  const previousValues = new Map<CredentialName, string>();
   for (const entry of store.values()) {
     const problem = wrongRecipients(entry.file, entry.recipients);
     if (problem) findings.push(problem);
@@ -111,7 +112,9 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       continue;
     }
     try {
-      values.set(entry.credential, (await openEntry(entry, identities)).value);
+      const opened = await openEntry(entry, identities);
+      values.set(entry.credential, opened.value);
+      if (opened.previous !== undefined) previousValues.set(entry.credential, opened.previous);
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
       findings.push(...e.problems);
@@ -138,7 +141,12 @@ async function customerFindings(root: string, config: CustomerConfig, identities
       continue;
     }
     const credential: unknown = fieldsOf(doc.metadata).annotations?.[CREDENTIAL_ANNOTATION];
-    if (identities.length > 0) findings.push(...await secretMacFindings(file.path, doc, identities, isCredentialName(credential) ? values.get(credential) : undefined, notOurs));
+    if (identities.length > 0) {
+      // The Secret of a credential's replaced value holds that one.
+      const stored = !isCredentialName(credential) ? undefined
+        : fieldsOf(doc.metadata).name === previousSecretName(credential) ? previousValues.get(credential) : values.get(credential);
+      findings.push(...await secretMacFindings(file.path, doc, identities, stored, notOurs));
+    }
   }
 
   // Agreement: each Secret in dist/ is exactly what synth copies from the store.

@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
-import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
+import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type Consumption, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, credentialValueProblem, MAX_CREDENTIAL_BYTES, utf8Text } from '../secrets/credential-store';
 import { generateCredential } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
+import { checkChangeable, ROTATION_EFFECTS, TREE_CHANGES } from './secrets-rotation';
 import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
 
 type Log = (line: string) => void;
@@ -34,6 +35,26 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
   writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
   return EXIT.OK;
+}
+
+/** What `set` and `rotate` do to a running customer, for their help. */
+const ROTATION_HELP = `What happens in the cluster: the commit you make of the result is applied by Flux. A credential that workloads read at every start
+reaches them by a rollout of those workloads (the old pods serve until the new ones are ready). A credential a service keeps from its
+first start (MariaDB, Keycloak, Harbor and their databases) must change in the service first: for MariaDB's, the tree does it with a
+one-shot Job before the readers need the new value; for the others, you do it, following the procedure rotate and set print, and
+confirm with --changed-in-service. After the change, the command prints the order of events and how long a service is unavailable.`;
+
+/** Replaces one credential's value and says what will happen in the cluster. */
+async function replace(root: string, customer: string, credential: CredentialName, value: string, log: Log): Promise<number> {
+  const code = await reseal(root, customer, { newValues: { [credential]: value } }, log, credential);
+  if (code === EXIT.OK) {
+    log(`once committed and applied: ${ROTATION_EFFECTS[credential]}`);
+    const consumption: Consumption = CREDENTIALS[credential].consumption;
+    if (consumption.mode === 'initialisation' && TREE_CHANGES.has(consumption.change)) {
+      log(`rotate ${credential} again only after that Job has completed: the store keeps one replaced value, the one the server has until then`);
+    }
+  }
+  return code;
 }
 
 function parseCredential(name: string): CredentialName {
@@ -70,17 +91,25 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
   const codes = exitCodesHelp({ 0: 'done', 1: 'nothing written: see the error (invalid customer, unused or customer-managed credential, missing identity)', 2: 'wrong usage (unknown customer or credential)' });
   const secrets = program.command('secrets')
     .description('manage the encrypted credentials of customers (values never appear in git in plain text)');
-  secrets.command('set <customer> <credential>').addHelpText('after', codes)
-    .description('encrypt a value read from standard input as the credential, in every Secret that holds it; exit 1 if the customer does not use it')
-    .action((customer: string, name: string) => run(async () => {
+  const changedInService = '--changed-in-service';
+  const changeHelp = `\n${ROTATION_HELP}\n`;
+  secrets.command('set <customer> <credential>').addHelpText('after', changeHelp + codes)
+    .description('encrypt a value read from standard input as the credential, in every Secret that holds it; exit 1 if the customer does not use it, '
+      + `or if a service keeps the credential, the tree cannot change it there, and ${changedInService} is missing`)
+    .option(changedInService, 'confirm that you set the same value in the service that keeps it (Keycloak, Harbor, their PostgreSQL) first')
+    .action((customer: string, name: string, options: { changedInService?: boolean }) => run(async () => {
       const credential = parseCredential(name);
-      return reseal(root, customer, { newValues: { [credential]: await readValue(credential) } }, log, credential);
+      checkChangeable(customer, credential, 'set', options.changedInService === true);
+      return replace(root, customer, credential, await readValue(credential), log);
     }));
-  secrets.command('rotate <customer> <credential>').addHelpText('after', codes)
-    .description('replace the credential with a new random value in every Secret that holds it (the workloads pick it up on their next restart)')
-    .action((customer: string, name: string) => run(() => {
+  secrets.command('rotate <customer> <credential>').addHelpText('after', changeHelp + codes)
+    .description('replace the credential with a new random value in every Secret that holds it, and in the service when the tree can change it there (MariaDB); '
+      + 'refuses, printing the procedure, when only you can change it in its service')
+    .option(changedInService, 'for harbor-secret-key, which Harbor cannot change in place: accept entering its encrypted secrets again')
+    .action((customer: string, name: string, options: { changedInService?: boolean }) => run(() => {
       const credential = parseCredential(name);
-      return reseal(root, customer, { newValues: { [credential]: generateCredential(credential) } }, log, credential);
+      checkChangeable(customer, credential, 'rotate', options.changedInService === true);
+      return replace(root, customer, credential, generateCredential(credential), log);
     }));
   secrets.command('rekey <customer>').addHelpText('after', codes)
     .description('re-encrypt every Secret of the customer for the current secrets.ageRecipients; needs SOPS_AGE_KEY_FILE or SOPS_AGE_KEY')

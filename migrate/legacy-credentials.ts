@@ -8,7 +8,7 @@
  * charts' values.yaml (docs/old-system.md §1.1, §2.2, §8). They are here only to recognise them, and
  * for the three the environment files never set, to supply the value the old chart used.
  */
-import type { CredentialName } from '../catalog/credentials';
+import { CREDENTIALS, type Consumption, type CredentialName } from '../catalog/credentials';
 
 export interface LegacyCredential {
   /** The value the old system shipped. */
@@ -20,9 +20,10 @@ export interface LegacyCredential {
    */
   readonly implicit?: string;
   /**
-   * How to replace the value after the move, `<customer>` standing for the customer. Where a
-   * database or application stores the value, it is changed there first, then stored with
-   * `secrets set`; where the consumer only reads it, `secrets rotate` is enough.
+   * How to replace the value after the move, `<customer>` standing for the customer: `secrets
+   * rotate` where its readers read it at start or the tree changes it in the service (MariaDB,
+   * PostgreSQL); otherwise the catalog's procedure in the service, then `secrets set
+   * --changed-in-service` (commands/secrets-rotation.ts).
    */
   readonly rotate?: string;
   /**
@@ -32,17 +33,20 @@ export interface LegacyCredential {
   readonly generated?: string;
 }
 
-const set = (credential: CredentialName, where: string) =>
-  `${where}, then store the same value: \`npx astrago secrets set <customer> ${credential}\``;
+/** The catalog's procedure for a credential only the operator can change in its service, then `secrets set`. */
+const set = (credential: CredentialName) => {
+  const consumption: Consumption = CREDENTIALS[credential].consumption;
+  return `${consumption.mode === 'initialisation' ? consumption.procedure : ''}, then store the same value: \`npx astrago secrets set <customer> ${credential} --changed-in-service\``;
+};
 
 export const LEGACY_CREDENTIALS = {
   'keycloak-admin': {
     publicDefault: 'xiirocks',
-    rotate: set('keycloak-admin', 'change the admin password of the master realm in Keycloak\'s admin console (Users → admin → Credentials)'),
+    rotate: set('keycloak-admin'),
   },
   'keycloak-client-secret': {
     publicDefault: 'astragosecret',
-    rotate: set('keycloak-client-secret', 'regenerate the secret of client astrago-client in realm astrago (Clients → astrago-client → Credentials)'),
+    rotate: set('keycloak-client-secret'),
   },
   'astrago-user-init-password': {
     publicDefault: 'astrago',
@@ -51,30 +55,35 @@ export const LEGACY_CREDENTIALS = {
   },
   'mariadb-root': {
     publicDefault: 'root',
-    rotate: set('mariadb-root', 'in MariaDB, `ALTER USER \'root\'@\'%\' IDENTIFIED BY …` (and `UPDATE TB_HUB` where the hub images carry DB_PASSWORD, platform contract §7)'),
+    // The tree changes it in MariaDB (constructs/applications/mariadb-accounts.ts); the hubs no longer use root.
+    rotate: '`npx astrago secrets rotate <customer> mariadb-root`',
   },
   'mariadb-user': {
     publicDefault: 'xiirocks',
-    rotate: set('mariadb-user', 'in MariaDB, `ALTER USER \'<user>\'@\'%\' IDENTIFIED BY …` for the astrago.mariadb.username'),
+    rotate: '`npx astrago secrets rotate <customer> mariadb-user`',
+  },
+  'mariadb-hub': {
+    generated: 'the old system had no hub login: the hubs used root',
   },
   'harbor-admin': {
     publicDefault: 'Harbor12345',
-    rotate: set('harbor-admin', 'change the admin password in Harbor\'s portal (admin → Change Password)'),
+    rotate: set('harbor-admin'),
   },
   'keycloak-db': {
     publicDefault: 'keycloak',
     implicit: 'bn_keycloak\'s password in the old Keycloak values (docs/old-system.md §1.1), which initialised Keycloak\'s PostgreSQL',
-    rotate: set('keycloak-db', 'in Keycloak\'s PostgreSQL (pod keycloak-postgresql-0), `ALTER USER bn_keycloak PASSWORD …`'),
+    // The tree changes it in PostgreSQL (constructs/credentials/postgres-password.ts).
+    rotate: '`npx astrago secrets rotate <customer> keycloak-db`',
   },
   'harbor-db': {
     publicDefault: 'changeit',
     implicit: 'the default database.internal.password of Harbor chart 1.14.2, which initialised Harbor\'s PostgreSQL',
-    rotate: set('harbor-db', 'in Harbor\'s PostgreSQL (pod harbor-database-0), `ALTER USER postgres PASSWORD …`'),
+    rotate: '`npx astrago secrets rotate <customer> harbor-db`',
   },
   'harbor-secret-key': {
     publicDefault: 'not-a-secure-key',
     implicit: 'the default secretKey of Harbor chart 1.14.2, which encrypts secrets Harbor stored in its database',
-    rotate: '`npx astrago secrets rotate <customer> harbor-secret-key`, then enter the credentials of registry endpoints and OIDC in Harbor again (the old key decrypted them)',
+    rotate: '`npx astrago secrets rotate <customer> harbor-secret-key --changed-in-service`, then enter the credentials of registry endpoints and OIDC in Harbor again (the old key decrypted them)',
   },
   'grafana-admin': {
     generated: 'the old Grafana kept no volume: its admin password (the chart default) protected nothing that persists',

@@ -11,11 +11,15 @@
  * ```yaml
  * apiVersion: astrago.io/v1
  * data:
- *   value: ENC[AES256_GCM,…]     # the credential itself: the only encrypted field
+ *   previous: ENC[AES256_GCM,…]  # once rotated, for a credential a service keeps from its
+ *                                # initialisation: the value it has until the change in place
+ *   value: ENC[AES256_GCM,…]     # the credential itself; data holds the only encrypted fields
  * kind: Credential
  * metadata:
  *   customer: acme               # checked: a file copied from another customer is refused
  *   name: harbor-admin           # checked against the file name
+ *   rotation: 2                  # times `secrets rotate`/`set` replaced the value (absent: 0):
+ *                                # names the in-service change of each rotation (a Job per value)
  * sealed:                        # the encrypted Secrets of dist/ holding this value, as synth
  *   harbor/harbor-admin: |       # writes them (`<namespace>/<name>` → YAML text): synth copies
  *     apiVersion: v1             # them byte for byte, so a re-synth needs no key. Under the
@@ -163,6 +167,11 @@ export interface StoredCredential {
    * dist/ (parsed and checked on use, `sealedSecret`: a re-synth parses only what it copies).
    */
   readonly sealed: ReadonlyMap<string, string>;
+  /**
+   * Times the value was replaced (`metadata.rotation`). For a credential a service keeps from its
+   * initialisation, `data.previous` holds the value before the last replacement.
+   */
+  readonly rotation: number;
 }
 
 /**
@@ -198,15 +207,20 @@ function readEntry(root: string, customer: string, credential: CredentialName): 
   if (document.kind !== 'Credential' || document.apiVersion !== 'astrago.io/v1') throw fail('expected apiVersion astrago.io/v1, kind Credential, found another document');
   if (metadata.name !== credential) throw fail(`metadata.name: expected "${credential}" (the file name), found another name`);
   if (metadata.customer !== customer) throw fail(`metadata.customer: expected "${customer}", found another customer: the file was copied from elsewhere`);
+  const rotation = metadata.rotation ?? 0;
+  if (!Number.isSafeInteger(rotation) || rotation < 0) throw fail('metadata.rotation: expected a whole number ≥ 0, found another value');
   const data = fieldsOf(document.data);
-  if (typeof data.value !== 'string' || data.value === '' || Object.keys(data).length !== 1) throw fail('data: expected exactly the encrypted key "value", found another shape');
+  const extra = Object.keys(data).filter((k) => k !== 'value' && !(k === 'previous' && rotation > 0 && typeof data.previous === 'string'));
+  if (typeof data.value !== 'string' || data.value === '' || extra.length > 0) {
+    throw fail('data: expected the encrypted key "value" (and "previous" once rotated), found another shape');
+  }
   const sealed = document.sealed ?? {};
   const texts = typeof sealed === 'object' && !Array.isArray(sealed) && sealed !== null
     ? Object.entries(sealed).flatMap(([k, t]) => (typeof t === 'string' ? [[k, t] as const] : [])) : undefined;
   if (!texts || texts.length !== Object.keys(fieldsOf(sealed)).length) {
     throw fail('sealed: expected a map of <namespace>/<name> to Secret YAML, found another value');
   }
-  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(texts) };
+  return { credential, file, text, document, recipients: recipientsOf(document), sealed: new Map(texts), rotation };
 }
 
 const parsedCopies = new WeakMap<StoredCredential, Map<string, Document>>();
@@ -266,6 +280,8 @@ export async function readStoredCredential(root: string, customer: string, crede
 /** A decrypted entry: its value and the data key it is encrypted with (to re-seal it unchanged). */
 export interface OpenedCredential {
   readonly value: string;
+  /** The value before the last rotation. @default - none: never rotated */
+  readonly previous?: string;
   readonly key: EntryKey;
 }
 
@@ -282,13 +298,14 @@ export async function openEntry(entry: StoredCredential, identities: readonly st
   if (!dataKey) {
     throw new UserError(noMatchingIdentity(entry.file, entry.recipients, identities));
   }
-  return { value: decryptEntry(entry, dataKey), key: { dataKey, age } };
+  return { ...decryptEntry(entry, dataKey), key: { dataKey, age } };
 }
 
-/** The entry's value; a UserError naming the file when its MAC or a value does not verify. */
-function decryptEntry(entry: StoredCredential, dataKey: Buffer): string {
+/** The entry's values; a UserError naming the file when its MAC or a value does not verify. */
+function decryptEntry(entry: StoredCredential, dataKey: Buffer): { value: string; previous?: string } {
   try {
-    return String(fieldsOf(decryptDocument(entry.document, dataKey).data).value);
+    const data = fieldsOf(decryptDocument(entry.document, dataKey).data);
+    return { value: String(data.value), ...(data.previous === undefined ? {} : { previous: String(data.previous) }) };
   } catch (e) {
     if (e instanceof SopsError) throw new UserError(`${entry.file}: cannot be decrypted: it was changed without its key (MAC or value does not verify)`);
     throw e;
@@ -310,6 +327,10 @@ export interface CredentialEntry {
   readonly value: string;
   /** Encrypted Secrets holding the value, by `<namespace>/<name>`, as YAML text (`sealedText`). @default - none */
   readonly sealed?: ReadonlyMap<string, string>;
+  /** The value before the last rotation (only with `rotation` ≥ 1). @default - none */
+  readonly previous?: string;
+  /** Times the value was replaced. @default 0 */
+  readonly rotation?: number;
 }
 
 /**
@@ -323,11 +344,13 @@ export async function encryptEntry(customer: string, entry: CredentialEntry, rec
   if (problem) throw new UserError(`${file}: credential "${entry.credential}": ${problem}`);
   if (!key && recipients.length === 0) throw new UserError(`${file}: expected at least one age recipient to encrypt for, found none`);
   const sealed = Object.fromEntries([...(entry.sealed ?? new Map<string, string>())].sort(([a], [b]) => a.localeCompare(b)));
+  const rotation = entry.rotation ?? 0;
+  if (rotation === 0 && entry.previous !== undefined) throw new Error(`${file}: only a rotated entry has a previous value`);
   const plain: Document = canonical({
     apiVersion: 'astrago.io/v1',
     kind: 'Credential',
-    metadata: { name: entry.credential, customer },
-    data: { value: entry.value },
+    metadata: { name: entry.credential, customer, ...(rotation > 0 ? { rotation } : {}) },
+    data: { value: entry.value, ...(entry.previous === undefined ? {} : { previous: entry.previous }) },
     sealed,
   });
   const dataKey = key?.dataKey ?? newDataKey();

@@ -95,6 +95,9 @@ interface Pending {
 /** A store entry being changed by this flush. */
 interface EntryUpdate {
   readonly value: string;
+  /** The value the last rotation replaced, kept while the service may still hold it. */
+  readonly previous?: string;
+  readonly rotation: number;
   /** Secrets encrypted (or taken from dist/) in this flush, by `<namespace>/<name>`. */
   readonly sealed: Map<string, Document>;
   /** When only copies are added: the entry, whose data key and other copies are kept. */
@@ -130,6 +133,11 @@ export class SopsVault implements SecretVault {
     return this.files;
   }
 
+  public rotation(credential: CredentialName): number {
+    const stored = this.store.get(credential);
+    return (stored?.rotation ?? 0) + (stored && this.props.newValues?.[credential] !== undefined ? 1 : 0);
+  }
+
   /** Encrypts every Secret requested since the last flush. */
   public async flush(): Promise<void> {
     if (this.props.recipients.length === 0 && this.pending.length > 0) {
@@ -145,13 +153,14 @@ export class SopsVault implements SecretVault {
     if (this.props.rekey) {
       // Credentials no component uses now are re-encrypted too, or they would stay for the old recipients.
       for (const [credential, stored] of this.store) {
-        if (!this.updates.has(credential) && this.needsRekey(stored)) this.updates.set(credential, { value: await this.open(stored).then((o) => o.value), sealed: new Map() });
+        if (!this.updates.has(credential) && this.needsRekey(stored)) this.updates.set(credential, { ...await this.openValues(stored), sealed: new Map() });
       }
     }
     const now = this.now();
     this.files = await Promise.all([...this.updates].sort(([a], [b]) => a.localeCompare(b)).map(([credential, u]) => {
       const sealed = new Map([...(u.kept?.entry.sealed ?? []), ...[...u.sealed].map(([name, doc]) => [name, sealedText(doc)] as const)]);
-      return encryptEntry(this.props.customer, { credential, value: u.value, sealed }, this.props.recipients, u.kept?.key, now);
+      return encryptEntry(this.props.customer, { credential, value: u.value, previous: u.previous, rotation: u.rotation, sealed },
+        this.props.recipients, u.kept?.key, now);
     }));
   }
 
@@ -175,7 +184,11 @@ export class SopsVault implements SecretVault {
     if (copy && sameShape(copy, plain)) return copy;
     const started = update ?? await this.reopen(credential);
     const values: Record<string, string> = {};
-    for (const [key, entry] of Object.entries(request.entries)) values[key] = 'value' in entry ? entry.value : started.value;
+    for (const [key, entry] of Object.entries(request.entries)) {
+      const value = 'value' in entry ? entry.value : entry.previous ? started.previous : started.value;
+      if (value === undefined) throw new Error(`Secret ${name} asks for the previous value of "${credential}", which was never rotated`);
+      values[key] = value;
+    }
     const dataKey = newDataKey();
     const doc = secretDocument(request, values);
     const encrypted = encryptDocument(doc, dataKey, await wrapDataKey(dataKey, this.props.recipients), rfc3339(this.now()));
@@ -193,9 +206,11 @@ export class SopsVault implements SecretVault {
     const stored = this.store.get(credential);
     let update: EntryUpdate | undefined;
     if (newValue !== undefined) {
-      update = { value: newValue, sealed: new Map() };
+      // A service that stored the value at initialisation has it until it is changed in place: it is kept (which needs the key).
+      const keeps = stored && CREDENTIALS[credential].consumption.mode === 'initialisation';
+      update = { value: newValue, previous: keeps ? (await this.open(stored)).value : undefined, rotation: stored ? stored.rotation + 1 : 0, sealed: new Map() };
     } else if (stored && this.props.rekey && this.needsRekey(stored)) {
-      update = { value: (await this.open(stored)).value, sealed: new Map() };
+      update = { ...await this.openValues(stored), sealed: new Map() };
     } else if (stored) {
       this.checkRecipients(stored.recipients, stored.file);
       return undefined;
@@ -210,7 +225,7 @@ export class SopsVault implements SecretVault {
   private async reopen(credential: CredentialName): Promise<EntryUpdate> {
     const stored = this.store.get(credential)!;
     const opened = await this.open(stored);
-    const update = { value: opened.value, sealed: new Map<string, Document>(), kept: { entry: stored, key: opened.key } };
+    const update = { value: opened.value, previous: opened.previous, rotation: stored.rotation, sealed: new Map<string, Document>(), kept: { entry: stored, key: opened.key } };
     this.updates.set(credential, update);
     return update;
   }
@@ -228,7 +243,7 @@ export class SopsVault implements SecretVault {
     if (holders.length === 0) {
       const refusal = this.props.allowNewCredentials ? undefined : this.props.mintRefusal?.(file, credential);
       if (refusal) throw new UserError(refusal);
-      return { value: generateCredential(credential), sealed: new Map() };
+      return { value: generateCredential(credential), rotation: 0, sealed: new Map() };
     }
     const identities = this.identities();
     let value: string | undefined;
@@ -256,7 +271,7 @@ export class SopsVault implements SecretVault {
     }
     // Kept byte for byte, unless they are being re-encrypted for new recipients.
     const sealed = this.props.rekey ? [] : holders.map((h) => [keyOf(h.document), canonical(h.document, true)] as const);
-    return { value: value!, sealed: new Map(sealed) };
+    return { value: value!, rotation: 0, sealed: new Map(sealed) };
   }
 
   /**
@@ -269,6 +284,12 @@ export class SopsVault implements SecretVault {
 
   private async open(stored: StoredCredential) {
     return openEntry(stored, this.identities());
+  }
+
+  /** What an entry re-encrypted unchanged keeps: its value, previous value and rotation. */
+  private async openValues(stored: StoredCredential): Promise<Pick<EntryUpdate, 'value' | 'previous' | 'rotation'>> {
+    const { value, previous } = await this.open(stored);
+    return { value, previous, rotation: stored.rotation };
   }
 
   private checkRecipients(recipients: readonly string[], file: string): void {

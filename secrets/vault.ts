@@ -4,8 +4,11 @@
  */
 import type { CredentialName } from '../catalog/credentials';
 
-/** What one key of a Secret holds: a credential's value, or a plain non-secret value (a user name). */
-export type SecretEntry = { readonly credential: CredentialName } | { readonly value: string };
+/**
+ * What one key of a Secret holds: a credential's value (or, with `previous`, the value its last
+ * rotation replaced), or a plain non-secret value (a user name).
+ */
+export type SecretEntry = { readonly credential: CredentialName; readonly previous?: true } | { readonly value: string };
 
 export interface SealRequest {
   /** Name of the Secret. */
@@ -32,4 +35,9 @@ export interface SecretVault {
   seal(request: SealRequest): SealedSecret;
   /** Encrypts everything registered (age is asynchronous); call before rendering. */
   flush(): Promise<void>;
+  /**
+   * Times the credential's value has been replaced, this run's replacement included (0: never):
+   * known before encryption, so constructs name the in-service change of each rotation by it.
+   */
+  rotation(credential: CredentialName): number;
 }

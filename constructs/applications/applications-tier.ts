@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { CHARTS } from '../../catalog/charts';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
-import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, prometheusUrl } from '../../catalog/platform';
+import { harborUrlFor, PLATFORM_DATABASE, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, PLATFORM_SERVICES, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
@@ -13,6 +13,7 @@ import { Backend, BackendKind } from './backend';
 import { BinpackScheduler } from './binpack-scheduler';
 import { Frontend } from './frontend';
 import { MariaDb } from './mariadb';
+import { HUB_DATABASE_USER, MariaDbAccounts } from './mariadb-accounts';
 import { MpiOperator } from './mpi-operator';
 import { PlatformIngress } from './platform-ingress';
 import { platformImage } from './platform-pod';
@@ -63,7 +64,7 @@ function buildPlatform(scope: TierScope): void {
   });
 
   const mariadbFile = file('mariadb');
-  new MariaDb(mariadbFile, 'mariadb', {
+  const mariadb = new MariaDb(mariadbFile, 'mariadb', {
     namespace,
     image: config.astrago.mariadb.image,
     pullPolicy,
@@ -74,6 +75,22 @@ function buildPlatform(scope: TierScope): void {
     storageSize: config.astrago.mariadb.storageSize,
     volume: dataLayout.mariadb,
     imagePullSecrets,
+  });
+  const mariadbCredentials = ['mariadb-root', 'mariadb-user', 'mariadb-hub'] as const;
+  new MariaDbAccounts(mariadbFile, 'mariadb-accounts', {
+    namespace,
+    image: config.astrago.mariadb.image,
+    pullPolicy,
+    imagePullSecrets,
+    uid: dataLayout.mariadb.uid,
+    server: { host: mariadb.service.name, port: PLATFORM_SERVICES.mariadb.port },
+    database: PLATFORM_DATABASE,
+    hubDatabaseHost: `${mariadb.service.name}.${namespace}.svc`,
+    rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
+    rootPrevious: credentials.previousRef(mariadbFile, 'mariadb-root', namespace),
+    appUser: { name: config.astrago.mariadb.username, password: credentials.ref(mariadbFile, 'mariadb-user', namespace) },
+    hubUser: { name: HUB_DATABASE_USER, password: credentials.ref(mariadbFile, 'mariadb-hub', namespace) },
+    rotation: mariadbCredentials.reduce((sum, c) => sum + credentials.rotation(c), 0),
   });
 
   const backendOf = (kind: BackendKind): Backend => {

@@ -7,6 +7,7 @@ import { ApiObject, JsonPatch, type Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct, IConstruct } from 'constructs';
 import type { CustomerConfig } from '../../config/schema';
+import { rolloutAnnotations, type SecretKeyRef } from '../credentials/credential-registry';
 
 /** The platform components whose image comes from `astrago.components`. */
 export type PlatformComponent = keyof CustomerConfig['astrago']['components'];
@@ -108,10 +109,12 @@ export const ROOT_IMAGE_SECURITY: kplus.ContainerSecurityContextProps = {
 const isSecret = (c: IConstruct | undefined): c is kplus.ISecret => c !== undefined && 'resourceType' in c && c.resourceType === 'secrets';
 
 /** A Secret value for `env`, from a credential registry reference. */
-export function secretEnv(scope: Construct, ref: { readonly name: string; readonly key: string }): kplus.EnvValue {
+export function secretEnv(scope: kplus.Workload, ref: SecretKeyRef): kplus.EnvValue {
   const id = `secret-${ref.name}-${ref.key}`;
   const existing = scope.node.tryFindChild(id);
   const secret = isSecret(existing) ? existing : kplus.Secret.fromSecretName(scope, id, ref.name);
+  // Environment is read at start: a rotated value reaches the pods by a rollout.
+  for (const [key, value] of Object.entries(rolloutAnnotations(ref) ?? {})) scope.podMetadata.addAnnotation(key, value);
   return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
 }
 

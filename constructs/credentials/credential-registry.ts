@@ -1,11 +1,20 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
+import { previousSecretName, SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
 import { ComponentChart } from '../tier/component-chart';
 import { EncryptedSecret } from './encrypted-secret';
+
+/**
+ * Pod annotations that roll a workload when a credential it reads at start was rotated: one
+ * `astrago.io/rotation-<Secret>: <count>` per rotated reference; undefined before any rotation.
+ */
+export function rolloutAnnotations(...refs: readonly SecretKeyRef[]): Record<string, string> | undefined {
+  const rotated = refs.filter((r) => r.rotation);
+  return rotated.length > 0 ? Object.fromEntries(rotated.map((r) => [`astrago.io/rotation-${r.name}`, String(r.rotation)])) : undefined;
+}
 
 /** Where a consumer reads a value: `secretKeyRef`, `valuesFrom`, or a chart's existing-secret option. */
 export interface SecretKeyRef {
@@ -13,6 +22,12 @@ export interface SecretKeyRef {
   readonly name: string;
   /** Key holding the credential's value. */
   readonly key: string;
+  /**
+   * Times the value was replaced: a reader that reads it only at start is restarted by a pod
+   * annotation carrying it (`secretEnv`).
+   * @default 0
+   */
+  readonly rotation?: number;
 }
 
 export interface CredentialRefOptions {
@@ -63,19 +78,44 @@ export class CredentialRegistry {
       }
       return { name: existing.secretName, key: existing.key, usernameKey: options.username ? existing.usernameKey : undefined };
     }
-    const id = `${namespace}/${credential}`;
+    const planned = this.plan(scope, `${namespace}/${credential}`);
+    planned.entries[key] = { credential };
+    if (options.username) planned.entries[options.username.key] = { value: options.username.value };
+    const rotation = this.rotation(credential);
+    return { name: credential, key, usernameKey: options.username?.key, ...(rotation > 0 ? { rotation } : {}) };
+  }
+
+  /**
+   * Times the credential's value was replaced (`secrets rotate`/`set`), 0 for a customer-managed
+   * one: names each in-service change, and restarts the readers of a rotated value.
+   */
+  public rotation(credential: CredentialName): number {
+    return this.config.secrets.existing[credential] ? 0 : this.vault.rotation(credential);
+  }
+
+  /**
+   * The Secret `<credential>-previous` holding the value the last rotation replaced, for the Job
+   * that changes it in the service; undefined when it was never rotated or the customer manages it.
+   */
+  public previousRef(scope: Construct, credential: CredentialName, namespace: string): SecretKeyRef | undefined {
+    if (this.rotation(credential) === 0) return undefined;
+    const name = previousSecretName(credential);
+    this.plan(scope, `${namespace}/${name}`).entries[SECRET_KEYS.value] = { credential, previous: true };
+    return { name, key: SECRET_KEYS.value };
+  }
+
+  /** The Secret `<namespace>/<name>`, planned in the folder of the first consumer that asks for it. */
+  private plan(scope: Construct, id: string): PlannedSecret {
     const chart = Chart.of(scope) as ComponentChart;
     let planned = this.planned.get(id);
     if (!planned) {
       planned = { folder: chart.file.slice(0, chart.file.lastIndexOf('/')), entries: {} };
       this.planned.set(id, planned);
     }
-    planned.entries[key] = { credential };
-    if (options.username) planned.entries[options.username.key] = { value: options.username.value };
-    return { name: credential, key, usernameKey: options.username?.key };
+    return planned;
   }
 
-  /** Emits the planned Secrets as `<folder>/secret-<namespace>-<credential>.yaml`. */
+  /** Emits the planned Secrets as `<folder>/secret-<namespace>-<name>.yaml`. */
   public addSecrets(app: Construct): void {
     for (const [id, planned] of [...this.planned].sort(([a], [b]) => a.localeCompare(b))) {
       const [namespace, name] = id.split('/');

@@ -5,7 +5,7 @@ import { ALERT_WEBHOOK_URL } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
-import type { CredentialRegistry } from '../credentials/credential-registry';
+import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 
 /** Where Grafana is served on the platform host. */
@@ -83,6 +83,8 @@ export class KubePrometheusStack extends ChartRelease {
         grafana: {
           image: { tag: tag('grafana.image') },
           admin: { existingSecret: grafanaAdmin.name, userKey: grafanaAdmin.usernameKey, passwordKey: grafanaAdmin.key },
+          // Grafana creates its admin from the Secret at start (no volume): a rotation rolls it.
+          podAnnotations: rolloutAnnotations(grafanaAdmin),
           'grafana.ini': { server: { root_url: `${props.urls.baseUrl}${GRAFANA_PATH}/`, serve_from_sub_path: true } },
         },
         'kube-state-metrics': { image: { tag: tag('kube-state-metrics.image') } },

@@ -1,7 +1,9 @@
 import type { Construct } from 'constructs';
-import { CHARTS } from '../../catalog/charts';
+import { chartImage, CHARTS } from '../../catalog/charts';
+import { formatImage } from '../../catalog/images';
 import { PRUNE_DISABLED } from '../core/namespace';
-import type { CredentialRegistry } from '../credentials/credential-registry';
+import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
+import { PostgresPassword } from '../credentials/postgres-password';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { ValuesFromKind } from '../flux/helm-release';
 import { INGRESS_CLASS } from '../../catalog/platform';
@@ -77,6 +79,8 @@ export class Harbor extends ChartRelease {
       },
       // Job logs go to the database: no job-log volume.
       jobservice: { jobLoggers: ['database', 'stdout'] },
+      // Core reads the database password at start: a rotation changes the release and rolls it.
+      core: { podAnnotations: rolloutAnnotations(database) },
       trivy: { enabled: false },
     };
 
@@ -89,6 +93,20 @@ export class Harbor extends ChartRelease {
       // password into the values from the Secret at install time.
       valuesFrom: [{ kind: ValuesFromKind.SECRET, name: database.name, valuesKey: database.key, targetPath: 'database.internal.password' }],
     });
+    // The database keeps the password of its first start: a rotation changes it in the server.
+    const previous = props.credentials.previousRef(scope, 'harbor-db', ns);
+    if (previous) {
+      new PostgresPassword(this, 'db-password', {
+        name: 'harbor-db-password', namespace: ns,
+        image: formatImage(chartImage(CHARTS.harbor, 'database.internal.image')),
+        // The harbor-db image's user (the chart's database StatefulSet runs as 999); the image's own
+        // healthcheck runs bash and psql (goharbor/harbor make/photon/db/docker-healthcheck.sh).
+        uid: 999,
+        server: { host: `${CHARTS.harbor.releaseName}-database`, port: 5432 },
+        database: 'registry', user: 'postgres',
+        password: database, previous, rotation: database.rotation ?? 0,
+      });
+    }
   }
 }
 

@@ -4,7 +4,9 @@ import { KEYCLOAK_PATH } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
-import type { CredentialRegistry } from '../credentials/credential-registry';
+import { PostgresPassword } from '../credentials/postgres-password';
+import { formatImage } from '../../catalog/images';
+import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
@@ -23,6 +25,9 @@ export interface KeycloakImage {
   /** Pinned tag. */
   readonly tag: string;
 }
+
+/** Keycloak's database and its user in the chart's PostgreSQL (the names the old system used). */
+const KEYCLOAK_DATABASE = { name: 'bitnami_keycloak', user: 'bn_keycloak' } as const;
 
 export interface KeycloakProps extends ChartComponentProps {
   /** Credential registry: admin, database and client secret. */
@@ -63,6 +68,9 @@ export class Keycloak extends ChartRelease {
         image: { ...props.image },
         auth: { adminUser: props.adminUser, existingSecret: admin.name, passwordSecretKey: admin.key },
         production: true,
+        // Keycloak reads its database password at every start: a rotation rolls it. The admin and
+        // the client secret it reads only into a new database, so their rotation does not restart it.
+        podAnnotations: rolloutAnnotations(database),
         // TLS ends at ingress-nginx, which sends X-Forwarded-* headers.
         proxy: 'edge',
         httpRelativePath: `${KEYCLOAK_PATH}/`,
@@ -86,8 +94,8 @@ export class Keycloak extends ChartRelease {
           auth: {
             // No password for the postgres superuser: remote access as postgres is refused.
             enablePostgresUser: false,
-            username: 'bn_keycloak',
-            database: 'bitnami_keycloak',
+            username: KEYCLOAK_DATABASE.user,
+            database: KEYCLOAK_DATABASE.name,
             existingSecret: database.name,
             secretKeys: { userPasswordKey: database.key },
           },
@@ -109,5 +117,19 @@ export class Keycloak extends ChartRelease {
       // Keycloak's cookies and redirect headers exceed nginx's default 4k buffer.
       annotations: { 'nginx.ingress.kubernetes.io/proxy-buffer-size': '128k' },
     });
+    // The chart writes the database password only into a new data directory: a rotation changes it in the server.
+    const previous = props.credentials.previousRef(scope, 'keycloak-db', ns);
+    if (previous) {
+      new PostgresPassword(this, 'db-password', {
+        name: 'keycloak-db-password', namespace: ns,
+        image: formatImage(chartImage(CHARTS.keycloak, 'postgresql.image')),
+        // The Bitnami image's user. Its scripts are bash (Debian based), and the subchart's probes
+        // run the PostgreSQL clients from PATH (charts/postgresql/templates/primary/statefulset.yaml).
+        uid: 1001,
+        server: { host: 'keycloak-postgresql', port: 5432 },
+        database: KEYCLOAK_DATABASE.name, user: KEYCLOAK_DATABASE.user,
+        password: database, previous, rotation: database.rotation ?? 0,
+      });
+    }
   }
 }
