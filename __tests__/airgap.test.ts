@@ -126,9 +126,12 @@ describe('the air-gapped sample customer factory', () => {
     for (const image of containerImages()) expect(targets).toContain(image);
     // Pulled only by pods the operators create: listed too.
     for (const runtime of ['nvidia/driver:580.82.07-ubuntu22.04', 'nvidia/k8s/dcgm-exporter:', 'nvidia/cloud-native/gpu-operator-validator:',
-      'prometheus-operator/prometheus-config-reloader:', 'mpioperator/kubectl-delivery:0.3.0']) {
+      'prometheus-operator/prometheus-config-reloader:']) {
       expect([...targets].some((t) => t.startsWith(`${REGISTRY}/${runtime}`))).toBe(true);
     }
+    // The MPI operator v2 controller is mirrored; v2 has no kubectl-delivery to mirror.
+    expect(targets).toContain(`${REGISTRY}/mpioperator/mpi-operator:0.6.0`);
+    expect([...targets].filter((t) => t.includes('kubectl-delivery'))).toEqual([]);
     // And the validate rule agrees that list and tree match both ways.
     const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: factory.offline }]);
     expect(report.findings.filter((f) => f.rule.startsWith('airgap/'))).toEqual([]);

@@ -20,13 +20,11 @@ function envOf(all: Objects, name: string): Record<string, string> {
 }
 
 describe('applications tier', () => {
-  test('the MPI operator is a controllers release; the platform applies after it, with time to start', async () => {
+  test('the MPI operator v2 (CRD and controller) is in the controllers stage; the platform applies after it, with time to start', async () => {
     const all = await objects();
-    const release = findObject(all, 'HelmRelease', 'mpi-operator');
-    expect(release.file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
-    const values = (release.spec as any).values;
-    expect(`${values.image.repository}:${values.image.tag}`).toBe('docker.io/mpioperator/mpi-operator:0.3.0');
-    expect(values.kubectlDeliveryImage).not.toMatch(/:latest$/);
+    expect(findObject(all, 'CustomResourceDefinition', 'mpijobs.kubeflow.org').file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
+    expect(findObject(all, 'Deployment', 'mpi-operator-v2').file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
+    expect(all.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).not.toContain('mpi-operator');
     for (const name of [...WORKLOADS, 'binpack-scheduler']) expect(findObject(all, 'Deployment', name).file).toMatch(/^dist\/acme\/applications\/configs\//);
     const configs = findObject(all, 'Kustomization', 'applications-configs').spec as any;
     expect(configs.dependsOn).toEqual([{ name: 'applications-controllers', namespace: 'flux-system' }]);
@@ -40,7 +38,7 @@ describe('applications tier', () => {
     expect(noPlatform.filter((o) => o.file.includes('/applications/configs/'))).toEqual([]);
     expect(noPlatform.map((o) => o.metadata.name)).not.toContain('applications-configs');
     const noOperator = await objects(`${MINIMAL}components: {mpiOperator: {enabled: false}}\n`);
-    expect(noOperator.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).not.toContain('mpi-operator');
+    expect(noOperator.filter((o) => o.metadata.namespace === 'mpi-operator' || o.kind === 'CustomResourceDefinition')).toEqual([]);
     expect(findObject(noOperator, 'Deployment', 'astrago-backend-core')).toBeTruthy();
   });
 

@@ -202,7 +202,7 @@ describe('the chart cache', () => {
       const url = `http://127.0.0.1:${port}`;
       helm().run(['repo', 'index', repo, '--url', url]);
       const digest = sha256Of(path.join(repo, 'schema-1.0.0.tgz'));
-      const entry = (d?: string): ChartEntry => ({ ...CHARTS.mpiOperator, repository: { name: 'fixtures', url, keepsPinnedVersions: 'a local server of the test' }, chart: 'schema', version: '1.0.0', digest: d });
+      const entry = (d?: string): ChartEntry => ({ ...CHARTS.harbor, repository: { name: 'fixtures', url, keepsPinnedVersions: 'a local server of the test' }, chart: 'schema', version: '1.0.0', digest: d });
       const pull = (e: ChartEntry, allowUnverified = false) => {
         const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-cache-'));
         const log: string[] = [];

@@ -324,7 +324,7 @@ export const customerSchema = z.strictObject({
     prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
     keycloak: component('Keycloak'),
     harbor: component('the Harbor registry'),
-    mpiOperator: component('the MPI operator'),
+    mpiOperator: switchOnly('the MPI operator v2 (plain manifests from catalog/mpi-operator.ts, no chart)').prefault({}).describe('the MPI operator'),
     astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({

@@ -26,16 +26,14 @@ const PULL_POLICIES: Record<CustomerConfig['astrago']['imageDefaults']['pullPoli
 };
 
 /**
- * Applications: the MPI operator in `controllers`, the platform in `configs`. The platform is
- * plain objects and cannot `dependsOn` a HelmRelease; the configs stage runs only after the
- * controllers stage is Ready, i.e. after the operator and its MPIJob CRD are installed.
+ * Applications: the MPI operator in `controllers`, the platform in `configs`: the configs stage
+ * runs only after the controllers stage is Ready, i.e. after the MPIJob CRD exists and the
+ * operator's Deployment is available (the backend's MPIJob informer waits for its first LIST).
  */
 export function buildApplicationsTier(scope: TierScope): void {
   const { components } = scope.config;
   if (components.mpiOperator.enabled) {
-    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator', {
-      ...scope.chart('mpiOperator'),
-    });
+    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator');
   }
   if (components.astrago.enabled) buildPlatform(scope);
 }

@@ -17,7 +17,7 @@ export class TierScope {
   ) {}
 
   /** What a chart component takes from the customer: the chart sources and its version override. */
-  public chart(component: Exclude<ComponentName, 'astrago'>): ChartComponentProps {
+  public chart(component: Exclude<ComponentName, 'astrago' | 'mpiOperator'>): ChartComponentProps {
     return { sources: this.sources, version: this.config.components[component].version };
   }
 

@@ -5,7 +5,7 @@
 # Needs skopeo (copies whole multi-platform images, so digests stay valid) and helm 3.8+.
 set -eu
 
-# Images: 46, mapped <registry>/<path without its registry host>, as the manifests reference them.
+# Images: 45, mapped <registry>/<path without its registry host>, as the manifests reference them.
 skopeo copy --all --retry-times 3 'docker://docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r9' 'docker://harbor.factory.local:443/astrago/bitnamilegacy/postgresql:16.1.0-debian-11-r9'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-core:v2.10.2' 'docker://harbor.factory.local:443/astrago/goharbor/harbor-core:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-db:v2.10.2' 'docker://harbor.factory.local:443/astrago/goharbor/harbor-db:v2.10.2'
@@ -17,8 +17,7 @@ skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/redis-photon:v2.1
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/registry-photon:v2.10.2' 'docker://harbor.factory.local:443/astrago/goharbor/registry-photon:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/grafana/grafana:11.1.3' 'docker://harbor.factory.local:443/astrago/grafana/grafana:11.1.3'
 skopeo copy --all --retry-times 3 'docker://docker.io/library/mariadb:10.11.4' 'docker://harbor.factory.local:443/astrago/library/mariadb:10.11.4'
-skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/kubectl-delivery:0.3.0' 'docker://harbor.factory.local:443/astrago/mpioperator/kubectl-delivery:0.3.0'
-skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/mpi-operator:0.3.0' 'docker://harbor.factory.local:443/astrago/mpioperator/mpi-operator:0.3.0'
+skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/mpi-operator:0.6.0' 'docker://harbor.factory.local:443/astrago/mpioperator/mpi-operator:0.6.0'
 skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/astrago-keycloak-theme:v1.2.0' 'docker://harbor.factory.local:443/astrago/xiilab/astrago-keycloak-theme:v1.2.0'
 skopeo copy --all --retry-times 3 'docker://ghcr.io/xiilab/astrago-backend:batch-stage-c5ad' 'docker://harbor.factory.local:443/astrago/xiilab/astrago-backend:batch-stage-c5ad'
 skopeo copy --all --retry-times 3 'docker://ghcr.io/xiilab/astrago-backend:core-stage-c5ad' 'docker://harbor.factory.local:443/astrago/xiilab/astrago-backend:core-stage-c5ad'
@@ -60,7 +59,7 @@ if command -v flux >/dev/null 2>&1; then
   done
 fi
 
-# Charts: 7, into oci://harbor.factory.local:443/astrago-charts.
+# Charts: 6, into oci://harbor.factory.local:443/astrago-charts.
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 helm pull 'csi-driver-nfs' --repo 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts' --version 'v4.9.0' --destination "$workdir"
@@ -69,7 +68,6 @@ helm pull 'harbor' --repo 'https://helm.goharbor.io' --version '1.14.2' --destin
 helm pull 'ingress-nginx' --repo 'https://kubernetes.github.io/ingress-nginx' --version '4.13.2' --destination "$workdir"
 helm pull 'oci://registry-1.docker.io/bitnamicharts/keycloak' --version '17.3.5' --destination "$workdir"
 helm pull 'kube-prometheus-stack' --repo 'https://prometheus-community.github.io/helm-charts' --version '61.9.0' --destination "$workdir"
-helm pull 'mpi-operator' --repo 'https://cowboysysop.github.io/charts/' --version '1.2.2' --destination "$workdir"
 for chart in "$workdir"/*.tgz; do helm push "$chart" 'oci://harbor.factory.local:443/astrago-charts'; done
 
 # Git: Flux reads this repository from the internal server. Push it there, then bootstrap with

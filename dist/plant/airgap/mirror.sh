@@ -5,7 +5,7 @@
 # Needs skopeo (copies whole multi-platform images, so digests stay valid) and helm 3.8+.
 set -eu
 
-# Images: 45, mapped <registry>/<path without its registry host>, as the manifests reference them.
+# Images: 44, mapped <registry>/<path without its registry host>, as the manifests reference them.
 skopeo copy --all --retry-times 3 'docker://docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r9' 'docker://registry.plant.local:5000/astrago/bitnamilegacy/postgresql:16.1.0-debian-11-r9'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-core:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/harbor-core:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-db:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/harbor-db:v2.10.2'
@@ -18,8 +18,7 @@ skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/registry-photon:v
 skopeo copy --all --retry-times 3 'docker://docker.io/grafana/grafana:11.1.3' 'docker://registry.plant.local:5000/astrago/grafana/grafana:11.1.3'
 skopeo copy --all --retry-times 3 'docker://docker.io/library/mariadb:10.11.4' 'docker://registry.plant.local:5000/astrago/library/mariadb:10.11.4'
 skopeo copy --all --retry-times 3 'docker://docker.io/library/traefik:v3.7.11' 'docker://registry.plant.local:5000/astrago/library/traefik:v3.7.11'
-skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/kubectl-delivery:0.3.0' 'docker://registry.plant.local:5000/astrago/mpioperator/kubectl-delivery:0.3.0'
-skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/mpi-operator:0.3.0' 'docker://registry.plant.local:5000/astrago/mpioperator/mpi-operator:0.3.0'
+skopeo copy --all --retry-times 3 'docker://docker.io/mpioperator/mpi-operator:0.6.0' 'docker://registry.plant.local:5000/astrago/mpioperator/mpi-operator:0.6.0'
 skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/astrago-keycloak-theme:v1.2.0' 'docker://registry.plant.local:5000/astrago/xiilab/astrago-keycloak-theme:v1.2.0'
 skopeo copy --all --retry-times 3 'docker://ghcr.io/xiilab/astrago-backend:batch-stage-c5ad' 'docker://registry.plant.local:5000/astrago/xiilab/astrago-backend:batch-stage-c5ad'
 skopeo copy --all --retry-times 3 'docker://ghcr.io/xiilab/astrago-backend:core-stage-c5ad' 'docker://registry.plant.local:5000/astrago/xiilab/astrago-backend:core-stage-c5ad'
@@ -59,7 +58,7 @@ if command -v flux >/dev/null 2>&1; then
   done
 fi
 
-# Charts: 7, into oci://registry.plant.local:5000/astrago-charts.
+# Charts: 6, into oci://registry.plant.local:5000/astrago-charts.
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 helm pull 'csi-driver-nfs' --repo 'https://raw.githubusercontent.com/kubernetes-csi/csi-driver-nfs/master/charts' --version 'v4.9.0' --destination "$workdir"
@@ -67,7 +66,6 @@ helm pull 'gpu-operator' --repo 'https://helm.ngc.nvidia.com/nvidia' --version '
 helm pull 'harbor' --repo 'https://helm.goharbor.io' --version '1.14.2' --destination "$workdir"
 helm pull 'oci://registry-1.docker.io/bitnamicharts/keycloak' --version '17.3.5' --destination "$workdir"
 helm pull 'kube-prometheus-stack' --repo 'https://prometheus-community.github.io/helm-charts' --version '61.9.0' --destination "$workdir"
-helm pull 'mpi-operator' --repo 'https://cowboysysop.github.io/charts/' --version '1.2.2' --destination "$workdir"
 helm pull 'traefik' --repo 'https://traefik.github.io/charts' --version '41.3.0' --destination "$workdir"
 for chart in "$workdir"/*.tgz; do helm push "$chart" 'oci://registry.plant.local:5000/astrago-charts'; done
 
