@@ -199,7 +199,9 @@ describe('applications tier', () => {
         expect(c.imagePullPolicy).toBe(pullPolicy);
       }
       expect(container(all, 'astrago-frontend').image).toBe(`${registry}/xiilab/astrago-frontend:${config.astrago.components.frontend.tag}`);
-      const pullSecrets = config.astrago.global.imagePullSecrets.map((n) => ({ name: n }));
+      // Online, the platform images come from private ghcr.io/xiilab: pulled with the registry login; offline, from the mirror.
+      const login = config.offline.registry ? [] : [config.secrets.existing['registry-login']?.secretName ?? 'registry-login'];
+      const pullSecrets = [...new Set([...config.astrago.global.imagePullSecrets, ...login])].map((n) => ({ name: n }));
       for (const workload of WORKLOADS) expect(podSpec(all, 'Deployment', workload).imagePullSecrets).toEqual(pullSecrets.length ? pullSecrets : undefined);
       expect(findObject(all, 'Deployment', 'astrago-backend-core').spec).toMatchObject({ replicas: 3 });
       expect(container(all, 'binpack-scheduler').image).toBe(`${config.offline.registry ?? 'registry.k8s.io'}/kube-scheduler:v${config.kubernetesVersion}`);

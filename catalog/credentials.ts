@@ -4,6 +4,8 @@
  *   customer's credential store (`credentials/<customer>/`, secrets/credential-store.ts);
  * - supplied: set by the operator with `npx astrago secrets set`, kept in the store the same way;
  * - existing: a Secret the customer manages outside this repository (`secrets.existing`).
+ * A credential marked `supplied` is never generated: until the operator sets it (or declares it
+ * existing), nothing that needs it is emitted, and `validate` names what is missing.
  * Workloads and releases reach a credential only through a Secret reference.
  */
 
@@ -25,6 +27,12 @@ export interface CredentialSpec {
   readonly alphabet?: 'alphanumeric' | 'hex';
   /** The consumer accepts only values of exactly `length` characters. */
   readonly exactLength?: boolean;
+  /**
+   * Never generated (`length` is then unused): a value only its owner can give, set with
+   * `secrets set`, in this format: `docker-config`, a Docker config JSON (`{"auths": {…}}`).
+   * @default - generated
+   */
+  readonly supplied?: 'docker-config';
 }
 
 export const CREDENTIALS = {
@@ -39,6 +47,11 @@ export const CREDENTIALS = {
   'grafana-admin': { description: 'Grafana administrator password', length: 24 },
   'nextauth-secret': { description: 'NextAuth session signing secret of the frontend', length: 64, alphabet: 'hex' },
   'astrago-user-init-password': { description: 'Initial password of users created by the platform', length: 16 },
+  'registry-login': {
+    description: 'Login to the private registry of the platform images (a Docker config JSON), pulled with as an imagePullSecret',
+    length: 0,
+    supplied: 'docker-config',
+  },
 } as const satisfies Record<string, CredentialSpec>;
 
 export type CredentialName = keyof typeof CREDENTIALS;

@@ -1,3 +1,4 @@
+import type { CredentialName } from './credentials';
 /**
  * Names and ports of the Astrago platform's own services, shared by the tiers that call
  * them (Alertmanager → core, frontend → backends, Ingress → everything).
@@ -127,6 +128,33 @@ export const PLATFORM_IMAGES = {
  * directory opens with the version that wrote it. The default of `astrago.mariadb.image`.
  */
 export const MARIADB_IMAGE = 'docker.io/library/mariadb:10.11.4';
+
+/** A registry (or a part of one) whose images need a login to pull. */
+export interface PrivateRegistry {
+  /** `host/path/` every image reference under it starts with. */
+  readonly prefix: string;
+  /** The credential holding the login (a Docker config JSON). */
+  readonly credential: CredentialName;
+  /** Why we hold it private. */
+  readonly evidence: string;
+}
+
+/**
+ * Registries the catalog knows to be private. A pod pulling from one needs an imagePullSecret:
+ * synth adds the Secret of the registry's credential when the customer has one, and `validate`
+ * fails a tree where such a pod has none.
+ */
+export const PRIVATE_REGISTRIES: readonly PrivateRegistry[] = [{
+  prefix: `${PLATFORM_IMAGES.registry}/xiilab/`,
+  credential: 'registry-login',
+  evidence: 'xiilab/astrago-deployment stabilize/1.0 helmfile/environments/customers/xiilab/values.yaml:23 marks GHCR private, '
+    + 'and its demo pulls with imagePullSecrets [ghcr-secret] (platform contract §9)',
+}];
+
+/** The private registry an image (`host/path:tag`) comes from, if any. */
+export function privateRegistryOf(image: string): PrivateRegistry | undefined {
+  return PRIVATE_REGISTRIES.find((r) => image.startsWith(r.prefix));
+}
 
 /** `HARBOR_URL` for the backends of a generation, from Harbor's in-cluster URL. */
 export function harborUrlFor(generation: PlatformGenerationName, url: string): string {

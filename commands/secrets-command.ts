@@ -4,8 +4,9 @@ import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION } from '../secrets/credential-store';
-import { generateCredential } from '../secrets/sops-vault';
+import { generateCredential, isSupplied } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
+import { fieldsOf } from '../model/fields';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
 import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
@@ -43,12 +44,41 @@ function parseCredential(name: string): CredentialName {
 }
 
 function readValue(credential: CredentialName): string {
-  if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
-  const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   const spec: CredentialSpec = CREDENTIALS[credential];
+  if (process.stdin.isTTY) {
+    throw new UserError(spec.supplied === 'docker-config'
+      ? `redirect a Docker config JSON to standard input, e.g. \`npx astrago secrets set <customer> ${credential} < "$DOCKER_CONFIG/config.json"\` after \`docker login --password-stdin\` (docs/customers.md), so the password never appears in argv or shell history`
+      : `pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
+  }
+  const value = fs.readFileSync(0, 'utf8').replace(/\r?\n$/, '');
   if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
   if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
+  if (spec.supplied === 'docker-config') {
+    const problem = dockerConfigProblem(value);
+    if (problem) throw new UserError(`standard input: expected a Docker config JSON with a login under "auths" for ${credential}, found ${problem} (not echoed)`, EXIT.USAGE);
+  }
   return value;
+}
+
+/**
+ * What keeps a text from being a Docker config kubelet can pull with: JSON whose `auths` maps
+ * each registry to an `auth` (base64 user:password) or to a username and password. A config
+ * whose logins sit in a credential helper (`credsStore`) holds none of them.
+ */
+export function dockerConfigProblem(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return `a text of ${text.length} characters that is not JSON`;
+  }
+  const auths = fieldsOf(fieldsOf(parsed).auths);
+  if (Object.keys(auths).length === 0) return 'JSON without registries under "auths"';
+  const empty = Object.entries(auths).filter(([, login]) => {
+    const l = fieldsOf(login);
+    return !(typeof l.auth === 'string' && l.auth !== '') && !(typeof l.username === 'string' && typeof l.password === 'string');
+  }).map(([registry]) => registry);
+  return empty.length > 0 ? `no login for ${empty.join(', ')} (kept by a credential helper? log in with a fresh DOCKER_CONFIG)` : undefined;
 }
 
 export function registerSecrets(program: Command, root: string, io: Io): void {
@@ -69,6 +99,7 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
     .description('replace the credential with a new random value in every Secret that holds it (the workloads pick it up on their next restart)')
     .action((customer: string, name: string) => run(() => {
       const credential = parseCredential(name);
+      if (isSupplied(credential)) throw new UserError(`<credential>: ${credential} is a login only its owner can give, never generated: replace it with \`npx astrago secrets set ${customer} ${credential}\``, EXIT.USAGE);
       return reseal(root, customer, { newValues: { [credential]: generateCredential(credential) } }, log, credential);
     }));
   secrets.command('rekey <customer>').addHelpText('after', codes)
