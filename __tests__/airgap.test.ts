@@ -6,6 +6,8 @@ import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/images';
 import type { OutputFile } from '../model/objects';
 import { existingObjects } from '../validate/externals';
+import { imagesBeyondTree } from '../constructs/airgap/air-gap';
+import { PLATFORM_GENERATIONS } from '../catalog/platform';
 import { validateTrees } from '../validate/validate';
 import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';
 
@@ -92,8 +94,10 @@ describe('the air-gapped sample customer factory', () => {
     files = await render(factory);
     objects = objectsOf(files);
   });
-  const listed = () => files.find((f) => f.path === 'dist/factory/airgap/images.txt')!.content.split('\n')
-    .filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> '));
+  const imagesTxt = () => files.find((f) => f.path === 'dist/factory/airgap/images.txt')!.content;
+  const listed = () => imagesTxt().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> '));
+  /** The lines of each section of images.txt (sections start with a comment line). */
+  const sections = () => imagesTxt().split(/\n#[^\n]*\n/).map((part) => part.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> ')[0]));
 
   /** Every `image:` of every object but the HelmReleases, whose `image` keys are chart values (next test). */
   const containerImages = () => objects.filter((o) => o.kind !== 'HelmRelease')
@@ -119,7 +123,7 @@ describe('the air-gapped sample customer factory', () => {
 
   test('images.txt lists exactly the images referenced: containers, chart values and the run-time images of operators', () => {
     const lines = listed();
-    expect(lines.map(([s]) => s)).toEqual([...lines.map(([s]) => s)].sort());
+    for (const section of sections()) expect(section).toEqual([...section].sort());
     expect(new Set(lines.map(([s]) => s)).size).toBe(lines.length);
     for (const [source, target] of lines) expect(target).toBe(mirrored(source, REGISTRY));
     const targets = new Set(lines.map(([, t]) => t));
@@ -133,8 +137,36 @@ describe('the air-gapped sample customer factory', () => {
     expect(targets).toContain(`${REGISTRY}/mpioperator/mpi-operator:0.6.0`);
     expect([...targets].filter((t) => t.includes('kubectl-delivery'))).toEqual([]);
     // And the validate rule agrees that list and tree match both ways.
-    const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: factory.offline }]);
+    const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: { ...factory.offline, beyondTree: imagesBeyondTree(factory) } }]);
     expect(report.findings.filter((f) => f.rule.startsWith('airgap/'))).toEqual([]);
+  });
+
+  test('images.txt and mirror.sh hold the images the platform launches at run time (git-sync, dataset nginx, hub and built-in images, nerdctl), at the path the backend prefixes', () => {
+    const launched = PLATFORM_GENERATIONS[factory.astrago.imageGeneration].runtimeImages;
+    expect(launched.map((i) => i.ref)).toEqual(expect.arrayContaining([
+      'docker.io/xiilab/git-sync:v3.6.0', 'docker.io/xiilab/astrago-dataset-nginx:latest', 'docker.io/xiilab/astrago:hub-yolov8-1.1', 'docker.io/xiilab/nerdctl:astrago',
+    ]));
+    const script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
+    for (const { ref } of launched) {
+      // The backend pulls `<ASTRAGO_PRIVATE-REGISTRY-URL>/<name as data.sql writes it>` once the network is closed.
+      const asWritten = ref.replace(/^docker\.io\//, '').replace(/:latest$/, '');
+      const target = `${REGISTRY}/${ref.replace(/^docker\.io\//, '')}`;
+      expect(target.startsWith(`${REGISTRY}/${asWritten}`)).toBe(true);
+      expect(listed()).toContainEqual([ref, target]);
+      expect(script).toContain(`'docker://${ref}' 'docker://${target}'`);
+    }
+    // Not launched: no run-time images without the platform.
+    expect(imagesBeyondTree({ ...factory, components: { ...factory.components, astrago: { enabled: false } } })).toEqual([]);
+  });
+
+  test('the nodes get a containerd mirror of docker.io at the path mirror.sh copies to, for what the platform never prefixes (nerdctl)', () => {
+    const unprefixed = PLATFORM_GENERATIONS[factory.astrago.imageGeneration].runtimeImages.filter((i) => !i.prefixed).map((i) => i.ref);
+    expect(unprefixed).toEqual(['docker.io/xiilab/nerdctl:astrago']);
+    const hosts = files.find((f) => f.path === 'dist/factory/airgap/containerd-docker.io-hosts.toml')!.content;
+    // containerd asks <host>/v2/astrago/xiilab/nerdctl/manifests/astrago: where mirror.sh put harbor.factory.local:443/astrago/xiilab/nerdctl:astrago.
+    expect(hosts).toContain('[host."https://harbor.factory.local:443/v2/astrago"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n');
+    expect(hosts).toContain('ca = "/etc/containerd/certs.d/harbor.factory.local:443/ca.crt"');
+    expect(listed()).toContainEqual(['docker.io/xiilab/nerdctl:astrago', `${REGISTRY}/xiilab/nerdctl:astrago`]);
   });
 
   test('no HelmRepository or GitRepository points outside the mirror; the OCI chart mirror is applied by a Kustomization that does not wait', () => {
@@ -203,7 +235,7 @@ describe('validate: airgap rules', () => {
   beforeAll(async () => {
     files = await render(factory);
   });
-  const validate = (tree: OutputFile[]) => validateTrees([{ customer: 'factory', files: tree, externals: existingObjects(factory), offline: factory.offline }])
+  const validate = (tree: OutputFile[]) => validateTrees([{ customer: 'factory', files: tree, externals: existingObjects(factory), offline: { ...factory.offline, beyondTree: imagesBeyondTree(factory) } }])
     .findings.map((f) => f.rule).filter((r) => r.startsWith('airgap/'));
   const edit = (file: string, change: (doc: Obj) => void) => files.map((f) => {
     if (f.path !== file) return f;
@@ -224,6 +256,7 @@ describe('validate: airgap rules', () => {
       d.spec.values.prometheusOperator.prometheusConfigReloader.image.registry = 'quay.io';
     }), ['airgap/bill-of-materials', 'airgap/image']],
     ['an image missing from images.txt', () => text(IMAGES, (s) => s.replace(/^nvcr\.io\/nvidia\/driver:.*\n/m, '')), ['airgap/bill-of-materials']],
+    ['a run-time image of the platform missing from images.txt (git-sync)', () => text(IMAGES, (s) => s.replace(/^docker\.io\/xiilab\/git-sync:.*\n/m, '')), ['airgap/bill-of-materials']],
     ['an image nothing references', () => text(IMAGES, (s) => `${s}docker.io/library/busybox:1.36 -> ${REGISTRY}/library/busybox:1.36\n`), ['airgap/bill-of-materials']],
     ['a line mapped by another rule', () => text(IMAGES, (s) => `${s}docker.io/library/busybox:1.36 -> ${REGISTRY}/busybox:1.36\n`), ['airgap/bill-of-materials']],
     ['no images.txt', () => files.filter((f) => f.path !== IMAGES), ['airgap/bill-of-materials']],

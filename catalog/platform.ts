@@ -1,4 +1,5 @@
 import type { CredentialName } from './credentials';
+import { BACKEND_RUNTIME_IMAGES, type RuntimeImage } from './runtime-images';
 /**
  * Names and ports of the Astrago platform's own services, shared by the tiers that call
  * them (Alertmanager → core, frontend → backends, Ingress → everything).
@@ -79,6 +80,8 @@ export interface PlatformGeneration {
    * port: v1.0.49 has no actuator and answers 404).
    */
   readonly probe: 'actuator' | 'tcp';
+  /** The images its backend launches at run time (catalog/runtime-images.ts), mirrored for air-gapped customers. */
+  readonly runtimeImages: readonly RuntimeImage[];
 }
 
 /** The platform image generations, keyed by the value of `astrago.imageGeneration`. */
@@ -87,11 +90,16 @@ export const PLATFORM_GENERATIONS = {
     description: 'astrago-backend v1.0.x up to v1.0.49 (tags such as core-v1.0.49)',
     harborUrl: 'url',
     probe: 'tcp',
+    runtimeImages: BACKEND_RUNTIME_IMAGES,
   },
   'stage-2025': {
     description: 'the stage images of 2025 (tags such as core-stage-c5ad or core-stage-1.0-45eac704)',
     harborUrl: 'host',
     probe: 'actuator',
+    // Their source is not public. Nothing newer than v1.0.49's data.sql names other images, and the
+    // old system's offline list of 2025 (astrago-deployment main,
+    // airgap/kubespray-offline/imagelists/astrago.txt:26-27) has the same git-sync and dataset-nginx.
+    runtimeImages: BACKEND_RUNTIME_IMAGES,
   },
 } as const satisfies Record<string, PlatformGeneration>;
 

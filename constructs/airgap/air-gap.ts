@@ -8,6 +8,8 @@ import { ComponentChart } from '../tier/component-chart';
 import { HelmRelease } from '../flux/helm-release';
 import { HelmRepository } from '../flux/helm-repository';
 import { mirrorImages, type MirroredImage } from './mirror-images';
+import { mirrored, normalizeImage } from '../../catalog/images';
+import { PLATFORM_GENERATIONS } from '../../catalog/platform';
 
 /** A chart one of the customer's HelmReleases installs. */
 export interface MirroredChart {
@@ -40,8 +42,21 @@ export function chartMirror(app: Construct, config: CustomerConfig, distFolder: 
 }
 
 export interface BillOfMaterials {
+  /** Every image the tree makes the cluster pull. */
   readonly images: readonly MirroredImage[];
+  /** Images the platform launches at run time, named by no manifest (catalog/runtime-images.ts). */
+  readonly launched: readonly MirroredImage[];
   readonly charts: readonly MirroredChart[];
+}
+
+/**
+ * Images an air-gapped customer pulls that no manifest of its tree names: those the platform's
+ * backend launches at run time (its image generation's, while the platform is deployed).
+ * Normalised sources, sorted.
+ */
+export function imagesBeyondTree(config: Pick<CustomerConfig, 'astrago' | 'components'>): string[] {
+  const launched = config.components.astrago.enabled ? PLATFORM_GENERATIONS[config.astrago.imageGeneration].runtimeImages.map((i) => i.ref) : [];
+  return [...new Set(launched.map(normalizeImage))].sort();
 }
 
 /**
@@ -58,5 +73,6 @@ export function airGap(app: Construct, config: CustomerConfig): BillOfMaterials 
     version: r.version,
     target: mirror ? chartTarget(mirror, r.chart.chart, r.version) : undefined,
   }));
-  return { images, charts };
+  const launched = imagesBeyondTree(config).map((source) => ({ source, target: mirrored(source, registry) }));
+  return { images, launched, charts };
 }

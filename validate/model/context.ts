@@ -27,7 +27,14 @@ export interface Applier {
 }
 
 /** The mirrors of an air-gapped customer (`offline` of the customer file). */
-export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'charts' | 'git' | 'gpuDriverOs'>;
+export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'charts' | 'git' | 'gpuDriverOs'> & {
+  /**
+   * Images the customer pulls that no manifest names (`imagesBeyondTree`): the bill of
+   * materials must list them too.
+   * @default - none
+   */
+  readonly beyondTree?: readonly string[];
+};
 
 /** A problem found while resolving kustomization.yaml resources. */
 export interface TreeProblem {

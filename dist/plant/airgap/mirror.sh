@@ -5,7 +5,7 @@
 # Needs skopeo (copies whole multi-platform images, so digests stay valid) and helm 3.8+.
 set -eu
 
-# Images: 44, mapped <registry>/<path without its registry host>, as the manifests reference them.
+# Images: 51, mapped <registry>/<path without its registry host>, as the manifests reference them.
 skopeo copy --all --retry-times 3 'docker://docker.io/bitnamilegacy/postgresql:16.1.0-debian-11-r9' 'docker://registry.plant.local:5000/astrago/bitnamilegacy/postgresql:16.1.0-debian-11-r9'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-core:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/harbor-core:v2.10.2'
 skopeo copy --all --retry-times 3 'docker://docker.io/goharbor/harbor-db:v2.10.2' 'docker://registry.plant.local:5000/astrago/goharbor/harbor-db:v2.10.2'
@@ -50,6 +50,13 @@ skopeo copy --all --retry-times 3 'docker://registry.k8s.io/sig-storage/csi-snap
 skopeo copy --all --retry-times 3 'docker://registry.k8s.io/sig-storage/livenessprobe:v2.13.1' 'docker://registry.plant.local:5000/astrago/sig-storage/livenessprobe:v2.13.1'
 skopeo copy --all --retry-times 3 'docker://registry.k8s.io/sig-storage/nfsplugin:v4.9.0' 'docker://registry.plant.local:5000/astrago/sig-storage/nfsplugin:v4.9.0'
 skopeo copy --all --retry-times 3 'docker://registry.k8s.io/sig-storage/snapshot-controller:v8.0.1' 'docker://registry.plant.local:5000/astrago/sig-storage/snapshot-controller:v8.0.1'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/astrago-dataset-nginx:latest' 'docker://registry.plant.local:5000/astrago/xiilab/astrago-dataset-nginx:latest'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/astrago:hub-yolov8-1.1' 'docker://registry.plant.local:5000/astrago/xiilab/astrago:hub-yolov8-1.1'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/astrago:pytorch-23.07-cuda12.1' 'docker://registry.plant.local:5000/astrago/xiilab/astrago:pytorch-23.07-cuda12.1'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/astrago:tensorflow-23.07-cuda12.1' 'docker://registry.plant.local:5000/astrago/xiilab/astrago:tensorflow-23.07-cuda12.1'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/git-sync:v3.6.0' 'docker://registry.plant.local:5000/astrago/xiilab/git-sync:v3.6.0'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/horovod:latest' 'docker://registry.plant.local:5000/astrago/xiilab/horovod:latest'
+skopeo copy --all --retry-times 3 'docker://docker.io/xiilab/nerdctl:astrago' 'docker://registry.plant.local:5000/astrago/xiilab/nerdctl:astrago'
 
 # Flux itself (installed by bootstrap, not by this tree): the controllers of the flux CLI you bootstrap with.
 if command -v flux >/dev/null 2>&1; then
