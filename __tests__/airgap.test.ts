@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { CHARTS, type ChartEntry } from '../catalog/charts';
@@ -6,7 +8,7 @@ import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/images';
 import type { OutputFile } from '../model/objects';
 import { existingObjects } from '../validate/externals';
-import { imagesBeyondTree } from '../constructs/airgap/air-gap';
+import { imagesBeyondTree, launchedImages } from '../constructs/airgap/air-gap';
 import { PLATFORM_GENERATIONS } from '../catalog/platform';
 import { validateTrees } from '../validate/validate';
 import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';
@@ -153,10 +155,10 @@ describe('the air-gapped sample customer factory', () => {
       const target = `${REGISTRY}/${ref.replace(/^docker\.io\//, '')}`;
       expect(target.startsWith(`${REGISTRY}/${asWritten}`)).toBe(true);
       expect(listed()).toContainEqual([ref, target]);
-      expect(script).toContain(`'docker://${ref}' 'docker://${target}'`);
+      expect(script).toContain(`copy '${ref}' '${target}'`);
     }
     // Not launched: no run-time images without the platform.
-    expect(imagesBeyondTree({ ...factory, components: { ...factory.components, astrago: { enabled: false } } })).toEqual([]);
+    expect(launchedImages({ ...factory, components: { ...factory.components, astrago: { enabled: false } } })).toEqual([]);
   });
 
   test('the nodes get a containerd mirror of docker.io at the path mirror.sh copies to, for what the platform never prefixes (nerdctl)', () => {
@@ -184,9 +186,9 @@ describe('the air-gapped sample customer factory', () => {
     const script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
     for (const [source, target] of listed()) {
       const copy = source.includes('@')
-        ? `'docker://${source.replace(/:[^:/@]+@/, '@')}' 'docker://${target.split('@')[0]}'`
-        : `'docker://${source}' 'docker://${target}'`;
-      expect(script).toContain(`skopeo copy --all --retry-times 3 ${copy}`);
+        ? `'${source.replace(/:[^:/@]+@/, '@')}' '${target.split('@')[0]}'`
+        : `'${source}' '${target}'`;
+      expect(script).toContain(`\ncopy ${copy}\n`);
     }
     // Every chart of the catalog but Traefik: factory stays on ingress-nginx (plant is on Traefik).
     for (const c of Object.values(CHARTS).filter((e) => e.chart !== 'traefik')) {
@@ -223,6 +225,17 @@ describe('offline settings', () => {
     const files = await render(configFrom(MINIMAL));
     expect(files.filter((f) => f.path.includes('/airgap/'))).toEqual([]);
     expect(objectsOf(files).filter((o) => o.kind === 'HelmRepository').map((o) => (o.spec as Obj).url)).toContain('https://helm.ngc.nvidia.com/nvidia');
+  });
+
+  test('Flux\'s controllers of the customer\'s fluxVersion are in the bill of materials, from the pinned table; a release the table lacks is refused, not guessed', async () => {
+    const lines = (await render(configFrom(`${MINIMAL}offline: {registry: m.local}\nfluxVersion: 2.6.2\n`))).find((f) => f.path.endsWith('images.txt'))!.content;
+    for (const image of ['source-controller:v1.6.1', 'kustomize-controller:v1.6.0', 'helm-controller:v1.3.0', 'notification-controller:v1.6.0']) {
+      expect(lines).toContain(`ghcr.io/fluxcd/${image} -> m.local/fluxcd/${image}\n`);
+    }
+    await expect(render(configFrom(`${MINIMAL}offline: {registry: m.local}\nfluxVersion: 2.7.9\n`)))
+      .rejects.toThrow(/^customers\/acme\.yaml: fluxVersion: expected a Flux release whose controller images catalog\/flux-images\.ts lists \(2\.3\.0, .*2\.7\.5\), found 2\.7\.9/);
+    // Online customers mirror nothing: any fluxVersion synthesizes.
+    await expect(render(configFrom(`${MINIMAL}fluxVersion: 2.7.9\n`))).resolves.toBeDefined();
   });
 
   test('a bad driver OS is a one-line error', () => {
@@ -266,3 +279,62 @@ describe('validate: airgap rules', () => {
     expect(validate(defect()).sort()).toEqual(rules);
   });
 });
+
+describe('mirror.sh', () => {
+  let script: string;
+  let listedSources: string[];
+  beforeAll(async () => {
+    const files = await render(factory);
+    script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
+    listedSources = files.find((f) => f.path === 'dist/factory/airgap/images.txt')!.content.split('\n')
+      .filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> ')[0]);
+  });
+
+  /** Runs the generated script with stub skopeo and helm on PATH; returns its exit code, stderr and every call the stubs saw. */
+  function runWithStubs(stub: { failCopyOf?: string; loggedIn: boolean }) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-mirror-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const calls = path.join(dir, 'calls.log');
+    fs.writeFileSync(path.join(bin, 'skopeo'), [
+      '#!/bin/sh',
+      `echo "skopeo $*" >> ${JSON.stringify(calls)}`,
+      `if [ "$1" = login ]; then exit ${stub.loggedIn ? 0 : 1}; fi`,
+      stub.failCopyOf ? `case "$*" in *"docker://${stub.failCopyOf} "*) echo "copy failed: manifest unknown" >&2; exit 1;; esac` : '',
+      'exit 0',
+    ].join('\n'), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "helm $*" >> ${JSON.stringify(calls)}\nexit 0\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'mirror.sh'), script);
+    const run = spawnSync('sh', ['mirror.sh'], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, input: '', encoding: 'utf8' });
+    const log = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean) : [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { code: run.status, stderr: run.stderr, calls: log };
+  }
+  const copied = (calls: string[]) => calls.filter((c) => c.startsWith('skopeo copy ')).map((c) => c.split(' ').find((w) => w.startsWith('docker://'))!.slice('docker://'.length));
+
+  test('a copy that fails on one image still attempts every other image and the charts, then exits 1 naming that image', () => {
+    const failing = 'docker.io/library/mariadb:10.11.4';
+    expect(listedSources).toContain(failing);
+    const { code, stderr, calls } = runWithStubs({ failCopyOf: failing, loggedIn: true });
+    expect(code).toBe(1);
+    // Every image of images.txt (run-time and Flux's included) was attempted, once, in spite of the failure.
+    // (skopeo takes a tag or a digest: a digest-pinned image is copied by its digest.)
+    expect(copied(calls).sort()).toEqual(listedSources.map((i) => i.replace(/:[^:/@]+@/, '@')).sort());
+    expect(calls.filter((c) => c.startsWith('helm pull ')).length).toBe(Object.values(CHARTS).filter((c) => c.chart !== 'traefik').length);
+    expect(stderr).toContain(`mirror.sh: FAILED: ${failing}`);
+    expect(stderr.slice(stderr.indexOf('mirror.sh: not mirrored:'))).toBe(`mirror.sh: not mirrored:\n  ${failing}\n`);
+  });
+
+  test('every image succeeding exits 0; a registry it cannot log in to without a terminal is named, never prompted for, and the copies still run', () => {
+    const ok = runWithStubs({ loggedIn: true });
+    expect([ok.code, ok.stderr.trim()]).toEqual([0, 'mirror.sh: every image and chart mirrored']);
+    const noLogin = runWithStubs({ loggedIn: false });
+    expect(noLogin.code).toBe(1);
+    // The mirror and the private source (ghcr.io/xiilab: the platform images) both need a login.
+    expect(noLogin.stderr).toContain('mirror.sh: not mirrored:\n  login to harbor.factory.local:443\n  login to ghcr.io\n');
+    expect(noLogin.stderr).toContain('not logged in to ghcr.io and no terminal to ask: run skopeo login ghcr.io first');
+    expect(noLogin.calls.filter((c) => c.startsWith('skopeo login') && !c.includes('--get-login'))).toEqual([]);
+    expect(copied(noLogin.calls).length).toBe(listedSources.length);
+  });
+});
+
