@@ -7,8 +7,8 @@ import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/images';
 import type { OutputFile } from '../model/objects';
-import { existingObjects } from '../validate/externals';
-import { imagesBeyondTree, launchedImages } from '../constructs/airgap/air-gap';
+import { existingObjects, offlineSettings } from '../validate/externals';
+import { launchedImages } from '../constructs/airgap/air-gap';
 import { PLATFORM_GENERATIONS } from '../catalog/platform';
 import { validateTrees } from '../validate/validate';
 import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';
@@ -139,7 +139,7 @@ describe('the air-gapped sample customer factory', () => {
     expect(targets).toContain(`${REGISTRY}/mpioperator/mpi-operator:0.6.0`);
     expect([...targets].filter((t) => t.includes('kubectl-delivery'))).toEqual([]);
     // And the validate rule agrees that list and tree match both ways.
-    const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: { ...factory.offline, beyondTree: imagesBeyondTree(factory) } }]);
+    const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: offlineSettings(factory) }]);
     expect(report.findings.filter((f) => f.rule.startsWith('airgap/'))).toEqual([]);
   });
 
@@ -248,7 +248,7 @@ describe('validate: airgap rules', () => {
   beforeAll(async () => {
     files = await render(factory);
   });
-  const validate = (tree: OutputFile[]) => validateTrees([{ customer: 'factory', files: tree, externals: existingObjects(factory), offline: { ...factory.offline, beyondTree: imagesBeyondTree(factory) } }])
+  const validate = (tree: OutputFile[]) => validateTrees([{ customer: 'factory', files: tree, externals: existingObjects(factory), offline: offlineSettings(factory) }])
     .findings.map((f) => f.rule).filter((r) => r.startsWith('airgap/'));
   const edit = (file: string, change: (doc: Obj) => void) => files.map((f) => {
     if (f.path !== file) return f;

@@ -39,7 +39,7 @@ function release(chart: string, values: Obj, valuesFrom?: Obj[]): Obj {
 
 function check(objects: Obj[], options: Partial<RenderCheckOptions> & { mirror?: string } = {}) {
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: objects.map((o) => `---\n${stringify(o)}`).join('') }];
-  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { chartDirs: [FIXTURE_CACHE], schemas, ...options });
+  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [], beyondTree: [] } : undefined }], { chartDirs: [FIXTURE_CACHE], schemas, ...options });
 }
 
 const lines = (report: Awaited<ReturnType<typeof check>>) => report.findings.map(formatFinding);

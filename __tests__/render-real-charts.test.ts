@@ -10,6 +10,7 @@ import { chartSearchPath } from '../render/chart-cache';
 import { locateHelm } from '../render/helm';
 import { renderCheck, type RenderReport } from '../render/render-check';
 import { committedTree } from '../validate/committed-tree';
+import { offlineSettings } from '../validate/externals';
 import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withRealCharts } from './helpers';
@@ -72,7 +73,7 @@ withRealCharts('mistakes in the values of an air-gapped customer, against the re
       },
     });
     const config = sampleConfig('factory');
-    report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }],
+    report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }],
       { chartDirs: chartSearchPath(ROOT, {}, {}), helm: locateHelm(ROOT), schemas: SchemaSet.load(SCHEMAS_DIR!), renderCache: renderCacheDir(ROOT) });
   });
   const lines = () => report.findings.map(formatFinding);

@@ -169,6 +169,19 @@ export function harborUrlFor(generation: PlatformGenerationName, url: string): s
   return PLATFORM_GENERATIONS[generation].harborUrl === 'url' ? url : new URL(url).host;
 }
 
+/**
+ * How the platform's storage-plugin page knows the NFS plugin is installed: it lists
+ * HelmReleases labelled `storage-type: NFS` in any namespace and shows each by its `name`
+ * annotation (`ProvisionerRepositoryImpl.java:41-49,73-115`, which reads the annotation without
+ * a null check); its own install button writes both (`ProvisionerVO.java:30-31`:
+ * `LabelField.STORAGE_TYPE`, `AnnotationField.NAME`). Uninstalling from the page deletes
+ * labelled releases in namespace `csi` only (`:150`), never ours.
+ */
+export const NFS_PLUGIN_RELEASE = {
+  labels: { 'storage-type': 'NFS' },
+  annotations: { name: 'NFS 플러그인' },
+} as const;
+
 /** IngressClass every Ingress of the platform uses, ours and those the platform creates at run time. */
 export const INGRESS_CLASS = 'nginx';
 

@@ -13,6 +13,7 @@ import { renderReportJson, renderReportLines } from '../render/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
 import { exitCodesHelp, outputOption, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
+import { offlineSettings } from '../validate/externals';
 
 export interface RenderCheckCommandOptions extends TreeCheckOptions {
   /**
@@ -41,7 +42,7 @@ export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<
     return {
       withoutSchemas: 'rendered objects are not checked strictly',
       run: (selected, schemas) => {
-        const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
+        const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }));
         const chartDirs = chartSearchPath(options.root, { cache: options.cache, charts: options.charts }, env);
         return renderCheck(trees, { chartDirs, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
       },

@@ -3,8 +3,7 @@
  * apply, hand edits included — or, with `--render`, what synth would write now.
  */
 import type { Command } from 'commander';
-import { existingObjects } from '../validate/externals';
-import { imagesBeyondTree } from '../constructs/airgap/air-gap';
+import { existingObjects, offlineSettings } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportJson, reportLines } from '../validate/report';
 import { fetchSchemas, schemaCacheDir, SchemaOrigin, SCHEMAS_ENV, type Fetch } from '../validate/schema-store';
@@ -40,7 +39,7 @@ export function validateCommand(options: ValidateCommandOptions): Promise<number
       alsoSchemasFrom: '--fetch-schemas',
       withoutSchemas: 'strict schema checks skipped',
       run: (selected, schemas) => validateTrees(
-        selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: { ...config.offline, beyondTree: imagesBeyondTree(config) }, fluxVersion: config.fluxVersion })),
+        selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion })),
         { schemas, kustomize, progress: options.progress }),
       json: reportJson,
       lines: reportLines,

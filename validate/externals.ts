@@ -7,6 +7,8 @@ import type { CustomerConfig } from '../config/schema';
 import { SOPS_AGE_SECRET } from '../constructs/flux/kustomization';
 import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../model/layout';
 import type { ObjectRef } from './model/manifest';
+import type { OfflineSettings } from './model/context';
+import { imagesBeyondTree } from '../constructs/airgap/air-gap';
 
 export function existingObjects(config: CustomerConfig): ObjectRef[] {
   const inFlux = (kind: string, name: string): ObjectRef => ({ kind, namespace: FLUX_NAMESPACE, name });
@@ -25,4 +27,9 @@ export function existingObjects(config: CustomerConfig): ObjectRef[] {
     // The private CA that signed the certificate, created by the customer (externalAccess.domain.tls.caSecret).
     ...(tls.caSecret ? [{ kind: 'Secret', namespace: PLATFORM_NAMESPACE, name: tls.caSecret }] : []),
   ];
+}
+
+/** The air-gap settings `validate` checks a customer's tree against: its mirrors, and the images beyond its tree. */
+export function offlineSettings(config: CustomerConfig): OfflineSettings {
+  return { ...config.offline, beyondTree: config.offline.registry ? imagesBeyondTree(config) : [] };
 }

@@ -30,10 +30,9 @@ export interface Applier {
 export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'charts' | 'git' | 'gpuDriverOs'> & {
   /**
    * Images the customer pulls that no manifest names (`imagesBeyondTree`): the bill of
-   * materials must list them too.
-   * @default - none
+   * materials must list them too. Required, so that no caller forgets them: `offlineSettings`.
    */
-  readonly beyondTree?: readonly string[];
+  readonly beyondTree: readonly string[];
 };
 
 /** A problem found while resolving kustomization.yaml resources. */

@@ -63,7 +63,7 @@ export const IMAGES_IN_MIRROR = mirrorRule('airgap/image', 'every container imag
 
 const billOfMaterials = mirrorRule('airgap/bill-of-materials',
   'airgap/images.txt lists exactly the images the tree pulls and those the platform launches at run time, each mapped by the one mirroring rule',
-  (ctx, { registry, gpuDriverOs, beyondTree = [] }, id) => {
+  (ctx, { registry, gpuDriverOs, beyondTree }, id) => {
     const file = `${customerDistFolder(ctx.customer)}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
     const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: id, severity: Severity.ERROR, message });
     const text = ctx.fileContent(file);
