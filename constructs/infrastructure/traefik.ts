@@ -65,10 +65,11 @@ export class Traefik extends ChartRelease {
             controllerClass: INGRESS_CLASS_CONTROLLER,
             // Ingress status shows the serving controller's address only.
             publishService: { enabled: serving },
-            // Every path gets an HTTP router and a TLS router (the provider's loadConfiguration); without
-            // these the TLS routers name no entry point, and HTTPS to Ingresses that carry no tls block of
-            // their own (Keycloak's /auth, Grafana's /grafana: the certificate is the platform Ingress's)
-            // is not routed on websecure.
+            // Every path gets an HTTP router and a TLS router (the provider's loadConfiguration). Unnamed,
+            // the HTTP routers go to every entry point without TLS (Traefik's own ports too) and the TLS
+            // routers to every default one; named, HTTP is served on web only and HTTPS on websecure for
+            // every path, /auth and /grafana included (no tls block of their own: the certificate is the
+            // platform Ingress's, one per host).
             httpEntryPoint: WEB,
             httpsEntryPoint: WEBSECURE,
           },
