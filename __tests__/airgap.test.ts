@@ -9,7 +9,8 @@ import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/im
 import type { OutputFile } from '../model/objects';
 import { existingObjects, offlineSettings } from '../validate/externals';
 import { launchedImages } from '../constructs/airgap/air-gap';
-import { PLATFORM_GENERATIONS } from '../catalog/platform';
+import { DEFAULT_FLUX_VERSION, fluxSupported, PLATFORM_GENERATIONS } from '../catalog/platform';
+import { FLUX_RELEASES } from '../catalog/flux-images';
 import { validateTrees } from '../validate/validate';
 import { CHART_VALUES_DIR, MINIMAL, configFrom, objectsOf, render, sampleConfig, withChartValues } from './helpers';
 
@@ -234,6 +235,9 @@ describe('offline settings', () => {
     }
     await expect(render(configFrom(`${MINIMAL}offline: {registry: m.local}\nfluxVersion: 2.7.9\n`)))
       .rejects.toThrow(/^customers\/acme\.yaml: fluxVersion: expected a Flux release whose controller images catalog\/flux-images\.ts lists \(2\.3\.0, .*2\.7\.5\), found 2\.7\.9/);
+    // The table covers the default and only releases the platform runs on.
+    expect(Object.keys(FLUX_RELEASES)).toContain(DEFAULT_FLUX_VERSION);
+    expect(Object.keys(FLUX_RELEASES).filter((v) => !fluxSupported(v))).toEqual([]);
     // Online customers mirror nothing: any fluxVersion synthesizes.
     await expect(render(configFrom(`${MINIMAL}fluxVersion: 2.7.9\n`))).resolves.toBeDefined();
   });
