@@ -3,6 +3,7 @@
  * `kubernetes.io/dockerconfigjson` Secret in the namespace of the pods that pull from the
  * registry, referenced by them; never invented; its absence named by validate.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
@@ -14,7 +15,7 @@ import { PLATFORM_RULES } from '../validate/rules/platform';
 import { validateTrees } from '../validate/validate';
 import type { Io } from '../commands/io';
 import { runCli } from './cli-session';
-import { configFrom, findObject, MINIMAL, objectsOf, readTree, render, SAMPLE_IDENTITY_FILE, sampleConfig, scratchRepo } from './helpers';
+import { configFrom, findObject, MINIMAL, objectsOf, readTree, render, ROOT, SAMPLE_IDENTITY_FILE, sampleConfig, scratchRepo } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const CUSTOMER = 'seoul-lab';
@@ -89,6 +90,16 @@ describe('pull credentials', () => {
     // A config whose login sits in a credential helper holds no password kubelet could use.
     expect(dockerConfigProblem(JSON.stringify({ auths: { 'ghcr.io': {} }, credsStore: 'desktop' }))).toMatch(/^no login for ghcr\.io \(kept by a credential helper/);
     expect(dockerConfigProblem('{"auths": {}}')).toBe('JSON without registries under "auths"');
+  });
+
+  test('npx astrago secrets set reads the login from standard input, and refuses a token typed in its place in one line that never echoes it', () => {
+    const token = 'ghp_ThisIsATokenNotADockerConfig';
+    const before = readTree(path.join(ROOT, 'credentials'));
+    const run = spawnSync('node', ['bin/astrago.js', 'secrets', 'set', CUSTOMER, 'registry-login'], { cwd: ROOT, input: `${token}\n`, encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`error: standard input: expected a Docker config JSON with a login under "auths" for registry-login, found a text of ${token.length} characters that is not JSON (not echoed)\n`);
+    expect(run.stdout + run.stderr).not.toContain(token);
+    expect(readTree(path.join(ROOT, 'credentials'))).toEqual(before);
   });
 
   test('rotate refuses a registry login: only its owner can make a new one', async () => {
