@@ -48,7 +48,7 @@ export const CREDENTIALS = {
   'nextauth-secret': { description: 'NextAuth session signing secret of the frontend', length: 64, alphabet: 'hex' },
   'astrago-user-init-password': { description: 'Initial password of users created by the platform', length: 16 },
   'registry-login': {
-    description: 'Login to the private registry of the platform images (a Docker config JSON), pulled with as an imagePullSecret',
+    description: 'Login to the private registry of the platform images (a Docker config JSON), referenced as the imagePullSecret of the pods that pull them',
     length: 0,
     supplied: 'docker-config',
   },
