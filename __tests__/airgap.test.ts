@@ -1,10 +1,17 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CHARTS, releasedChart, type ChartEntry } from '../catalog/charts';
 import { imageFromValues, valueAt } from '../catalog/image-values';
 import { formatImage, mirrored, normalizeImage, parseImage } from '../catalog/images';
 import type { OutputFile } from '../model/objects';
 import { formatProblem, loadCustomerText } from '../config/load';
-import { existingObjects } from '../validate/externals';
+import { existingObjects, offlineSettings } from '../validate/externals';
+import { launchedImages } from '../constructs/airgap/air-gap';
+import { DEFAULT_FLUX_VERSION, fluxSupported, PLATFORM_GENERATIONS } from '../catalog/platform';
+import { FLUX_RELEASES } from '../catalog/flux-images';
 import { validateTrees } from '../validate/validate';
 import { MINIMAL, configFrom, objectsOf, render, sampleConfig, vendoredChart } from './helpers';
 
@@ -87,8 +94,10 @@ describe('the air-gapped sample customer factory', () => {
     files = await render(factory);
     objects = objectsOf(files);
   });
-  const listed = () => files.find((f) => f.path === 'dist/factory/airgap/images.txt')!.content.split('\n')
-    .filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> '));
+  const imagesTxt = () => files.find((f) => f.path === 'dist/factory/airgap/images.txt')!.content;
+  const listed = () => imagesTxt().split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> '));
+  /** The lines of each section of images.txt (sections start with a comment line). */
+  const sections = () => imagesTxt().split(/\n#[^\n]*\n/).map((part) => part.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> ')[0]));
 
   /** Every `image:` of every object but the HelmReleases, whose `image` keys are chart values (next test). */
   const containerImages = () => objects.filter((o) => o.kind !== 'HelmRelease')
@@ -114,18 +123,21 @@ describe('the air-gapped sample customer factory', () => {
 
   test('images.txt lists exactly the images referenced: containers, chart values and the run-time images of operators', () => {
     const lines = listed();
-    expect(lines.map(([s]) => s)).toEqual([...lines.map(([s]) => s)].sort());
+    for (const section of sections()) expect(section).toEqual([...section].sort());
     expect(new Set(lines.map(([s]) => s)).size).toBe(lines.length);
     for (const [source, target] of lines) expect(target).toBe(mirrored(source, REGISTRY));
     const targets = new Set(lines.map(([, t]) => t));
     for (const image of containerImages()) expect(targets).toContain(image);
     // Pulled only by pods the operators create: listed too.
     for (const runtime of ['nvidia/driver:580.82.07-ubuntu22.04', 'nvidia/k8s/dcgm-exporter:', 'nvidia/cloud-native/gpu-operator-validator:',
-      'prometheus-operator/prometheus-config-reloader:', 'mpioperator/kubectl-delivery:0.3.0']) {
+      'prometheus-operator/prometheus-config-reloader:']) {
       expect([...targets].some((t) => t.startsWith(`${REGISTRY}/${runtime}`))).toBe(true);
     }
+    // The MPI operator v2 controller is mirrored; v2 has no kubectl-delivery to mirror.
+    expect(targets).toContain(`${REGISTRY}/mpioperator/mpi-operator:0.6.0`);
+    expect([...targets].filter((t) => t.includes('kubectl-delivery'))).toEqual([]);
     // And the validate rule agrees that list and tree match both ways.
-    const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: factory.offline }]);
+    const report = validateTrees([{ customer: 'factory', files, externals: existingObjects(factory), offline: offlineSettings(factory) }]);
     expect(report.findings.filter((f) => f.rule.startsWith('airgap/'))).toEqual([]);
   });
 
@@ -134,14 +146,42 @@ describe('the air-gapped sample customer factory', () => {
     expect(new Set(objects.filter((o) => o.kind === 'HelmRelease').map((o) => `${o.spec.chart.spec.sourceRef.kind}/${o.spec.chart.spec.sourceRef.name}`))).toEqual(new Set(['GitRepository/flux-system']));
   });
 
+  test('images.txt and mirror.sh hold the images the platform launches at run time (git-sync, dataset nginx, hub and built-in images, nerdctl), at the path the backend prefixes', () => {
+    const launched = PLATFORM_GENERATIONS[factory.astrago.imageGeneration].runtimeImages;
+    expect(launched.map((i) => i.ref)).toEqual(expect.arrayContaining([
+      'docker.io/xiilab/git-sync:v3.6.0', 'docker.io/xiilab/astrago-dataset-nginx:latest', 'docker.io/xiilab/astrago:hub-yolov8-1.1', 'docker.io/xiilab/nerdctl:astrago',
+    ]));
+    const script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
+    for (const { ref } of launched) {
+      // The backend pulls `<ASTRAGO_PRIVATE-REGISTRY-URL>/<name as data.sql writes it>` once the network is closed.
+      const asWritten = ref.replace(/^docker\.io\//, '').replace(/:latest$/, '');
+      const target = `${REGISTRY}/${ref.replace(/^docker\.io\//, '')}`;
+      expect(target.startsWith(`${REGISTRY}/${asWritten}`)).toBe(true);
+      expect(listed()).toContainEqual([ref, target]);
+      expect(script).toContain(`copy '${ref}' '${target}'`);
+    }
+    // Not launched: no run-time images without the platform.
+    expect(launchedImages({ ...factory, components: { ...factory.components, astrago: { enabled: false } } })).toEqual([]);
+  });
+
+  test('the nodes get a containerd mirror of docker.io at the path mirror.sh copies to, for what the platform never prefixes (nerdctl)', () => {
+    const unprefixed = PLATFORM_GENERATIONS[factory.astrago.imageGeneration].runtimeImages.filter((i) => !i.prefixed).map((i) => i.ref);
+    expect(unprefixed).toEqual(['docker.io/xiilab/nerdctl:astrago']);
+    const hosts = files.find((f) => f.path === 'dist/factory/airgap/containerd-docker.io-hosts.toml')!.content;
+    // containerd asks <host>/v2/astrago/xiilab/nerdctl/manifests/astrago: where mirror.sh put harbor.factory.local:443/astrago/xiilab/nerdctl:astrago.
+    expect(hosts).toContain('[host."https://harbor.factory.local:443/v2/astrago"]\n  capabilities = ["pull", "resolve"]\n  override_path = true\n');
+    expect(hosts).toContain('ca = "/etc/containerd/certs.d/harbor.factory.local:443/ca.crt"');
+    expect(listed()).toContainEqual(['docker.io/xiilab/nerdctl:astrago', `${REGISTRY}/xiilab/nerdctl:astrago`]);
+    });
+
   test('mirror.sh names every image and no chart; the folder is listed in no kustomization.yaml', () => {
     expect(files.find((f) => f.path === 'dist/factory/airgap/charts.txt')).toBeUndefined();
     const script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
     for (const [source, target] of listed()) {
       const copy = source.includes('@')
-        ? `'docker://${source.replace(/:[^:/@]+@/, '@')}' 'docker://${target.split('@')[0]}'`
-        : `'docker://${source}' 'docker://${target}'`;
-      expect(script).toContain(`skopeo copy --all --retry-times 3 ${copy}`);
+        ? `'${source.replace(/:[^:/@]+@/, '@')}' '${target.split('@')[0]}'`
+        : `'${source}' '${target}'`;
+      expect(script).toContain(`\ncopy ${copy}\n`);
     }
     expect(script).not.toMatch(/helm (pull|push)/);
     expect(script).toContain(`--url=${factory.offline.git}`);
@@ -178,6 +218,20 @@ describe('offline settings', () => {
     expect(withToken.warnings.map(formatProblem).join('\n')).not.toContain('hunter2');
   });
 
+  test('Flux\'s controllers of the customer\'s fluxVersion are in the bill of materials, from the pinned table; a release the table lacks is refused, not guessed', async () => {
+    const lines = (await render(configFrom(`${MINIMAL}offline: {registry: m.local}\nfluxVersion: 2.6.2\n`))).find((f) => f.path.endsWith('images.txt'))!.content;
+    for (const image of ['source-controller:v1.6.1', 'kustomize-controller:v1.6.0', 'helm-controller:v1.3.0', 'notification-controller:v1.6.0']) {
+      expect(lines).toContain(`ghcr.io/fluxcd/${image} -> m.local/fluxcd/${image}\n`);
+    }
+    await expect(render(configFrom(`${MINIMAL}offline: {registry: m.local}\nfluxVersion: 2.7.9\n`)))
+      .rejects.toThrow(/^customers\/acme\.yaml: fluxVersion: expected a Flux release whose controller images catalog\/flux-images\.ts lists \(2\.3\.0, .*2\.7\.5\), found 2\.7\.9/);
+    // The table covers the default and only releases the platform runs on.
+    expect(Object.keys(FLUX_RELEASES)).toContain(DEFAULT_FLUX_VERSION);
+    expect(Object.keys(FLUX_RELEASES).filter((v) => !fluxSupported(v))).toEqual([]);
+    // Online customers mirror nothing: any fluxVersion synthesizes.
+    await expect(render(configFrom(`${MINIMAL}fluxVersion: 2.7.9\n`))).resolves.toBeDefined();
+  });
+
   test('a bad driver OS is a one-line error', () => {
     expect(() => configFrom(`${MINIMAL}offline: {registry: m.local, gpuDriverOs: ['Ubuntu 22']}\n`)).toThrow(/offline\.gpuDriverOs\.0.*an OS tag suffix such as ubuntu22\.04/s);
   });
@@ -188,7 +242,7 @@ describe('validate: airgap rules', () => {
   beforeAll(async () => {
     files = await render(factory);
   });
-  const validate = (tree: OutputFile[]) => validateTrees([{ customer: 'factory', files: tree, externals: existingObjects(factory), offline: factory.offline }])
+  const validate = (tree: OutputFile[]) => validateTrees([{ customer: 'factory', files: tree, externals: existingObjects(factory), offline: offlineSettings(factory) }])
     .findings.map((f) => f.rule).filter((r) => r.startsWith('airgap/'));
   const edit = (file: string, change: (doc: Obj) => void) => files.map((f) => {
     if (f.path !== file) return f;
@@ -210,6 +264,7 @@ describe('validate: airgap rules', () => {
       d.spec.values.prometheusOperator.prometheusConfigReloader.image.registry = 'quay.io';
     }), ['airgap/bill-of-materials', 'airgap/image']],
     ['an image missing from images.txt', () => text(IMAGES, (s) => s.replace(/^nvcr\.io\/nvidia\/driver:.*\n/m, '')), ['airgap/bill-of-materials']],
+    ['a run-time image of the platform missing from images.txt (git-sync)', () => text(IMAGES, (s) => s.replace(/^docker\.io\/xiilab\/git-sync:.*\n/m, '')), ['airgap/bill-of-materials']],
     ['an image nothing references', () => text(IMAGES, (s) => `${s}docker.io/library/busybox:1.36 -> ${REGISTRY}/library/busybox:1.36\n`), ['airgap/bill-of-materials']],
     ['a line mapped by another rule', () => text(IMAGES, (s) => `${s}docker.io/library/busybox:1.36 -> ${REGISTRY}/busybox:1.36\n`), ['airgap/bill-of-materials']],
     ['no images.txt', () => files.filter((f) => f.path !== IMAGES), ['airgap/bill-of-materials']],
@@ -220,3 +275,63 @@ describe('validate: airgap rules', () => {
     expect(validate(defect()).sort()).toEqual(rules);
   });
 });
+
+describe('mirror.sh', () => {
+  let script: string;
+  let listedSources: string[];
+  beforeAll(async () => {
+    const files = await render(factory);
+    script = files.find((f) => f.path === 'dist/factory/airgap/mirror.sh')!.content;
+    listedSources = files.find((f) => f.path === 'dist/factory/airgap/images.txt')!.content.split('\n')
+      .filter((l) => l && !l.startsWith('#')).map((l) => l.split(' -> ')[0]);
+  });
+
+  /** Runs the generated script with stub skopeo and helm on PATH; returns its exit code, stderr and every call the stubs saw. */
+  function runWithStubs(stub: { failCopyOf?: string; loggedIn: boolean }) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-mirror-'));
+    const bin = path.join(dir, 'bin');
+    fs.mkdirSync(bin);
+    const calls = path.join(dir, 'calls.log');
+    fs.writeFileSync(path.join(bin, 'skopeo'), [
+      '#!/bin/sh',
+      `echo "skopeo $*" >> ${JSON.stringify(calls)}`,
+      `if [ "$1" = login ]; then exit ${stub.loggedIn ? 0 : 1}; fi`,
+      stub.failCopyOf ? `case "$*" in *"docker://${stub.failCopyOf} "*) echo "copy failed: manifest unknown" >&2; exit 1;; esac` : '',
+      'exit 0',
+    ].join('\n'), { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, 'helm'), `#!/bin/sh\necho "helm $*" >> ${JSON.stringify(calls)}\nexit 0\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(dir, 'mirror.sh'), script);
+    const run = spawnSync('sh', ['mirror.sh'], { cwd: dir, env: { ...process.env, PATH: `${bin}:${process.env.PATH}` }, input: '', encoding: 'utf8' });
+    const log = fs.existsSync(calls) ? fs.readFileSync(calls, 'utf8').split('\n').filter(Boolean) : [];
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { code: run.status, stderr: run.stderr, calls: log };
+  }
+  const copied = (calls: string[]) => calls.filter((c) => c.startsWith('skopeo copy ')).map((c) => c.split(' ').find((w) => w.startsWith('docker://'))!.slice('docker://'.length));
+
+  test('a copy that fails on one image still attempts every other image, then exits 1 naming that image', () => {
+    const failing = 'docker.io/library/mariadb:10.11.4';
+    expect(listedSources).toContain(failing);
+    const { code, stderr, calls } = runWithStubs({ failCopyOf: failing, loggedIn: true });
+    expect(code).toBe(1);
+    // Every image of images.txt (run-time and Flux's included) was attempted, once, in spite of the failure.
+    // (skopeo takes a tag or a digest: a digest-pinned image is copied by its digest.)
+    expect(copied(calls).sort()).toEqual(listedSources.map((i) => i.replace(/:[^:/@]+@/, '@')).sort());
+    // Charts come from the Git repository: nothing to pull.
+    expect(calls.filter((c) => c.startsWith('helm '))).toEqual([]);
+    expect(stderr).toContain(`mirror.sh: FAILED: ${failing}`);
+    expect(stderr.slice(stderr.indexOf('mirror.sh: not mirrored:'))).toBe(`mirror.sh: not mirrored:\n  ${failing}\n`);
+  });
+
+  test('every image succeeding exits 0; a registry it cannot log in to without a terminal is named, never prompted for, and the copies still run', () => {
+    const ok = runWithStubs({ loggedIn: true });
+    expect([ok.code, ok.stderr.trim()]).toEqual([0, 'mirror.sh: every image mirrored']);
+    const noLogin = runWithStubs({ loggedIn: false });
+    expect(noLogin.code).toBe(1);
+    // The mirror and the private source (ghcr.io/xiilab: the platform images) both need a login.
+    expect(noLogin.stderr).toContain('mirror.sh: not mirrored:\n  login to harbor.factory.local:443\n  login to ghcr.io\n');
+    expect(noLogin.stderr).toContain('not logged in to ghcr.io and no terminal to ask: run skopeo login ghcr.io first');
+    expect(noLogin.calls.filter((c) => c.startsWith('skopeo login') && !c.includes('--get-login'))).toEqual([]);
+    expect(copied(noLogin.calls).length).toBe(listedSources.length);
+  });
+});
+

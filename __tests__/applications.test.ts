@@ -20,13 +20,11 @@ function envOf(all: Objects, name: string): Record<string, string> {
 }
 
 describe('applications tier', () => {
-  test('the MPI operator is a controllers release; the platform applies after it, with time to start', async () => {
+  test('the MPI operator v2 (CRD and controller) is in the controllers stage; the platform applies after it, with time to start', async () => {
     const all = await objects();
-    const release = findObject(all, 'HelmRelease', 'mpi-operator');
-    expect(release.file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
-    const values = (release.spec as any).values;
-    expect(`${values.image.repository}:${values.image.tag}`).toBe('docker.io/mpioperator/mpi-operator:0.3.0');
-    expect(values.kubectlDeliveryImage).not.toMatch(/:latest$/);
+    expect(findObject(all, 'CustomResourceDefinition', 'mpijobs.kubeflow.org').file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
+    expect(findObject(all, 'Deployment', 'mpi-operator-v2').file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
+    expect(all.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).not.toContain('mpi-operator');
     for (const name of [...WORKLOADS, 'binpack-scheduler']) expect(findObject(all, 'Deployment', name).file).toMatch(/^dist\/acme\/applications\/configs\//);
     const configs = findObject(all, 'Kustomization', 'applications-configs').spec as any;
     expect(configs.dependsOn).toEqual([{ name: 'applications-controllers', namespace: 'flux-system' }]);
@@ -40,7 +38,7 @@ describe('applications tier', () => {
     expect(noPlatform.filter((o) => o.file.includes('/applications/configs/'))).toEqual([]);
     expect(noPlatform.map((o) => o.metadata.name)).not.toContain('applications-configs');
     const noOperator = await objects(`${MINIMAL}components: {mpiOperator: {enabled: false}}\n`);
-    expect(noOperator.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).not.toContain('mpi-operator');
+    expect(noOperator.filter((o) => o.metadata.namespace === 'mpi-operator' || o.kind === 'CustomResourceDefinition')).toEqual([]);
     expect(findObject(noOperator, 'Deployment', 'astrago-backend-core')).toBeTruthy();
   });
 
@@ -201,7 +199,9 @@ describe('applications tier', () => {
         expect(c.imagePullPolicy).toBe(pullPolicy);
       }
       expect(container(all, 'astrago-frontend').image).toBe(`${registry}/xiilab/astrago-frontend:${config.astrago.components.frontend.tag}`);
-      const pullSecrets = config.astrago.global.imagePullSecrets.map((n) => ({ name: n }));
+      // Online, the platform images come from private ghcr.io/xiilab: pulled with the registry login; offline, from the mirror.
+      const login = config.offline.registry ? [] : [config.secrets.existing['registry-login']?.secretName ?? 'registry-login'];
+      const pullSecrets = [...new Set([...config.astrago.global.imagePullSecrets, ...login])].map((n) => ({ name: n }));
       for (const workload of WORKLOADS) expect(podSpec(all, 'Deployment', workload).imagePullSecrets).toEqual(pullSecrets.length ? pullSecrets : undefined);
       expect(findObject(all, 'Deployment', 'astrago-backend-core').spec).toMatchObject({ replicas: 3 });
       expect(container(all, 'binpack-scheduler').image).toBe(`${config.offline.registry ?? 'registry.k8s.io'}/kube-scheduler:v${config.kubernetesVersion}`);

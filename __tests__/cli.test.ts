@@ -83,10 +83,10 @@ describe('init', () => {
   test('domain, TLS, offline registry and profile flags land in the file', async () => {
     const repo = scratchRepo();
     const r = await run(repo, ['init', 'lab', '--domain', 'lab.example.com', '--tls-issuer', 'letsencrypt', '--nfs-server', 'nfs.lab',
-      '--offline-registry', 'harbor.lab:443/astrago', '--profile', 'dev']);
+      '--offline-registry', 'harbor.lab:443/astrago', '--profile', 'dev', '--kubernetes-version', '1.30.4']);
     expect(r.code).toBe(0);
     expect(loadCustomerFile(path.join(repo, 'customers/lab.yaml')).config).toMatchObject({
-      profile: 'dev',
+      profile: 'dev', kubernetesVersion: '1.30.4',
       externalAccess: { mode: 'domain', domain: { name: 'lab.example.com', tls: { enabled: true, issuer: 'letsencrypt' } } },
       offline: { registry: 'harbor.lab:443/astrago' },
     });
@@ -123,18 +123,19 @@ describe('init', () => {
 
   test('in a terminal the wizard asks for what is missing, rejects bad answers as they are typed, and shows the file', async () => {
     const repo = scratchRepo();
-    const prompts = scripted(['Bad_Name', 'acme', 'ip', '10.0.0', '10.0.0.5', '10.0.0.6', '', '', 'stage', '', true]);
+    const prompts = scripted(['Bad_Name', 'acme', 'ip', '10.0.0', '10.0.0.5', '10.0.0.6', '', '1.31', 'v1.31.2', '', 'stage', '', true]);
     const r = await run(repo, ['init'], { interactive: true, prompts });
     expect(r.code).toBe(0);
     expect(prompts.rejected).toEqual([
       'expected a DNS-1123 name (lower-case letters, digits and "-", at most 63 characters), found "Bad_Name"',
       'expected an IPv4 address such as 10.0.0.5, found "10.0.0"',
+      'expected a Kubernetes version such as 1.28.10, found "1.31"',
     ]);
     const file = fs.readFileSync(path.join(repo, 'customers/acme.yaml'), 'utf8');
     // The preview is shown before the key pair is generated; the written file adds its public key.
     expect(r.err).toContain(file.replace(/secrets:[\s\S]*$/, ''));
     expect(loadCustomerFile(path.join(repo, 'customers/acme.yaml')).config).toMatchObject({
-      profile: 'stage', nfs: { server: '10.0.0.6', basePath: '/kube_storage' }, offline: {},
+      profile: 'stage', kubernetesVersion: '1.31.2', nfs: { server: '10.0.0.6', basePath: '/kube_storage' }, offline: {},
     });
     expect(fs.existsSync(path.join(repo, 'dist/acme/kustomization.yaml'))).toBe(true);
     // No recipient given: a key pair was generated outside the repository, its public key used.
@@ -146,11 +147,11 @@ describe('init', () => {
   test('the wizard asks only for what the flags left out; declining writes nothing', async () => {
     const repo = scratchRepo();
     const before = readTree(repo);
-    const prompts = scripted(['none', '', 'nfs.lab', '/srv', '', 'prod', 'age1notakey', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', false]);
+    const prompts = scripted(['none', '', 'nfs.lab', '/srv', '', '', 'prod', 'age1notakey', 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p', false]);
     const r = await run(repo, ['init', 'lab', '--domain', 'lab.example.com'], { interactive: true, prompts });
     expect(r.code).toBe(1);
     expect(prompts.asked).toEqual(['HTTPS', 'LoadBalancer IP of the ingress (empty: assigned by the cluster)', 'NFS server address',
-      'NFS export path', 'Mirror registry for an air-gapped cluster (empty: online)', 'Profile',
+      'NFS export path', 'Kubernetes version of the cluster (kubectl version: Server Version)', 'Mirror registry for an air-gapped cluster (empty: online)', 'Profile',
       'age public key to encrypt credentials for (empty: generate a key pair)', 'Write customers/lab.yaml and synthesize dist/lab/?']);
     // Never echoed: a value typed at a key prompt may be a private key or a password.
     expect(prompts.rejected).toEqual(['expected an age public key (age1…), found a text of 11 characters']);

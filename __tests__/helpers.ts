@@ -38,10 +38,14 @@ export const SAMPLE_IDENTITY_FILE = path.join(__dirname, 'fixtures', 'sample-ope
 export function withExistingCredentials(yaml: string): string {
   // Harbor reads its secret key only under the key "secretKey".
   const existing = CREDENTIAL_NAMES.map((c) => `${c}: {secretName: ${c}${c === 'harbor-secret-key' ? ', key: secretKey' : ''}}`).join(', ');
-  return yaml.replace(/secrets: \{ageRecipients: \[(\w+)\]\}/, `secrets: {ageRecipients: [$1], existing: {${existing}}}`);
+  return yaml.replace(/secrets: \{ageRecipients: \[(\w+)\](, existing: \{[^\n]*\})?\}/, `secrets: {ageRecipients: [$1], existing: {${existing}}}`);
 }
 
-export const MINIMAL = `externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}]}\n`;
+/**
+ * The smallest valid customer: online, so its platform images come from ghcr.io/xiilab, which
+ * is private: it names the login Secret it keeps itself, or validate fails it.
+ */
+export const MINIMAL = `externalAccess: {mode: ip, ip: {address: 10.0.0.5}}\nnfs: {server: 10.0.0.6}\nsecrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {registry-login: {secretName: registry-login}}}\n`;
 
 /** What synth would write for a customer, reusing the credentials committed in this repository's dist/. */
 export async function render(config: CustomerConfig): Promise<OutputFile[]> {

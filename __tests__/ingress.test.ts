@@ -12,7 +12,7 @@ import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../catalog/platform';
 import { vendoredChartFile } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { locateHelm } from '../render/helm';
-import { existingObjects } from '../validate/externals';
+import { existingObjects, offlineSettings } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
 import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, withHelm } from './helpers';
 
@@ -90,7 +90,9 @@ describe('the sample customer plant on Traefik', () => {
     expect(all.filter((o) => o.kind === 'HelmRelease' && releasedChart(o.spec.chart.spec.chart)?.entry === CHARTS.ingressNginx)).toEqual([]);
     expect(traefik.providers).toEqual({
       kubernetesIngress: { enabled: false },
-      kubernetesIngressNGINX: { enabled: true, ingressClass: 'nginx', controllerClass: 'k8s.io/ingress-nginx', publishService: { enabled: true } },
+      kubernetesIngressNGINX: {
+        enabled: true, ingressClass: 'nginx', controllerClass: 'k8s.io/ingress-nginx', publishService: { enabled: true }, httpEntryPoint: 'web', httpsEntryPoint: 'websecure',
+      },
     });
     expect(traefik.ingressClass).toEqual({ enabled: false });
     const ingressClass = find(all, 'IngressClass', INGRESS_CLASS);
@@ -149,7 +151,7 @@ describe('the sample customer plant on Traefik', () => {
   test('validate is clean, and flags a platform Ingress with an annotation Traefik ignores', () => {
     const withWorkload = (annotations: Record<string, string>) => files.map((f) => (f.path === PLATFORM_INGRESS
       ? { ...f, content: `${f.content}---\n${stringify(workloadIngress(annotations))}` } : f));
-    const findings = (tree: OutputFile[]) => validateTrees([{ customer: 'plant', files: tree, externals: existingObjects(plant), offline: plant.offline }]).findings
+    const findings = (tree: OutputFile[]) => validateTrees([{ customer: 'plant', files: tree, externals: existingObjects(plant), offline: offlineSettings(plant) }]).findings
       .map((f) => `${f.rule} ${f.object}: ${f.message}`);
     expect(findings(withWorkload(WORKLOAD_ANNOTATIONS))).toEqual([]);
     expect(findings(withWorkload({ ...WORKLOAD_ANNOTATIONS, 'nginx.ingress.kubernetes.io/mirror-target': 'http://shadow' }))).toEqual([
@@ -160,7 +162,7 @@ describe('the sample customer plant on Traefik', () => {
   test('validate refuses a tree where Traefik serves alone without the IngressClass nginx', () => {
     const withoutClass = files.map((f) => (f.path.endsWith('/traefik.yaml')
       ? { ...f, content: f.content.split(/^---\n/m).filter((d) => !d.includes('kind: IngressClass')).join('---\n') } : f));
-    const report = validateTrees([{ customer: 'plant', files: withoutClass, externals: existingObjects(plant), offline: plant.offline }]);
+    const report = validateTrees([{ customer: 'plant', files: withoutClass, externals: existingObjects(plant), offline: offlineSettings(plant) }]);
     expect(report.findings.map((f) => `${f.rule}: ${f.message}`)).toEqual([
       'ingress/class-served: spec.values.providers.kubernetesIngressNGINX: expected IngressClass nginx with controller k8s.io/ingress-nginx in the tree, found no such IngressClass: no Ingress would be served',
     ]);
@@ -180,7 +182,7 @@ describe('the sample customer plant on Traefik', () => {
   test('a Traefik custom resource is accepted only where the chart\'s CRDs are installed before it', () => {
     const middleware = { apiVersion: 'traefik.io/v1alpha1', kind: 'Middleware', metadata: { name: 'compress', namespace: 'astrago' }, spec: { compress: {} } };
     const withMiddleware = (file: string) => files.map((f) => (f.path === file ? { ...f, content: `${f.content}---\n${stringify(middleware)}` } : f));
-    const crdFindings = (tree: OutputFile[]) => validateTrees([{ customer: 'plant', files: tree, externals: existingObjects(plant), offline: plant.offline }]).findings
+    const crdFindings = (tree: OutputFile[]) => validateTrees([{ customer: 'plant', files: tree, externals: existingObjects(plant), offline: offlineSettings(plant) }]).findings
       .filter((f) => f.rule === 'flux/crd').map((f) => f.message);
     expect(crdFindings(withMiddleware(PLATFORM_INGRESS))).toEqual([]);
     expect(crdFindings(withMiddleware('dist/plant/infrastructure/controllers/traefik.yaml'))).toEqual([
@@ -237,8 +239,10 @@ const CHART = path.join(ROOT, vendoredChartFile(CHARTS.traefik.chart, CHARTS.tra
 
 withHelm('the Traefik chart rendered with the values of plant', () => {
   let rendered: Obj[];
+  let all: Obj[];
   beforeAll(async () => {
-    const values = find(objectsOf(await render(plant)), 'HelmRelease', 'traefik').spec.values;
+    all = objectsOf(await render(plant));
+    const values = find(all, 'HelmRelease', 'traefik').spec.values;
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-traefik-')), 'values.json');
     fs.writeFileSync(file, JSON.stringify(values));
     const out = locateHelm(ROOT)!.run(['template', 'traefik', CHART, '--namespace', 'traefik', '--include-crds', '--kube-version', plant.kubernetesVersion, '-f', file]);
@@ -262,6 +266,24 @@ withHelm('the Traefik chart rendered with the values of plant', () => {
     expect(container.image).toBe(`${REGISTRY}/library/traefik:v3.7.11`);
     // The chart adds no IngressClass of its own: nginx (ours) stays the only default.
     expect(rendered.filter((o) => o.kind === 'IngressClass')).toEqual([]);
+  });
+
+  test('HTTPS reaches /auth and /grafana: the provider puts its TLS routers on websecure, which terminates TLS with the host\'s certificate', () => {
+    const args: string[] = rendered.find((o) => o.kind === 'DaemonSet')!.spec.template.spec.containers[0].args;
+    expect(args).toEqual(expect.arrayContaining([
+      '--providers.kubernetesingressnginx.httpEntryPoint=web',
+      '--providers.kubernetesingressnginx.httpsEntryPoint=websecure',
+      '--entryPoints.websecure.http.tls=true',
+    ]));
+    expect(args.filter((a) => a.startsWith('--entryPoints.web.http.tls'))).toEqual([]);
+    // The two Ingresses outside the platform's namespace carry no tls block: the certificate is the platform Ingress's
+    // (one per host), which Traefik serves for every router of the host; they redirect HTTP to HTTPS themselves.
+    for (const name of ['keycloak', 'grafana']) {
+      const ingress = all.find((o) => o.kind === 'Ingress' && o.metadata.name === name)!;
+      expect([name, ingress.spec.tls, ingress.metadata.annotations['nginx.ingress.kubernetes.io/force-ssl-redirect']]).toEqual([name, undefined, 'true']);
+    }
+    const platform = all.find((o) => o.kind === 'Ingress' && o.metadata.namespace === 'astrago')!;
+    expect(platform.spec.tls).toEqual([{ hosts: [plant.externalAccess.domain.name], secretName: plant.externalAccess.domain.tls.secretName }]);
   });
 
   test('the CRDs it installs are those of the catalog\'s crdGroups, so the configs stage waits for them', () => {

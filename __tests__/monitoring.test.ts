@@ -129,10 +129,12 @@ describe('GPU observability', () => {
         return dashboard.panels.map((p: any) => { expect(p.datasource.uid).toBe('prometheus'); return p.targets[0].expr as string; });
       };
       const nodes = exprs('astrago-gpu-nodes');
-      expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(DCGM_FI_DEV_GPU_UTIL/));
+      // Utilisation comes from the record that falls back to the profiling metric for MIG instances.
+      expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(astrago:gpu_utilisation:percent/));
       expect(nodes).toContainEqual(expect.stringMatching(/by \(kubernetes_node\) \(DCGM_FI_DEV_FB_USED/));
       const workloads = exprs('astrago-gpu-workloads');
-      expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace\) \(DCGM_FI_DEV_GPU_UTIL/));
+      expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace\) \(astrago:gpu_utilisation:percent/));
+      expect([...nodes, ...workloads].filter((e: string) => e.includes('DCGM_FI_DEV_GPU_UTIL'))).toEqual([]);
       expect(workloads).toContainEqual(expect.stringMatching(/by \(namespace, pod\) \(DCGM_FI_DEV_FB_USED/));
     }
   });

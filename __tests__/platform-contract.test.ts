@@ -192,6 +192,19 @@ describe('contract §2: the platform ServiceAccount may do what the backend call
       expect(findObject(all, 'Deployment', 'binpack-scheduler').metadata.namespace).toBe('astrago');
     }
   });
+
+  test('contract §2 MPI: every sample serves kubeflow.org/v2beta1 MPIJobs, run by the v2 controller (launcher Jobs), applied before the backend starts', async () => {
+    for (const { all } of await samples()) {
+      const crd = findObject(all, 'CustomResourceDefinition', 'mpijobs.kubeflow.org');
+      expect((crd.spec as Obj).versions.filter((v: Obj) => v.served).map((v: Obj) => [v.name, v.storage])).toEqual([['v2beta1', true]]);
+      // The v2 controller (≥ v0.4.0) makes the launcher a Job labelled job-name=<mpijob>-launcher; 0.3.0 made a bare Pod.
+      const controller = (findObject(all, 'Deployment', 'mpi-operator-v2').spec as Obj).template.spec.containers[0];
+      expect(controller.image).toMatch(/\/mpioperator\/mpi-operator:0\.6\.0$/);
+      expect(crd.file).toMatch(/\/applications\/controllers\//);
+      expect(findObject(all, 'Deployment', 'astrago-backend-batch').file).toMatch(/\/applications\/configs\//);
+      expect(all.some((o) => o.kind === 'HelmRelease' && (o.spec as Obj).chart?.spec?.chart === 'mpi-operator')).toBe(false);
+    }
+  });
 });
 
 describe('contract §3: Keycloak and the realm', () => {
@@ -438,9 +451,9 @@ describe('contract §7: Flux and chart sources', () => {
     for (const entry of Object.values(CHARTS)) expect(entry.repository.keepsPinnedVersions.length).toBeGreaterThan(20);
   });
 
-  test('contract §7: an air-gapped customer mirrors no chart: its bill of materials is images only', async () => {
+  test('contract §7: an air-gapped customer mirrors no chart: its bill of materials is images only (and the nodes\' containerd mirror)', async () => {
     const files = await render(configFrom(`${MINIMAL}offline: {registry: harbor.local/astrago}\n`));
-    expect(files.filter((f) => f.path.includes('/airgap/')).map((f) => f.path.split('/').pop()).sort()).toEqual(['images.txt', 'mirror.sh']);
+    expect(files.filter((f) => f.path.includes('/airgap/')).map((f) => f.path.split('/').pop()).sort()).toEqual(['containerd-docker.io-hosts.toml', 'images.txt', 'mirror.sh']);
     expect(files.find((f) => f.path.endsWith('/airgap/mirror.sh'))!.content).not.toMatch(/helm (pull|push)/);
   });
 });

@@ -53,7 +53,7 @@ function release(chart: string, values: Obj, valuesFrom?: Obj[]): Obj {
 
 function check(objects: Obj[], options: Partial<RenderCheckOptions> & { mirror?: string } = {}) {
   const files = [{ path: 'dist/acme/apps/controllers/app.yaml', content: objects.map((o) => `---\n${stringify(o)}`).join('') }];
-  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [] } : undefined }], { charts: charts(), schemas, ...options });
+  return renderCheck([{ customer: 'acme', files, kubernetesVersion: '1.28.10', offline: options.mirror ? { registry: options.mirror, gpuDriverOs: [], beyondTree: [] } : undefined }], { charts: charts(), schemas, ...options });
 }
 
 const lines = (report: Awaited<ReturnType<typeof check>>) => report.findings.map(formatFinding);

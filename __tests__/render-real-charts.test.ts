@@ -9,6 +9,7 @@ import { readVendorLock } from '../catalog/vendor-lock';
 import { locateHelm } from '../render/helm';
 import { renderCheck, type RenderReport } from '../render/render-check';
 import { committedTree } from '../validate/committed-tree';
+import { offlineSettings } from '../validate/externals';
 import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withHelm } from './helpers';
@@ -71,7 +72,7 @@ withHelm('mistakes in the values of an air-gapped customer, against the real cha
       },
     });
     const config = sampleConfig('factory');
-    report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }],
+    report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }],
       { charts: { root: ROOT, lock: readVendorLock(ROOT) }, helm: locateHelm(ROOT), schemas: SchemaSet.load(SCHEMAS_DIR), renderCache: renderCacheDir(ROOT) });
   });
   const lines = () => report.findings.map(formatFinding);

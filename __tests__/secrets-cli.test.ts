@@ -78,7 +78,7 @@ describe('secrets commands', () => {
   test('a customer-managed credential cannot be set, and nothing is written', async () => {
     const repo = scratchRepo();
     const file = path.join(repo, 'customers', `${CUSTOMER}.yaml`);
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('secrets:\n', 'secrets:\n  existing: {grafana-admin: {secretName: my-grafana}}\n'));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('  existing:\n', '  existing:\n    grafana-admin: {secretName: my-grafana}\n'));
     const before = readTree(path.join(repo, 'dist'));
     const log: string[] = [];
     expect(await reseal(repo, CUSTOMER, { newValues: { 'grafana-admin': 'x' } }, (l) => log.push(l), 'grafana-admin')).toBe(1);

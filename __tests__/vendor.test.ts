@@ -45,7 +45,6 @@ test('the upstream digests the old system recorded (its versions.lock) are kept 
     'csi-driver-nfs-v4.9.0': '46d24290ed70826bc641fd1f21becd993093d20640b79ed6f97fc0dd13ab93f6',
     'harbor-1.14.2': 'b950f0a3ab13a583d3c9840219b8826c832ecf88fdfe7681df1c4b925abdccae',
     'kube-prometheus-stack-61.9.0': '1fbc026e400233b9f8fa72d668a64413bd5ff0a0e3cdbde950d95619e1888fbe',
-    'mpi-operator-1.2.2': '95ea0416d500a1b1460834a7dcb73e64b491bbaf8a51029659da41b61e3bd094',
   });
 });
 

@@ -14,6 +14,7 @@ import { HELM_MISSING, locateHelm } from '../render/helm';
 import { helmTemplateCalls, renderCheck, type RenderTree } from '../render/render-check';
 import { locateSchemas } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
+import { offlineSettings } from '../validate/externals';
 
 export interface RenderBench {
   readonly releases: number;
@@ -39,7 +40,7 @@ export async function benchRenderCheck(root: string): Promise<RenderBench | stri
     if (e instanceof UserError) return 'the customer files do not load';
     throw e;
   }
-  const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
+  const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }));
   const calls = helmTemplateCalls(trees, charts);
   if (calls.length === 0) return 'no vendored chart found';
   const schemaDir = locateSchemas(root).dir;

@@ -144,10 +144,6 @@ export const REPOSITORIES = {
     url: 'https://helm.goharbor.io',
     keepsPinnedVersions: 'Harbor\'s index, published from goharbor/harbor-helm, lists every chart release; none has been pruned.',
   },
-  cowboysysop: {
-    url: 'https://cowboysysop.github.io/charts/',
-    keepsPinnedVersions: 'GitHub Pages index built by chart-releaser: entries point at GitHub release assets, which the project keeps.',
-  },
   traefik: {
     url: 'https://traefik.github.io/charts',
     keepsPinnedVersions: 'GitHub Pages index published by the release workflow of traefik/traefik-helm-chart, which keeps past releases listed; the tag v41.3.0 of that repository holds the chart itself.',
@@ -156,9 +152,6 @@ export const REPOSITORIES = {
 
 const SIG_STORAGE = 'registry.k8s.io/sig-storage';
 const NVIDIA = 'nvcr.io/nvidia';
-const MPI_OPERATOR_IMAGE = 'docker.io/mpioperator/mpi-operator:0.3.0';
-/** Pinned: the chart's default is `:latest`, which an air-gapped mirror cannot reproduce. */
-export const MPI_KUBECTL_DELIVERY_IMAGE = 'docker.io/mpioperator/kubectl-delivery:0.3.0';
 /** The Keycloak image with the Astrago theme (the default of `keycloak.image`). */
 export const KEYCLOAK_THEME_IMAGE = 'docker.io/xiilab/astrago-keycloak-theme:v1.2.0';
 
@@ -374,25 +367,6 @@ export const CHARTS = {
       'harbor-db': 'database.internal',
       'redis-photon': 'redis.internal',
     }).map(([name, block]) => ({ ref: `docker.io/goharbor/${name}:v2.10.2`, values: fullRepository(`${block}.image`) })),
-  },
-  mpiOperator: {
-    repository: REPOSITORIES.cowboysysop,
-    chart: 'mpi-operator',
-    version: '1.2.2',
-    releaseName: 'mpi-operator',
-    namespace: 'mpi-operator',
-    crds: true,
-    crdGroups: ['kubeflow.org'],
-    timeout: '10m',
-    requests: {
-      about: 'The MPI operator',
-      // The operator, and the init container it adds to every MPIJob launcher.
-      workloads: { operator: { what: 'the MPI operator', cpu: '50m', memory: '64Mi', at: ['resources'] } },
-    },
-    images: [
-      { ref: MPI_OPERATOR_IMAGE, values: fullRepository('image') },
-      { ref: MPI_KUBECTL_DELIVERY_IMAGE, values: { reference: 'kubectlDeliveryImage' } },
-    ],
   },
 } as const satisfies Record<string, ChartEntry>;
 

@@ -4,6 +4,8 @@
  *   customer's credential store (`credentials/<customer>/`, secrets/credential-store.ts);
  * - supplied: set by the operator with `npx astrago secrets set`, kept in the store the same way;
  * - existing: a Secret the customer manages outside this repository (`secrets.existing`).
+ * A credential marked `supplied` is never generated: until the operator sets it (or declares it
+ * existing), nothing that needs it is emitted, and `validate` names what is missing.
  * Workloads and releases reach a credential only through a Secret reference.
  */
 
@@ -35,6 +37,12 @@ export interface CredentialSpec {
   readonly exactLength?: boolean;
   /** When its consumers read the value, and so what changing it takes (`secrets rotate`, `secrets set`). */
   readonly consumption: Consumption;
+  /**
+   * Never generated (`length` is then unused): a value only its owner can give, set with
+   * `secrets set`, in this format: `docker-config`, a Docker config JSON (`{"auths": {…}}`).
+   * @default - generated
+   */
+  readonly supplied?: 'docker-config';
 }
 
 /**
@@ -129,6 +137,12 @@ export const CREDENTIALS = {
   'astrago-user-init-password': {
     description: 'Initial password of users created by the platform', length: 16,
     consumption: { mode: 'every-start', readers: 'the core and batch backends (users created afterwards get the new value)' },
+  },
+  'registry-login': {
+    description: 'Login to the private registry of the platform images (a Docker config JSON), referenced as the imagePullSecret of the pods that pull them',
+    length: 0,
+    supplied: 'docker-config',
+    consumption: { mode: 'every-start', readers: 'the kubelet, at each image pull of the pods that reference it (running pods keep their images)' },
   },
 } as const satisfies Record<string, CredentialSpec>;
 

@@ -10,7 +10,7 @@ import { formatImage, parseImage, type ImageReference } from './images';
  * Value paths (dotted, from the chart's top level) of one image. Either one value holding the
  * whole reference, or separate values:
  * - `registry` + `repository` (path only) + `tag` [+ `digest`]: Bitnami, kube-prometheus-stack, ingress-nginx;
- * - `repository` (`host/path`) + `tag`: csi-driver-nfs, Harbor, mpi-operator;
+ * - `repository` (`host/path`) + `tag`: csi-driver-nfs, Harbor;
  * - `repository` (`host/parent`) + `name` (last segment) + `tag`: gpu-operator.
  */
 export type ImageValues =

@@ -1,3 +1,5 @@
+import type { CredentialName } from './credentials';
+import { BACKEND_RUNTIME_IMAGES, type RuntimeImage } from './runtime-images';
 /**
  * Names and ports of the Astrago platform's own services, shared by the tiers that call
  * them (Alertmanager → core, frontend → backends, Ingress → everything).
@@ -78,6 +80,8 @@ export interface PlatformGeneration {
    * port: v1.0.49 has no actuator and answers 404).
    */
   readonly probe: 'actuator' | 'tcp';
+  /** The images its backend launches at run time (catalog/runtime-images.ts), mirrored for air-gapped customers. */
+  readonly runtimeImages: readonly RuntimeImage[];
 }
 
 /** The platform image generations, keyed by the value of `astrago.imageGeneration`. */
@@ -86,11 +90,16 @@ export const PLATFORM_GENERATIONS = {
     description: 'astrago-backend v1.0.x up to v1.0.49 (tags such as core-v1.0.49)',
     harborUrl: 'url',
     probe: 'tcp',
+    runtimeImages: BACKEND_RUNTIME_IMAGES,
   },
   'stage-2025': {
     description: 'the stage images of 2025 (tags such as core-stage-c5ad or core-stage-1.0-45eac704)',
     harborUrl: 'host',
     probe: 'actuator',
+    // Their source is not public. Nothing newer than v1.0.49's data.sql names other images, and the
+    // old system's offline list of 2025 (astrago-deployment main,
+    // airgap/kubespray-offline/imagelists/astrago.txt:26-27) has the same git-sync and dataset-nginx.
+    runtimeImages: BACKEND_RUNTIME_IMAGES,
   },
 } as const satisfies Record<string, PlatformGeneration>;
 
@@ -128,10 +137,50 @@ export const PLATFORM_IMAGES = {
  */
 export const MARIADB_IMAGE = 'docker.io/library/mariadb:10.11.4';
 
+/** A registry (or a part of one) whose images need a login to pull. */
+export interface PrivateRegistry {
+  /** `host/path/` every image reference under it starts with. */
+  readonly prefix: string;
+  /** The credential holding the login (a Docker config JSON). */
+  readonly credential: CredentialName;
+  /** Why we hold it private. */
+  readonly evidence: string;
+}
+
+/**
+ * Registries the catalog knows to be private. A pod pulling from one needs an imagePullSecret:
+ * synth adds the Secret of the registry's credential when the customer has one, and `validate`
+ * fails a tree where such a pod has none.
+ */
+export const PRIVATE_REGISTRIES: readonly PrivateRegistry[] = [{
+  prefix: `${PLATFORM_IMAGES.registry}/xiilab/`,
+  credential: 'registry-login',
+  evidence: 'xiilab/astrago-deployment stabilize/1.0 helmfile/environments/customers/xiilab/values.yaml:23 marks GHCR private, '
+    + 'and its demo pulls with imagePullSecrets [ghcr-secret] (platform contract §9)',
+}];
+
+/** The private registry an image (`host/path:tag`) comes from, if any. */
+export function privateRegistryOf(image: string): PrivateRegistry | undefined {
+  return PRIVATE_REGISTRIES.find((r) => image.startsWith(r.prefix));
+}
+
 /** `HARBOR_URL` for the backends of a generation, from Harbor's in-cluster URL. */
 export function harborUrlFor(generation: PlatformGenerationName, url: string): string {
   return PLATFORM_GENERATIONS[generation].harborUrl === 'url' ? url : new URL(url).host;
 }
+
+/**
+ * How the platform's storage-plugin page knows the NFS plugin is installed: it lists
+ * HelmReleases labelled `storage-type: NFS` in any namespace and shows each by its `name`
+ * annotation (`ProvisionerRepositoryImpl.java:41-49,73-115`, which reads the annotation without
+ * a null check); its own install button writes both (`ProvisionerVO.java:30-31`:
+ * `LabelField.STORAGE_TYPE`, `AnnotationField.NAME`). Uninstalling from the page deletes
+ * labelled releases in namespace `csi` only (`:150`), never ours.
+ */
+export const NFS_PLUGIN_RELEASE = {
+  labels: { 'storage-type': 'NFS' },
+  annotations: { name: 'NFS 플러그인' },
+} as const;
 
 /** IngressClass every Ingress of the platform uses, ours and those the platform creates at run time. */
 export const INGRESS_CLASS = 'nginx';

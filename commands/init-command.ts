@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { LoadedConfig } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOMER_INGRESS_CONTROLLER, type NewCustomer } from '../config/new-customer';
-import { DEFAULT_NFS_BASE_PATH, IngressController, PROFILES } from '../config/schema';
+import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NFS_BASE_PATH, IngressController, PROFILES } from '../config/schema';
 import { entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
@@ -87,6 +87,7 @@ export function registerInit(program: Command, root: string, io: Io): void {
     .option('--tls-secret <secret>', 'serve HTTPS with this existing TLS Secret')
     .option('--nfs-server <address>', 'NFS server address or hostname')
     .option('--nfs-path <path>', `exported NFS directory (default ${DEFAULT_NFS_BASE_PATH})`)
+    .option('--kubernetes-version <version>', `the cluster's Kubernetes version, e.g. 1.30.4 (kubectl version; default ${DEFAULT_KUBERNETES_VERSION})`)
     .option('--offline-registry <registry>', 'mirror registry of an air-gapped cluster, e.g. harbor.local:443/astrago')
     .addOption(new Option('--profile <profile>', 'layer of defaults').choices(PROFILES))
     .addOption(new Option('--ingress-controller <controller>', `ingress controller (default ${NEW_CUSTOMER_INGRESS_CONTROLLER})`).choices(Object.values(IngressController)))

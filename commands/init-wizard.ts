@@ -3,7 +3,7 @@
  * is checked against the customer schema while it is typed; the file is shown before it is written.
  */
 import { answerProblems, customerFileText, nameProblem, type NewCustomer } from '../config/new-customer';
-import { DEFAULT_NFS_BASE_PATH, DEFAULT_PROFILE, PROFILES } from '../config/schema';
+import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NFS_BASE_PATH, DEFAULT_PROFILE, PROFILES } from '../config/schema';
 import type { Prompts } from './prompts';
 
 type Answer = Exclude<keyof NewCustomer, 'name'>;
@@ -18,6 +18,8 @@ function check(answer: Answer, required: boolean): (value: string) => true | str
 }
 
 const optional = (value: string) => value.trim() || undefined;
+/** `kubectl version` prints `v1.30.4`; the file holds `1.30.4`. */
+const withoutV = (value: string) => value.trim().replace(/^v/, '');
 
 /**
  * Completes the answers given as flags by asking for the rest, then shows the file.
@@ -57,6 +59,12 @@ export async function runWizard(
   }
   const nfsServer = given.nfsServer ?? (await prompts.input({ message: 'NFS server address', validate: check('nfsServer', true) })).trim();
   const nfsPath = given.nfsPath ?? (await prompts.input({ message: 'NFS export path', default: DEFAULT_NFS_BASE_PATH, validate: check('nfsPath', true) })).trim();
+  // The cluster's own fact, written even when it is the proposed one: the binpack scheduler must match it.
+  const kubernetesVersion = given.kubernetesVersion ?? withoutV(await prompts.input({
+    message: 'Kubernetes version of the cluster (kubectl version: Server Version)',
+    default: DEFAULT_KUBERNETES_VERSION,
+    validate: (v) => check('kubernetesVersion', true)(withoutV(v)),
+  }));
   const offlineRegistry = given.offlineRegistry
     ?? optional(await prompts.input({ message: 'Mirror registry for an air-gapped cluster (empty: online)', validate: check('offlineRegistry', false) }));
   const profile = given.profile ?? (await prompts.select<(typeof PROFILES)[number]>({
@@ -68,7 +76,7 @@ export async function runWizard(
     ?? optional(await prompts.input({ message: 'age public key to encrypt credentials for (empty: generate a key pair)', validate: check('ageRecipient', false) }));
   const answers: NewCustomer = {
     name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === DEFAULT_PROFILE ? undefined : profile, ageRecipient,
-    ingressController: given.ingressController,
+    ingressController: given.ingressController, kubernetesVersion,
   };
   show(`\ncustomers/${name}.yaml:\n\n${customerFileText(answers)}`);
   return (await prompts.confirm({ message: `Write customers/${name}.yaml and synthesize dist/${name}/?`, default: true })) ? answers : undefined;

@@ -13,6 +13,7 @@ import { renderReportJson, renderReportLines } from '../render/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
 import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
+import { offlineSettings } from '../validate/externals';
 
 export interface RenderCheckCommandOptions extends TreeCheckOptions {
   /**
@@ -29,7 +30,7 @@ export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<
     if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
     return {
       run: (selected, schemas) => {
-        const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: config.offline }));
+        const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }));
         const charts = { root: options.root, lock: readVendorLock(options.root) };
         return renderCheck(trees, { charts, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
       },

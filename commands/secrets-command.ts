@@ -3,8 +3,9 @@ import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type Consumption, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { CREDENTIAL_ANNOTATION, credentialValueProblem, MAX_CREDENTIAL_BYTES, utf8Text } from '../secrets/credential-store';
-import { generateCredential } from '../secrets/sops-vault';
+import { generateCredential, isSupplied } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
+import { fieldsOf } from '../model/fields';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 import { checkSecrets } from './secrets-check';
 import { checkChangeable, ROTATION_EFFECTS, TREE_CHANGES } from './secrets-rotation';
@@ -63,7 +64,12 @@ function parseCredential(name: string): CredentialName {
 }
 
 async function readValue(credential: CredentialName): Promise<string> {
-  if (process.stdin.isTTY) throw new UserError(`pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
+  const spec: CredentialSpec = CREDENTIALS[credential];
+  if (process.stdin.isTTY) {
+    throw new UserError(spec.supplied === 'docker-config'
+      ? `redirect a Docker config JSON to standard input, e.g. \`npx astrago secrets set <customer> ${credential} < "$DOCKER_CONFIG/config.json"\` after \`docker login --password-stdin\` (docs/customers.md), so the password never appears in argv or shell history`
+      : `pipe the value on standard input, e.g. \`read -rs V && printf %s "$V" | npx astrago secrets set <customer> ${credential}\`, so it never appears in shell history or the process list`, EXIT.USAGE);
+  }
   // Streamed, not fs.readFileSync(0): that fails with EAGAIN on a non-blocking pipe; and never more than a value may hold.
   const chunks: Buffer[] = [];
   let size = 0;
@@ -75,12 +81,36 @@ async function readValue(credential: CredentialName): Promise<string> {
     }
   }
   const value = utf8Text(Buffer.concat(chunks), 'standard input', EXIT.USAGE).replace(/\r?\n$/, '');
-  const spec: CredentialSpec = CREDENTIALS[credential];
   if (value === '') throw new UserError('standard input: expected the value, found nothing', EXIT.USAGE);
   const problem = credentialValueProblem(value);
   if (problem) throw new UserError(`standard input: ${problem}`, EXIT.USAGE);
   if (spec.exactLength && value.length !== spec.length) throw new UserError(`standard input: expected exactly ${spec.length} characters for ${credential}, found ${value.length}`, EXIT.USAGE);
+  if (spec.supplied === 'docker-config') {
+    const notConfig = dockerConfigProblem(value);
+    if (notConfig) throw new UserError(`standard input: expected a Docker config JSON with a login under "auths" for ${credential}, found ${notConfig} (not echoed)`, EXIT.USAGE);
+  }
   return value;
+}
+
+/**
+ * What keeps a text from being a Docker config kubelet can pull with: JSON whose `auths` maps
+ * each registry to an `auth` (base64 user:password) or to a username and password. A config
+ * whose logins sit in a credential helper (`credsStore`) holds none of them.
+ */
+export function dockerConfigProblem(text: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return `a text of ${text.length} characters that is not JSON`;
+  }
+  const auths = fieldsOf(fieldsOf(parsed).auths);
+  if (Object.keys(auths).length === 0) return 'JSON without registries under "auths"';
+  const empty = Object.entries(auths).filter(([, login]) => {
+    const l = fieldsOf(login);
+    return !(typeof l.auth === 'string' && l.auth !== '') && !(typeof l.username === 'string' && typeof l.password === 'string');
+  }).map(([registry]) => registry);
+  return empty.length > 0 ? `no login for ${empty.join(', ')} (kept by a credential helper? log in with a fresh DOCKER_CONFIG)` : undefined;
 }
 
 export function registerSecrets(program: Command, root: string, io: Io): void {
@@ -108,6 +138,7 @@ export function registerSecrets(program: Command, root: string, io: Io): void {
     .option(changedInService, 'for harbor-secret-key, which Harbor cannot change in place: accept entering its encrypted secrets again')
     .action((customer: string, name: string, options: { changedInService?: boolean }) => run(() => {
       const credential = parseCredential(name);
+      if (isSupplied(credential)) throw new UserError(`<credential>: ${credential} is a login only its owner can give, never generated: replace it with \`npx astrago secrets set ${customer} ${credential}\``, EXIT.USAGE);
       checkChangeable(customer, credential, 'rotate', options.changedInService === true);
       return replace(root, customer, credential, generateCredential(credential), log);
     }));

@@ -36,6 +36,8 @@ export const ROTATION_EFFECTS: Readonly<Record<CredentialName, string>> = {
     + 'before that fails to connect and is restarted. Sign-in fails for 1–3 minutes, while Keycloak restarts.',
   'keycloak-client-secret': 'Flux (applications-configs) applies the Secret and rolls the frontend. From the regeneration in Keycloak until the frontend\'s new pod is Ready, '
     + 'sign-in fails (the frontend still sends the old secret): apply the commit promptly. Keycloak itself does not restart.',
+  'registry-login': 'Flux (applications-configs) applies the dockerconfigjson Secret: the kubelet uses it at the next image pull of the platform\'s pods (a rollout or a new node); '
+    + 'running pods keep their images, so nothing restarts and no service is unavailable. Revoke the old login in the registry only after that.',
   'harbor-admin': 'Flux applies the Secrets (security-controllers, then applications-configs) and rolls the core and batch backends. '
     + 'Between your change in Harbor and their rollout, the backends\' Harbor calls (image projects and listings) fail; Harbor itself stays up.',
   'harbor-db': 'Flux (security-controllers) applies Secrets harbor-db and harbor-db-previous and Job harbor-db-password-<rotation>-<hash> (namespace harbor), '

@@ -3,7 +3,7 @@
  * apply, hand edits included — or, with `--render`, what synth would write now.
  */
 import type { Command } from 'commander';
-import { existingObjects } from '../validate/externals';
+import { existingObjects, offlineSettings } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportJson, reportLines } from '../validate/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
@@ -27,7 +27,7 @@ export function validateCommand(options: ValidateCommandOptions): Promise<number
     if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
     return {
       run: (selected, schemas) => validateTrees(
-        selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: config.offline, fluxVersion: config.fluxVersion })),
+        selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion })),
         { schemas, kustomize, progress: options.progress, vendoredChart: vendoredChartProblems(options.root) }),
       json: reportJson,
       lines: reportLines,

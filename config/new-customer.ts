@@ -33,6 +33,8 @@ export interface NewCustomer {
   readonly profile?: (typeof PROFILES)[number];
   /** age public key the customer's credentials are encrypted for. */
   readonly ageRecipient?: string;
+  /** The cluster's Kubernetes version (`x.y.z`). @default - the schema's DEFAULT_KUBERNETES_VERSION */
+  readonly kubernetesVersion?: string;
   /** Ingress controller. @default NEW_CUSTOMER_INGRESS_CONTROLLER */
   readonly ingressController?: IngressController;
 }
@@ -49,6 +51,7 @@ export const ANSWER_KEYS: Record<Exclude<keyof NewCustomer, 'name'>, string> = {
   profile: 'profile',
   ageRecipient: 'secrets.ageRecipients',
   ingressController: 'ingress.controller',
+  kubernetesVersion: 'kubernetesVersion',
 };
 
 /** The customer document: only what differs from the defaults, as a person would write it. */
@@ -56,6 +59,7 @@ export function customerDocument(c: NewCustomer): Record<string, unknown> {
   const tls = c.tlsIssuer || c.tlsSecret;
   const doc: Record<string, unknown> = {};
   if (c.profile) doc.profile = c.profile;
+  if (c.kubernetesVersion) doc.kubernetesVersion = c.kubernetesVersion;
   doc.externalAccess = {
     mode: c.domain ? 'domain' : 'ip',
     ...(c.ip ? { ip: { address: c.ip } } : {}),

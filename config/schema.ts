@@ -186,6 +186,8 @@ export const PROFILES = ['dev', 'stage', 'prod'] as const;
 export const DEFAULT_PROFILE = 'prod' satisfies (typeof PROFILES)[number];
 /** The TLS Secret of the platform host when `externalAccess.domain.tls.secretName` names none. */
 export const DEFAULT_TLS_SECRET = 'astrago-tls';
+/** The cluster version of a file without `kubernetesVersion` (also what `init` proposes). */
+export const DEFAULT_KUBERNETES_VERSION = '1.28.10';
 /** The export of `nfs.basePath` unless the customer names one (also what `init` proposes). */
 export const DEFAULT_NFS_BASE_PATH = '/kube_storage';
 
@@ -205,7 +207,7 @@ export const customerSchema = z.strictObject({
   profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default(DEFAULT_PROFILE)
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
-    .default('1.28.10').describe("The cluster's Kubernetes version; selects the binpack scheduler image and the render check's --kube-version."),
+    .default(DEFAULT_KUBERNETES_VERSION).describe("The cluster's Kubernetes version (`kubectl version`, Server Version; `npx astrago init` asks for it): selects the binpack scheduler's kube-scheduler image, which must match the cluster, and the render check's --kube-version."),
   fluxVersion: decidedIn(Catalog.PLATFORM, matching(/^v?2\.[0-9]+\.[0-9]+$/, 'a Flux 2 version such as 2.4.0')
     .default(DEFAULT_FLUX_VERSION)
     .describe(`The Flux version the cluster runs (the flux CLI you bootstrap with). The platform creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases and this tree needs source.toolkit.fluxcd.io/v1, so Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max} is supported; validate warns outside that range.`)),
@@ -322,7 +324,7 @@ export const customerSchema = z.strictObject({
     prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
     keycloak: component('Keycloak'),
     harbor: component('the Harbor registry'),
-    mpiOperator: component('the MPI operator'),
+    mpiOperator: switchOnly('the MPI operator v2 (plain manifests from catalog/mpi-operator.ts, no chart)').prefault({}).describe('the MPI operator'),
     astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({

@@ -27,6 +27,12 @@ export interface LegacyCredential {
    */
   readonly rotate?: string;
   /**
+   * Where the old system kept a credential only its owner can give (never generated), and what
+   * to do with it after the move, `<customer>` standing for the customer.
+   * @default - not a supplied credential
+   */
+  readonly supplied?: string;
+  /**
    * Why a new value is generated instead (the old value protected nothing that persists).
    * @default - the value is carried over
    */
@@ -90,5 +96,9 @@ export const LEGACY_CREDENTIALS = {
   },
   'nextauth-secret': {
     generated: 'the old frontend signed sessions with a literal committed in the old chart; a new secret signs users out once',
+  },
+  'registry-login': {
+    supplied: 'the old system pulled the platform images with a pull Secret created by hand (astrago.global.imagePullSecrets, carried over when set): '
+      + 'keep it, or store the registry login with `npx astrago secrets set <customer> registry-login`',
   },
 } as const satisfies Record<CredentialName, LegacyCredential>;

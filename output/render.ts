@@ -31,7 +31,7 @@ export function renderCustomer(app: CustomerApp, source: string): OutputFile[] {
   // Listed in no kustomization.yaml: it is for reviewers, not for Flux.
   const readme = { path: `${dist}/${README_FILE}`, content: customerReadme(source, placed, graphFacts(app.config)) };
   // Listed in no kustomization.yaml either: what the operator mirrors, not what Flux applies.
-  const bom = app.billOfMaterials ? airgapFiles(dist, app.config, app.billOfMaterials.images) : [];
+  const bom = app.billOfMaterials ? airgapFiles(dist, app.config, app.billOfMaterials) : [];
   return [...files, ...kustomizationFiles(dist, files.map((f) => f.path)), readme, ...bom]
     .sort((a, b) => a.path.localeCompare(b.path));
 }

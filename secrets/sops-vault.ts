@@ -16,7 +16,7 @@
  * before the tree is rendered; `storeFiles` then holds the store entries to write first.
  */
 import { randomInt } from 'node:crypto';
-import { CREDENTIALS, SECRET_KEYS, type CredentialName } from '../catalog/credentials';
+import { CREDENTIALS, SECRET_KEYS, type CredentialName, type CredentialSpec } from '../catalog/credentials';
 import { UserError } from '../model/user-error';
 import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
@@ -113,6 +113,10 @@ export class SopsVault implements SecretVault {
 
   constructor(private readonly props: SopsVaultProps) {
     this.store = props.store ?? new Map();
+  }
+
+  public holds(credential: CredentialName): boolean {
+    return this.store.has(credential) || this.props.newValues?.[credential] !== undefined;
   }
 
   public seal(request: SealRequest): SealedSecret {
@@ -240,6 +244,10 @@ export class SopsVault implements SecretVault {
     }
     this.legacySecrets ??= this.props.legacy?.() ?? [];
     const holders = this.legacySecrets.filter((s) => annotationsOf(s.document)[CREDENTIAL_ANNOTATION] === credential);
+    if (holders.length === 0 && isSupplied(credential)) {
+      throw new UserError(`${file}: expected credential "${credential}", found none: synth never invents it; `
+        + `set it with \`npx astrago secrets set ${this.props.customer} ${credential}\` or declare secrets.existing.${credential}`);
+    }
     if (holders.length === 0) {
       const refusal = this.props.allowNewCredentials ? undefined : this.props.mintRefusal?.(file, credential);
       if (refusal) throw new UserError(refusal);
@@ -312,7 +320,7 @@ function secretDocument(request: SealRequest, values: Record<string, string>): D
     apiVersion: 'v1',
     kind: 'Secret',
     metadata: { name: request.name, namespace: request.namespace, annotations: { [CREDENTIAL_ANNOTATION]: credentialOf(request) } },
-    type: 'Opaque',
+    type: request.type ?? 'Opaque',
     data,
   });
 }
@@ -328,6 +336,12 @@ function credentialOf(request: SealRequest): CredentialName {
 function sameShape(committed: Document, plain: Document): boolean {
   const shape = ({ sops: _sops, data, ...rest }: Document) => JSON.stringify({ ...rest, keys: Object.keys(data !== null && typeof data === 'object' ? data : {}).sort() });
   return shape(committed) === shape(plain);
+}
+
+/** Whether only the operator can give the credential's value (never generated). */
+export function isSupplied(credential: CredentialName): boolean {
+  const spec: CredentialSpec = CREDENTIALS[credential];
+  return spec.supplied !== undefined;
 }
 
 /** A new random value for a credential, as its consumer accepts it. */

@@ -17,6 +17,11 @@ export interface SealRequest {
   readonly namespace: string;
   /** Key of the Secret → what it holds. */
   readonly entries: Readonly<Record<string, SecretEntry>>;
+  /**
+   * Type of the Secret (`kubernetes.io/dockerconfigjson` for a pull secret).
+   * @default 'Opaque'
+   */
+  readonly type?: string;
 }
 
 /** A Kubernetes object as plain JSON. */
@@ -31,6 +36,8 @@ export interface SealedSecret {
 }
 
 export interface SecretVault {
+  /** Whether a value of the credential is at hand (stored, or being set): a supplied one may not be. */
+  holds(credential: CredentialName): boolean;
   /** Registers a Secret to encrypt; encryption itself happens in `flush`. */
   seal(request: SealRequest): SealedSecret;
   /** Encrypts everything registered (age is asynchronous); call before rendering. */

@@ -41,11 +41,20 @@ describe('BinpackScheduler', () => {
     expect(synthOf(chart, k8s.KubeClusterRole)).toEqual([]);
   });
 
-  test('one replica, replaced rather than rolled (two schedulers would bind pods twice), on the control plane', () => {
+  test('one replica, replaced rather than rolled (two schedulers would bind pods twice), preferring the control plane', () => {
     const spec = oneOf(scheduler().chart, k8s.KubeDeployment).spec!;
     expect(spec).toMatchObject({ replicas: 1, strategy: { type: 'Recreate' } });
-    expect(spec.template.spec).toMatchObject({ nodeSelector: { 'node-role.kubernetes.io/control-plane': '' }, priorityClassName: 'system-node-critical' });
+    expect(spec.template.spec).toMatchObject({ priorityClassName: 'system-node-critical' });
     expect(spec.template.spec?.tolerations?.map((t) => t.key)).toEqual(['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']);
+  });
+
+  test('placement is only a preference: no node selector, no required affinity, control plane by key alone (k3s and RKE2 label it =true)', () => {
+    const pod = oneOf(scheduler().chart, k8s.KubeDeployment).spec!.template.spec!;
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toBeUndefined();
+    expect(pod.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { weight: 100, preference: { matchExpressions: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }] } },
+    ]);
   });
 
   test('runs as non-root with a read-only root filesystem and no capabilities', () => {

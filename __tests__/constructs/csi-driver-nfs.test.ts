@@ -14,6 +14,14 @@ const nfs = (props: Partial<ConstructorParameters<typeof CsiDriverNfs>[2]> = {})
 };
 
 describe('CsiDriverNfs', () => {
+  test('the release is labelled the way the platform\'s storage-plugin page finds an installed NFS plugin (storage-type: NFS, with its name annotation)', () => {
+    const release = oneOf(nfs().chart, HelmRelease);
+    // ProvisionerRepositoryImpl lists HelmReleases by this label in any namespace and reads the annotation "name" unchecked.
+    expect(release.metadata?.labels).toEqual({ 'storage-type': 'NFS' });
+    expect(release.metadata?.annotations).toEqual({ name: 'NFS 플러그인' });
+    expect(release.metadata).toMatchObject({ name: CHARTS.csiDriverNfs.releaseName, namespace: CHARTS.csiDriverNfs.namespace });
+  });
+
   test('the StorageClass is built from the NFS server and export, and retains volumes', () => {
     const { chart, construct } = nfs({ storageClassName: 'lab-nfs' });
     const sc = oneOf(chart, k8s.KubeStorageClass);

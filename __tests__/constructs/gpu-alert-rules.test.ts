@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import { GPU_NODE_LABEL } from '../../constructs/monitoring/dcgm-service-monitor';
-import { GpuAlertRules } from '../../constructs/monitoring/gpu-alert-rules';
+import { GPU_UTILISATION, GpuAlertRules } from '../../constructs/monitoring/gpu-alert-rules';
+import { dcgmMetricsCsv } from '../../constructs/infrastructure/gpu-operator-config';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { oneOf } from './synth';
 
@@ -11,10 +12,21 @@ const rules = () => {
 };
 
 describe('GpuAlertRules', () => {
-  test('one PrometheusRule gpu-alerts in the given namespace, one group', () => {
+  test('one PrometheusRule gpu-alerts in the given namespace: the alerts, and the utilisation record', () => {
     const r = rules();
     expect(r.metadata).toEqual({ name: 'gpu-alerts', namespace: 'prometheus' });
-    expect(r.spec.groups?.map((g) => g.name)).toEqual(['gpu']);
+    expect(r.spec.groups?.map((g) => g.name)).toEqual(['gpu', 'gpu-utilisation']);
+  });
+
+  test('GPU utilisation of a MIG instance, for which DCGM_FI_DEV_GPU_UTIL is not reported (NVIDIA/DCGM#80), falls back to the profiling metric, which is collected', () => {
+    const [record] = rules().spec.groups![1].rules!;
+    expect(record.record).toBe(GPU_UTILISATION.record);
+    const expr = String(record.expr);
+    // MIG instances (series with a GPU instance id) read the graphics-engine activity, in percent …
+    expect(expr).toContain('(100 * DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_ID!=""})');
+    // … every other GPU keeps GPU_UTIL, except a GPU split into instances (whose GPU_UTIL reads 0 or nothing).
+    expect(expr).toContain(`or (DCGM_FI_DEV_GPU_UTIL unless on (${GPU_NODE_LABEL}, gpu) DCGM_FI_PROF_GR_ENGINE_ACTIVE{GPU_I_ID!=""})`);
+    expect(dcgmMetricsCsv()).toMatch(/^DCGM_FI_PROF_GR_ENGINE_ACTIVE, gauge,/m);
   });
 
   test('XID errors, temperature, double-bit ECC, remapped rows, a failed remap and a GPU gone each have one alert', () => {

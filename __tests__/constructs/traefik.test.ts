@@ -21,7 +21,10 @@ describe('Traefik', () => {
     const values = oneOf(chart, HelmRelease).spec?.values;
     expect(values.providers).toEqual({
       kubernetesIngress: { enabled: false },
-      kubernetesIngressNGINX: { enabled: true, ingressClass: INGRESS_CLASS, controllerClass: INGRESS_CLASS_CONTROLLER, publishService: { enabled: true } },
+      kubernetesIngressNGINX: {
+        enabled: true, ingressClass: INGRESS_CLASS, controllerClass: INGRESS_CLASS_CONTROLLER, publishService: { enabled: true },
+        httpEntryPoint: 'web', httpsEntryPoint: 'websecure',
+      },
     });
     expect([values.ports.web.hostPort, values.ports.websecure.hostPort]).toEqual([80, 443]);
     expect(values.service.spec).toEqual({ type: 'LoadBalancer', loadBalancerIP: '10.0.0.5', externalTrafficPolicy: 'Local' });
@@ -40,6 +43,13 @@ describe('Traefik', () => {
     expect(values.providers.kubernetesIngressNGINX.publishService).toEqual({ enabled: false });
     expect(values.service.spec.loadBalancerIP).toBe('10.0.0.9');
     expect(synthOf(chart, k8s.KubeIngressClass)).toEqual([]);
+  });
+
+  test('every Ingress path is also served over HTTPS: the provider\'s TLS routers go to websecure, which terminates TLS', () => {
+    const values = oneOf(build({ role: IngressRole.SERVING }), HelmRelease).spec?.values;
+    expect(values.providers.kubernetesIngressNGINX).toMatchObject({ httpEntryPoint: 'web', httpsEntryPoint: 'websecure' });
+    expect(values.ports.websecure.http.tls).toEqual({ enabled: true });
+    expect(values.ports.web.http.tls).toBeUndefined();
   });
 
   test('the HTTPS entry point adds the HSTS Middleware, which it names as Traefik does', () => {

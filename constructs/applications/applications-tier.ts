@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { CHARTS } from '../../catalog/charts';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
-import { harborUrlFor, PLATFORM_DATABASE, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, PLATFORM_SERVICES, prometheusUrl } from '../../catalog/platform';
+import { harborUrlFor, PLATFORM_DATABASE, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, PLATFORM_SERVICES, privateRegistryOf, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
@@ -16,7 +16,7 @@ import { MariaDb } from './mariadb';
 import { HUB_DATABASE_USER, MariaDbAccounts } from './mariadb-accounts';
 import { MpiOperator } from './mpi-operator';
 import { PlatformIngress } from './platform-ingress';
-import { platformImage } from './platform-pod';
+import { imageName, platformImage, type ImageRef } from './platform-pod';
 import { PlatformRbac } from './platform-rbac';
 import { WorkloadLogVolume } from './workload-log-volume';
 
@@ -27,16 +27,14 @@ const PULL_POLICIES: Record<CustomerConfig['astrago']['imageDefaults']['pullPoli
 };
 
 /**
- * Applications: the MPI operator in `controllers`, the platform in `configs`. The platform is
- * plain objects and cannot `dependsOn` a HelmRelease; the configs stage runs only after the
- * controllers stage is Ready, i.e. after the operator and its MPIJob CRD are installed.
+ * Applications: the MPI operator in `controllers`, the platform in `configs`: the configs stage
+ * runs only after the controllers stage is Ready, i.e. after the MPIJob CRD exists and the
+ * operator's Deployment is available (the backend's MPIJob informer waits for its first LIST).
  */
 export function buildApplicationsTier(scope: TierScope): void {
   const { components } = scope.config;
   if (components.mpiOperator.enabled) {
-    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator', {
-      ...scope.chart('mpiOperator'),
-    });
+    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator');
   }
   if (components.astrago.enabled) buildPlatform(scope);
 }
@@ -47,12 +45,21 @@ function buildPlatform(scope: TierScope): void {
   const file = (component: string) => scope.component(Stage.CONFIGS, component);
   const urls = platformUrls(config);
   const pullPolicy = PULL_POLICIES[config.astrago.imageDefaults.pullPolicy];
-  const imagePullSecrets = config.astrago.global.imagePullSecrets;
+  const namespaceFile = file('namespace');
+  /**
+   * The Secrets a pod pulls `image` with: the customer's own (astrago.global.imagePullSecrets),
+   * plus the login of the private registry it comes from. An air-gapped customer pulls from its
+   * mirror instead (rewritten after the build), which needs no login of ours.
+   */
+  const pullSecretsFor = (image: ImageRef): string[] => {
+    const registry = config.offline.registry ? undefined : privateRegistryOf(imageName(image));
+    const login = registry && credentials.pullSecret(namespaceFile, registry.credential, namespace);
+    return [...new Set([...config.astrago.global.imagePullSecrets, ...(login ? [login] : [])])];
+  };
   const caSecretName = urls.tls ? config.externalAccess.domain.tls.caSecret : undefined;
   // Keycloak in this cluster, or an external one: otherwise no Keycloak variable or credential.
   const hasKeycloak = config.components.keycloak.enabled || config.astrago.keycloak.baseUrl !== undefined;
 
-  const namespaceFile = file('namespace');
   new Namespace(namespaceFile, 'namespace', { name: namespace, holdsData: true });
   // A first install initialises MariaDB (up to 5 min) before the backends can connect, and the
   // monitor alone may take 4.5 min to start: the 5 min default would report a healthy install failed.
@@ -74,14 +81,14 @@ function buildPlatform(scope: TierScope): void {
     storageClassName: config.nfs.storageClassName,
     storageSize: config.astrago.mariadb.storageSize,
     volume: dataLayout.mariadb,
-    imagePullSecrets,
+    imagePullSecrets: pullSecretsFor(config.astrago.mariadb.image),
   });
   const mariadbCredentials = ['mariadb-root', 'mariadb-user', 'mariadb-hub'] as const;
   new MariaDbAccounts(mariadbFile, 'mariadb-accounts', {
     namespace,
     image: config.astrago.mariadb.image,
     pullPolicy,
-    imagePullSecrets,
+    imagePullSecrets: pullSecretsFor(config.astrago.mariadb.image),
     uid: dataLayout.mariadb.uid,
     server: { host: mariadb.service.name, port: PLATFORM_SERVICES.mariadb.port },
     database: PLATFORM_DATABASE,
@@ -127,7 +134,7 @@ function buildPlatform(scope: TierScope): void {
       ingressHost: urls.host,
       workloadLogClaim: logs.claim.claimName,
       caSecretName,
-      imagePullSecrets,
+      imagePullSecrets: pullSecretsFor(platformImage(config, kind)),
     });
   };
   const backends: Record<BackendKind, Backend> = {
@@ -150,7 +157,7 @@ function buildPlatform(scope: TierScope): void {
     } : undefined,
     oneview: config.astrago.oneview.enabled,
     caSecretName,
-    imagePullSecrets,
+    imagePullSecrets: pullSecretsFor(platformImage(config, 'frontend')),
   });
 
   new BinpackScheduler(file('binpack-scheduler'), 'binpack-scheduler', { namespace, kubernetesVersion: config.kubernetesVersion });

@@ -46,8 +46,8 @@ export interface BinpackSchedulerProps {
 }
 
 /**
- * A second kube-scheduler, `binpack-scheduler`, on the control-plane nodes. Its image follows
- * the cluster's version (the old chart pinned v1.28.4 whatever the cluster ran). RBAC: the
+ * A second kube-scheduler, `binpack-scheduler`, preferably on a control-plane node (any node
+ * will do, as in the old chart, which had no node selector). Its image follows the cluster's version (the old chart pinned v1.28.4 whatever the cluster ran). RBAC: the
  * built-in scheduler roles plus read access to the API server's client-CA ConfigMap in
  * kube-system, instead of the old chart's cluster-wide ConfigMap read.
  */
@@ -102,8 +102,10 @@ export class BinpackScheduler extends Construct {
       ...['node-role.kubernetes.io/control-plane', 'node-role.kubernetes.io/master']
         .map((key) => kplus.NodeTaintQuery.exists(key, { effect: kplus.TaintEffect.NO_SCHEDULE })),
     ));
+    // Preferred, never required (the old chart had no selector at all): control planes labelled
+    // `=true` (k3s, RKE2) or not schedulable must not leave the scheduler, and every GPU workload, Pending.
+    deployment.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.exists('node-role.kubernetes.io/control-plane')), { weight: 100 });
     const object = ApiObject.of(deployment);
-    object.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { 'node-role.kubernetes.io/control-plane': '' }));
     object.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'system-node-critical'));
 
     const health = (failures: number) => kplus.Probe.fromHttpGet('/healthz', {

@@ -52,7 +52,11 @@ export interface CredentialRefOptions {
 interface PlannedSecret {
   readonly folder: string;
   readonly entries: Record<string, SecretEntry>;
+  readonly type?: string;
 }
+
+/** The type and only key of a Secret kubelet pulls images with. */
+const DOCKER_CONFIG_SECRET = { type: 'kubernetes.io/dockerconfigjson', key: '.dockerconfigjson' } as const;
 
 /**
  * The customer's credentials: consumers ask for a reference; once every tier is built,
@@ -115,12 +119,28 @@ export class CredentialRegistry {
     return planned;
   }
 
-  /** Emits the planned Secrets as `<folder>/secret-<namespace>-<name>.yaml`. */
+  /**
+   * The name of the Secret a pod in `namespace` pulls images with, holding `credential` (a
+   * Docker config JSON) as a `kubernetes.io/dockerconfigjson` Secret; the customer's own Secret
+   * when declared existing. Undefined while the customer has no value for it: nothing is
+   * emitted, and `validate` names the missing login.
+   */
+  public pullSecret(scope: Construct, credential: CredentialName, namespace: string): string | undefined {
+    const existing = this.config.secrets.existing[credential];
+    if (existing) return existing.secretName;
+    if (!this.vault.holds(credential)) return undefined;
+    const ref = this.ref(scope, credential, namespace, { key: DOCKER_CONFIG_SECRET.key });
+    const planned = this.planned.get(`${namespace}/${credential}`);
+    if (planned) this.planned.set(`${namespace}/${credential}`, { ...planned, type: DOCKER_CONFIG_SECRET.type });
+    return ref.name;
+  }
+
+  /** Emits the planned Secrets as `<folder>/secret-<namespace>-<credential>.yaml`. */
   public addSecrets(app: Construct): void {
     for (const [id, planned] of [...this.planned].sort(([a], [b]) => a.localeCompare(b))) {
       const [namespace, name] = id.split('/');
       const chart = new ComponentChart(app, `secret-${namespace}-${name}`, { file: `${planned.folder}/secret-${namespace}-${name}.yaml` });
-      new EncryptedSecret(chart, 'secret', { vault: this.vault, request: { name, namespace, entries: planned.entries } });
+      new EncryptedSecret(chart, 'secret', { vault: this.vault, request: { name, namespace, entries: planned.entries, type: planned.type } });
     }
   }
 }

@@ -53,6 +53,12 @@ export interface HelmReleaseProps {
    * @default - none
    */
   readonly dependsOn?: readonly HelmRelease[];
+  /**
+   * Labels and annotations of the HelmRelease object itself, for what reads it in the cluster
+   * (the platform's storage-plugin page).
+   * @default - none
+   */
+  readonly objectMetadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
 }
 
 /**
@@ -84,7 +90,7 @@ export class HelmRelease extends Construct {
     this.version = props.version ?? chart.version;
     const remediation = { retries: 3 };
     new HelmReleaseL1(this, 'Resource', {
-      metadata: { name: chart.releaseName, namespace: chart.namespace },
+      metadata: { name: chart.releaseName, namespace: chart.namespace, ...props.objectMetadata },
       spec: {
         releaseName: chart.releaseName,
         interval: '30m',

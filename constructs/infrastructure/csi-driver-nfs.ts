@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
+import { NFS_PLUGIN_RELEASE } from '../../catalog/platform';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 
 export const NFS_CSI_PROVISIONER = 'nfs.csi.k8s.io';
@@ -27,6 +28,8 @@ export class CsiDriverNfs extends ChartRelease {
     super(scope, id, {
       chart: CHARTS.csiDriverNfs,
       component: props,
+      // The platform's storage-plugin page then shows NFS as installed (and refuses a second one).
+      objectMetadata: NFS_PLUGIN_RELEASE,
       values: {
         // A string: the driver parses it as octal; a YAML number would reach it as decimal 511.
         driver: { mountPermissions: '0777' },

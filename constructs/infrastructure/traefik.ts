@@ -13,6 +13,10 @@ import type { TraefikHsts } from './traefik-hsts';
  */
 export const TRAEFIK_MAX_HEADER_BYTES = 1048576;
 
+/** The chart's entry points: plain HTTP on 80, HTTPS on 443. */
+const WEB = 'web';
+const WEBSECURE = 'websecure';
+
 export interface TraefikProps extends ChartComponentProps {
   /** Whether Traefik serves the customer's address, or runs side by side with ingress-nginx. */
   readonly exposure: IngressExposure;
@@ -34,9 +38,13 @@ export class Traefik extends ChartRelease {
     const serving = exposure.role === IngressRole.SERVING;
     // Traefik v3 ends a request still being read after 60s: uploads of datasets and models
     // (proxy-body-size 0) take longer. nginx bounds only the pause between two reads (60s).
-    const entryPoint = (hostPort: number, middlewares: readonly string[] = []) => ({
+    const entryPoint = (hostPort: number, https: { middlewares: readonly string[] } | undefined = undefined) => ({
       ...(serving ? { hostPort } : {}),
-      http: { maxHeaderBytes: TRAEFIK_MAX_HEADER_BYTES, ...(middlewares.length > 0 ? { middlewares } : {}) },
+      http: {
+        maxHeaderBytes: TRAEFIK_MAX_HEADER_BYTES,
+        // TLS on the entry point itself (the chart's default, written out): every router on it terminates TLS.
+        ...(https ? { middlewares: https.middlewares, tls: { enabled: true } } : {}),
+      },
       transport: { respondingTimeouts: { readTimeout: 0 } },
     });
     super(scope, id, {
@@ -57,9 +65,19 @@ export class Traefik extends ChartRelease {
             controllerClass: INGRESS_CLASS_CONTROLLER,
             // Ingress status shows the serving controller's address only.
             publishService: { enabled: serving },
+            // Every path gets an HTTP router and a TLS router (the provider's loadConfiguration). Unnamed,
+            // the HTTP routers go to every entry point without TLS (Traefik's own ports too) and the TLS
+            // routers to every default one; named, HTTP is served on web only and HTTPS on websecure for
+            // every path, /auth and /grafana included (no tls block of their own: the certificate is the
+            // platform Ingress's, one per host).
+            httpEntryPoint: WEB,
+            httpsEntryPoint: WEBSECURE,
           },
         },
-        ports: { web: entryPoint(80), websecure: entryPoint(443, [props.hsts.reference]) },
+        ports: {
+          [WEB]: entryPoint(80),
+          [WEBSECURE]: entryPoint(443, { middlewares: [props.hsts.reference] }),
+        },
         tolerations: [CONTROL_PLANE_TOLERATION],
         service: {
           spec: {

@@ -20,6 +20,22 @@ interface GpuAlert {
 
 const GPU = `{{ $labels.${GPU_NODE_LABEL} }} GPU {{ $labels.gpu }}`;
 
+/** The label dcgm-exporter gives the series of a MIG instance (GPU instance id), beside `gpu` of its GPU. */
+const MIG_INSTANCE = 'GPU_I_ID!=""';
+
+/**
+ * GPU utilisation in percent, MIG instances included: `DCGM_FI_DEV_GPU_UTIL` is not reported
+ * for MIG instances (NVIDIA/DCGM#80; some exporter versions report 0, NVIDIA/dcgm-exporter#216),
+ * so an instance reads the profiling metric NVIDIA points to instead,
+ * `DCGM_FI_PROF_GR_ENGINE_ACTIVE` (a ratio, collected: gpu-operator-config.ts), and the
+ * GPU_UTIL series of a GPU split into instances are left out. GPUs without profiling metrics
+ * (before Volta) and without MIG keep GPU_UTIL. Recorded once; the dashboards read the record.
+ */
+export const GPU_UTILISATION = {
+  record: 'astrago:gpu_utilisation:percent',
+  expr: `(100 * DCGM_FI_PROF_GR_ENGINE_ACTIVE{${MIG_INSTANCE}}) or (DCGM_FI_DEV_GPU_UTIL unless on (${GPU_NODE_LABEL}, gpu) DCGM_FI_PROF_GR_ENGINE_ACTIVE{${MIG_INSTANCE}})`,
+} as const;
+
 /** °C above which a data-centre GPU is close to throttling (slowdown starts around 87–90°C). */
 const TEMPERATURE_LIMIT = 85;
 
@@ -74,7 +90,10 @@ export interface GpuAlertRulesProps {
   readonly namespace: string;
 }
 
-/** Alerts for GPU faults, shown in Alertmanager and Grafana (not sent to the platform, see GPU_ALERT_LABELS). */
+/**
+ * Alerts for GPU faults, shown in Alertmanager and Grafana (not sent to the platform, see
+ * GPU_ALERT_LABELS), and the GPU utilisation record the dashboards read (GPU_UTILISATION).
+ */
 export class GpuAlertRules extends Construct {
   constructor(scope: Construct, id: string, props: GpuAlertRulesProps) {
     super(scope, id);
@@ -90,6 +109,9 @@ export class GpuAlertRules extends Construct {
             labels: { ...GPU_ALERT_LABELS, severity: a.severity },
             annotations: { summary: a.summary },
           })),
+        }, {
+          name: 'gpu-utilisation',
+          rules: [{ record: GPU_UTILISATION.record, expr: PrometheusRuleSpecGroupsRulesExpr.fromString(GPU_UTILISATION.expr) }],
         }],
       },
     });

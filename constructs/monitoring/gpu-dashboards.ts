@@ -2,6 +2,10 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { GPU_NODE_LABEL } from './dcgm-service-monitor';
+import { GPU_UTILISATION } from './gpu-alert-rules';
+
+/** GPU utilisation in percent, MIG instances included (the record of GpuAlertRules). */
+const UTIL = GPU_UTILISATION.record;
 
 /** Label the Grafana sidecar of kube-prometheus-stack watches ConfigMaps for (in every namespace). */
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
@@ -49,8 +53,9 @@ const DASHBOARDS: readonly Dashboard[] = [
     title: 'Astrago / GPU nodes',
     variable: NODE,
     panels: [
-      { title: 'GPU utilisation per node', expr: `avg by (${GPU_NODE_LABEL}) (DCGM_FI_DEV_GPU_UTIL{${onNode}})`, legend: `{{${GPU_NODE_LABEL}}}`, unit: 'percent' },
-      { title: 'GPU utilisation per GPU', expr: `DCGM_FI_DEV_GPU_UTIL{${onNode}}`, legend: `{{${GPU_NODE_LABEL}}} GPU {{gpu}}`, unit: 'percent' },
+      { title: 'GPU utilisation per node', expr: `avg by (${GPU_NODE_LABEL}) (${UTIL}{${onNode}})`, legend: `{{${GPU_NODE_LABEL}}}`, unit: 'percent' },
+      // A MIG instance is named by its GPU and its instance id.
+      { title: 'GPU utilisation per GPU', expr: `${UTIL}{${onNode}}`, legend: `{{${GPU_NODE_LABEL}}} GPU {{gpu}} {{GPU_I_PROFILE}} {{GPU_I_ID}}`, unit: 'percent' },
       { title: 'GPU memory used per node', expr: `sum by (${GPU_NODE_LABEL}) (DCGM_FI_DEV_FB_USED{${onNode}})`, legend: `{{${GPU_NODE_LABEL}}}`, unit: 'mbytes' },
       {
         title: 'GPU memory used per node (%)',
@@ -67,10 +72,10 @@ const DASHBOARDS: readonly Dashboard[] = [
     title: 'Astrago / GPU workloads',
     variable: NAMESPACE,
     panels: [
-      { title: 'GPUs in use per namespace', expr: `count by (namespace) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{namespace}}', unit: 'short' },
-      { title: 'GPU utilisation per namespace', expr: `avg by (namespace) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{namespace}}', unit: 'percent' },
+      { title: 'GPUs in use per namespace', expr: `count by (namespace) (${UTIL}{${onNamespace}})`, legend: '{{namespace}}', unit: 'short' },
+      { title: 'GPU utilisation per namespace', expr: `avg by (namespace) (${UTIL}{${onNamespace}})`, legend: '{{namespace}}', unit: 'percent' },
       { title: 'GPU memory used per namespace', expr: `sum by (namespace) (DCGM_FI_DEV_FB_USED{${onNamespace}})`, legend: '{{namespace}}', unit: 'mbytes' },
-      { title: 'GPU utilisation per pod', expr: `avg by (namespace, pod) (DCGM_FI_DEV_GPU_UTIL{${onNamespace}})`, legend: '{{namespace}}/{{pod}}', unit: 'percent' },
+      { title: 'GPU utilisation per pod', expr: `avg by (namespace, pod) (${UTIL}{${onNamespace}})`, legend: '{{namespace}}/{{pod}}', unit: 'percent' },
       { title: 'GPU memory used per pod', expr: `sum by (namespace, pod) (DCGM_FI_DEV_FB_USED{${onNamespace}})`, legend: '{{namespace}}/{{pod}}', unit: 'mbytes' },
     ],
   },
@@ -95,7 +100,7 @@ function dashboardJson(d: Dashboard): string {
         label: d.variable.label,
         type: 'query',
         datasource: PROMETHEUS_DATASOURCE,
-        query: { query: `label_values(DCGM_FI_DEV_GPU_UTIL{${[`${d.variable.source}!=""`, ...(d.variable.filter ? [d.variable.filter] : [])].join(',')}}, ${d.variable.source})`, refId: 'variable' },
+        query: { query: `label_values(${UTIL}{${[`${d.variable.source}!=""`, ...(d.variable.filter ? [d.variable.filter] : [])].join(',')}}, ${d.variable.source})`, refId: 'variable' },
         refresh: 2,
         multi: true,
         includeAll: true,

@@ -15,7 +15,7 @@ export class TierScope {
   ) {}
 
   /** What a chart component takes from the customer: its version override. */
-  public chart(component: Exclude<ComponentName, 'astrago'>): ChartComponentProps {
+  public chart(component: Exclude<ComponentName, 'astrago' | 'mpiOperator'>): ChartComponentProps {
     return { version: this.config.components[component].version };
   }
 

@@ -27,7 +27,13 @@ export interface Applier {
 }
 
 /** The mirrors of an air-gapped customer (`offline` of the customer file). */
-export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'git' | 'gpuDriverOs'>;
+export type OfflineSettings = Pick<CustomerConfig['offline'], 'registry' | 'git' | 'gpuDriverOs'> & {
+  /**
+   * Images the customer pulls that no manifest names (`imagesBeyondTree`): the bill of
+   * materials must list them too. Required, so that no caller forgets them: `offlineSettings`.
+   */
+  readonly beyondTree: readonly string[];
+};
 
 /** A problem found while resolving kustomization.yaml resources. */
 export interface TreeProblem {

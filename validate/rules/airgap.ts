@@ -61,8 +61,9 @@ export const IMAGES_IN_MIRROR = mirrorRule('airgap/image', 'every container imag
   (ctx, { registry, gpuDriverOs }, id) => referencedImages(ctx, gpuDriverOs).filter((r) => !inRegistry(r.image, registry))
     .map((r) => ctx.finding(r.manifest, id, `${r.field}: expected an image in ${registry}/, found "${r.image}"`)));
 
-const billOfMaterials = mirrorRule('airgap/bill-of-materials', 'airgap/images.txt lists exactly the images the tree pulls, each mapped by the one mirroring rule',
-  (ctx, { registry, gpuDriverOs }, id) => {
+const billOfMaterials = mirrorRule('airgap/bill-of-materials',
+  'airgap/images.txt lists exactly the images the tree pulls and those the platform launches at run time, each mapped by the one mirroring rule',
+  (ctx, { registry, gpuDriverOs, beyondTree }, id) => {
     const file = `${customerDistFolder(ctx.customer)}/${AIRGAP_FOLDER}/${IMAGES_FILE}`;
     const problem = (message: string): Finding => ({ customer: ctx.customer, file, rule: id, severity: Severity.ERROR, message });
     const text = ctx.fileContent(file);
@@ -88,7 +89,11 @@ const billOfMaterials = mirrorRule('airgap/bill-of-materials', 'airgap/images.tx
     for (const r of referenced.filter((r) => !listed.has(r.image))) {
       findings.push(ctx.finding(r.manifest, id, `${r.field}: expected "${r.image}" in ${file}, found it missing (it would never be mirrored)`));
     }
-    const pulled = new Set(referenced.map((r) => r.image));
+    const launched = beyondTree.map((source) => mirrored(source, registry));
+    for (const target of launched.filter((t) => !listed.has(t))) {
+      findings.push(problem(`expected "${target}" (an image the platform launches at run time, catalog/runtime-images.ts), found it missing: it would never be mirrored`));
+    }
+    const pulled = new Set([...referenced.map((r) => r.image), ...launched]);
     for (const target of [...listed].filter((t) => !pulled.has(t)).sort()) {
       findings.push(problem(`expected only images the tree pulls, found "${target}" that nothing references`));
     }

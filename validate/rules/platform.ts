@@ -1,9 +1,11 @@
 /**
  * What the Astrago platform itself needs from the cluster beyond our tree (contract §7): a
- * Flux that still serves the API versions its backend creates objects in.
+ * Flux that still serves the API versions its backend creates objects in, and a login for
+ * every pod that pulls from a registry the catalog knows to be private.
  */
-import { fluxSupported, SUPPORTED_FLUX } from '../../catalog/platform';
+import { fluxSupported, privateRegistryOf, SUPPORTED_FLUX } from '../../catalog/platform';
 import { Severity } from '../model/finding';
+import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
 
 const fluxVersion: Rule = {
@@ -18,4 +20,18 @@ const fluxVersion: Rule = {
   }]),
 };
 
-export const PLATFORM_RULES: readonly Rule[] = [fluxVersion];
+/** A pod pulling from a private registry (catalog/platform.ts PRIVATE_REGISTRIES) without any imagePullSecret never starts. */
+const pullCredential: Rule = {
+  id: 'platform/pull-credential',
+  description: 'every pod that pulls from a registry the catalog marks private has an imagePullSecret',
+  check: (ctx) => ctx.manifests.flatMap((m) => podTemplates(m.object)
+    .filter((t) => (t.spec.imagePullSecrets ?? []).length === 0)
+    .flatMap((t) => containersOf(t).flatMap(({ path, container }) => {
+      const registry = container.image ? privateRegistryOf(container.image) : undefined;
+      return registry ? [ctx.finding(m, 'platform/pull-credential', `${path}.image: expected an imagePullSecret for "${container.image}" `
+        + `(${registry.prefix} is private), found none: store the login with \`npx astrago secrets set ${ctx.customer} ${registry.credential}\` `
+        + `(a Docker config JSON on standard input) or name the customer's Secret in secrets.existing.${registry.credential}`)] : [];
+    }))),
+};
+
+export const PLATFORM_RULES: readonly Rule[] = [fluxVersion, pullCredential];
