@@ -14,7 +14,8 @@ export function syntheticCustomer(i: number): string {
     access,
     `nfs: {server: ${address}, basePath: /export/c${i}}`,
     `profile: ${['prod', 'stage', 'dev'][i % 3]}`,
-    `secrets: {ageRecipients: [${RECIPIENT}]}`,
+    // The platform images come from a private registry: the customer's own pull Secret, as in the samples.
+    `secrets: {ageRecipients: [${RECIPIENT}], existing: {registry-login: {secretName: ghcr-login}}}`,
   ];
   const off = [i % 5 === 0 && 'harbor', i % 7 === 0 && 'gpuOperator'].filter(Boolean);
   if (off.length) lines.push(`components: {${off.map((c) => `${c}: {enabled: false}`).join(', ')}}`);

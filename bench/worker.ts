@@ -124,7 +124,10 @@ async function changeOne(root: string): Promise<OneChanged> {
     await run();
     return performance.now() - t0;
   };
-  const synthMs = await time(() => synth({ root, log: quiet }));
+  const synthMs = await time(async () => {
+    const errors: string[] = [];
+    if (await synth({ root, log: (l) => errors.push(l) }) !== 0) throw new Error(`bench: synth of the changed customer failed: ${errors.join('; ')}`);
+  });
   const selection = { changedSince: 'HEAD' };
   return {
     synthMs,

@@ -5,7 +5,7 @@
  * of n disjoint parts, for CI matrices.
  */
 import { execFileSync } from 'node:child_process';
-import { CREDENTIALS_FOLDER, CUSTOMERS_ROOT, DIST_ROOT, FLUX_ROOT } from '../model/layout';
+import { CREDENTIALS_FOLDER, CUSTOMERS_ROOT, DIST_ROOT, FLUX_ROOT, WORK_FOLDER } from '../model/layout';
 import { firstLineOf } from '../model/caught';
 import { fieldsOf } from '../model/fields';
 import { EXIT, UserError } from '../model/user-error';
@@ -24,8 +24,8 @@ export interface Selection {
   readonly shard?: string;
 }
 
-/** Paths whose change alters no customer's output or checks: guides, tests, benchmarks, CI files. */
-const NEVER_AN_INPUT = /^(docs\/|__tests__\/|bench\/|scripts\/|\.github\/|\.ci\/|[^/]+\.md$|\.gitignore$|LICENSE)/;
+/** Paths whose change alters no customer's output or checks: guides, tests, benchmarks, CI files, work and cache folders. */
+const NEVER_AN_INPUT = new RegExp(`^(docs/|__tests__/|bench/|scripts/|\\.github/|\\.ci/|${WORK_FOLDER.replace('.', '\\.')}/|\\.cache/|\\.cdk8s\\.out/|[^/]+\\.md$|\\.gitignore$|LICENSE)`);
 
 /** What changed since a revision: some customers, or (when anything they all depend on changed) every one. */
 export interface ChangedCustomers {
