@@ -6,13 +6,16 @@ import Ajv from 'ajv';
 import { parseAllDocuments, stringify } from 'yaml';
 import { validateCommand } from '../commands/validate-command';
 import type { OutputFile } from '../model/objects';
-import { existingObjects } from '../validate/externals';
+import { existingObjects, offlineSettings } from '../validate/externals';
 import { formatFinding } from '../validate/model/finding';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
 import { readVendorLock } from '../catalog/vendor-lock';
 import { SchemaSet } from '../validate/schemas';
 import { validateTrees } from '../validate/validate';
+import { validateInParallel } from '../validate/parallel';
+import { committedTree } from '../validate/committed-tree';
+import { vendoredChartProblems } from '../catalog/vendor-lock';
 import { configFrom, MINIMAL, render, ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo } from './helpers';
 
 const SHARED = SCHEMAS_DIR;
@@ -325,5 +328,38 @@ describe('vendored schemas', () => {
     expect(await run(repo)).toEqual({ code: 1, log: ['error: vendor/lock.yaml: expected YAML, found a file that does not parse: restore it with `git checkout -- vendor/`'] });
     fs.rmSync(path.join(repo, 'vendor', 'lock.yaml'));
     expect(await run(repo)).toEqual({ code: 1, log: ['error: vendor/lock.yaml: expected the vendor lock, found no file: restore it with `git checkout -- vendor/`'] });
+  });
+});
+
+describe('validation on every core', () => {
+  /** The samples' committed trees, four times over (a fleet of 16), one with a hand edit that validate must find. */
+  const fleet = () => {
+    const trees = SAMPLES.flatMap((name) => Array.from({ length: 4 }, () => {
+      const config = configFrom(fs.readFileSync(path.join(ROOT, 'customers', `${name}.yaml`), 'utf8'), name);
+      return { customer: name, files: committedTree(ROOT, name), externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion };
+    }));
+    const broken = trees[5];
+    return trees.map((t) => (t !== broken ? t : {
+      ...t, files: t.files.map((f) => (f.path.endsWith('/csi-driver-nfs.yaml') ? { ...f, content: f.content.replace('  interval: 30m\n', '  intervall: 30m\n') } : f)),
+    }));
+  };
+
+  test('a fleet validated by worker threads gives exactly the report of one thread, findings included', async () => {
+    const trees = fleet();
+    const location = { dir: SCHEMAS_DIR, pinned: [] };
+    const single = validateTrees(trees, { schemas: SchemaSet.load(SCHEMAS_DIR), vendoredChart: vendoredChartProblems(ROOT) });
+    const seen: string[] = [];
+    const parallel = await validateInParallel(trees, { schemas: location, root: ROOT, threads: 2, progress: (l) => seen.push(l) });
+    expect(single.findings.length).toBeGreaterThan(0);
+    expect(parallel).toEqual(single);
+    expect(seen.sort()).toEqual(trees.map((t) => `validating ${t.customer}`).sort());
+  });
+
+  test('a schema folder a worker cannot read is the one error line it is in one thread', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-schemas-'));
+    fs.cpSync(SHARED, dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'crds', 'helm.toolkit.fluxcd.io_helmreleases.yaml'), '');
+    await expect(validateInParallel(fleet(), { schemas: { dir, pinned: [] }, root: ROOT, threads: 2 }))
+      .rejects.toThrow(/helm\.toolkit\.fluxcd\.io_helmreleases\.yaml: expected a readable schema file .*, found an empty file/);
   });
 });

@@ -11,6 +11,7 @@ import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/render-check';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
+import { SchemaSet } from '../validate/schemas';
 import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 import { offlineSettings } from '../validate/externals';
@@ -32,7 +33,7 @@ export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<
       run: (selected, schemas) => {
         const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }));
         const charts = { root: options.root, lock: readVendorLock(options.root) };
-        return renderCheck(trees, { charts, helm, schemas, renderCache: renderCacheDir(options.root), progress: options.progress });
+        return renderCheck(trees, { charts, helm, schemas: SchemaSet.load(schemas.dir, schemas.pinned), renderCache: renderCacheDir(options.root), progress: options.progress });
       },
       json: renderReportJson,
       lines: renderReportLines,

@@ -7,8 +7,7 @@ import { selectedTrees, type CustomerTree } from '../pipeline/customers';
 import type { Selection } from '../pipeline/selection';
 import { formatFinding, Severity, type Finding } from '../validate/model/finding';
 import type { Progress } from '../validate/progress';
-import { locateSchemas } from '../validate/schema-store';
-import { SchemaSet } from '../validate/schemas';
+import { locateSchemas, type SchemaLocation } from '../validate/schema-store';
 import { OutputFormat, printJson } from './io';
 
 type Log = (line: string) => void;
@@ -49,7 +48,7 @@ export interface TreeCheckOptions extends Selection {
 /** What a check of the trees is made of besides what every check shares. */
 export interface TreeCheck<R extends { readonly findings: readonly Finding[] }> {
   /** Checks the selected trees. */
-  readonly run: (trees: readonly CustomerTree[], schemas: SchemaSet) => R | Promise<R>;
+  readonly run: (trees: readonly CustomerTree[], schemas: SchemaLocation) => R | Promise<R>;
   /** The report as the JSON document of `-o json`. */
   readonly json: (report: R) => unknown;
   /** The report as summary lines. */
@@ -68,10 +67,10 @@ export function runTreeCheck<R extends { readonly findings: readonly Finding[] }
   const out = options.out ?? ((text: string) => text.split('\n').filter(Boolean).forEach(log));
   return runCommand(log, async () => {
     const check = await setup(log, env);
+    // Located and verified before any work; loaded by the check, where it needs them.
     const location = locateSchemas(options.root, options.schemas, env);
-    const schemas = SchemaSet.load(location.dir, location.pinned);
     const trees = await selectedTrees(options.root, options.customers, options.render, log, options.progress, options);
-    const report = await check.run(trees, schemas);
+    const report = await check.run(trees, location);
     for (const f of report.findings) log(formatFinding(f));
     if (options.output === OutputFormat.JSON) printJson(out, check.json(report));
     else for (const line of check.lines(report)) out(`${line}\n`);

@@ -7,8 +7,7 @@ import { existingObjects, offlineSettings } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportJson, reportLines } from '../validate/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
-import { validateTrees } from '../validate/validate';
-import { vendoredChartProblems } from '../catalog/vendor-lock';
+import { validateInParallel } from '../validate/parallel';
 import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
@@ -26,9 +25,9 @@ export function validateCommand(options: ValidateCommandOptions): Promise<number
     const kustomize = (options.kustomize ?? true) && kubectlAvailable();
     if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
     return {
-      run: (selected, schemas) => validateTrees(
+      run: (selected, schemas) => validateInParallel(
         selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion })),
-        { schemas, kustomize, progress: options.progress, vendoredChart: vendoredChartProblems(options.root) }),
+        { schemas, root: options.root, kustomize, progress: options.progress }),
       json: reportJson,
       lines: reportLines,
     };
