@@ -11,6 +11,7 @@ import type { ChartModel } from '../render/chart';
 import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
 import { renderCheck, ReleaseStatus, type RenderCheckOptions, type VendoredCharts } from '../render/render-check';
 import { packChartFolder, vendorChart } from '../render/vendor-chart';
+import { writeTarGz } from '../tools/archive';
 import { formatFinding } from '../validate/model/finding';
 import { ChartValuesModel, formatValuesPath } from '../render/values-analysis';
 import { schemaViolations } from '../render/values-schema';
@@ -244,6 +245,44 @@ describe('charts vendor', () => {
     expect([code, log]).toEqual([1, ['error: copied from the archive x.tgz: expected chart nested 1.0.0, found schema 1.0.0: not vendored (vendor/lock.yaml unchanged)']]);
     expect(fs.existsSync(path.join(root, 'vendor', 'charts'))).toBe(false);
     expect(readVendorLock(root).charts).toEqual([]);
+  });
+
+  test('vendoring the same bytes again restores an archive that went missing or was altered, instead of calling it vendored', () => {
+    const root = emptyRepo();
+    const from = path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0');
+    const args = { root, chart: 'nested', version: '1.0.0', repository: 'https://charts.example.org', from, helm: helm() };
+    const { entry } = vendorChart(args);
+    const archive = path.join(root, entry.file);
+    const bytes = fs.readFileSync(archive);
+    fs.rmSync(archive);
+    expect(vendorChart(args).written).toBe(true);
+    fs.appendFileSync(archive, 'x');
+    expect(vendorChart(args).written).toBe(true);
+    expect(fs.readFileSync(archive)).toEqual(bytes);
+    expect(vendorChart(args).written).toBe(false);
+  });
+
+  test('an archive whose Chart.yaml does not parse is one error line, and nothing is written', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-bad-'));
+    const archive = path.join(dir, 'bad.tgz');
+    fs.writeFileSync(archive, writeTarGz([{ path: 'nested/Chart.yaml', content: Buffer.from('name: [\n') }]));
+    const root = emptyRepo();
+    const { code, log } = await vendor(root, 'nested', archive);
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(/^error: copied from the archive bad\.tgz: nested\/Chart\.yaml: expected YAML, found .*: not vendored$/)]);
+    expect(readVendorLock(root).charts).toEqual([]);
+  });
+
+  test('an archive brought in as published must have the --upstream-digest it is said to have', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-pub-'));
+    const archive = path.join(dir, 'nested-1.0.0.tgz');
+    fs.writeFileSync(archive, packChartFolder(path.join(FIXTURE_CACHE, 'fixtures', 'nested-1.0.0'), helm()));
+    const root = emptyRepo();
+    const { code, log } = await vendor(root, 'nested', archive, { upstreamDigest: 'a'.repeat(64) });
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(new RegExp(`^error: copied from the archive nested-1\\.0\\.0\\.tgz: expected the archive as its repository publishes it, with sha256 a{64} \\(--upstream-digest\\), found ${sha256Of(fs.readFileSync(archive))}`))]);
+    expect(readVendorLock(root).charts).toEqual([]);
+    expect((await vendor(root, 'nested', archive, { upstreamDigest: sha256Of(fs.readFileSync(archive)) })).code).toBe(0);
   });
 
   test('a chart folder holding a symbolic link is refused: a link would pack what it points at', async () => {

@@ -322,6 +322,34 @@ describe('vendored schemas', () => {
     expect(log).toEqual([expect.stringMatching(new RegExp(`^error: vendor/schemas/crds/helm\\.toolkit\\.fluxcd\\.io_helmreleases\\.yaml${expected.source}`))]);
   });
 
+  test('a schema file the lock does not list is refused, not read unchecked', async () => {
+    const repo = clone();
+    fs.copyFileSync(path.join(repo, 'vendor', 'schemas', 'crds', 'traefik.io_middlewares.yaml'), path.join(repo, 'vendor', 'schemas', 'crds', 'zz-override.yaml'));
+    expect(await run(repo)).toEqual({ code: 1, log: ['error: vendor/schemas/crds/zz-override.yaml: expected only the schemas vendor/lock.yaml lists, found one it does not: remove it, or restore the folder with `git checkout -- vendor/`'] });
+  });
+
+  test.each<[string, (lock: string) => string, RegExp]>([
+    ['a path that leaves vendor/', (l) => l.replace('file: vendor/schemas/crds/traefik.io_middlewares.yaml', 'file: vendor/schemas/../../etc/hostname'), /^error: vendor\/lock\.yaml: schemas\.\d+: expected a file under vendor\/schemas\/ without "\.\."/],
+    ['a chart file not named after its chart and version', (l) => l.replace('file: vendor/charts/harbor-', 'file: vendor/charts/harbour-'), /^error: vendor\/lock\.yaml: charts\.\d+: expected a file named vendor\/charts\/<chart>-<version>\.tgz/],
+    ['a file listed twice', (l) => l.replace(/(schemas:\n)(  - file: [^\n]+\n    sha256: [^\n]+\n    url: [^\n]+\n)/, '$1$2$2'), /^error: vendor\/lock\.yaml: \(file\): expected each file listed once/],
+  ])('a lock with %s is one error line naming it', async (_what, edit, expected) => {
+    const repo = clone();
+    const lockFile = path.join(repo, 'vendor', 'lock.yaml');
+    fs.writeFileSync(lockFile, edit(fs.readFileSync(lockFile, 'utf8')));
+    const { code, log } = await run(repo);
+    expect(code).toBe(1);
+    expect(log).toEqual([expect.stringMatching(expected)]);
+  });
+
+  test('a HelmRelease whose vendored archive is missing or altered is a finding of validate (flux/vendored-chart)', async () => {
+    const repo = clone();
+    const archive = fs.readdirSync(path.join(repo, 'vendor', 'charts')).find((f) => f.startsWith('csi-driver-nfs-'))!;
+    fs.appendFileSync(path.join(repo, 'vendor', 'charts', archive), 'x');
+    const { code, log } = await run(repo);
+    expect(code).toBe(1);
+    expect(log).toContainEqual(expect.stringMatching(new RegExp(`\\[flux/vendored-chart\\] spec\\.chart\\.spec\\.chart: vendor/charts/${archive.replace(/\./g, '\\.')}: expected sha256 `)));
+  });
+
   test('a lock that is missing or does not parse is one error line naming it', async () => {
     const repo = clone();
     fs.writeFileSync(path.join(repo, 'vendor', 'lock.yaml'), 'charts: [\n');
