@@ -75,6 +75,17 @@ test.each<[string, (dist: string) => void]>([
   expect(readTree(path.join(repo, 'dist', second))).toEqual(before);
 });
 
+test('an edit that keeps a file\'s size and sets its modification time back is still seen', async () => {
+  const repo = await recorded();
+  const file = path.join(repo, 'dist', second, 'kustomization.yaml');
+  const { atime, mtime } = fs.statSync(file);
+  const text = fs.readFileSync(file, 'utf8');
+  fs.writeFileSync(file, text.replace(/[a-z]/, (c) => (c === 'x' ? 'y' : 'x')));
+  fs.utimesSync(file, atime, mtime);
+  expect(await rendered(repo)).toEqual([second]);
+  expect(fs.readFileSync(file, 'utf8')).toBe(text);
+});
+
 test('a record that is missing or damaged is never trusted', async () => {
   const repo = await recorded();
   fs.rmSync(path.join(repo, '.astrago', 'inputs', `${first}.json`));

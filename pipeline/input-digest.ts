@@ -18,7 +18,7 @@ import * as path from 'node:path';
 import {
   CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
-import { fieldsOf } from '../model/fields';
+import { fieldsOf, isMap } from '../model/fields';
 
 /** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
 const NOT_INPUTS = new Set([
@@ -27,7 +27,7 @@ const NOT_INPUTS = new Set([
 ]);
 
 /** Version of the record's shape: a record of another shape is never trusted. */
-const RECORD_VERSION = 1;
+const RECORD_VERSION = 2;
 
 interface InputRecord {
   readonly version: number;
@@ -37,6 +37,49 @@ interface InputRecord {
   readonly outputs: ReadonlyArray<readonly [string, string]>;
   /** What loading the customer file warned about, repeated when the customer is skipped. */
   readonly warnings: readonly string[];
+  /** Size, status-change time (ctime: any write or `touch` moves it) and sha256 of each input and output file when recorded, so that an untouched file is not read again. */
+  readonly stamps: Readonly<Record<string, readonly [number, number, string]>>;
+}
+
+/**
+ * The sha256 of files, taken from a record's stamps where a file's size and ctime are still the
+ * recorded ones and it changed before the record was written (as git trusts its index: a file
+ * changed within the same clock tick as the record is read again). ctime, not mtime: a write
+ * always moves it, and nothing can set it back.
+ */
+export class FileHashes {
+  private readonly seen = new Map<string, readonly [number, number, string]>();
+
+  constructor(private readonly root: string, private readonly stamps: InputRecord['stamps'] = {}, private readonly trustedBefore = 0) {}
+
+  /** The sha256 of a file, or `absent`. */
+  public sha(file: string): string {
+    const known = this.seen.get(file);
+    if (known) return known[2];
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(path.join(this.root, file));
+    } catch {
+      return 'absent';
+    }
+    const stamp = this.stamps[file];
+    const trusted = stamp && stamp[0] === stat.size && stamp[1] === stat.ctimeMs && stat.ctimeMs < this.trustedBefore;
+    const sha = trusted ? stamp[2] : sha256Of(this.root, file);
+    this.seen.set(file, [stat.size, stat.ctimeMs, sha]);
+    return sha;
+  }
+
+  /** The stamps of every file hashed so far. */
+  public get taken(): InputRecord['stamps'] {
+    return Object.fromEntries(this.seen);
+  }
+}
+
+/** The hashes a customer's record vouches for (none without a record). */
+export function recordedHashes(root: string, customer: string): FileHashes {
+  const record = readRecord(root, customer);
+  if (!record) return new FileHashes(root);
+  return new FileHashes(root, record.stamps, fs.statSync(path.join(root, inputRecordFile(customer))).ctimeMs);
 }
 
 /** The record of a customer, relative to the repository root. */
@@ -56,11 +99,13 @@ export function projectDigest(root: string, nodeMajor = process.versions.node.sp
   return hash.digest('hex');
 }
 
+/** The customer file of a customer, relative to the repository root. */
+export const customerFilePath = (customer: string) => `${CUSTOMERS_ROOT}/${customer}.yaml`;
+
 /** The digest of a customer's inputs: the project's, its customer file and its credential store. */
-export function customerDigest(root: string, customer: string, project: string): string {
+export function customerDigest(root: string, customer: string, project: string, hashes = new FileHashes(root)): string {
   const hash = createHash('sha256').update(project);
-  hashFile(hash, root, `${CUSTOMERS_ROOT}/${customer}.yaml`);
-  for (const file of walk(root, `${CREDENTIALS_FOLDER}/${customer}`, () => true).sort()) hashFile(hash, root, file);
+  for (const file of [customerFilePath(customer), ...walk(root, `${CREDENTIALS_FOLDER}/${customer}`, () => true).sort()]) hash.update(`${file}\0${hashes.sha(file)}\0`);
   return hash.digest('hex');
 }
 
@@ -68,7 +113,7 @@ export function customerDigest(root: string, customer: string, project: string):
  * The warnings to repeat when the customer's record matches `inputs` and every file it lists is
  * on disk unchanged with no other file beside them; undefined when the customer must render.
  */
-export function unchangedSince(root: string, customer: string, inputs: string): readonly string[] | undefined {
+export function unchangedSince(root: string, customer: string, inputs: string, hashes = recordedHashes(root, customer)): readonly string[] | undefined {
   const record = readRecord(root, customer);
   if (!record || record.inputs !== inputs) return undefined;
   const listed = new Map(record.outputs.map(([file, sha]) => [file, sha]));
@@ -76,18 +121,22 @@ export function unchangedSince(root: string, customer: string, inputs: string): 
   if (onDisk.length !== listed.size) return undefined;
   for (const file of onDisk) {
     const sha = listed.get(file);
-    if (sha === undefined || sha !== sha256Of(root, file)) return undefined;
+    if (sha === undefined || sha !== hashes.sha(file)) return undefined;
   }
   return record.warnings;
 }
 
 /** Records what a customer's output was written from; call it after the write, with the digest taken before reading. */
 export function recordInputs(root: string, customer: string, inputs: string, warnings: readonly string[]): void {
+  const hashes = new FileHashes(root);
+  // Stamps of the inputs too (the digest itself is the one taken before the render).
+  customerDigest(root, customer, '', hashes);
   const record: InputRecord = {
     version: RECORD_VERSION,
     inputs,
-    outputs: outputFiles(root, customer).map((file) => [file, sha256Of(root, file)] as const),
+    outputs: outputFiles(root, customer).map((file) => [file, hashes.sha(file)] as const),
     warnings,
+    stamps: hashes.taken,
   };
   const target = path.join(root, inputRecordFile(customer));
   fs.mkdirSync(path.dirname(target), { recursive: true });
@@ -106,8 +155,8 @@ function outputFiles(root: string, customer: string): string[] {
 function readRecord(root: string, customer: string): InputRecord | undefined {
   try {
     const record = fieldsOf(JSON.parse(fs.readFileSync(path.join(root, inputRecordFile(customer)), 'utf8')));
-    const valid = record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings);
-    return valid ? { version: RECORD_VERSION, inputs: record.inputs, outputs: record.outputs, warnings: record.warnings } : undefined;
+    const valid = record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings) && isMap(record.stamps);
+    return valid ? { version: RECORD_VERSION, inputs: record.inputs, outputs: record.outputs, warnings: record.warnings, stamps: record.stamps } : undefined;
   } catch {
     // No record, or one that does not parse: the customer renders, which writes a new one.
     return undefined;
@@ -151,7 +200,8 @@ export function unchangedCustomers(root: string, names: readonly string[]): Map<
   const project = projectDigest(root);
   const unchanged = new Map<string, readonly string[]>();
   for (const name of names) {
-    const warnings = unchangedSince(root, name, customerDigest(root, name, project));
+    const hashes = recordedHashes(root, name);
+    const warnings = unchangedSince(root, name, customerDigest(root, name, project, hashes), hashes);
     if (warnings) unchanged.set(name, warnings);
   }
   return unchanged;

@@ -15,7 +15,7 @@ import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
 import { readStore, recordRetired, storeCustomers } from '../secrets/credential-store';
 import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
-import { customerDigest, customerFileNames, projectDigest, recordInputs, unchangedSince } from './input-digest';
+import { customerDigest, customerFileNames, customerFilePath, FileHashes, projectDigest, recordedHashes, recordInputs, unchangedSince } from './input-digest';
 import { shardOf } from './selection';
 import { distCustomers, readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
@@ -127,11 +127,13 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   if (unknown.length > 0) throw unknownCustomer(unknown, names).withConsequence(NOTHING_WRITTEN);
   const project = projectDigest(root);
   // Taken before anything is read: an input that changes meanwhile makes the next run render again.
-  const digests = new Map(names.map((name) => [name, customerDigest(root, name, project)]));
-  const digestOf = (name: string) => digests.get(name) ?? customerDigest(root, name, project);
+  const hashes = new Map(names.map((name) => [name, recordedHashes(root, name)]));
+  const hashesOf = (name: string) => hashes.get(name) ?? recordedHashes(root, name);
+  const digests = new Map(names.map((name) => [name, customerDigest(root, name, project, hashesOf(name))]));
+  const digestOf = (name: string) => digests.get(name) ?? customerDigest(root, name, project, hashesOf(name));
   // Sealing credentials anew (the secrets commands, --new-credentials) always renders.
   const unchanged = new Map(options.vaultOptions ? [] : names.filter((name) => !newCredentials.has(name)).flatMap((name) => {
-    const warnings = unchangedSince(root, name, digestOf(name));
+    const warnings = unchangedSince(root, name, digestOf(name), hashesOf(name));
     return warnings ? [[name, warnings] as const] : [];
   }));
   let loaded: LoadedCustomer[];
@@ -149,7 +151,13 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
     throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
   }
   writeCustomers(root, outputs);
-  for (const c of loaded) recordInputs(root, customerName(c.file), digestOf(customerName(c.file)), c.warnings.map(formatProblem));
+  const storeWritten = new Set(outputs.filter((o) => (o.store ?? []).length > 0).map((o) => o.customer));
+  for (const c of loaded) {
+    const name = customerName(c.file);
+    // Credentials this run stored are inputs of the next: recorded with them, unless the customer file changed meanwhile.
+    const sameFile = new FileHashes(root).sha(customerFilePath(name)) === hashesOf(name).sha(customerFilePath(name));
+    recordInputs(root, name, storeWritten.has(name) && sameFile ? customerDigest(root, name, project) : digestOf(name), c.warnings.map(formatProblem));
+  }
   // A retired name given new credentials on purpose is a customer again.
   for (const name of newCredentials) recordRetired(root, name, false);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
