@@ -112,7 +112,8 @@ async function main(n: number): Promise<WorkerResult> {
 async function changeOne(root: string): Promise<OneChanged> {
   const quiet = () => undefined;
   if (await synth({ root, log: quiet }) !== 0) throw new Error('bench: the recording synth failed');
-  const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.org', ...args], { stdio: 'ignore' });
+  // No automatic gc: it would run on in the background after the commit of thousands of files, inside the folder removed at the end.
+  const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.org', '-c', 'gc.auto=0', ...args], { stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
