@@ -82,7 +82,7 @@ export async function planCustomerReleases(tree: RenderTree, charts: VendoredCha
     plans.push({
       customer: tree.customer, release: r.release, notes: r.valuesProblems,
       ...planUpgrade({ from: { chart: r.model, objects: from }, to: { chart: target, objects: to }, values: r.values,
-        upgrade: { crds: typeof upgrade.crds === 'string' ? upgrade.crds : undefined, force: upgrade.force === true }, catalogChart: catalogEntry(chart)?.chart ?? chart }),
+        upgrade: { crds: typeof upgrade.crds === 'string' ? upgrade.crds : undefined, force: upgrade.force === true }, catalogChart: catalogEntry(chart)?.chart }),
     });
   }
   return plans;
@@ -106,7 +106,7 @@ export async function planChartPair(options: PairOptions): Promise<ReleasePlan> 
   };
   const from = await render(options.from, '--from');
   const to = await render(options.to, '--to');
-  return { notes: [], ...planUpgrade({ from: { chart: options.from, objects: from }, to: { chart: options.to, objects: to }, values: options.values, catalogChart: catalogEntry(options.from.name)?.chart ?? options.from.name }) };
+  return { notes: [], ...planUpgrade({ from: { chart: options.from, objects: from }, to: { chart: options.to, objects: to }, values: options.values, catalogChart: catalogEntry(options.from.name)?.chart }) };
 }
 
 /** A `--values` file: a YAML map. */

@@ -71,8 +71,11 @@ export interface PlanInput {
   readonly values: Record<string, unknown>;
   /** The HelmRelease's `spec.upgrade` now. @default - Flux's defaults (crds Skip, no force) */
   readonly upgrade?: { readonly crds?: string; readonly force?: boolean };
-  /** The catalog entry's chart name, for proposals. */
-  readonly catalogChart: string;
+  /**
+   * The catalog entry of the chart, where proposals are made.
+   * @default - a chart outside the catalog: proposals name the HelmRelease
+   */
+  readonly catalogChart?: string;
 }
 
 /** The transition from one render to the other. */
@@ -141,7 +144,7 @@ function immutableChanges(old: KubeObject, next: KubeObject): Change[] {
   const b = fieldsOf(next.spec);
   const changed = (field: string, x: unknown, y: unknown, replaceable: boolean): Change[] => (canonical(x) === canonical(y) ? [] : [{
     blocks: true, replaceable,
-    message: `spec.${field} changes (${brief(x)} → ${brief(y)}): the API server refuses to update it ("field is immutable")`
+    message: `spec.${field}${difference(x, y)}: the API server refuses to update it ("field is immutable")`
       + (replaceable ? '; Helm must delete and create the object again (upgrade.force), its pods restart' : '; the object must be deleted by hand (`kubectl delete --cascade=orphan`, pods and volumes kept) before the upgrade'),
   }]);
   switch (old.kind) {
@@ -271,15 +274,17 @@ function fluxProposals(input: PlanInput, replaceable: readonly string[]): FluxPr
   if (changedCrds.length > 0 && crds !== 'CreateReplace') {
     proposals.push({
       setting: 'upgrade.crds', value: 'CreateReplace', current: crds,
-      change: `set \`crds: true\` on ${input.catalogChart} in catalog/charts.ts`,
+      change: input.catalogChart ? `set \`crds: true\` on ${input.catalogChart} in catalog/charts.ts` : 'set it on the HelmRelease',
       why: `the target changes CRDs of its crds/ folder (${changedCrds.join(', ')}), which Helm never upgrades by itself`,
     });
   }
   if (replaceable.length > 0 && input.upgrade?.force !== true) {
     proposals.push({
       setting: 'upgrade.force', value: 'true', current: String(input.upgrade?.force ?? false),
-      change: `give ${input.catalogChart} \`upgrade.force: true\` for this one upgrade (catalog/charts.ts has no field for it yet: add one, read by constructs/flux/helm-release.ts), and remove it after`,
-      why: `${replaceable.join(', ')} can only be replaced, not updated; force makes Helm delete and create them again (their pods restart)`,
+      change: input.catalogChart
+        ? `give ${input.catalogChart} \`upgrade.force: true\` for this one upgrade (catalog/charts.ts has no field for it yet: add one, read by constructs/flux/helm-release.ts), and remove it after`
+        : 'set it on the HelmRelease for this one upgrade, and remove it after',
+      why: `${replaceable.join(', ')} can only be replaced, not updated; force makes Helm delete and create them again (a workload's pods restart, a Service is briefly gone)`,
     });
   }
   return proposals;
@@ -303,8 +308,23 @@ function canonical(value: unknown): string {
   return JSON.stringify(sort(value)) ?? 'null';
 }
 
+/** Where two values first differ, as ` changes at <path> (<a> → <b>)`. */
+function difference(x: unknown, y: unknown, at = ''): string {
+  if (canonical(x) === canonical(y)) return '';
+  if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
+    const i = x.findIndex((v, n) => canonical(v) !== canonical(y[n]));
+    return difference(x[i], y[i], `${at}[${i}]`);
+  }
+  if (isMap(x) && isMap(y)) {
+    const key = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().find((k) => canonical(x[k]) !== canonical(y[k]));
+    if (key !== undefined) return difference(x[key], y[key], `${at}.${key}`);
+  }
+  return `${at} changes (${brief(x)} → ${brief(y)})`;
+}
+
 /** A value shortened for a message. */
 function brief(value: unknown): string {
+  if (value === undefined) return 'unset';
   const text = canonical(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
