@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CHARTS } from '../catalog/charts';
 import { upgradePlanCommand, type UpgradePlanOptions } from '../commands/upgrade-plan-command';
 import { findVendoredChart, readVendorLock } from '../catalog/vendor-lock';
 import type { ReleasePlan } from '../render/plan-release';
 import { PlanFindingKind } from '../render/upgrade-plan';
 import { readTarGz } from '../tools/archive';
-import { ROOT, withHelm } from './helpers';
+import { ROOT, SAMPLES, withHelm } from './helpers';
 
 /** Pairs of small charts, each planting one kind of problem between `from` and `to`. */
 const PLANTED = path.join(__dirname, 'fixtures', 'charts', 'upgrades');
@@ -94,8 +95,8 @@ withHelm('planted chart pairs: each kind of finding', () => {
   });
 });
 
-/** The vendored archive of a chart unpacked to a folder, with a template comment and an optional value added: a harmless new version. */
-function harmlessCopy(chart: string, version: string): string {
+/** The vendored archive of a chart unpacked to a folder. */
+function unpacked(chart: string, version: string): string {
   const entry = findVendoredChart(readVendorLock(ROOT), chart, version);
   if (!entry) throw new Error(`expected ${chart} ${version} in vendor/lock.yaml`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-harmless-'));
@@ -105,7 +106,12 @@ function harmlessCopy(chart: string, version: string): string {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
   }
-  const root = path.join(dir, chart);
+  return path.join(dir, chart);
+}
+
+/** The vendored chart with a template comment and an optional value added: a harmless new version. */
+function harmlessCopy(chart: string, version: string): string {
+  const root = unpacked(chart, version);
   const template = fs.readdirSync(path.join(root, 'templates'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.yaml')).sort()[0];
   if (!template) throw new Error(`expected a template in ${root}/templates`);
   fs.appendFileSync(path.join(root, 'templates', template), '\n{{- /* a comment a later version might add */ -}}\n');
@@ -113,15 +119,22 @@ function harmlessCopy(chart: string, version: string): string {
   return root;
 }
 
+/** For each chart of the catalog, the first sample customer whose committed tree installs its pinned archive. */
+function vendoredReleases(): Array<[string, string, string]> {
+  return Object.values(CHARTS).map((entry) => {
+    const archive = `vendor/charts/${entry.chart}-${entry.version}.tgz`;
+    const customer = SAMPLES.find((c) => fs.readdirSync(path.join(ROOT, 'dist', c), { recursive: true, encoding: 'utf8' })
+      .some((f) => f.endsWith('.yaml') && fs.readFileSync(path.join(ROOT, 'dist', c, f), 'utf8').includes(archive)));
+    if (!customer) throw new Error(`expected a sample customer installing ${archive}`);
+    return [customer, entry.chart, entry.version];
+  });
+}
+
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
 withHelm('real vendored charts across a transition', () => {
-  test.each([
-    ['demo', 'harbor', '1.14.2'],
-    ['demo', 'kube-prometheus-stack', '61.9.0'],
-    ['plant', 'traefik', '41.3.0'],
-  ])('%s: %s %s planned to its own vendored version, and to a copy with a harmless change, reports nothing', async (customer, chart, version) => {
+  test.each(vendoredReleases())('%s: %s %s planned to its own vendored version, and to a copy with a harmless change, reports nothing', async (customer, chart, version) => {
     const self = await run({ args: [customer, chart, version] });
     expect(self.errors).toEqual([]);
     expect(self.plans.map((p) => [p.release, p.findings])).toEqual(self.plans.map((p) => [p.release, []]));
@@ -131,6 +144,28 @@ withHelm('real vendored charts across a transition', () => {
     expect(copy.plans.map((p) => [p.release, p.findings])).toEqual(self.plans.map((p) => [p.release, []]));
     expect(copy.plans[0].objects).toEqual(self.plans[0].objects);
     expect(copy.code).toBe(0);
+  });
+
+  test('a customer\'s release planned to a chart that no longer renders the registry claim is blocked, naming the claim in the release namespace', async () => {
+    const target = unpacked('harbor', '1.14.2');
+    fs.rmSync(path.join(target, 'templates', 'registry', 'registry-pvc.yaml'));
+    const { code, plans } = await run({ args: ['demo', 'harbor', target] });
+    expect(code).toBe(1);
+    // The annotation our values put on that claim is read by no template any more either.
+    expect(plans[0].findings.map((f) => [f.kind, f.blocks, f.object])).toEqual([
+      [PlanFindingKind.DATA_REMOVED, true, 'PersistentVolumeClaim/harbor/harbor-registry'],
+      [PlanFindingKind.UNREAD_VALUE, true, 'values.persistence.persistentVolumeClaim.registry.annotations."kustomize.toolkit.fluxcd.io/prune"'],
+    ]);
+  });
+
+  test('a changed CRD of the crds/ folder needs no proposal for a release that already upgrades CRDs with CreateReplace', async () => {
+    const target = unpacked('kube-prometheus-stack', '61.9.0');
+    const crd = path.join(target, 'charts', 'crds', 'crds', 'crd-alertmanagerconfigs.yaml');
+    fs.writeFileSync(crd, fs.readFileSync(crd, 'utf8').replace(/^(\s+)description: /m, '$1description: Changed. '));
+    const { code, plans } = await run({ args: ['demo', 'kube-prometheus-stack', target] });
+    expect(plans[0].proposals).toEqual([]);
+    expect(plans[0].findings).toEqual([]);
+    expect(code).toBe(0);
   });
 
   test('the text report names the customer, release and both versions, then a summary line', async () => {
