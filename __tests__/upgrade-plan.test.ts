@@ -86,8 +86,25 @@ withHelm('planted chart pairs: each kind of finding', () => {
     expect(plan.findings.find((f) => f.kind === PlanFindingKind.IMMUTABLE)?.message).toContain('ClusterIP → ExternalName');
   });
 
+  test('a Service that becomes headless blocks: its cluster IP cannot change', async () => {
+    const { code, plan } = await planted('service', 'to-headless');
+    expect(code).toBe(1);
+    expect(plan.findings.find((f) => f.kind === PlanFindingKind.IMMUTABLE)?.message).toMatch(/^spec\.clusterIP changes between headless \(None\) and allocated/);
+  });
+
+  test('a claim that changes storage class and shrinks blocks twice, and a Job whose template changes blocks with force proposed', async () => {
+    const { code, plan } = await planted('claim-class');
+    expect(code).toBe(1);
+    expect(plan.findings.map((f) => `${f.blocks ? 'blocks' : 'warning'} ${f.object}: ${f.message.split(':')[0]}`)).toEqual([
+      'blocks spec.upgrade.force: expected true, found false',
+      'blocks Job/default/planted-setup: spec.template.spec.containers[0].image changes ("registry.example.org/setup',
+      'blocks PersistentVolumeClaim/default/planted-data: spec.resources.requests.storage shrinks (2Gi → 1Gi)',
+      'blocks PersistentVolumeClaim/default/planted-data: spec.storageClassName changes ("nfs" → "fast")',
+    ]);
+  });
+
   test('a chart planned against itself has no finding and exits 0', async () => {
-    for (const pair of ['selector', 'claims', 'crds', 'values', 'claim-removed', 'service']) {
+    for (const pair of fs.readdirSync(PLANTED).sort()) {
       const from = path.join(PLANTED, pair, 'from');
       const { code, plans } = await run({ from, to: from });
       expect({ pair, code, findings: plans[0].findings }).toEqual({ pair, code: 0, findings: [] });

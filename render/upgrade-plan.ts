@@ -185,7 +185,7 @@ function claimChanges(a: Record<string, unknown>, b: Record<string, unknown>): C
   };
   const changes: Change[] = [];
   if (canonical(withoutSize(a)) !== canonical(withoutSize(b))) {
-    changes.push({ blocks: true, message: `spec changes beyond its storage request (${brief(withoutSize(a))} → ${brief(withoutSize(b))}): the API server refuses to update a bound claim's spec; its data must move to a new claim` });
+    changes.push({ blocks: true, message: `spec${difference(withoutSize(a), withoutSize(b))}: the API server refuses to update a bound claim's spec beyond a larger storage request; its data must move to a new claim` });
   }
   const [x, y] = [quantity(sizeOf(a)), quantity(sizeOf(b))];
   if (x !== undefined && y !== undefined && y < x) {
