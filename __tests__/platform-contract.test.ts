@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { CHARTS } from '../catalog/charts';
+import { FLUX_RELEASES, fluxImages } from '../catalog/flux-images';
 import { DEFAULT_FLUX_VERSION, fluxSupported, PLATFORM_GENERATIONS, prometheusUrl, SUPPORTED_FLUX } from '../catalog/platform';
 import { PROFILES } from '../config/schema';
 import { platformUrls } from '../config/urls';
@@ -421,12 +422,23 @@ describe('contract §7: Flux and chart sources', () => {
     expect(fluxSupported(DEFAULT_FLUX_VERSION)).toBe(true);
   });
 
-  test('contract §7: validate warns when fluxVersion is a Flux the platform cannot run on, and is silent otherwise', () => {
+  test('contract §7: validate fails a customer on Flux 2.8 or later, saying why (the platform\'s v2beta2 HelmReleases), warns below 2.3, and is silent otherwise', () => {
     const check = (fluxVersion?: string) => PLATFORM_RULES.flatMap((r) => r.check(new ValidationContext({ customer: 'acme', files: [], manifests: [], externals: [], fluxVersion })));
-    expect(check('2.8.0')).toEqual([expect.objectContaining({ severity: 'warning', rule: 'platform/flux-version', file: 'customers/acme.yaml' })]);
-    expect(check('2.8.0')[0].message).toMatch(/^fluxVersion: expected Flux 2\.3 to 2\.7, found 2\.8\.0 /);
+    for (const v of ['2.8.0', 'v2.9.1', '3.0.0']) {
+      expect(check(v)).toEqual([expect.objectContaining({ severity: 'error', rule: 'platform/flux-version', file: 'customers/acme.yaml' })]);
+    }
+    expect(check('2.8.0')[0].message).toMatch(/^fluxVersion: expected Flux 2\.3 to 2\.7, found 2\.8\.0 \(the platform backend creates helm\.toolkit\.fluxcd\.io\/v2beta2 HelmReleases, which Flux 2\.8 removed, docs\/platform-contract\.md §7 Flux;/);
+    expect(check('2.2.3')).toEqual([expect.objectContaining({ severity: 'warning', rule: 'platform/flux-version' })]);
     expect(check('2.4.0')).toEqual([]);
+    expect(check('2.7.5')).toEqual([]);
     for (const name of SAMPLES) expect(check(sampleConfig(name).fluxVersion)).toEqual([]);
+  });
+
+  test('contract §7: the default fluxVersion is the newest 2.7 patch whose controller images the repository pins, so an air-gapped customer can mirror it', () => {
+    const patches = Object.keys(FLUX_RELEASES).filter((v) => v.startsWith(`${SUPPORTED_FLUX.max}.`));
+    const newest = patches.sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2])).slice(-1)[0];
+    expect(DEFAULT_FLUX_VERSION).toBe(newest);
+    expect(fluxImages(DEFAULT_FLUX_VERSION)).toEqual(expect.arrayContaining([expect.stringMatching(/^ghcr\.io\/fluxcd\/helm-controller:v1\.4\.\d+$/)]));
   });
 
   test('contract §7: getting-started bootstraps with the pinned Flux version', () => {

@@ -53,8 +53,19 @@ export function prometheusUrl(release: { readonly chart: string; readonly releas
  * this tree's `source.toolkit.fluxcd.io/v1` HelmRepositories need 2.3.
  */
 export const SUPPORTED_FLUX = { min: '2.3', max: '2.7' } as const;
-/** The Flux version getting-started bootstraps with (the old system ran 2.4.0). */
-export const DEFAULT_FLUX_VERSION = '2.4.0';
+/**
+ * The Flux version getting-started bootstraps with: the newest 2.7 patch the repository has
+ * evidence for, the controller images of fluxcd/flux2 v2.7.5 (catalog/flux-images.ts). The old
+ * system ran 2.4.0, which no longer gets fixes; 2.8 removed what the platform creates (§7).
+ */
+export const DEFAULT_FLUX_VERSION = '2.7.5';
+
+/** Whether a Flux version `x.y.z` no longer serves `helm.toolkit.fluxcd.io/v2beta2` (2.8 and later). */
+export function fluxTooNew(version: string): boolean {
+  const [major, m] = version.replace(/^v/, '').split('.').map(Number);
+  const [, hi] = SUPPORTED_FLUX.max.split('.').map(Number);
+  return major > 2 || (major === 2 && m > hi);
+}
 
 /** Whether a Flux version `x.y.z` lies in SUPPORTED_FLUX. */
 export function fluxSupported(version: string): boolean {

@@ -24,12 +24,13 @@ import { registerRender } from './render-command';
 import { registerRenderCheck } from './render-check-command';
 import { registerSecrets } from './secrets-command';
 import { registerSynth } from './synth-command';
+import { registerUpgradePlan } from './upgrade-plan-command';
 import { registerValidate } from './validate-command';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ReadonlyArray<(program: Command, root: string, io: Io) => void> = [
   registerSynth, registerInit, registerImport, registerList, registerRemove, registerRender, registerDiff,
-  registerCheck, registerExplain, registerGraph, registerSecrets, registerValidate, registerRenderCheck, registerCharts,
+  registerCheck, registerExplain, registerGraph, registerSecrets, registerValidate, registerRenderCheck, registerUpgradePlan, registerCharts,
 ];
 
 const progress = progressLine((text) => process.stderr.write(text), () => process.stderr.columns);

@@ -244,7 +244,7 @@ function checkRendered(tree: RenderTree, job: RenderJob, crdSources: string, opt
     : undefined;
   const cacheFile = key ? path.join(options.renderCache!, `${key}.check.json`) : undefined;
   if (cacheFile && fs.existsSync(cacheFile)) return JSON.parse(fs.readFileSync(cacheFile, 'utf8')) as RenderedCheck;
-  const { objects, problems } = renderedObjects(job.output!, l, options.schemas);
+  const { objects, problems } = renderedObjects(job.output!, l.chart, releaseNamespace(l.manifest), options.schemas);
   const findings: Finding[] = problems.map((p) => ({ customer: tree.customer, file: l.manifest.file, object: job.release, rule: RenderRule.TEMPLATE, severity: Severity.ERROR, message: `rendered ${p}` }));
   const excepted: ExceptedFinding[] = [];
   const entry = catalogEntry(l.chart);
@@ -295,15 +295,76 @@ export function helmTemplateCalls(trees: readonly RenderTree[], charts: Vendored
 function planTree(tree: RenderTree, charts: VendoredCharts, models: Map<string, LoadedChart>): { manifests: Manifest[]; located: Located[]; apiVersions: string[] } {
   const { manifests } = parseManifests(tree.customer, tree.files);
   const located = manifests.filter(isHelmRelease).map((m) => locate(m, charts, models));
-  const apiVersions = [...new Set(located.flatMap((l) => (l.model ? allCrds(l.model) : []).flatMap((crd) => {
-    const { group, kind, versions } = crdSpec(crd);
-    return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
-  })))].sort();
+  const apiVersions = [...new Set(located.flatMap((l) => (l.model ? crdApiVersions(l.model) : [])))].sort();
   return { manifests, located, apiVersions };
 }
 
+/**
+ * A HelmRelease of a tree as the render check renders it: its vendored chart, the values Flux
+ * passes and the `helm template` arguments, for rendering it again with another chart
+ * (`upgrade-plan`).
+ */
+export interface ReleaseRender {
+  /** `HelmRelease/<namespace>/<name>`. */
+  readonly release: string;
+  /** The HelmRelease as committed. */
+  readonly manifest: Manifest;
+  readonly chart: string;
+  readonly version: string;
+  readonly model: LoadedChart;
+  /** The vendored archive on disk. */
+  readonly location: string;
+  /** Effective values (values, then valuesFrom), as Flux merges them. */
+  readonly values: Record<string, unknown>;
+  /** What could not be read of the values (valuesFrom missing, Secrets). */
+  readonly valuesProblems: readonly string[];
+  /** `helm template` arguments for the chart at `location` (all but the values file), told these API versions exist too. */
+  readonly args: (location: string, moreApiVersions?: readonly string[]) => string[];
+  /** helm's output as objects, namespaced as Helm applies them. */
+  readonly parse: (output: string) => { objects: KubeObject[]; problems: string[] };
+}
+
+/** The HelmReleases of a tree whose vendored chart loads, as `renderCheck` would render them. */
+export function releaseRenders(tree: RenderTree, charts: VendoredCharts): ReleaseRender[] {
+  const { manifests, located, apiVersions } = planTree(tree, charts, new Map());
+  return located.flatMap((l) => {
+    if (!l.model || !l.location) return [];
+    const effective = effectiveValues(l.manifest, manifests);
+    return [{
+      release: formatRef(refOf(l.manifest.object)), manifest: l.manifest, chart: l.chart, version: l.version, model: l.model,
+      values: effective.values, valuesProblems: [...effective.problems, ...effective.opaque.map((o) => `values in a Secret not readable here: ${o}`)],
+      args: (location: string, more: readonly string[] = []) => templateArgs({ ...l, location }, tree.kubernetesVersion, [...new Set([...apiVersions, ...more])].sort()),
+      location: l.location,
+      parse: (output: string) => {
+        const { objects, problems } = renderedObjects(output, l.chart, releaseNamespace(l.manifest));
+        return { objects: objects.map((o) => o.object), problems };
+      },
+    }];
+  });
+}
+
+/** `group/version` and `group/version/Kind` of every CRD a chart ships: what `--api-versions` tells helm. */
+export function crdApiVersions(chart: ChartModel): string[] {
+  return allCrds(chart).flatMap((crd) => {
+    const { group, kind, versions } = crdSpec(crd);
+    return versions.flatMap((v) => [`${group}/${v}`, `${group}/${v}/${kind}`]);
+  });
+}
+
+/** `helm template` of one chart with these values (written to a temporary file): helm's output, or a HelmError. */
+export async function helmTemplate(helm: Helm, args: readonly string[], values: Record<string, unknown>): Promise<string> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-render-'));
+  try {
+    const valuesFile = path.join(work, 'values.yaml');
+    fs.writeFileSync(valuesFile, stringify(values));
+    return await helm.runAsync(['template', ...args, '--values', valuesFile]);
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 /** The CRDs a chart ships, its subcharts' included. */
-function allCrds(chart: ChartModel): Array<Record<string, unknown>> {
+export function allCrds(chart: ChartModel): Array<Record<string, unknown>> {
   return [...chart.crds, ...chart.subcharts.flatMap((s) => allCrds(s.chart))];
 }
 
@@ -427,6 +488,11 @@ function locate(manifest: Manifest, charts: VendoredCharts, models: Map<string, 
   }
 }
 
+/** The namespace Helm applies a release's namespaced objects in. */
+function releaseNamespace(manifest: Manifest): string | undefined {
+  return specOf(manifest).targetNamespace ?? manifest.object.metadata.namespace;
+}
+
 /** Arguments of `helm template` for a release (all but its values file). */
 function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly string[]): string[] {
   const spec = specOf(l.manifest);
@@ -449,13 +515,11 @@ function templateArgs(l: Located, kubeVersion: string, apiVersions: readonly str
  * release namespace Helm applies it in; as the API server would store them (nulls dropped,
  * CRD defaults applied). js-yaml's core schema: fast, and no YAML 1.1 dates or merge keys.
  */
-function renderedObjects(output: string, l: Located, schemas?: SchemaSet): { objects: Array<{ object: KubeObject; source: string }>; problems: string[] } {
-  const spec = specOf(l.manifest);
-  const namespace = spec.targetNamespace ?? l.manifest.object.metadata.namespace;
+export function renderedObjects(output: string, chart: string, namespace: string | undefined, schemas?: SchemaSet): { objects: Array<{ object: KubeObject; source: string }>; problems: string[] } {
   const objects: Array<{ object: KubeObject; source: string }> = [];
   const problems: string[] = [];
   for (const doc of output.split(/^---\s*$/m)) {
-    const source = /^# Source: (.+)$/m.exec(doc)?.[1]?.trim() ?? `${l.chart}/(unnamed)`;
+    const source = /^# Source: (.+)$/m.exec(doc)?.[1]?.trim() ?? `${chart}/(unnamed)`;
     let o: KubeObject | null | undefined;
     try {
       o = loadYaml(doc, { schema: CORE_SCHEMA }) as KubeObject | null | undefined;

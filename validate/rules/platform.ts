@@ -3,7 +3,7 @@
  * Flux that still serves the API versions its backend creates objects in, and a login for
  * every pod that pulls from a registry the catalog knows to be private.
  */
-import { fluxSupported, privateRegistryOf, SUPPORTED_FLUX } from '../../catalog/platform';
+import { fluxSupported, fluxTooNew, privateRegistryOf, SUPPORTED_FLUX } from '../../catalog/platform';
 import { Severity } from '../model/finding';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import type { Rule } from './rule';
@@ -15,8 +15,10 @@ const fluxVersion: Rule = {
     customer: ctx.customer,
     file: `customers/${ctx.customer}.yaml`,
     rule: 'platform/flux-version',
-    severity: Severity.WARNING,
-    message: `fluxVersion: expected Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max}, found ${ctx.fluxVersion} (the platform creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases, removed in Flux 2.8; this tree needs source.toolkit.fluxcd.io/v1 from 2.3)`,
+    // From 2.8 the platform breaks for certain: its backend cannot create a single HelmRelease.
+    severity: fluxTooNew(ctx.fluxVersion) ? Severity.ERROR : Severity.WARNING,
+    message: `fluxVersion: expected Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max}, found ${ctx.fluxVersion} (the platform backend creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases, `
+      + `which Flux 2.8 removed, docs/platform-contract.md §7 Flux; this tree needs source.toolkit.fluxcd.io/v1 from 2.3)`,
   }]),
 };
 

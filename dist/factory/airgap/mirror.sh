@@ -82,11 +82,11 @@ copy 'docker.io/xiilab/git-sync:v3.6.0' 'harbor.factory.local:443/astrago/xiilab
 copy 'docker.io/xiilab/horovod:latest' 'harbor.factory.local:443/astrago/xiilab/horovod:latest'
 copy 'docker.io/xiilab/nerdctl:astrago' 'harbor.factory.local:443/astrago/xiilab/nerdctl:astrago'
 
-# Flux 2.4.0 (installed by flux bootstrap --registry=harbor.factory.local:443/astrago/fluxcd, not by this tree): its controllers.
-copy 'ghcr.io/fluxcd/helm-controller:v1.1.0' 'harbor.factory.local:443/astrago/fluxcd/helm-controller:v1.1.0'
-copy 'ghcr.io/fluxcd/kustomize-controller:v1.4.0' 'harbor.factory.local:443/astrago/fluxcd/kustomize-controller:v1.4.0'
-copy 'ghcr.io/fluxcd/notification-controller:v1.4.0' 'harbor.factory.local:443/astrago/fluxcd/notification-controller:v1.4.0'
-copy 'ghcr.io/fluxcd/source-controller:v1.4.1' 'harbor.factory.local:443/astrago/fluxcd/source-controller:v1.4.1'
+# Flux 2.7.5 (installed by flux bootstrap --registry=harbor.factory.local:443/astrago/fluxcd, not by this tree): its controllers.
+copy 'ghcr.io/fluxcd/helm-controller:v1.4.5' 'harbor.factory.local:443/astrago/fluxcd/helm-controller:v1.4.5'
+copy 'ghcr.io/fluxcd/kustomize-controller:v1.7.3' 'harbor.factory.local:443/astrago/fluxcd/kustomize-controller:v1.7.3'
+copy 'ghcr.io/fluxcd/notification-controller:v1.7.5' 'harbor.factory.local:443/astrago/fluxcd/notification-controller:v1.7.5'
+copy 'ghcr.io/fluxcd/source-controller:v1.7.4' 'harbor.factory.local:443/astrago/fluxcd/source-controller:v1.7.4'
 
 # Git: Flux reads this repository from the internal server. Push it there, then bootstrap with
 #   flux bootstrap git --url=https://git.factory.local/platform/astrago-gitops.git --branch=main --path=flux/factory --registry=harbor.factory.local:443/astrago/fluxcd --ca-file=<the CA of the mirrors>

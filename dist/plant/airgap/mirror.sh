@@ -81,11 +81,11 @@ copy 'docker.io/xiilab/git-sync:v3.6.0' 'registry.plant.local:5000/astrago/xiila
 copy 'docker.io/xiilab/horovod:latest' 'registry.plant.local:5000/astrago/xiilab/horovod:latest'
 copy 'docker.io/xiilab/nerdctl:astrago' 'registry.plant.local:5000/astrago/xiilab/nerdctl:astrago'
 
-# Flux 2.4.0 (installed by flux bootstrap --registry=registry.plant.local:5000/astrago/fluxcd, not by this tree): its controllers.
-copy 'ghcr.io/fluxcd/helm-controller:v1.1.0' 'registry.plant.local:5000/astrago/fluxcd/helm-controller:v1.1.0'
-copy 'ghcr.io/fluxcd/kustomize-controller:v1.4.0' 'registry.plant.local:5000/astrago/fluxcd/kustomize-controller:v1.4.0'
-copy 'ghcr.io/fluxcd/notification-controller:v1.4.0' 'registry.plant.local:5000/astrago/fluxcd/notification-controller:v1.4.0'
-copy 'ghcr.io/fluxcd/source-controller:v1.4.1' 'registry.plant.local:5000/astrago/fluxcd/source-controller:v1.4.1'
+# Flux 2.7.5 (installed by flux bootstrap --registry=registry.plant.local:5000/astrago/fluxcd, not by this tree): its controllers.
+copy 'ghcr.io/fluxcd/helm-controller:v1.4.5' 'registry.plant.local:5000/astrago/fluxcd/helm-controller:v1.4.5'
+copy 'ghcr.io/fluxcd/kustomize-controller:v1.7.3' 'registry.plant.local:5000/astrago/fluxcd/kustomize-controller:v1.7.3'
+copy 'ghcr.io/fluxcd/notification-controller:v1.7.5' 'registry.plant.local:5000/astrago/fluxcd/notification-controller:v1.7.5'
+copy 'ghcr.io/fluxcd/source-controller:v1.7.4' 'registry.plant.local:5000/astrago/fluxcd/source-controller:v1.7.4'
 
 # Git: Flux reads this repository from the internal server. Push it there, then bootstrap with
 #   flux bootstrap git --url=https://git.plant.local/platform/astrago-gitops.git --branch=main --path=flux/plant --registry=registry.plant.local:5000/astrago/fluxcd --ca-file=<the CA of the mirrors>
