@@ -7,13 +7,13 @@
 // rendered and cdk8s, the constructs and the pipeline are never loaded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerFileNames, hasOrphans, unchangedCustomers } from './pipeline/input-digest';
+import { customerFileNames, needsFullSynth, unchangedCustomers } from './pipeline/input-digest';
 import { customerDistFolder, entryFile, WORK_FOLDER } from './model/layout';
 
 async function run(root: string): Promise<number> {
   const names = customerFileNames(root);
   const unchanged = unchangedCustomers(root, names);
-  if (names.length === 0 || unchanged.size < names.length || hasOrphans(root, names)) {
+  if (names.length === 0 || unchanged.size < names.length || needsFullSynth(root, names)) {
     // Loaded only now: it brings cdk8s, the constructs and the generated imports.
     const { synth }: typeof import('./pipeline/synth') = require('./pipeline/synth');
     return synth({ root });

@@ -3,6 +3,7 @@
  * when any input changes, one by one: the customer file, its credential store, the vendor lock,
  * the project's source, the Node major; and when a file it wrote was edited, added or removed.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { customerDigest, projectDigest, unchangedCustomers } from '../pipeline/input-digest';
@@ -91,4 +92,41 @@ test('a record that is missing or damaged is never trusted', async () => {
   fs.rmSync(path.join(repo, '.astrago', 'inputs', `${first}.json`));
   fs.writeFileSync(path.join(repo, '.astrago', 'inputs', `${second}.json`), '{"version": 1, "inputs": ');
   expect(await rendered(repo)).toEqual([first, second].sort());
+});
+
+test('a customer file or store entry turned into a link, a FIFO or a .yml twin is never skipped: synth refuses it as a full run does', async () => {
+  const quiet = () => undefined;
+  for (const change of [
+    (repo: string) => {
+      const file = path.join(repo, 'customers', `${first}.yaml`);
+      fs.copyFileSync(file, path.join(repo, 'elsewhere.yaml'));
+      fs.rmSync(file);
+      fs.symlinkSync(path.join(repo, 'elsewhere.yaml'), file);
+    },
+    (repo: string) => {
+      const dir = path.join(repo, 'credentials', first);
+      const entry = path.join(dir, fs.readdirSync(dir)[0]);
+      fs.copyFileSync(entry, path.join(repo, 'entry.yaml'));
+      fs.rmSync(entry);
+      fs.symlinkSync(path.join(repo, 'entry.yaml'), entry);
+    },
+    (repo: string) => fs.copyFileSync(path.join(repo, 'customers', `${first}.yaml`), path.join(repo, 'customers', 'zeta.yml')),
+    (repo: string) => execFileSync('mkfifo', [path.join(repo, 'customers', 'zz.yaml')]),
+  ]) {
+    const repo = await recorded();
+    change(repo);
+    expect(await synth({ root: repo, log: quiet })).toBe(1);
+  }
+});
+
+test('files whose timestamps moved but whose content did not are stamped again, so the next run reads none of them', async () => {
+  const repo = await recorded();
+  const record = path.join(repo, '.astrago', 'inputs', `${first}.json`);
+  const before = JSON.parse(fs.readFileSync(record, 'utf8')).stamps;
+  const file = path.join(repo, 'dist', first, 'kustomization.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file));
+  expect(await rendered(repo)).toEqual([]);
+  const after = JSON.parse(fs.readFileSync(record, 'utf8')).stamps;
+  expect(after[`dist/${first}/kustomization.yaml`][1]).not.toBe(before[`dist/${first}/kustomization.yaml`][1]);
+  expect(after[`dist/${first}/kustomization.yaml`][2]).toBe(before[`dist/${first}/kustomization.yaml`][2]);
 });

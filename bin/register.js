@@ -24,8 +24,10 @@ addHook((code, filePath) => {
   const out = `${js}\n//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap)).toString('base64')}`;
   try {
     fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(`${cached}.${process.pid}`, out);
-    fs.renameSync(`${cached}.${process.pid}`, cached);
+    // One temporary name per thread: worker threads of one process share its pid.
+    const temporary = `${cached}.${process.pid}.${require('node:worker_threads').threadId}`;
+    fs.writeFileSync(temporary, out);
+    fs.renameSync(temporary, cached);
   } catch {
     // A read-only checkout still runs, only without the cache.
   }

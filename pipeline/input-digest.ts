@@ -52,18 +52,27 @@ export class FileHashes {
 
   constructor(private readonly root: string, private readonly stamps: InputRecord['stamps'] = {}, private readonly trustedBefore = 0) {}
 
-  /** The sha256 of a file, or `absent`. */
+  /** Whether a file's stamp was out of date though its content may not be: the record is worth refreshing. */
+  public stale = false;
+
+  /**
+   * The sha256 of a regular file, or what else is there (`absent`, `link`, `special`): a link is
+   * never followed and a FIFO never opened, so such a file never matches a record and the
+   * customer renders, which refuses it as a full synth does.
+   */
   public sha(file: string): string {
     const known = this.seen.get(file);
     if (known) return known[2];
     let stat: fs.Stats;
     try {
-      stat = fs.statSync(path.join(this.root, file));
+      stat = fs.lstatSync(path.join(this.root, file));
     } catch {
       return 'absent';
     }
+    if (!stat.isFile()) return stat.isSymbolicLink() ? 'link' : 'special';
     const stamp = this.stamps[file];
     const trusted = stamp && stamp[0] === stat.size && stamp[1] === stat.ctimeMs && stat.ctimeMs < this.trustedBefore;
+    if (!trusted) this.stale = true;
     const sha = trusted ? stamp[2] : sha256Of(this.root, file);
     this.seen.set(file, [stat.size, stat.ctimeMs, sha]);
     return sha;
@@ -123,6 +132,8 @@ export function unchangedSince(root: string, customer: string, inputs: string, h
     const sha = listed.get(file);
     if (sha === undefined || sha !== hashes.sha(file)) return undefined;
   }
+  // Same content under new timestamps (a checkout, a copy): stamp them, so the next run reads nothing again.
+  if (hashes.stale) writeRecord(root, customer, { ...record, stamps: { ...record.stamps, ...hashes.taken } });
   return record.warnings;
 }
 
@@ -138,6 +149,11 @@ export function recordInputs(root: string, customer: string, inputs: string, war
     warnings,
     stamps: hashes.taken,
   };
+  writeRecord(root, customer, record);
+}
+
+/** A record, replaced atomically. */
+function writeRecord(root: string, customer: string, record: InputRecord): void {
   const target = path.join(root, inputRecordFile(customer));
   fs.mkdirSync(path.dirname(target), { recursive: true });
   const temporary = `${target}.${process.pid}.tmp`;
@@ -216,8 +232,18 @@ export function customerFileNames(root: string): string[] {
   }
 }
 
-/** Whether a tree or a credential store is left without its customer file (synth warns about each). */
-export function hasOrphans(root: string, names: readonly string[]): boolean {
+/**
+ * Whether something only a full synth reports is there: a tree or a credential store left
+ * without its customer file (a warning each), or a customer file not named `*.yaml` (an error).
+ */
+export function needsFullSynth(root: string, names: readonly string[]): boolean {
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(path.join(root, CUSTOMERS_ROOT));
+  } catch {
+    // No customers folder: nothing misnamed in it.
+  }
+  if (entries.some((f) => f.endsWith('.yml'))) return true;
   const known = new Set(names);
   const folders = (dir: string) => {
     try {

@@ -43,10 +43,10 @@ export function changedSince(root: string, rev: string): ChangedCustomers {
     try {
       return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (e) {
-      throw new UserError(`--changed-since: expected a git revision of this repository, found "${rev}" (${firstLineOf(fieldsOf(e).stderr ?? e).replace(/^fatal: /, '')})`, EXIT.USAGE);
+      throw new UserError(`--changed-since: expected a git revision of this repository, found "${rev}" (${firstLineOf(fieldsOf(e).stderr || e).replace(/^fatal: /, '')})`, EXIT.USAGE);
     }
   };
-  git(['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]);
+  git(['rev-parse', '--verify', `${rev}^{commit}`]);
   const paths = [
     ...git(['diff', '--name-only', '--no-renames', '-z', rev, '--']).split('\0'),
     ...git(['ls-files', '--others', '--exclude-standard', '-z']).split('\0'),

@@ -54,7 +54,14 @@ export async function validateInParallel(trees: readonly CustomerTree[], options
     });
   }
   const shares = Array.from({ length: threads }, (_, i) => trees.filter((_t, j) => j % threads === i));
-  const reports = await Promise.all(shares.map((share) => runWorker({ trees: share, schemas: options.schemas, root: options.root, kustomize: options.kustomize ?? false }, options.progress)));
+  const workers: Worker[] = [];
+  let reports: Array<Extract<WorkerMessage, { report: unknown }>['report']>;
+  try {
+    reports = await Promise.all(shares.map((share) => runWorker(workers, { trees: share, schemas: options.schemas, root: options.root, kustomize: options.kustomize ?? false }, options.progress)));
+  } finally {
+    // One worker failing ends the others: nothing keeps running, or the process open, after the error.
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
   const skipped = new Map<string, number>();
   for (const r of reports) for (const [kind, n] of r.skipped) skipped.set(kind, (skipped.get(kind) ?? 0) + n);
   return {
@@ -64,11 +71,12 @@ export async function validateInParallel(trees: readonly CustomerTree[], options
   };
 }
 
-function runWorker(input: WorkerInput, progress?: Progress): Promise<Extract<WorkerMessage, { report: unknown }>['report']> {
+function runWorker(workers: Worker[], input: WorkerInput, progress?: Progress): Promise<Extract<WorkerMessage, { report: unknown }>['report']> {
   const register = path.join(__dirname, '..', 'bin', 'register.js');
   const entry = path.join(__dirname, 'validate-worker.ts');
   // TypeScript runs through the same transpiler as the CLI: the worker's entry is code, not a file of its own.
   const worker = new Worker(`require(${JSON.stringify(register)}); require(${JSON.stringify(entry)});`, { eval: true, workerData: input });
+  workers.push(worker);
   return new Promise((resolve, reject) => {
     worker.on('message', (message: WorkerMessage) => {
       if ('progress' in message) progress?.(message.progress);
@@ -76,8 +84,7 @@ function runWorker(input: WorkerInput, progress?: Progress): Promise<Extract<Wor
       else resolve(message.report);
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`validation worker exited with code ${code}`));
-    });
+    // After its report, a worker's exit settles nothing; without one, it is a failure whatever its code.
+    worker.on('exit', (code) => reject(new Error(`validation worker exited (code ${code}) without a report`)));
   });
 }
