@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { releaseResolver } from '../config/releases';
 import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
@@ -77,7 +78,7 @@ export function registerList(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'listed', 1: 'a customer file is invalid (its row says so; the errors go to stderr)' }))
     .action(async (opts: { output: OutputFormat }) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const loaded = loadCustomers(path.join(root, 'customers'));
+        const loaded = loadCustomers(path.join(root, 'customers'), undefined, releaseResolver(root));
         const rows: CustomerRow[] = [];
         for (const l of loaded) {
           const c = l.config;

@@ -3,6 +3,7 @@
  * All customers are loaded and rendered in memory before anything is written; if any file
  * is broken, nothing is written for anyone and every problem is printed, one per line.
  */
+import { releaseResolver } from '../config/releases';
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
@@ -49,7 +50,7 @@ export interface SynthOptions {
 
 /** Every customer file (or `only`, or those `wanted`), loaded on its own, its warnings logged. */
 export function loadEach(root: string, log: (line: string) => void, only?: string, wanted: (name: string) => boolean = () => true): LoadedCustomer[] {
-  const found = loadCustomers(path.join(root, 'customers'), wanted).filter((c) => !only || customerName(c.file) === only);
+  const found = loadCustomers(path.join(root, 'customers'), wanted, releaseResolver(root)).filter((c) => !only || customerName(c.file) === only);
   if (only && found.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
   const loaded = found.map((c) => requireVendoredVersions(c, vendoredIn(root)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
