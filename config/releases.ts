@@ -118,16 +118,21 @@ export function loadRelease(root: string, name: string): Release {
   return parseRelease(name, readText(root, file, () => new UserError(problem(file, [], `a release of ${RELEASES_ROOT}/ (${releaseNames(root).join(', ') || 'none'})`, 'no such file'))));
 }
 
-/** The rings of the repository, in rollout order; undefined when it has no `rings.yaml`. */
-export function loadRings(root: string): readonly Ring[] | undefined {
-  if (!fs.existsSync(path.join(root, RINGS_FILE))) return undefined;
-  const { rings } = parseFile(RINGS_FILE, readText(root, RINGS_FILE, () => new UserError(problem(RINGS_FILE, [], 'a file', 'none'))), ringsSchema);
+/** The rings of `rings.yaml` content, in rollout order, checked. */
+export function parseRings(content: string): readonly Ring[] {
+  const { rings } = parseFile(RINGS_FILE, content, ringsSchema);
   const seen = new Set<string>();
   rings.forEach((ring, i) => {
     if (seen.has(ring.name)) throw new UserError(problem(RINGS_FILE, ['rings', i, 'name'], 'each ring named once', JSON.stringify(ring.name)));
     seen.add(ring.name);
   });
   return rings;
+}
+
+/** The rings of the repository, in rollout order; undefined when it has no `rings.yaml`. */
+export function loadRings(root: string): readonly Ring[] | undefined {
+  if (!fs.existsSync(path.join(root, RINGS_FILE))) return undefined;
+  return parseRings(readText(root, RINGS_FILE, () => new UserError(problem(RINGS_FILE, [], 'a file', 'none'))));
 }
 
 /** The ring of a customer file that names neither ring nor release: the last one, the most careful (decided here, once). */

@@ -208,7 +208,7 @@ const INGRESS_CONTROLLERS = [IngressController.INGRESS_NGINX, IngressController.
 
 export const customerSchema = z.strictObject({
   ring: dns1123Label.optional()
-    .describe(`The ring of the fleet this customer belongs to (${RINGS_FILE}): the customer runs the release of that ring, and an upgrade reaches it in that ring's wave. Default: the last ring of ${RINGS_FILE}.`),
+    .describe(`The ring of the fleet this customer belongs to (${RINGS_FILE}): the customer runs the release of that ring, and an upgrade reaches it in that ring's wave (\`npx astrago promote\`, docs/releases.md). Default: the last ring of ${RINGS_FILE}.`),
   release: matching(RELEASE_NAME, 'a release name such as 2026.12.0').optional()
     .describe(`Instead of a ring: the release (${RELEASES_ROOT}/<name>.yaml) this customer stays on, whatever its ring would run. An exception that \`list\` and \`fleet\` flag: hold a customer on a known-good release, then remove the key to rejoin a ring.`),
   profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default(DEFAULT_PROFILE)

@@ -3,6 +3,7 @@
  * All customers are loaded and rendered in memory before anything is written; if any file
  * is broken, nothing is written for anyone and every problem is printed, one per line.
  */
+import { refuseEditedReleases } from './release-usage';
 import { releaseResolver } from '../config/releases';
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
@@ -138,6 +139,8 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   let loaded: LoadedCustomer[];
   let outputs: CustomerOutput[];
   try {
+    // A release customers already run is immutable: its edit would change them all behind the rings.
+    refuseEditedReleases(root);
     const wanted = new Set(names.filter((name) => !unchanged.has(name)));
     loaded = loadEach(root, log, only, (name) => wanted.has(name));
     const errors = loaded.flatMap((c) => c.errors);
