@@ -297,7 +297,7 @@ describe('render, explain, graph', () => {
 describe('list and remove', () => {
   test('list shows stale, orphan and invalid customers, and flags a customer pinned to a release', async () => {
     const repo = scratchRepo();
-    // Pinned to the release its ring runs anyway: the same tree, but an exception list shows.
+    // Pinned to the release its ring runs anyway: the same versions, an exception list shows (and its README states).
     fs.appendFileSync(path.join(repo, 'customers/factory.yaml'), 'release: 2026.12.0\n');
     fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'offline: {registry: harbor.local:443/astrago}\ncomponents: {harbor: {enabled: false}}\nmonitoring: {gpuScrapeInterval: 30s}\n');
     fs.writeFileSync(path.join(repo, 'customers/broken.yaml'), 'nfs: 1\n');
@@ -309,7 +309,7 @@ describe('list and remove', () => {
       'CUSTOMER RELEASE ACCESS COMPONENTS OFFLINE DIST',
       'broken ? ? ? ? unknown: invalid customer file',
       'demo canary: 2026.12.0-stage-1.0 domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,traefik,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
-      'factory 2026.12.0 (PINNED) ip 192.168.10.20 all 9 harbor.factory.local:443/astrago up to date',
+      'factory 2026.12.0 (PINNED) ip 192.168.10.20 all 9 harbor.factory.local:443/astrago stale: run npx cdk8s synth',
       'plant stable: 2026.12.0 domain https://astrago.plant.local all 9 registry.plant.local:5000/astrago up to date',
       'seoul-lab early: 2026.12.0 ip 10.61.3.163 all 9 no up to date',
       'gone - - - - orphan: no customer file (npx astrago remove)',
@@ -319,7 +319,7 @@ describe('list and remove', () => {
     expect(json).toMatchObject({ code: 1, err: r.err });
     const rows = JSON.parse(json.out);
     expect(rows.map((row: { customer: string; dist: string }) => [row.customer, row.dist])).toEqual([
-      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['plant', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
+      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'stale'], ['plant', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
     ]);
     expect(rows[1]).toEqual({
       customer: 'demo', dist: 'stale', access: { mode: 'domain', url: 'https://demo.astrago.ai', ...(rows[1].access.address ? { address: rows[1].access.address } : {}) },
