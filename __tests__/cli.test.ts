@@ -279,7 +279,9 @@ describe('render, explain, graph', () => {
     expect((await run(repo, ['explain', 'lab', 'nfs'])).out).toContain('nfs.basePath = "/kube_storage"  (set by default: config/schema.ts)');
     // A default that is a catalog fact is named by the catalog file that decides it.
     expect((await run(repo, ['explain', 'lab', 'resources.harbor.core.cpu'])).out).toBe('resources.harbor.core.cpu = "100m"  (set by default: catalog/charts.ts)\n');
-    expect((await run(repo, ['explain', 'lab', 'astrago.components.core.tag'])).out).toContain('(set by default: catalog/platform.ts)');
+    expect((await run(repo, ['explain', 'lab', 'astrago.imageDefaults.registry'])).out).toContain('(set by default: catalog/platform.ts)');
+    // A version is the release's: the ring's release is the layer above the catalog's default.
+    expect((await run(repo, ['explain', 'lab', 'astrago.components.core.tag'])).out).toContain('(set by release: 2026.12.0 (releases/2026.12.0.yaml, which ring stable of rings.yaml runs))');
     expect(await run(repo, ['explain', 'lab', 'monitoring.retension'])).toMatchObject({
       code: 2, err: 'error: monitoring.retension: expected one of the keys of monitoring: gpuScrapeInterval, nodePorts, retention, storageSize, found "retension"',
     });

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { CHARTS } from '../catalog/charts';
 import { MPI_OPERATOR_IMAGE } from '../catalog/mpi-operator';
 import { PLATFORM_IMAGES } from '../catalog/platform';
+import { explain, Layer } from '../config/explain';
 import { loadCustomerText } from '../config/load';
 import { loadRelease, parseRelease, releaseResolver, RELEASE_CHARTS } from '../config/releases';
 import { UserError } from '../model/user-error';
@@ -84,4 +85,16 @@ test('synth refuses a release whose chart version is not vendored, naming the re
   expect(problems(() => loadAll(repo, () => undefined, 'seoul-lab'))).toEqual([
     'releases/2026.12.0.yaml: charts.harbor: expected a version of harbor vendored in vendor/charts/ (vendor it with `npx astrago charts vendor harbor 1.99.0`), for customer seoul-lab, found 1.99.0',
   ]);
+});
+
+test('explain names the release (and the ring that runs it) as the layer that set a version, beneath the profile and the customer file', () => {
+  const loaded = load(`ring: canary\nastrago: {components: {batch: {tag: batch-v1.0.49}}}\n${MINIMAL}`);
+  const [core] = explain({ ...loaded, config: loaded.config! }, 'astrago.components.core.tag');
+  expect(core.layers.map((l) => [l.layer, l.where])).toEqual([
+    [Layer.DEFAULT, 'catalog/platform.ts'],
+    [Layer.RELEASE, '2026.12.0-stage-1.0 (releases/2026.12.0-stage-1.0.yaml, which ring canary of rings.yaml runs)'],
+  ]);
+  const [batch] = explain({ ...loaded, config: loaded.config! }, 'astrago.components.batch.tag');
+  expect(batch.layers.map((l) => l.layer)).toEqual([Layer.DEFAULT, Layer.RELEASE, Layer.CUSTOMER]);
+  expect(batch.value).toBe('batch-v1.0.49');
 });

@@ -16,7 +16,7 @@ import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, withGuarantees
 import { objectShape, type SchemaNode } from './schema-walk';
 import { errnoCode } from '../model/caught';
 import { CHARTS } from '../catalog/charts';
-import { releaseLayer, type ReleaseResolver } from './releases';
+import { releaseLayer as layerOf, type ReleaseResolver } from './releases';
 import { releaseFile } from '../model/layout';
 
 /** One finding about one key of one customer file. */
@@ -51,6 +51,11 @@ interface LoadOutcome {
   readonly raw: unknown;
   /** The profile layer that was applied. */
   readonly profileValues: unknown;
+  /**
+   * The release layer that was applied beneath the profile, with the ring and release it resolved to.
+   * @default - none: loaded without the repository's rings (the catalog's pins)
+   */
+  readonly releaseLayer?: { readonly name: string; readonly ring?: string; readonly values: unknown };
   /** Line of a dotted key path in the customer file, if it is written there. */
   readonly lineOf: (keyPath: readonly string[]) => number | undefined;
 }
@@ -127,8 +132,9 @@ export function loadCustomerText(text: string, name: string, file: string, relea
   // logLevel 'error': the library would print a warning quoting the file (a map used as a key, e.g. an unquoted {{ … }}).
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   const lineOf = (keyPath: readonly string[]) => nodeLine(doc, lines, keyPath);
+  let releaseLayer: LoadOutcome['releaseLayer'];
   const result = (raw: unknown, profileValues: unknown, config?: CustomerConfig): LoadedCustomer =>
-    ({ file, config, errors, warnings, raw, profileValues, lineOf });
+    ({ file, config, errors, warnings, raw, profileValues, lineOf, ...(releaseLayer ? { releaseLayer } : {}) });
 
   const conflict = conflictMarkerLine(text);
   if (conflict) {
@@ -180,9 +186,10 @@ export function loadCustomerText(text: string, name: string, file: string, relea
       errors.push({ file, line: lineOf([at]), path: at, expected, found });
       return result(raw, profileValues);
     }
-    layer = releaseLayer(resolution.release);
     // The resolved choice, so every reader sees the ring and the release without resolving again.
     chosen = resolution.choice.ring ? { ring: resolution.choice.ring, release: resolution.choice.release } : { release: resolution.choice.release };
+    layer = layerOf(resolution.release);
+    releaseLayer = { name: resolution.release.name, ...(resolution.choice.ring ? { ring: resolution.choice.ring } : {}), values: deepMerge(layer, chosen) };
   }
   const merged = deepMerge(deepMerge(deepMerge(layer, profileValues), raw), chosen);
   const parsed = customerSchema.safeParse(merged);
