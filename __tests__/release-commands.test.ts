@@ -63,9 +63,14 @@ test("a new release promoted to the first ring changes dist/ only for that ring'
   expect(release.charts['csi-driver-nfs']).toBe(NEXT_NFS);
   expect(release.images['mpi-operator']).toBe('docker.io/mpioperator/mpi-operator:0.5.0');
 
+  expect(await synth({ root: repo, log })).toBe(0);
   const before = readTree(path.join(repo, 'dist'));
   expect(await run(repo, ['promote', '2026.12.1', 'canary'])).toMatchObject({ code: 0, err: expect.stringContaining('Ring canary: 2026.12.0-stage-1.0 -> 2026.12.1 (1 customer(s): demo)') });
+  lines.length = 0;
   expect(await synth({ root: repo, log })).toBe(0);
+  // Only the promoted ring renders again: the others' inputs (their ring's release) did not change.
+  expect(lines.filter((l) => l.startsWith('synthesized '))).toEqual([expect.stringMatching(/^synthesized demo: /)]);
+  expect(lines).toContain('unchanged since the last synth: 3 customer(s) (inputs and written files as recorded in .astrago/inputs/)');
   const after = readTree(path.join(repo, 'dist'));
   const changed = Object.keys({ ...before, ...after }).filter((f) => before[f] !== after[f]).sort();
   expect(changed.length).toBeGreaterThan(0);

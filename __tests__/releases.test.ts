@@ -12,6 +12,7 @@ import { loadCustomerText } from '../config/load';
 import { loadRelease, parseRelease, releaseResolver, RELEASE_CHARTS } from '../config/releases';
 import { UserError } from '../model/user-error';
 import { loadAll } from '../pipeline/synth';
+import { customerDigest, projectDigest } from '../pipeline/input-digest';
 import { MINIMAL, ROOT, scratchRepo } from './helpers';
 
 const resolver = releaseResolver(ROOT)!;
@@ -97,4 +98,21 @@ test('explain names the release (and the ring that runs it) as the layer that se
   const [batch] = explain({ ...loaded, config: loaded.config! }, 'astrago.components.batch.tag');
   expect(batch.layers.map((l) => l.layer)).toEqual([Layer.DEFAULT, Layer.RELEASE, Layer.CUSTOMER]);
   expect(batch.value).toBe('batch-v1.0.49');
+});
+
+test("a customer's synth inputs hold its own ring's release: promoting one ring, or editing its release, changes only its customers' digests", () => {
+  const repo = scratchRepo();
+  const digests = () => {
+    const project = projectDigest(repo);
+    return Object.fromEntries(['demo', 'factory', 'plant', 'seoul-lab'].map((c) => [c, customerDigest(repo, c, project)]));
+  };
+  const before = digests();
+  const rings = path.join(repo, 'rings.yaml');
+  fs.writeFileSync(rings, fs.readFileSync(rings, 'utf8').replace('name: early\n    release: 2026.12.0', 'name: early\n    release: 2026.12.0-stage-1.0'));
+  const promoted = digests();
+  expect(Object.keys(before).filter((c) => before[c] !== promoted[c])).toEqual(['seoul-lab']);
+  const release = path.join(repo, 'releases/2026.12.0.yaml');
+  fs.writeFileSync(release, fs.readFileSync(release, 'utf8').replace('harbor: 1.14.2', 'harbor: 1.14.3'));
+  const edited = digests();
+  expect(Object.keys(edited).filter((c) => edited[c] !== promoted[c])).toEqual(['factory', 'plant']);
 });
