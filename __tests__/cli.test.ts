@@ -77,7 +77,7 @@ describe('init', () => {
     expect(Object.keys(readTree(path.join(repo, 'dist/acme')))).toContain('infrastructure/controllers/csi-driver-nfs.yaml');
     expect(parse(fs.readFileSync(path.join(repo, 'flux/acme/astrago.yaml'), 'utf8')).spec.path).toBe('./dist/acme');
     expect((await run(repo, ['check'])).code).toBe(0);
-    expect((await run(repo, ['list'])).out).toMatch(/^acme\s+ip 10\.0\.0\.5\s+all 9\s+no\s+up to date$/m);
+    expect((await run(repo, ['list'])).out).toMatch(/^acme\s+stable: 2026\.12\.0\s+ip 10\.0\.0\.5\s+all 9\s+no\s+up to date$/m);
   });
 
   test('domain, TLS, offline registry and profile flags land in the file', async () => {
@@ -279,7 +279,9 @@ describe('render, explain, graph', () => {
     expect((await run(repo, ['explain', 'lab', 'nfs'])).out).toContain('nfs.basePath = "/kube_storage"  (set by default: config/schema.ts)');
     // A default that is a catalog fact is named by the catalog file that decides it.
     expect((await run(repo, ['explain', 'lab', 'resources.harbor.core.cpu'])).out).toBe('resources.harbor.core.cpu = "100m"  (set by default: catalog/charts.ts)\n');
-    expect((await run(repo, ['explain', 'lab', 'astrago.components.core.tag'])).out).toContain('(set by default: catalog/platform.ts)');
+    expect((await run(repo, ['explain', 'lab', 'astrago.imageDefaults.registry'])).out).toContain('(set by default: catalog/platform.ts)');
+    // A version is the release's: the ring's release is the layer above the catalog's default.
+    expect((await run(repo, ['explain', 'lab', 'astrago.components.core.tag'])).out).toContain('(set by release: 2026.12.0 (releases/2026.12.0.yaml, which ring stable of rings.yaml runs))');
     expect(await run(repo, ['explain', 'lab', 'monitoring.retension'])).toMatchObject({
       code: 2, err: 'error: monitoring.retension: expected one of the keys of monitoring: gpuScrapeInterval, nodePorts, retention, storageSize, found "retension"',
     });
@@ -295,8 +297,10 @@ describe('render, explain, graph', () => {
 });
 
 describe('list and remove', () => {
-  test('list shows stale, orphan and invalid customers', async () => {
+  test('list shows stale, orphan and invalid customers, and flags a customer pinned to a release', async () => {
     const repo = scratchRepo();
+    // Pinned to the release its ring runs anyway: the same versions, an exception list shows (and its README states).
+    fs.appendFileSync(path.join(repo, 'customers/factory.yaml'), 'release: 2026.12.0\n');
     fs.appendFileSync(path.join(repo, 'customers/demo.yaml'), 'offline: {registry: harbor.local:443/astrago}\ncomponents: {harbor: {enabled: false}}\nmonitoring: {gpuScrapeInterval: 30s}\n');
     fs.writeFileSync(path.join(repo, 'customers/broken.yaml'), 'nfs: 1\n');
     fs.mkdirSync(path.join(repo, 'dist/gone'));
@@ -304,25 +308,27 @@ describe('list and remove', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^error: customers\/broken.yaml:1: nfs: expected object.*, found 1$/m);
     expect(r.out.split('\n').map((l) => l.replace(/\s+/g, ' ').trim())).toEqual([
-      'CUSTOMER ACCESS COMPONENTS OFFLINE DIST',
-      'broken ? ? ? unknown: invalid customer file',
-      'demo domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,traefik,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
-      'factory ip 192.168.10.20 all 9 harbor.factory.local:443/astrago up to date',
-      'plant domain https://astrago.plant.local all 9 registry.plant.local:5000/astrago up to date',
-      'seoul-lab ip 10.61.3.163 all 9 no up to date',
-      'gone - - - orphan: no customer file (npx astrago remove)',
+      'CUSTOMER RELEASE ACCESS COMPONENTS OFFLINE DIST',
+      'broken ? ? ? ? unknown: invalid customer file',
+      'demo canary: 2026.12.0-stage-1.0 domain https://demo.astrago.ai csiDriverNfs,gpuOperator,ingressNginx,traefik,prometheus,keycloak,mpiOperator,astrago harbor.local:443/astrago stale: run npx cdk8s synth',
+      'factory 2026.12.0 (PINNED) ip 192.168.10.20 all 9 harbor.factory.local:443/astrago stale: run npx cdk8s synth',
+      'plant stable: 2026.12.0 domain https://astrago.plant.local all 9 registry.plant.local:5000/astrago up to date',
+      'seoul-lab early: 2026.12.0 ip 10.61.3.163 all 9 no up to date',
+      'gone - - - - orphan: no customer file (npx astrago remove)',
       '',
     ]);
     const json = await run(repo, ['list', '-o', 'json']);
     expect(json).toMatchObject({ code: 1, err: r.err });
     const rows = JSON.parse(json.out);
     expect(rows.map((row: { customer: string; dist: string }) => [row.customer, row.dist])).toEqual([
-      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'up-to-date'], ['plant', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
+      ['broken', 'invalid'], ['demo', 'stale'], ['factory', 'stale'], ['plant', 'up-to-date'], ['seoul-lab', 'up-to-date'], ['gone', 'orphan'],
     ]);
     expect(rows[1]).toEqual({
       customer: 'demo', dist: 'stale', access: { mode: 'domain', url: 'https://demo.astrago.ai', ...(rows[1].access.address ? { address: rows[1].access.address } : {}) },
       components: expect.objectContaining({ harbor: false, keycloak: true }), offlineRegistry: 'harbor.local:443/astrago',
+      release: { name: '2026.12.0-stage-1.0', ring: 'canary', pinned: false },
     });
+    expect(rows[2].release).toEqual({ name: '2026.12.0', ring: null, pinned: true });
   });
 
   test('list shows the URL users type: externalAccess.url when set, as every other URL', async () => {

@@ -131,6 +131,21 @@ describe('semantic diff', () => {
     expect(formatText([{ customer: 'acme', changes: [change] }]).join('\n')).not.toMatch(/x1|x2|m1|m2/);
   });
 
+  test('Markdown groups customers by identical change: a ring that moved together is one section, and customers that differ are named', () => {
+    const of = (customer: string, files: OutputFile[]) => files.map((f) => ({ path: f.path.replace('dist/acme/', `dist/${customer}/`), content: f.content.replaceAll('dist/acme/', `dist/${customer}/`) }));
+    const upgrade = (customer: string, values?: object) => ({
+      customer, changes: diffTrees(of(customer, tree([release()])), of(customer, tree([release({ chart: { spec: { chart: 'harbor', version: '1.1.0' } }, ...(values ? { values } : {}) })]))),
+    });
+    const md = formatMarkdown([upgrade('a'), upgrade('b'), upgrade('c'), upgrade('d', { expose: { type: 'nodePort' } }), { customer: 'e', changes: [] }]);
+    expect(md).toContain('The same 1 object change(s) in 3 customers; 1 differ from them (their own settings): d.');
+    expect(md).toContain('### 3 customers: a, b, c: 1 changed, 0 added, 0 removed');
+    expect(md).toContain('| ~ | HelmRelease harbor/harbor<br>`dist/<customer>/infrastructure/controllers/harbor.yaml` | `spec.chart.spec.version` | `"1.0.0"` | `"1.1.0"` |');
+    expect(md).toContain('### d: 1 changed, 0 added, 0 removed');
+    expect(md).toContain('`dist/d/infrastructure/controllers/harbor.yaml` | `spec.values`');
+    expect(md).toContain('### e: no changes');
+    expect(md.match(/spec\.chart\.spec\.version/g)).toHaveLength(2);
+  });
+
   test('Markdown puts destructive changes in a caution block above a table of every field', async () => {
     const md = formatMarkdown([{ customer: 'acme', changes: diffTrees(tree([release()]), tree([release({ releaseName: 'registry|x' })])) }]);
     expect(md).toContain('### acme: 1 changed, 0 added, 0 removed, 1 DESTRUCTIVE');

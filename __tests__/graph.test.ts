@@ -1,10 +1,12 @@
 import { parse } from 'yaml';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { graphFacts, mermaidGraph, TIER_STYLES, type GraphFacts } from '../output/graph';
+import { customerReadme, graphFacts, mermaidGraph, TIER_STYLES, type GraphFacts } from '../output/graph';
+import { loadCustomerText } from '../config/load';
+import { releaseResolver } from '../config/releases';
 import { parseTree } from '../output/tree';
 import type { KubeObject } from '../model/objects';
-import { configFrom, MINIMAL, render, SAMPLES, sampleConfig } from './helpers';
+import { configFrom, MINIMAL, render, ROOT, SAMPLES, sampleConfig } from './helpers';
 
 const FACTS: GraphFacts = { customer: 'acme', access: 'http://10.0.0.5 (ip mode)', sources: [], off: [] };
 
@@ -82,6 +84,16 @@ test('the customer box names the access, the mirrors and what is switched off', 
   });
   expect(mermaidGraph([], facts).split('\n')[1]).toBe('  customer[["acme<br/>https://astrago.acme.com (domain mode, certificate from issuer letsencrypt)'
     + '<br/>images from harbor.acme.local/astrago<br/>Git (and the vendored charts) from https://git.acme.local/gitops.git<br/>switched off: harbor, mpiOperator"]]');
+});
+
+test("the customer box and the README name the customer's release and ring, or that it pins the release", () => {
+  const resolver = releaseResolver(ROOT);
+  const ringed = loadCustomerText(`ring: early\n${MINIMAL}`, 'acme', 'customers/acme.yaml', resolver).config!;
+  const pinned = loadCustomerText(`release: 2026.12.0-stage-1.0\n${MINIMAL}`, 'acme', 'customers/acme.yaml', resolver).config!;
+  expect(mermaidGraph([], graphFacts(ringed)).split('\n')[1]).toBe('  customer[["acme<br/>release 2026.12.0 (ring early)<br/>http://10.0.0.5 (ip mode)<br/>images from their public registries"]]');
+  expect(customerReadme('customers/acme.yaml', [], graphFacts(ringed))).toContain('Versions come from release `2026.12.0` (`releases/2026.12.0.yaml`), which ring `early` runs (`rings.yaml`), unless the customer file sets one.');
+  expect(mermaidGraph([], graphFacts(pinned)).split('\n')[1]).toContain('<br/>release 2026.12.0-stage-1.0 (pinned)<br/>');
+  expect(customerReadme('customers/acme.yaml', [], graphFacts(pinned))).toContain('which the customer file pins outside the rings');
 });
 
 describe('the graph of each sample customer', () => {

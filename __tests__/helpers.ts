@@ -10,7 +10,8 @@ import { HELM_MISSING, locateHelm } from '../render/helm';
 import { locateSchemas } from '../validate/schema-store';
 import { findVendoredChart, readVendorLock, readVerified } from '../catalog/vendor-lock';
 import { loadChart, type LoadedChart } from '../render/chart';
-import { VENDOR_ROOT } from '../model/layout';
+import { RELEASES_ROOT, RINGS_FILE, VENDOR_ROOT } from '../model/layout';
+import { releaseResolver } from '../config/releases';
 import type { KubeObject, OutputFile } from '../model/objects';
 
 export const ROOT = path.resolve(__dirname, '..');
@@ -24,7 +25,7 @@ export function configFrom(yaml: string, name = 'acme'): CustomerConfig {
 }
 
 export function sampleConfig(name: string): CustomerConfig {
-  return loadCustomerFile(path.join(ROOT, 'customers', `${name}.yaml`)).config!;
+  return loadCustomerFile(path.join(ROOT, 'customers', `${name}.yaml`), undefined, releaseResolver(ROOT)).config!;
 }
 
 /** Public key of __tests__/fixtures/sample-operator.agekey, the identity of sample and test customers. */
@@ -113,7 +114,7 @@ export function withOperatorKey<T>(action: () => Promise<T>): Promise<T> {
 
 export function scratchRepo(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-'));
-  for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
+  for (const sub of ['customers', 'credentials', 'dist', 'flux', RELEASES_ROOT, RINGS_FILE]) {
     if (fs.existsSync(path.join(ROOT, sub))) fs.cpSync(path.join(ROOT, sub), path.join(dir, sub), { recursive: true });
   }
   // Read-only input, as large as the rest together: shared, not copied.

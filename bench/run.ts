@@ -87,9 +87,11 @@ async function main(): Promise<void> {
   });
   const changeCost = (r: WorkerResult) => r.oneChanged.synthMs + r.oneChanged.validateMs + r.oneChanged.renderCheckMs + r.oneChanged.diffMs;
   const changeGrowth = changeCost(largest) / changeCost(one);
+  const promotionRatio = largest.oneChanged.promotionMs / largest.oneChanged.ringResynthMs;
   const targets = [
     `| \`npx cdk8s synth\` with nothing changed (sample customers) / \`npx cdk8s --version\` | ${fmt(cliSynth / cliStart)} (${fmt(cliSynth / 1000)} s / ${fmt(cliStart / 1000)} s) | ≤ 1.2 | ${verdict(cliSynth / cliStart <= 1.2)} |`,
     `| one changed customer (synth, validate, render-check, diff with --changed-since) at N=${largest.n} / at N=${one.n} | ${fmt(changeGrowth)} | ≤ 1.5 | ${verdict(changeGrowth <= 1.5)} |`,
+    `| a new release promoted to the first of 3 rings, plus synth / a plain re-synth of that ring, at N=${largest.n} | ${fmt(promotionRatio)} (${fmt(largest.oneChanged.promotionMs / 1000)} s / ${fmt(largest.oneChanged.ringResynthMs / 1000)} s) | ≤ 1.5 | ${verdict(promotionRatio <= 1.5)} |`,
     `| marginal re-synth cost per customer, N=${previous.n}→${largest.n} | ${fmt(marginal, 1)} ms | ≤ 30 ms | ${verdict(marginal <= 30)} |`,
     `| re-synth time per customer at N=${largest.n} / at N=${previous.n} (linear ≈ 1) | ${fmt(perCustomerGrowth)} | ≤ 1.25 | ${verdict(perCustomerGrowth <= 1.25)} |`,
     `| synth of a change to every customer / floor at N=${largest.n} (both write every file) | ${fmt(largest.rewriteMs / largest.floorMs, 1)} | ≤ 5 | ${verdict(largest.rewriteMs / largest.floorMs <= 5)} |`,

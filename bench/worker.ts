@@ -19,7 +19,15 @@ import { UserError } from '../model/user-error';
 import { existingObjects, offlineSettings } from '../validate/externals';
 import { locateSchemas } from '../validate/schema-store';
 import { validateInParallel } from '../validate/parallel';
-import { customerName, syntheticCustomer } from './customers';
+import { customerName, RINGS, syntheticCustomer, syntheticRings } from './customers';
+import { newRelease } from '../commands/release-command';
+import { promote } from '../commands/promote-command';
+import { RELEASES_ROOT, RINGS_FILE } from '../model/layout';
+
+/** The repository's first release, which every ring of the synthetic fleet starts on. */
+const FIRST_RELEASE = '2026.12.0';
+/** A platform image tag of the old system's history (the demo's stage build), for a release that differs from the first. */
+const NEXT_CORE_TAG = 'core-stage-1.0-45eac704';
 
 export interface WorkerResult {
   readonly n: number;
@@ -40,6 +48,10 @@ export interface WorkerResult {
 
 /** Wall times, in ms, of what a pull request that changes one customer pays. */
 export interface OneChanged {
+  /** synth after every customer of the first ring changed (their files edited): the plain re-synth of one ring. */
+  readonly ringResynthMs: number;
+  /** A new release and its promotion to the first ring, then synth. */
+  readonly promotionMs: number;
   /** synth: the changed customer rendered, the others skipped by their input digest. */
   readonly synthMs: number;
   readonly validateMs: number;
@@ -52,6 +64,9 @@ async function main(n: number): Promise<WorkerResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-bench-'));
   fs.mkdirSync(path.join(root, 'customers'));
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(root, 'customers', `${customerName(i)}.yaml`), syntheticCustomer(i));
+  // Three rings, all on the repository's first release.
+  fs.cpSync(path.resolve(__dirname, '..', RELEASES_ROOT), path.join(root, RELEASES_ROOT), { recursive: true });
+  fs.writeFileSync(path.join(root, RINGS_FILE), syntheticRings(FIRST_RELEASE));
 
   /** Load, render and write every customer, as synth does; the synthetic customers are valid. */
   const synthesize = async () => {
@@ -124,16 +139,31 @@ async function changeOne(root: string): Promise<OneChanged> {
     await run();
     return performance.now() - t0;
   };
-  const synthMs = await time(async () => {
+  const synthOnce = async () => {
     const errors: string[] = [];
-    if (await synth({ root, log: (l) => errors.push(l) }) !== 0) throw new Error(`bench: synth of the changed customer failed: ${errors.join('; ')}`);
-  });
+    if (await synth({ root, log: (l) => errors.push(l) }) !== 0) throw new Error(`bench: synth failed: ${errors.join('; ')}`);
+  };
+  const synthMs = await time(synthOnce);
   const selection = { changedSince: 'HEAD' };
-  return {
-    synthMs,
+  const checks = {
     validateMs: await time(() => validateCommand({ root, ...selection, kustomize: false, env: {}, log: quiet, out: quiet })),
     renderCheckMs: await time(() => renderCheckCommand({ root, ...selection, env: {}, log: quiet, out: quiet })),
     diffMs: await time(() => compareCustomers(root, io, selection)),
+  };
+  // One ring's customers changed, then the same ring promoted to a new release: the promotion must cost what the ring's re-synth costs.
+  const firstRing = fs.readdirSync(path.join(root, 'customers')).filter((f) => fs.readFileSync(path.join(root, 'customers', f), 'utf8').includes(`ring: ${RINGS[0]}\n`));
+  for (const f of firstRing) fs.appendFileSync(path.join(root, 'customers', f), '# reviewed\n');
+  const ringResynthMs = await time(synthOnce);
+  const promotionMs = await time(async () => {
+    newRelease(root, { name: 'bench.1', from: FIRST_RELEASE, images: [`core=${NEXT_CORE_TAG}`] });
+    promote(root, 'bench.1', RINGS[0]);
+    await synthOnce();
+  });
+  return {
+    synthMs,
+    ringResynthMs,
+    promotionMs,
+    ...checks,
   };
 }
 

@@ -4,18 +4,19 @@ import { compareCustomers } from './compare';
 import { ALLOW_DESTRUCTIVE_HINT } from './diff-command';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, withSelection, type Io } from './io';
 import { EXIT, runCommand, UserError } from '../model/user-error';
+import { editedReleasesInUse, revisionFiles, workingTreeFiles } from '../pipeline/release-usage';
 
 /** `astrago check`: the CI gate. The committed trees must be exactly what synth writes, and safe against the base. */
 export function registerCheck(program: Command, root: string, io: Io): void {
   withSelection(program.command('check'))
     .description('fail when the committed dist/ differs from a fresh synth, or (with --base) when the change is destructive')
     .argument('[customers...]', 'customers to check (default: all)')
-    .option('--base <rev>', 'also refuse destructive changes relative to the trees committed at this git revision')
+    .option('--base <rev>', 'also refuse destructive changes relative to the trees committed at this git revision, and edits of a release a ring or customer ran there')
     .option('--allow-destructive', 'accept destructive changes relative to --base')
     .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({
       0: 'dist/ is up to date (and, with --base, nothing destructive or it is allowed)',
-      1: 'dist/ is stale, a destructive change is not allowed, or a customer file is invalid',
+      1: 'dist/ is stale, a destructive change is not allowed, a release in use at --base was edited, or a customer file is invalid',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
     .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; changedSince?: string; shard?: string; output: OutputFormat }) => {
@@ -33,6 +34,9 @@ export function registerCheck(program: Command, root: string, io: Io): void {
         if (opts.base !== undefined) {
           let fromBase: CustomerChanges[];
           try {
+            // A release the base ran is immutable: its edit would reach every customer of it at once, behind the rings.
+            const base = revisionFiles(root, opts.base, '--base');
+            if (base) problems.push(...editedReleasesInUse(base, workingTreeFiles(root)));
             fromBase = await compareCustomers(root, io, { customers, base: opts.base, ...selection });
           } catch (e) {
             // A wrong --base still reports the stale dist/ found before it.

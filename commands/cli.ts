@@ -17,7 +17,10 @@ import { registerImport } from './import-command';
 import { registerInit } from './init-command';
 import { exitCodesHelp, progressLine, type Io } from './io';
 import { EXIT } from '../model/user-error';
+import { registerFleet } from './fleet-command';
 import { registerList } from './list-command';
+import { registerPromote } from './promote-command';
+import { registerRelease } from './release-command';
 import { terminalPrompts } from './prompts';
 import { registerRemove } from './remove-command';
 import { registerRender } from './render-command';
@@ -29,7 +32,7 @@ import { registerValidate } from './validate-command';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ReadonlyArray<(program: Command, root: string, io: Io) => void> = [
-  registerSynth, registerInit, registerImport, registerList, registerRemove, registerRender, registerDiff,
+  registerSynth, registerInit, registerImport, registerList, registerFleet, registerRelease, registerPromote, registerRemove, registerRender, registerDiff,
   registerCheck, registerExplain, registerGraph, registerSecrets, registerValidate, registerRenderCheck, registerUpgradePlan, registerCharts,
 ];
 

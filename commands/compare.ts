@@ -3,6 +3,7 @@
  * at a git revision such as a pull request's base) against a fresh render of its customer
  * file, in memory. Nothing is written.
  */
+import { releaseResolver } from '../config/releases';
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, unknownCustomer } from '../config/load';
 import { diffTrees } from '../output/diff';
@@ -38,7 +39,7 @@ export async function compareCustomers(root: string, io: Io, options: CompareOpt
   // Only the selected customers are read, loaded and rendered: the cost follows the change, not the fleet.
   const selected = select(root, named, options);
   const wanted = new Set(selected);
-  const loaded = loadCustomers(path.join(root, 'customers'), (name) => wanted.has(name));
+  const loaded = loadCustomers(path.join(root, 'customers'), (name) => wanted.has(name), releaseResolver(root));
   const configs = new Map(loaded.flatMap((c) => (c.config ? [[c.config.name, c.config] as const] : [])));
   const baseTrees = options.base === undefined ? undefined : readTreesAtRevision(root, options.base, selected);
   const broken = loaded.filter((c) => wanted.has(customerName(c.file)) && !c.config);

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { defaultRing, loadRings, releaseResolver } from '../config/releases';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { LoadedConfig } from '../config/load';
@@ -29,8 +30,8 @@ function missingFlags(name: string | undefined, flags: InitFlags): string[] {
 }
 
 /** The customer file the answers make, or a usage error naming the flag of each wrong answer. */
-function validNewCustomer(answers: NewCustomer): LoadedConfig {
-  const loaded = loadNewCustomer(answers);
+function validNewCustomer(answers: NewCustomer, root: string): LoadedConfig {
+  const loaded = loadNewCustomer(answers, releaseResolver(root));
   if (loaded.config) return loaded;
   const keyFlags = Object.entries(ANSWER_KEYS).map(([answer, key]) => [key, flagOf(answer)]);
   // By the flag that set the key (`secrets.ageRecipients.0` is --age-recipient's); the file does not exist yet, so never by its line.
@@ -46,12 +47,12 @@ function validNewCustomer(answers: NewCustomer): LoadedConfig {
  */
 async function createCustomer(root: string, given: NewCustomer, io: Io, { force, newCredentials }: { force: boolean; newCredentials: boolean }): Promise<number> {
   let answers = given;
-  let { config } = validNewCustomer(answers);
+  let { config } = validNewCustomer(answers, root);
   if (!answers.ageRecipient) {
     // Only now that the answers are valid: a refused init leaves no key behind.
     const key = await ensureCustomerKey(answers.name, root);
     answers = { ...answers, ageRecipient: key.recipient };
-    ({ config } = validNewCustomer(answers));
+    ({ config } = validNewCustomer(answers, root));
     io.err(`${key.created ? 'Generated' : 'Using'} the age key of ${answers.name}: ${key.file}. Keep it out of git (a password manager);`
       + ` load it into the cluster with \`kubectl -n flux-system create secret generic sops-age --from-file=age.agekey=${key.file}\`.`);
   }
@@ -111,7 +112,10 @@ export function registerInit(program: Command, root: string, io: Io): void {
         if ((flags.tlsIssuer || flags.tlsSecret) && !flags.domain) {
           throw new UserError(`${flags.tlsIssuer ? '--tls-issuer' : '--tls-secret'}: expected --domain with it (TLS needs a domain name), found no --domain`, EXIT.USAGE);
         }
-        const { force: _force, newCredentials: _new, ...given } = flags;
+        const { force: _force, newCredentials: _new, ...flagAnswers } = flags;
+        // The default ring written out, so the file says in which wave the customer upgrades.
+        const rings = loadRings(root);
+        const given = rings ? { ...flagAnswers, ring: defaultRing(rings).name } : flagAnswers;
         const missing = missingFlags(name, flags);
         let answers: NewCustomer | undefined = name === undefined ? undefined : { ...given, name };
         if (missing.length > 0 || !answers) {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { releaseResolver } from '../config/releases';
 import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
@@ -44,6 +45,14 @@ interface CustomerRow {
   readonly access?: { readonly mode: string; readonly url: string; readonly address?: string };
   readonly components?: Record<string, boolean>;
   readonly offlineRegistry?: string | null;
+  /** What the customer runs: its ring's release, or a release it pins (`pinned`, an exception); null without rings.yaml. */
+  readonly release?: { readonly name: string; readonly ring: string | null; readonly pinned: boolean } | null;
+}
+
+/** The RELEASE column: `ring: release`, or the release a customer pins, flagged. */
+export function releaseText(c: Pick<CustomerConfig, 'ring' | 'release'>): string {
+  if (!c.release) return '-';
+  return c.ring ? `${c.ring}: ${c.release}` : `${c.release} (PINNED)`;
 }
 
 function access(c: CustomerConfig): NonNullable<CustomerRow['access']> {
@@ -72,12 +81,12 @@ function table(rows: string[][]): string {
 /** `astrago list`: one row per customer. */
 export function registerList(program: Command, root: string, io: Io): void {
   program.command('list')
-    .description('one row per customer: access, enabled components, offline registry, whether dist/ is up to date')
+    .description('one row per customer: release (and ring, or PINNED when it pins a release), access, enabled components, offline registry, whether dist/ is up to date')
     .addOption(outputOption())
     .addHelpText('after', exitCodesHelp({ 0: 'listed', 1: 'a customer file is invalid (its row says so; the errors go to stderr)' }))
     .action(async (opts: { output: OutputFormat }) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const loaded = loadCustomers(path.join(root, 'customers'));
+        const loaded = loadCustomers(path.join(root, 'customers'), undefined, releaseResolver(root));
         const rows: CustomerRow[] = [];
         for (const l of loaded) {
           const c = l.config;
@@ -88,6 +97,7 @@ export function registerList(program: Command, root: string, io: Io): void {
             access: access(c),
             components: Object.fromEntries(Object.entries(c.components).map(([k, v]) => [k, v.enabled])),
             offlineRegistry: c.offline.registry ?? null,
+            release: c.release ? { name: c.release, ring: c.ring ?? null, pinned: !c.ring } : null,
           } : { customer: customerName(l.file), dist: DistState.INVALID });
         }
         const names = new Set(loaded.map((l) => customerName(l.file)));
@@ -95,7 +105,7 @@ export function registerList(program: Command, root: string, io: Io): void {
         if (opts.output === OutputFormat.JSON) printJson(io.out, rows);
         else {
           const configs = new Map(loaded.flatMap((l) => (l.config ? [[l.config.name, l.config] as const] : [])));
-          io.out(table([['CUSTOMER', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST'], ...rows.map((r) => textRow(r, configs.get(r.customer)))]));
+          io.out(table([['CUSTOMER', 'RELEASE', 'ACCESS', 'COMPONENTS', 'OFFLINE', 'DIST'], ...rows.map((r) => textRow(r, configs.get(r.customer)))]));
         }
         const problems = loaded.flatMap((l) => (l.config ? [] : l.errors.map(formatProblem)));
         if (problems.length > 0) throw new UserError(problems);
@@ -107,6 +117,6 @@ export function registerList(program: Command, root: string, io: Io): void {
 function textRow(r: CustomerRow, c: CustomerConfig | undefined): string[] {
   const unknown = r.dist === DistState.ORPHAN ? '-' : '?';
   return c
-    ? [r.customer, accessText(c), components(c), c.offline.registry ?? 'no', DIST_TEXT[r.dist]]
-    : [r.customer, unknown, unknown, unknown, DIST_TEXT[r.dist]];
+    ? [r.customer, releaseText(c), accessText(c), components(c), c.offline.registry ?? 'no', DIST_TEXT[r.dist]]
+    : [r.customer, unknown, unknown, unknown, unknown, DIST_TEXT[r.dist]];
 }

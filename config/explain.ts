@@ -1,6 +1,6 @@
 /**
  * Provenance of a customer's settings: the effective value of a key and the layer that set
- * it (built-in default, profile, or the customer file with its line), plus the values it
+ * it (built-in default, release, profile, or the customer file with its line), plus the values it
  * overrode. The old Helmfile layers gave no way to tell.
  */
 import { z } from 'zod';
@@ -10,7 +10,7 @@ import type { LoadedConfig } from './load';
 import { customerSchema, DEFAULT_SOURCES } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
 
-export const Layer = { DEFAULT: 'default', PROFILE: 'profile', CUSTOMER: 'customer file' } as const;
+export const Layer = { DEFAULT: 'default', RELEASE: 'release', PROFILE: 'profile', CUSTOMER: 'customer file' } as const;
 export type Layer = (typeof Layer)[keyof typeof Layer];
 
 export interface LayerValue {
@@ -43,6 +43,11 @@ export function explain(customer: LoadedConfig, keyPath: string): Explanation[] 
   const defaultValue = z.safeParse(schema, undefined);
   if (defaultValue.success && defaultValue.data !== undefined) {
     layers.push({ layer: Layer.DEFAULT, where: DEFAULT_SOURCES.get(schema)?.decidedIn ?? 'config/schema.ts', value: defaultValue.data });
+  }
+  const release = customer.releaseLayer;
+  if (release && hasPath(release.values, parts)) {
+    const via = release.ring ? `, which ring ${release.ring} of rings.yaml runs` : ', pinned by the customer file';
+    layers.push({ layer: Layer.RELEASE, where: `${release.name} (releases/${release.name}.yaml${via})`, value: getPath(release.values, parts) });
   }
   if (hasPath(customer.profileValues, parts)) {
     const profile = customer.config.profile;

@@ -16,6 +16,8 @@ import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, withGuarantees
 import { objectShape, type SchemaNode } from './schema-walk';
 import { errnoCode } from '../model/caught';
 import { CHARTS } from '../catalog/charts';
+import { releaseLayer as layerOf, type ReleaseResolver } from './releases';
+import { releaseFile } from '../model/layout';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -49,6 +51,11 @@ interface LoadOutcome {
   readonly raw: unknown;
   /** The profile layer that was applied. */
   readonly profileValues: unknown;
+  /**
+   * The release layer that was applied beneath the profile, with the ring and release it resolved to.
+   * @default - none: loaded without the repository's rings (the catalog's pins)
+   */
+  readonly releaseLayer?: { readonly name: string; readonly ring?: string; readonly values: unknown };
   /** Line of a dotted key path in the customer file, if it is written there. */
   readonly lineOf: (keyPath: readonly string[]) => number | undefined;
 }
@@ -92,7 +99,11 @@ export function customerName(file: string): string {
   return path.basename(file).replace(/\.ya?ml$/, '');
 }
 
-export function loadCustomerFile(file: string, displayFile = file): LoadedCustomer {
+/**
+ * @param releases the repository's rings and releases (`releaseResolver`): the customer's release
+ *   becomes the layer beneath its profile. Without them, the catalog's pins apply.
+ */
+export function loadCustomerFile(file: string, displayFile = file, releases?: ReleaseResolver): LoadedCustomer {
   const refuse = (found: string, expected = 'a regular file inside customers/ (no symbolic link, no folder)') => fileProblem(displayFile, expected, found);
   let text: string;
   try {
@@ -106,7 +117,7 @@ export function loadCustomerFile(file: string, displayFile = file): LoadedCustom
     if (!code) throw e;
     return refuse(`${code} while reading it`, 'a readable file');
   }
-  return loadCustomerText(text, customerName(file), displayFile);
+  return loadCustomerText(text, customerName(file), displayFile, releases);
 }
 
 /** A customer file that could not be loaded at all: one problem for the whole file. */
@@ -114,15 +125,16 @@ function fileProblem(file: string, expected: string, found: string): LoadedCusto
   return { file, errors: [{ file, path: '', expected, found }], warnings: [], raw: undefined, profileValues: undefined, lineOf: () => undefined };
 }
 
-export function loadCustomerText(text: string, name: string, file: string): LoadedCustomer {
+export function loadCustomerText(text: string, name: string, file: string, releases?: ReleaseResolver): LoadedCustomer {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   const lines = new LineCounter();
   // logLevel 'error': the library would print a warning quoting the file (a map used as a key, e.g. an unquoted {{ … }}).
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, logLevel: 'error' });
   const lineOf = (keyPath: readonly string[]) => nodeLine(doc, lines, keyPath);
+  let releaseLayer: LoadOutcome['releaseLayer'];
   const result = (raw: unknown, profileValues: unknown, config?: CustomerConfig): LoadedCustomer =>
-    ({ file, config, errors, warnings, raw, profileValues, lineOf });
+    ({ file, config, errors, warnings, raw, profileValues, lineOf, ...(releaseLayer ? { releaseLayer } : {}) });
 
   const conflict = conflictMarkerLine(text);
   if (conflict) {
@@ -165,7 +177,21 @@ export function loadCustomerText(text: string, name: string, file: string): Load
 
   const profile = PROFILES.find((p) => p === raw.profile) ?? DEFAULT_PROFILE;
   const profileValues = PROFILE_VALUES[profile];
-  const merged = deepMerge(profileValues, raw);
+  let layer: unknown = {};
+  let chosen: unknown = {};
+  if (releases) {
+    const resolution = releases.resolve(raw.ring, raw.release);
+    if (resolution.problem) {
+      const { path: at, expected, found } = resolution.problem;
+      errors.push({ file, line: lineOf([at]), path: at, expected, found });
+      return result(raw, profileValues);
+    }
+    // The resolved choice, so every reader sees the ring and the release without resolving again.
+    chosen = resolution.choice.ring ? { ring: resolution.choice.ring, release: resolution.choice.release } : { release: resolution.choice.release };
+    layer = layerOf(resolution.release);
+    releaseLayer = { name: resolution.release.name, ...(resolution.choice.ring ? { ring: resolution.choice.ring } : {}), values: deepMerge(layer, chosen) };
+  }
+  const merged = deepMerge(deepMerge(deepMerge(layer, profileValues), raw), chosen);
   const parsed = customerSchema.safeParse(merged);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors.push(...issueProblems(issue, merged, file, lineOf));
@@ -180,13 +206,13 @@ export function loadCustomerText(text: string, name: string, file: string): Load
  * (naming its `.yaml` twin if there is one): two spellings would let one file silently
  * override the other.
  */
-export function loadCustomers(dir: string, wanted: (name: string) => boolean = () => true): LoadedCustomer[] {
+export function loadCustomers(dir: string, wanted: (name: string) => boolean = () => true, releases?: ReleaseResolver): LoadedCustomer[] {
   if (!fs.existsSync(dir)) return [];
   const folder = path.basename(dir);
   const entries = guard(folder, () => fs.readdirSync(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   return entries.filter((f) => !f.endsWith('.yaml') || wanted(customerName(f))).map((f) => {
     const display = `${folder}/${f}`;
-    if (f.endsWith('.yaml')) return loadCustomerFile(path.join(dir, f), display);
+    if (f.endsWith('.yaml')) return loadCustomerFile(path.join(dir, f), display, releases);
     const twin = f.replace(/\.yml$/, '.yaml');
     return entries.includes(twin)
       ? fileProblem(display, `one file per customer (${folder}/${twin} is the one synth reads)`, `both ${folder}/${twin} and ${display}: delete one`)
@@ -290,8 +316,12 @@ export function requireVendoredVersions(loaded: LoadedCustomer, vendored: (chart
     const version = components[name]?.version;
     if (version === undefined || vendored(entry.chart, version)) continue;
     const keyPath = ['components', name, 'version'];
-    errors.push({ file: loaded.file, line: loaded.lineOf(keyPath), path: keyPath.join('.'),
-      expected: `a version of ${entry.chart} vendored in vendor/charts/ (vendor it with \`npx astrago charts vendor ${entry.chart} ${version}\`)`, found: version });
+    const expected = `a version of ${entry.chart} vendored in vendor/charts/ (vendor it with \`npx astrago charts vendor ${entry.chart} ${version}\`)`;
+    // Not written in the customer file: its release pins it, so the problem is the release's.
+    const release = hasPath(loaded.raw, keyPath) ? undefined : loaded.config.release;
+    errors.push(release
+      ? { file: releaseFile(release), path: `charts.${entry.chart}`, expected: `${expected}, for customer ${loaded.config.name}`, found: version }
+      : { file: loaded.file, line: loaded.lineOf(keyPath), path: keyPath.join('.'), expected, found: version });
   }
   return errors.length === 0 ? loaded : { ...loaded, config: undefined, errors };
 }

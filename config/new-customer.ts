@@ -5,6 +5,7 @@
  */
 import { stringify } from 'yaml';
 import { JSON_SCHEMA_FILE } from './json-schema';
+import type { ReleaseResolver } from './releases';
 import { loadCustomerText, type LoadedCustomer, type Problem } from './load';
 import { dns1123Label, IngressController, type PROFILES } from './schema';
 
@@ -37,6 +38,8 @@ export interface NewCustomer {
   readonly kubernetesVersion?: string;
   /** Ingress controller. @default NEW_CUSTOMER_INGRESS_CONTROLLER */
   readonly ingressController?: IngressController;
+  /** Ring of the fleet (rings.yaml). @default - none written: the schema's default ring */
+  readonly ring?: string;
 }
 
 /** The key of the customer file each answer sets; `init` names problems by its flag. */
@@ -52,12 +55,14 @@ export const ANSWER_KEYS: Record<Exclude<keyof NewCustomer, 'name'>, string> = {
   ageRecipient: 'secrets.ageRecipients',
   ingressController: 'ingress.controller',
   kubernetesVersion: 'kubernetesVersion',
+  ring: 'ring',
 };
 
 /** The customer document: only what differs from the defaults, as a person would write it. */
 export function customerDocument(c: NewCustomer): Record<string, unknown> {
   const tls = c.tlsIssuer || c.tlsSecret;
   const doc: Record<string, unknown> = {};
+  if (c.ring) doc.ring = c.ring;
   if (c.profile) doc.profile = c.profile;
   if (c.kubernetesVersion) doc.kubernetesVersion = c.kubernetesVersion;
   doc.externalAccess = {
@@ -90,8 +95,8 @@ export function nameProblem(name: string): string | undefined {
 }
 
 /** Loads the file `init` would write, exactly as synth would load it. */
-export function loadNewCustomer(c: NewCustomer): LoadedCustomer {
-  return loadCustomerText(customerFileText(c), c.name, `customers/${c.name}.yaml`);
+export function loadNewCustomer(c: NewCustomer, releases?: ReleaseResolver): LoadedCustomer {
+  return loadCustomerText(customerFileText(c), c.name, `customers/${c.name}.yaml`, releases);
 }
 
 /**

@@ -16,6 +16,8 @@ export const MAP_KEY_EXAMPLES: Readonly<Record<string, { readonly placeholder: s
 
 /** Example values by key path (`<placeholder>` for a user-chosen map key, as the reference writes it). */
 export const VALUE_EXAMPLES: Readonly<Record<string, unknown>> = {
+  ring: 'canary',
+  release: '2026.12.0',
   'externalAccess.url': 'https://demo.astrago.ai:8443',
   'externalAccess.ip.address': '10.61.3.163',
   'externalAccess.domain.name': 'demo.astrago.ai',

@@ -13,6 +13,9 @@ import { CREDENTIAL_NAMES, SECRET_KEYS } from '../catalog/credentials';
 import { parseImage } from '../catalog/images';
 import { DEFAULT_FLUX_VERSION, KEYCLOAK_PATH, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
+import { MPI_OPERATOR_IMAGE } from '../catalog/mpi-operator';
+import { RELEASE_NAME } from '../model/release';
+import { RINGS_FILE, RELEASES_ROOT } from '../model/layout';
 import { getPath } from './layering';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */
@@ -85,11 +88,11 @@ const switchOnly = (description: string) => z.strictObject({
  * file, which would then stay behind when the catalog moves on.
  */
 const component = (description: string) => switchOnly(description).extend({
-  version: chartVersion.optional().describe('Overrides the pinned chart version of the catalog with another version vendored in vendor/charts/ (`npx astrago charts vendor`).'),
+  version: chartVersion.optional().describe('Overrides the chart version of the customer\'s release (releases/<name>.yaml) with another version vendored in vendor/charts/ (`npx astrago charts vendor`).'),
 }).prefault({}).describe(description);
 
 /** The catalog files whose facts are defaults of the customer file. */
-const Catalog = { CHARTS: 'catalog/charts.ts', PLATFORM: 'catalog/platform.ts', CREDENTIALS: 'catalog/credentials.ts' } as const;
+const Catalog = { CHARTS: 'catalog/charts.ts', PLATFORM: 'catalog/platform.ts', CREDENTIALS: 'catalog/credentials.ts', MPI_OPERATOR: 'catalog/mpi-operator.ts' } as const;
 type Catalog = (typeof Catalog)[keyof typeof Catalog];
 
 /** Where each default that is a catalog fact is decided: the schema only passes it on, and `explain` names the file. */
@@ -204,6 +207,10 @@ export type IngressController = (typeof IngressController)[keyof typeof IngressC
 const INGRESS_CONTROLLERS = [IngressController.INGRESS_NGINX, IngressController.TRAEFIK] as const;
 
 export const customerSchema = z.strictObject({
+  ring: dns1123Label.optional()
+    .describe(`The ring of the fleet this customer belongs to (${RINGS_FILE}): the customer runs the release of that ring, and an upgrade reaches it in that ring's wave (\`npx astrago promote\`, docs/releases.md). Default: the last ring of ${RINGS_FILE}.`),
+  release: matching(RELEASE_NAME, 'a release name such as 2026.12.0').optional()
+    .describe(`Instead of a ring: the release (${RELEASES_ROOT}/<name>.yaml) this customer stays on, whatever its ring would run. An exception that \`list\` and \`fleet\` flag: hold a customer on a known-good release, then remove the key to rejoin a ring.`),
   profile: z.enum(PROFILES, expect('one of dev, stage, prod')).default(DEFAULT_PROFILE)
     .describe('Layer of defaults applied before this file: dev (small, short retention), stage, prod.'),
   kubernetesVersion: matching(/^1\.[0-9]{2}\.[0-9]+$/, 'a Kubernetes version such as 1.28.10')
@@ -324,7 +331,10 @@ export const customerSchema = z.strictObject({
     prometheus: component('kube-prometheus-stack (Prometheus, Alertmanager, Grafana)'),
     keycloak: component('Keycloak'),
     harbor: component('the Harbor registry'),
-    mpiOperator: switchOnly('the MPI operator v2 (plain manifests from catalog/mpi-operator.ts, no chart)').prefault({}).describe('the MPI operator'),
+    mpiOperator: switchOnly('the MPI operator v2 (plain manifests from catalog/mpi-operator.ts, no chart)').extend({
+      image: decidedIn(Catalog.MPI_OPERATOR, z.string(expect('an image reference host/path:tag')).default(MPI_OPERATOR_IMAGE)
+        .describe(`The controller's image, pinned by the customer's release (${RELEASES_ROOT}/<name>.yaml, images.mpi-operator); set it here only to try another build on one customer.`)),
+    }).prefault({}).describe('the MPI operator'),
     astrago: switchOnly('the Astrago platform (plain manifests, no chart)').prefault({}).describe('the Astrago platform'),
   }).prefault({}).describe('Per-component switches and chart version overrides.'),
   secrets: z.strictObject({

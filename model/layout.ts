@@ -91,3 +91,17 @@ export const VENDORED_SCHEMAS = `${VENDOR_ROOT}/schemas`;
 export function vendoredChartFile(chart: string, version: string): string {
   return `${VENDORED_CHARTS}/${chart}-${version}.tgz`;
 }
+
+/**
+ * Releases and rings: `releases/<name>.yaml` is an immutable, named set of versions (every chart,
+ * the platform images and their generation, the other pinned images); `rings.yaml` says which
+ * release each ring of customers runs, in rollout order.
+ */
+export const RELEASES_ROOT = 'releases';
+/** The rings of the fleet, relative to the repository root. */
+export const RINGS_FILE = 'rings.yaml';
+
+/** A release's file, relative to the repository root. */
+export function releaseFile(name: string): string {
+  return `${RELEASES_ROOT}/${name}.yaml`;
+}

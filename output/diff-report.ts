@@ -42,12 +42,46 @@ export function formatText(diffs: readonly CustomerChanges[]): string[] {
 const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const code = (text: string) => (text ? `\`${cell(text).replace(/`/g, "'")}\`` : '');
 
-/** A Markdown section per customer: destructive changes as a caution block, then a table of every change. */
+/** A customer's changes with its own name in paths replaced, so that customers with the same change compare equal. */
+function changesOf(customer: string, changes: readonly ObjectChange[]): ObjectChange[] {
+  const anonymous = (text: string) => text.replace(`dist/${customer}/`, 'dist/<customer>/').replace(`flux/${customer}/`, 'flux/<customer>/');
+  return changes.map((c) => ({ ...c, file: anonymous(c.file), label: anonymous(c.label) }));
+}
+
+/** Customers whose changes are identical (but for their names in paths), largest group first, then by first customer. */
+export function groupByChange(diffs: readonly CustomerChanges[]): Array<{ readonly customers: readonly string[]; readonly changes: readonly ObjectChange[] }> {
+  const groups = new Map<string, { customers: string[]; changes: readonly ObjectChange[]; anonymous: ObjectChange[] }>();
+  for (const { customer, changes } of diffs) {
+    const anonymous = changesOf(customer, changes);
+    const key = JSON.stringify(anonymous);
+    const group = groups.get(key) ?? { customers: [], changes, anonymous };
+    group.customers.push(customer);
+    groups.set(key, group);
+  }
+  // A customer alone keeps its own paths; a group shows them with `<customer>` in place of each name.
+  return [...groups.values()].map((g) => ({ customers: g.customers, changes: g.customers.length === 1 ? g.changes : g.anonymous }))
+    .sort((a, b) => b.customers.length - a.customers.length || a.customers[0].localeCompare(b.customers[0]));
+}
+
+/**
+ * The job summary of a pull request: one section per distinct change, naming every customer it
+ * applies to (a promotion changes a whole ring the same way), so a reviewer reads each change
+ * once and sees which customers differ from it (their own settings). Destructive changes come
+ * first in each section, as a caution block.
+ */
 export function formatMarkdown(diffs: readonly CustomerChanges[]): string {
   const out = ['## Changes to the deployed trees', ''];
   if (diffs.length === 0) out.push('No customers.', '');
-  for (const { customer, changes } of diffs) {
-    out.push(`### ${customer}: ${summary(changes)}`, '');
+  const groups = groupByChange(diffs);
+  const shared = groups.find((g) => g.changes.length > 0);
+  if (shared && shared.customers.length > 1 && shared.changes.length > 0) {
+    const others = diffs.filter((d) => d.changes.length > 0 && !shared.customers.includes(d.customer)).map((d) => d.customer);
+    out.push(`The same ${shared.changes.length} object change(s) in ${shared.customers.length} customers`
+      + `${others.length ? `; ${others.length} differ from them (their own settings): ${others.join(', ')}` : ''}.`, '');
+  }
+  for (const { customers, changes } of groups) {
+    const who = customers.length === 1 ? customers[0] : `${customers.length} customers: ${customers.join(', ')}`;
+    out.push(`### ${who}: ${summary(changes)}`, '');
     const destructive = changes.filter((c) => c.destructive.length > 0);
     if (destructive.length > 0) {
       out.push('> [!CAUTION]', '> These changes uninstall a release or put data at risk:', '>');

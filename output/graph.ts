@@ -8,7 +8,7 @@
 import { releasedChart } from '../catalog/charts';
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { entryFile, Stage, stageKustomizationName, TIERS, type Tier } from '../model/layout';
+import { entryFile, RELEASES_ROOT, Stage, stageKustomizationName, TIERS, type Tier } from '../model/layout';
 import type { KubeObject } from '../model/objects';
 import { owningKustomization, type PlacedObject } from './tree';
 
@@ -24,6 +24,11 @@ export interface GraphFacts {
   readonly sources: readonly string[];
   /** Components switched off for this customer. */
   readonly off: readonly string[];
+  /**
+   * The release the customer runs, and its ring (none when the customer pins the release).
+   * @default - none: the repository has no rings, the catalog's pins apply
+   */
+  readonly release?: { readonly name: string; readonly ring?: string };
 }
 
 export function graphFacts(config: CustomerConfig): GraphFacts {
@@ -40,6 +45,7 @@ export function graphFacts(config: CustomerConfig): GraphFacts {
       ...(offline.git ? [`Git (and the vendored charts) from ${offline.git}`] : []),
     ],
     off: Object.entries(config.components).filter(([, c]) => !c.enabled).map(([name]) => name).sort(),
+    ...(config.release ? { release: { name: config.release, ...(config.ring ? { ring: config.ring } : {}) } } : {}),
   };
 }
 
@@ -116,7 +122,7 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
   const workloads = objects.filter((p) => isWorkload(p.object)).sort(byName);
 
   const lines = ['flowchart TD'];
-  const details = [facts.access, ...facts.sources, ...(facts.off.length ? [`switched off: ${facts.off.join(', ')}`] : [])];
+  const details = [...(facts.release ? [`release ${facts.release.name} (${facts.release.ring ? `ring ${facts.release.ring}` : 'pinned'})`] : []), facts.access, ...facts.sources, ...(facts.off.length ? [`switched off: ${facts.off.join(', ')}`] : [])];
   lines.push(`  customer[["${text(facts.customer)}<br/>${details.map(text).join('<br/>')}"]]`);
   const classes = new Map<string, string[]>();
   const classify = (cls: string, node: string) => classes.set(cls, [...(classes.get(cls) ?? []), node]);
@@ -170,6 +176,14 @@ export function mermaidGraph(objects: readonly PlacedObject[], facts: GraphFacts
 }
 
 /** The README of `dist/<customer>/`: the graph and a table of the releases, in the order Flux applies them. */
+/** Where the README says the customer's versions come from. */
+function releaseLine(release: NonNullable<GraphFacts['release']>): string {
+  const file = `\`${RELEASES_ROOT}/${release.name}.yaml\``;
+  return release.ring
+    ? `Versions come from release \`${release.name}\` (${file}), which ring \`${release.ring}\` runs (\`rings.yaml\`), unless the customer file sets one.`
+    : `Versions come from release \`${release.name}\` (${file}), which the customer file pins outside the rings, unless it sets one.`;
+}
+
 export function customerReadme(source: string, objects: readonly PlacedObject[], facts: GraphFacts): string {
   const releases = objects.filter((p) => isHelmRelease(p.object))
     .map((p) => ({ r: p.object, owner: owningKustomization(objects, p.file) ?? '' }))
@@ -185,6 +199,7 @@ export function customerReadme(source: string, objects: readonly PlacedObject[],
     'HelmRelease and workload inside it is. The grey box is what sets this customer apart.',
     `\`npx astrago graph ${facts.customer}\` prints the same flowchart.`,
     '',
+    ...(facts.release ? [releaseLine(facts.release), ''] : []),
     '```mermaid',
     mermaidGraph(objects, facts),
     '```',

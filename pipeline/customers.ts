@@ -1,4 +1,5 @@
 /** Loading and rendering named customers for the commands that take customer arguments. */
+import { releaseResolver } from '../config/releases';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
@@ -39,7 +40,7 @@ export function newCustomerProblem(root: string, name: string, options: { readon
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
 export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
   if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerFileNames(root));
-  const loaded = requireVendoredVersions(loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`), vendoredIn(root));
+  const loaded = requireVendoredVersions(loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`, releaseResolver(root)), vendoredIn(root));
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
   if (!loaded.config) throw new UserError(loaded.errors.map(formatProblem));
   return loaded;

@@ -9,14 +9,16 @@
  * missing or added output file, makes it render again. The record is local, like a build cache:
  * committed, it would churn whenever two machines run different Node majors.
  *
- * A leaf of the pipeline: it imports only Node and the layout, so that a run with nothing to do
- * loads neither cdk8s nor the constructs.
+ * A leaf of the pipeline: it imports only Node, the YAML parser and the layout, so that a run
+ * with nothing to do loads neither cdk8s nor the constructs. A customer's release counts as an
+ * input of that customer only (its ring's entry and its release file), not of the project.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { parse } from 'yaml';
 import {
-  CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
+  CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, releaseFile, RELEASES_ROOT, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
 import { fieldsOf, isMap } from '../model/fields';
 
@@ -24,6 +26,8 @@ import { fieldsOf, isMap } from '../model/fields';
 const NOT_INPUTS = new Set([
   '.git', 'node_modules', WORK_FOLDER, '.cache', '.cdk8s.out', '.bench', 'coverage', '.github', '.ci',
   DIST_ROOT, FLUX_ROOT, CUSTOMERS_ROOT, CREDENTIALS_FOLDER, VENDOR_ROOT, 'docs', '__tests__', 'bench', 'scripts', 'schema',
+  // Per customer instead: a promotion re-renders only the customers of the promoted ring.
+  RELEASES_ROOT, RINGS_FILE,
 ]);
 
 /** Version of the record's shape: a record of another shape is never trusted. */
@@ -114,8 +118,38 @@ export const customerFilePath = (customer: string) => `${CUSTOMERS_ROOT}/${custo
 /** The digest of a customer's inputs: the project's, its customer file and its credential store. */
 export function customerDigest(root: string, customer: string, project: string, hashes = new FileHashes(root)): string {
   const hash = createHash('sha256').update(project);
-  for (const file of [customerFilePath(customer), ...walk(root, `${CREDENTIALS_FOLDER}/${customer}`, () => true).sort()]) hash.update(`${file}\0${hashes.sha(file)}\0`);
+  const add = (file: string) => hash.update(`${file}\0${hashes.sha(file)}\0`);
+  for (const file of [customerFilePath(customer), ...walk(root, `${CREDENTIALS_FOLDER}/${customer}`, () => true).sort()]) add(file);
+  const release = releaseOf(root, customer);
+  if (release) {
+    hash.update(`ring ${release.ring ?? '(pinned)'}\0`);
+    add(releaseFile(release.name));
+  } else {
+    // Not told cheaply (no rings.yaml, a file that does not parse): everything releases are made of.
+    for (const file of [RINGS_FILE, ...walk(root, RELEASES_ROOT, () => true).sort()]) add(file);
+  }
   return hash.digest('hex');
+}
+
+/**
+ * The ring and release a customer's output is rendered from, read as loading resolves them
+ * (config/releases.ts): the `release` its file pins, or the release of its `ring` (the last ring
+ * by default). Undefined when that cannot be told here; loading then reports what is wrong.
+ */
+function releaseOf(root: string, customer: string): { readonly name: string; readonly ring?: string } | undefined {
+  try {
+    // Only a regular file is read (a FIFO would block): anything else renders, and is refused there.
+    const customerFile = path.join(root, customerFilePath(customer));
+    if (!fs.lstatSync(customerFile).isFile()) return undefined;
+    const file = fieldsOf(parse(fs.readFileSync(customerFile, 'utf8')));
+    if (typeof file.release === 'string' && file.ring === undefined) return { name: file.release };
+    const rings = fieldsOf(parse(fs.readFileSync(path.join(root, RINGS_FILE), 'utf8'))).rings;
+    if (!Array.isArray(rings) || rings.length === 0 || file.release !== undefined) return undefined;
+    const ring = fieldsOf(file.ring === undefined ? rings[rings.length - 1] : rings.find((r) => fieldsOf(r).name === file.ring));
+    return typeof ring.name === 'string' && typeof ring.release === 'string' ? { name: ring.release, ring: ring.name } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -3,6 +3,8 @@
  * All customers are loaded and rendered in memory before anything is written; if any file
  * is broken, nothing is written for anyone and every problem is printed, one per line.
  */
+import { refuseEditedReleases } from './release-usage';
+import { releaseResolver } from '../config/releases';
 import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
@@ -49,7 +51,7 @@ export interface SynthOptions {
 
 /** Every customer file (or `only`, or those `wanted`), loaded on its own, its warnings logged. */
 export function loadEach(root: string, log: (line: string) => void, only?: string, wanted: (name: string) => boolean = () => true): LoadedCustomer[] {
-  const found = loadCustomers(path.join(root, 'customers'), wanted).filter((c) => !only || customerName(c.file) === only);
+  const found = loadCustomers(path.join(root, 'customers'), wanted, releaseResolver(root)).filter((c) => !only || customerName(c.file) === only);
   if (only && found.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
   const loaded = found.map((c) => requireVendoredVersions(c, vendoredIn(root)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
@@ -139,6 +141,8 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   let loaded: LoadedCustomer[];
   let outputs: CustomerOutput[];
   try {
+    // A release customers already run is immutable: its edit would change them all behind the rings.
+    refuseEditedReleases(root);
     const wanted = new Set(names.filter((name) => !unchanged.has(name)));
     loaded = loadEach(root, log, only, (name) => wanted.has(name));
     const errors = loaded.flatMap((c) => c.errors);

@@ -51,7 +51,7 @@ export function mirrorImages(scope: IConstruct, registry: string, driverOs: read
 }
 
 /** JSON pointers of every container and init-container image in an object (any pod spec, any depth). */
-function containerImages(node: unknown, pointer = ''): Array<{ pointer: string; image: string }> {
+export function containerImages(node: unknown, pointer = ''): Array<{ pointer: string; image: string }> {
   if (Array.isArray(node)) return node.flatMap((n, i) => containerImages(n, `${pointer}/${i}`));
   if (typeof node !== 'object' || node === null) return [];
   const o = fieldsOf(node);

@@ -34,7 +34,7 @@ const PULL_POLICIES: Record<CustomerConfig['astrago']['imageDefaults']['pullPoli
 export function buildApplicationsTier(scope: TierScope): void {
   const { components } = scope.config;
   if (components.mpiOperator.enabled) {
-    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator');
+    new MpiOperator(scope.component(Stage.CONTROLLERS, 'mpi-operator'), 'mpi-operator', { image: components.mpiOperator.image });
   }
   if (components.astrago.enabled) buildPlatform(scope);
 }

@@ -15,8 +15,16 @@ const NONROOT_UID = 65532;
  * starts only once the CRD exists and the controller is available, as the backend's MPIJob
  * informer needs. No kubectl-delivery: v2 reaches the workers over SSH, not `kubectl exec`.
  */
+export interface MpiOperatorProps {
+  /**
+   * The controller's image (the customer's release pins it).
+   * @default MPI_OPERATOR_IMAGE
+   */
+  readonly image?: string;
+}
+
 export class MpiOperator extends Construct {
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: MpiOperatorProps = {}) {
     super(scope, id);
     const namespace = MPI_OPERATOR_NAMESPACE;
     const name = MPI_OPERATOR_NAME;
@@ -37,7 +45,7 @@ export class MpiOperator extends Construct {
             securityContext: { runAsNonRoot: true, runAsUser: NONROOT_UID, runAsGroup: NONROOT_UID },
             containers: [{
               name: 'mpi-operator',
-              image: MPI_OPERATOR_IMAGE,
+              image: props.image ?? MPI_OPERATOR_IMAGE,
               imagePullPolicy: 'IfNotPresent',
               // Upstream's arguments: logs to stderr, the Lease in our namespace.
               args: ['-alsologtostderr', `--lock-namespace=${namespace}`],
