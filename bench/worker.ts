@@ -21,8 +21,9 @@ import { locateSchemas } from '../validate/schema-store';
 import { validateInParallel } from '../validate/parallel';
 import { customerName, RINGS, syntheticCustomer, syntheticRings } from './customers';
 import { newRelease } from '../commands/release-command';
+import { formatRelease } from '../config/releases';
 import { promote } from '../commands/promote-command';
-import { RELEASES_ROOT, RINGS_FILE } from '../model/layout';
+import { releaseFile, RELEASES_ROOT, RINGS_FILE } from '../model/layout';
 
 /** The repository's first release, which every ring of the synthetic fleet starts on. */
 const FIRST_RELEASE = '2026.12.0';
@@ -64,8 +65,10 @@ async function main(n: number): Promise<WorkerResult> {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-bench-'));
   fs.mkdirSync(path.join(root, 'customers'));
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(root, 'customers', `${customerName(i)}.yaml`), syntheticCustomer(i));
-  // Three rings, all on the repository's first release.
-  fs.cpSync(path.resolve(__dirname, '..', RELEASES_ROOT), path.join(root, RELEASES_ROOT), { recursive: true });
+  // The repository's vendored charts (read-only), and three rings, all on its first release.
+  const project = path.resolve(__dirname, '..');
+  fs.symlinkSync(path.join(project, 'vendor'), path.join(root, 'vendor'));
+  fs.cpSync(path.join(project, RELEASES_ROOT), path.join(root, RELEASES_ROOT), { recursive: true });
   fs.writeFileSync(path.join(root, RINGS_FILE), syntheticRings(FIRST_RELEASE));
 
   /** Load, render and write every customer, as synth does; the synthetic customers are valid. */
@@ -106,8 +109,6 @@ async function main(n: number): Promise<WorkerResult> {
   const floorMs = performance.now() - t1;
 
   // Before the full validation: each command of a pull request starts in a process of its own, with nothing warmed up.
-  const project = path.resolve(__dirname, '..');
-  fs.symlinkSync(path.join(project, 'vendor'), path.join(root, 'vendor'));
   const oneChanged = await changeOne(root);
   // As `npx astrago validate` does: on every core.
   const t2 = performance.now();
@@ -155,7 +156,8 @@ async function changeOne(root: string): Promise<OneChanged> {
   for (const f of firstRing) fs.appendFileSync(path.join(root, 'customers', f), '# reviewed\n');
   const ringResynthMs = await time(synthOnce);
   const promotionMs = await time(async () => {
-    newRelease(root, { name: 'bench.1', from: FIRST_RELEASE, images: [`core=${NEXT_CORE_TAG}`] });
+    // As `release new` does: checked, then written.
+    fs.writeFileSync(path.join(root, releaseFile('bench.1')), formatRelease(newRelease(root, { name: 'bench.1', from: FIRST_RELEASE, images: [`core=${NEXT_CORE_TAG}`] })));
     promote(root, 'bench.1', RINGS[0]);
     await synthOnce();
   });
