@@ -100,7 +100,16 @@ withHelm('planted chart pairs: each kind of finding', () => {
       'blocks Job/default/planted-setup: spec.template.spec.containers[0].image changes ("registry.example.org/setup',
       'blocks PersistentVolumeClaim/default/planted-data: spec.resources.requests.storage shrinks (2Gi → 1Gi)',
       'blocks PersistentVolumeClaim/default/planted-data: spec.storageClassName changes ("nfs" → "fast")',
+      'warning Job/default/planted-setup: pulls registry.example.org/setup',
     ]);
+  });
+
+  test('an image the target pulls and the current chart does not is a warning to mirror it first, naming only the new image', async () => {
+    const { plan } = await planted('claim-class');
+    expect(plan.findings.filter((f) => f.kind === PlanFindingKind.NEW_IMAGE)).toEqual([{
+      kind: PlanFindingKind.NEW_IMAGE, blocks: false, object: 'Job/default/planted-setup',
+      message: expect.stringMatching(/^pulls registry\.example\.org\/setup:2\.0\.0, which no pod of the current chart pulls: on an air-gapped site, .*mirror it before the upgrade$/),
+    }]);
   });
 
   test('a chart planned against itself has no finding and exits 0', async () => {

@@ -2,11 +2,13 @@
  * The upgrade plan: one release rendered with its current chart and with a target chart, same
  * values, and what the cluster could not do in moving from the first set of objects to the
  * second: immutable fields that change, CRD versions that go, values the target ignores,
- * objects holding data that disappear, and the Flux settings the transition needs.
+ * objects holding data that disappear, the Flux settings the transition needs, and the images
+ * the target pulls that an air-gapped site has not mirrored yet.
  * The render check proves each chart renders; this proves the step between them.
  */
 import type { KubeObject } from '../model/objects';
 import { fieldsOf, isMap, listOf } from '../model/fields';
+import { containersOf, podTemplates } from '../validate/model/pod-specs';
 import { allCrds, crdApiVersions } from './render-check';
 import type { ChartModel, LoadedChart } from './chart';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
@@ -22,6 +24,8 @@ export const PlanFindingKind = {
   DATA_REMOVED: 'data-removed',
   /** A Flux setting of the HelmRelease that the transition needs and the release lacks. */
   FLUX_SETTING: 'flux-setting',
+  /** An image the target's pods pull and the current chart's do not: an air-gapped site must mirror it first. */
+  NEW_IMAGE: 'new-image',
 } as const;
 export type PlanFindingKind = (typeof PlanFindingKind)[keyof typeof PlanFindingKind];
 
@@ -101,6 +105,7 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
   }
   findings.push(...crdFindings(input.from.objects, input.to.objects));
   findings.push(...unreadFindings(input));
+  findings.push(...imageFindings(input.from.objects, input.to.objects));
   const proposals = fluxProposals(input, replaceable);
   findings.push(...proposals.map((p) => ({ kind: PlanFindingKind.FLUX_SETTING, blocks: true, object: `spec.${p.setting}`,
     message: `expected ${p.value}, found ${p.current}: ${p.why}; ${p.change}` })));
@@ -113,6 +118,23 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
     proposals,
     blocked: sorted.some((f) => f.blocks),
   };
+}
+
+/**
+ * Each image the target's pods pull that no pod of the current render pulls, at the first object
+ * (by reference) that pulls it. Online it is only a new pull; offline the pod cannot start until
+ * the image is in the private registry, and the mirror list follows the catalog, not the chart.
+ */
+function imageFindings(from: readonly KubeObject[], to: readonly KubeObject[]): PlanFinding[] {
+  const pulled = (objects: readonly KubeObject[]) => new Map(objects
+    .flatMap((o) => podTemplates(o).flatMap(containersOf).map(({ container }) => [container.image, refOf(o)] as const))
+    .filter((e): e is readonly [string, string] => typeof e[0] === 'string')
+    .sort((a, b) => b[1].localeCompare(a[1])));
+  const before = pulled(from);
+  return [...pulled(to)].filter(([image]) => !before.has(image)).map(([image, object]) => ({
+    kind: PlanFindingKind.NEW_IMAGE, blocks: false, object,
+    message: `pulls ${image}, which no pod of the current chart pulls: on an air-gapped site, add it to the chart's images in catalog/charts.ts and mirror it before the upgrade`,
+  }));
 }
 
 /** Kinds whose deletion deletes data. */
