@@ -126,10 +126,15 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
  * the image is in the private registry, and the mirror list follows the catalog, not the chart.
  */
 function imageFindings(from: readonly KubeObject[], to: readonly KubeObject[]): PlanFinding[] {
-  const pulled = (objects: readonly KubeObject[]) => new Map(objects
-    .flatMap((o) => podTemplates(o).flatMap(containersOf).map(({ container }) => [container.image, refOf(o)] as const))
-    .filter((e): e is readonly [string, string] => typeof e[0] === 'string')
-    .sort((a, b) => b[1].localeCompare(a[1])));
+  const pulled = (objects: readonly KubeObject[]) => {
+    const first = new Map<string, string>();
+    for (const o of [...objects].sort((a, b) => refOf(a).localeCompare(refOf(b)))) {
+      for (const { container } of podTemplates(o).flatMap(containersOf)) {
+        if (typeof container.image === 'string' && !first.has(container.image)) first.set(container.image, refOf(o));
+      }
+    }
+    return first;
+  };
   const before = pulled(from);
   return [...pulled(to)].filter(([image]) => !before.has(image)).map(([image, object]) => ({
     kind: PlanFindingKind.NEW_IMAGE, blocks: false, object,
