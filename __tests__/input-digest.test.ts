@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerDigest, projectDigest, unchangedCustomers } from '../pipeline/input-digest';
+import { customerDigest, DigestContext, projectDigest, unchangedCustomers } from '../pipeline/input-digest';
 import { synth } from '../pipeline/synth';
 import { readTree, ROOT, SAMPLES, scratchRepo } from './helpers';
 
@@ -61,13 +61,14 @@ test.each<[string, (repo: string) => void, 'one' | 'all']>([
 
 test('the Node major is an input: the same files under another major give another digest', () => {
   expect(projectDigest(ROOT, '20')).not.toBe(projectDigest(ROOT, '22'));
-  expect(customerDigest(ROOT, first, projectDigest(ROOT, '20'))).not.toBe(customerDigest(ROOT, first, projectDigest(ROOT, '22')));
+  expect(customerDigest(new DigestContext(ROOT, projectDigest(ROOT, '20')), first)).not.toBe(customerDigest(new DigestContext(ROOT, projectDigest(ROOT, '22')), first));
 });
 
 test.each<[string, (dist: string) => void]>([
   ['edited by hand', (dist) => fs.appendFileSync(path.join(dist, 'kustomization.yaml'), '# hand edit\n')],
   ['deleted', (dist) => fs.rmSync(path.join(dist, 'README.md'))],
   ['joined by a file synth did not write', (dist) => fs.writeFileSync(path.join(dist, 'stray.yaml'), 'kind: ConfigMap\n')],
+  ['joined deep inside by a file synth did not write', (dist) => fs.writeFileSync(path.join(dist, 'applications', 'controllers', 'stray.yaml'), 'kind: ConfigMap\n')],
 ])('a tree %s is rendered again and restored exactly', async (_how, change) => {
   const repo = await recorded();
   const before = readTree(path.join(repo, 'dist', second));
@@ -129,4 +130,16 @@ test('files whose timestamps moved but whose content did not are stamped again, 
   const after = JSON.parse(fs.readFileSync(record, 'utf8')).stamps;
   expect(after[`dist/${first}/kustomization.yaml`][1]).not.toBe(before[`dist/${first}/kustomization.yaml`][1]);
   expect(after[`dist/${first}/kustomization.yaml`][2]).toBe(before[`dist/${first}/kustomization.yaml`][2]);
+});
+
+test("a promotion renders exactly the promoted ring's customers, whose unchanged files keep their recorded ring", async () => {
+  const repo = await recorded();
+  const rings = path.join(repo, 'rings.yaml');
+  fs.writeFileSync(rings, fs.readFileSync(rings, 'utf8').replace('name: early\n    release: 2026.12.0', 'name: early\n    release: 2026.12.0-stage-1.0'));
+  expect(await rendered(repo)).toEqual(['seoul-lab']);
+  fs.appendFileSync(path.join(repo, 'customers', 'plant.yaml'), 'ring: early\n');
+  expect(await rendered(repo)).toEqual(['plant']);
+  // Its record now holds the new ring: the next promotion of that ring reaches it.
+  fs.writeFileSync(rings, fs.readFileSync(rings, 'utf8').replace('name: early\n    release: 2026.12.0-stage-1.0', 'name: early\n    release: 2026.12.0'));
+  expect(await rendered(repo)).toEqual(['plant', 'seoul-lab']);
 });

@@ -12,7 +12,7 @@ import { loadCustomerText } from '../config/load';
 import { loadRelease, parseRelease, releaseResolver, RELEASE_CHARTS } from '../config/releases';
 import { UserError } from '../model/user-error';
 import { loadAll } from '../pipeline/synth';
-import { customerDigest, projectDigest } from '../pipeline/input-digest';
+import { customerDigest, DigestContext } from '../pipeline/input-digest';
 import { MINIMAL, ROOT, scratchRepo } from './helpers';
 
 const resolver = releaseResolver(ROOT)!;
@@ -103,8 +103,8 @@ test('explain names the release (and the ring that runs it) as the layer that se
 test("a customer's synth inputs hold its own ring's release: promoting one ring, or editing its release, changes only its customers' digests", () => {
   const repo = scratchRepo();
   const digests = () => {
-    const project = projectDigest(repo);
-    return Object.fromEntries(['demo', 'factory', 'plant', 'seoul-lab'].map((c) => [c, customerDigest(repo, c, project)]));
+    const context = new DigestContext(repo);
+    return Object.fromEntries(['demo', 'factory', 'plant', 'seoul-lab'].map((c) => [c, customerDigest(context, c)]));
   };
   const before = digests();
   const rings = path.join(repo, 'rings.yaml');

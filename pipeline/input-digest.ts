@@ -31,7 +31,18 @@ const NOT_INPUTS = new Set([
 ]);
 
 /** Version of the record's shape: a record of another shape is never trusted. */
-const RECORD_VERSION = 2;
+const RECORD_VERSION = 3;
+
+/**
+ * How a customer file picks its release, as loading resolves it (config/releases.ts): the
+ * `release` it pins, or the release of its `ring` (the last ring when it names none); `unknown`
+ * when that cannot be told here (a file that does not parse, both keys set): loading then reports
+ * what is wrong.
+ */
+type ReleaseSelector =
+  | { readonly kind: 'pinned'; readonly release: string }
+  | { readonly kind: 'ring'; readonly ring?: string }
+  | { readonly kind: 'unknown' };
 
 interface InputRecord {
   readonly version: number;
@@ -43,20 +54,27 @@ interface InputRecord {
   readonly warnings: readonly string[];
   /** Size, status-change time (ctime: any write or `touch` moves it) and sha256 of each input and output file when recorded, so that an untouched file is not read again. */
   readonly stamps: Readonly<Record<string, readonly [number, number, string]>>;
+  /** Status-change time and entries (folders with a trailing `/`) of each folder listed, so that an untouched folder is not read again. */
+  readonly folders: Readonly<Record<string, readonly [number, readonly string[]]>>;
+  /** The customer file's sha256 and its release selector: an unchanged file is not parsed again. */
+  readonly selector: readonly [string, ReleaseSelector];
 }
 
 /**
- * The sha256 of files, taken from a record's stamps where a file's size and ctime are still the
- * recorded ones and it changed before the record was written (as git trusts its index: a file
- * changed within the same clock tick as the record is read again). ctime, not mtime: a write
- * always moves it, and nothing can set it back.
+ * The sha256 of files and the entries of folders, taken from a record's stamps where a file's
+ * size and ctime (a folder's ctime) are still the recorded ones and it changed before the record
+ * was written (as git trusts its index: a file changed within the same clock tick as the record
+ * is read again). ctime, not mtime: a write always moves a file's, adding, removing or renaming
+ * an entry a folder's, and nothing can set it back.
  */
 export class FileHashes {
   private readonly seen = new Map<string, readonly [number, number, string]>();
+  private readonly listed = new Map<string, readonly [number, readonly string[]]>();
 
-  constructor(private readonly root: string, private readonly stamps: InputRecord['stamps'] = {}, private readonly trustedBefore = 0) {}
+  constructor(private readonly root: string, private readonly recorded: Pick<InputRecord, 'stamps' | 'folders'> = { stamps: {}, folders: {} },
+    private readonly trustedBefore = 0) {}
 
-  /** Whether a file's stamp was out of date though its content may not be: the record is worth refreshing. */
+  /** Whether a stamp was out of date though the content may not be: the record is worth refreshing. */
   public stale = false;
 
   /**
@@ -74,7 +92,7 @@ export class FileHashes {
       return 'absent';
     }
     if (!stat.isFile()) return stat.isSymbolicLink() ? 'link' : 'special';
-    const stamp = this.stamps[file];
+    const stamp = this.recorded.stamps[file];
     const trusted = stamp && stamp[0] === stat.size && stamp[1] === stat.ctimeMs && stat.ctimeMs < this.trustedBefore;
     if (!trusted) this.stale = true;
     const sha = trusted ? stamp[2] : sha256Of(this.root, file);
@@ -83,16 +101,71 @@ export class FileHashes {
   }
 
   /** The stamps of every file hashed so far. */
-  public get taken(): InputRecord['stamps'] {
-    return Object.fromEntries(this.seen);
+  public get taken(): Pick<InputRecord, 'stamps' | 'folders'> {
+    return { stamps: Object.fromEntries(this.seen), folders: Object.fromEntries(this.listed) };
+  }
+
+  /**
+   * Every file under a folder (relative to the root, `/`-separated; links and other non-folders
+   * included, never followed), sorted; none when it is not a folder. The ctime is taken before
+   * the entries are read, so an entry added meanwhile moves it past the record.
+   */
+  public filesUnder(dir: string): string[] {
+    let stat: fs.Stats;
+    try {
+      stat = fs.lstatSync(path.join(this.root, dir));
+    } catch {
+      return [];
+    }
+    if (!stat.isDirectory()) return [];
+    const stamp = this.recorded.folders[dir];
+    const trusted = stamp && stamp[0] === stat.ctimeMs && stat.ctimeMs < this.trustedBefore;
+    if (!trusted) this.stale = true;
+    const entries = trusted ? stamp[1] : readEntries(path.join(this.root, dir));
+    this.listed.set(dir, [stat.ctimeMs, entries]);
+    return entries.flatMap((e) => (e.endsWith('/') ? this.filesUnder(`${dir}/${e.slice(0, -1)}`) : [`${dir}/${e}`])).sort();
   }
 }
 
-/** The hashes a customer's record vouches for (none without a record). */
-export function recordedHashes(root: string, customer: string): FileHashes {
-  const record = readRecord(root, customer);
-  if (!record) return new FileHashes(root);
-  return new FileHashes(root, record.stamps, fs.statSync(path.join(root, inputRecordFile(customer))).ctimeMs);
+/** A folder's entries, folders marked with a trailing `/`; none when it cannot be read. */
+function readEntries(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+  } catch {
+    return [];
+  }
+}
+
+/** A customer's record as the last synth left it, read once per run, with the hashes it vouches for. */
+export class RecordedInputs {
+  /** The record of a customer (none when there is none, or one of another shape). */
+  public static read(root: string, customer: string): RecordedInputs {
+    const record = readRecord(root, customer);
+    if (!record) return new RecordedInputs(new FileHashes(root));
+    return new RecordedInputs(new FileHashes(root, record, fs.statSync(path.join(root, inputRecordFile(customer))).ctimeMs), record);
+  }
+
+  constructor(public readonly hashes: FileHashes, public readonly record?: InputRecord) {}
+}
+
+/** What the digests of one run share: the project's digest, and `rings.yaml` parsed once. */
+export class DigestContext {
+  private rings?: readonly unknown[] | null;
+
+  constructor(public readonly root: string, public readonly project: string = projectDigest(root)) {}
+
+  /** The entries of `rings.yaml`; null when it is absent, does not parse or lists none. */
+  public ringEntries(): readonly unknown[] | null {
+    if (this.rings === undefined) {
+      try {
+        const rings = fieldsOf(parse(fs.readFileSync(path.join(this.root, RINGS_FILE), 'utf8'))).rings;
+        this.rings = Array.isArray(rings) && rings.length > 0 ? rings : null;
+      } catch {
+        this.rings = null;
+      }
+    }
+    return this.rings;
+  }
 }
 
 /** The record of a customer, relative to the repository root. */
@@ -115,40 +188,58 @@ export function projectDigest(root: string, nodeMajor = process.versions.node.sp
 /** The customer file of a customer, relative to the repository root. */
 export const customerFilePath = (customer: string) => `${CUSTOMERS_ROOT}/${customer}.yaml`;
 
-/** The digest of a customer's inputs: the project's, its customer file and its credential store. */
-export function customerDigest(root: string, customer: string, project: string, hashes = new FileHashes(root)): string {
-  const hash = createHash('sha256').update(project);
-  const add = (file: string) => hash.update(`${file}\0${hashes.sha(file)}\0`);
-  for (const file of [customerFilePath(customer), ...walk(root, `${CREDENTIALS_FOLDER}/${customer}`, () => true).sort()]) add(file);
-  const release = releaseOf(root, customer);
-  if (release) {
-    hash.update(`ring ${release.ring ?? '(pinned)'}\0`);
-    add(releaseFile(release.name));
-  } else {
-    // Not told cheaply (no rings.yaml, a file that does not parse): everything releases are made of.
-    for (const file of [RINGS_FILE, ...walk(root, RELEASES_ROOT, () => true).sort()]) add(file);
-  }
-  return hash.digest('hex');
+/** The digest of a customer's inputs: the project's, its customer file, its credential store and its release. */
+export function customerDigest(context: DigestContext, customer: string, recorded = new RecordedInputs(new FileHashes(context.root))): string {
+  const { hashes } = recorded;
+  const hash = createHash('sha256').update(context.project);
+  const inputs = customerInputs(context, customer, selectorOf(context.root, customer, recorded), hashes);
+  for (const file of inputs.files) hash.update(`${file}\0${hashes.sha(file)}\0`);
+  return hash.update(`ring ${inputs.ring}\0`).digest('hex');
 }
 
 /**
- * The ring and release a customer's output is rendered from, read as loading resolves them
- * (config/releases.ts): the `release` its file pins, or the release of its `ring` (the last ring
- * by default). Undefined when that cannot be told here; loading then reports what is wrong.
+ * The files a customer's output is rendered from: its customer file, its credential store, and
+ * the release it runs (everything releases are made of when that cannot be told cheaply), with
+ * the ring that chose the release.
  */
-function releaseOf(root: string, customer: string): { readonly name: string; readonly ring?: string } | undefined {
+function customerInputs(context: DigestContext, customer: string, selector: ReleaseSelector, hashes: FileHashes): { readonly files: readonly string[]; readonly ring: string } {
+  const own = [customerFilePath(customer), ...hashes.filesUnder(`${CREDENTIALS_FOLDER}/${customer}`)];
+  const release = releaseOf(context, selector);
+  if (release) return { files: [...own, releaseFile(release.name)], ring: release.ring ?? '(pinned)' };
+  return { files: [...own, RINGS_FILE, ...walk(context.root, RELEASES_ROOT, () => true).sort()], ring: '(unknown)' };
+}
+
+/** The release a selector names, with the ring that chose it; undefined when that cannot be told here. */
+function releaseOf(context: DigestContext, selector: ReleaseSelector): { readonly name: string; readonly ring?: string } | undefined {
+  if (selector.kind === 'pinned') return { name: selector.release };
+  const rings = context.ringEntries();
+  if (selector.kind === 'unknown' || !rings) return undefined;
+  const named = selector.ring;
+  const ring = fieldsOf(named === undefined ? rings[rings.length - 1] : rings.find((r) => fieldsOf(r).name === named));
+  return typeof ring.name === 'string' && typeof ring.release === 'string' ? { name: ring.release, ring: ring.name } : undefined;
+}
+
+/** A customer's release selector: the record's when the customer file is the one it was read from, else read now. */
+function selectorOf(root: string, customer: string, recorded: RecordedInputs): ReleaseSelector {
+  const known = recorded.record?.selector;
+  if (known && known[0] === recorded.hashes.sha(customerFilePath(customer))) return known[1];
+  return readSelector(root, customer)[1];
+}
+
+/** The customer file's sha256 and its release selector, from one read of the file. */
+function readSelector(root: string, customer: string): readonly [string, ReleaseSelector] {
   try {
     // Only a regular file is read (a FIFO would block): anything else renders, and is refused there.
     const customerFile = path.join(root, customerFilePath(customer));
-    if (!fs.lstatSync(customerFile).isFile()) return undefined;
-    const file = fieldsOf(parse(fs.readFileSync(customerFile, 'utf8')));
-    if (typeof file.release === 'string' && file.ring === undefined) return { name: file.release };
-    const rings = fieldsOf(parse(fs.readFileSync(path.join(root, RINGS_FILE), 'utf8'))).rings;
-    if (!Array.isArray(rings) || rings.length === 0 || file.release !== undefined) return undefined;
-    const ring = fieldsOf(file.ring === undefined ? rings[rings.length - 1] : rings.find((r) => fieldsOf(r).name === file.ring));
-    return typeof ring.name === 'string' && typeof ring.release === 'string' ? { name: ring.release, ring: ring.name } : undefined;
+    if (!fs.lstatSync(customerFile).isFile()) return ['special', { kind: 'unknown' }];
+    const content = fs.readFileSync(customerFile);
+    const sha = createHash('sha256').update(content).digest('hex');
+    const file = fieldsOf(parse(content.toString('utf8')));
+    if (typeof file.release === 'string' && file.ring === undefined) return [sha, { kind: 'pinned', release: file.release }];
+    if (file.release === undefined && (file.ring === undefined || typeof file.ring === 'string')) return [sha, { kind: 'ring', ring: file.ring }];
+    return [sha, { kind: 'unknown' }];
   } catch {
-    return undefined;
+    return ['absent', { kind: 'unknown' }];
   }
 }
 
@@ -156,32 +247,38 @@ function releaseOf(root: string, customer: string): { readonly name: string; rea
  * The warnings to repeat when the customer's record matches `inputs` and every file it lists is
  * on disk unchanged with no other file beside them; undefined when the customer must render.
  */
-export function unchangedSince(root: string, customer: string, inputs: string, hashes = recordedHashes(root, customer)): readonly string[] | undefined {
-  const record = readRecord(root, customer);
+export function unchangedSince(root: string, customer: string, inputs: string, recorded: RecordedInputs): readonly string[] | undefined {
+  const { record, hashes } = recorded;
   if (!record || record.inputs !== inputs) return undefined;
   const listed = new Map(record.outputs.map(([file, sha]) => [file, sha]));
-  const onDisk = outputFiles(root, customer);
+  const onDisk = outputFiles(root, customer, hashes);
   if (onDisk.length !== listed.size) return undefined;
   for (const file of onDisk) {
     const sha = listed.get(file);
     if (sha === undefined || sha !== hashes.sha(file)) return undefined;
   }
   // Same content under new timestamps (a checkout, a copy): stamp them, so the next run reads nothing again.
-  if (hashes.stale) writeRecord(root, customer, { ...record, stamps: { ...record.stamps, ...hashes.taken } });
+  if (hashes.stale) {
+    const { stamps, folders } = hashes.taken;
+    writeRecord(root, customer, { ...record, stamps: { ...record.stamps, ...stamps }, folders: { ...record.folders, ...folders } });
+  }
   return record.warnings;
 }
 
 /** Records what a customer's output was written from; call it after the write, with the digest taken before reading. */
-export function recordInputs(root: string, customer: string, inputs: string, warnings: readonly string[]): void {
+export function recordInputs(context: DigestContext, customer: string, inputs: string, warnings: readonly string[]): void {
+  const { root } = context;
   const hashes = new FileHashes(root);
+  const selector = readSelector(root, customer);
   // Stamps of the inputs too (the digest itself is the one taken before the render).
-  customerDigest(root, customer, '', hashes);
+  for (const file of customerInputs(context, customer, selector[1], hashes).files) hashes.sha(file);
   const record: InputRecord = {
     version: RECORD_VERSION,
     inputs,
-    outputs: outputFiles(root, customer).map((file) => [file, hashes.sha(file)] as const),
+    outputs: outputFiles(root, customer, hashes).map((file) => [file, hashes.sha(file)] as const),
     warnings,
-    stamps: hashes.taken,
+    ...hashes.taken,
+    selector,
   };
   writeRecord(root, customer, record);
 }
@@ -196,21 +293,27 @@ function writeRecord(root: string, customer: string, record: InputRecord): void 
 }
 
 /** The files synth writes for a customer: its tree and its entry point (not bootstrap's files beside it). */
-function outputFiles(root: string, customer: string): string[] {
+function outputFiles(root: string, customer: string, hashes: FileHashes): string[] {
   const entry = entryFile(customer);
-  const tree = walk(root, customerDistFolder(customer), () => true);
+  const tree = hashes.filesUnder(customerDistFolder(customer));
   return (fs.existsSync(path.join(root, entry)) ? [...tree, entry] : tree).sort();
 }
 
 function readRecord(root: string, customer: string): InputRecord | undefined {
   try {
     const record = fieldsOf(JSON.parse(fs.readFileSync(path.join(root, inputRecordFile(customer)), 'utf8')));
-    const valid = record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings) && isMap(record.stamps);
-    return valid ? { version: RECORD_VERSION, inputs: record.inputs, outputs: record.outputs, warnings: record.warnings, stamps: record.stamps } : undefined;
+    const valid = record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings)
+      && isMap(record.stamps) && isMap(record.folders) && Array.isArray(record.selector) && typeof record.selector[0] === 'string' && isSelector(record.selector[1]);
+    return valid ? { version: RECORD_VERSION, inputs: record.inputs, outputs: record.outputs, warnings: record.warnings, stamps: record.stamps, folders: record.folders, selector: record.selector } : undefined;
   } catch {
     // No record, or one that does not parse: the customer renders, which writes a new one.
     return undefined;
   }
+}
+
+function isSelector(value: unknown): value is ReleaseSelector {
+  const { kind, release, ring } = fieldsOf(value);
+  return (kind === 'pinned' && typeof release === 'string') || (kind === 'ring' && (ring === undefined || typeof ring === 'string')) || kind === 'unknown';
 }
 
 /** Regular files under a folder (relative to root, `/`-separated), links included as their target's bytes. */
@@ -247,11 +350,11 @@ function sha256Of(root: string, file: string): string {
 
 /** The customers (of `names`) that need no render, each with the warnings to repeat. */
 export function unchangedCustomers(root: string, names: readonly string[]): Map<string, readonly string[]> {
-  const project = projectDigest(root);
+  const context = new DigestContext(root);
   const unchanged = new Map<string, readonly string[]>();
   for (const name of names) {
-    const hashes = recordedHashes(root, name);
-    const warnings = unchangedSince(root, name, customerDigest(root, name, project, hashes), hashes);
+    const recorded = RecordedInputs.read(root, name);
+    const warnings = unchangedSince(root, name, customerDigest(context, name, recorded), recorded);
     if (warnings) unchanged.set(name, warnings);
   }
   return unchanged;

@@ -17,7 +17,7 @@ import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
 import { readStore, recordRetired, storeCustomers } from '../secrets/credential-store';
 import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
-import { customerDigest, customerFileNames, customerFilePath, FileHashes, projectDigest, recordedHashes, recordInputs, unchangedSince } from './input-digest';
+import { customerDigest, customerFileNames, customerFilePath, DigestContext, FileHashes, RecordedInputs, recordInputs, unchangedSince } from './input-digest';
 import { shardOf } from './selection';
 import { distCustomers, readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
@@ -127,15 +127,15 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   const newCredentials = new Set(options.newCredentials);
   const unknown = [...newCredentials].filter((name) => !names.includes(name));
   if (unknown.length > 0) throw unknownCustomer(unknown, names).withConsequence(NOTHING_WRITTEN);
-  const project = projectDigest(root);
+  const context = new DigestContext(root);
   // Taken before anything is read: an input that changes meanwhile makes the next run render again.
-  const hashes = new Map(names.map((name) => [name, recordedHashes(root, name)]));
-  const hashesOf = (name: string) => hashes.get(name) ?? recordedHashes(root, name);
-  const digests = new Map(names.map((name) => [name, customerDigest(root, name, project, hashesOf(name))]));
-  const digestOf = (name: string) => digests.get(name) ?? customerDigest(root, name, project, hashesOf(name));
+  const recorded = new Map(names.map((name) => [name, RecordedInputs.read(root, name)]));
+  const recordedOf = (name: string) => recorded.get(name) ?? RecordedInputs.read(root, name);
+  const digests = new Map(names.map((name) => [name, customerDigest(context, name, recordedOf(name))]));
+  const digestOf = (name: string) => digests.get(name) ?? customerDigest(context, name, recordedOf(name));
   // Sealing credentials anew (the secrets commands, --new-credentials) always renders.
   const unchanged = new Map(options.vaultOptions ? [] : names.filter((name) => !newCredentials.has(name)).flatMap((name) => {
-    const warnings = unchangedSince(root, name, digestOf(name), hashesOf(name));
+    const warnings = unchangedSince(root, name, digestOf(name), recordedOf(name));
     return warnings ? [[name, warnings] as const] : [];
   }));
   let loaded: LoadedCustomer[];
@@ -159,8 +159,8 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   for (const c of loaded) {
     const name = customerName(c.file);
     // Credentials this run stored are inputs of the next: recorded with them, unless the customer file changed meanwhile.
-    const sameFile = new FileHashes(root).sha(customerFilePath(name)) === hashesOf(name).sha(customerFilePath(name));
-    recordInputs(root, name, storeWritten.has(name) && sameFile ? customerDigest(root, name, project) : digestOf(name), c.warnings.map(formatProblem));
+    const sameFile = new FileHashes(root).sha(customerFilePath(name)) === recordedOf(name).hashes.sha(customerFilePath(name));
+    recordInputs(context, name, storeWritten.has(name) && sameFile ? customerDigest(context, name) : digestOf(name), c.warnings.map(formatProblem));
   }
   // A retired name given new credentials on purpose is a customer again.
   for (const name of newCredentials) recordRetired(root, name, false);
