@@ -57,24 +57,24 @@ describe('--changed-since <rev>', () => {
     ['a new, untracked customer file', (repo) => fs.writeFileSync(path.join(repo, 'customers', 'newcomer.yaml'), 'x: 1\n'), { all: false, customers: ['newcomer'] }],
     ['the catalog', (repo) => fs.appendFileSync(path.join(repo, 'catalog', 'charts.ts'), '// x\n'), { all: true, customers: [] }],
     ['a guide only', (repo) => { fs.mkdirSync(path.join(repo, 'docs')); fs.writeFileSync(path.join(repo, 'docs', 'x.md'), '# x\n'); }, { all: false, customers: [] }],
-  ])('a change of %s selects what it can change', (_what, change, expected) => {
+  ])('a change of %s selects what it can change', async (_what, change, expected) => {
     const { repo } = repository();
     change(repo);
-    const changed = changedSince(repo, 'HEAD');
+    const changed = await changedSince(repo, 'HEAD');
     expect({ all: changed.all, customers: [...changed.customers].sort() }).toEqual(expected);
   });
 
-  test('a commit since the revision counts as much as the working tree', () => {
+  test('a commit since the revision counts as much as the working tree', async () => {
     const { repo, git } = repository();
     fs.appendFileSync(path.join(repo, 'customers', `${second}.yaml`), '# x\n');
     git('commit', '-q', '-am', 'change');
-    expect([...changedSince(repo, 'HEAD~1').customers]).toEqual([second]);
-    expect([...changedSince(repo, 'HEAD').customers]).toEqual([]);
+    expect([...(await changedSince(repo, 'HEAD~1')).customers]).toEqual([second]);
+    expect([...(await changedSince(repo, 'HEAD')).customers]).toEqual([]);
   });
 
-  test('an unknown revision is a usage error naming the flag', () => {
+  test('an unknown revision is a usage error naming the flag', async () => {
     const { repo } = repository();
-    expect(() => changedSince(repo, 'no-such-branch')).toThrow(/^--changed-since: expected a git revision of this repository, found "no-such-branch"/);
+    await expect(changedSince(repo, 'no-such-branch')).rejects.toThrow(/^--changed-since: expected a git revision of this repository, found "no-such-branch"/);
   });
 
   test('validate works on the changed customer only', async () => {

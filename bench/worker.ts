@@ -70,6 +70,8 @@ async function main(n: number): Promise<WorkerResult> {
   fs.symlinkSync(path.join(project, 'vendor'), path.join(root, 'vendor'));
   fs.cpSync(path.join(project, RELEASES_ROOT), path.join(root, RELEASES_ROOT), { recursive: true });
   fs.writeFileSync(path.join(root, RINGS_FILE), syntheticRings(FIRST_RELEASE));
+  // As in the repository: synth's records and staging are never committed, so git does not list them.
+  fs.copyFileSync(path.join(project, '.gitignore'), path.join(root, '.gitignore'));
 
   /** Load, render and write every customer, as synth does; the synthetic customers are valid. */
   const synthesize = async () => {

@@ -37,7 +37,7 @@ export async function compareCustomers(root: string, io: Io, options: CompareOpt
     throw unknownCustomer([name], known, true);
   }
   // Only the selected customers are read, loaded and rendered: the cost follows the change, not the fleet.
-  const selected = select(root, named, options);
+  const selected = await select(root, named, options);
   const wanted = new Set(selected);
   const loaded = loadCustomers(path.join(root, 'customers'), (name) => wanted.has(name), releaseResolver(root));
   const configs = new Map(loaded.flatMap((c) => (c.config ? [[c.config.name, c.config] as const] : [])));

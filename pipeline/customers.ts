@@ -78,7 +78,7 @@ export async function selectedTrees(root: string, names: readonly string[] | und
   const unknown = (names ?? []).filter((c) => !known.includes(c));
   if (unknown.length > 0) throw unknownCustomer(unknown, known);
   // Only the selected customers are loaded: the cost follows the change, not the fleet.
-  const wanted = new Set(select(root, names?.length ? names : known, selection));
+  const wanted = new Set(await select(root, names?.length ? names : known, selection));
   const trees: CustomerTree[] = [];
   for (const config of loadAll(root, log, undefined, (name) => wanted.has(name))) {
     if (render) progress?.(`rendering ${config.name}`);
