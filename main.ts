@@ -3,27 +3,15 @@
 // successful run it holds one file saying where the trees are, which the CLI lists as what was
 // synthesized (with no file there it would end a good run with "No manifests synthesized").
 //
-// When no customer's inputs changed since the last run (pipeline/input-digest.ts), nothing is
-// rendered and cdk8s, the constructs and the pipeline are never loaded.
+// When no customer's inputs changed since the last run, nothing is rendered and cdk8s, the
+// constructs and the pipeline are never loaded (pipeline/synth-entry.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerFileNames, needsFullSynth, unchangedCustomers } from './pipeline/input-digest';
-import { customerDistFolder, entryFile, WORK_FOLDER } from './model/layout';
+import { customerFileNames } from './pipeline/input-digest';
+import { synthIfChanged } from './pipeline/synth-entry';
+import { customerDistFolder, entryFile } from './model/layout';
 
-async function run(root: string): Promise<number> {
-  const names = customerFileNames(root);
-  const unchanged = unchangedCustomers(root, names);
-  if (names.length === 0 || unchanged.size < names.length || needsFullSynth(root, names)) {
-    // Loaded only now: it brings cdk8s, the constructs and the generated imports.
-    const { synth }: typeof import('./pipeline/synth') = require('./pipeline/synth');
-    return synth({ root });
-  }
-  for (const warnings of unchanged.values()) for (const w of warnings) console.error(`warning: ${w}`);
-  console.error(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
-  return 0;
-}
-
-run(__dirname).then((code) => {
+synthIfChanged(__dirname).then((code) => {
   const out = path.join(__dirname, '.cdk8s.out');
   fs.mkdirSync(out, { recursive: true });
   if (code === 0) {

@@ -6,8 +6,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerDigest, DigestContext, projectDigest, unchangedCustomers } from '../pipeline/input-digest';
+import { allUnchanged, customerDigest, DigestContext, projectDigest } from '../pipeline/input-digest';
 import { synth } from '../pipeline/synth';
+import { synthIfChanged } from '../pipeline/synth-entry';
 import { readTree, ROOT, SAMPLES, scratchRepo } from './helpers';
 
 /** The customers a synth rendered, from its log. */
@@ -33,7 +34,24 @@ test('with nothing changed, a second synth renders no customer, writes nothing a
   expect(await synth({ root: repo, log: (l) => log.push(l) })).toBe(0);
   expect(log).toEqual([`unchanged since the last synth: ${SAMPLES.length} customer(s) (inputs and written files as recorded in .astrago/inputs/)`]);
   expect(readTree(path.join(repo, 'dist'))).toEqual(before);
-  expect([...unchangedCustomers(repo, SAMPLES).keys()]).toEqual(SAMPLES);
+  expect([...allUnchanged(repo, SAMPLES)?.keys() ?? []]).toEqual(SAMPLES);
+});
+
+test('what `npx cdk8s synth` runs renders a changed customer whichever it is, and only says "unchanged" when none is', async () => {
+  const repo = await recorded();
+  for (const customer of [SAMPLES[SAMPLES.length - 1], first]) {
+    // The edited file is the oldest one: the look that starts with the newest must still reach it.
+    fs.appendFileSync(path.join(repo, 'customers', `${customer}.yaml`), '# reviewed\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Touched, not changed: their ctime moves past the edited file's.
+    for (const other of SAMPLES.filter((c) => c !== customer)) fs.utimesSync(path.join(repo, 'customers', `${other}.yaml`), new Date(), new Date());
+    const log: string[] = [];
+    expect(await synthIfChanged(repo, (l) => log.push(l))).toBe(0);
+    expect(log.filter((l) => l.startsWith('synthesized '))).toEqual([expect.stringMatching(new RegExp(`^synthesized ${customer}:`))]);
+  }
+  const log: string[] = [];
+  expect(await synthIfChanged(repo, (l) => log.push(l))).toBe(0);
+  expect(log).toEqual([`unchanged since the last synth: ${SAMPLES.length} customer(s) (inputs and written files as recorded in .astrago/inputs/)`]);
 });
 
 test.each<[string, (repo: string) => void, 'one' | 'all']>([

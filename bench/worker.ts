@@ -3,16 +3,12 @@
  * synthesize N synthetic customers into a scratch repository, the floor — the same objects
  * serialized to YAML and written without constructs — and validate. Prints one JSON line.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { dumpYaml } from '../files/canonical';
-import { compareCustomers } from '../commands/compare';
-import { terminalPrompts } from '../commands/prompts';
-import { renderCheckCommand } from '../commands/render-check-command';
-import { validateCommand } from '../commands/validate-command';
 import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { writeCustomers } from '../output/write';
 import { UserError } from '../model/user-error';
@@ -25,6 +21,8 @@ import { formatRelease } from '../config/releases';
 import { promote } from '../commands/promote-command';
 import { releaseFile, RELEASES_ROOT, RINGS_FILE } from '../model/layout';
 
+/** The repository the bench measures. */
+const PROJECT = path.resolve(__dirname, '..');
 /** The repository's first release, which every ring of the synthetic fleet starts on. */
 const FIRST_RELEASE = '2026.12.0';
 /** A platform image tag of the old system's history (the demo's stage build), for a release that differs from the first. */
@@ -66,12 +64,11 @@ async function main(n: number): Promise<WorkerResult> {
   fs.mkdirSync(path.join(root, 'customers'));
   for (let i = 0; i < n; i++) fs.writeFileSync(path.join(root, 'customers', `${customerName(i)}.yaml`), syntheticCustomer(i));
   // The repository's vendored charts (read-only), and three rings, all on its first release.
-  const project = path.resolve(__dirname, '..');
-  fs.symlinkSync(path.join(project, 'vendor'), path.join(root, 'vendor'));
-  fs.cpSync(path.join(project, RELEASES_ROOT), path.join(root, RELEASES_ROOT), { recursive: true });
+  fs.symlinkSync(path.join(PROJECT, 'vendor'), path.join(root, 'vendor'));
+  fs.cpSync(path.join(PROJECT, RELEASES_ROOT), path.join(root, RELEASES_ROOT), { recursive: true });
   fs.writeFileSync(path.join(root, RINGS_FILE), syntheticRings(FIRST_RELEASE));
   // As in the repository: synth's records and staging are never committed, so git does not list them.
-  fs.copyFileSync(path.join(project, '.gitignore'), path.join(root, '.gitignore'));
+  fs.copyFileSync(path.join(PROJECT, '.gitignore'), path.join(root, '.gitignore'));
 
   /** Load, render and write every customer, as synth does; the synthetic customers are valid. */
   const synthesize = async () => {
@@ -115,7 +112,7 @@ async function main(n: number): Promise<WorkerResult> {
   // As `npx astrago validate` does: on every core.
   const t2 = performance.now();
   const report = await validateInParallel(outputs.map((o, i) => ({ customer: o.customer, files: o.files, externals: existingObjects(configs[i]), offline: offlineSettings(configs[i]), fluxVersion: configs[i].fluxVersion })),
-    { schemas: locateSchemas(project), root });
+    { schemas: locateSchemas(PROJECT), root });
   const validateMs = performance.now() - t2;
   if (report.findings.length > 0) throw new Error(`synthetic customers do not validate: ${report.findings.length} findings`);
 
@@ -128,30 +125,35 @@ async function main(n: number): Promise<WorkerResult> {
  * synth whose records the next one reads), then the first customer's file changes.
  */
 async function changeOne(root: string): Promise<OneChanged> {
-  const quiet = () => undefined;
-  if (await synth({ root, log: quiet }) !== 0) throw new Error('bench: the recording synth failed');
+  if (await synth({ root, log: () => undefined }) !== 0) throw new Error('bench: the recording synth failed');
   // No automatic gc: it would run on in the background after the commit of thousands of files, inside the folder removed at the end.
   const git = (...args: string[]) => execFileSync('git', ['-C', root, '-c', 'user.name=bench', '-c', 'user.email=bench@example.org', '-c', 'gc.auto=0', ...args], { stdio: 'ignore' });
   git('init', '-q', '-b', 'main');
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
   fs.appendFileSync(path.join(root, 'customers', `${customerName(0)}.yaml`), 'monitoring: {retention: 30d}\n');
-  const io = { out: quiet, err: quiet, interactive: false, prompts: terminalPrompts };
-  const time = async (run: () => Promise<unknown>) => {
+  const time = async (run: () => unknown) => {
     const t0 = performance.now();
     await run();
     return performance.now() - t0;
   };
+  // Each command in a process of its own, as the workflow runs it: none inherits this process's heap of N customers.
+  const step = (...args: string[]) => () => {
+    const r = spawnSync(process.execPath, ['-r', path.join(PROJECT, 'bin', 'register.js'), path.join(__dirname, 'pull-request-step.ts'), root, ...args],
+      { encoding: 'utf8', env: { ...process.env, CDK8S_CHECK_UPGRADE: 'false' } });
+    if (r.status !== 0) throw new Error(`bench: ${args.join(' ')} failed: ${r.stderr.trim().split('\n').slice(-3).join('; ')}`);
+  };
+  const since = ['--changed-since', 'HEAD'];
+  const synthMs = await time(step('synth'));
+  const checks = {
+    // kubectl kustomize of each folder is left out, as in the full validation below: it costs per folder, not per fleet.
+    validateMs: await time(step('validate', ...since, '--no-kustomize')),
+    renderCheckMs: await time(step('render-check', ...since)),
+    diffMs: await time(step('diff', ...since)),
+  };
   const synthOnce = async () => {
     const errors: string[] = [];
     if (await synth({ root, log: (l) => errors.push(l) }) !== 0) throw new Error(`bench: synth failed: ${errors.join('; ')}`);
-  };
-  const synthMs = await time(synthOnce);
-  const selection = { changedSince: 'HEAD' };
-  const checks = {
-    validateMs: await time(() => validateCommand({ root, ...selection, kustomize: false, env: {}, log: quiet, out: quiet })),
-    renderCheckMs: await time(() => renderCheckCommand({ root, ...selection, env: {}, log: quiet, out: quiet })),
-    diffMs: await time(() => compareCustomers(root, io, selection)),
   };
   // One ring's customers changed, then the same ring promoted to a new release: the promotion must cost what the ring's re-synth costs.
   const firstRing = fs.readdirSync(path.join(root, 'customers')).filter((f) => fs.readFileSync(path.join(root, 'customers', f), 'utf8').includes(`ring: ${RINGS[0]}\n`));

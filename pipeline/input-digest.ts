@@ -348,16 +348,23 @@ function sha256Of(root: string, file: string): string {
   }
 }
 
-/** The customers (of `names`) that need no render, each with the warnings to repeat. */
-export function unchangedCustomers(root: string, names: readonly string[]): Map<string, readonly string[]> {
+/**
+ * When no customer of `names` needs a render, the warnings to repeat for each; undefined as soon
+ * as one does. The customer files changed last are looked at first, so that the common change
+ * (a pull request's edited customer file) ends the look at its first customer, not after the fleet.
+ */
+export function allUnchanged(root: string, names: readonly string[]): Map<string, readonly string[]> | undefined {
   const context = new DigestContext(root);
   const unchanged = new Map<string, readonly string[]>();
-  for (const name of names) {
+  const changed = (name: string) => fs.lstatSync(path.join(root, customerFilePath(name)), { throwIfNoEntry: false })?.ctimeMs ?? Infinity;
+  const order = names.map((name) => [name, changed(name)] as const).sort((a, b) => b[1] - a[1]).map(([name]) => name);
+  for (const name of order) {
     const recorded = RecordedInputs.read(root, name);
     const warnings = unchangedSince(root, name, customerDigest(context, name, recorded), recorded);
-    if (warnings) unchanged.set(name, warnings);
+    if (!warnings) return undefined;
+    unchanged.set(name, warnings);
   }
-  return unchanged;
+  return new Map(names.map((name) => [name, unchanged.get(name) ?? []]));
 }
 
 /** Customer names of the customer files, sorted. */

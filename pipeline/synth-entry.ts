@@ -1,0 +1,21 @@
+/**
+ * What `npx cdk8s synth` runs (`main.ts`): when no customer's inputs changed since the last run
+ * (`input-digest.ts`), nothing is rendered and cdk8s, the constructs and the pipeline are never
+ * loaded; otherwise synth proper, which looks at every customer again under its lock.
+ */
+import { allUnchanged, customerFileNames, needsFullSynth } from './input-digest';
+import { WORK_FOLDER } from '../model/layout';
+
+/** Returns the process exit code. */
+export async function synthIfChanged(root: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {
+  const names = customerFileNames(root);
+  const unchanged = names.length > 0 ? allUnchanged(root, names) : undefined;
+  if (!unchanged || needsFullSynth(root, names)) {
+    // Loaded only now: it brings cdk8s, the constructs and the generated imports.
+    const { synth }: typeof import('./synth') = require('./synth');
+    return synth({ root, log });
+  }
+  for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
+  log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
+  return 0;
+}
