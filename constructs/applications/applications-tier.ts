@@ -16,7 +16,7 @@ import { MariaDb } from './mariadb';
 import { HUB_DATABASE_USER, MariaDbAccounts } from './mariadb-accounts';
 import { MpiOperator } from './mpi-operator';
 import { PlatformIngress } from './platform-ingress';
-import { imageName, platformImage, type ImageRef } from './platform-pod';
+import { imageName, platformImage, type ImageRef, type PlatformPodProps } from './platform-pod';
 import { PlatformRbac } from './platform-rbac';
 import { WorkloadLogVolume } from './workload-log-volume';
 
@@ -56,6 +56,7 @@ function buildPlatform(scope: TierScope): void {
     const login = registry && credentials.pullSecret(namespaceFile, registry.credential, namespace);
     return [...new Set([...config.astrago.global.imagePullSecrets, ...(login ? [login] : [])])];
   };
+  const pod = (image: ImageRef): PlatformPodProps => ({ namespace, image, pullPolicy, imagePullSecrets: pullSecretsFor(image) });
   const caSecretName = urls.tls ? config.externalAccess.domain.tls.caSecret : undefined;
   // Keycloak in this cluster, or an external one: otherwise no Keycloak variable or credential.
   const hasKeycloak = config.components.keycloak.enabled || config.astrago.keycloak.baseUrl !== undefined;
@@ -72,23 +73,17 @@ function buildPlatform(scope: TierScope): void {
 
   const mariadbFile = file('mariadb');
   const mariadb = new MariaDb(mariadbFile, 'mariadb', {
-    namespace,
-    image: config.astrago.mariadb.image,
-    pullPolicy,
+    ...pod(config.astrago.mariadb.image),
     username: config.astrago.mariadb.username,
     rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
     userPassword: credentials.ref(mariadbFile, 'mariadb-user', namespace),
     storageClassName: config.nfs.storageClassName,
     storageSize: config.astrago.mariadb.storageSize,
     volume: dataLayout.mariadb,
-    imagePullSecrets: pullSecretsFor(config.astrago.mariadb.image),
   });
   const mariadbCredentials = ['mariadb-root', 'mariadb-user', 'mariadb-hub'] as const;
   new MariaDbAccounts(mariadbFile, 'mariadb-accounts', {
-    namespace,
-    image: config.astrago.mariadb.image,
-    pullPolicy,
-    imagePullSecrets: pullSecretsFor(config.astrago.mariadb.image),
+    ...pod(config.astrago.mariadb.image),
     uid: dataLayout.mariadb.uid,
     server: { host: mariadb.service.name, port: PLATFORM_SERVICES.mariadb.port },
     database: PLATFORM_DATABASE,
@@ -103,10 +98,8 @@ function buildPlatform(scope: TierScope): void {
   const backendOf = (kind: BackendKind): Backend => {
     const backendFile = file(`backend-${kind}`);
     return new Backend(backendFile, `backend-${kind}`, {
+      ...pod(platformImage(config, kind)),
       kind,
-      namespace,
-      image: platformImage(config, kind),
-      pullPolicy,
       replicas: config.astrago.components[kind].replicas,
       serviceAccount: rbac.serviceAccount,
       databaseUser: config.astrago.mariadb.username,
@@ -134,7 +127,6 @@ function buildPlatform(scope: TierScope): void {
       ingressHost: urls.host,
       workloadLogClaim: logs.claim.claimName,
       caSecretName,
-      imagePullSecrets: pullSecretsFor(platformImage(config, kind)),
     });
   };
   const backends: Record<BackendKind, Backend> = {
@@ -143,9 +135,7 @@ function buildPlatform(scope: TierScope): void {
 
   const frontendFile = file('frontend');
   const frontend = new Frontend(frontendFile, 'frontend', {
-    namespace,
-    image: platformImage(config, 'frontend'),
-    pullPolicy,
+    ...pod(platformImage(config, 'frontend')),
     replicas: config.astrago.components.frontend.replicas,
     baseUrl: urls.baseUrl,
     nextAuthSecret: credentials.ref(frontendFile, 'nextauth-secret', namespace),
@@ -157,25 +147,23 @@ function buildPlatform(scope: TierScope): void {
     } : undefined,
     oneview: config.astrago.oneview.enabled,
     caSecretName,
-    imagePullSecrets: pullSecretsFor(platformImage(config, 'frontend')),
   });
 
   new BinpackScheduler(file('binpack-scheduler'), 'binpack-scheduler', { namespace, kubernetesVersion: config.kubernetesVersion });
 
-  const to = (b: Backend | Frontend) => ({ service: b.service, port: b.port });
   new PlatformIngress(file('platform-ingress'), 'platform-ingress', {
     namespace,
     urls,
     routes: [
       // Monitor serves /api/v1/core/monitor (its MonitorController): the longer prefix wins over core's.
-      { path: '/api/v1/core/monitor', backend: to(backends.monitor) },
-      { path: '/api/v1/core', backend: to(backends.core) },
-      { path: '/api/v1/monitor', backend: to(backends.monitor) },
-      { path: '/api/v1/report', backend: to(backends.monitor) },
-      { path: '/api/v1/batch', backend: to(backends.batch) },
+      { path: '/api/v1/core/monitor', service: backends.monitor.service },
+      { path: '/api/v1/core', service: backends.core.service },
+      { path: '/api/v1/monitor', service: backends.monitor.service },
+      { path: '/api/v1/report', service: backends.monitor.service },
+      { path: '/api/v1/batch', service: backends.batch.service },
       // WebSocket: ingress-nginx upgrades the connection by itself.
-      { path: '/ws/workload', backend: to(backends.core) },
-      { path: '/', backend: to(frontend) },
+      { path: '/ws/workload', service: backends.core.service },
+      { path: '/', service: frontend.service },
     ],
   });
 }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES, type PlatformGeneration } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
 export const BackendKind = { CORE: 'core', BATCH: 'batch', MONITOR: 'monitor' } as const;
@@ -81,17 +81,9 @@ export interface BackendHarbor {
   readonly adminPassword: SecretKeyRef;
 }
 
-export interface BackendProps {
+export interface BackendProps extends PlatformWorkloadProps {
   /** Which backend. */
   readonly kind: BackendKind;
-  /** Namespace of the platform. */
-  readonly namespace: string;
-  /** Image of this backend. */
-  readonly image: ImageRef;
-  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Number of pods. */
-  readonly replicas: number;
   /** ServiceAccount with the platform's ClusterRole. */
   readonly serviceAccount: kplus.IServiceAccount;
   /** Database user. */
@@ -140,13 +132,6 @@ export interface BackendProps {
    * @default - none
    */
   readonly workloadLogClaim?: string;
-  /**
-   * Existing Secret (key `ca.crt`) with a private CA the JVM must trust for the Keycloak URLs.
-   * @default - the JVM's own trust store (a publicly trusted certificate)
-   */
-  readonly caSecretName?: string;
-  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
-  readonly imagePullSecrets: readonly string[];
 }
 
 const TRUSTSTORE_DIR = '/etc/astrago/truststore';
@@ -161,15 +146,13 @@ const TRUSTSTORE_PASSWORD = 'changeit';
  * over. A private CA, when configured, is added to a copy of the JVM trust store instead.
  */
 export class Backend extends Construct {
+  /** The ClusterIP Service the Ingress and the frontend reach it through. */
   public readonly service: kplus.Service;
-  /** Port of the Service the Ingress routes to. */
-  public readonly port: number;
 
   constructor(scope: Construct, id: string, props: BackendProps) {
     super(scope, id);
     const profile = PROFILES[props.kind];
     const { name, port } = PLATFORM_SERVICES[props.kind];
-    this.port = port;
     const labels = componentLabels(name);
 
     // Core adds a volume and mount per storage to its own Deployment at run time (contract §2).

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_SERVICES, serviceUrl } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
 export interface FrontendIdentity {
@@ -15,15 +15,7 @@ export interface FrontendIdentity {
   readonly clientSecret: SecretKeyRef;
 }
 
-export interface FrontendProps {
-  /** Namespace of the platform. */
-  readonly namespace: string;
-  /** Image of the frontend. */
-  readonly image: ImageRef;
-  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Number of pods. */
-  readonly replicas: number;
+export interface FrontendProps extends PlatformWorkloadProps {
   /** What users type in the browser (NEXTAUTH_URL). */
   readonly baseUrl: string;
   /** Secret key of the NextAuth signing secret (credential nextauth-secret). */
@@ -35,15 +27,7 @@ export interface FrontendProps {
   readonly identity?: FrontendIdentity;
   /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
   readonly oneview: boolean;
-  /**
-   * Existing Secret (key `ca.crt`) with a private CA Node.js must trust for the Keycloak URLs.
-   * @default - Node's own CA list (a publicly trusted certificate)
-   */
-  readonly caSecretName?: string;
-  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
-  readonly imagePullSecrets: readonly string[];
 }
-
 
 /**
  * The Next.js frontend: Deployment and ClusterIP Service. It talks to the backends inside the
@@ -51,14 +35,12 @@ export interface FrontendProps {
  * `NODE_TLS_REJECT_UNAUTHORIZED=0` is dropped; a private CA goes in `NODE_EXTRA_CA_CERTS`).
  */
 export class Frontend extends Construct {
+  /** The ClusterIP Service the Ingress reaches it through. */
   public readonly service: kplus.Service;
-  /** Port of the Service the Ingress routes to. */
-  public readonly port: number;
 
   constructor(scope: Construct, id: string, props: FrontendProps) {
     super(scope, id);
     const { name, port } = PLATFORM_SERVICES.frontend;
-    this.port = port;
     const labels = componentLabels(name);
 
     // The frontend never calls the Kubernetes API: no token in the pod.

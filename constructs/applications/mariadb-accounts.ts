@@ -2,7 +2,7 @@ import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OneShotJob } from '../core/one-shot-job';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { componentLabels, imageName, type ImageRef } from './platform-pod';
+import { componentLabels, imageName, type PlatformPodProps } from './platform-pod';
 
 /**
  * The tables a hub workload writes, and all it is granted. Inference from the backend's
@@ -82,14 +82,8 @@ done
 echo "hub login $HUB_USER granted $HUB_PRIVILEGES on $HUB_TABLES; seeded hubs use it"
 `;
 
-export interface MariaDbAccountsProps {
-  /** Namespace of the platform (and of MariaDB). */
-  readonly namespace: string;
-  /** The MariaDB server image: its client and bash run the script. */
-  readonly image: ImageRef;
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Existing Secrets to pull the image with. */
-  readonly imagePullSecrets: readonly string[];
+/** `image` is the MariaDB server's: its client and bash run the script. */
+export interface MariaDbAccountsProps extends PlatformPodProps {
   /** User id the Job runs as (the image's mysql user). */
   readonly uid: number;
   /** The MariaDB Service: host and port. */

@@ -6,7 +6,7 @@ import type { MariaDbVolume } from '../../catalog/data-layouts';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES } from '../../catalog/platform';
 import type { SecretKeyRef } from '../credentials/credential-registry';
 import { DataClaim } from './data-claim';
-import { clusterService, componentLabels, imageName, stablePods, type ImageRef } from './platform-pod';
+import { clusterService, componentLabels, imageName, stablePods, type PlatformPodProps } from './platform-pod';
 
 /** Server settings of docs/old-system.md §2.1, for the official image's `conf.d`. */
 const SERVER_CONFIG = `[mysqld]
@@ -36,13 +36,8 @@ binlog_expire_logs_seconds=604800
 default-character-set=utf8
 `;
 
-export interface MariaDbProps {
-  /** Namespace of the platform. */
-  readonly namespace: string;
-  /** Server image (`astrago.mariadb.image`). */
-  readonly image: ImageRef;
-  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
-  readonly pullPolicy: kplus.ImagePullPolicy;
+/** `image` is the server's (`astrago.mariadb.image`). */
+export interface MariaDbProps extends PlatformPodProps {
   /** Application user, owner of the platform database. */
   readonly username: string;
   /** Secret key of the root password (credential mariadb-root). */
@@ -59,8 +54,6 @@ export interface MariaDbProps {
    * long as it runs as the files' owner.
    */
   readonly volume: MariaDbVolume;
-  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
-  readonly imagePullSecrets: readonly string[];
 }
 
 /**
