@@ -96,14 +96,13 @@ function buildPlatform(scope: TierScope): void {
   });
 
   const backendOf = (kind: BackendKind): Backend => {
-    const backendFile = file(`backend-${kind}`);
-    return new Backend(backendFile, `backend-${kind}`, {
+    return new Backend(file(`backend-${kind}`), `backend-${kind}`, {
       ...pod(platformImage(config, kind)),
       kind,
       replicas: config.astrago.components[kind].replicas,
       serviceAccount: rbac.serviceAccount,
+      credentials,
       databaseUser: config.astrago.mariadb.username,
-      databasePassword: credentials.ref(backendFile, 'mariadb-user', namespace),
       connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
       prometheusUrl: prometheusUrl(CHARTS.prometheus),
       externalUrl: urls.baseUrl,
@@ -115,14 +114,8 @@ function buildPlatform(scope: TierScope): void {
         realm: config.astrago.keycloak.realm,
         client: config.astrago.keycloak.client,
         adminUser: config.keycloak.adminUser,
-        adminPassword: credentials.ref(backendFile, 'keycloak-admin', namespace),
       } : undefined,
-      userInitPassword: kind === BackendKind.MONITOR ? undefined : credentials.ref(backendFile, 'astrago-user-init-password', namespace),
-      harbor: config.components.harbor.enabled && kind !== BackendKind.MONITOR ? {
-        url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL),
-        adminUser: 'admin',
-        adminPassword: credentials.ref(backendFile, 'harbor-admin', namespace),
-      } : undefined,
+      harbor: config.components.harbor.enabled ? { url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL), adminUser: 'admin' } : undefined,
       privateRegistry: config.offline.registry,
       ingressHost: urls.host,
       workloadLogClaim: logs.claim.claimName,

@@ -2,7 +2,8 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES, type PlatformGeneration } from '../../catalog/platform';
-import type { SecretKeyRef } from '../credentials/credential-registry';
+import type { CredentialName } from '../../catalog/credentials';
+import type { CredentialRegistry } from '../credentials/credential-registry';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
@@ -66,30 +67,27 @@ export interface BackendIdentity {
   readonly jwksUrl: string;
   readonly realm: string;
   readonly client: string;
-  /** Keycloak administrator the backends manage users with. */
+  /** Keycloak administrator the backends manage users with; its password is credential keycloak-admin. */
   readonly adminUser: string;
-  /** Secret key of the administrator password (credential keycloak-admin). */
-  readonly adminPassword: SecretKeyRef;
 }
 
 /** Harbor as the backends see it; absent when Harbor is disabled. */
 export interface BackendHarbor {
   /** HARBOR_URL: Harbor's address in the form the image generation expects (`harborUrlFor`). */
   readonly url: string;
+  /** Harbor's administrator; its password is credential harbor-admin. */
   readonly adminUser: string;
-  /** Secret key of the administrator password (credential harbor-admin). */
-  readonly adminPassword: SecretKeyRef;
 }
 
 export interface BackendProps extends PlatformWorkloadProps {
-  /** Which backend. */
+  /** Which backend: its profile decides which credentials it reads. */
   readonly kind: BackendKind;
+  /** Credential registry: database user, and per profile Keycloak admin, users' initial password, Harbor admin. */
+  readonly credentials: CredentialRegistry;
   /** ServiceAccount with the platform's ClusterRole. */
   readonly serviceAccount: kplus.IServiceAccount;
-  /** Database user. */
+  /** Database user; its password is credential mariadb-user. */
   readonly databaseUser: string;
-  /** Secret key of the database user's password (credential mariadb-user). */
-  readonly databasePassword: SecretKeyRef;
   /** Hikari connection max lifetime, in milliseconds. */
   readonly connectionMaxLifetimeMs: number;
   /**
@@ -108,12 +106,7 @@ export interface BackendProps extends PlatformWorkloadProps {
    */
   readonly identity?: BackendIdentity;
   /**
-   * Secret key of the initial password of users the platform creates (core and batch).
-   * @default - not set
-   */
-  readonly userInitPassword?: SecretKeyRef;
-  /**
-   * Harbor settings and admin credential (core and batch).
+   * Harbor, for the backends whose profile talks to it.
    * @default - no Harbor variables: Harbor is disabled
    */
   readonly harbor?: BackendHarbor;
@@ -170,12 +163,13 @@ export class Backend extends Construct {
       terminationGracePeriod: Duration.seconds(profile.gracePeriodSeconds),
     });
 
+    const ref = (credential: CredentialName) => props.credentials.ref(this, credential, props.namespace);
     const env: Record<string, kplus.EnvValue> = {};
     const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
     set('SPRING_JPA_HIBERNATE_DDL-AUTO', 'none');
     set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${PLATFORM_SERVICES.mariadb.name}:${PLATFORM_SERVICES.mariadb.port}/${PLATFORM_DATABASE}`);
     set('SPRING_DATASOURCE_USERNAME', props.databaseUser);
-    env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, props.databasePassword);
+    env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, ref('mariadb-user'));
     set('SPRING_DATASOURCE_HIKARI_MAX-LIFETIME', String(props.connectionMaxLifetimeMs));
     set('SPRING_DATASOURCE_HIKARI_CONNECTION-TIMEOUT', '30000');
     set('SPRING_DATASOURCE_HIKARI_IDLE-TIMEOUT', '300000');
@@ -192,16 +186,16 @@ export class Backend extends Construct {
       set('KEYCLOAK_AUTH-SERVER-URL', id.keycloakUrl);
       set('KEYCLOAK_RESOURCE', id.client);
       set('ADMIN_NAME', id.adminUser);
-      env.ADMIN_PASSWORD = secretEnv(deployment, id.adminPassword);
+      env.ADMIN_PASSWORD = secretEnv(deployment, ref('keycloak-admin'));
     }
     // All three read it (contract §1): image references get it as prefix while the network is closed.
     set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
     if (profile.managesUsersAndImages) {
-      if (props.userInitPassword) env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, props.userInitPassword);
+      env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, ref('astrago-user-init-password'));
       if (props.harbor) {
         set('HARBOR_URL', props.harbor.url);
         set('HARBOR_ID', props.harbor.adminUser);
-        env.HARBOR_PASSWORD = secretEnv(deployment, props.harbor.adminPassword);
+        env.HARBOR_PASSWORD = secretEnv(deployment, ref('harbor-admin'));
       }
     }
     set('PROMETHEUS_URL', props.prometheusUrl);
