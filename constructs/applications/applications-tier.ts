@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { CHARTS } from '../../catalog/charts';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
-import { harborUrlFor, PLATFORM_DATABASE, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, PLATFORM_SERVICES, privateRegistryOf, prometheusUrl } from '../../catalog/platform';
+import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, privateRegistryOf, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
@@ -13,7 +13,7 @@ import { Backend, BackendKind } from './backend';
 import { BinpackScheduler } from './binpack-scheduler';
 import { Frontend } from './frontend';
 import { MariaDb } from './mariadb';
-import { HUB_DATABASE_USER, MariaDbAccounts } from './mariadb-accounts';
+import { MariaDbAccounts } from './mariadb-accounts';
 import { MpiOperator } from './mpi-operator';
 import { PlatformIngress } from './platform-ingress';
 import { imageName, platformImage, type ImageRef, type PlatformPodProps } from './platform-pod';
@@ -75,25 +75,12 @@ function buildPlatform(scope: TierScope): void {
   const mariadb = new MariaDb(mariadbFile, 'mariadb', {
     ...pod(config.astrago.mariadb.image),
     username: config.astrago.mariadb.username,
-    rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
-    userPassword: credentials.ref(mariadbFile, 'mariadb-user', namespace),
+    credentials,
     storageClassName: config.nfs.storageClassName,
     storageSize: config.astrago.mariadb.storageSize,
     volume: dataLayout.mariadb,
   });
-  const mariadbCredentials = ['mariadb-root', 'mariadb-user', 'mariadb-hub'] as const;
-  new MariaDbAccounts(mariadbFile, 'mariadb-accounts', {
-    ...pod(config.astrago.mariadb.image),
-    uid: dataLayout.mariadb.uid,
-    server: { host: mariadb.service.name, port: PLATFORM_SERVICES.mariadb.port },
-    database: PLATFORM_DATABASE,
-    hubDatabaseHost: `${mariadb.service.name}.${namespace}.svc`,
-    rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
-    rootPrevious: credentials.previousRef(mariadbFile, 'mariadb-root', namespace),
-    appUser: { name: config.astrago.mariadb.username, password: credentials.ref(mariadbFile, 'mariadb-user', namespace) },
-    hubUser: { name: HUB_DATABASE_USER, password: credentials.ref(mariadbFile, 'mariadb-hub', namespace) },
-    rotation: mariadbCredentials.reduce((sum, c) => sum + credentials.rotation(c), 0),
-  });
+  new MariaDbAccounts(mariadbFile, 'mariadb-accounts', { ...pod(config.astrago.mariadb.image), uid: dataLayout.mariadb.uid, server: mariadb, credentials });
 
   const backendOf = (kind: BackendKind): Backend => {
     return new Backend(file(`backend-${kind}`), `backend-${kind}`, {
@@ -102,7 +89,7 @@ function buildPlatform(scope: TierScope): void {
       replicas: config.astrago.components[kind].replicas,
       serviceAccount: rbac.serviceAccount,
       credentials,
-      databaseUser: config.astrago.mariadb.username,
+      database: mariadb,
       connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
       prometheusUrl: prometheusUrl(CHARTS.prometheus),
       externalUrl: urls.baseUrl,
@@ -118,7 +105,7 @@ function buildPlatform(scope: TierScope): void {
       harbor: config.components.harbor.enabled ? { url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL), adminUser: 'admin' } : undefined,
       privateRegistry: config.offline.registry,
       ingressHost: urls.host,
-      workloadLogClaim: logs.claim.claimName,
+      workloadLogs: logs,
       caSecretName,
     });
   };
@@ -138,6 +125,7 @@ function buildPlatform(scope: TierScope): void {
       client: config.astrago.keycloak.client,
       clientSecret: credentials.ref(frontendFile, 'keycloak-client-secret', namespace),
     } : undefined,
+    apis: backends,
     oneview: config.astrago.oneview.enabled,
     caSecretName,
   });

@@ -1,10 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PLATFORM_DATABASE, PLATFORM_SERVICES, type PlatformGeneration } from '../../catalog/platform';
+import { PLATFORM_SERVICES, serviceUrl, type PlatformGeneration } from '../../catalog/platform';
 import type { CredentialName } from '../../catalog/credentials';
 import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { MariaDb } from './mariadb';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
+import type { WorkloadLogVolume } from './workload-log-volume';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
 export const BackendKind = { CORE: 'core', BATCH: 'batch', MONITOR: 'monitor' } as const;
@@ -86,8 +88,8 @@ export interface BackendProps extends PlatformWorkloadProps {
   readonly credentials: CredentialRegistry;
   /** ServiceAccount with the platform's ClusterRole. */
   readonly serviceAccount: kplus.IServiceAccount;
-  /** Database user; its password is credential mariadb-user. */
-  readonly databaseUser: string;
+  /** The platform database: the backend connects as its application user (password: credential mariadb-user). */
+  readonly database: MariaDb;
   /** Hikari connection max lifetime, in milliseconds. */
   readonly connectionMaxLifetimeMs: number;
   /**
@@ -121,10 +123,10 @@ export interface BackendProps extends PlatformWorkloadProps {
    */
   readonly ingressHost?: string;
   /**
-   * Claim of the shared workload-log volume, mounted by core and batch.
+   * The shared workload-log volume, mounted by the backends whose profile writes workload logs.
    * @default - none
    */
-  readonly workloadLogClaim?: string;
+  readonly workloadLogs?: WorkloadLogVolume;
 }
 
 const TRUSTSTORE_DIR = '/etc/astrago/truststore';
@@ -139,14 +141,17 @@ const TRUSTSTORE_PASSWORD = 'changeit';
  * over. A private CA, when configured, is added to a copy of the JVM trust store instead.
  */
 export class Backend extends Construct {
-  /** The ClusterIP Service the Ingress and the frontend reach it through. */
+  /** The ClusterIP Service the Ingress reaches it through. */
   public readonly service: kplus.Service;
+  /** In-cluster URL of that Service, for the frontend. */
+  public readonly url: string;
 
   constructor(scope: Construct, id: string, props: BackendProps) {
     super(scope, id);
     const profile = PROFILES[props.kind];
     const { name, port } = PLATFORM_SERVICES[props.kind];
     const labels = componentLabels(name);
+    this.url = serviceUrl(props.kind, props.namespace);
 
     // Core adds a volume and mount per storage to its own Deployment at run time (contract §2).
     // Flux applies this object server-side and owns only the fields written here, so those
@@ -167,8 +172,9 @@ export class Backend extends Construct {
     const env: Record<string, kplus.EnvValue> = {};
     const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
     set('SPRING_JPA_HIBERNATE_DDL-AUTO', 'none');
-    set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${PLATFORM_SERVICES.mariadb.name}:${PLATFORM_SERVICES.mariadb.port}/${PLATFORM_DATABASE}`);
-    set('SPRING_DATASOURCE_USERNAME', props.databaseUser);
+    const db = props.database;
+    set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${db.service.name}:${db.service.port}/${db.database}`);
+    set('SPRING_DATASOURCE_USERNAME', db.username);
     env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, ref('mariadb-user'));
     set('SPRING_DATASOURCE_HIKARI_MAX-LIFETIME', String(props.connectionMaxLifetimeMs));
     set('SPRING_DATASOURCE_HIKARI_CONNECTION-TIMEOUT', '30000');
@@ -204,9 +210,8 @@ export class Backend extends Construct {
     if (props.kind === BackendKind.MONITOR) set('SPRING_MVC_PATHMATCH_MATCHING-STRATEGY', 'ant_path_matcher');
 
     const mounts: kplus.VolumeMount[] = [];
-    if (profile.workloadLogs && props.workloadLogClaim) {
-      const claim = kplus.PersistentVolumeClaim.fromClaimName(this, 'workload-log-claim', props.workloadLogClaim);
-      mounts.push({ volume: kplus.Volume.fromPersistentVolumeClaim(this, 'workload-log', claim, { name: 'workload-log' }), path: '/root/astrago' });
+    if (profile.workloadLogs && props.workloadLogs) {
+      mounts.push({ volume: props.workloadLogs.claim.volume(this, 'workload-log', 'workload-log'), path: '/root/astrago' });
     }
     if (props.caSecretName) {
       const truststore = kplus.Volume.fromEmptyDir(this, 'truststore', 'truststore');

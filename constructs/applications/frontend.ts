@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PLATFORM_SERVICES, serviceUrl } from '../../catalog/platform';
+import { PLATFORM_SERVICES } from '../../catalog/platform';
+import type { Backend, BackendKind } from './backend';
 import type { SecretKeyRef } from '../credentials/credential-registry';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
@@ -25,6 +26,8 @@ export interface FrontendProps extends PlatformWorkloadProps {
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: FrontendIdentity;
+  /** The backends the frontend calls inside the cluster (and core's WebSocket). */
+  readonly apis: Readonly<Record<BackendKind, Backend>>;
   /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
   readonly oneview: boolean;
 }
@@ -59,10 +62,11 @@ export class Frontend extends Construct {
     }
     set('NEXTAUTH_URL', props.baseUrl);
     env.NEXTAUTH_SECRET = secretEnv(deployment, props.nextAuthSecret);
-    set('NEXT_PUBLIC_API_URL', serviceUrl('core'));
-    set('NEXT_PUBLIC_MONITOR_API_URL', serviceUrl('monitor'));
-    set('NEXT_PUBLIC_BATCH_API_URL', serviceUrl('batch'));
-    set('NEXT_PUBLIC_WEBSOCKET_HOST', serviceUrl('core'));
+    const { apis } = props;
+    set('NEXT_PUBLIC_API_URL', apis.core.url);
+    set('NEXT_PUBLIC_MONITOR_API_URL', apis.monitor.url);
+    set('NEXT_PUBLIC_BATCH_API_URL', apis.batch.url);
+    set('NEXT_PUBLIC_WEBSOCKET_HOST', apis.core.url);
     set('NEXT_PUBLIC_API_MOCKING', 'disabled');
     set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview));
     set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');
