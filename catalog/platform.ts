@@ -26,14 +26,17 @@ export const PLATFORM_SERVICE_ACCOUNT = 'astrago-sa';
 /** Shared volume of workload logs, written by core and batch. */
 export const WORKLOAD_LOG_CLAIM = 'workload-log-pvc';
 
-/** In-cluster URL of a platform HTTP service. */
-export function serviceUrl(service: Exclude<keyof typeof PLATFORM_SERVICES, 'mariadb'>): string {
-  const { name, port } = PLATFORM_SERVICES[service];
-  return `http://${name}.${PLATFORM_NAMESPACE}.svc:${port}`;
+/** The platform's HTTP workloads: the three backends and the frontend. */
+export type PlatformWorkload = Exclude<keyof typeof PLATFORM_SERVICES, 'mariadb'>;
+
+/** In-cluster URL of a platform workload's Service in `namespace`. */
+export function serviceUrl(workload: PlatformWorkload, namespace: string): string {
+  const { name, port } = PLATFORM_SERVICES[workload];
+  return `http://${name}.${namespace}.svc:${port}`;
 }
 
 /** Where Alertmanager posts alerts labelled app="astrago". */
-export const ALERT_WEBHOOK_URL = `${serviceUrl('core')}/api/v1/core/alertManager/receive`;
+export const ALERT_WEBHOOK_URL = `${serviceUrl('core', PLATFORM_NAMESPACE)}/api/v1/core/alertManager/receive`;
 
 /**
  * The Prometheus the backends query: the Service kube-prometheus-stack names

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
 import { MariaDb } from '../../constructs/applications/mariadb';
+import { customerManagedCredentials } from './credentials';
 import { named, oneOf, SCHEMA_DEFAULTS } from './synth';
 
 const mariadb = (props: Partial<ConstructorParameters<typeof MariaDb>[2]> = {}) => {
@@ -12,8 +13,7 @@ const mariadb = (props: Partial<ConstructorParameters<typeof MariaDb>[2]> = {}) 
     image: { registry: 'docker.io', repository: 'library/mariadb', tag: '10.11.9' },
     pullPolicy: kplus.ImagePullPolicy.IF_NOT_PRESENT,
     username: 'astrago',
-    rootPassword: { name: 'mariadb-root', key: 'password' },
-    userPassword: { name: 'mariadb-user', key: 'password' },
+    credentials: customerManagedCredentials(),
     storageClassName: 'astrago-nfs-csi',
     storageSize: SCHEMA_DEFAULTS.astrago.mariadb.storageSize,
     volume: DATA_LAYOUTS[SCHEMA_DEFAULTS.astrago.dataLayout].mariadb,
@@ -42,7 +42,7 @@ describe('MariaDb', () => {
     expect(named(mariadb({ storageSize: '20Gi' }), k8s.KubePersistentVolumeClaim, 'astrago-mariadb-data').spec?.resources?.requests).toEqual({ storage: '20Gi' });
   });
 
-  test('passwords come from the given Secrets; the database and user are plain values', () => {
+  test('passwords come from the Secrets of credentials mariadb-root and mariadb-user; the database and user are plain values', () => {
     const env = Object.fromEntries((container(mariadb()).env ?? []).map((e) => [e.name, e.valueFrom?.secretKeyRef ?? e.value]));
     expect(env).toMatchObject({
       MARIADB_ROOT_PASSWORD: { name: 'mariadb-root', key: 'password' },

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { CHARTS } from '../../catalog/charts';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
-import { harborUrlFor, PLATFORM_DATABASE, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, PLATFORM_SERVICES, privateRegistryOf, prometheusUrl } from '../../catalog/platform';
+import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, privateRegistryOf, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
 import { platformUrls } from '../../config/urls';
 import { HARBOR_API_URL } from '../security/harbor';
@@ -13,10 +13,10 @@ import { Backend, BackendKind } from './backend';
 import { BinpackScheduler } from './binpack-scheduler';
 import { Frontend } from './frontend';
 import { MariaDb } from './mariadb';
-import { HUB_DATABASE_USER, MariaDbAccounts } from './mariadb-accounts';
+import { MariaDbAccounts } from './mariadb-accounts';
 import { MpiOperator } from './mpi-operator';
 import { PlatformIngress } from './platform-ingress';
-import { imageName, platformImage, type ImageRef } from './platform-pod';
+import { imageName, platformImage, type ImageRef, type PlatformPodProps } from './platform-pod';
 import { PlatformRbac } from './platform-rbac';
 import { WorkloadLogVolume } from './workload-log-volume';
 
@@ -56,6 +56,7 @@ function buildPlatform(scope: TierScope): void {
     const login = registry && credentials.pullSecret(namespaceFile, registry.credential, namespace);
     return [...new Set([...config.astrago.global.imagePullSecrets, ...(login ? [login] : [])])];
   };
+  const pod = (image: ImageRef): PlatformPodProps => ({ namespace, image, pullPolicy, imagePullSecrets: pullSecretsFor(image) });
   const caSecretName = urls.tls ? config.externalAccess.domain.tls.caSecret : undefined;
   // Keycloak in this cluster, or an external one: otherwise no Keycloak variable or credential.
   const hasKeycloak = config.components.keycloak.enabled || config.astrago.keycloak.baseUrl !== undefined;
@@ -72,45 +73,23 @@ function buildPlatform(scope: TierScope): void {
 
   const mariadbFile = file('mariadb');
   const mariadb = new MariaDb(mariadbFile, 'mariadb', {
-    namespace,
-    image: config.astrago.mariadb.image,
-    pullPolicy,
+    ...pod(config.astrago.mariadb.image),
     username: config.astrago.mariadb.username,
-    rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
-    userPassword: credentials.ref(mariadbFile, 'mariadb-user', namespace),
+    credentials,
     storageClassName: config.nfs.storageClassName,
     storageSize: config.astrago.mariadb.storageSize,
     volume: dataLayout.mariadb,
-    imagePullSecrets: pullSecretsFor(config.astrago.mariadb.image),
   });
-  const mariadbCredentials = ['mariadb-root', 'mariadb-user', 'mariadb-hub'] as const;
-  new MariaDbAccounts(mariadbFile, 'mariadb-accounts', {
-    namespace,
-    image: config.astrago.mariadb.image,
-    pullPolicy,
-    imagePullSecrets: pullSecretsFor(config.astrago.mariadb.image),
-    uid: dataLayout.mariadb.uid,
-    server: { host: mariadb.service.name, port: PLATFORM_SERVICES.mariadb.port },
-    database: PLATFORM_DATABASE,
-    hubDatabaseHost: `${mariadb.service.name}.${namespace}.svc`,
-    rootPassword: credentials.ref(mariadbFile, 'mariadb-root', namespace),
-    rootPrevious: credentials.previousRef(mariadbFile, 'mariadb-root', namespace),
-    appUser: { name: config.astrago.mariadb.username, password: credentials.ref(mariadbFile, 'mariadb-user', namespace) },
-    hubUser: { name: HUB_DATABASE_USER, password: credentials.ref(mariadbFile, 'mariadb-hub', namespace) },
-    rotation: mariadbCredentials.reduce((sum, c) => sum + credentials.rotation(c), 0),
-  });
+  new MariaDbAccounts(mariadbFile, 'mariadb-accounts', { ...pod(config.astrago.mariadb.image), uid: dataLayout.mariadb.uid, server: mariadb, credentials });
 
   const backendOf = (kind: BackendKind): Backend => {
-    const backendFile = file(`backend-${kind}`);
-    return new Backend(backendFile, `backend-${kind}`, {
+    return new Backend(file(`backend-${kind}`), `backend-${kind}`, {
+      ...pod(platformImage(config, kind)),
       kind,
-      namespace,
-      image: platformImage(config, kind),
-      pullPolicy,
       replicas: config.astrago.components[kind].replicas,
       serviceAccount: rbac.serviceAccount,
-      databaseUser: config.astrago.mariadb.username,
-      databasePassword: credentials.ref(backendFile, 'mariadb-user', namespace),
+      credentials,
+      database: mariadb,
       connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
       prometheusUrl: prometheusUrl(CHARTS.prometheus),
       externalUrl: urls.baseUrl,
@@ -122,19 +101,12 @@ function buildPlatform(scope: TierScope): void {
         realm: config.astrago.keycloak.realm,
         client: config.astrago.keycloak.client,
         adminUser: config.keycloak.adminUser,
-        adminPassword: credentials.ref(backendFile, 'keycloak-admin', namespace),
       } : undefined,
-      userInitPassword: kind === BackendKind.MONITOR ? undefined : credentials.ref(backendFile, 'astrago-user-init-password', namespace),
-      harbor: config.components.harbor.enabled && kind !== BackendKind.MONITOR ? {
-        url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL),
-        adminUser: 'admin',
-        adminPassword: credentials.ref(backendFile, 'harbor-admin', namespace),
-      } : undefined,
+      harbor: config.components.harbor.enabled ? { url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL), adminUser: 'admin' } : undefined,
       privateRegistry: config.offline.registry,
       ingressHost: urls.host,
-      workloadLogClaim: logs.claim.claimName,
+      workloadLogs: logs,
       caSecretName,
-      imagePullSecrets: pullSecretsFor(platformImage(config, kind)),
     });
   };
   const backends: Record<BackendKind, Backend> = {
@@ -143,9 +115,7 @@ function buildPlatform(scope: TierScope): void {
 
   const frontendFile = file('frontend');
   const frontend = new Frontend(frontendFile, 'frontend', {
-    namespace,
-    image: platformImage(config, 'frontend'),
-    pullPolicy,
+    ...pod(platformImage(config, 'frontend')),
     replicas: config.astrago.components.frontend.replicas,
     baseUrl: urls.baseUrl,
     nextAuthSecret: credentials.ref(frontendFile, 'nextauth-secret', namespace),
@@ -155,27 +125,26 @@ function buildPlatform(scope: TierScope): void {
       client: config.astrago.keycloak.client,
       clientSecret: credentials.ref(frontendFile, 'keycloak-client-secret', namespace),
     } : undefined,
+    apis: backends,
     oneview: config.astrago.oneview.enabled,
     caSecretName,
-    imagePullSecrets: pullSecretsFor(platformImage(config, 'frontend')),
   });
 
   new BinpackScheduler(file('binpack-scheduler'), 'binpack-scheduler', { namespace, kubernetesVersion: config.kubernetesVersion });
 
-  const to = (b: Backend | Frontend) => ({ service: b.service, port: b.port });
   new PlatformIngress(file('platform-ingress'), 'platform-ingress', {
     namespace,
     urls,
     routes: [
       // Monitor serves /api/v1/core/monitor (its MonitorController): the longer prefix wins over core's.
-      { path: '/api/v1/core/monitor', backend: to(backends.monitor) },
-      { path: '/api/v1/core', backend: to(backends.core) },
-      { path: '/api/v1/monitor', backend: to(backends.monitor) },
-      { path: '/api/v1/report', backend: to(backends.monitor) },
-      { path: '/api/v1/batch', backend: to(backends.batch) },
+      { path: '/api/v1/core/monitor', service: backends.monitor.service },
+      { path: '/api/v1/core', service: backends.core.service },
+      { path: '/api/v1/monitor', service: backends.monitor.service },
+      { path: '/api/v1/report', service: backends.monitor.service },
+      { path: '/api/v1/batch', service: backends.batch.service },
       // WebSocket: ingress-nginx upgrades the connection by itself.
-      { path: '/ws/workload', backend: to(backends.core) },
-      { path: '/', backend: to(frontend) },
+      { path: '/ws/workload', service: backends.core.service },
+      { path: '/', service: frontend.service },
     ],
   });
 }

@@ -1,9 +1,12 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PLATFORM_DATABASE, PLATFORM_SERVICES, type PlatformGeneration } from '../../catalog/platform';
-import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
+import { PLATFORM_SERVICES, serviceUrl, type PlatformGeneration } from '../../catalog/platform';
+import type { CredentialName } from '../../catalog/credentials';
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { MariaDb } from './mariadb';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
+import type { WorkloadLogVolume } from './workload-log-volume';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
 export const BackendKind = { CORE: 'core', BATCH: 'batch', MONITOR: 'monitor' } as const;
@@ -66,38 +69,27 @@ export interface BackendIdentity {
   readonly jwksUrl: string;
   readonly realm: string;
   readonly client: string;
-  /** Keycloak administrator the backends manage users with. */
+  /** Keycloak administrator the backends manage users with; its password is credential keycloak-admin. */
   readonly adminUser: string;
-  /** Secret key of the administrator password (credential keycloak-admin). */
-  readonly adminPassword: SecretKeyRef;
 }
 
 /** Harbor as the backends see it; absent when Harbor is disabled. */
 export interface BackendHarbor {
   /** HARBOR_URL: Harbor's address in the form the image generation expects (`harborUrlFor`). */
   readonly url: string;
+  /** Harbor's administrator; its password is credential harbor-admin. */
   readonly adminUser: string;
-  /** Secret key of the administrator password (credential harbor-admin). */
-  readonly adminPassword: SecretKeyRef;
 }
 
-export interface BackendProps {
-  /** Which backend. */
+export interface BackendProps extends PlatformWorkloadProps {
+  /** Which backend: its profile decides which credentials it reads. */
   readonly kind: BackendKind;
-  /** Namespace of the platform. */
-  readonly namespace: string;
-  /** Image of this backend. */
-  readonly image: ImageRef;
-  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Number of pods. */
-  readonly replicas: number;
+  /** Credential registry: database user, and per profile Keycloak admin, users' initial password, Harbor admin. */
+  readonly credentials: CredentialRegistry;
   /** ServiceAccount with the platform's ClusterRole. */
   readonly serviceAccount: kplus.IServiceAccount;
-  /** Database user. */
-  readonly databaseUser: string;
-  /** Secret key of the database user's password (credential mariadb-user). */
-  readonly databasePassword: SecretKeyRef;
+  /** The platform database: the backend connects as its application user (password: credential mariadb-user). */
+  readonly database: MariaDb;
   /** Hikari connection max lifetime, in milliseconds. */
   readonly connectionMaxLifetimeMs: number;
   /**
@@ -116,12 +108,7 @@ export interface BackendProps {
    */
   readonly identity?: BackendIdentity;
   /**
-   * Secret key of the initial password of users the platform creates (core and batch).
-   * @default - not set
-   */
-  readonly userInitPassword?: SecretKeyRef;
-  /**
-   * Harbor settings and admin credential (core and batch).
+   * Harbor, for the backends whose profile talks to it.
    * @default - no Harbor variables: Harbor is disabled
    */
   readonly harbor?: BackendHarbor;
@@ -136,17 +123,10 @@ export interface BackendProps {
    */
   readonly ingressHost?: string;
   /**
-   * Claim of the shared workload-log volume, mounted by core and batch.
+   * The shared workload-log volume, mounted by the backends whose profile writes workload logs.
    * @default - none
    */
-  readonly workloadLogClaim?: string;
-  /**
-   * Existing Secret (key `ca.crt`) with a private CA the JVM must trust for the Keycloak URLs.
-   * @default - the JVM's own trust store (a publicly trusted certificate)
-   */
-  readonly caSecretName?: string;
-  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
-  readonly imagePullSecrets: readonly string[];
+  readonly workloadLogs?: WorkloadLogVolume;
 }
 
 const TRUSTSTORE_DIR = '/etc/astrago/truststore';
@@ -161,16 +141,17 @@ const TRUSTSTORE_PASSWORD = 'changeit';
  * over. A private CA, when configured, is added to a copy of the JVM trust store instead.
  */
 export class Backend extends Construct {
+  /** The ClusterIP Service the Ingress reaches it through. */
   public readonly service: kplus.Service;
-  /** Port of the Service the Ingress routes to. */
-  public readonly port: number;
+  /** In-cluster URL of that Service, for the frontend. */
+  public readonly url: string;
 
   constructor(scope: Construct, id: string, props: BackendProps) {
     super(scope, id);
     const profile = PROFILES[props.kind];
     const { name, port } = PLATFORM_SERVICES[props.kind];
-    this.port = port;
     const labels = componentLabels(name);
+    this.url = serviceUrl(props.kind, props.namespace);
 
     // Core adds a volume and mount per storage to its own Deployment at run time (contract §2).
     // Flux applies this object server-side and owns only the fields written here, so those
@@ -187,12 +168,14 @@ export class Backend extends Construct {
       terminationGracePeriod: Duration.seconds(profile.gracePeriodSeconds),
     });
 
+    const ref = (credential: CredentialName) => props.credentials.ref(this, credential, props.namespace);
     const env: Record<string, kplus.EnvValue> = {};
     const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
     set('SPRING_JPA_HIBERNATE_DDL-AUTO', 'none');
-    set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${PLATFORM_SERVICES.mariadb.name}:${PLATFORM_SERVICES.mariadb.port}/${PLATFORM_DATABASE}`);
-    set('SPRING_DATASOURCE_USERNAME', props.databaseUser);
-    env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, props.databasePassword);
+    const db = props.database;
+    set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${db.service.name}:${db.service.port}/${db.database}`);
+    set('SPRING_DATASOURCE_USERNAME', db.username);
+    env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, ref('mariadb-user'));
     set('SPRING_DATASOURCE_HIKARI_MAX-LIFETIME', String(props.connectionMaxLifetimeMs));
     set('SPRING_DATASOURCE_HIKARI_CONNECTION-TIMEOUT', '30000');
     set('SPRING_DATASOURCE_HIKARI_IDLE-TIMEOUT', '300000');
@@ -209,16 +192,16 @@ export class Backend extends Construct {
       set('KEYCLOAK_AUTH-SERVER-URL', id.keycloakUrl);
       set('KEYCLOAK_RESOURCE', id.client);
       set('ADMIN_NAME', id.adminUser);
-      env.ADMIN_PASSWORD = secretEnv(deployment, id.adminPassword);
+      env.ADMIN_PASSWORD = secretEnv(deployment, ref('keycloak-admin'));
     }
     // All three read it (contract §1): image references get it as prefix while the network is closed.
     set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
     if (profile.managesUsersAndImages) {
-      if (props.userInitPassword) env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, props.userInitPassword);
+      env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, ref('astrago-user-init-password'));
       if (props.harbor) {
         set('HARBOR_URL', props.harbor.url);
         set('HARBOR_ID', props.harbor.adminUser);
-        env.HARBOR_PASSWORD = secretEnv(deployment, props.harbor.adminPassword);
+        env.HARBOR_PASSWORD = secretEnv(deployment, ref('harbor-admin'));
       }
     }
     set('PROMETHEUS_URL', props.prometheusUrl);
@@ -227,9 +210,8 @@ export class Backend extends Construct {
     if (props.kind === BackendKind.MONITOR) set('SPRING_MVC_PATHMATCH_MATCHING-STRATEGY', 'ant_path_matcher');
 
     const mounts: kplus.VolumeMount[] = [];
-    if (profile.workloadLogs && props.workloadLogClaim) {
-      const claim = kplus.PersistentVolumeClaim.fromClaimName(this, 'workload-log-claim', props.workloadLogClaim);
-      mounts.push({ volume: kplus.Volume.fromPersistentVolumeClaim(this, 'workload-log', claim, { name: 'workload-log' }), path: '/root/astrago' });
+    if (profile.workloadLogs && props.workloadLogs) {
+      mounts.push({ volume: props.workloadLogs.claim.volume(this, 'workload-log', 'workload-log'), path: '/root/astrago' });
     }
     if (props.caSecretName) {
       const truststore = kplus.Volume.fromEmptyDir(this, 'truststore', 'truststore');

@@ -1,9 +1,10 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PLATFORM_SERVICES, serviceUrl } from '../../catalog/platform';
+import { PLATFORM_SERVICES } from '../../catalog/platform';
+import type { Backend, BackendKind } from './backend';
 import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type ImageRef } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
 export interface FrontendIdentity {
@@ -15,15 +16,7 @@ export interface FrontendIdentity {
   readonly clientSecret: SecretKeyRef;
 }
 
-export interface FrontendProps {
-  /** Namespace of the platform. */
-  readonly namespace: string;
-  /** Image of the frontend. */
-  readonly image: ImageRef;
-  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Number of pods. */
-  readonly replicas: number;
+export interface FrontendProps extends PlatformWorkloadProps {
   /** What users type in the browser (NEXTAUTH_URL). */
   readonly baseUrl: string;
   /** Secret key of the NextAuth signing secret (credential nextauth-secret). */
@@ -33,17 +26,11 @@ export interface FrontendProps {
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: FrontendIdentity;
+  /** The backends the frontend calls inside the cluster (and core's WebSocket). */
+  readonly apis: Readonly<Record<BackendKind, Backend>>;
   /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
   readonly oneview: boolean;
-  /**
-   * Existing Secret (key `ca.crt`) with a private CA Node.js must trust for the Keycloak URLs.
-   * @default - Node's own CA list (a publicly trusted certificate)
-   */
-  readonly caSecretName?: string;
-  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
-  readonly imagePullSecrets: readonly string[];
 }
-
 
 /**
  * The Next.js frontend: Deployment and ClusterIP Service. It talks to the backends inside the
@@ -51,14 +38,12 @@ export interface FrontendProps {
  * `NODE_TLS_REJECT_UNAUTHORIZED=0` is dropped; a private CA goes in `NODE_EXTRA_CA_CERTS`).
  */
 export class Frontend extends Construct {
+  /** The ClusterIP Service the Ingress reaches it through. */
   public readonly service: kplus.Service;
-  /** Port of the Service the Ingress routes to. */
-  public readonly port: number;
 
   constructor(scope: Construct, id: string, props: FrontendProps) {
     super(scope, id);
     const { name, port } = PLATFORM_SERVICES.frontend;
-    this.port = port;
     const labels = componentLabels(name);
 
     // The frontend never calls the Kubernetes API: no token in the pod.
@@ -77,10 +62,11 @@ export class Frontend extends Construct {
     }
     set('NEXTAUTH_URL', props.baseUrl);
     env.NEXTAUTH_SECRET = secretEnv(deployment, props.nextAuthSecret);
-    set('NEXT_PUBLIC_API_URL', serviceUrl('core'));
-    set('NEXT_PUBLIC_MONITOR_API_URL', serviceUrl('monitor'));
-    set('NEXT_PUBLIC_BATCH_API_URL', serviceUrl('batch'));
-    set('NEXT_PUBLIC_WEBSOCKET_HOST', serviceUrl('core'));
+    const { apis } = props;
+    set('NEXT_PUBLIC_API_URL', apis.core.url);
+    set('NEXT_PUBLIC_MONITOR_API_URL', apis.monitor.url);
+    set('NEXT_PUBLIC_BATCH_API_URL', apis.batch.url);
+    set('NEXT_PUBLIC_WEBSOCKET_HOST', apis.core.url);
     set('NEXT_PUBLIC_API_MOCKING', 'disabled');
     set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview));
     set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');

@@ -1,8 +1,9 @@
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { OneShotJob } from '../core/one-shot-job';
-import type { SecretKeyRef } from '../credentials/credential-registry';
-import { componentLabels, imageName, type ImageRef } from './platform-pod';
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { MariaDb } from './mariadb';
+import { componentLabels, imageName, type PlatformPodProps } from './platform-pod';
 
 /**
  * The tables a hub workload writes, and all it is granted. Inference from the backend's
@@ -15,6 +16,10 @@ export const HUB_TABLES = ['TB_JOB_PREDICTION', 'TB_JOB_PREDICTION_EPOCH_LOG', '
 
 /** The MariaDB login of hub workloads: its password (credential mariadb-hub) differs per customer. */
 export const HUB_DATABASE_USER = 'astrago_hub';
+
+/** The credentials whose values the Job sets in the server. */
+const MARIADB_CREDENTIALS = ['mariadb-root', 'mariadb-user', 'mariadb-hub'] as const;
+type MariaDbCredential = (typeof MARIADB_CREDENTIALS)[number];
 
 /** Privileges of the hub login on each of `HUB_TABLES`: its password is shown to every user. */
 export const HUB_PRIVILEGES = 'SELECT, INSERT, UPDATE';
@@ -82,38 +87,17 @@ done
 echo "hub login $HUB_USER granted $HUB_PRIVILEGES on $HUB_TABLES; seeded hubs use it"
 `;
 
-export interface MariaDbAccountsProps {
-  /** Namespace of the platform (and of MariaDB). */
-  readonly namespace: string;
-  /** The MariaDB server image: its client and bash run the script. */
-  readonly image: ImageRef;
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Existing Secrets to pull the image with. */
-  readonly imagePullSecrets: readonly string[];
+/** `image` is the MariaDB server's: its client and bash run the script. */
+export interface MariaDbAccountsProps extends PlatformPodProps {
   /** User id the Job runs as (the image's mysql user). */
   readonly uid: number;
-  /** The MariaDB Service: host and port. */
-  readonly server: { readonly host: string; readonly port: number };
-  /** The platform database (`astrago`). */
-  readonly database: string;
-  /** Host name the seeded hubs' `DB_HOST` carries: rows naming it get the hub login. */
-  readonly hubDatabaseHost: string;
-  /** Root password now (credential mariadb-root). */
-  readonly rootPassword: SecretKeyRef;
+  /** The server: its Service, database and application user. */
+  readonly server: MariaDb;
   /**
-   * The root password the last rotation replaced, which MariaDB keeps until this Job changes it.
-   * @default - none: root was never rotated
+   * Credential registry: root (with the value its last rotation replaced, which MariaDB keeps
+   * until this Job changes it), the application user, and the hub login `HUB_DATABASE_USER`.
    */
-  readonly rootPrevious?: SecretKeyRef;
-  /** The platform's user and its password (credential mariadb-user). */
-  readonly appUser: { readonly name: string; readonly password: SecretKeyRef };
-  /** The hub workloads' login and its password (credential mariadb-hub). */
-  readonly hubUser: { readonly name: string; readonly password: SecretKeyRef };
-  /**
-   * Sum of the rotations of the three credentials: part of the Job's name, so that each
-   * rotation is a new Job (a Job runs once and its pod template cannot change).
-   */
-  readonly rotation: number;
+  readonly credentials: CredentialRegistry;
   /**
    * How often to try to connect, 5 s apart, before failing (the Job then retries).
    * @default 60
@@ -140,6 +124,9 @@ export class MariaDbAccounts extends Construct {
 
   constructor(scope: Construct, id: string, props: MariaDbAccountsProps) {
     super(scope, id);
+    const { server, credentials, namespace } = props;
+    const ref = (credential: MariaDbCredential) => credentials.ref(this, credential, namespace);
+    const rootPrevious = credentials.previousRef(this, 'mariadb-root', namespace);
     this.job = new OneShotJob(this, 'job', {
       name: 'mariadb-accounts',
       namespace: props.namespace,
@@ -150,24 +137,25 @@ export class MariaDbAccounts extends Construct {
       uid: props.uid,
       script: SCRIPT,
       env: {
-        DB_HOST: props.server.host,
-        DB_PORT: String(props.server.port),
-        DATABASE: props.database,
-        HUB_DB_HOST: props.hubDatabaseHost,
-        APP_USER: props.appUser.name,
-        HUB_USER: props.hubUser.name,
+        DB_HOST: server.service.name,
+        DB_PORT: String(server.service.port),
+        DATABASE: server.database,
+        HUB_DB_HOST: server.qualifiedHost,
+        APP_USER: server.username,
+        HUB_USER: HUB_DATABASE_USER,
         HUB_TABLES: HUB_TABLES.map((t) => `'${t}'`).join(','),
         HUB_PRIVILEGES,
         CONNECT_ATTEMPTS: String(props.connectAttempts ?? 60),
         SEED_ATTEMPTS: String(props.seedAttempts ?? 150),
       },
       secretEnv: {
-        ROOT_PASSWORD: props.rootPassword,
-        APP_PASSWORD: props.appUser.password,
-        HUB_PASSWORD: props.hubUser.password,
-        ...(props.rootPrevious ? { ROOT_PREVIOUS: props.rootPrevious } : {}),
+        ROOT_PASSWORD: ref('mariadb-root'),
+        APP_PASSWORD: ref('mariadb-user'),
+        HUB_PASSWORD: ref('mariadb-hub'),
+        ...(rootPrevious ? { ROOT_PREVIOUS: rootPrevious } : {}),
       },
-      generation: props.rotation,
+      // Part of the Job's name: each rotation is a new Job (a Job runs once and its pod template cannot change).
+      generation: MARIADB_CREDENTIALS.reduce((sum, c) => sum + credentials.rotation(c), 0),
     }).job;
   }
 }

@@ -4,9 +4,9 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { MariaDbVolume } from '../../catalog/data-layouts';
 import { PLATFORM_DATABASE, PLATFORM_SERVICES } from '../../catalog/platform';
-import type { SecretKeyRef } from '../credentials/credential-registry';
+import type { CredentialRegistry } from '../credentials/credential-registry';
 import { DataClaim } from './data-claim';
-import { clusterService, componentLabels, imageName, stablePods, type ImageRef } from './platform-pod';
+import { clusterService, componentLabels, imageName, stablePods, type PlatformPodProps } from './platform-pod';
 
 /** Server settings of docs/old-system.md §2.1, for the official image's `conf.d`. */
 const SERVER_CONFIG = `[mysqld]
@@ -36,19 +36,12 @@ binlog_expire_logs_seconds=604800
 default-character-set=utf8
 `;
 
-export interface MariaDbProps {
-  /** Namespace of the platform. */
-  readonly namespace: string;
-  /** Server image (`astrago.mariadb.image`). */
-  readonly image: ImageRef;
-  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
-  readonly pullPolicy: kplus.ImagePullPolicy;
-  /** Application user, owner of the platform database. */
+/** `image` is the server's (`astrago.mariadb.image`). */
+export interface MariaDbProps extends PlatformPodProps {
+  /** Application user, owner of the platform database; its password is credential mariadb-user. */
   readonly username: string;
-  /** Secret key of the root password (credential mariadb-root). */
-  readonly rootPassword: SecretKeyRef;
-  /** Secret key of the application user's password (credential mariadb-user). */
-  readonly userPassword: SecretKeyRef;
+  /** Credential registry: the root password and the application user's. */
+  readonly credentials: CredentialRegistry;
   /** StorageClass of the data volume. */
   readonly storageClassName: string;
   /** Size of the data volume (`astrago.mariadb.storageSize`). */
@@ -59,8 +52,6 @@ export interface MariaDbProps {
    * long as it runs as the files' owner.
    */
   readonly volume: MariaDbVolume;
-  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`). */
-  readonly imagePullSecrets: readonly string[];
 }
 
 /**
@@ -71,12 +62,21 @@ export interface MariaDbProps {
  * Flux never prunes, in a namespace Flux never prunes.
  */
 export class MariaDb extends Construct {
+  /** The ClusterIP Service clients in the namespace connect to. */
   public readonly service: kplus.Service;
+  /** The Service's name with its namespace, for clients in other namespaces (the hub workloads). */
+  public readonly qualifiedHost: string;
+  /** The platform database (`PLATFORM_DATABASE`). */
+  public readonly database = PLATFORM_DATABASE;
+  /** The application user. */
+  public readonly username: string;
 
   constructor(scope: Construct, id: string, props: MariaDbProps) {
     super(scope, id);
     const { name, port } = PLATFORM_SERVICES.mariadb;
     const labels = componentLabels(name);
+    this.qualifiedHost = `${name}.${props.namespace}.svc`;
+    this.username = props.username;
 
     const config = new kplus.ConfigMap(this, 'config', {
       metadata: { name: `${name}-config`, namespace: props.namespace, labels },
@@ -109,9 +109,10 @@ export class MariaDb extends Construct {
     // cdk8s-plus makes the StatefulSet's Service select its path-hashed pod label too: keep only ours.
     ApiObject.of(this.service).addJsonPatch(JsonPatch.remove('/spec/selector/cdk8s.io~1metadata.addr'));
 
-    const secret = (ref: SecretKeyRef) => kplus.EnvValue.fromSecretValue({
-      secret: kplus.Secret.fromSecretName(this, `secret-${ref.name}`, ref.name), key: ref.key,
-    });
+    const secret = (credential: 'mariadb-root' | 'mariadb-user') => {
+      const ref = props.credentials.ref(this, credential, props.namespace);
+      return kplus.EnvValue.fromSecretValue({ secret: kplus.Secret.fromSecretName(this, `secret-${ref.name}`, ref.name), key: ref.key });
+    };
     const tcp = (delay: number, period: number, failures: number) => kplus.Probe.fromTcpSocket({
       port, initialDelaySeconds: Duration.seconds(delay), periodSeconds: Duration.seconds(period),
       timeoutSeconds: Duration.seconds(5), failureThreshold: failures,
@@ -125,10 +126,10 @@ export class MariaDb extends Construct {
       args: volume.dataDir ? [`--datadir=${volume.dataDir}`] : undefined,
       ports: [{ name: 'mysql', number: port }],
       envVariables: {
-        MARIADB_ROOT_PASSWORD: secret(props.rootPassword),
-        MARIADB_DATABASE: kplus.EnvValue.fromValue(PLATFORM_DATABASE),
+        MARIADB_ROOT_PASSWORD: secret('mariadb-root'),
+        MARIADB_DATABASE: kplus.EnvValue.fromValue(this.database),
         MARIADB_USER: kplus.EnvValue.fromValue(props.username),
-        MARIADB_PASSWORD: secret(props.userPassword),
+        MARIADB_PASSWORD: secret('mariadb-user'),
         // Runs mariadb-upgrade when a new image finds older system tables.
         MARIADB_AUTO_UPGRADE: kplus.EnvValue.fromValue('1'),
       },

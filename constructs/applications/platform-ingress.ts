@@ -7,8 +7,8 @@ import { INGRESS_CLASS } from '../../catalog/platform';
 export interface PlatformRoute {
   /** Path prefix, without trailing slash. */
   readonly path: string;
-  /** Service and port that serve the prefix. */
-  readonly backend: { readonly service: kplus.Service; readonly port: number };
+  /** Service that serves the prefix, on its (only) port. */
+  readonly service: kplus.Service;
 }
 
 /**
@@ -53,7 +53,7 @@ export class PlatformIngress extends Construct {
     });
     // nginx matches the longest prefix whatever the order, so `/` never shadows the APIs.
     for (const route of props.routes) {
-      const backend = kplus.IngressBackend.fromService(route.backend.service, { port: route.backend.port });
+      const backend = kplus.IngressBackend.fromService(route.service, { port: route.service.port });
       if (urls.host) ingress.addHostRule(urls.host, route.path, backend, kplus.HttpIngressPathType.PREFIX);
       else ingress.addRule(route.path, backend, kplus.HttpIngressPathType.PREFIX);
     }

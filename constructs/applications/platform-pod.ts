@@ -30,6 +30,29 @@ export function platformImage(config: CustomerConfig, component: PlatformCompone
   return { registry: own.registry ?? defaults.registry, repository: own.repository ?? defaults.repository, tag: own.tag };
 }
 
+/** What every pod of a platform image takes from the customer file. */
+export interface PlatformPodProps {
+  /** Namespace of the platform. */
+  readonly namespace: string;
+  /** Image of the pod's containers. */
+  readonly image: ImageRef;
+  /** Image pull policy from `astrago.imageDefaults.pullPolicy`. */
+  readonly pullPolicy: kplus.ImagePullPolicy;
+  /** Existing Secrets to pull the image with (`astrago.global.imagePullSecrets`, and its private registry's login). */
+  readonly imagePullSecrets: readonly string[];
+}
+
+/** What the platform's web workloads (the backends and the frontend) take beside their pod. */
+export interface PlatformWorkloadProps extends PlatformPodProps {
+  /** Number of pods. */
+  readonly replicas: number;
+  /**
+   * Existing Secret (key `ca.crt`) with a private CA the workload must trust for the Keycloak URLs.
+   * @default - the runtime's own CA list (a publicly trusted certificate)
+   */
+  readonly caSecretName?: string;
+}
+
 /** Labels that select a component's pods. Fixed strings: renaming a construct never touches a selector. */
 export function componentLabels(component: string): Record<string, string> {
   return { 'app.kubernetes.io/name': component, 'app.kubernetes.io/part-of': 'astrago' };
