@@ -15,6 +15,7 @@ import { decryptDocument, SopsError, type Document } from '../secrets/sops';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 import { CREDENTIAL_ANNOTATION, openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
 import { UserError } from '../model/user-error';
+import { placementFile, Stage } from '../model/layout';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
 
@@ -198,14 +199,14 @@ describe('credential registry', () => {
     const result = use(registry, app);
     registry.addSecrets(app);
     await vault.flush();
-    const objects = ComponentChart.all(app).flatMap((c) => (c.toJson() as Document[]).map((o) => ({ ...o, file: c.file }) as Document & { file: string }));
+    const objects = ComponentChart.all(app).flatMap((c) => (c.toJson() as Document[]).map((o) => ({ ...o, file: placementFile('acme', c.placement) }) as Document & { file: string }));
     return { result, objects };
   }
 
   test('one Secret per credential and namespace, in the folder of its first consumer, with every requested key', async () => {
     const { result, objects } = await build(MINIMAL, (registry, app) => {
-      const grafana = new ComponentChart(app, 'a', { file: 'dist/acme/monitoring/controllers/prometheus.yaml' });
-      const late = new ComponentChart(app, 'b', { file: 'dist/acme/applications/controllers/core.yaml' });
+      const grafana = new ComponentChart(app, { placement: { kind: 'component', tier: 'monitoring', stage: Stage.CONTROLLERS, component: 'prometheus' } });
+      const late = new ComponentChart(app, { placement: { kind: 'component', tier: 'applications', stage: Stage.CONTROLLERS, component: 'core' } });
       return [
         registry.ref(grafana, 'grafana-admin', 'prometheus', { key: 'admin-password', username: { key: 'admin-user', value: 'admin' } }),
         registry.ref(late, 'grafana-admin', 'prometheus'),
@@ -220,14 +221,14 @@ describe('credential registry', () => {
 
   test('an existing credential is referenced, not generated', async () => {
     const { result, objects } = await build(`${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {grafana-admin: {secretName: my-grafana, key: pw}}}\n`, (registry, app) =>
-      registry.ref(new ComponentChart(app, 'a', { file: 'dist/acme/monitoring/controllers/prometheus.yaml' }), 'grafana-admin', 'prometheus'));
+      registry.ref(new ComponentChart(app, { placement: { kind: 'component', tier: 'monitoring', stage: Stage.CONTROLLERS, component: 'prometheus' } }), 'grafana-admin', 'prometheus'));
     expect(result).toEqual({ name: 'my-grafana', key: 'pw', usernameKey: undefined });
     expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
   });
 
   test('an existing Secret must use the key a consumer cannot change', async () => {
     await expect(build(`${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {harbor-secret-key: {secretName: hk, key: key}}}\n`, (registry, app) =>
-      registry.ref(new ComponentChart(app, 'a', { file: 'dist/acme/security/controllers/harbor.yaml' }), 'harbor-secret-key', 'harbor', { key: 'secretKey', fixedKey: true })))
+      registry.ref(new ComponentChart(app, { placement: { kind: 'component', tier: 'security', stage: Stage.CONTROLLERS, component: 'harbor' } }), 'harbor-secret-key', 'harbor', { key: 'secretKey', fixedKey: true })))
       .rejects.toThrow('customers/acme.yaml: secrets.existing.harbor-secret-key.key: expected "secretKey" (the consumer reads only this key), found "key"');
   });
 });
@@ -246,7 +247,7 @@ describe('plaintext guard', () => {
 
   test('synth refuses to render a plaintext Secret', () => {
     const app = Object.assign(new App(), { config: configFrom(MINIMAL) });
-    const chart = new ComponentChart(app, 'x', { file: 'dist/acme/x/controllers/leak.yaml' });
+    const chart = new ComponentChart(app, { placement: { kind: 'component', tier: 'applications', stage: Stage.CONTROLLERS, component: 'leak' } });
     new ApiObject(chart, 's', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, stringData: { password: 'x' } });
     expect(() => renderCustomer(app as unknown as CustomerApp, 'customers/acme.yaml')).toThrow(/refusing to write a plaintext Secret/);
   });

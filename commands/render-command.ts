@@ -1,6 +1,5 @@
-import * as path from 'node:path';
 import { Option, type Command } from 'commander';
-import { customerDistFolder, type Tier, TIERS } from '../model/layout';
+import { type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, type Io } from './io';
@@ -13,15 +12,14 @@ export interface RenderSelection {
   readonly app?: string;
 }
 
-/** The object files of a rendered customer that a selection picks; kustomization.yaml and README.md are not objects. */
-export function selectFiles(customer: string, files: readonly OutputFile[], selection: RenderSelection): OutputFile[] {
-  const objectFiles = files.filter((f) => f.path.endsWith('.yaml') && !f.path.endsWith('/kustomization.yaml'));
-  const inTier = selection.tier ? objectFiles.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/${selection.tier}/`)) : objectFiles;
+/** The object files of a rendered customer that a selection picks: those of a chart, by its placement. */
+export function selectFiles(files: readonly OutputFile[], selection: RenderSelection): OutputFile[] {
+  const inTier = files.filter(({ placement: p }) => p && (!selection.tier || (p.kind === 'component' && p.tier === selection.tier)));
   if (!selection.app) return inTier;
-  const appOf = (f: OutputFile) => path.posix.basename(f.path, '.yaml');
-  const picked = inTier.filter((f) => appOf(f) === selection.app);
+  const componentOf = (f: OutputFile) => (f.placement?.kind === 'component' ? f.placement.component : undefined);
+  const picked = inTier.filter((f) => componentOf(f) === selection.app);
   if (picked.length === 0) {
-    const apps = [...new Set(inTier.filter((f) => f.path.startsWith(`${customerDistFolder(customer)}/`) && !f.path.includes('/flux/')).map(appOf))].sort();
+    const apps = [...new Set(inTier.map(componentOf).filter((c) => c !== undefined))].sort();
     throw new UserError(`--app: expected one of ${apps.join(', ') || '(none)'}${selection.tier ? ` in tier ${selection.tier}` : ''}, found "${selection.app}"`, EXIT.USAGE);
   }
   return picked;
@@ -38,7 +36,7 @@ export function registerRender(program: Command, root: string, io: Io): void {
     .action(async (customer: string, selection: RenderSelection) => {
       process.exitCode = await runCommand(io.err, async () => {
         const { config } = loadCustomer(root, customer, io.err);
-        const files = selectFiles(customer, await renderCustomerFiles(root, config), selection);
+        const files = selectFiles(await renderCustomerFiles(root, config), selection);
         if (files.length === 0) io.err(`${customer} has no objects in tier ${selection.tier}`);
         // Each file already starts with its generated-by header: name the file instead.
         io.out(files.map((f) => `# Source: ${f.path}\n${f.content.replace(/^#.*\n/, '')}`).join(''));

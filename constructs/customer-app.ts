@@ -14,7 +14,7 @@ import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
 import { TierScope } from './tier/tier-scope';
-import { customerDistFolder, ENTRY_KUSTOMIZATION, entryFile, Stage, stageFolder, stageKustomizationName, type Tier, TIERS } from '../model/layout';
+import { customerDistFolder, ENTRY_KUSTOMIZATION, type Stage, stageKustomizationName, stagePath, STAGES, type Tier, TIERS } from '../model/layout';
 
 type TierBuilder = (scope: TierScope) => void;
 
@@ -37,7 +37,6 @@ export class CustomerApp extends App {
 
   constructor(public readonly config: CustomerConfig, vault: SecretVault) {
     super();
-    const dist = customerDistFolder(config.name);
     const credentials = new CredentialRegistry(config, vault);
     for (const tier of TIERS) TIER_BUILDERS[tier](new TierScope(this, tier, config, credentials));
     credentials.addSecrets(this);
@@ -45,30 +44,28 @@ export class CustomerApp extends App {
     this.chainTiers();
     protectData(this);
     this.billOfMaterials = airGap(this, config);
-    const entry = new ComponentChart(this, 'entry', { file: entryFile(config.name) });
+    const entry = new ComponentChart(this, { placement: { kind: 'entry' } });
     // Not waiting: the tier Kustomizations it creates report their own health.
-    new Kustomization(entry, 'entry', { name: ENTRY_KUSTOMIZATION, path: `./${dist}`, wait: false });
+    new Kustomization(entry, 'entry', { name: ENTRY_KUSTOMIZATION, path: `./${customerDistFolder(config.name)}`, wait: false });
   }
 
   /** Component charts of one stage of one tier. */
   public stageCharts(tier: Tier, stage: Stage): ComponentChart[] {
-    const prefix = `${customerDistFolder(this.config.name)}/${stageFolder(tier, stage)}/`;
-    return ComponentChart.all(this).filter((c) => c.file.startsWith(prefix));
+    return ComponentChart.all(this).filter(({ placement: p }) => p.kind === 'component' && p.tier === tier && p.stage === stage);
   }
 
   /** One Kustomization per non-empty stage, each depending on the one before it. */
   private chainTiers(): void {
-    const dist = customerDistFolder(this.config.name);
     let previous: Kustomization | undefined;
     for (const tier of TIERS) {
-      const file = new ComponentChart(this, `flux-${tier}`, { file: `${dist}/flux/${tier}.yaml` });
-      for (const stage of [Stage.CONTROLLERS, Stage.CONFIGS]) {
+      const file = new ComponentChart(this, { placement: { kind: 'flux', tier } });
+      for (const stage of STAGES) {
         const charts = this.stageCharts(tier, stage);
         if (charts.length === 0) continue;
         const waits = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease | ReadyTimeout => n instanceof HelmRelease || n instanceof ReadyTimeout));
         previous = new Kustomization(file, stage, {
           name: stageKustomizationName(tier, stage),
-          path: `./${dist}/${stageFolder(tier, stage)}`,
+          path: `./${stagePath(this.config.name, tier, stage)}`,
           dependsOn: previous ? [previous] : undefined,
           waitsFor: waits,
           decryptSecrets: charts.some((c) => c.objects.some((o) => o.kind === 'Secret')),

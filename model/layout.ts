@@ -6,8 +6,8 @@
  * Tiers and stages: where a component lives decides when Flux applies it.
  *
  * Each tier is a folder of `dist/<customer>/` applied by Flux Kustomizations chained with
- * `dependsOn` in this order. A tier's `controllers` stage holds the charts; its `configs`
- * stage holds custom resources whose CRDs those charts install, so it runs after them.
+ * `dependsOn` in this order. A tier's `controllers` stage holds the charts and operators; its
+ * `configs` stage holds what needs them Ready first, so it runs after them.
  */
 export const TIERS = ['infrastructure', 'monitoring', 'security', 'applications'] as const;
 export type Tier = (typeof TIERS)[number];
@@ -15,7 +15,11 @@ export type Tier = (typeof TIERS)[number];
 export const Stage = {
   /** HelmReleases and the plain objects that travel with them. */
   CONTROLLERS: 'controllers',
-  /** Custom resources that need the CRDs a controllers chart installs. */
+  /**
+   * What needs the tier's controllers Ready: custom resources of the CRDs they install (Traefik
+   * middlewares, ServiceMonitors, PrometheusRules), dashboards Grafana picks up, and the platform's
+   * workloads with their Secrets (the backends watch MPIJobs of the MPI operator).
+   */
   CONFIGS: 'configs',
 } as const;
 export type Stage = (typeof Stage)[keyof typeof Stage];
@@ -25,9 +29,48 @@ export function stageKustomizationName(tier: Tier, stage: Stage): string {
   return `${tier}-${stage}`;
 }
 
-/** Folder of one stage inside `dist/<customer>/`, e.g. `monitoring/configs`. */
-export function stageFolder(tier: Tier, stage: Stage): string {
-  return `${tier}/${stage}`;
+/** The stages in the order Flux applies them within a tier. */
+export const STAGES: readonly Stage[] = [Stage.CONTROLLERS, Stage.CONFIGS];
+
+/** Every tier and stage by the name of the Kustomization applying it, for readers of a tree that has only the names. */
+const KUSTOMIZATION_STAGES = new Map(TIERS.flatMap((tier) => STAGES.map((stage) => [stageKustomizationName(tier, stage), { tier, stage }] as const)));
+
+/** The tier and stage one of our Kustomizations applies; undefined for any other name. */
+export function kustomizationStage(name: string): { readonly tier: Tier; readonly stage: Stage } | undefined {
+  return KUSTOMIZATION_STAGES.get(name);
+}
+
+/**
+ * Where a chart of a customer's tree is written, as data: its readers ask this, never the path.
+ * Only this module turns a placement into a file (`placementFile`) or a construct id (`placementId`).
+ */
+export type Placement =
+  /** A component of one stage of a tier: `dist/<customer>/<tier>/<stage>/<component>.yaml`. */
+  | { readonly kind: 'component'; readonly tier: Tier; readonly stage: Stage; readonly component: string }
+  /** The Kustomizations applying the stages of one tier: `dist/<customer>/flux/<tier>.yaml`. */
+  | { readonly kind: 'flux'; readonly tier: Tier }
+  /** The cluster entry point: `flux/<customer>/astrago.yaml`. */
+  | { readonly kind: 'entry' };
+
+/** A placement of kind `component`. */
+export type ComponentPlacement = Extract<Placement, { kind: 'component' }>;
+
+/** File a placement is written to, relative to the repository root. */
+export function placementFile(customer: string, placement: Placement): string {
+  switch (placement.kind) {
+    case 'component': return `${stagePath(customer, placement.tier, placement.stage)}/${placement.component}.yaml`;
+    case 'flux': return `${tierKustomizationsFolder(customer)}/${placement.tier}.yaml`;
+    case 'entry': return entryFile(customer);
+  }
+}
+
+/** Construct id of the chart of a placement, unique within a customer's app. */
+export function placementId(placement: Placement): string {
+  switch (placement.kind) {
+    case 'component': return `${placement.tier}-${placement.stage}-${placement.component}`;
+    case 'flux': return `flux-${placement.tier}`;
+    case 'entry': return 'entry';
+  }
 }
 
 /** Namespace of every Flux object we emit that is not a HelmRelease. */
@@ -48,6 +91,19 @@ export const WORK_FOLDER = '.astrago';
 /** Folder of a customer's tree, relative to the repository root. */
 export function customerDistFolder(customer: string): string {
   return `${DIST_ROOT}/${customer}`;
+}
+
+/** Folder of `dist/<customer>/` holding the Kustomizations of every tier, the only one its kustomization.yaml lists. */
+export const TIER_KUSTOMIZATIONS_FOLDER = 'flux';
+
+/** `dist/<customer>/flux`, relative to the repository root. */
+export function tierKustomizationsFolder(customer: string): string {
+  return `${customerDistFolder(customer)}/${TIER_KUSTOMIZATIONS_FOLDER}`;
+}
+
+/** Folder of one stage of a tier, e.g. `dist/acme/monitoring/configs`, relative to the repository root. */
+export function stagePath(customer: string, tier: Tier, stage: Stage): string {
+  return `${customerDistFolder(customer)}/${tier}/${stage}`;
 }
 
 /** Folder of a customer's entry point, relative to the repository root. */

@@ -8,7 +8,7 @@
 import { releasedChart } from '../catalog/charts';
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { entryFile, RELEASES_ROOT, Stage, stageKustomizationName, TIERS, type Tier } from '../model/layout';
+import { entryFile, kustomizationStage, RELEASES_ROOT, STAGES, TIERS, type Tier } from '../model/layout';
 import type { KubeObject } from '../model/objects';
 import { owningKustomization, type PlacedObject } from './tree';
 
@@ -78,11 +78,11 @@ export const TIER_STYLES = {
   applications: 'fill:#fce7f3,stroke:#be185d,color:#3f0a22',
 } as const satisfies Record<Tier, string>;
 /** The tier of one of our Kustomizations; '' for any other (no colour, first in order). */
-const tierOf = (kustomization: string): Tier | '' => TIERS.find((t) => kustomization.startsWith(`${t}-`)) ?? '';
+const tierOf = (kustomization: string): Tier | '' => kustomizationStage(kustomization)?.tier ?? '';
 /** Tiers in order, a tier's controllers before the configs that use their CRDs. */
 const applyOrder = (kustomization: string) => {
-  const tier = tierOf(kustomization);
-  return tier === '' ? -2 : TIERS.indexOf(tier) * 2 + (kustomization === stageKustomizationName(tier, Stage.CONTROLLERS) ? 0 : 1);
+  const at = kustomizationStage(kustomization);
+  return at ? TIERS.indexOf(at.tier) * STAGES.length + STAGES.indexOf(at.stage) : -1;
 };
 
 /** Edges implied by a longer path are dropped: the order stays, the clutter goes. */

@@ -1,7 +1,7 @@
-import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { previousSecretName, SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
+import type { ComponentPlacement } from '../../model/layout';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
 import { ComponentChart } from '../tier/component-chart';
@@ -50,7 +50,10 @@ export interface CredentialRefOptions {
 }
 
 interface PlannedSecret {
-  readonly folder: string;
+  readonly namespace: string;
+  readonly name: string;
+  /** Tier and stage of the first consumer's chart: the Secret is applied no later than it. */
+  readonly at: Pick<ComponentPlacement, 'tier' | 'stage'>;
   readonly entries: Record<string, SecretEntry>;
   readonly type?: string;
 }
@@ -82,7 +85,7 @@ export class CredentialRegistry {
       }
       return { name: existing.secretName, key: existing.key, usernameKey: options.username ? existing.usernameKey : undefined };
     }
-    const planned = this.plan(scope, `${namespace}/${credential}`);
+    const planned = this.plan(scope, namespace, credential);
     planned.entries[key] = { credential };
     if (options.username) planned.entries[options.username.key] = { value: options.username.value };
     const rotation = this.rotation(credential);
@@ -104,16 +107,18 @@ export class CredentialRegistry {
   public previousRef(scope: Construct, credential: CredentialName, namespace: string): SecretKeyRef | undefined {
     if (this.rotation(credential) === 0) return undefined;
     const name = previousSecretName(credential);
-    this.plan(scope, `${namespace}/${name}`).entries[SECRET_KEYS.value] = { credential, previous: true };
+    this.plan(scope, namespace, name).entries[SECRET_KEYS.value] = { credential, previous: true };
     return { name, key: SECRET_KEYS.value };
   }
 
-  /** The Secret `<namespace>/<name>`, planned in the folder of the first consumer that asks for it. */
-  private plan(scope: Construct, id: string): PlannedSecret {
-    const chart = Chart.of(scope) as ComponentChart;
+  /** The Secret `<namespace>/<name>`, planned in the stage of the first consumer that asks for it. */
+  private plan(scope: Construct, namespace: string, name: string): PlannedSecret {
+    const id = `${namespace}/${name}`;
     let planned = this.planned.get(id);
     if (!planned) {
-      planned = { folder: chart.file.slice(0, chart.file.lastIndexOf('/')), entries: {} };
+      const { placement } = ComponentChart.of(scope);
+      if (placement.kind !== 'component') throw new Error(`${scope.node.path}: expected a consumer of Secret ${id} in a component, found one in the ${placement.kind} chart`);
+      planned = { namespace, name, at: { tier: placement.tier, stage: placement.stage }, entries: {} };
       this.planned.set(id, planned);
     }
     return planned;
@@ -135,12 +140,12 @@ export class CredentialRegistry {
     return ref.name;
   }
 
-  /** Emits the planned Secrets as `<folder>/secret-<namespace>-<credential>.yaml`. */
+  /** Emits the planned Secrets, each as component `secret-<namespace>-<credential>` of its stage. */
   public addSecrets(app: Construct): void {
-    for (const [id, planned] of [...this.planned].sort(([a], [b]) => a.localeCompare(b))) {
-      const [namespace, name] = id.split('/');
-      const chart = new ComponentChart(app, `secret-${namespace}-${name}`, { file: `${planned.folder}/secret-${namespace}-${name}.yaml` });
-      new EncryptedSecret(chart, 'secret', { vault: this.vault, request: { name, namespace, entries: planned.entries, type: planned.type } });
+    for (const [, planned] of [...this.planned].sort(([a], [b]) => a.localeCompare(b))) {
+      const { namespace, name, at, entries, type } = planned;
+      const chart = new ComponentChart(app, { placement: { kind: 'component', ...at, component: `secret-${namespace}-${name}` } });
+      new EncryptedSecret(chart, 'secret', { vault: this.vault, request: { name, namespace, entries, type } });
     }
   }
 }

@@ -3,7 +3,7 @@ import type { ComponentName, CustomerConfig } from '../../config/schema';
 import { ComponentChart } from './component-chart';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartComponentProps } from '../flux/chart-release';
-import { customerDistFolder, stageFolder, type Stage, type Tier } from '../../model/layout';
+import type { Stage, Tier } from '../../model/layout';
 
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {
@@ -19,9 +19,8 @@ export class TierScope {
     return { version: this.config.components[component].version };
   }
 
-  /** A chart written to `dist/<customer>/<tier>/<stage>/<component>.yaml`. */
+  /** The chart of one component of a stage of this tier. */
   public component(stage: Stage, component: string): ComponentChart {
-    const file = `${customerDistFolder(this.config.name)}/${stageFolder(this.tier, stage)}/${component}.yaml`;
-    return new ComponentChart(this.app, `${this.tier}-${stage}-${component}`, { file });
+    return new ComponentChart(this.app, { placement: { kind: 'component', tier: this.tier, stage, component } });
   }
 }
