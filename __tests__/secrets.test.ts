@@ -8,14 +8,13 @@ import { stringify } from 'yaml';
 import type { CredentialName } from '../catalog/credentials';
 import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
-import { CredentialRegistry } from '../constructs/credentials/credential-registry';
 import { renderCustomer } from '../output/render';
 import { scanTree } from '../secrets/guard';
 import { decryptDocument, SopsError, type Document } from '../secrets/sops';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 import { CREDENTIAL_ANNOTATION, openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
 import { UserError } from '../model/user-error';
-import { placementFile, Stage } from '../model/layout';
+import { Stage } from '../model/layout';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
 
@@ -189,49 +188,6 @@ describe('credentials across synths', () => {
 async function readStoredCredentialOf(store: ReadonlyMap<CredentialName, StoredCredential>): Promise<string> {
   return (await openEntry(store.get('harbor-admin')!, [IDENTITY])).value;
 }
-
-describe('credential registry', () => {
-  async function build(yaml: string, use: (registry: CredentialRegistry, app: App) => unknown) {
-    const config = configFrom(yaml);
-    const vault = new SopsVault({ customer: 'acme', recipients: config.secrets.ageRecipients });
-    const app = new App();
-    const registry = new CredentialRegistry(config, vault);
-    const result = use(registry, app);
-    registry.addSecrets(app);
-    await vault.flush();
-    const objects = ComponentChart.all(app).flatMap((c) => (c.toJson() as Document[]).map((o) => ({ ...o, file: placementFile('acme', c.placement) }) as Document & { file: string }));
-    return { result, objects };
-  }
-
-  test('one Secret per credential and namespace, in the folder of its first consumer, with every requested key', async () => {
-    const { result, objects } = await build(MINIMAL, (registry, app) => {
-      const grafana = new ComponentChart(app, { placement: { kind: 'component', tier: 'monitoring', stage: Stage.CONTROLLERS, component: 'prometheus' } });
-      const late = new ComponentChart(app, { placement: { kind: 'component', tier: 'applications', stage: Stage.CONTROLLERS, component: 'core' } });
-      return [
-        registry.ref(grafana, 'grafana-admin', 'prometheus', { key: 'admin-password', username: { key: 'admin-user', value: 'admin' } }),
-        registry.ref(late, 'grafana-admin', 'prometheus'),
-      ];
-    });
-    expect(result).toEqual([{ name: 'grafana-admin', key: 'admin-password', usernameKey: 'admin-user' }, { name: 'grafana-admin', key: 'password', usernameKey: undefined }]);
-    const secrets = objects.filter((o) => o.kind === 'Secret');
-    expect(secrets).toHaveLength(1);
-    expect(secrets[0].file).toBe('dist/acme/monitoring/controllers/secret-prometheus-grafana-admin.yaml');
-    expect(Object.keys(secrets[0].data as object).sort()).toEqual(['admin-password', 'admin-user', 'password']);
-  });
-
-  test('an existing credential is referenced, not generated', async () => {
-    const { result, objects } = await build(`${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {grafana-admin: {secretName: my-grafana, key: pw}}}\n`, (registry, app) =>
-      registry.ref(new ComponentChart(app, { placement: { kind: 'component', tier: 'monitoring', stage: Stage.CONTROLLERS, component: 'prometheus' } }), 'grafana-admin', 'prometheus'));
-    expect(result).toEqual({ name: 'my-grafana', key: 'pw', usernameKey: undefined });
-    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
-  });
-
-  test('an existing Secret must use the key a consumer cannot change', async () => {
-    await expect(build(`${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {harbor-secret-key: {secretName: hk, key: key}}}\n`, (registry, app) =>
-      registry.ref(new ComponentChart(app, { placement: { kind: 'component', tier: 'security', stage: Stage.CONTROLLERS, component: 'harbor' } }), 'harbor-secret-key', 'harbor', { key: 'secretKey', fixedKey: true })))
-      .rejects.toThrow('customers/acme.yaml: secrets.existing.harbor-secret-key.key: expected "secretKey" (the consumer reads only this key), found "key"');
-  });
-});
 
 describe('plaintext guard', () => {
   test('finds Secrets with readable data, and accepts encrypted ones', async () => {
