@@ -12,7 +12,7 @@ import { kubectlAvailable } from '../validate/kustomize-build';
 import { reportLines } from '../validate/report';
 import { readVendorLock } from '../catalog/vendor-lock';
 import { SchemaSet } from '../validate/schemas';
-import { validateTrees } from '../validate/validate';
+import { ALL_RULES, validateTrees } from '../validate/validate';
 import { validateInParallel } from '../validate/parallel';
 import { committedTree } from '../validate/committed-tree';
 import { vendoredChartProblems } from '../catalog/vendor-lock';
@@ -133,6 +133,11 @@ describe('validate', () => {
 
   test.each(CASES)('%s is caught as %s', (_name, rule, defect) => {
     expect(validate(defect(baseline())).findings.map((f) => f.rule)).toEqual([rule]);
+  });
+
+  test('no two rules share an id, so a finding names the one rule that made it', () => {
+    const ids = ALL_RULES.map((r) => r.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 
   test('an unknown field is reported with customer, file, object and field path', () => {

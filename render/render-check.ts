@@ -20,7 +20,7 @@ import type { Progress } from '../validate/progress';
 import { formatRef, parseManifests, refOf, specOf, type Manifest } from '../validate/model/manifest';
 import { fieldsOf, listOf } from '../model/fields';
 import { IMAGES_IN_MIRROR } from '../validate/rules/airgap';
-import { POLICY_RULES } from '../validate/rules/policy';
+import { ENCRYPTED_SECRETS, POLICY_RULES, PROTECTED_VOLUMES } from '../validate/rules/policy';
 import type { Rule } from '../validate/rules/rule';
 import { withoutNulls, type SchemaSet } from '../validate/schemas';
 import type { OfflineSettings } from '../validate/model/context';
@@ -44,11 +44,8 @@ export const RenderRule = {
   TEMPLATE: 'render/template',
 } as const;
 
-/**
- * Policy rules that concern what a chart creates in the cluster. Not the two about files in
- * git: chart Secrets never sit in the repository, and Helm, not Flux, prunes chart PVCs.
- */
-const RENDERED_POLICY: readonly Rule[] = POLICY_RULES.filter((r) => r.id !== 'policy/plaintext-secret' && r.id !== 'policy/pvc-prune');
+/** Policy rules that concern what a chart creates in the cluster, not the two about files in git. */
+const RENDERED_POLICY: readonly Rule[] = POLICY_RULES.filter((r) => r !== ENCRYPTED_SECRETS && r !== PROTECTED_VOLUMES);
 
 export interface RenderTree {
   readonly customer: string;

@@ -8,9 +8,8 @@ import { parse } from 'yaml';
 import type { CustomerConfig } from '../../config/schema';
 import { BOOTSTRAP_NAME, customerFluxFolder, FLUX_NAMESPACE } from '../../model/layout';
 import type { KubeObject, OutputFile } from '../../model/objects';
-import { Severity, type Finding } from './finding';
 import { CLUSTER_SCOPED_KINDS } from './kinds';
-import { formatRef, groupOf, isKustomizeConfig, refOf, type Manifest, type ObjectRef } from './manifest';
+import { groupOf, isKustomizeConfig, refOf, type Manifest, type ObjectRef } from './manifest';
 
 
 /** A Flux Kustomization that applies files of this repository (or bootstrap's own). */
@@ -114,10 +113,6 @@ export class ValidationContext {
   public isNamespaced(object: KubeObject): boolean {
     const scope = this.crdScope?.(object.apiVersion, object.kind);
     return scope ? scope === 'Namespaced' : !CLUSTER_SCOPED_KINDS.has(object.kind);
-  }
-
-  public finding(m: Manifest, rule: string, message: string, severity: Severity = Severity.ERROR): Finding {
-    return { customer: this.customer, file: m.file, object: formatRef(refOf(m.object)), rule, severity, message };
   }
 
   public appliersOf(file: string): Applier[] {

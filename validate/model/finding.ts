@@ -9,6 +9,8 @@ export interface Finding {
   readonly rule: string;
   readonly severity: Severity;
   readonly message: string;
+  /** The image reference the finding is about (`airgap/image`), so a reader need not parse the message. @default - none */
+  readonly image?: string;
 }
 
 export const Severity = {

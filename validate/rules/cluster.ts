@@ -9,14 +9,13 @@ import { EXISTING_NAMESPACES } from '../model/kinds';
 import { formatRef, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
 import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
-import type { Rule } from './rule';
+import { defineRule, type Rule } from './rule';
 
 const nsOf = (m: Manifest) => m.object.metadata.namespace;
 
-const uniqueIdentity: Rule = {
-  id: 'cluster/duplicate',
+const uniqueIdentity = defineRule('cluster/duplicate', {
   description: 'no two objects share kind, namespace and name',
-  check: (ctx) => {
+  check: (ctx, findings) => {
     const seen = new Set<string>();
     return ctx.manifests.flatMap((m) => {
       const key = formatRef(refOf(m.object));
@@ -25,38 +24,36 @@ const uniqueIdentity: Rule = {
         return [];
       }
       const first = ctx.find(refOf(m.object))[0];
-      return [ctx.finding(m, 'cluster/duplicate', `expected one object with this identity, found another in ${first.file}`)];
+      return [findings.on(m, `expected one object with this identity, found another in ${first.file}`)];
     });
   },
-};
+});
 
-const namespaceExists: Rule = {
-  id: 'cluster/namespace',
+const namespaceExists = defineRule('cluster/namespace', {
   description: 'every namespaced object names a namespace created in its own Kustomization or one it depends on',
-  check: (ctx) => ctx.manifests.filter((m) => ctx.isNamespaced(m.object)).flatMap((m): Finding[] => {
+  check: (ctx, findings) => ctx.manifests.filter((m) => ctx.isNamespaced(m.object)).flatMap((m): Finding[] => {
     const ns = nsOf(m);
-    if (!ns) return [ctx.finding(m, 'cluster/namespace', 'metadata.namespace: expected a namespace, found none (it would land in whatever namespace applies it)')];
+    if (!ns) return [findings.on(m, 'metadata.namespace: expected a namespace, found none (it would land in whatever namespace applies it)')];
     if (EXISTING_NAMESPACES.has(ns) || ctx.exists({ kind: 'Namespace', name: ns })) {
       const created = ctx.find({ kind: 'Namespace', name: ns });
       if (created.length === 0) return [];
       const late = ctx.appliersOf(m.file).filter((a) => !created.some((c) => ctx.appliersOf(c.file).some((ca) => ctx.appliedBefore(ca, a))));
       if (late.length === 0) return [];
       const where = created.flatMap((c) => ctx.appliersOf(c.file)).map((ca) => ca.ref.name).join(', ') || 'no Kustomization';
-      return [ctx.finding(m, 'cluster/namespace', `namespace ${ns}: expected it created by ${late[0].ref.name} or a Kustomization it depends on, found it created by ${where}`)];
+      return [findings.on(m, `namespace ${ns}: expected it created by ${late[0].ref.name} or a Kustomization it depends on, found it created by ${where}`)];
     }
-    return [ctx.finding(m, 'cluster/namespace', `namespace ${ns}: expected a Namespace object in the tree, found none`)];
+    return [findings.on(m, `namespace ${ns}: expected a Namespace object in the tree, found none`)];
   }),
-};
+});
 
 /** Namespaces a HelmRelease installs into: their Services and pods are invisible here. */
 function chartNamespaces(ctx: ValidationContext): Set<string> {
   return new Set(ctx.ofFluxKind('HelmRelease').map((m) => specOf(m).targetNamespace ?? nsOf(m)));
 }
 
-const ingressBackends: Rule = {
-  id: 'cluster/ingress-backend',
+const ingressBackends = defineRule('cluster/ingress-backend', {
   description: 'every Ingress backend names an existing Service and one of its ports',
-  check: (ctx) => {
+  check: (ctx, findings) => {
     const charts = chartNamespaces(ctx);
     return ctx.ofKind('Ingress').flatMap((m) => {
       const spec = specOf(m);
@@ -68,22 +65,21 @@ const ingressBackends: Rule = {
         if (!service) return [];
         const target = ctx.find({ kind: 'Service', namespace: nsOf(m), name: service.name })[0];
         if (!target) {
-          return charts.has(nsOf(m) ?? '') ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service: expected Service ${nsOf(m)}/${service.name}, found no such object`)];
+          return charts.has(nsOf(m) ?? '') ? [] : [findings.on(m, `${path}.service: expected Service ${nsOf(m)}/${service.name}, found no such object`)];
         }
         const ports = listOf(specOf(target).ports);
         const port = service.port ?? {};
         const ok = ports.some((p) => (port.name !== undefined && p.name === port.name) || (port.number !== undefined && p.port === port.number));
         const wanted = port.name ?? port.number;
-        return ok ? [] : [ctx.finding(m, 'cluster/ingress-backend', `${path}.service.port: expected a port of Service ${service.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
+        return ok ? [] : [findings.on(m, `${path}.service.port: expected a port of Service ${service.name} (${ports.map((p) => p.name ?? p.port).join(', ')}), found ${wanted}`)];
       });
     });
   },
-};
+});
 
-const serviceSelectors: Rule = {
-  id: 'cluster/service-selector',
+const serviceSelectors = defineRule('cluster/service-selector', {
   description: "every Service selector matches the pods of a workload in the Service's namespace",
-  check: (ctx) => {
+  check: (ctx, findings) => {
     const charts = chartNamespaces(ctx);
     const templates = new Map<string, PodTemplate[]>();
     for (const m of ctx.manifests) templates.set(nsOf(m) ?? '', [...(templates.get(nsOf(m) ?? '') ?? []), ...podTemplates(m.object)]);
@@ -92,22 +88,21 @@ const serviceSelectors: Rule = {
       if (Object.keys(selector).length === 0 || charts.has(nsOf(m) ?? '')) return [];
       const matches = (templates.get(nsOf(m) ?? '') ?? []).some((t) => Object.entries(selector).every(([k, v]) => t.labels[k] === v));
       const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
-      return matches ? [] : [ctx.finding(m, 'cluster/service-selector', `spec.selector: expected pods labelled ${text} in ${nsOf(m)}, found none`)];
+      return matches ? [] : [findings.on(m, `spec.selector: expected pods labelled ${text} in ${nsOf(m)}, found none`)];
     });
   },
-};
+});
 
-const storageClasses: Rule = {
-  id: 'cluster/storage-class',
+const storageClasses = defineRule('cluster/storage-class', {
   description: 'every PVC (and volumeClaimTemplate) names an existing StorageClass',
-  check: (ctx) => ctx.manifests.flatMap((m) => {
+  check: (ctx, findings) => ctx.manifests.flatMap((m) => {
     const claims: Array<{ path: string; spec: Fields }> = m.object.kind === 'PersistentVolumeClaim'
       ? [{ path: 'spec', spec: specOf(m) }]
       : listOf(specOf(m).volumeClaimTemplates).map((t, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: t.spec ?? {} }));
     return claims.filter((c) => c.spec.storageClassName && !ctx.exists({ kind: 'StorageClass', name: c.spec.storageClassName }))
-      .map((c) => ctx.finding(m, 'cluster/storage-class', `${c.path}.storageClassName: expected an existing StorageClass, found "${c.spec.storageClassName}"`));
+      .map((c) => findings.on(m, `${c.path}.storageClassName: expected an existing StorageClass, found "${c.spec.storageClassName}"`));
   }),
-};
+});
 
 interface ConfigRef {
   readonly path: string;
@@ -167,12 +162,11 @@ function configRefs(m: Manifest): ConfigRef[] {
   return refs;
 }
 
-const configReferences: Rule = {
-  id: 'cluster/config-ref',
+const configReferences = defineRule('cluster/config-ref', {
   description: 'every ConfigMap/Secret reference resolves to an object in the tree or one declared existing',
-  check: (ctx) => ctx.manifests.flatMap((m) => configRefs(m).filter((r) => !r.optional && !ctx.exists(r.ref))
-    .map((r) => ctx.finding(m, 'cluster/config-ref', `${r.path}: expected ${formatRef(r.ref)}, found no such object (add it, or declare it existing in the customer file)`))),
-};
+  check: (ctx, findings) => ctx.manifests.flatMap((m) => configRefs(m).filter((r) => !r.optional && !ctx.exists(r.ref))
+    .map((r) => findings.on(m, `${r.path}: expected ${formatRef(r.ref)}, found no such object (add it, or declare it existing in the customer file)`))),
+});
 
 /**
  * The API server's limit on a Secret's or ConfigMap's data: 1 MiB (`MaxSecretSize`, which
@@ -191,18 +185,17 @@ function valueBytes(value: unknown, base64: boolean): number {
   return text !== undefined ? Math.floor((text * 3) / 4) : Buffer.from(value, 'base64').length;
 }
 
-const dataSize: Rule = {
-  id: 'cluster/data-size',
+const dataSize = defineRule('cluster/data-size', {
   description: `every Secret and ConfigMap holds at most ${MAX_DATA_BYTES} bytes of data (keys and values), the API server's limit`,
-  check: (ctx) => ctx.manifests.filter((m) => m.object.kind === 'Secret' || m.object.kind === 'ConfigMap').flatMap((m) => {
+  check: (ctx, findings) => ctx.manifests.filter((m) => m.object.kind === 'Secret' || m.object.kind === 'ConfigMap').flatMap((m) => {
     const o = fieldsOf(m.object);
     const fields: Array<[string, boolean]> = m.object.kind === 'Secret' ? [['data', true], ['stringData', false]] : [['data', false], ['binaryData', true]];
     const size = fields.reduce((total, [field, base64]) => total + Object.entries(fieldsOf(o[field]))
       .reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + valueBytes(value, base64), 0), 0);
     return size > MAX_DATA_BYTES
-      ? [ctx.finding(m, 'cluster/data-size', `data: expected at most ${MAX_DATA_BYTES} bytes (the API server's limit for a ${m.object.kind}), found ${size}: Flux cannot apply it`)]
+      ? [findings.on(m, `data: expected at most ${MAX_DATA_BYTES} bytes (the API server's limit for a ${m.object.kind}), found ${size}: Flux cannot apply it`)]
       : [];
   }),
-};
+});
 
 export const CLUSTER_RULES: readonly Rule[] = [uniqueIdentity, namespaceExists, ingressBackends, serviceSelectors, storageClasses, configReferences, dataSize];

@@ -11,7 +11,7 @@ import type { Finding } from '../model/finding';
 import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
 import { formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
 import { fieldsOf, listOf } from '../../model/fields';
-import type { Rule } from './rule';
+import { defineRule, type Rule } from './rule';
 
 interface NamedRef {
   kind?: string;
@@ -25,30 +25,47 @@ const nsOf = (m: Manifest) => m.object.metadata.namespace;
 /** Kinds whose `dependsOn` Flux resolves; an edge always points at the same kind. */
 const DEPENDENT_KINDS = ['Kustomization', 'HelmRelease'];
 
-const dependsOnResolves: Rule = {
-  id: 'flux/depends-on',
-  description: 'every dependsOn target exists, is of the same kind, and names its namespace when it is elsewhere',
-  check: (ctx) => DEPENDENT_KINDS.flatMap((kind) => ctx.ofFluxKind(kind).flatMap((m) =>
-    listOf(specOf(m).dependsOn).flatMap((dep): Finding[] => {
-      const target: ObjectRef = { kind, namespace: dep.namespace ?? nsOf(m), name: dep.name };
-      if (ctx.exists(target)) return [];
-      const elsewhere = ctx.ofFluxKind(kind).filter((o) => o.object.metadata.name === dep.name);
-      if (!dep.namespace && elsewhere.length > 0) {
-        return [ctx.finding(m, 'flux/depends-on-namespace', `dependsOn "${dep.name}": expected namespace ${nsOf(elsewhere[0])} written out, found none (Flux looks in ${nsOf(m)} and reports "dependency not found")`)];
-      }
-      const other = ctx.named(target.namespace, dep.name).find((o) => o.object.kind !== kind)
-        ?? ctx.manifests.find((o) => o.object.kind !== kind && DEPENDENT_KINDS.includes(o.object.kind) && o.object.metadata.name === dep.name);
-      if (other) {
-        return [ctx.finding(m, 'flux/depends-on-kind', `dependsOn "${dep.name}": expected a ${kind}, found ${formatRef(refOf(other.object))} (Flux never resolves a dependency on another kind)`)];
-      }
-      return [ctx.finding(m, 'flux/depends-on', `dependsOn: expected ${formatRef(target)}, found no such object`)];
-    }))),
-};
+/** How a dependsOn edge fails to resolve: the target is missing, sits in an unnamed namespace, or is of another kind. */
+type DependsOnProblem = 'missing' | 'namespace' | 'kind';
 
-const dependsOnCycle: Rule = {
-  id: 'flux/depends-on-cycle',
+interface UnresolvedDependsOn {
+  readonly manifest: Manifest;
+  readonly problem: DependsOnProblem;
+  readonly message: string;
+}
+
+/** Every dependsOn edge that does not resolve, with what is wrong and the message saying so. */
+function unresolvedDependsOn(ctx: ValidationContext): UnresolvedDependsOn[] {
+  return DEPENDENT_KINDS.flatMap((kind) => ctx.ofFluxKind(kind).flatMap((m) => listOf(specOf(m).dependsOn).flatMap((dep): UnresolvedDependsOn[] => {
+    const target: ObjectRef = { kind, namespace: dep.namespace ?? nsOf(m), name: dep.name };
+    if (ctx.exists(target)) return [];
+    const elsewhere = ctx.ofFluxKind(kind).filter((o) => o.object.metadata.name === dep.name);
+    if (!dep.namespace && elsewhere.length > 0) {
+      return [{ manifest: m, problem: 'namespace',
+        message: `dependsOn "${dep.name}": expected namespace ${nsOf(elsewhere[0])} written out, found none (Flux looks in ${nsOf(m)} and reports "dependency not found")` }];
+    }
+    const other = ctx.named(target.namespace, dep.name).find((o) => o.object.kind !== kind)
+      ?? ctx.manifests.find((o) => o.object.kind !== kind && DEPENDENT_KINDS.includes(o.object.kind) && o.object.metadata.name === dep.name);
+    if (other) {
+      return [{ manifest: m, problem: 'kind',
+        message: `dependsOn "${dep.name}": expected a ${kind}, found ${formatRef(refOf(other.object))} (Flux never resolves a dependency on another kind)` }];
+    }
+    return [{ manifest: m, problem: 'missing', message: `dependsOn: expected ${formatRef(target)}, found no such object` }];
+  })));
+}
+
+const dependsOnRule = (id: string, problem: DependsOnProblem, description: string) => defineRule(id, {
+  description,
+  check: (ctx, findings) => unresolvedDependsOn(ctx).filter((u) => u.problem === problem).map((u) => findings.on(u.manifest, u.message)),
+});
+
+const dependsOnResolves = dependsOnRule('flux/depends-on', 'missing', 'every dependsOn target exists');
+const dependsOnNamespace = dependsOnRule('flux/depends-on-namespace', 'namespace', 'a dependsOn target in another namespace names that namespace');
+const dependsOnKind = dependsOnRule('flux/depends-on-kind', 'kind', 'a dependsOn target is of the same kind as the object depending on it');
+
+const dependsOnCycle = defineRule('flux/depends-on-cycle', {
   description: 'dependsOn edges never form a cycle',
-  check: (ctx) => DEPENDENT_KINDS.flatMap((kind) => {
+  check: (ctx, findings) => DEPENDENT_KINDS.flatMap((kind) => {
     const nodes = ctx.ofFluxKind(kind);
     const key = (m: Manifest) => formatRef(refOf(m.object));
     const edges = new Map(nodes.map((m) => [m, listOf(specOf(m).dependsOn)
@@ -68,10 +85,10 @@ const dependsOnCycle: Rule = {
       for (const next of edges.get(m) ?? []) visit(next, [...stack, m]);
     };
     for (const m of nodes) visit(m, []);
-    return [...cycles.values()].map((cycle) => ctx.finding(cycle[0], 'flux/depends-on-cycle',
+    return [...cycles.values()].map((cycle) => findings.on(cycle[0],
       `dependsOn cycle: ${[...cycle, cycle[0]].map((m) => m.object.metadata.name).join(' → ')} (never becomes Ready)`));
   }),
-};
+});
 
 /** Where each Flux kind refers to a source, and which source kinds it accepts. */
 function sourceRefs(m: Manifest): Array<{ field: string; ref: NamedRef; kinds: string[] }> {
@@ -91,63 +108,58 @@ function sourceRefs(m: Manifest): Array<{ field: string; ref: NamedRef; kinds: s
   }
 }
 
-const sourceRefResolves: Rule = {
-  id: 'flux/source-ref',
+const sourceRefResolves = defineRule('flux/source-ref', {
   description: 'every sourceRef and chartRef names an existing source of an accepted kind',
-  check: (ctx) => ctx.manifests.filter((m) => groupOf(m.object.apiVersion).endsWith('.toolkit.fluxcd.io')).flatMap((m) =>
+  check: (ctx, findings) => ctx.manifests.filter((m) => groupOf(m.object.apiVersion).endsWith('.toolkit.fluxcd.io')).flatMap((m) =>
     sourceRefs(m).flatMap(({ field, ref, kinds }): Finding[] => {
       const target: ObjectRef = { kind: ref.kind ?? '', namespace: ref.namespace ?? nsOf(m), name: ref.name };
-      if (!kinds.includes(target.kind)) return [ctx.finding(m, 'flux/source-ref', `${field}.kind: expected one of ${kinds.join(', ')}, found "${target.kind}"`)];
-      return ctx.exists(target) ? [] : [ctx.finding(m, 'flux/source-ref', `${field}: expected ${formatRef(target)}, found no such object`)];
+      if (!kinds.includes(target.kind)) return [findings.on(m, `${field}.kind: expected one of ${kinds.join(', ')}, found "${target.kind}"`)];
+      return ctx.exists(target) ? [] : [findings.on(m, `${field}: expected ${formatRef(target)}, found no such object`)];
     })),
-};
+});
 
 /** The appliers this tree writes (not bootstrap's), each with its manifest. */
 function written(ctx: ValidationContext): Array<{ applier: Applier; manifest: Manifest }> {
   return ctx.appliers.flatMap((applier) => (applier.manifest ? [{ applier, manifest: applier.manifest }] : []));
 }
 
-const kustomizationPath: Rule = {
-  id: 'flux/path',
+const kustomizationPath = defineRule('flux/path', {
   description: "a Kustomization's path is a folder of this repository",
-  check: (ctx) => written(ctx).filter(({ applier }) => applier.folder !== undefined && !ctx.folderExists(applier.folder))
-    .map(({ manifest }) => ctx.finding(manifest, 'flux/path', `spec.path: expected a folder of the repository, found nothing at ${specOf(manifest).path}`)),
-};
+  check: (ctx, findings) => written(ctx).filter(({ applier }) => applier.folder !== undefined && !ctx.folderExists(applier.folder))
+    .map(({ manifest }) => findings.on(manifest, `spec.path: expected a folder of the repository, found nothing at ${specOf(manifest).path}`)),
+});
 
-const valuesFrom: Rule = {
-  id: 'flux/values-from',
+const valuesFrom = defineRule('flux/values-from', {
   description: "every valuesFrom ConfigMap or Secret exists in the HelmRelease's namespace",
-  check: (ctx) => ctx.ofFluxKind('HelmRelease').flatMap((m) =>
+  check: (ctx, findings) => ctx.ofFluxKind('HelmRelease').flatMap((m) =>
     listOf(specOf(m).valuesFrom).filter((v) => !v.optional).flatMap((v) => {
       const target: ObjectRef = { kind: v.kind ?? '', namespace: nsOf(m), name: v.name };
       if (ctx.exists(target)) return [];
       const elsewhere = ctx.ofKind(target.kind).find((o) => o.object.metadata.name === v.name);
       const hint = elsewhere ? ` (${formatRef(refOf(elsewhere.object))} exists, but a HelmRelease reads only its own namespace)` : '';
-      return [ctx.finding(m, 'flux/values-from', `valuesFrom: expected ${formatRef(target)}, found no such object${hint}`)];
+      return [findings.on(m, `valuesFrom: expected ${formatRef(target)}, found no such object${hint}`)];
     })),
-};
+});
 
-const chartXorChartRef: Rule = {
-  id: 'flux/chart-source',
+const chartXorChartRef = defineRule('flux/chart-source', {
   description: 'a HelmRelease has exactly one of chart and chartRef',
-  check: (ctx) => ctx.ofFluxKind('HelmRelease').flatMap((m) => {
+  check: (ctx, findings) => ctx.ofFluxKind('HelmRelease').flatMap((m) => {
     const spec = specOf(m);
     const count = (spec.chart ? 1 : 0) + (spec.chartRef ? 1 : 0);
-    return count === 1 ? [] : [ctx.finding(m, 'flux/chart-source', `spec: expected exactly one of chart and chartRef, found ${count === 0 ? 'neither' : 'both'}`)];
+    return count === 1 ? [] : [findings.on(m, `spec: expected exactly one of chart and chartRef, found ${count === 0 ? 'neither' : 'both'}`)];
   }),
-};
+});
 
 /** Checked only where the archives are at hand (`validate`, not a tree alone). */
-const chartVendored: Rule = {
-  id: 'flux/vendored-chart',
+const chartVendored = defineRule('flux/vendored-chart', {
   description: 'a chart a HelmRelease takes from the Git repository is an archive the vendor lock records, intact',
-  check: (ctx) => ctx.ofFluxKind('HelmRelease').flatMap((m) => {
+  check: (ctx, findings) => ctx.ofFluxKind('HelmRelease').flatMap((m) => {
     const chart = specOf(m).chart?.spec;
     if (!ctx.vendoredChart || chart?.sourceRef?.kind !== 'GitRepository' || typeof chart.chart !== 'string') return [];
     const problem = ctx.vendoredChart(chart.chart);
-    return problem ? [ctx.finding(m, 'flux/vendored-chart', `spec.chart.spec.chart: ${problem}`)] : [];
+    return problem ? [findings.on(m, `spec.chart.spec.chart: ${problem}`)] : [];
   }),
-};
+});
 
 /** The longest a Helm action of this release may take (each defaults to spec.timeout, itself 5m). */
 function releaseSeconds(hr: KubeObject): number {
@@ -164,28 +176,26 @@ function safeSeconds(duration: string): number {
   }
 }
 
-const timeoutCoversReleases: Rule = {
-  id: 'flux/timeout',
+const timeoutCoversReleases = defineRule('flux/timeout', {
   description: "a Kustomization's timeout covers the timeouts of the HelmReleases it waits for",
-  check: (ctx) => written(ctx).flatMap(({ applier: a, manifest }) => {
+  check: (ctx, findings) => written(ctx).flatMap(({ applier: a, manifest }) => {
     const spec = specOf(manifest);
     const timeout = spec.timeout ?? spec.interval;
     if (!timeout) return [];
     const releases = appliedBy(ctx, a).filter((m) => m.object.kind === 'HelmRelease' && ctx.waitsFor(a, refOf(m.object)));
     const longest = releases.reduce<Manifest | undefined>((max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
     if (!longest || safeSeconds(timeout) >= releaseSeconds(longest.object)) return [];
-    return [ctx.finding(manifest, 'flux/timeout', `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
+    return [findings.on(manifest, `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
   }),
-};
+});
 
-const noOciHealthCheck: Rule = {
-  id: 'flux/oci-health-check',
+const noOciHealthCheck = defineRule('flux/oci-health-check', {
   description: 'no Kustomization waits for an OCI HelmRepository (it has no status, so it is never Ready)',
-  check: (ctx) => written(ctx).flatMap(({ applier: a, manifest }) =>
+  check: (ctx, findings) => written(ctx).flatMap(({ applier: a, manifest }) =>
     [...appliedBy(ctx, a), ...a.healthChecks.flatMap((h) => ctx.find(h))]
       .filter((m, i, all) => all.indexOf(m) === i && m.object.kind === 'HelmRepository' && specOf(m).type === 'oci' && ctx.waitsFor(a, refOf(m.object)))
-      .map((m) => ctx.finding(manifest, 'flux/oci-health-check', `${a.wait ? 'wait: true' : 'healthChecks'}: expected no health check on ${formatRef(refOf(m.object))}, found one (an OCI HelmRepository has no Ready condition; use healthChecks without it or an OCIRepository)`))),
-};
+      .map((m) => findings.on(manifest, `${a.wait ? 'wait: true' : 'healthChecks'}: expected no health check on ${formatRef(refOf(m.object))}, found one (an OCI HelmRepository has no Ready condition; use healthChecks without it or an OCIRepository)`))),
+});
 
 /** Catalog entries a HelmRelease deploys, by chart name. */
 function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
@@ -200,10 +210,9 @@ function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
   return undefined;
 }
 
-const crdInstalledFirst: Rule = {
-  id: 'flux/crd',
+const crdInstalledFirst = defineRule('flux/crd', {
   description: 'every custom resource has its CRD built in, in its own Kustomization, or installed by a chart in a Kustomization it depends on that waits',
-  check: (ctx) => ctx.manifests.flatMap((m): Finding[] => {
+  check: (ctx, findings) => ctx.manifests.flatMap((m): Finding[] => {
     const group = groupOf(m.object.apiVersion);
     if (BUILT_IN_GROUPS.has(group) || FLUX_GROUPS.has(group)) return [];
     const appliers = ctx.appliersOf(m.file);
@@ -230,35 +239,33 @@ const crdInstalledFirst: Rule = {
         }).join('; ');
       return [`${a.ref.name}: ${why}`];
     });
-    return problems.length === 0 ? [] : [ctx.finding(m, 'flux/crd', `expected the CRD of ${what} to be installed before it is applied, found ${problems.join('; ')}`)];
+    return problems.length === 0 ? [] : [findings.on(m, `expected the CRD of ${what} to be installed before it is applied, found ${problems.join('; ')}`)];
   }),
-};
+});
 
-const appliedOnce: Rule = {
-  id: 'flux/applied',
+const appliedOnce = defineRule('flux/applied', {
   description: 'every file is applied by exactly one Kustomization',
-  check: (ctx) => {
+  check: (ctx, findings) => {
     const files = [...new Set(ctx.manifests.map((m) => m.file))];
     return files.flatMap((file): Finding[] => {
       const appliers = ctx.appliersOf(file);
       if (appliers.length === 1) return [];
       const found = appliers.length === 0 ? 'none (its objects never reach the cluster)' : appliers.map((a) => a.ref.name).join(' and ');
-      return [{ customer: ctx.customer, file, rule: 'flux/applied', severity: 'error', message: `expected exactly one Kustomization applying this file, found ${found}` }];
+      return [findings.inFile(file, `expected exactly one Kustomization applying this file, found ${found}`)];
     });
   },
-};
+});
 
-const kustomizeResources: Rule = {
-  id: 'kustomize/resources',
+const kustomizeResources = defineRule('kustomize/resources', {
   description: 'every resource a kustomization.yaml lists exists',
-  check: (ctx) => ctx.treeProblems.map((p) => ({ customer: ctx.customer, file: p.file, rule: 'kustomize/resources', severity: 'error' as const, message: p.message })),
-};
+  check: (ctx, findings) => ctx.treeProblems.map((p) => findings.inFile(p.file, p.message)),
+});
 
 function appliedBy(ctx: ValidationContext, a: Applier): Manifest[] {
   return ctx.manifests.filter((m) => a.files.includes(m.file));
 }
 
 export const FLUX_RULES: readonly Rule[] = [
-  dependsOnResolves, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom, chartXorChartRef, chartVendored,
+  dependsOnResolves, dependsOnNamespace, dependsOnKind, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom, chartXorChartRef, chartVendored,
   timeoutCoversReleases, noOciHealthCheck, crdInstalledFirst, appliedOnce, kustomizeResources,
 ];

@@ -9,7 +9,7 @@ import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { specOf, type Manifest } from '../model/manifest';
 import { fieldsOf } from '../../model/fields';
-import type { Rule } from './rule';
+import { defineRule, type Rule } from './rule';
 
 /** HelmReleases of the Traefik chart whose Ingress NGINX provider is on. */
 function traefikReleases(ctx: ValidationContext): Manifest[] {
@@ -28,10 +28,9 @@ function nginxKeys(value: unknown, path: string): Array<{ path: string; key: str
   });
 }
 
-const annotationsRead: Rule = {
-  id: 'ingress/traefik-annotation',
+const annotationsRead = defineRule('ingress/traefik-annotation', {
   description: 'with Traefik, every ingress-nginx annotation is one its provider reads or one with a replacement (catalog/nginx-annotations.ts)',
-  check: (ctx) => {
+  check: (ctx, findings) => {
     if (traefikReleases(ctx).length === 0) return [];
     const where = (m: Manifest) => (m.object.kind === 'Ingress' ? { value: fieldsOf(m.object.metadata).annotations, path: 'metadata.annotations' }
       : m.object.kind === 'HelmRelease' ? { value: specOf(m).values, path: 'spec.values' } : undefined);
@@ -39,15 +38,14 @@ const annotationsRead: Rule = {
       const at = where(m);
       if (!at) return [];
       return nginxKeys(at.value, at.path).filter(({ key }) => traefikSupport(key).status === 'ignored').map(({ path, key }) =>
-        ctx.finding(m, 'ingress/traefik-annotation', `${path}: expected an annotation Traefik's Ingress NGINX provider reads or one with a replacement, found ${key}, which Traefik ignores`));
+        findings.on(m, `${path}: expected an annotation Traefik's Ingress NGINX provider reads or one with a replacement, found ${key}, which Traefik ignores`));
     });
   },
-};
+});
 
-const classServed: Rule = {
-  id: 'ingress/class-served',
+const classServed = defineRule('ingress/class-served', {
   description: 'with Traefik serving alone, the IngressClass nginx its Ingress NGINX provider matches is in the tree',
-  check: (ctx) => {
+  check: (ctx, findings) => {
     const releases = traefikReleases(ctx);
     const nginx = ctx.ofFluxKind('HelmRelease').some((m) => releasedChart(specOf(m).chart?.spec?.chart ?? '')?.entry === CHARTS.ingressNginx);
     if (releases.length === 0 || nginx) return [];
@@ -57,10 +55,10 @@ const classServed: Rule = {
       const controller = provider.controllerClass ?? 'k8s.io/ingress-nginx';
       const classes = ctx.ofKind('IngressClass').filter((c) => c.object.metadata.name === className);
       const served = classes.some((c) => specOf(c).controller === controller);
-      return served ? [] : [ctx.finding(m, 'ingress/class-served',
+      return served ? [] : [findings.on(m,
         `spec.values.providers.kubernetesIngressNGINX: expected IngressClass ${className} with controller ${controller} in the tree, found ${classes.length === 0 ? 'no such IngressClass' : 'another controller'}: no Ingress would be served`)];
     });
   },
-};
+});
 
 export const INGRESS_RULES: readonly Rule[] = [annotationsRead, classServed];

@@ -6,34 +6,30 @@
 import { fluxSupported, fluxTooNew, privateRegistryOf, SUPPORTED_FLUX } from '../../catalog/platform';
 import { Severity } from '../model/finding';
 import { containersOf, podTemplates } from '../model/pod-specs';
-import type { Rule } from './rule';
+import { defineRule, type Rule } from './rule';
 
-const fluxVersion: Rule = {
-  id: 'platform/flux-version',
+const fluxVersion = defineRule('platform/flux-version', {
   description: `the customer's fluxVersion is one the platform runs on (Flux ${SUPPORTED_FLUX.min}–${SUPPORTED_FLUX.max})`,
-  check: (ctx) => (ctx.fluxVersion === undefined || fluxSupported(ctx.fluxVersion) ? [] : [{
-    customer: ctx.customer,
-    file: `customers/${ctx.customer}.yaml`,
-    rule: 'platform/flux-version',
-    // From 2.8 the platform breaks for certain: its backend cannot create a single HelmRelease.
-    severity: fluxTooNew(ctx.fluxVersion) ? Severity.ERROR : Severity.WARNING,
-    message: `fluxVersion: expected Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max}, found ${ctx.fluxVersion} (the platform backend creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases, `
+  check: (ctx, findings) => (ctx.fluxVersion === undefined || fluxSupported(ctx.fluxVersion) ? [] : [findings.inFile(
+    `customers/${ctx.customer}.yaml`,
+    `fluxVersion: expected Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max}, found ${ctx.fluxVersion} (the platform backend creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases, `
       + `which Flux 2.8 removed, docs/platform-contract.md §7 Flux; this tree needs source.toolkit.fluxcd.io/v1 from 2.3)`,
-  }]),
-};
+    // From 2.8 the platform breaks for certain: its backend cannot create a single HelmRelease.
+    fluxTooNew(ctx.fluxVersion) ? Severity.ERROR : Severity.WARNING,
+  )]),
+});
 
 /** A pod pulling from a private registry (catalog/platform.ts PRIVATE_REGISTRIES) without any imagePullSecret never starts. */
-const pullCredential: Rule = {
-  id: 'platform/pull-credential',
+const pullCredential = defineRule('platform/pull-credential', {
   description: 'every pod that pulls from a registry the catalog marks private has an imagePullSecret',
-  check: (ctx) => ctx.manifests.flatMap((m) => podTemplates(m.object)
+  check: (ctx, findings) => ctx.manifests.flatMap((m) => podTemplates(m.object)
     .filter((t) => (t.spec.imagePullSecrets ?? []).length === 0)
     .flatMap((t) => containersOf(t).flatMap(({ path, container }) => {
       const registry = container.image ? privateRegistryOf(container.image) : undefined;
-      return registry ? [ctx.finding(m, 'platform/pull-credential', `${path}.image: expected an imagePullSecret for "${container.image}" `
+      return registry ? [findings.on(m, `${path}.image: expected an imagePullSecret for "${container.image}" `
         + `(${registry.prefix} is private), found none: store the login with \`npx astrago secrets set ${ctx.customer} ${registry.credential}\` `
         + `(a Docker config JSON on standard input) or name the customer's Secret in secrets.existing.${registry.credential}`)] : [];
     }))),
-};
+});
 
 export const PLATFORM_RULES: readonly Rule[] = [fluxVersion, pullCredential];
