@@ -11,7 +11,7 @@ import { customerFileNames } from './pipeline/input-digest';
 import { synthIfChanged } from './pipeline/synth-entry';
 import { customerDistFolder, entryFile } from './model/layout';
 
-synthIfChanged(__dirname).then((code) => {
+void synthIfChanged(__dirname).then((code) => {
   const out = path.join(__dirname, '.cdk8s.out');
   fs.mkdirSync(out, { recursive: true });
   if (code === 0) {

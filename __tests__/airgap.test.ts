@@ -14,10 +14,11 @@ import { DEFAULT_FLUX_VERSION, fluxSupported, PLATFORM_GENERATIONS } from '../ca
 import { FLUX_RELEASES } from '../catalog/flux-images';
 import { validateTrees } from '../validate/validate';
 import { MINIMAL, configFrom, objectsOf, render, sampleConfig, vendoredChart } from './helpers';
+import { fieldsOf, type Fields } from '../model/fields';
 
 const factory = sampleConfig('factory');
 const REGISTRY = factory.offline.registry!;
-type Obj = Record<string, any>;
+type Obj = Fields;
 
 describe('the mirroring rule', () => {
   test.each([
@@ -76,7 +77,7 @@ describe('catalog image value paths', () => {
       const paths = 'reference' in image.values ? [image.values.reference] : [image.values.repository];
       for (const p of paths) {
         const parent = p.split('.').slice(0, -1).join('.');
-        expect([p, parent === '' || typeof p.split('.').slice(0, -1).reduce<any>((n, k) => n?.[k], defaults) === 'object']).toEqual([p, true]);
+        expect([p, parent === '' || typeof p.split('.').slice(0, -1).reduce<unknown>((n, k) => fieldsOf(n)[k], defaults) === 'object']).toEqual([p, true]);
       }
       const pulled = imageFromValues(merged, image.values, image.ref, entry.globalRegistry);
       expect(repositoryOf(formatImage(pulled))).toBe(repositoryOf(image.ref));

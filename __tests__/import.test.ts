@@ -21,6 +21,7 @@ import { readStoredCredential } from '../secrets/credential-store';
 import { runCli, type CliSession } from './cli-session';
 import { killAtEachStep } from './fault-injection';
 import { findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
+import { fieldsOf } from '../model/fields';
 
 /** The old system's environment files, as its repository has them (README.md beside them). */
 const LEGACY = path.join(__dirname, 'fixtures', 'legacy-environments');
@@ -171,7 +172,7 @@ describe('importing each old environment', () => {
       expect(claim.metadata).toMatchObject({ namespace: 'astrago', annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } });
       expect(claim.spec).toMatchObject({ accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '8Gi' } } });
       expect(objects.some((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'astrago-mariadb-data')).toBe(false);
-      const pod = (findObject(objects, 'StatefulSet', 'astrago-mariadb').spec as any).template.spec;
+      const pod = fieldsOf(findObject(objects, 'StatefulSet', 'astrago-mariadb').spec).template.spec;
       expect(pod.securityContext).toMatchObject({ runAsUser: 1001, runAsGroup: 1001, fsGroup: 1001 });
       expect(pod.volumes).toContainEqual({ name: 'data', persistentVolumeClaim: { claimName: 'data-astrago-mariadb-0', readOnly: false } });
       expect(pod.containers[0].volumeMounts).toContainEqual(expect.objectContaining({ name: 'data', mountPath: '/bitnami/mariadb' }));

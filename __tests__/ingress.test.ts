@@ -15,8 +15,9 @@ import { locateHelm } from '../render/helm';
 import { existingObjects, offlineSettings } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
 import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, withHelm } from './helpers';
+import { type Fields } from '../model/fields';
 
-type Obj = Record<string, any>;
+type Obj = Fields;
 /** The one object of a kind and name, as plain data for the assertions. */
 const find = (objects: readonly Obj[], kind: string, name: string): Obj => findObject(objects as Parameters<typeof findObject>[0], kind, name);
 

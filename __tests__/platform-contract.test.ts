@@ -22,8 +22,9 @@ import { PLATFORM_RULES } from '../validate/rules/platform';
 import { POLICY_RULES } from '../validate/rules/policy';
 import { configFrom, findObject, vendoredChart, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
 import { SCHEMA_DEFAULTS } from './constructs/synth';
+import { listOf, type Fields } from '../model/fields';
 
-type Obj = Record<string, any>;
+type Obj = Fields;
 type Objects = ReturnType<typeof objectsOf>;
 
 const samples = async () => Promise.all(SAMPLES.map(async (name) => ({ name, config: sampleConfig(name), all: objectsOf(await render(sampleConfig(name))) })));
@@ -355,7 +356,7 @@ describe('contract §5: GPU sharing', () => {
     const configs = parse(configMap(gpuOperator(), 'custom-mig-parted-config').data['config.yaml'])['mig-configs'];
     expect(configs['all-disabled']).toEqual([{ devices: 'all', 'mig-enabled': false }]);
     // PCI device ids: A30, A100 40GB, A100 80GB, H100 80GB, H100 NVL, H100 96GB.
-    const ids = new Set(Object.values(configs).flatMap((c: any) => c.flatMap((e: Obj) => e['device-filter'] ?? [])));
+    const ids = new Set(Object.values(configs).flatMap((c) => listOf(c).flatMap((e: Obj) => e['device-filter'] ?? [])));
     for (const id of ['0x20B710DE', '0x20B010DE', '0x20B210DE', '0x233010DE', '0x232110DE', '0x233D10DE']) expect(ids).toContain(id);
     for (const profile of ['all-1g.6gb', 'all-1g.5gb', 'all-1g.10gb', 'all-1g.12gb', 'all-7g.96gb', 'all-balanced']) expect(configs[profile]).toBeDefined();
     // The old system's 30 NVIDIA-default configurations, media-extension variants included.

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { protectData } from '../constructs/core/protect-data';
+import { type Fields } from '../model/fields';
 
 describe('data protection', () => {
   test('claims and the namespaces holding them or claim templates are never pruned; others are', () => {
@@ -14,7 +15,7 @@ describe('data protection', () => {
     });
     new k8s.KubeDeployment(chart, 'deploy', { metadata: { name: 'web', namespace: 'stateless' }, spec: { selector: {}, template: {} } });
     protectData(app);
-    const prune = Object.fromEntries(chart.toJson().map((o: any) => [`${o.kind}/${o.metadata.name}`, o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune']]));
+    const prune = Object.fromEntries(chart.toJson().map((o: Fields) => [`${o.kind}/${o.metadata.name}`, o.metadata.annotations?.['kustomize.toolkit.fluxcd.io/prune']]));
     expect(prune).toEqual({
       'Namespace/db': 'disabled',
       'Namespace/stateful': 'disabled',

@@ -16,13 +16,14 @@ import { validateTrees } from '../validate/validate';
 import type { Io } from '../commands/io';
 import { runCli } from './cli-session';
 import { configFrom, findObject, MINIMAL, objectsOf, readTree, render, ROOT, SAMPLE_IDENTITY_FILE, sampleConfig, scratchRepo } from './helpers';
+import { type Fields } from '../model/fields';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const CUSTOMER = 'seoul-lab';
 const LOGIN = JSON.stringify({ auths: { 'ghcr.io': { auth: Buffer.from('lab-robot:a-token').toString('base64') } } });
 const PLATFORM_PODS = ['astrago-backend-core', 'astrago-backend-batch', 'astrago-backend-monitor', 'astrago-frontend'];
 const quiet = () => undefined;
-type Obj = Record<string, any>;
+type Obj = Fields;
 
 const pullSecretsOf = (all: Obj[], kind: string, name: string) => (findObject(all as never, kind, name).spec as Obj).template.spec.imagePullSecrets;
 /** A repository whose seoul-lab keeps no login of its own (no secrets.existing). */

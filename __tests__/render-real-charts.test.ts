@@ -13,9 +13,10 @@ import { offlineSettings } from '../validate/externals';
 import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withHelm } from './helpers';
+import { type Fields } from '../model/fields';
 
 
-type Values = Record<string, any>;
+type Values = Fields;
 
 /** The factory's committed files of three releases, each HelmRelease's values changed by `edit`. */
 function factoryWith(edits: Record<string, (values: Values) => void>): Array<{ path: string; content: string }> {

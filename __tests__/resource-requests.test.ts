@@ -1,7 +1,8 @@
 /** Resource requests of chart workloads: set through the charts' values, sized by profile, overridable per customer. */
 import { configFrom, findObject, MINIMAL, objectsOf, render } from './helpers';
+import { type Fields } from '../model/fields';
 
-type Values = Record<string, any>;
+type Values = Fields;
 
 async function releaseValues(yaml: string, release: string): Promise<Values> {
   const objects = objectsOf(await render(configFrom(yaml)));

@@ -17,6 +17,7 @@ import { UserError } from '../model/user-error';
 import { Stage } from '../model/layout';
 import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
+import { fieldsOf, listOf } from '../model/fields';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -73,13 +74,13 @@ describe('SOPS encryption', () => {
     const data = doc.data as Record<string, string>;
     const tampered = { ...doc, data: { password: data.password.replace(/data:(.)/, (_m, c) => `data:${c === 'A' ? 'B' : 'A'}`) } };
     await expect(decryptWithSopsAge(tampered)).rejects.toThrow();
-    const dataKey = (await unwrapDataKey((doc.sops as any).age, [IDENTITY]))!;
+    const dataKey = (await unwrapDataKey(fieldsOf(doc.sops).age, [IDENTITY]))!;
     expect(() => decryptDocument(tampered, dataKey)).toThrow(SopsError);
   });
 
   test('a tampered MAC or a changed readable field fails the integrity check', async () => {
     const doc = await seal({});
-    const dataKey = (await unwrapDataKey((doc.sops as any).age, [IDENTITY]))!;
+    const dataKey = (await unwrapDataKey(fieldsOf(doc.sops).age, [IDENTITY]))!;
     expect(decryptDocument(doc, dataKey).kind).toBe('Secret');
     const sops = doc.sops as Record<string, string>;
     const badMac = { ...doc, sops: { ...sops, mac: sops.mac.replace(/tag:(.)/, (_m, c) => `tag:${c === 'A' ? 'B' : 'A'}`) } };
@@ -119,7 +120,7 @@ describe('credentials across synths', () => {
     const entry = copy.store.get('harbor-admin')!;
     expect([...entry.sealed.keys()]).toEqual(['astrago/harbor-admin', 'harbor/harbor-admin']);
     // The entry keeps its data key: its other sealed copies stay valid.
-    expect((entry.document.sops as any).age).toEqual((first.store.get('harbor-admin')!.document.sops as any).age);
+    expect(fieldsOf(entry.document.sops).age).toEqual(fieldsOf(first.store.get('harbor-admin')!.document.sops).age);
   });
 
   test('changed recipients stop synth until an explicit rekey, which keeps the value', async () => {
@@ -127,7 +128,7 @@ describe('credentials across synths', () => {
     const changed = { store: first.store, recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT] };
     await expect(seal(changed)).rejects.toThrow(/run `npx astrago secrets rekey acme`/);
     const rekeyed = await sealAndStore({ ...changed, rekey: true, identities: () => [IDENTITY] });
-    expect((rekeyed.doc.sops as any).age.map((a: { recipient: string }) => a.recipient)).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
+    expect(listOf(fieldsOf(rekeyed.doc.sops).age).map((a) => a.recipient)).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
     expect(rekeyed.store.get('harbor-admin')!.recipients).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
     expect((await decryptWithSopsAge(rekeyed.doc)).password).toBe((await decryptWithSopsAge(first.doc)).password);
   });

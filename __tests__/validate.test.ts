@@ -17,6 +17,7 @@ import { validateInParallel } from '../validate/parallel';
 import { committedTree } from '../validate/committed-tree';
 import { vendoredChartProblems } from '../catalog/vendor-lock';
 import { configFrom, MINIMAL, render, ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo } from './helpers';
+import { type Fields } from '../model/fields';
 
 const SHARED = SCHEMAS_DIR;
 const schemas = SchemaSet.load(SCHEMAS_DIR);
@@ -25,7 +26,7 @@ const CONTROLLERS = 'dist/acme/infrastructure/controllers';
 const APP = `${CONTROLLERS}/app.yaml`;
 const FLUX = 'dist/acme/flux/infrastructure.yaml';
 
-type Obj = Record<string, any>;
+type Obj = Fields;
 
 let rendered: OutputFile[];
 beforeAll(async () => {

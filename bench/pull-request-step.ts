@@ -9,7 +9,7 @@ import type * as SynthEntry from '../pipeline/synth-entry';
 const [root, command, ...options] = process.argv.slice(2);
 if (command === 'synth') {
   const { synthIfChanged }: typeof SynthEntry = require('../pipeline/synth-entry');
-  synthIfChanged(root).then((code) => {
+  void synthIfChanged(root).then((code) => {
     process.exitCode = code;
   });
 } else {

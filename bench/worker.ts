@@ -173,4 +173,4 @@ async function changeOne(root: string): Promise<OneChanged> {
   };
 }
 
-main(Number(process.argv[2])).then((r) => console.log(JSON.stringify(r)));
+void main(Number(process.argv[2])).then((r) => console.log(JSON.stringify(r)));

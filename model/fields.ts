@@ -4,6 +4,7 @@
  * The one place the project gives up typing, on purpose: for the code that checks or copies what
  * it cannot trust yet (the validator's rules, chart files, stored credentials).
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the one deliberate escape hatch described above
 export type Fields = Record<string, any>;
 
 /** Whether a value is a map (a YAML or JSON object), not a list or a scalar. */
