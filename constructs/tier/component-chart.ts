@@ -30,6 +30,7 @@ export class ComponentChart extends Chart {
 
   /** All component charts of an app, in construction order. */
   public static all(scope: Construct): ComponentChart[] {
-    return scope.node.findAll().filter((c): c is ComponentChart => c instanceof ComponentChart);
+    // Not `instanceof`: cdk8s makes `x instanceof <any Chart class>` true for every Chart.
+    return scope.node.findAll().filter((c): c is ComponentChart => Object.prototype.isPrototypeOf.call(ComponentChart.prototype, c));
   }
 }
