@@ -8,26 +8,18 @@ import { CredentialRegistry } from '../../constructs/credentials/credential-regi
 import { KubePrometheusStack, type KubePrometheusStackProps } from '../../constructs/monitoring/kube-prometheus-stack';
 import { ComponentChart } from '../../constructs/tier/component-chart';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
-import type { SecretVault } from '../../secrets/vault';
 import { configFrom, MINIMAL, SAMPLE_RECIPIENT } from '../helpers';
+import { RecordingVault } from './recording-vault';
 import { named, oneOf } from './synth';
 
 const DOMAIN = `externalAccess: {mode: domain, domain: {name: demo.astrago.ai, tls: {enabled: true, secretName: astrago-tls}}}\nnfs: {server: 10.0.0.6}\n`;
 const GRAFANA_EXISTING = `secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {grafana-admin: {secretName: my-grafana, key: pw, usernameKey: user}}}\n`;
 
-/** A vault whose credentials were each rotated `rotation` times; this test seals nothing. */
-const vault = (rotation: number): SecretVault => ({
-  holds: () => true,
-  seal: () => { throw new Error('KubePrometheusStack seals no Secret itself'); },
-  flush: async () => undefined,
-  rotation: () => rotation,
-});
-
 const stack = (props: Partial<KubePrometheusStackProps> = {}, config: CustomerConfig = configFrom(`${DOMAIN}${GRAFANA_EXISTING}`), rotation = 0) => {
   const app = Testing.app();
   const chart = new ComponentChart(app, 'stack', { file: 'dist/acme/monitoring/controllers/kube-prometheus-stack.yaml' });
   new KubePrometheusStack(chart, 'kube-prometheus-stack', {
-    credentials: new CredentialRegistry(config, vault(rotation)),
+    credentials: new CredentialRegistry(config, new RecordingVault([], { 'grafana-admin': rotation })),
     urls: platformUrls(config),
     storageClassName: 'astrago-nfs-csi',
     retention: '1y',
