@@ -53,6 +53,10 @@ describe('KubePrometheusStack', () => {
     for (const kind of ['serviceMonitor', 'podMonitor', 'rule', 'probe']) expect(spec[`${kind}SelectorNilUsesHelmValues`]).toBe(false);
   });
 
+  test('no extra scrape job: the GPU ServiceMonitor replaced the old system\'s 1s one', () => {
+    expect(values(stack()).prometheus.prometheusSpec).not.toHaveProperty('additionalScrapeConfigs');
+  });
+
   test('Alertmanager\'s configuration is ours: app="astrago" alerts go to the platform\'s webhook, without resolved notices; the rest is dropped', () => {
     const config = values(stack()).alertmanager.config;
     expect(config.route).toEqual({
