@@ -47,6 +47,9 @@ describe('CustomerApp', () => {
       }
     }
     expect(checked).toBeGreaterThan(0);
+    // The platform declares 15m for its workloads; a stage of custom resources alone keeps Flux's 5m.
+    expect(byName.get('applications-configs')?.spec.timeout).toBe('15m');
+    expect(byName.get('monitoring-configs')?.spec.timeout).toBe('5m');
   });
 
   test('only a stage that holds an encrypted Secret decrypts, with the sops-age key', () => {
