@@ -1,32 +1,9 @@
 import { Testing, type App } from 'cdk8s';
-import type { CredentialName } from '../../catalog/credentials';
 import { CredentialRegistry, rolloutAnnotations } from '../../constructs/credentials/credential-registry';
 import { ComponentChart } from '../../constructs/tier/component-chart';
 import { placementFile, Stage, type Tier } from '../../model/layout';
-import type { SealedSecret, SealRequest, SecretVault } from '../../secrets/vault';
 import { configFrom, MINIMAL, SAMPLE_RECIPIENT } from '../helpers';
-
-/** A vault that records what it is asked to seal; encryption itself is EncryptedSecret's and SopsVault's business. */
-class RecordingVault implements SecretVault {
-  public readonly requests: SealRequest[] = [];
-
-  constructor(private readonly held: readonly CredentialName[] = [], private readonly rotations: Partial<Record<CredentialName, number>> = {}) {}
-
-  public holds(credential: CredentialName): boolean {
-    return this.held.includes(credential);
-  }
-
-  public seal(request: SealRequest): SealedSecret {
-    this.requests.push(request);
-    return { metadata: { name: request.name, namespace: request.namespace, annotations: {} }, object: { data: {}, sops: {}, type: request.type ?? 'Opaque' } };
-  }
-
-  public async flush(): Promise<void> {}
-
-  public rotation(credential: CredentialName): number {
-    return this.rotations[credential] ?? 0;
-  }
-}
+import { RecordingVault } from './recording-vault';
 
 const withExisting = (existing: string) => `${MINIMAL.replace(/secrets:.*\n/, '')}secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {${existing}}}\n`;
 

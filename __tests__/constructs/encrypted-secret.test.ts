@@ -1,12 +1,12 @@
 import * as fs from 'node:fs';
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { decryptSops } from 'sops-age';
+import { stringify } from 'yaml';
 import { EncryptedSecret } from '../../constructs/credentials/encrypted-secret';
 import { CREDENTIAL_ANNOTATION } from '../../secrets/credential-store';
 import { SopsVault } from '../../secrets/sops-vault';
 import { SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from '../helpers';
-import { decryptSops } from 'sops-age';
-import { stringify } from 'yaml';
 import { oneOf } from './synth';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;

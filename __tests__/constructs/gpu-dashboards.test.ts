@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { GpuDashboards } from '../../constructs/monitoring/gpu-dashboards';
 import { GPU_UTILISATION } from '../../constructs/monitoring/gpu-alert-rules';
+import { GpuDashboards } from '../../constructs/monitoring/gpu-dashboards';
 import { synthOf } from './synth';
 
 /** The parts of Grafana's dashboard JSON the tests read. */

@@ -9,26 +9,18 @@ import { KubePrometheusStack, type KubePrometheusStackProps } from '../../constr
 import { ComponentChart } from '../../constructs/tier/component-chart';
 import { HelmRelease } from '../../imports/helm.toolkit.fluxcd.io';
 import { Stage } from '../../model/layout';
-import type { SecretVault } from '../../secrets/vault';
 import { configFrom, MINIMAL, SAMPLE_RECIPIENT } from '../helpers';
+import { RecordingVault } from './recording-vault';
 import { named, oneOf } from './synth';
 
 const DOMAIN = `externalAccess: {mode: domain, domain: {name: demo.astrago.ai, tls: {enabled: true, secretName: astrago-tls}}}\nnfs: {server: 10.0.0.6}\n`;
 const GRAFANA_EXISTING = `secrets: {ageRecipients: [${SAMPLE_RECIPIENT}], existing: {grafana-admin: {secretName: my-grafana, key: pw, usernameKey: user}}}\n`;
 
-/** A vault whose credentials were each rotated `rotation` times; this test seals nothing. */
-const vault = (rotation: number): SecretVault => ({
-  holds: () => true,
-  seal: () => { throw new Error('KubePrometheusStack seals no Secret itself'); },
-  flush: async () => undefined,
-  rotation: () => rotation,
-});
-
 const stack = (props: Partial<KubePrometheusStackProps> = {}, config: CustomerConfig = configFrom(`${DOMAIN}${GRAFANA_EXISTING}`), rotation = 0) => {
   const app = Testing.app();
   const chart = new ComponentChart(app, { placement: { kind: 'component', tier: 'monitoring', stage: Stage.CONTROLLERS, component: 'kube-prometheus-stack' } });
   new KubePrometheusStack(chart, 'kube-prometheus-stack', {
-    credentials: new CredentialRegistry(config, vault(rotation)),
+    credentials: new CredentialRegistry(config, new RecordingVault([], { 'grafana-admin': rotation })),
     urls: platformUrls(config),
     storageClassName: 'astrago-nfs-csi',
     retention: '1y',
@@ -60,6 +52,10 @@ describe('KubePrometheusStack', () => {
   test('Prometheus selects every ServiceMonitor, PodMonitor, rule and probe: the GPU and platform ones carry no release label', () => {
     const spec = values(stack()).prometheus.prometheusSpec;
     for (const kind of ['serviceMonitor', 'podMonitor', 'rule', 'probe']) expect(spec[`${kind}SelectorNilUsesHelmValues`]).toBe(false);
+  });
+
+  test('no extra scrape job: the GPU ServiceMonitor replaced the old system\'s 1s one', () => {
+    expect(values(stack()).prometheus.prometheusSpec).not.toHaveProperty('additionalScrapeConfigs');
   });
 
   test('Alertmanager\'s configuration is ours: app="astrago" alerts go to the platform\'s webhook, without resolved notices; the rest is dropped', () => {

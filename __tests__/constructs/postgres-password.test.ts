@@ -19,7 +19,8 @@ const job = (props: Partial<PostgresPasswordProps> = {}) => {
   return { construct, job: oneOf(chart, k8s.KubeJob) };
 };
 const container = (props: Partial<PostgresPasswordProps> = {}) => job(props).job.spec!.template.spec!.containers[0];
-const env = (props: Partial<PostgresPasswordProps> = {}) => Object.fromEntries((container(props).env ?? []).map((e) => [e.name, e.value ?? e.valueFrom?.secretKeyRef]));
+const env = (props: Partial<PostgresPasswordProps> = {}) =>
+  Object.fromEntries((container(props).env ?? []).map((e) => [e.name, e.value ?? e.valueFrom?.secretKeyRef]));
 
 describe('PostgresPassword', () => {
   test('one Job per rotation: its name carries the rotation count, so each rotation runs once more', () => {

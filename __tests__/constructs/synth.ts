@@ -41,6 +41,21 @@ export function named<P>(chart: Chart, kind: Kind<P>, name: string): Manifest<P>
   return found;
 }
 
+/** A written object: what the per-tier tests read back from a customer's rendered files. */
+type Rendered = { readonly apiVersion: string; readonly kind: string; readonly metadata: { readonly name: string } };
+
+/** Every rendered object of one kind, typed as the props of its generated class. */
+export function renderedOf<T extends Rendered, P>(objects: readonly T[], kind: Kind<P>): Array<T & Manifest<P>> {
+  return objects.filter((o): o is T & Manifest<P> => o.apiVersion === kind.GVK.apiVersion && o.kind === kind.GVK.kind);
+}
+
+/** The one rendered object of a kind with this name; fails when there are none or several. */
+export function renderedNamed<T extends Rendered, P>(objects: readonly T[], kind: Kind<P>, name: string): T & Manifest<P> {
+  const found = renderedOf(objects, kind).filter((o) => o.metadata.name === name);
+  if (found.length !== 1) throw new Error(`expected one ${kind.GVK.kind} ${name}, found ${found.length}`);
+  return found[0];
+}
+
 /**
  * The built-in defaults of the customer file (the schema decides them; constructs take them as
  * required props), for a customer that sets only what the schema requires.

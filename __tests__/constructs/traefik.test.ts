@@ -52,9 +52,10 @@ describe('Traefik', () => {
     expect(values.ports.web.http.tls).toBeUndefined();
   });
 
+  // The Middleware itself: traefik-hsts.test.ts.
   test('the HTTPS entry point adds the HSTS Middleware, which it names as Traefik does', () => {
     const chart = build({ role: IngressRole.SERVING });
     expect(oneOf(chart, HelmRelease).spec?.values.ports.websecure.http.middlewares).toEqual(['traefik-hsts@kubernetescrd']);
-    expect(oneOf(chart, Middleware)).toMatchObject({ metadata: { name: 'hsts', namespace: 'traefik' }, spec: { headers: { stsSeconds: 31536000, stsIncludeSubdomains: true } } });
+    expect(oneOf(chart, Middleware).metadata).toEqual({ name: 'hsts', namespace: 'traefik' });
   });
 });
