@@ -37,6 +37,17 @@ test('with nothing changed, a second synth renders no customer, writes nothing a
   expect([...allUnchanged(repo, SAMPLES)?.keys() ?? []]).toEqual(SAMPLES);
 });
 
+test('with nothing changed, what `npx cdk8s synth` runs loads neither cdk8s, the constructs, the generated imports nor a YAML parser', async () => {
+  const repo = await recorded();
+  // A process of its own, as the cdk8s CLI starts it: what it loads is what require.cache holds at the end.
+  const script = `require(${JSON.stringify(path.join(ROOT, 'pipeline', 'synth-entry.ts'))}).synthIfChanged(${JSON.stringify(repo)}, () => undefined)`
+    + '.then((code) => console.log(JSON.stringify({ code, loaded: Object.keys(require.cache) })))';
+  const { code, loaded } = JSON.parse(execFileSync(process.execPath, ['-r', path.join(ROOT, 'bin', 'register.js'), '-e', script], { encoding: 'utf8' })) as { code: number; loaded: string[] };
+  expect(code).toBe(0);
+  const heavy = loaded.map((f) => path.relative(ROOT, f)).filter((f) => /^(node_modules\/(cdk8s|cdk8s-plus-28|constructs|yaml)\/|constructs\/|imports\/|pipeline\/synth\.ts$)/.test(f));
+  expect(heavy).toEqual([]);
+});
+
 test('what `npx cdk8s synth` runs renders a changed customer whichever it is, and only says "unchanged" when none is', async () => {
   const repo = await recorded();
   for (const customer of [SAMPLES[SAMPLES.length - 1], first]) {

@@ -9,14 +9,14 @@
  * missing or added output file, makes it render again. The record is local, like a build cache:
  * committed, it would churn whenever two machines run different Node majors.
  *
- * A leaf of the pipeline: it imports only Node, the YAML parser and the layout, so that a run
- * with nothing to do loads neither cdk8s nor the constructs. A customer's release counts as an
+ * A leaf of the pipeline: it imports only Node and the layout (the YAML parser only when a file
+ * must be parsed), so that a run with nothing to do loads neither cdk8s nor the constructs. A customer's release counts as an
  * input of that customer only (its ring's entry and its release file), not of the project.
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parse } from 'yaml';
+import type * as Yaml from 'yaml';
 import {
   CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, releaseFile, RELEASES_ROOT, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
@@ -31,7 +31,7 @@ const NOT_INPUTS = new Set([
 ]);
 
 /** Version of the record's shape: a record of another shape is never trusted. */
-const RECORD_VERSION = 3;
+const RECORD_VERSION = 4;
 
 /**
  * How a customer file picks its release, as loading resolves it (config/releases.ts): the
@@ -43,6 +43,14 @@ type ReleaseSelector =
   | { readonly kind: 'pinned'; readonly release: string }
   | { readonly kind: 'ring'; readonly ring?: string }
   | { readonly kind: 'unknown' };
+
+type RingRecord = readonly [string, string | null, string, string];
+
+/** The release a customer runs, and the ring that chose it (none when pinned). */
+interface ChosenRelease {
+  readonly name: string;
+  readonly ring?: string;
+}
 
 interface InputRecord {
   readonly version: number;
@@ -58,6 +66,8 @@ interface InputRecord {
   readonly folders: Readonly<Record<string, readonly [number, readonly string[]]>>;
   /** The customer file's sha256 and its release selector: an unchanged file is not parsed again. */
   readonly selector: readonly [string, ReleaseSelector];
+  /** For a customer on a ring: `rings.yaml`'s sha256, the ring asked for (null: the last), that ring and its release, so that an unchanged `rings.yaml` is not parsed again. */
+  readonly ringRelease?: RingRecord;
 }
 
 /**
@@ -148,24 +158,59 @@ export class RecordedInputs {
   constructor(public readonly hashes: FileHashes, public readonly record?: InputRecord) {}
 }
 
-/** What the digests of one run share: the project's digest, and `rings.yaml` parsed once. */
+/** What the digests of one run share: the project's digest, and `rings.yaml` read once and parsed only when a record cannot tell a ring's release. */
 export class DigestContext {
-  private rings?: readonly unknown[] | null;
+  private rings?: { readonly sha: string; readonly text?: string; entries?: readonly unknown[] | null };
 
   constructor(public readonly root: string, public readonly project: string = projectDigest(root)) {}
 
-  /** The entries of `rings.yaml`; null when it is absent, does not parse or lists none. */
-  public ringEntries(): readonly unknown[] | null {
-    if (this.rings === undefined) {
+  /**
+   * The release of a ring (the last ring when none is asked for): the record's when `rings.yaml`
+   * is the file it was recorded from, else from the file; undefined when that cannot be told.
+   */
+  public ringRelease(asked: string | undefined, recorded?: RingRecord): ChosenRelease | undefined {
+    const rings = this.readRings();
+    if (recorded && recorded[0] === rings.sha && recorded[1] === (asked ?? null)) return { name: recorded[3], ring: recorded[2] };
+    rings.entries ??= ringEntries(rings.text);
+    if (!rings.entries) return undefined;
+    const ring = fieldsOf(asked === undefined ? rings.entries[rings.entries.length - 1] : rings.entries.find((r) => fieldsOf(r).name === asked));
+    return typeof ring.name === 'string' && typeof ring.release === 'string' ? { name: ring.release, ring: ring.name } : undefined;
+  }
+
+  /** What a record keeps of a ring's release, for the next run. */
+  public ringRecord(asked: string | undefined, chosen: ChosenRelease): RingRecord | undefined {
+    return chosen.ring === undefined ? undefined : [this.readRings().sha, asked ?? null, chosen.ring, chosen.name];
+  }
+
+  /** `rings.yaml`'s bytes and sha256, read once per run: its parse, when needed, reads these same bytes. */
+  private readRings(): NonNullable<DigestContext['rings']> {
+    if (!this.rings) {
+      let text: string | undefined;
       try {
-        const rings = fieldsOf(parse(fs.readFileSync(path.join(this.root, RINGS_FILE), 'utf8'))).rings;
-        this.rings = Array.isArray(rings) && rings.length > 0 ? rings : null;
+        text = fs.readFileSync(path.join(this.root, RINGS_FILE), 'utf8');
       } catch {
-        this.rings = null;
+        // No rings.yaml: no ring's release can be told.
       }
+      this.rings = { sha: text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex'), text };
     }
     return this.rings;
   }
+}
+
+/** The entries of a `rings.yaml`; null when it is absent, does not parse or lists none. */
+function ringEntries(text: string | undefined): readonly unknown[] | null {
+  if (text === undefined) return null;
+  try {
+    const rings = fieldsOf(yaml().parse(text)).rings;
+    return Array.isArray(rings) && rings.length > 0 ? rings : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The YAML parser, loaded only when a file must be parsed: a run with nothing to do parses nothing. */
+function yaml(): typeof Yaml {
+  return require('yaml');
 }
 
 /** The record of a customer, relative to the repository root. */
@@ -192,7 +237,7 @@ export const customerFilePath = (customer: string) => `${CUSTOMERS_ROOT}/${custo
 export function customerDigest(context: DigestContext, customer: string, recorded = new RecordedInputs(new FileHashes(context.root))): string {
   const { hashes } = recorded;
   const hash = createHash('sha256').update(context.project);
-  const inputs = customerInputs(context, customer, selectorOf(context.root, customer, recorded), hashes);
+  const inputs = customerInputs(context, customer, selectorOf(context.root, customer, recorded), hashes, recorded.record?.ringRelease);
   for (const file of inputs.files) hash.update(`${file}\0${hashes.sha(file)}\0`);
   return hash.update(`ring ${inputs.ring}\0`).digest('hex');
 }
@@ -202,21 +247,12 @@ export function customerDigest(context: DigestContext, customer: string, recorde
  * the release it runs (everything releases are made of when that cannot be told cheaply), with
  * the ring that chose the release.
  */
-function customerInputs(context: DigestContext, customer: string, selector: ReleaseSelector, hashes: FileHashes): { readonly files: readonly string[]; readonly ring: string } {
+function customerInputs(context: DigestContext, customer: string, selector: ReleaseSelector, hashes: FileHashes, recorded?: RingRecord):
+  { readonly files: readonly string[]; readonly ring: string; readonly release?: ChosenRelease } {
   const own = [customerFilePath(customer), ...hashes.filesUnder(`${CREDENTIALS_FOLDER}/${customer}`)];
-  const release = releaseOf(context, selector);
-  if (release) return { files: [...own, releaseFile(release.name)], ring: release.ring ?? '(pinned)' };
+  const release = selector.kind === 'pinned' ? { name: selector.release } : selector.kind === 'ring' ? context.ringRelease(selector.ring, recorded) : undefined;
+  if (release) return { files: [...own, releaseFile(release.name)], ring: release.ring ?? '(pinned)', release };
   return { files: [...own, RINGS_FILE, ...walk(context.root, RELEASES_ROOT, () => true).sort()], ring: '(unknown)' };
-}
-
-/** The release a selector names, with the ring that chose it; undefined when that cannot be told here. */
-function releaseOf(context: DigestContext, selector: ReleaseSelector): { readonly name: string; readonly ring?: string } | undefined {
-  if (selector.kind === 'pinned') return { name: selector.release };
-  const rings = context.ringEntries();
-  if (selector.kind === 'unknown' || !rings) return undefined;
-  const named = selector.ring;
-  const ring = fieldsOf(named === undefined ? rings[rings.length - 1] : rings.find((r) => fieldsOf(r).name === named));
-  return typeof ring.name === 'string' && typeof ring.release === 'string' ? { name: ring.release, ring: ring.name } : undefined;
 }
 
 /** A customer's release selector: the record's when the customer file is the one it was read from, else read now. */
@@ -234,7 +270,7 @@ function readSelector(root: string, customer: string): readonly [string, Release
     if (!fs.lstatSync(customerFile).isFile()) return ['special', { kind: 'unknown' }];
     const content = fs.readFileSync(customerFile);
     const sha = createHash('sha256').update(content).digest('hex');
-    const file = fieldsOf(parse(content.toString('utf8')));
+    const file = fieldsOf(yaml().parse(content.toString('utf8')));
     if (typeof file.release === 'string' && file.ring === undefined) return [sha, { kind: 'pinned', release: file.release }];
     if (file.release === undefined && (file.ring === undefined || typeof file.ring === 'string')) return [sha, { kind: 'ring', ring: file.ring }];
     return [sha, { kind: 'unknown' }];
@@ -271,7 +307,9 @@ export function recordInputs(context: DigestContext, customer: string, inputs: s
   const hashes = new FileHashes(root);
   const selector = readSelector(root, customer);
   // Stamps of the inputs too (the digest itself is the one taken before the render).
-  for (const file of customerInputs(context, customer, selector[1], hashes).files) hashes.sha(file);
+  const chosen = customerInputs(context, customer, selector[1], hashes);
+  for (const file of chosen.files) hashes.sha(file);
+  const ringRelease = selector[1].kind === 'ring' && chosen.release ? context.ringRecord(selector[1].ring, chosen.release) : undefined;
   const record: InputRecord = {
     version: RECORD_VERSION,
     inputs,
@@ -279,6 +317,7 @@ export function recordInputs(context: DigestContext, customer: string, inputs: s
     warnings,
     ...hashes.taken,
     selector,
+    ...(ringRelease ? { ringRelease } : {}),
   };
   writeRecord(root, customer, record);
 }
@@ -303,12 +342,20 @@ function readRecord(root: string, customer: string): InputRecord | undefined {
   try {
     const record = fieldsOf(JSON.parse(fs.readFileSync(path.join(root, inputRecordFile(customer)), 'utf8')));
     const valid = record.version === RECORD_VERSION && typeof record.inputs === 'string' && Array.isArray(record.outputs) && Array.isArray(record.warnings)
-      && isMap(record.stamps) && isMap(record.folders) && Array.isArray(record.selector) && typeof record.selector[0] === 'string' && isSelector(record.selector[1]);
-    return valid ? { version: RECORD_VERSION, inputs: record.inputs, outputs: record.outputs, warnings: record.warnings, stamps: record.stamps, folders: record.folders, selector: record.selector } : undefined;
+      && isMap(record.stamps) && isMap(record.folders) && Array.isArray(record.selector) && typeof record.selector[0] === 'string' && isSelector(record.selector[1])
+      && (record.ringRelease === undefined || isRingRecord(record.ringRelease));
+    if (!valid) return undefined;
+    const { inputs, outputs, warnings, stamps, folders, selector, ringRelease } = record;
+    return { version: RECORD_VERSION, inputs, outputs, warnings, stamps, folders, selector, ...(ringRelease ? { ringRelease } : {}) };
   } catch {
     // No record, or one that does not parse: the customer renders, which writes a new one.
     return undefined;
   }
+}
+
+function isRingRecord(value: unknown): value is RingRecord {
+  return Array.isArray(value) && value.length === 4 && typeof value[0] === 'string' && (value[1] === null || typeof value[1] === 'string')
+    && typeof value[2] === 'string' && typeof value[3] === 'string';
 }
 
 function isSelector(value: unknown): value is ReleaseSelector {
