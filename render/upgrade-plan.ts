@@ -9,7 +9,7 @@
 import type { KubeObject } from '../model/objects';
 import { fieldsOf, isMap, listOf } from '../model/fields';
 import { containersOf, podTemplates } from '../validate/model/pod-specs';
-import { allCrds, crdApiVersions } from './render-check';
+import { allCrds, crdApiVersions } from './plan';
 import type { ChartModel, LoadedChart } from './chart';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 
