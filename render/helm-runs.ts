@@ -62,7 +62,7 @@ export async function renderReleases(helm: Helm, runs: readonly HelmRun[], optio
     for (let next = queue.shift(); next; next = queue.shift()) {
       const [i, run] = next;
       options.progress?.(`rendering ${run.label}`);
-      outcomes[i] = await renderOne(helm, run, options.renderCache);
+      outcomes[i] = await outcomeOf(helm, run, options.renderCache);
     }
   };
   const concurrency = Math.max(1, options.concurrency ?? os.availableParallelism());
@@ -70,7 +70,7 @@ export async function renderReleases(helm: Helm, runs: readonly HelmRun[], optio
   return outcomes;
 }
 
-async function renderOne(helm: Helm, run: HelmRun, renderCache: string | undefined): Promise<RunOutcome> {
+async function outcomeOf(helm: Helm, run: HelmRun, renderCache: string | undefined): Promise<RunOutcome> {
   const key = createHash('sha256').update(JSON.stringify([run.chartDigest, run.args, stringify(run.values)])).digest('hex');
   const cacheFile = renderCache ? path.join(renderCache, `${key}.yaml`) : undefined;
   if (cacheFile && fs.existsSync(cacheFile)) return { state: RunState.RENDERED, output: fs.readFileSync(cacheFile, 'utf8'), key, fromCache: true };

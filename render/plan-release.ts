@@ -118,7 +118,7 @@ export async function planChartPair(options: PairOptions): Promise<ReleasePlan> 
 }
 
 /** A `--values` file: a YAML map. */
-export function readValuesFile(file: string): Record<string, unknown> {
+export function readValuesOption(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -198,7 +198,7 @@ const noOciHealthCheck = defineRule('flux/oci-health-check', {
 });
 
 /** Catalog entries a HelmRelease deploys, by chart name. */
-function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
+function catalogChartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
   const spec = specOf(hr);
   const entries: ChartEntry[] = Object.values(CHARTS);
   if (spec.chart?.spec?.chart) return releasedChart(spec.chart.spec.chart)?.entry;
@@ -222,7 +222,7 @@ const crdInstalledFirst = defineRule('flux/crd', {
       const crd = ctx.ofKind('CustomResourceDefinition').some((c) => specOf(c).group === group && specOf(c).names?.kind === m.object.kind
         && ctx.appliersOf(c.file).some((ca) => ctx.appliedBefore(ca, a)));
       if (crd) return [];
-      const installers = ctx.ofFluxKind('HelmRelease').filter((hr) => chartOf(ctx, hr)?.crdGroups?.includes(group));
+      const installers = ctx.ofFluxKind('HelmRelease').filter((hr) => catalogChartOf(ctx, hr)?.crdGroups?.includes(group));
       for (const hr of installers) {
         for (const ha of ctx.appliersOf(hr.file)) {
           if (ctx.upstream(a).has(ha) && ctx.waitsFor(ha, refOf(hr.object))) return [];
