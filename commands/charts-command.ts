@@ -89,7 +89,8 @@ export function registerCharts(program: Command, root: string, io: Io): void {
       1: 'the chart could not be pulled, its archive is not that chart, or that version is vendored with other content',
       2: 'wrong usage (unknown chart, invalid version, URL or digest)',
     }))
-    .action(async (chart: string, version: string, opts: { from?: string; repository?: string; upstreamDigest?: string; origin?: string; helm?: string }) => {
+    .action(async (chart: string, version: string,
+      opts: { from?: string; repository?: string; upstreamDigest?: string; origin?: string; helm?: string }) => {
       process.exitCode = await chartsVendorCommand({ root, chart, version, ...opts, log: io.err });
     });
 }

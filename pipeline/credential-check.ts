@@ -117,7 +117,9 @@ function walkForKeys(root: string): string[] {
 }
 
 /** The problems of one customer's store and the Secrets its tree holds. */
-async function customerProblems(root: string, config: CustomerConfig, identities: readonly string[], problems: Problems, notOurs: () => void): Promise<void> {
+async function customerProblems(
+  root: string, config: CustomerConfig, identities: readonly string[], problems: Problems, notOurs: () => void,
+): Promise<void> {
   const wrongRecipients = (file: string, found: readonly string[]) => recipientsProblem(config.name, file, found, config.secrets.ageRecipients);
   const store: Map<CredentialName, StoredCredential> | undefined = await problems.attempt(() => readStore(root, config.name));
   if (!store) return;
@@ -180,7 +182,9 @@ async function customerProblems(root: string, config: CustomerConfig, identities
 }
 
 /** With the key: the Secret's MAC verifies and its credential entry holds the stored value. */
-async function secretMacProblems(file: string, doc: Document, identities: readonly string[], stored: string | undefined, notOurs: () => void): Promise<string[]> {
+async function secretMacProblems(
+  file: string, doc: Document, identities: readonly string[], stored: string | undefined, notOurs: () => void,
+): Promise<string[]> {
   const dataKey = await unwrapDataKey(ageStanzasOf(doc), identities);
   if (!dataKey) {
     notOurs();

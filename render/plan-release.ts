@@ -65,7 +65,9 @@ export function loadLocal(location: string, option: string): LoadedChart {
 }
 
 /** The plan of every release of a customer's tree whose chart is `chart`, to `target`. */
-export async function planCustomerReleases(tree: RenderTree, charts: VendoredCharts, chart: string, target: LoadedChart, helm: Helm): Promise<ReleasePlan[]> {
+export async function planCustomerReleases(
+  tree: RenderTree, charts: VendoredCharts, chart: string, target: LoadedChart, helm: Helm,
+): Promise<ReleasePlan[]> {
   const plan = planTree(tree, charts, new Map());
   const all = plan.releases.filter(isLoaded);
   const releases = all.filter((r) => r.chart.name === chart);
@@ -114,7 +116,13 @@ export async function planChartPair(options: PairOptions): Promise<ReleasePlan> 
   };
   const from = await render(options.from, '--from');
   const to = await render(options.to, '--to');
-  return { notes: [], ...planUpgrade({ from: { chart: options.from, objects: from }, to: { chart: options.to, objects: to }, values: options.values, catalogChart: catalogEntry(options.from.name)?.chart }) };
+  return {
+    notes: [],
+    ...planUpgrade({
+      from: { chart: options.from, objects: from }, to: { chart: options.to, objects: to }, values: options.values,
+      catalogChart: catalogEntry(options.from.name)?.chart,
+    }),
+  };
 }
 
 /** A `--values` file: a YAML map. */

@@ -111,7 +111,8 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
   const proposals = fluxProposals(input, replaceable);
   findings.push(...proposals.map((p) => ({ kind: PlanFindingKind.FLUX_SETTING, blocks: true, object: `spec.${p.setting}`,
     message: `expected ${p.value}, found ${p.current}: ${p.why}; ${p.change}` })));
-  const sorted = findings.sort((a, b) => Number(b.blocks) - Number(a.blocks) || a.kind.localeCompare(b.kind) || a.object.localeCompare(b.object) || a.message.localeCompare(b.message));
+  const sorted = findings.sort((a, b) => Number(b.blocks) - Number(a.blocks) || a.kind.localeCompare(b.kind)
+    || a.object.localeCompare(b.object) || a.message.localeCompare(b.message));
   return {
     from: `${input.from.chart.name} ${input.from.chart.version}`,
     to: `${input.to.chart.name} ${input.to.chart.version}`,

@@ -183,7 +183,8 @@ const timeoutCoversReleases = defineRule('flux/timeout', {
     const timeout = spec.timeout ?? spec.interval;
     if (!timeout) return [];
     const releases = appliedBy(ctx, a).filter((m) => m.object.kind === 'HelmRelease' && ctx.waitsFor(a, refOf(m.object)));
-    const longest = releases.reduce<Manifest | undefined>((max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
+    const longest = releases.reduce<Manifest | undefined>(
+      (max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
     if (!longest || safeSeconds(timeout) >= releaseSeconds(longest.object)) return [];
     return [findings.on(manifest, `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
   }),
@@ -266,6 +267,7 @@ function appliedBy(ctx: ValidationContext, a: Applier): Manifest[] {
 }
 
 export const FLUX_RULES: readonly Rule[] = [
-  dependsOnResolves, dependsOnNamespace, dependsOnKind, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom, chartXorChartRef, chartVendored,
+  dependsOnResolves, dependsOnNamespace, dependsOnKind, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom,
+  chartXorChartRef, chartVendored,
   timeoutCoversReleases, noOciHealthCheck, crdInstalledFirst, appliedOnce, kustomizeResources,
 ];
