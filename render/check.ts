@@ -104,7 +104,7 @@ export async function renderCheck(trees: readonly RenderTree[], options: RenderC
     cached: outcomes.filter((o) => o.state === RunState.RENDERED && o.fromCache).length,
   };
   return {
-    findings: sortFindings(findings), excepted: sortFindings(excepted) as ExceptedFinding[], releases, renders,
+    findings: sortFindings(findings), excepted: sortFindings(excepted), releases, renders,
     skippedKinds: new Map([...skippedKinds].sort()),
   };
 }
