@@ -8,8 +8,10 @@ import { readVendorLock, sha256Of, writeVendorLock } from '../catalog/vendor-loc
 import { chartsVendorCommand } from '../commands/charts-command';
 import { renderCheckCommand } from '../commands/render-check-command';
 import type { ChartModel } from '../render/chart';
-import { HELM_MISSING, locateHelm, type Helm } from '../render/helm';
-import { renderCheck, ReleaseStatus, type RenderCheckOptions, type VendoredCharts } from '../render/render-check';
+import { HELM_MISSING, HelmError, locateHelm, type Helm } from '../render/helm';
+import { renderCheck, type RenderCheckOptions } from '../render/check';
+import type { VendoredCharts } from '../render/plan';
+import { ReleaseStatus } from '../render/report';
 import { packChartFolder, vendorChart } from '../render/vendor-chart';
 import { writeTarGz } from '../tools/archive';
 import { formatFinding } from '../validate/model/finding';
@@ -426,6 +428,28 @@ test('a second run with nothing changed takes every release from the render cach
   expect(second.findings).toEqual(first.findings);
   const changed = await check([release('policy', {}), release('nested', { replicas: 3 })], { helm: helm(), renderCache, mirror: 'mirror.local:5000' });
   expect(changed.renders).toEqual({ run: 1, cached: 1 });
+});
+
+test('a release helm cannot template is one render/template error; the others still render, and nothing of it is cached', async () => {
+  const real = helm();
+  // helm template <release name> …: this helm fails on the release named nested, as on a template error.
+  const failing: Helm = {
+    path: real.path,
+    run: (args) => real.run(args),
+    runAsync: (args) => (args[1] === 'nested' ? Promise.reject(new HelmError('Error: template: nested: boom')) : real.runAsync(args)),
+  };
+  const renderCache = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-rendered-'));
+  const releases = [release('policy', {}), release('nested', { replicas: 2 })];
+  const report = await check(releases, { helm: failing, renderCache });
+  expect(report.releases.map((r) => [r.release, r.status, r.note])).toEqual([
+    ['HelmRelease/apps/policy', ReleaseStatus.RENDERED, undefined],
+    ['HelmRelease/apps/nested', ReleaseStatus.CHECKED, 'helm template failed'],
+  ]);
+  expect(report.findings.filter((f) => f.rule === 'render/template').map(formatFinding)).toEqual([
+    'error: acme: dist/acme/apps/controllers/app.yaml: HelmRelease/apps/nested: [render/template] helm template: expected the chart to render, found: Error: template: nested: boom',
+  ]);
+  expect(report.renders).toEqual({ run: 1, cached: 0 });
+  expect((await check(releases, { helm: real, renderCache })).renders).toEqual({ run: 1, cached: 1 });
 });
 
 test('a values map handed to a named template in a dict counts only the keys that template reads', () => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
 import { reseal } from '../commands/secrets-command';
-import { checkSecrets } from '../commands/secrets-check';
+import { checkSecrets } from '../commands/secrets-command';
 import { NOTHING_WRITTEN, synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';

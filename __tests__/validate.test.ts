@@ -13,6 +13,7 @@ import { reportLines } from '../validate/report';
 import { readVendorLock } from '../catalog/vendor-lock';
 import { SchemaSet } from '../validate/schemas';
 import { ALL_RULES, validateTrees } from '../validate/validate';
+import { RenderRule } from '../render/report';
 import { validateInParallel } from '../validate/parallel';
 import { committedTree } from '../validate/committed-tree';
 import { vendoredChartProblems } from '../catalog/vendor-lock';
@@ -136,8 +137,8 @@ describe('validate', () => {
     expect(validate(defect(baseline())).findings.map((f) => f.rule)).toEqual([rule]);
   });
 
-  test('no two rules share an id, so a finding names the one rule that made it', () => {
-    const ids = ALL_RULES.map((r) => r.id);
+  test('no two rules share an id (render-check\'s included), so a finding names the one rule that made it', () => {
+    const ids = [...ALL_RULES.map((r) => r.id), ...Object.values(RenderRule)];
     expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
   });
 

@@ -41,13 +41,13 @@ export interface ChartsVendorOptions {
   readonly helm?: string;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** @default console.log */
+  /** What it did, or an `error:` line per problem (runCommand's). @default console.error */
   readonly log?: (line: string) => void;
 }
 
 /** Returns the process exit code. */
 export function chartsVendorCommand(options: ChartsVendorOptions): Promise<number> {
-  const log = options.log ?? ((line: string) => console.log(line));
+  const log = options.log ?? ((line: string) => console.error(line));
   return runCommand(log, () => {
     const entry = Object.values(CHARTS).find((c) => c.chart === options.chart);
     if (!entry) {
@@ -74,7 +74,6 @@ export function chartsVendorCommand(options: ChartsVendorOptions): Promise<numbe
 }
 
 export function registerCharts(program: Command, root: string, io: Io): void {
-  const log = (line: string) => io.out(`${line}\n`);
   const charts = program.command('charts').description('the charts vendored in vendor/charts/, which Flux installs');
   charts.command('vendor')
     .description(`vendor a chart version: its archive into vendor/charts/ and its sha256 and origin into ${VENDOR_LOCK}`)
@@ -90,7 +89,8 @@ export function registerCharts(program: Command, root: string, io: Io): void {
       1: 'the chart could not be pulled, its archive is not that chart, or that version is vendored with other content',
       2: 'wrong usage (unknown chart, invalid version, URL or digest)',
     }))
-    .action(async (chart: string, version: string, opts: { from?: string; repository?: string; upstreamDigest?: string; origin?: string; helm?: string }) => {
-      process.exitCode = await chartsVendorCommand({ root, chart, version, ...opts, log });
+    .action(async (chart: string, version: string,
+      opts: { from?: string; repository?: string; upstreamDigest?: string; origin?: string; helm?: string }) => {
+      process.exitCode = await chartsVendorCommand({ root, chart, version, ...opts, log: io.err });
     });
 }

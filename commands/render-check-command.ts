@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readVendorLock } from '../catalog/vendor-lock';
 import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
-import { renderCheck } from '../render/render-check';
+import { renderCheck } from '../render/check';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';

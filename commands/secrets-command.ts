@@ -7,9 +7,10 @@ import { generateCredential, isSupplied } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
 import { fieldsOf } from '../model/fields';
 import { UserError, EXIT, runCommand } from '../model/user-error';
-import { checkSecrets } from './secrets-check';
 import { checkChangeable, ROTATION_EFFECTS, TREE_CHANGES } from './secrets-rotation';
 import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
+import { checkCredentials } from '../pipeline/credential-check';
+import { operatorIdentities } from '../secrets/age';
 
 type Log = (line: string) => void;
 
@@ -36,6 +37,27 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
   writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);
   return EXIT.OK;
+}
+
+/**
+ * `secrets check`: one `error:` line per problem, then their count; or what was verified.
+ * `identities` are the operator's age keys. Returns the exit code.
+ */
+export async function checkSecrets(root: string, log: Log, identities: readonly string[] = operatorIdentities()): Promise<number> {
+  let found = 0;
+  const code = await runCommand(log, async () => {
+    const { problems, verified, unverified } = await checkCredentials(root, log, identities);
+    found = problems.length;
+    if (problems.length > 0) throw new UserError(problems);
+    const macs = identities.length === 0 ? ' (MACs not verified: no SOPS_AGE_KEY_FILE or SOPS_AGE_KEY)'
+      : unverified.length === 0 ? ', every MAC verifies'
+        : `, the MACs of ${verified.join(', ')} verify (not those of ${unverified.join(', ')}: the key given is not theirs)`;
+    log(`credentials intact: store and dist/ agree, no plaintext${macs}`);
+    return EXIT.OK;
+  });
+  // The count closes the error lines runCommand printed.
+  if (found > 0) log(`${found} problem(s)`);
+  return code;
 }
 
 /** What `set` and `rotate` do to a running customer, for their help. */

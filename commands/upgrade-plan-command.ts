@@ -8,7 +8,7 @@ import { DEFAULT_KUBERNETES_VERSION } from '../config/schema';
 import { EXIT, runCommand, UserError } from '../model/user-error';
 import { selectedTrees } from '../pipeline/customers';
 import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
-import { loadLocal, planChartPair, planCustomerReleases, planJson, planLines, readValuesFile, resolveTarget, type ReleasePlan } from '../render/plan-release';
+import { loadLocal, planChartPair, planCustomerReleases, planJson, planLines, readValuesOption, resolveTarget, type ReleasePlan } from '../render/plan-release';
 import { offlineSettings } from '../validate/externals';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
 
@@ -35,14 +35,14 @@ export interface UpgradePlanOptions {
 /** Returns the exit code: 1 when the plan of any release blocks. */
 export function upgradePlanCommand(options: UpgradePlanOptions): Promise<number> {
   return runCommand(options.log, async () => {
-    const plans = await plan(options);
+    const plans = await planReleases(options);
     if (options.output === OutputFormat.JSON) printJson(options.out, planJson(plans));
     else for (const line of planLines(plans)) options.out(`${line}\n`);
     return plans.some((p) => p.blocked) ? EXIT.FINDINGS : EXIT.OK;
   });
 }
 
-async function plan(options: UpgradePlanOptions): Promise<ReleasePlan[]> {
+async function planReleases(options: UpgradePlanOptions): Promise<ReleasePlan[]> {
   const pair = options.from !== undefined || options.to !== undefined;
   if (pair && options.args.length > 0) throw new UserError(`expected either <customer> <chart> <target> or --from and --to, found both`, EXIT.USAGE);
   if (pair && (!options.from || !options.to)) throw new UserError(`${options.from ? '--to' : '--from'}: expected a chart folder or .tgz beside ${options.from ? '--from' : '--to'}, found none`, EXIT.USAGE);
@@ -51,7 +51,7 @@ async function plan(options: UpgradePlanOptions): Promise<ReleasePlan[]> {
   const helm = locateHelm(options.root, options.helm, options.env);
   if (!helm) throw new UserError(`helm: ${HELM_MISSING}: a plan renders both charts`, EXIT.USAGE);
   if (options.from && options.to) {
-    const values = options.values ? readValuesFile(options.values) : {};
+    const values = options.values ? readValuesOption(options.values) : {};
     return [await planChartPair({ from: loadLocal(options.from, '--from'), to: loadLocal(options.to, '--to'), values, kubernetesVersion: DEFAULT_KUBERNETES_VERSION, helm })];
   }
   const [customer, chart, target] = options.args;

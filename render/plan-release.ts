@@ -15,7 +15,10 @@ import { EXIT, UserError } from '../model/user-error';
 import { VENDOR_LOCK } from '../model/layout';
 import { ChartLoadError, loadChart, type LoadedChart } from './chart';
 import { HelmError, type Helm } from './helm';
-import { helmTemplate, releaseRenders, renderedObjects, type RenderTree, type VendoredCharts } from './render-check';
+import { effectiveValues } from './effective-values';
+import { helmTemplate } from './helm-runs';
+import { isLoaded, planTree, releaseNamespace, releaseTarget, templateArgs, type RenderTree, type VendoredCharts } from './plan';
+import { renderedObjects } from './rendered-check';
 import { planApiVersions, planUpgrade, type UpgradePlan } from './upgrade-plan';
 
 /** A plan of one release, said where it applies. */
@@ -62,26 +65,34 @@ export function loadLocal(location: string, option: string): LoadedChart {
 }
 
 /** The plan of every release of a customer's tree whose chart is `chart`, to `target`. */
-export async function planCustomerReleases(tree: RenderTree, charts: VendoredCharts, chart: string, target: LoadedChart, helm: Helm): Promise<ReleasePlan[]> {
-  const all = releaseRenders(tree, charts);
-  const releases = all.filter((r) => r.chart === chart);
+export async function planCustomerReleases(
+  tree: RenderTree, charts: VendoredCharts, chart: string, target: LoadedChart, helm: Helm,
+): Promise<ReleasePlan[]> {
+  const plan = planTree(tree, charts, new Map());
+  const all = plan.releases.filter(isLoaded);
+  const releases = all.filter((r) => r.chart.name === chart);
   if (releases.length === 0) {
-    throw new UserError(`<chart>: expected a chart that a HelmRelease of ${tree.customer} installs (${[...new Set(all.map((r) => r.chart))].sort().join(', ') || 'none'}), found ${chart}`, EXIT.USAGE);
+    throw new UserError(`<chart>: expected a chart that a HelmRelease of ${tree.customer} installs (${[...new Set(all.map((r) => r.chart.name))].sort().join(', ') || 'none'}), found ${chart}`, EXIT.USAGE);
   }
   const plans: ReleasePlan[] = [];
   for (const r of releases) {
-    const more = planApiVersions(r.model, target);
-    const render = async (model: LoadedChart, location: string, side: string) => {
-      const { objects, problems } = r.parse(await templated(helm, r.args(location, more), r.values, `${side} ${model.name} ${model.version}`));
+    // The values Flux passes, rendered as the render check renders the release, told the target's API versions exist too.
+    const effective = effectiveValues(r.manifest, plan.manifests);
+    const values = effective.values;
+    const apiVersions = [...new Set([...plan.apiVersions, ...planApiVersions(r.model, target)])].sort();
+    const render = async (model: LoadedChart, location: string, side: string): Promise<KubeObject[]> => {
+      const args = templateArgs(releaseTarget(r.manifest, location, tree.kubernetesVersion, apiVersions));
+      const output = await templated(helm, args, values, `${side} ${model.name} ${model.version}`);
+      const { objects, problems } = renderedObjects(output, r.chart.name, releaseNamespace(r.manifest));
       if (problems.length > 0) throw new UserError(problems.map((p) => `${tree.customer}: ${r.release}: ${side} chart rendered ${p}`));
-      return objects;
+      return objects.map((o) => o.object);
     };
     const from = await render(r.model, r.location, 'current');
     const to = await render(target, targetLocation(target), 'target');
     const upgrade = fieldsOf(fieldsOf(r.manifest.object.spec).upgrade);
     plans.push({
-      customer: tree.customer, release: r.release, notes: r.valuesProblems,
-      ...planUpgrade({ from: { chart: r.model, objects: from }, to: { chart: target, objects: to }, values: r.values,
+      customer: tree.customer, release: r.release, notes: [...effective.problems, ...effective.opaque.map((o) => `values in a Secret not readable here: ${o}`)],
+      ...planUpgrade({ from: { chart: r.model, objects: from }, to: { chart: target, objects: to }, values,
         upgrade: { crds: typeof upgrade.crds === 'string' ? upgrade.crds : undefined, force: upgrade.force === true }, catalogChart: catalogEntry(chart)?.chart }),
     });
   }
@@ -100,17 +111,22 @@ export interface PairOptions {
 export async function planChartPair(options: PairOptions): Promise<ReleasePlan> {
   const apiVersions = planApiVersions(options.from, options.to);
   const render = async (model: LoadedChart, side: string): Promise<KubeObject[]> => {
-    const args = [options.from.name, targetLocation(model), '--namespace', 'default', '--kube-version', `v${options.kubernetesVersion}`,
-      '--include-crds', '--skip-tests', '--skip-schema-validation', ...apiVersions.flatMap((v) => ['--api-versions', v])];
+    const args = templateArgs({ releaseName: options.from.name, location: targetLocation(model), namespace: 'default', kubernetesVersion: options.kubernetesVersion, apiVersions });
     return parseObjects(await templated(options.helm, args, options.values, `${side} ${model.name} ${model.version}`), model.name, side);
   };
   const from = await render(options.from, '--from');
   const to = await render(options.to, '--to');
-  return { notes: [], ...planUpgrade({ from: { chart: options.from, objects: from }, to: { chart: options.to, objects: to }, values: options.values, catalogChart: catalogEntry(options.from.name)?.chart }) };
+  return {
+    notes: [],
+    ...planUpgrade({
+      from: { chart: options.from, objects: from }, to: { chart: options.to, objects: to }, values: options.values,
+      catalogChart: catalogEntry(options.from.name)?.chart,
+    }),
+  };
 }
 
 /** A `--values` file: a YAML map. */
-export function readValuesFile(file: string): Record<string, unknown> {
+export function readValuesOption(file: string): Record<string, unknown> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

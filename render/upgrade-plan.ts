@@ -8,8 +8,10 @@
  */
 import type { KubeObject } from '../model/objects';
 import { fieldsOf, isMap, listOf } from '../model/fields';
+import { canonical } from '../files/canonical';
+import { formatRef, groupOf, refOf } from '../validate/model/manifest';
 import { containersOf, podTemplates } from '../validate/model/pod-specs';
-import { allCrds, crdApiVersions } from './render-check';
+import { allCrds, crdApiVersions } from './plan';
 import type { ChartModel, LoadedChart } from './chart';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 
@@ -90,7 +92,7 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
   const replaceable: string[] = [];
   for (const [id, old] of before) {
     const next = after.get(id);
-    const ref = refOf(old);
+    const ref = formatRef(refOf(old));
     if (!next) {
       if (DATA_KINDS.has(old.kind)) {
         findings.push({ kind: PlanFindingKind.DATA_REMOVED, blocks: true, object: ref,
@@ -109,7 +111,8 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
   const proposals = fluxProposals(input, replaceable);
   findings.push(...proposals.map((p) => ({ kind: PlanFindingKind.FLUX_SETTING, blocks: true, object: `spec.${p.setting}`,
     message: `expected ${p.value}, found ${p.current}: ${p.why}; ${p.change}` })));
-  const sorted = findings.sort((a, b) => Number(b.blocks) - Number(a.blocks) || a.kind.localeCompare(b.kind) || a.object.localeCompare(b.object) || a.message.localeCompare(b.message));
+  const sorted = findings.sort((a, b) => Number(b.blocks) - Number(a.blocks) || a.kind.localeCompare(b.kind)
+    || a.object.localeCompare(b.object) || a.message.localeCompare(b.message));
   return {
     from: `${input.from.chart.name} ${input.from.chart.version}`,
     to: `${input.to.chart.name} ${input.to.chart.version}`,
@@ -128,9 +131,9 @@ export function planUpgrade(input: PlanInput): UpgradePlan {
 function imageFindings(from: readonly KubeObject[], to: readonly KubeObject[]): PlanFinding[] {
   const pulled = (objects: readonly KubeObject[]) => {
     const first = new Map<string, string>();
-    for (const o of [...objects].sort((a, b) => refOf(a).localeCompare(refOf(b)))) {
+    for (const o of [...objects].sort((a, b) => formatRef(refOf(a)).localeCompare(formatRef(refOf(b))))) {
       for (const { container } of podTemplates(o).flatMap(containersOf)) {
-        if (typeof container.image === 'string' && !first.has(container.image)) first.set(container.image, refOf(o));
+        if (typeof container.image === 'string' && !first.has(container.image)) first.set(container.image, formatRef(refOf(o)));
       }
     }
     return first;
@@ -150,13 +153,6 @@ function byIdentity(objects: readonly KubeObject[]): Map<string, KubeObject> {
   return new Map(objects.map((o) => [`${groupOf(o.apiVersion)}/${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, o]));
 }
 
-function groupOf(apiVersion: string): string {
-  return apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '';
-}
-
-function refOf(o: KubeObject): string {
-  return [o.kind, o.metadata.namespace, o.metadata.name].filter(Boolean).join('/');
-}
 
 interface Change {
   readonly message: string;
@@ -169,7 +165,7 @@ interface Change {
 function immutableChanges(old: KubeObject, next: KubeObject): Change[] {
   const a = fieldsOf(old.spec);
   const b = fieldsOf(next.spec);
-  const changed = (field: string, x: unknown, y: unknown, replaceable: boolean): Change[] => (canonical(x) === canonical(y) ? [] : [{
+  const changed = (field: string, x: unknown, y: unknown, replaceable: boolean): Change[] => (canonicalJson(x) === canonicalJson(y) ? [] : [{
     blocks: true, replaceable,
     message: `spec.${field}${difference(x, y)}: the API server refuses to update it ("field is immutable")`
       + (replaceable ? '; Helm must delete and create the object again (upgrade.force), its pods restart' : '; the object must be deleted by hand (`kubectl delete --cascade=orphan`, pods and volumes kept) before the upgrade'),
@@ -211,7 +207,7 @@ function claimChanges(a: Record<string, unknown>, b: Record<string, unknown>): C
     return { ...spec, resources: { ...resources, requests } };
   };
   const changes: Change[] = [];
-  if (canonical(withoutSize(a)) !== canonical(withoutSize(b))) {
+  if (canonicalJson(withoutSize(a)) !== canonicalJson(withoutSize(b))) {
     changes.push({ blocks: true, message: `spec${difference(withoutSize(a), withoutSize(b))}: the API server refuses to update a bound claim's spec beyond a larger storage request; its data must move to a new claim` });
   }
   const [x, y] = [quantity(sizeOf(a)), quantity(sizeOf(b))];
@@ -319,7 +315,7 @@ function fluxProposals(input: PlanInput, replaceable: readonly string[]): FluxPr
 
 /** Names of the crds/-folder CRDs (subcharts included) that are new or differ in the target. */
 function crdsChanged(from: ChartModel, to: ChartModel): string[] {
-  const named = (chart: ChartModel) => new Map(allCrds(chart).map((c) => [String(fieldsOf(c.metadata).name), canonical(c)]));
+  const named = (chart: ChartModel) => new Map(allCrds(chart).map((c) => [String(fieldsOf(c.metadata).name), canonicalJson(c)]));
   const before = named(from);
   return [...named(to)].filter(([name, body]) => before.get(name) !== body).map(([name]) => name).sort();
 }
@@ -330,20 +326,19 @@ export function planApiVersions(...charts: readonly ChartModel[]): string[] {
 }
 
 /** JSON with sorted keys: equal for equal content, whatever the key order. */
-function canonical(value: unknown): string {
-  const sort = (v: unknown): unknown => (Array.isArray(v) ? v.map(sort) : isMap(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort(v[k])])) : v);
-  return JSON.stringify(sort(value)) ?? 'null';
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(canonical(value)) ?? 'null';
 }
 
 /** Where two values first differ, as ` changes at <path> (<a> → <b>)`. */
 function difference(x: unknown, y: unknown, at = ''): string {
-  if (canonical(x) === canonical(y)) return '';
+  if (canonicalJson(x) === canonicalJson(y)) return '';
   if (Array.isArray(x) && Array.isArray(y) && x.length === y.length) {
-    const i = x.findIndex((v, n) => canonical(v) !== canonical(y[n]));
+    const i = x.findIndex((v, n) => canonicalJson(v) !== canonicalJson(y[n]));
     return difference(x[i], y[i], `${at}[${i}]`);
   }
   if (isMap(x) && isMap(y)) {
-    const key = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().find((k) => canonical(x[k]) !== canonical(y[k]));
+    const key = [...new Set([...Object.keys(x), ...Object.keys(y)])].sort().find((k) => canonicalJson(x[k]) !== canonicalJson(y[k]));
     if (key !== undefined) return difference(x[key], y[key], `${at}.${key}`);
   }
   return `${at} changes (${brief(x)} → ${brief(y)})`;
@@ -352,7 +347,7 @@ function difference(x: unknown, y: unknown, at = ''): string {
 /** A value shortened for a message. */
 function brief(value: unknown): string {
   if (value === undefined) return 'unset';
-  const text = canonical(value);
+  const text = canonicalJson(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 

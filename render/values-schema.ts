@@ -45,10 +45,10 @@ function validatorFor(schema: Record<string, unknown>): ValidateFunction {
 }
 
 export function schemaViolations(chart: ChartModel, values: Record<string, unknown>): SchemaViolation[] {
-  return check(chart, values, []);
+  return violationsAt(chart, values, []);
 }
 
-function check(chart: ChartModel, user: Record<string, unknown>, at: ValuesPath): SchemaViolation[] {
+function violationsAt(chart: ChartModel, user: Record<string, unknown>, at: ValuesPath): SchemaViolation[] {
   if (chart.library) return [];
   const values = coalesceValues(chart.values, user);
   const found: SchemaViolation[] = [];
@@ -59,7 +59,7 @@ function check(chart: ChartModel, user: Record<string, unknown>, at: ValuesPath)
   for (const sub of chart.subcharts) {
     const section = isMap(values[sub.key]) ? values[sub.key] as Record<string, unknown> : {};
     const global = coalesceValues(isMap(section.global) ? section.global : {}, isMap(values.global) ? values.global : {});
-    found.push(...check(sub.chart, { ...section, global }, [...at, sub.key]));
+    found.push(...violationsAt(sub.chart, { ...section, global }, [...at, sub.key]));
   }
   return found;
 }
@@ -73,7 +73,7 @@ function violation(e: ErrorObject, at: ValuesPath, values: unknown, chart: strin
   for (const s of steps) found = (found as Record<string, unknown> | undefined)?.[s];
   const message = e.keyword === 'additionalProperties' ? 'expected no such key (the schema lists the allowed ones), found one'
     : e.keyword === 'required' ? 'expected a value (required), found none'
-      : `expected ${expectation(e)}, found ${describe(found)}`;
+      : `expected ${expectation(e)}, found ${shortJson(found)}`;
   return { path, message, chart };
 }
 
@@ -83,7 +83,7 @@ function expectation(e: ErrorObject): string {
   return (e.message ?? 'a valid value').replace(/^must (be )?/, '');
 }
 
-function describe(v: unknown): string {
+function shortJson(v: unknown): string {
   const text = JSON.stringify(v) ?? 'nothing';
   return text.length > 60 ? `${text.slice(0, 57)}…` : text;
 }

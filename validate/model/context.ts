@@ -79,10 +79,10 @@ export class ValidationContext {
     this.vendoredChart = input.vendoredChart;
     this.contents = new Map(input.files.map((f) => [f.path, f.content]));
     for (const m of input.manifests) {
-      const key = keyOf(refOf(m.object));
+      const key = refKey(refOf(m.object));
       this.byKey.set(key, [...(this.byKey.get(key) ?? []), m]);
     }
-    this.externalKeys = new Set(input.externals.map(keyOf));
+    this.externalKeys = new Set(input.externals.map(refKey));
     this.appliers = this.buildAppliers();
   }
 
@@ -97,12 +97,12 @@ export class ValidationContext {
 
   /** Objects with this identity in the tree. */
   public find(ref: ObjectRef): Manifest[] {
-    return this.byKey.get(keyOf(ref)) ?? [];
+    return this.byKey.get(refKey(ref)) ?? [];
   }
 
   /** Whether an object exists in the tree or is known to exist in the cluster. */
   public exists(ref: ObjectRef): boolean {
-    return this.find(ref).length > 0 || this.externalKeys.has(keyOf(ref));
+    return this.find(ref).length > 0 || this.externalKeys.has(refKey(ref));
   }
 
   /** Objects of any kind named `name` in `namespace` (to explain a wrong-kind reference). */
@@ -215,10 +215,10 @@ interface KustomizationSpec {
   dependsOn?: Array<{ name: string; namespace?: string }>;
 }
 
-function keyOf(ref: ObjectRef): string {
+function refKey(ref: ObjectRef): string {
   return `${ref.kind}\0${ref.namespace ?? ''}\0${ref.name}`;
 }
 
 export function sameRef(a: ObjectRef, b: ObjectRef): boolean {
-  return keyOf(a) === keyOf(b);
+  return refKey(a) === refKey(b);
 }

@@ -26,8 +26,8 @@ export function formatFinding(f: Finding): string {
 }
 
 /** Findings in a stable order: by customer, file, object, rule, message. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
-  const key = (f: Finding) => [f.customer, f.file, f.object ?? '', f.rule, f.message];
+export function sortFindings<F extends Finding>(findings: readonly F[]): F[] {
+  const key = (f: F) => [f.customer, f.file, f.object ?? '', f.rule, f.message];
   return [...findings].sort((a, b) => {
     const ka = key(a);
     const kb = key(b);

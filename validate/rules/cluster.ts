@@ -198,4 +198,6 @@ const dataSize = defineRule('cluster/data-size', {
   }),
 });
 
-export const CLUSTER_RULES: readonly Rule[] = [uniqueIdentity, namespaceExists, ingressBackends, serviceSelectors, storageClasses, configReferences, dataSize];
+export const CLUSTER_RULES: readonly Rule[] = [
+  uniqueIdentity, namespaceExists, ingressBackends, serviceSelectors, storageClasses, configReferences, dataSize,
+];

@@ -183,7 +183,8 @@ const timeoutCoversReleases = defineRule('flux/timeout', {
     const timeout = spec.timeout ?? spec.interval;
     if (!timeout) return [];
     const releases = appliedBy(ctx, a).filter((m) => m.object.kind === 'HelmRelease' && ctx.waitsFor(a, refOf(m.object)));
-    const longest = releases.reduce<Manifest | undefined>((max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
+    const longest = releases.reduce<Manifest | undefined>(
+      (max, m) => (!max || releaseSeconds(m.object) > releaseSeconds(max.object) ? m : max), undefined);
     if (!longest || safeSeconds(timeout) >= releaseSeconds(longest.object)) return [];
     return [findings.on(manifest, `spec.timeout: expected at least ${releaseSeconds(longest.object)}s (the timeout of ${formatRef(refOf(longest.object))}, which it waits for), found ${timeout}`)];
   }),
@@ -198,7 +199,7 @@ const noOciHealthCheck = defineRule('flux/oci-health-check', {
 });
 
 /** Catalog entries a HelmRelease deploys, by chart name. */
-function chartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
+function catalogChartOf(ctx: ValidationContext, hr: Manifest): ChartEntry | undefined {
   const spec = specOf(hr);
   const entries: ChartEntry[] = Object.values(CHARTS);
   if (spec.chart?.spec?.chart) return releasedChart(spec.chart.spec.chart)?.entry;
@@ -222,7 +223,7 @@ const crdInstalledFirst = defineRule('flux/crd', {
       const crd = ctx.ofKind('CustomResourceDefinition').some((c) => specOf(c).group === group && specOf(c).names?.kind === m.object.kind
         && ctx.appliersOf(c.file).some((ca) => ctx.appliedBefore(ca, a)));
       if (crd) return [];
-      const installers = ctx.ofFluxKind('HelmRelease').filter((hr) => chartOf(ctx, hr)?.crdGroups?.includes(group));
+      const installers = ctx.ofFluxKind('HelmRelease').filter((hr) => catalogChartOf(ctx, hr)?.crdGroups?.includes(group));
       for (const hr of installers) {
         for (const ha of ctx.appliersOf(hr.file)) {
           if (ctx.upstream(a).has(ha) && ctx.waitsFor(ha, refOf(hr.object))) return [];
@@ -266,6 +267,7 @@ function appliedBy(ctx: ValidationContext, a: Applier): Manifest[] {
 }
 
 export const FLUX_RULES: readonly Rule[] = [
-  dependsOnResolves, dependsOnNamespace, dependsOnKind, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom, chartXorChartRef, chartVendored,
+  dependsOnResolves, dependsOnNamespace, dependsOnKind, dependsOnCycle, sourceRefResolves, kustomizationPath, valuesFrom,
+  chartXorChartRef, chartVendored,
   timeoutCoversReleases, noOciHealthCheck, crdInstalledFirst, appliedOnce, kustomizeResources,
 ];

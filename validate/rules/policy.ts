@@ -102,4 +102,6 @@ export const PROTECTED_VOLUMES = defineRule('policy/pvc-prune', {
     .map((m) => findings.on(m, `metadata.annotations: expected ${PRUNE_DISABLED.key}: ${PRUNE_DISABLED.value}, found none (removing the object from git would delete the data)`)),
 });
 
-export const POLICY_RULES: readonly Rule[] = [pinnedImages, ENCRYPTED_SECRETS, noClusterAdmin, noDatabaseNodePort, resourceRequests, PROTECTED_VOLUMES];
+export const POLICY_RULES: readonly Rule[] = [
+  pinnedImages, ENCRYPTED_SECRETS, noClusterAdmin, noDatabaseNodePort, resourceRequests, PROTECTED_VOLUMES,
+];

@@ -31,7 +31,8 @@ export function defineRule(id: string, spec: RuleSpec): Rule {
     id,
     description: spec.description,
     check: (ctx) => spec.check(ctx, {
-      on: (m, message, severity = Severity.ERROR) => ({ customer: ctx.customer, file: m.file, object: formatRef(refOf(m.object)), rule: id, severity, message }),
+      on: (m, message, severity = Severity.ERROR) =>
+        ({ customer: ctx.customer, file: m.file, object: formatRef(refOf(m.object)), rule: id, severity, message }),
       inFile: (file, message, severity = Severity.ERROR) => ({ customer: ctx.customer, file, rule: id, severity, message }),
     }),
   };
