@@ -3,10 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/write';
-import { readTree, scratchRepo } from './helpers';
+import { loadAll, renderAll, synth } from '../pipeline/synth';
 import { killAtEachStep } from './fault-injection';
+import { readTree, scratchRepo } from './helpers';
 
 const CUSTOMER = 'demo';
 const GRAFANA_STORE = `credentials/${CUSTOMER}/grafana-admin.yaml`;
@@ -25,7 +25,8 @@ function asTree(files: ReadonlyArray<{ path: string; content: string }>): Record
 function oneCustomerRepo(): string {
   const repo = scratchRepo();
   for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
-    for (const entry of fs.readdirSync(path.join(repo, sub)).filter((e) => !e.startsWith(CUSTOMER))) fs.rmSync(path.join(repo, sub, entry), { recursive: true });
+    const others = fs.readdirSync(path.join(repo, sub)).filter((e) => !e.startsWith(CUSTOMER));
+    for (const entry of others) fs.rmSync(path.join(repo, sub, entry), { recursive: true });
   }
   return repo;
 }

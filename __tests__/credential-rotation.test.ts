@@ -10,9 +10,9 @@ import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, type Consumption } from '../catalog/credentials';
 import type { Io } from '../commands/io';
 import { ROTATION_EFFECTS, TREE_CHANGES } from '../commands/secrets-rotation';
-import { runCli } from './cli-session';
 import { synth } from '../pipeline/synth';
 import { SCHEMAS_ENV } from '../validate/schema-store';
+import { runCli } from './cli-session';
 import { readTree, SCHEMAS_DIR, scratchRepo, withEnv, withOperatorKey } from './helpers';
 
 const CUSTOMER = 'seoul-lab';
@@ -42,7 +42,8 @@ describe('the consumption of each credential', () => {
     expect(inMariaDb).toEqual(['mariadb-hub', 'mariadb-root', 'mariadb-user']);
     const file = path.join(__dirname, '..', 'dist', CUSTOMER, 'applications', 'configs', 'mariadb.yaml');
     const job = parseAllDocuments(fs.readFileSync(file, 'utf8')).map((d) => d.toJS()).find((o) => o.kind === 'Job');
-    const secrets = job.spec.template.spec.containers[0].env.flatMap((e: { valueFrom?: { secretKeyRef?: { name: string } } }) => e.valueFrom?.secretKeyRef?.name ?? []);
+    const secrets = job.spec.template.spec.containers[0].env
+      .flatMap((e: { valueFrom?: { secretKeyRef?: { name: string } } }) => e.valueFrom?.secretKeyRef?.name ?? []);
     expect(secrets.sort()).toEqual(inMariaDb);
     const inPostgres = CREDENTIAL_NAMES.filter((c) => {
       const consumption: Consumption = CREDENTIALS[c].consumption;

@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
+import type { OutputFile } from '../model/objects';
 import { diffTrees } from '../output/diff';
 import { formatMarkdown, formatText } from '../output/diff-report';
-import type { OutputFile } from '../model/objects';
 import { configFrom, MINIMAL as WITH_GENERATED, render, withExistingCredentials } from './helpers';
 
 // Generated credentials differ between two renders of a new customer; these do not.

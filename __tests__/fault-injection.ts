@@ -24,7 +24,8 @@ export function stopBefore(root: string, count: number, inner: FileSteps = realS
 }
 
 /** Runs `body` with a kill before step 0, 1, 2, … until it completes; `check` after each kill. Returns the step count. */
-export async function killAtEachStep(root: string, body: (steps: FileSteps) => Promise<void> | void, check: (killedBefore: number) => Promise<void> | void): Promise<number> {
+export async function killAtEachStep(root: string, body: (steps: FileSteps) => Promise<void> | void,
+  check: (killedBefore: number) => Promise<void> | void): Promise<number> {
   for (let n = 0; ; n++) {
     const steps = stopBefore(root, n);
     try {

@@ -1,11 +1,11 @@
-import { parse } from 'yaml';
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { customerReadme, graphFacts, mermaidGraph, TIER_STYLES, type GraphFacts } from '../output/graph';
+import { parse } from 'yaml';
 import { loadCustomerText } from '../config/load';
 import { releaseResolver } from '../config/releases';
-import { parseTree } from '../output/tree';
 import type { KubeObject } from '../model/objects';
+import { customerReadme, graphFacts, mermaidGraph, TIER_STYLES, type GraphFacts } from '../output/graph';
+import { parseTree } from '../output/tree';
 import { configFrom, MINIMAL, render, ROOT, SAMPLES, sampleConfig } from './helpers';
 
 const FACTS: GraphFacts = { customer: 'acme', access: 'http://10.0.0.5 (ip mode)', sources: [], off: [] };

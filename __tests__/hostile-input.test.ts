@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { CommanderError } from 'commander';
 import { buildProgram } from '../commands/cli';
 import type { Io } from '../commands/io';
-import { loadAll, NOTHING_WRITTEN, renderAll, synth } from '../pipeline/synth';
 import { guard, realSteps } from '../files/file-steps';
 import { writeCustomers } from '../output/write';
+import { loadAll, NOTHING_WRITTEN, renderAll, synth } from '../pipeline/synth';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { MINIMAL, readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
 

@@ -9,19 +9,19 @@ import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parse, stringify } from 'yaml';
 import type { Io } from '../commands/io';
-import { synth } from '../pipeline/synth';
 import { validateCommand } from '../commands/validate-command';
-import { loadCustomerFile } from '../config/load';
 import { isPlainObject } from '../config/layering';
+import { loadCustomerFile } from '../config/load';
 import { existingTarget, isRefusal, planImport, writeImport } from '../migrate/import';
 import { LEGACY_CREDENTIALS } from '../migrate/legacy-credentials';
 import { readLegacyEnvironment } from '../migrate/legacy-environment';
 import { leaves } from '../migrate/legacy-mapping';
+import { fieldsOf } from '../model/fields';
+import { synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
 import { runCli, type CliSession } from './cli-session';
 import { killAtEachStep } from './fault-injection';
 import { findObject, objectsOf, readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SCHEMAS_DIR } from './helpers';
-import { fieldsOf } from '../model/fields';
 
 /** The old system's environment files, as its repository has them (README.md beside them). */
 const LEGACY = path.join(__dirname, 'fixtures', 'legacy-environments');

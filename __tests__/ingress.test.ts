@@ -3,19 +3,19 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { CHARTS, releasedChart } from '../catalog/charts';
-import { formatImage, mirrored } from '../catalog/images';
 import { imageFromValues } from '../catalog/image-values';
+import { formatImage, mirrored } from '../catalog/images';
 import { NGINX_ANNOTATION_PREFIX, REPLACED_NGINX_ANNOTATIONS, traefikSupport } from '../catalog/nginx-annotations';
+import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../catalog/platform';
 import { loadCustomerText } from '../config/load';
 import { loadNewCustomer } from '../config/new-customer';
-import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../catalog/platform';
+import { type Fields } from '../model/fields';
 import { vendoredChartFile } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { locateHelm } from '../render/helm';
 import { existingObjects, offlineSettings } from '../validate/externals';
 import { validateTrees } from '../validate/validate';
 import { configFrom, findObject, MINIMAL, objectsOf, render, ROOT, sampleConfig, withHelm } from './helpers';
-import { type Fields } from '../model/fields';
 
 type Obj = Fields;
 /** The one object of a kind and name, as plain data for the assertions. */
@@ -59,7 +59,8 @@ function servedByProvider(ingress: Obj, classes: Obj[], provider: Obj): boolean 
   return legacy !== undefined ? legacy === provider.ingressClass : provider.watchIngressWithoutClass === true;
 }
 
-const nginxAnnotations = (annotations: Record<string, string> | undefined) => Object.keys(annotations ?? {}).filter((k) => k.startsWith(NGINX_ANNOTATION_PREFIX));
+const nginxAnnotations = (annotations: Record<string, string> | undefined) =>
+  Object.keys(annotations ?? {}).filter((k) => k.startsWith(NGINX_ANNOTATION_PREFIX));
 
 describe('the ingress controller setting', () => {
   test('a customer file without it keeps ingress-nginx; init writes traefik', () => {

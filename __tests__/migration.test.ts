@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { synth } from '../pipeline/synth';
 import { readStoredCredential } from '../secrets/credential-store';
-import { CREDENTIAL_NAMES } from '../catalog/credentials';
 import { readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLES, scratchRepo } from './helpers';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;

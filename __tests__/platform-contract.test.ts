@@ -17,17 +17,18 @@ import { NAMESPACE_GRANTS, PLATFORM_GRANTS, PlatformRbac } from '../constructs/a
 import { GpuOperator } from '../constructs/infrastructure/gpu-operator';
 import { DcgmServiceMonitor } from '../constructs/monitoring/dcgm-service-monitor';
 import { realmRepresentation } from '../constructs/security/keycloak-realm';
+import { listOf, type Fields } from '../model/fields';
 import { ValidationContext } from '../validate/model/context';
 import { PLATFORM_RULES } from '../validate/rules/platform';
 import { POLICY_RULES } from '../validate/rules/policy';
-import { configFrom, findObject, vendoredChart, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
 import { SCHEMA_DEFAULTS } from './constructs/synth';
-import { listOf, type Fields } from '../model/fields';
+import { configFrom, findObject, vendoredChart, MINIMAL, objectsOf, render, ROOT, sampleConfig, SAMPLES } from './helpers';
 
 type Obj = Fields;
 type Objects = ReturnType<typeof objectsOf>;
 
-const samples = async () => Promise.all(SAMPLES.map(async (name) => ({ name, config: sampleConfig(name), all: objectsOf(await render(sampleConfig(name))) })));
+const samples = async () =>
+  Promise.all(SAMPLES.map(async (name) => ({ name, config: sampleConfig(name), all: objectsOf(await render(sampleConfig(name))) })));
 const objects = async (yaml: string) => objectsOf(await render(configFrom(yaml)));
 const containerOf = (all: Objects, deployment: string) => (findObject(all, 'Deployment', deployment).spec as Obj).template.spec.containers[0];
 const envOf = (all: Objects, deployment: string): Record<string, Obj> =>

@@ -8,15 +8,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
+import type { Io } from '../commands/io';
 import { dockerConfigProblem, reseal } from '../commands/secrets-command';
+import { type Fields } from '../model/fields';
 import { synth } from '../pipeline/synth';
 import { existingObjects } from '../validate/externals';
 import { PLATFORM_RULES } from '../validate/rules/platform';
 import { validateTrees } from '../validate/validate';
-import type { Io } from '../commands/io';
 import { runCli } from './cli-session';
 import { configFrom, findObject, MINIMAL, objectsOf, readTree, render, ROOT, SAMPLE_IDENTITY_FILE, sampleConfig, scratchRepo } from './helpers';
-import { type Fields } from '../model/fields';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const CUSTOMER = 'seoul-lab';

@@ -11,8 +11,8 @@ import { explain, Layer } from '../config/explain';
 import { loadCustomerText } from '../config/load';
 import { loadRelease, parseRelease, releaseResolver, RELEASE_CHARTS } from '../config/releases';
 import { UserError } from '../model/user-error';
-import { loadAll } from '../pipeline/synth';
 import { customerDigest, DigestContext } from '../pipeline/input-digest';
+import { loadAll } from '../pipeline/synth';
 import { MINIMAL, ROOT, scratchRepo } from './helpers';
 
 const resolver = releaseResolver(ROOT)!;

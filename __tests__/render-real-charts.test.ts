@@ -4,17 +4,17 @@
  * once per run of this file (and kept in .cache/rendered for the next one).
  */
 import { parseAllDocuments, stringify } from 'yaml';
-import { renderCacheDir, renderCheckCommand } from '../commands/render-check-command';
 import { readVendorLock } from '../catalog/vendor-lock';
-import { locateHelm } from '../render/helm';
+import { renderCacheDir, renderCheckCommand } from '../commands/render-check-command';
+import { type Fields } from '../model/fields';
 import { renderCheck } from '../render/check';
+import { locateHelm } from '../render/helm';
+import { renderTree } from '../render/plan';
 import type { RenderReport } from '../render/report';
 import { committedTree } from '../validate/committed-tree';
-import { offlineSettings } from '../validate/externals';
 import { formatFinding } from '../validate/model/finding';
 import { SchemaSet } from '../validate/schemas';
 import { ROOT, SAMPLES, SCHEMAS_DIR, sampleConfig, withHelm } from './helpers';
-import { type Fields } from '../model/fields';
 
 
 type Values = Fields;
@@ -74,8 +74,12 @@ withHelm('mistakes in the values of an air-gapped customer, against the real cha
       },
     });
     const config = sampleConfig('factory');
-    report = await renderCheck([{ customer: 'factory', files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }],
-      { charts: { root: ROOT, lock: readVendorLock(ROOT) }, helm: locateHelm(ROOT), schemas: SchemaSet.load(SCHEMAS_DIR), renderCache: renderCacheDir(ROOT) });
+    report = await renderCheck([renderTree(config, files)], {
+      charts: { root: ROOT, lock: readVendorLock(ROOT) },
+      helm: locateHelm(ROOT),
+      schemas: SchemaSet.load(SCHEMAS_DIR),
+      renderCache: renderCacheDir(ROOT),
+    });
   });
   const lines = () => report.findings.map(formatFinding);
 

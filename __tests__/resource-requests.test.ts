@@ -1,6 +1,6 @@
 /** Resource requests of chart workloads: set through the charts' values, sized by profile, overridable per customer. */
-import { configFrom, findObject, MINIMAL, objectsOf, render } from './helpers';
 import { type Fields } from '../model/fields';
+import { configFrom, findObject, MINIMAL, objectsOf, render } from './helpers';
 
 type Values = Fields;
 

@@ -2,11 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { decryptSops } from 'sops-age';
 import { parseAllDocuments } from 'yaml';
-import { reseal } from '../commands/secrets-command';
-import { checkSecrets } from '../commands/secrets-command';
+import { reseal, checkSecrets } from '../commands/secrets-command';
 import { NOTHING_WRITTEN, synth } from '../pipeline/synth';
-import { readStoredCredential } from '../secrets/credential-store';
 import { unwrapDataKey } from '../secrets/age';
+import { readStoredCredential } from '../secrets/credential-store';
 import { decryptDocument } from '../secrets/sops';
 import { readTree, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, SAMPLES, scratchRepo, withOperatorKey } from './helpers';
 

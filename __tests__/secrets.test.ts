@@ -6,18 +6,18 @@ import { ApiObject, App } from 'cdk8s';
 import { decryptSops } from 'sops-age';
 import { stringify } from 'yaml';
 import type { CredentialName } from '../catalog/credentials';
-import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
+import { ComponentChart } from '../constructs/tier/component-chart';
+import { fieldsOf, listOf } from '../model/fields';
+import { Stage } from '../model/layout';
+import { UserError } from '../model/user-error';
 import { renderCustomer } from '../output/render';
+import { unwrapDataKey } from '../secrets/age';
+import { CREDENTIAL_ANNOTATION, openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
 import { scanTree } from '../secrets/guard';
 import { decryptDocument, SopsError, type Document } from '../secrets/sops';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
-import { CREDENTIAL_ANNOTATION, openEntry, readStore, writeStoreFiles, type StoredCredential } from '../secrets/credential-store';
-import { UserError } from '../model/user-error';
-import { Stage } from '../model/layout';
-import { unwrapDataKey } from '../secrets/age';
 import { configFrom, MINIMAL, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT } from './helpers';
-import { fieldsOf, listOf } from '../model/fields';
 
 const IDENTITY = fs.readFileSync(SAMPLE_IDENTITY_FILE, 'utf8').split('\n').find((l) => l.startsWith('AGE-SECRET-KEY-1'))!;
 const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
@@ -25,7 +25,8 @@ const OTHER_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9a
 /** One Secret sealed by a vault; `store` is the customer's store after writing what the vault changed. */
 async function sealAndStore(props: Partial<SopsVaultProps>, credential: CredentialName = 'harbor-admin', namespace = 'harbor', username?: string) {
   const vault = new SopsVault({ customer: 'acme', recipients: [SAMPLE_RECIPIENT], ...props });
-  const sealed = vault.seal({ name: credential, namespace, entries: { password: { credential }, ...(username ? { username: { value: username } } : {}) } });
+  const entries = { password: { credential }, ...(username ? { username: { value: username } } : {}) };
+  const sealed = vault.seal({ name: credential, namespace, entries });
   await vault.flush();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-vault-'));
   writeStoreFiles(root, [...(props.store?.values() ?? [])].map((entry) => ({ path: entry.file, content: entry.text })));
@@ -157,7 +158,9 @@ describe('credentials across synths', () => {
     expect(await openEntry(copied.store.get('harbor-admin')!, [IDENTITY])).toMatchObject({ value: 'New-Value-2', previous: old });
     expect(copied.store.get('harbor-admin')!.rotation).toBe(1);
     // rekey re-encrypts for new recipients and keeps both values and the count.
-    const rekeyed = await sealAndStore({ store: rotated.store, recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT], rekey: true, identities: () => [IDENTITY] });
+    const rekeyed = await sealAndStore({
+      store: rotated.store, recipients: [SAMPLE_RECIPIENT, OTHER_RECIPIENT], rekey: true, identities: () => [IDENTITY],
+    });
     const kept = rekeyed.store.get('harbor-admin')!;
     expect(kept.recipients).toEqual([SAMPLE_RECIPIENT, OTHER_RECIPIENT].sort());
     expect([kept.rotation, (await openEntry(kept, [IDENTITY])).previous]).toEqual([1, old]);

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareCustomers } from '../commands/compare';
 import { validateCommand } from '../commands/validate-command';
-import { changedSince, parseShard, shardOf } from '../pipeline/selection';
 import { UserError } from '../model/user-error';
+import { changedSince, parseShard, shardOf } from '../pipeline/selection';
 import { SAMPLES, scratchRepo } from './helpers';
 
 describe('--shard k/n', () => {

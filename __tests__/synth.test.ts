@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { synth } from '../pipeline/synth';
 import { customerJsonSchema, JSON_SCHEMA_FILE } from '../config/json-schema';
+import { synth } from '../pipeline/synth';
 import { readTree, render, ROOT, sampleConfig, SAMPLES, scratchRepo } from './helpers';
 
 describe('synth', () => {
@@ -10,7 +10,8 @@ describe('synth', () => {
     expect(fs.readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(SAMPLES);
     for (const name of SAMPLES) {
       const files = await render(sampleConfig(name));
-      const written = (prefix: string) => Object.fromEntries(files.filter((f) => f.path.startsWith(prefix)).map((f) => [path.relative(prefix, f.path), f.content]));
+      const written = (prefix: string) =>
+        Object.fromEntries(files.filter((f) => f.path.startsWith(prefix)).map((f) => [path.relative(prefix, f.path), f.content]));
       const committed = readTree(path.join(ROOT, 'dist', name));
       expect(Object.keys(committed).filter((f) => committed[f].includes('\uFFFD'))).toEqual([]);
       expect(committed).toEqual(written(`dist/${name}/`));

@@ -1,24 +1,23 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createHash } from 'node:crypto';
 import Ajv from 'ajv';
 import { parseAllDocuments, stringify } from 'yaml';
+import { readVendorLock, vendoredChartProblems } from '../catalog/vendor-lock';
 import { validateCommand } from '../commands/validate-command';
+import { type Fields } from '../model/fields';
 import type { OutputFile } from '../model/objects';
-import { existingObjects, offlineSettings } from '../validate/externals';
-import { formatFinding } from '../validate/model/finding';
+import { RenderRule } from '../render/report';
+import { committedTree } from '../validate/committed-tree';
+import { existingObjects, validationTree } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
+import { formatFinding } from '../validate/model/finding';
+import { validateInParallel } from '../validate/parallel';
 import { reportLines } from '../validate/report';
-import { readVendorLock } from '../catalog/vendor-lock';
 import { SchemaSet } from '../validate/schemas';
 import { ALL_RULES, validateTrees } from '../validate/validate';
-import { RenderRule } from '../render/report';
-import { validateInParallel } from '../validate/parallel';
-import { committedTree } from '../validate/committed-tree';
-import { vendoredChartProblems } from '../catalog/vendor-lock';
 import { configFrom, MINIMAL, render, ROOT, SAMPLES, SCHEMAS_DIR, scratchRepo } from './helpers';
-import { type Fields } from '../model/fields';
 
 const SHARED = SCHEMAS_DIR;
 const schemas = SchemaSet.load(SCHEMAS_DIR);
@@ -371,7 +370,7 @@ describe('validation on every core', () => {
   const fleet = () => {
     const trees = SAMPLES.flatMap((name) => Array.from({ length: 4 }, () => {
       const config = configFrom(fs.readFileSync(path.join(ROOT, 'customers', `${name}.yaml`), 'utf8'), name);
-      return { customer: name, files: committedTree(ROOT, name), externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion };
+      return validationTree(config, committedTree(ROOT, name));
     }));
     const broken = trees[5];
     return trees.map((t) => (t !== broken ? t : {

@@ -43,7 +43,9 @@ describe('the pull request workflow', () => {
     const annotate = (line: string) => {
       for (const { pattern: [p] } of matchers) {
         const m = new RegExp(p.regexp as string).exec(line);
-        if (m) return { severity: m[p.severity as number], file: m[p.file as number], line: p.line ? Number(m[p.line as number]) : undefined, message: m[p.message as number] };
+        if (!m) continue;
+        const at = (group: unknown) => m[group as number];
+        return { severity: at(p.severity), file: at(p.file), line: p.line ? Number(at(p.line)) : undefined, message: at(p.message) };
       }
       return undefined;
     };

@@ -7,15 +7,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { selectedTrees, type CustomerTree } from '../pipeline/customers';
-import { UserError } from '../model/user-error';
 import { readVendorLock } from '../catalog/vendor-lock';
-import { HELM_MISSING, locateHelm } from '../render/helm';
+import { UserError } from '../model/user-error';
+import { selectedTrees, type CustomerTree } from '../pipeline/customers';
 import { renderCheck } from '../render/check';
-import { helmTemplateCalls, type RenderTree } from '../render/plan';
+import { HELM_MISSING, locateHelm } from '../render/helm';
+import { helmTemplateCalls, renderTree, type RenderTree } from '../render/plan';
 import { locateSchemas } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
-import { offlineSettings } from '../validate/externals';
 
 export interface RenderBench {
   readonly releases: number;
@@ -41,7 +40,7 @@ export async function benchRenderCheck(root: string): Promise<RenderBench | stri
     if (e instanceof UserError) return 'the customer files do not load';
     throw e;
   }
-  const trees: RenderTree[] = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }));
+  const trees: RenderTree[] = selected.map(({ config, files }) => renderTree(config, files));
   const calls = helmTemplateCalls(trees, charts);
   if (calls.length === 0) return 'no vendored chart found';
   const schemaDir = locateSchemas(root).dir;

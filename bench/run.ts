@@ -7,9 +7,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { plotSvg } from './plot';
 import { benchRenderCheck, type RenderBench } from './render-check';
 import type { WorkerResult } from './worker';
-import { plotSvg } from './plot';
 
 const ROOT = path.resolve(__dirname, '..');
 const OUT = path.join(ROOT, '.bench');

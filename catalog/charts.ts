@@ -8,10 +8,10 @@
  * values.yaml of the vendored chart), so an air-gapped customer's values can point every one
  * of them at the mirror. Constructs read releases from here; nothing else pins a version.
  */
-import type { ImageValues } from './image-values';
-import { parseImage, type ImageReference } from './images';
 import { vendoredChartFile } from '../model/layout';
 import { SEMVER } from '../model/patterns';
+import type { ImageValues } from './image-values';
+import { parseImage, type ImageReference } from './images';
 
 export type { ImageValues } from './image-values';
 

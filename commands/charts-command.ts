@@ -1,12 +1,12 @@
 /** `npx astrago charts vendor`: a chart version into vendor/charts/ and the lock. */
 import type { Command } from 'commander';
 import { CHARTS } from '../catalog/charts';
-import { HELM_SOURCES, locateHelm } from '../render/helm';
-import { vendorChart } from '../render/vendor-chart';
-import { exitCodesHelp, type Io } from './io';
 import { VENDOR_LOCK } from '../model/layout';
 import { SEMVER } from '../model/patterns';
 import { EXIT, UserError, runCommand } from '../model/user-error';
+import { HELM_SOURCES, locateHelm } from '../render/helm';
+import { vendorChart } from '../render/vendor-chart';
+import { exitCodesHelp, type Io } from './io';
 
 export interface ChartsVendorOptions {
   /** Repository root. */

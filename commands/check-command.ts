@@ -1,10 +1,19 @@
 import type { Command } from 'commander';
+import { EXIT, runCommand, UserError } from '../model/user-error';
 import { formatText, hasDestructive, type CustomerChanges } from '../output/diff-report';
+import { editedReleasesInUse, revisionFiles, workingTreeFiles } from '../pipeline/release-usage';
 import { compareCustomers } from './compare';
 import { ALLOW_DESTRUCTIVE_HINT } from './diff-command';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, withSelection, type Io } from './io';
-import { EXIT, runCommand, UserError } from '../model/user-error';
-import { editedReleasesInUse, revisionFiles, workingTreeFiles } from '../pipeline/release-usage';
+
+/** The options `check` parses. */
+interface CheckFlags {
+  readonly base?: string;
+  readonly allowDestructive?: boolean;
+  readonly changedSince?: string;
+  readonly shard?: string;
+  readonly output: OutputFormat;
+}
 
 /** `astrago check`: the CI gate. The committed trees must be exactly what synth writes, and safe against the base. */
 export function registerCheck(program: Command, root: string, io: Io): void {
@@ -19,7 +28,7 @@ export function registerCheck(program: Command, root: string, io: Io): void {
       1: 'dist/ is stale, a destructive change is not allowed, a release in use at --base was edited, or a customer file is invalid',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
-    .action(async (customers: string[], opts: { base?: string; allowDestructive?: boolean; changedSince?: string; shard?: string; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: CheckFlags) => {
       process.exitCode = await runCommand(io.err, async () => {
         const text = opts.output === OutputFormat.TEXT;
         const problems: string[] = [];
@@ -50,7 +59,9 @@ export function registerCheck(program: Command, root: string, io: Io): void {
             problems.push(`destructive changes since ${opts.base}: ${ALLOW_DESTRUCTIVE_HINT}`);
           }
         }
-        if (!text) printJson(io.out, { ok: problems.length === 0, stale, base: opts.base ?? null, destructive, allowed: destructive.length > 0 && !refused });
+        if (!text) {
+          printJson(io.out, { ok: problems.length === 0, stale, base: opts.base ?? null, destructive, allowed: destructive.length > 0 && !refused });
+        }
         if (problems.length > 0) throw new UserError(problems);
         io.err('dist/ is up to date' + (opts.base !== undefined ? ` and nothing destructive since ${opts.base}` : ''));
         return EXIT.OK;

@@ -8,23 +8,23 @@
  */
 import { Command, CommanderError } from 'commander';
 import { dns1123Label } from '../config/schema';
+import { EXIT } from '../model/user-error';
 import { registerCharts } from './charts-command';
 import { registerCheck } from './check-command';
 import { registerDiff } from './diff-command';
 import { registerExplain } from './explain-command';
+import { registerFleet } from './fleet-command';
 import { registerGraph } from './graph-command';
 import { registerImport } from './import-command';
 import { registerInit } from './init-command';
 import { exitCodesHelp, progressLine, type Io } from './io';
-import { EXIT } from '../model/user-error';
-import { registerFleet } from './fleet-command';
 import { registerList } from './list-command';
 import { registerPromote } from './promote-command';
-import { registerRelease } from './release-command';
 import { terminalPrompts } from './prompts';
+import { registerRelease } from './release-command';
 import { registerRemove } from './remove-command';
-import { registerRender } from './render-command';
 import { registerRenderCheck } from './render-check-command';
+import { registerRender } from './render-command';
 import { registerSecrets } from './secrets-command';
 import { registerSynth } from './synth-command';
 import { registerUpgradePlan } from './upgrade-plan-command';
@@ -32,8 +32,9 @@ import { registerValidate } from './validate-command';
 
 /** Every command, in the order `--help` lists them. */
 const COMMANDS: ReadonlyArray<(program: Command, root: string, io: Io) => void> = [
-  registerSynth, registerInit, registerImport, registerList, registerFleet, registerRelease, registerPromote, registerRemove, registerRender, registerDiff,
-  registerCheck, registerExplain, registerGraph, registerSecrets, registerValidate, registerRenderCheck, registerUpgradePlan, registerCharts,
+  registerSynth, registerInit, registerImport, registerList, registerFleet, registerRelease, registerPromote, registerRemove,
+  registerRender, registerDiff, registerCheck, registerExplain, registerGraph, registerSecrets, registerValidate, registerRenderCheck,
+  registerUpgradePlan, registerCharts,
 ];
 
 const progress = progressLine((text) => process.stderr.write(text), () => process.stderr.columns);

@@ -1,10 +1,21 @@
 import { Option, type Command } from 'commander';
+import { EXIT, runCommand, UserError } from '../model/user-error';
 import { formatJson, formatMarkdown, formatText, hasDestructive } from '../output/diff-report';
 import { compareCustomers } from './compare';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, withSelection, type Io } from './io';
-import { EXIT, runCommand, UserError } from '../model/user-error';
 
 export const ALLOW_DESTRUCTIVE_HINT = 'pass --allow-destructive once a reviewer has accepted the loss';
+
+/** The options `diff` parses. */
+interface DiffFlags {
+  readonly base?: string;
+  readonly changedSince?: string;
+  readonly shard?: string;
+  readonly markdown?: boolean;
+  readonly output: OutputFormat;
+  readonly exitCode?: boolean;
+  readonly allowDestructive?: boolean;
+}
 
 /** `astrago diff`: what a synth changes, per object and field, and whether any of it destroys a release or data. */
 export function registerDiff(program: Command, root: string, io: Io): void {
@@ -21,7 +32,7 @@ export function registerDiff(program: Command, root: string, io: Io): void {
       1: 'a destructive change without --allow-destructive, an invalid customer file, or (with --exit-code) any change',
       2: 'wrong usage (unknown customer, option or revision)',
     }))
-    .action(async (customers: string[], opts: { base?: string; changedSince?: string; shard?: string; markdown?: boolean; output: OutputFormat; exitCode?: boolean; allowDestructive?: boolean }) => {
+    .action(async (customers: string[], opts: DiffFlags) => {
       process.exitCode = await runCommand(io.err, async () => {
         const diffs = await compareCustomers(root, io, { customers, base: opts.base, changedSince: opts.changedSince, shard: opts.shard });
         if (opts.output === OutputFormat.JSON) printJson(io.out, formatJson(diffs));

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { defaultRing, formatRings, loadRelease, loadRings } from '../config/releases';
 import { vendoredIn } from '../catalog/vendor-lock';
+import { defaultRing, formatRings, loadRelease, loadRings } from '../config/releases';
 import { replaceFile } from '../files/file-steps';
 import { RINGS_FILE } from '../model/layout';
 import type { Ring } from '../model/release';

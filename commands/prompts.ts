@@ -3,8 +3,8 @@
  * scripted answers and the real terminal uses @inquirer/prompts.
  */
 import { confirm, input, select } from '@inquirer/prompts';
-import { UserError, EXIT } from '../model/user-error';
 import { errorName } from '../model/caught';
+import { UserError, EXIT } from '../model/user-error';
 
 export interface Choice<T extends string> {
   readonly name: string;

@@ -1,8 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { formatRelease, loadRelease, loadRings, parseRelease, RELEASE_CHARTS } from '../config/releases';
 import { vendoredIn } from '../catalog/vendor-lock';
+import { formatRelease, loadRelease, loadRings, parseRelease, RELEASE_CHARTS } from '../config/releases';
 import { replaceFile } from '../files/file-steps';
 import { releaseFile } from '../model/layout';
 import { RELEASE_NAME, type Release } from '../model/release';
@@ -70,7 +70,10 @@ export function newRelease(root: string, options: NewReleaseOptions): Release {
   }
   const content = formatRelease({
     name, charts, images: { 'mpi-operator': mpi },
-    platform: { generation: options.generation ?? from.platform.generation, tags: { core: tags.core, batch: tags.batch, monitor: tags.monitor, frontend: tags.frontend } },
+    platform: {
+      generation: options.generation ?? from.platform.generation,
+      tags: { core: tags.core, batch: tags.batch, monitor: tags.monitor, frontend: tags.frontend },
+    },
   });
   // Through the same checks as a release read back: a bad tag or generation is refused before anything is written.
   try {

@@ -7,14 +7,14 @@
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import { readVendorLock } from '../catalog/vendor-lock';
-import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
 import { renderCheck } from '../render/check';
+import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
+import { renderTree } from '../render/plan';
 import { renderReportJson, renderReportLines } from '../render/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
 import { SchemaSet } from '../validate/schemas';
 import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
-import { offlineSettings } from '../validate/externals';
 
 export interface RenderCheckCommandOptions extends TreeCheckOptions {
   /**
@@ -31,9 +31,10 @@ export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<
     if (!helm) log(`notice: helm: ${HELM_MISSING}: values are checked against the charts, nothing is rendered`);
     return {
       run: (selected, schemas) => {
-        const trees = selected.map(({ config, files }) => ({ customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) }));
+        const trees = selected.map(({ config, files }) => renderTree(config, files));
         const charts = { root: options.root, lock: readVendorLock(options.root) };
-        return renderCheck(trees, { charts, helm, schemas: SchemaSet.load(schemas.dir, schemas.pinned), renderCache: renderCacheDir(options.root), progress: options.progress });
+        const schemaSet = SchemaSet.load(schemas.dir, schemas.pinned);
+        return renderCheck(trees, { charts, helm, schemas: schemaSet, renderCache: renderCacheDir(options.root), progress: options.progress });
       },
       json: renderReportJson,
       lines: renderReportLines,
@@ -44,6 +45,16 @@ export function renderCheckCommand(options: RenderCheckCommandOptions): Promise<
 /** Rendered output of unchanged releases, reused by the next run (git-ignored). */
 export function renderCacheDir(root: string): string {
   return path.join(root, '.cache', 'rendered');
+}
+
+/** The options `render-check` parses. */
+interface RenderCheckFlags {
+  readonly changedSince?: string;
+  readonly shard?: string;
+  readonly helm?: string;
+  readonly schemas?: string;
+  readonly render?: boolean;
+  readonly output: OutputFormat;
 }
 
 export function registerRenderCheck(program: Command, root: string, io: Io): void {
@@ -59,7 +70,7 @@ export function registerRenderCheck(program: Command, root: string, io: Io): voi
       1: 'an error finding (a chart that is not vendored or does not match the lock among them), an invalid customer file or schema folder',
       2: 'wrong usage (unknown customer or option, helm or schema folder not found)',
     }))
-    .action(async (customers: string[], opts: { changedSince?: string; shard?: string; helm?: string; schemas?: string; render?: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: RenderCheckFlags) => {
       process.exitCode = await renderCheckCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

@@ -3,11 +3,11 @@
  * apply, hand edits included — or, with `--render`, what synth would write now.
  */
 import type { Command } from 'commander';
-import { existingObjects, offlineSettings } from '../validate/externals';
+import { validationTree } from '../validate/externals';
 import { kubectlAvailable } from '../validate/kustomize-build';
+import { validateInParallel } from '../validate/parallel';
 import { reportJson, reportLines } from '../validate/report';
 import { SCHEMAS_ENV } from '../validate/schema-store';
-import { validateInParallel } from '../validate/parallel';
 import { exitCodesHelp, outputOption, withSelection, type Io, type OutputFormat } from './io';
 import { runTreeCheck, type TreeCheckOptions } from './tree-check';
 
@@ -26,12 +26,22 @@ export function validateCommand(options: ValidateCommandOptions): Promise<number
     if ((options.kustomize ?? true) && !kustomize) log('notice: kubectl not found: kubectl kustomize checks skipped');
     return {
       run: (selected, schemas) => validateInParallel(
-        selected.map(({ config, files }) => ({ customer: config.name, files, externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion })),
+        selected.map(({ config, files }) => validationTree(config, files)),
         { schemas, root: options.root, kustomize, progress: options.progress }),
       json: reportJson,
       lines: reportLines,
     };
   });
+}
+
+/** The options `validate` parses. */
+interface ValidateFlags {
+  readonly changedSince?: string;
+  readonly shard?: string;
+  readonly schemas?: string;
+  readonly render?: boolean;
+  readonly kustomize: boolean;
+  readonly output: OutputFormat;
 }
 
 export function registerValidate(program: Command, root: string, io: Io): void {
@@ -47,7 +57,7 @@ export function registerValidate(program: Command, root: string, io: Io): void {
       1: 'an error finding, an invalid customer file, a vendored schema missing or altered',
       2: 'wrong usage (unknown customer or option, a --schemas folder that does not exist)',
     }))
-    .action(async (customers: string[], opts: { changedSince?: string; shard?: string; schemas?: string; render?: boolean; kustomize: boolean; output: OutputFormat }) => {
+    .action(async (customers: string[], opts: ValidateFlags) => {
       process.exitCode = await validateCommand({ root, customers, ...opts, log: io.err, out: io.out, progress: io.progress });
     });
 }

@@ -37,7 +37,9 @@ export function customerJsonSchema(): string {
   addMarkdown(schema);
   schema.allOf = REQUIREMENTS.map((r) => {
     const message = `expected ${r.message} at ${r.at.join('.')}`;
-    const then = r.anyOf.length === 1 ? requiredChain(r.anyOf[0], message) : { anyOf: r.anyOf.map((p) => requiredChain(p, message)), errorMessage: message };
+    const then = r.anyOf.length === 1
+      ? requiredChain(r.anyOf[0], message)
+      : { anyOf: r.anyOf.map((p) => requiredChain(p, message)), errorMessage: message };
     return r.when.length ? { if: conditionSchema(schema, r.when), then } : then;
   });
   return JSON.stringify({ ...schema, title: 'Astrago customer', $id: 'customer.schema.json' }, null, 2) + '\n';

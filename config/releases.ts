@@ -16,12 +16,12 @@ import { CHARTS, type ChartEntry } from '../catalog/charts';
 import { parseImage } from '../catalog/images';
 import { PLATFORM_GENERATIONS, type PlatformGenerationName } from '../catalog/platform';
 import { dumpYaml } from '../files/canonical';
-import { getPath } from './layering';
 import { errnoCode } from '../model/caught';
 import { RELEASES_ROOT, releaseFile, RINGS_FILE } from '../model/layout';
 import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL, SEMVER } from '../model/patterns';
 import { RELEASE_NAME, type Release, type ReleaseChoice, type Ring } from '../model/release';
 import { EXIT, UserError } from '../model/user-error';
+import { getPath } from './layering';
 
 /** Chart name (`csi-driver-nfs`) → component key of the customer file (`csiDriverNfs`). */
 const CATALOG: ReadonlyArray<[string, ChartEntry]> = Object.entries(CHARTS);

@@ -7,15 +7,15 @@
  * customer file are merged on top of it before parsing (see layering.ts).
  */
 import { z } from 'zod';
-import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS, SEMVER } from '../model/patterns';
 import { CHARTS, KEYCLOAK_THEME_IMAGE, type ChartEntry, type ChartRequests, type WorkloadRequests } from '../catalog/charts';
 import { CREDENTIAL_NAMES, SECRET_KEYS } from '../catalog/credentials';
-import { parseImage } from '../catalog/images';
-import { DEFAULT_FLUX_VERSION, KEYCLOAK_PATH, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { DATA_LAYOUT_NAMES, DATA_LAYOUTS } from '../catalog/data-layouts';
+import { parseImage } from '../catalog/images';
 import { MPI_OPERATOR_IMAGE } from '../catalog/mpi-operator';
-import { RELEASE_NAME } from '../model/release';
+import { DEFAULT_FLUX_VERSION, KEYCLOAK_PATH, MARIADB_IMAGE, PLATFORM_GENERATIONS, PLATFORM_IMAGES, SUPPORTED_FLUX, type PlatformGenerationName } from '../catalog/platform';
 import { RINGS_FILE, RELEASES_ROOT } from '../model/layout';
+import { AGE_RECIPIENT, DNS1123_LABEL, INVISIBLE_CHARACTERS, SEMVER } from '../model/patterns';
+import { RELEASE_NAME } from '../model/release';
 import { getPath } from './layering';
 
 /** Reads as the "expected …" half of an error line, so it names what is accepted. */

@@ -1,20 +1,21 @@
 import { App } from 'cdk8s';
+import type { IConstruct } from 'constructs';
 import type { CustomerConfig } from '../config/schema';
+import { customerDistFolder, ENTRY_KUSTOMIZATION, type Stage, stageKustomizationName, stagePath, STAGES, type Tier, TIERS } from '../model/layout';
 import type { SecretVault } from '../secrets/vault';
 import { airGap, type BillOfMaterials } from './airgap/air-gap';
 import { buildApplicationsTier } from './applications/applications-tier';
-import { ComponentChart } from './tier/component-chart';
-import { CredentialRegistry } from './credentials/credential-registry';
 import { protectData } from './core/protect-data';
 import { requestResources } from './core/resource-requests';
+import { CredentialRegistry } from './credentials/credential-registry';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { ReadyTimeout } from './flux/ready-timeout';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
+import { ComponentChart } from './tier/component-chart';
 import { TierScope } from './tier/tier-scope';
-import { customerDistFolder, ENTRY_KUSTOMIZATION, type Stage, stageKustomizationName, stagePath, STAGES, type Tier, TIERS } from '../model/layout';
 
 type TierBuilder = (scope: TierScope) => void;
 
@@ -62,7 +63,8 @@ export class CustomerApp extends App {
       for (const stage of STAGES) {
         const charts = this.stageCharts(tier, stage);
         if (charts.length === 0) continue;
-        const waits = charts.flatMap((c) => c.node.findAll().filter((n): n is HelmRelease | ReadyTimeout => n instanceof HelmRelease || n instanceof ReadyTimeout));
+        const isWait = (n: IConstruct): n is HelmRelease | ReadyTimeout => n instanceof HelmRelease || n instanceof ReadyTimeout;
+        const waits = charts.flatMap((c) => c.node.findAll().filter(isWait));
         previous = new Kustomization(file, stage, {
           name: stageKustomizationName(tier, stage),
           path: `./${stagePath(this.config.name, tier, stage)}`,

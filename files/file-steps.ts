@@ -6,8 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { UserError } from '../model/user-error';
 import { errnoCode } from '../model/caught';
+import { UserError } from '../model/user-error';
 
 /** Paths are relative to the repository root, so that every message names them as the user does. */
 export interface FileSteps {

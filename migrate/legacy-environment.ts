@@ -11,8 +11,8 @@ import * as path from 'node:path';
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { deepMerge, isPlainObject, type Plain } from '../config/layering';
 import { describeValue, yamlProblem } from '../config/load';
-import { EXIT, UserError } from '../model/user-error';
 import { guard } from '../files/file-steps';
+import { EXIT, UserError } from '../model/user-error';
 import { utf8Text } from '../secrets/credential-store';
 
 export const LegacyLayout = {

@@ -4,8 +4,8 @@
  * of the merged environment meets exactly one rule, so the report has one line per old key.
  */
 import type { CredentialName } from '../catalog/credentials';
-import { LEGACY_KEYS } from '../config/legacy';
 import { isPlainObject, type Plain } from '../config/layering';
+import { LEGACY_KEYS } from '../config/legacy';
 import { LegacyLayout } from './legacy-environment';
 
 /** What becomes of one old key. */

@@ -7,8 +7,8 @@ import { releasedChart } from '../catalog/charts';
 import { imageFromValues } from '../catalog/image-values';
 import { formatImage, normalizeImage, parseImage, type ImageReference } from '../catalog/images';
 import type { CustomerConfig } from '../config/schema';
-import { containerImages } from '../constructs/airgap/mirror-images';
 import { launchedImages } from '../constructs/airgap/air-gap';
+import { containerImages } from '../constructs/airgap/mirror-images';
 import { fieldsOf } from '../model/fields';
 import type { OutputFile } from '../model/objects';
 import { parseTree } from './tree';
@@ -38,7 +38,9 @@ export function fleetRow(config: CustomerConfig, tree: readonly OutputFile[]): F
       if (!released) continue;
       charts[released.entry.chart] = released.version;
       const values = fieldsOf(json.spec).values ?? {};
-      for (const image of released.entry.images) images.add(formatImage(imageFromValues(values, image.values, image.ref, released.entry.globalRegistry)));
+      for (const image of released.entry.images) {
+        images.add(formatImage(imageFromValues(values, image.values, image.ref, released.entry.globalRegistry)));
+      }
       continue;
     }
     for (const { image } of containerImages(json)) images.add(normalizeImage(image));

@@ -5,13 +5,13 @@
  */
 import * as path from 'node:path/posix';
 import { stringify } from 'yaml';
-import { ComponentChart } from '../constructs/tier/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
+import { ComponentChart } from '../constructs/tier/component-chart';
+import { canonical, dumpYaml } from '../files/canonical';
 import { customerDistFolder, placementFile, TIER_KUSTOMIZATIONS_FOLDER } from '../model/layout';
+import type { KubeObject, OutputFile } from '../model/objects';
 import { plaintextFindings } from '../secrets/guard';
 import { airgapFiles } from './airgap';
-import { canonical, dumpYaml } from '../files/canonical';
-import type { KubeObject, OutputFile } from '../model/objects';
 import { customerReadme, graphFacts, README_FILE } from './graph';
 
 /** Objects that others need come first in a file; Flux applies in its own stages anyway. */

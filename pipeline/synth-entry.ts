@@ -3,8 +3,8 @@
  * (`input-digest.ts`), nothing is rendered and cdk8s, the constructs and the pipeline are never
  * loaded; otherwise synth proper, which looks at every customer again under its lock.
  */
-import { allUnchanged, customerFileNames, needsFullSynth } from './input-digest';
 import { WORK_FOLDER } from '../model/layout';
+import { allUnchanged, customerFileNames, needsFullSynth } from './input-digest';
 
 /** Returns the process exit code. */
 export async function synthIfChanged(root: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {

@@ -7,8 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, loadAll } from 'js-yaml';
 import { parse } from 'yaml';
-import { readTarGz } from '../tools/archive';
 import { firstLineOf, messageOf } from '../model/caught';
+import { readTarGz } from '../tools/archive';
 
 export interface ChartModel {
   readonly name: string;

@@ -5,11 +5,10 @@
  * by a placeholder at its target path, which is all the chart needs to render.
  */
 import { parse } from 'yaml';
-import type { Manifest } from '../validate/model/manifest';
-import { isMap } from '../model/fields';
-import { mergeValues, setValuesPath } from './values';
 import { firstLineOf } from '../model/caught';
-import { fieldsOf } from '../model/fields';
+import { isMap, fieldsOf } from '../model/fields';
+import type { Manifest } from '../validate/model/manifest';
+import { mergeValues, setValuesPath } from './values';
 
 export interface ValuesSource {
   readonly kind: string;

@@ -6,10 +6,12 @@
 import * as path from 'node:path';
 import { stringify } from 'yaml';
 import { readVerified, type VendorLock } from '../catalog/vendor-lock';
+import type { CustomerConfig } from '../config/schema';
 import { fieldsOf, listOf } from '../model/fields';
 import { BOOTSTRAP_NAME, VENDOR_LOCK } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { UserError } from '../model/user-error';
+import { offlineSettings } from '../validate/externals';
 import type { OfflineSettings } from '../validate/model/context';
 import { formatRef, parseManifests, refOf, specOf, type Manifest } from '../validate/model/manifest';
 import { ChartLoadError, loadChart, type ChartModel, type LoadedChart } from './chart';
@@ -26,6 +28,11 @@ export interface RenderTree {
    * @default - not air-gapped
    */
   readonly offline?: OfflineSettings;
+}
+
+/** A customer's tree as the render check renders it: its files, its cluster's Kubernetes version and its mirrors. */
+export function renderTree(config: CustomerConfig, files: readonly OutputFile[]): RenderTree {
+  return { customer: config.name, files, kubernetesVersion: config.kubernetesVersion, offline: offlineSettings(config) };
 }
 
 /**

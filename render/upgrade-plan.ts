@@ -6,13 +6,13 @@
  * the target pulls that an air-gapped site has not mirrored yet.
  * The render check proves each chart renders; this proves the step between them.
  */
-import type { KubeObject } from '../model/objects';
-import { fieldsOf, isMap, listOf } from '../model/fields';
 import { canonical } from '../files/canonical';
+import { fieldsOf, isMap, listOf } from '../model/fields';
+import type { KubeObject } from '../model/objects';
 import { formatRef, groupOf, refOf } from '../validate/model/manifest';
 import { containersOf, podTemplates } from '../validate/model/pod-specs';
-import { allCrds, crdApiVersions } from './plan';
 import type { ChartModel, LoadedChart } from './chart';
+import { allCrds, crdApiVersions } from './plan';
 import { ChartValuesModel, formatValuesPath } from './values-analysis';
 
 export const PlanFindingKind = {

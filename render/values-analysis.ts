@@ -3,9 +3,9 @@
  * (with its subcharts) neither defaults in a values.yaml nor reads in any template.
  */
 import { closest } from '../config/load';
+import { isMap } from '../model/fields';
 import type { ChartModel } from './chart';
 import { defineBodies, scanTemplate, ValuesReads, type ValuesPath } from './template-reads';
-import { isMap } from '../model/fields';
 
 export interface UnreadValue {
   /** The highest path the chart ignores (nothing below it is read either). */

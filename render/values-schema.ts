@@ -7,9 +7,9 @@ import Ajv, { type AnySchema, type ErrorObject, type ValidateFunction } from 'aj
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { isMap } from '../model/fields';
 import type { ChartModel } from './chart';
 import type { ValuesPath } from './template-reads';
-import { isMap } from '../model/fields';
 import { coalesceValues } from './values';
 
 export interface SchemaViolation {

@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import type * as Age from 'age-encryption';
-import { UserError } from '../model/user-error';
 import { guard } from '../files/file-steps';
+import { UserError } from '../model/user-error';
 import type { AgeStanza } from './sops';
 
 /** Loaded on first use: most synths reuse committed encryptions and never need age. */

@@ -6,9 +6,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as Age from 'age-encryption';
-import { UserError } from '../model/user-error';
-import { errnoCode } from '../model/caught';
 import { asFileSystemError, guard, lstatOrUndefined } from '../files/file-steps';
+import { errnoCode } from '../model/caught';
+import { UserError } from '../model/user-error';
 import { parseIdentities } from './age';
 
 /** Where generated private keys are kept: $ASTRAGO_KEYS_DIR, else ~/.config/astrago/keys. */

@@ -4,11 +4,13 @@
  */
 import { PLATFORM_NAMESPACE, PRIVATE_REGISTRIES } from '../catalog/platform';
 import type { CustomerConfig } from '../config/schema';
+import { imagesBeyondTree } from '../constructs/airgap/air-gap';
 import { SOPS_AGE_SECRET } from '../constructs/flux/kustomization';
 import { BOOTSTRAP_NAME, FLUX_NAMESPACE } from '../model/layout';
-import type { ObjectRef } from './model/manifest';
+import type { OutputFile } from '../model/objects';
 import type { OfflineSettings } from './model/context';
-import { imagesBeyondTree } from '../constructs/airgap/air-gap';
+import type { ObjectRef } from './model/manifest';
+import type { CustomerTree } from './validate';
 
 export function existingObjects(config: CustomerConfig): ObjectRef[] {
   const inFlux = (kind: string, name: string): ObjectRef => ({ kind, namespace: FLUX_NAMESPACE, name });
@@ -32,4 +34,9 @@ export function existingObjects(config: CustomerConfig): ObjectRef[] {
 /** The air-gap settings `validate` checks a customer's tree against: its mirrors, and the images beyond its tree. */
 export function offlineSettings(config: CustomerConfig): OfflineSettings {
   return { ...config.offline, beyondTree: config.offline.registry ? imagesBeyondTree(config) : [] };
+}
+
+/** A customer's tree as `validate` checks it: its files, the objects beside them in the cluster, its mirrors and its Flux version. */
+export function validationTree(config: CustomerConfig, files: readonly OutputFile[]): CustomerTree {
+  return { customer: config.name, files, externals: existingObjects(config), offline: offlineSettings(config), fluxVersion: config.fluxVersion };
 }

@@ -7,12 +7,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { vendoredChartProblems } from '../catalog/vendor-lock';
+import { UserError, type ExitCode } from '../model/user-error';
 import { sortFindings, type Finding } from './model/finding';
 import type { Progress } from './progress';
 import { SchemaSet } from './schemas';
 import { validateTrees, type CustomerTree, type ValidationReport } from './validate';
-import { vendoredChartProblems } from '../catalog/vendor-lock';
-import { UserError, type ExitCode } from '../model/user-error';
 
 export interface ParallelValidation {
   /** Schema folder every worker loads, and the CRD files it must hold. */
@@ -38,7 +38,11 @@ export interface WorkerInput {
 /** What a worker sends: progress lines, then its report. */
 export type WorkerMessage =
   | { readonly progress: string }
-  | { readonly report: { readonly findings: readonly Finding[]; readonly objects: number; readonly skipped: ReadonlyArray<readonly [string, number]> } }
+  | { readonly report: {
+    readonly findings: readonly Finding[];
+    readonly objects: number;
+    readonly skipped: ReadonlyArray<readonly [string, number]>;
+  } }
   /** A user's problem (an unreadable schema, an altered archive), to be reported as in one thread. */
   | { readonly failure: { readonly problems: readonly string[]; readonly exitCode: ExitCode } };
 
@@ -57,7 +61,9 @@ export async function validateInParallel(trees: readonly CustomerTree[], options
   const workers: Worker[] = [];
   let reports: Array<Extract<WorkerMessage, { report: unknown }>['report']>;
   try {
-    reports = await Promise.all(shares.map((share) => runWorker(workers, { trees: share, schemas: options.schemas, root: options.root, kustomize: options.kustomize ?? false }, options.progress)));
+    const { schemas, root } = options;
+    const share = (trees: readonly CustomerTree[]) => ({ trees, schemas, root, kustomize: options.kustomize ?? false });
+    reports = await Promise.all(shares.map((trees) => runWorker(workers, share(trees), options.progress)));
   } finally {
     // One worker failing ends the others: nothing keeps running, or the process open, after the error.
     await Promise.all(workers.map((w) => w.terminate()));

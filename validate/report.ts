@@ -21,5 +21,6 @@ export function skippedJson(skipped: ReadonlyMap<string, number>): Array<{ kind:
 /** `validate -o json`: the report as one document (shape in docs/customers.md). */
 export function reportJson(report: ValidationReport) {
   const errors = report.findings.filter((f) => f.severity === Severity.ERROR).length;
-  return { objects: report.objects, errors, warnings: report.findings.length - errors, findings: report.findings, skipped: skippedJson(report.skipped) };
+  const { objects, findings } = report;
+  return { objects, errors, warnings: findings.length - errors, findings, skipped: skippedJson(report.skipped) };
 }

@@ -5,8 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { readVendorLock, readVerified } from '../catalog/vendor-lock';
-import { VENDOR_LOCK, VENDORED_SCHEMAS } from '../model/layout';
 import { filesUnder } from '../files/file-steps';
+import { VENDOR_LOCK, VENDORED_SCHEMAS } from '../model/layout';
 import { EXIT, UserError } from '../model/user-error';
 
 export const SCHEMAS_ENV = 'ASTRAGO_SCHEMAS';
@@ -34,7 +34,8 @@ export function locateSchemas(root: string, option?: string, env: NodeJS.Process
   const crds = `${VENDORED_SCHEMAS}/crds/`;
   const pinned = listed.filter((e) => e.file.startsWith(crds)).map((e) => e.file.slice(crds.length));
   const fromEnv = env[SCHEMAS_ENV];
-  const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option } : fromEnv ? { origin: SchemaOrigin.ENV, dir: fromEnv } : undefined;
+  const explicit = option !== undefined ? { origin: SchemaOrigin.OPTION, dir: option }
+    : fromEnv ? { origin: SchemaOrigin.ENV, dir: fromEnv } : undefined;
   if (explicit) {
     const dir = path.resolve(root, explicit.dir);
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {

@@ -13,14 +13,14 @@ import * as path from 'node:path';
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
+import { yamlProblem } from '../config/load';
+import { guard } from '../files/file-steps';
+import { firstLineOf } from '../model/caught';
+import { fieldsOf, isMap, listOf } from '../model/fields';
 import type { KubeObject } from '../model/objects';
 import { UserError } from '../model/user-error';
-import { guard } from '../files/file-steps';
 import { groupOf } from './model/manifest';
-import { fieldsOf, isMap, listOf } from '../model/fields';
 import { kubernetesDefinitionsFile, KUBERNETES_VERSIONS } from './schema-sources';
-import { firstLineOf } from '../model/caught';
-import { yamlProblem } from '../config/load';
 
 type Schema = Record<string, unknown>;
 
@@ -180,7 +180,8 @@ export class SchemaSet {
       if (gvks.length === 1) kinds.set(`${gvks[0].group}/${gvks[0].version}/${gvks[0].kind}`, name);
     }
     this.builtIn.set(version, kinds);
-    this.ajv.addSchema({ definitions: Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, closeSchema(d, false)])) }, kubernetesId(version));
+    const closed = Object.fromEntries(Object.entries(definitions).map(([n, d]) => [n, closeSchema(d, false)]));
+    this.ajv.addSchema({ definitions: closed }, kubernetesId(version));
   }
 
   private validator(key: string, schema: () => Schema, source: string): ValidateFunction {

@@ -2,13 +2,13 @@
  * Validation of rendered customer trees: parse, strict schemas, then every rule over all
  * objects of a customer, then (optionally) kubectl kustomize of every folder.
  */
-import type { Progress } from './progress';
 import { fieldsOf } from '../model/fields';
 import type { KubeObject, OutputFile } from '../model/objects';
+import { kustomizeBuild } from './kustomize-build';
 import { ValidationContext, type OfflineSettings } from './model/context';
 import { Severity, sortFindings, type Finding } from './model/finding';
-import { kustomizeBuild } from './kustomize-build';
 import { formatRef, parseManifests, refOf, type Manifest, type ObjectRef } from './model/manifest';
+import type { Progress } from './progress';
 import { AIRGAP_RULES } from './rules/airgap';
 import { CLUSTER_RULES } from './rules/cluster';
 import { FLUX_RULES } from './rules/flux';

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
+import { dcgmMetricsCsv } from '../../constructs/infrastructure/gpu-operator-config';
 import { GPU_NODE_LABEL } from '../../constructs/monitoring/dcgm-service-monitor';
 import { GPU_UTILISATION, GpuAlertRules } from '../../constructs/monitoring/gpu-alert-rules';
-import { dcgmMetricsCsv } from '../../constructs/infrastructure/gpu-operator-config';
 import { PrometheusRule } from '../../imports/monitoring.coreos.com';
 import { oneOf } from './synth';
 

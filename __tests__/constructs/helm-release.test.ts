@@ -16,7 +16,8 @@ describe('HelmRelease', () => {
     const r = oneOf(chart, HelmReleaseL1);
     expect(r.metadata).toEqual({ name: CHARTS.ingressNginx.releaseName, namespace: CHARTS.ingressNginx.namespace });
     expect(r.spec?.releaseName).toBe(CHARTS.ingressNginx.releaseName);
-    expect([construct.name, construct.namespace, construct.timeout]).toEqual([CHARTS.ingressNginx.releaseName, CHARTS.ingressNginx.namespace, CHARTS.ingressNginx.timeout]);
+    const { releaseName, namespace, timeout } = CHARTS.ingressNginx;
+    expect([construct.name, construct.namespace, construct.timeout]).toEqual([releaseName, namespace, timeout]);
   });
 
   test('the chart is the archive of the catalog version vendored in the repository Flux syncs (GitRepository flux-system), with no version range', () => {

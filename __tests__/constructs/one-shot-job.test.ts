@@ -37,7 +37,9 @@ describe('OneShotJob', () => {
       { name: 'USER_NAME', value: 'app' },
       { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
     ]);
-    expect(container.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 999, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(container.securityContext).toMatchObject({
+      runAsNonRoot: true, runAsUser: 999, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false,
+    });
     expect(Object.keys(spec.template.metadata?.labels ?? {})).toEqual(['app.kubernetes.io/name']);
   });
 });

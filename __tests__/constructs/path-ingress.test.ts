@@ -1,8 +1,8 @@
 import { Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
+import { INGRESS_CLASS } from '../../catalog/platform';
 import { platformUrls } from '../../config/urls';
 import { PathIngress } from '../../constructs/core/path-ingress';
-import { INGRESS_CLASS } from '../../catalog/platform';
 import { configFrom, MINIMAL, SAMPLE_RECIPIENT } from '../helpers';
 import { oneOf } from './synth';
 

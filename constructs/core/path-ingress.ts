@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { PlatformUrls } from '../../config/urls';
 import { INGRESS_CLASS } from '../../catalog/platform';
+import type { PlatformUrls } from '../../config/urls';
 
 const FORCE_SSL_REDIRECT = 'nginx.ingress.kubernetes.io/force-ssl-redirect';
 

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import type { IConstruct } from 'constructs';
-import { PRUNE_DISABLED } from './namespace';
 import { fieldsOf, listOf } from '../../model/fields';
+import { PRUNE_DISABLED } from './namespace';
 
 /**
  * Marks every data-bearing object under `scope` with `kustomize.toolkit.fluxcd.io/prune: disabled`:

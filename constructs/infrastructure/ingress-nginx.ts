@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { INGRESS_CLASS } from '../../catalog/platform';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 
 export interface IngressNginxProps extends ChartComponentProps {

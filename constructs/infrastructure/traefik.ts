@@ -1,9 +1,9 @@
 import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
-import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
-import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
-import { NginxIngressClass } from './ingress-class';
 import { INGRESS_CLASS, INGRESS_CLASS_CONTROLLER } from '../../catalog/platform';
+import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
+import { NginxIngressClass } from './ingress-class';
+import { CONTROL_PLANE_TOLERATION, IngressRole, type IngressExposure } from './ingress-exposure';
 import type { TraefikHsts } from './traefik-hsts';
 
 /**

@@ -7,8 +7,8 @@
 import { releasedChart } from '../../catalog/charts';
 import { imageFromValues, pulledVariants } from '../../catalog/image-values';
 import { formatImage, ImageReferenceError, inRegistry, mirrored } from '../../catalog/images';
-import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
 import { customerDistFolder } from '../../model/layout';
+import { AIRGAP_FOLDER, IMAGE_LINE, IMAGES_FILE } from '../../output/airgap';
 import type { OfflineSettings, ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { specOf, type Manifest } from '../model/manifest';

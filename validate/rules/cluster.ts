@@ -3,11 +3,11 @@
  * before what lives in them, Services find pods, Ingresses find Services, PVCs find storage
  * classes, and every ConfigMap/Secret reference resolves (or is declared existing).
  */
+import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { EXISTING_NAMESPACES } from '../model/kinds';
 import { formatRef, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
-import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates, type PodTemplate } from '../model/pod-specs';
 import { defineRule, type Rule } from './rule';
 

@@ -5,12 +5,12 @@
  */
 import { CHARTS, releasedChart, type ChartEntry } from '../../catalog/charts';
 import { durationSeconds } from '../../constructs/flux/duration';
+import { fieldsOf, listOf } from '../../model/fields';
 import type { KubeObject } from '../../model/objects';
 import type { Applier, ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { BUILT_IN_GROUPS, FLUX_GROUPS } from '../model/kinds';
 import { formatRef, groupOf, refOf, specOf, type Manifest, type ObjectRef } from '../model/manifest';
-import { fieldsOf, listOf } from '../../model/fields';
 import { defineRule, type Rule } from './rule';
 
 interface NamedRef {

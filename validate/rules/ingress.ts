@@ -5,10 +5,10 @@
  */
 import { CHARTS, releasedChart } from '../../catalog/charts';
 import { NGINX_ANNOTATION_PREFIX, traefikSupport } from '../../catalog/nginx-annotations';
+import { fieldsOf } from '../../model/fields';
 import type { ValidationContext } from '../model/context';
 import type { Finding } from '../model/finding';
 import { specOf, type Manifest } from '../model/manifest';
-import { fieldsOf } from '../../model/fields';
 import { defineRule, type Rule } from './rule';
 
 /** HelmReleases of the Traefik chart whose Ingress NGINX provider is on. */

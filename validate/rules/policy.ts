@@ -3,9 +3,9 @@
  * images, plain-text secrets, cluster-admin bindings, databases on NodePorts, containers
  * without requests, and data volumes Flux could prune.
  */
+import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import type { Finding } from '../model/finding';
 import { specOf } from '../model/manifest';
-import { fieldsOf, listOf, type Fields } from '../../model/fields';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import { defineRule, type Rule } from './rule';
 
