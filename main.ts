@@ -7,8 +7,9 @@
 // rendered and cdk8s, the constructs and the pipeline are never loaded.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerFileNames, needsFullSynth, unchangedCustomers } from './pipeline/input-digest';
-import { customerDistFolder, entryFile, WORK_FOLDER } from './model/layout';
+import { needsFullSynth, unchangedCustomers } from './pipeline/input-digest';
+import { customerFileNames } from './files/customer-folders';
+import { customerDistFolder, entryFile, INPUT_RECORDS_FOLDER } from './model/layout';
 
 async function run(root: string): Promise<number> {
   const names = customerFileNames(root);
@@ -19,7 +20,7 @@ async function run(root: string): Promise<number> {
     return synth({ root });
   }
   for (const warnings of unchanged.values()) for (const w of warnings) console.error(`warning: ${w}`);
-  console.error(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
+  console.error(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${INPUT_RECORDS_FOLDER}/)`);
   return 0;
 }
 

@@ -12,7 +12,8 @@ import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/wri
 import { reseal } from '../commands/secrets-command';
 import { checkSecrets, privateKeyFindings, PUBLIC_TEST_KEY } from '../commands/secrets-check';
 import { ensureCustomerKey } from '../secrets/operator-key';
-import { MAX_CREDENTIAL_BYTES, readStore, RETIRED_FILE } from '../secrets/credential-store';
+import { MAX_CREDENTIAL_BYTES, readStore } from '../secrets/credential-store';
+import { RETIRED_FILE } from '../model/layout';
 import { formatProblem, loadCustomerText } from '../config/load';
 import { runCli } from './cli-session';
 import { Killed, killAtEachStep } from './fault-injection';

@@ -33,13 +33,6 @@ export function isUpToDate(onDisk: readonly OutputFile[], rendered: readonly Out
   return fresh.length === onDisk.length && fresh.every((f, i) => onDisk[i].path === f.path && onDisk[i].content === f.content);
 }
 
-/** Customers with a folder in dist/ on disk. */
-export function distCustomers(root: string): string[] {
-  const dist = path.join(root, DIST_ROOT);
-  if (!fs.existsSync(dist)) return [];
-  return fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-}
-
 /** Thrown when a git revision cannot be read; the message names the revision. */
 export class RevisionError extends Error {}
 
