@@ -1,7 +1,10 @@
 /**
- * The layout of the generated tree, the one place that names its folders: `dist/<customer>/`
- * (what Flux applies, tier by tier) and `flux/<customer>/` (the entry point `flux bootstrap`
- * picks up). A leaf module: everything may import it, it imports nothing of the project.
+ * The layout of the repository, the one place that names its folders: `customers/` (the files
+ * users edit), `credentials/<customer>/` (the encrypted stores), `dist/<customer>/` (what Flux
+ * applies, tier by tier, with `dist/<customer>/flux/` holding the tier Kustomizations),
+ * `flux/<customer>/` (the entry point `flux bootstrap` picks up), `.astrago/` (synth's own work
+ * files), `vendor/` and `releases/`. It alone turns a chart's placement into a path or an id.
+ * A leaf module: everything may import it, it imports nothing of the project.
  *
  * Tiers and stages: where a component lives decides when Flux applies it.
  *

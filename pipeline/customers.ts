@@ -36,8 +36,9 @@ export function newCustomerProblem(root: string, name: string, options: { readon
 
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
 export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
-  if (!fs.existsSync(path.join(root, customerFile(name)))) throw unknownCustomer([name], customerFileNames(root));
-  const loaded = requireVendoredVersions(loadCustomerFile(path.join(root, customerFile(name)), customerFile(name), releaseResolver(root)), vendoredIn(root));
+  const file = customerFile(name);
+  if (!fs.existsSync(path.join(root, file))) throw unknownCustomer([name], customerFileNames(root));
+  const loaded = requireVendoredVersions(loadCustomerFile(path.join(root, file), file, releaseResolver(root)), vendoredIn(root));
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
   if (!loaded.config) throw new UserError(loaded.errors.map(formatProblem));
   return loaded;

@@ -1,10 +1,11 @@
 /**
  * Where a module recovers a tier, stage or component from a string instead of reading a chart's
  * placement (`model/layout.ts`): a string match (split, startsWith, a regex, basename, …) whose
- * statement speaks of placement — a tier, a stage, a component, the `flux/` folder of tiers, or
- * what layout.ts derives from them. Read with the TypeScript parser, so comments never count;
- * a variable is followed to the value it was declared with, so `const prefix = …tier…;
- * x.startsWith(prefix)` counts too. A parse with no word of placement in its statement goes unseen. __tests__/placement.test.ts keeps the project free of them.
+ * statement speaks of placement — a variable `tier`, `stage` or `placement`, a tier or stage as a
+ * piece of a path or name, the `/flux/` folder of tiers, a ComponentChart, or layout's names for
+ * them. Read with the TypeScript parser, so comments never count; a variable is followed to the
+ * value it was declared with, so `const prefix = …tier…; x.startsWith(prefix)` counts too. A parse
+ * with no such word in its statement goes unseen. __tests__/placement.test.ts keeps the project free of them.
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
