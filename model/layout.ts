@@ -141,6 +141,13 @@ export function importStagingFolder(customer: string): string {
   return `${WORK_FOLDER}/import-${customer}`;
 }
 
+/** The customer a repository path belongs to, for the four per-customer folders; undefined for any other path. */
+export function customerOfPath(file: string): string | undefined {
+  const [top, second] = file.split('/');
+  if (top === CUSTOMERS_ROOT) return /^(.+)\.ya?ml$/.exec(second ?? '')?.[1];
+  return [CREDENTIALS_FOLDER, DIST_ROOT, FLUX_ROOT].includes(top) && second ? second : undefined;
+}
+
 /** Folder of a customer's tree, relative to the repository root. */
 export function customerDistFolder(customer: string): string {
   return `${DIST_ROOT}/${customer}`;
