@@ -1,4 +1,5 @@
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
 import { ComponentChart } from '../constructs/tier/component-chart';
 import { kustomizationStage, placementFile, placementId, Stage, stageKustomizationName, STAGES, TIERS } from '../model/layout';
 import { placementParses, placementParsesIn } from '../scripts/placement-parses';
@@ -16,6 +17,15 @@ describe('placement', () => {
     const placement = { kind: 'component', tier: 'infrastructure', stage: Stage.CONTROLLERS, component: 'traefik' } as const;
     expect(new ComponentChart(app, { placement }).node.id).toBe(placementId(placement));
     expect(() => new ComponentChart(app, { placement: { ...placement } })).toThrow("There is already a Construct with name 'infrastructure-controllers-traefik'");
+  });
+
+  test('a construct knows the component chart it is written in; one in any other chart is refused, not misfiled', () => {
+    const app = new App();
+    const chart = new ComponentChart(app, { placement: { kind: 'flux', tier: 'monitoring' } });
+    expect(ComponentChart.of(new Construct(chart, 'inner')).placement).toEqual({ kind: 'flux', tier: 'monitoring' });
+    const plain = new Chart(app, 'plain');
+    expect(plain instanceof ComponentChart).toBe(false);
+    expect(() => ComponentChart.of(new Construct(plain, 'inner'))).toThrow('plain/inner: expected a construct inside a ComponentChart, found one in plain');
   });
 
   test('each Kustomization name of ours leads back to its tier and stage; any other name to none', () => {
