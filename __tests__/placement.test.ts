@@ -1,7 +1,9 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ComponentChart } from '../constructs/tier/component-chart';
-import { kustomizationStage, placementFile, placementId, Stage, stageKustomizationName, STAGES, TIERS } from '../model/layout';
+import { selectFiles } from '../commands/render-command';
+import { kustomizationStage, placementFile, placementId, Stage, stageKustomizationName, STAGES, TIERS, type Placement } from '../model/layout';
+import type { OutputFile } from '../model/objects';
 import { placementParses, placementParsesIn } from '../scripts/placement-parses';
 
 describe('placement', () => {
@@ -32,6 +34,20 @@ describe('placement', () => {
     for (const tier of TIERS) for (const stage of STAGES) expect(kustomizationStage(stageKustomizationName(tier, stage))).toEqual({ tier, stage });
     expect(kustomizationStage('astrago')).toBeUndefined();
     expect(kustomizationStage('flux-system')).toBeUndefined();
+  });
+
+  test('render selects files by their placement: a tier is its components, an app is a component, never a Kustomization file', () => {
+    const file = (placement: Placement): OutputFile => ({ path: placementFile('acme', placement), content: '', placement });
+    const traefik = file({ kind: 'component', tier: 'infrastructure', stage: Stage.CONTROLLERS, component: 'traefik' });
+    const alerts = file({ kind: 'component', tier: 'monitoring', stage: Stage.CONFIGS, component: 'gpu-alerts' });
+    const flux = file({ kind: 'flux', tier: 'infrastructure' });
+    const entry = file({ kind: 'entry' });
+    const listing: OutputFile = { path: 'dist/acme/kustomization.yaml', content: '' };
+    const files = [traefik, alerts, flux, entry, listing];
+    expect(selectFiles(files, {})).toEqual([traefik, alerts, flux, entry]);
+    expect(selectFiles(files, { tier: 'infrastructure' })).toEqual([traefik]);
+    expect(selectFiles(files, { app: 'gpu-alerts' })).toEqual([alerts]);
+    expect(() => selectFiles(files, { app: 'infrastructure' })).toThrow('--app: expected one of gpu-alerts, traefik, found "infrastructure"');
   });
 
   test('no module outside model/layout.ts parses a path or construct id to recover a tier, stage or component', () => {
