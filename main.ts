@@ -7,9 +7,9 @@
 // constructs and the pipeline are never loaded (pipeline/synth-entry.ts).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerFileNames } from './pipeline/input-digest';
-import { synthIfChanged } from './pipeline/synth-entry';
+import { customerFileNames } from './files/customer-folders';
 import { customerDistFolder, entryFile } from './model/layout';
+import { synthIfChanged } from './pipeline/synth-entry';
 
 void synthIfChanged(__dirname).then((code) => {
   const out = path.join(__dirname, '.cdk8s.out');

@@ -4,15 +4,14 @@
  * file, in memory. Nothing is written.
  */
 import { releaseResolver } from '../config/releases';
-import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, unknownCustomer } from '../config/load';
 import { diffTrees } from '../output/diff';
 import type { CustomerChanges } from '../output/diff-report';
-import { customersAtRevision, distCustomers, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
+import { customersAtRevision, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
 import { type Io } from './io';
 import { UserError, EXIT } from '../model/user-error';
 import { renderCustomerFiles } from '../pipeline/customers';
-import { customerFileNames } from '../pipeline/input-digest';
+import { customerFileNames, distCustomers } from '../files/customer-folders';
 import { select, type Selection } from '../pipeline/selection';
 
 export interface CompareOptions extends Selection {
@@ -39,7 +38,7 @@ export async function compareCustomers(root: string, io: Io, options: CompareOpt
   // Only the selected customers are read, loaded and rendered: the cost follows the change, not the fleet.
   const selected = await select(root, named, options);
   const wanted = new Set(selected);
-  const loaded = loadCustomers(path.join(root, 'customers'), (name) => wanted.has(name), releaseResolver(root));
+  const loaded = loadCustomers(root, (name) => wanted.has(name), releaseResolver(root));
   const configs = new Map(loaded.flatMap((c) => (c.config ? [[c.config.name, c.config] as const] : [])));
   const baseTrees = options.base === undefined ? undefined : readTreesAtRevision(root, options.base, selected);
   const broken = loaded.filter((c) => wanted.has(customerName(c.file)) && !c.config);

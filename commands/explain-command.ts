@@ -3,13 +3,13 @@ import { explain } from '../config/explain';
 import { show } from '../output/diff';
 import { loadCustomer } from '../pipeline/customers';
 import { EXIT, runCommand } from '../model/user-error';
-import { exitCodesHelp, type Io } from './io';
+import { CUSTOMER_ARGUMENT_HELP, exitCodesHelp, type Io } from './io';
 
 /** `astrago explain`: the effective value of a key and the layer that set it. */
 export function registerExplain(program: Command, root: string, io: Io): void {
   program.command('explain')
     .description('show the effective value of a key and which layer set it (default, profile or customer file with line)')
-    .argument('<customer>', 'customer name (customers/<customer>.yaml)')
+    .argument('<customer>', CUSTOMER_ARGUMENT_HELP)
     .argument('<key.path>', 'dotted key of the customer file, e.g. monitoring.retention or nfs')
     .addHelpText('after', exitCodesHelp({ 0: 'explained', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer or key)' }))
     .action(async (customer: string, keyPath: string) => {

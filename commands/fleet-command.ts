@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import type { Command } from 'commander';
 import { ImageReferenceError, parseImage } from '../catalog/images';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
@@ -59,7 +58,7 @@ export function registerFleet(program: Command, root: string, io: Io): void {
     .action(async (opts: FleetOptions) => {
       process.exitCode = await runCommand(io.err, () => {
         const matches = filterOf(opts);
-        const loaded = loadCustomers(path.join(root, 'customers'), undefined, releaseResolver(root));
+        const loaded = loadCustomers(root, undefined, releaseResolver(root));
         const rows = loaded.flatMap((l) => (l.config ? [fleetRow(l.config, readCustomerTree(root, l.config.name))] : [])).filter(matches);
         if (opts.output === OutputFormat.JSON) printJson(io.out, rows);
         else io.out(textRows(rows));

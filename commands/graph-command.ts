@@ -2,14 +2,15 @@ import type { Command } from 'commander';
 import { graphFacts, mermaidGraph, README_FILE } from '../output/graph';
 import { parseTree } from '../output/tree';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
-import { exitCodesHelp, type Io } from './io';
+import { CUSTOMER_ARGUMENT_HELP, exitCodesHelp, type Io } from './io';
 import { EXIT, runCommand } from '../model/user-error';
+import { customerDistFolder } from '../model/layout';
 
 /** `astrago graph`: the bare Mermaid flowchart synth embeds in dist/<customer>/README.md, from the customer file as it is now. */
 export function registerGraph(program: Command, root: string, io: Io): void {
   program.command('graph')
-    .description(`print the Mermaid flowchart of tiers, releases, workloads and dependsOn, as embedded in dist/<customer>/${README_FILE} (pipe it to mmdc)`)
-    .argument('<customer>', 'customer name (customers/<customer>.yaml)')
+    .description(`print the Mermaid flowchart of tiers, releases, workloads and dependsOn, as embedded in ${customerDistFolder('<customer>')}/${README_FILE} (pipe it to mmdc)`)
+    .argument('<customer>', CUSTOMER_ARGUMENT_HELP)
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer)' }))
     .action(async (customer: string) => {
       process.exitCode = await runCommand(io.err, async () => {

@@ -7,6 +7,7 @@ import { newCustomerProblem } from '../pipeline/customers';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 import { recordRetired } from '../secrets/credential-store';
 import { exitCodesHelp, type Io } from './io';
+import { customerFile, importReportFile } from '../model/layout';
 
 interface ImportFlags {
   as?: string;
@@ -27,7 +28,7 @@ function plan(options: ImportOptions): ImportPlan {
 /** `astrago import`: a customer from an environment of the old Helmfile system. */
 export function registerImport(program: Command, root: string, io: Io): void {
   program.command('import')
-    .description('create customers/<customer>.yaml and its encrypted credentials from an environment of the old Helmfile system; print what became of each old key')
+    .description(`create ${customerFile('<customer>')} and its encrypted credentials from an environment of the old Helmfile system; print what became of each old key`)
     .argument('<old-environments-folder>', 'the old environments: helmfile/environments (stabilize/1.0 layout) or environments (main layout) of astrago-deployment')
     .argument('<environment>', 'the environment to import: a customer of customers/ or default (stabilize/1.0), dev, stage, … (main)')
     .option('--as <customer>', 'name of the new customer (default: the environment\'s)')
@@ -38,7 +39,7 @@ export function registerImport(program: Command, root: string, io: Io): void {
       (key: string, keys: string[] = []) => [...keys, key])
     .option(NEW_CREDENTIALS_FLAG, 'reuse the name of a retired (removed) customer: the first synth generates the credentials the old environment lacks')
     .addHelpText('after', [
-      '\nThe report (standard output, and customers/<customer>.import-report.txt) has one line per old key: "old.key → new.key = value", "old.key → credential',
+      `\nThe report (standard output, and ${importReportFile('<customer>')}) has one line per old key: "old.key → new.key = value", "old.key → credential`,
       'name" or "old.key: dropped: why". Credential values are never printed; those still at the old',
       'system\'s public defaults say how to rotate them after the move. Nothing is written unless',
       'everything maps; see docs/migration.md for the cutover.',

@@ -5,10 +5,10 @@ import { Option, type Command } from 'commander';
 import type { LoadedConfig } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOMER_INGRESS_CONTROLLER, type NewCustomer } from '../config/new-customer';
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NFS_BASE_PATH, IngressController, PROFILES } from '../config/schema';
-import { entryFile } from '../model/layout';
+import { customerDistFolder, customerFile, customerFluxFolder, entryFile } from '../model/layout';
 import { ensureCustomerKey } from '../secrets/operator-key';
 import { withWriteLock, writeCustomers } from '../output/write';
-import { customerFile, newCustomerProblem, renderCustomerOutput } from '../pipeline/customers';
+import { newCustomerProblem, renderCustomerOutput } from '../pipeline/customers';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 import { recordRetired } from '../secrets/credential-store';
 import { runWizard } from './init-wizard';
@@ -61,7 +61,7 @@ async function createCustomer(root: string, given: NewCustomer, io: Io, { force,
     const taken = newCustomerProblem(root, config.name, { replace: force, newCredentials });
     if (taken) throw new UserError(taken);
     const output = await renderCustomerOutput(root, config, { allowNewCredentials: newCredentials });
-    const file = customerFile(root, config.name);
+    const file = path.join(root, customerFile(config.name));
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, customerFileText(answers));
@@ -80,7 +80,7 @@ async function createCustomer(root: string, given: NewCustomer, io: Io, { force,
 /** `astrago init`: a new customer from flags, or from a wizard in a terminal. */
 export function registerInit(program: Command, root: string, io: Io): void {
   program.command('init')
-    .description('create customers/<name>.yaml and synthesize its dist/<name>/ and flux/<name>/ (a wizard asks for what the flags leave out)')
+    .description(`create ${customerFile('<name>')} and synthesize its ${customerDistFolder('<name>')}/ and ${customerFluxFolder('<name>')}/ (a wizard asks for what the flags leave out)`)
     .argument('[name]', 'customer name: a DNS-1123 label such as acme')
     .option('--ip <address>', 'IPv4 address users reach (ip mode), or the ingress LoadBalancer IP with --domain')
     .option('--domain <name>', 'DNS name users reach (domain mode)')
@@ -128,8 +128,8 @@ export function registerInit(program: Command, root: string, io: Io): void {
         }
         // The wizard's name passed the same checks as it was typed.
         const count = await createCustomer(root, answers, io, { force: flags.force === true, newCredentials: flags.newCredentials === true });
-        io.err(`Created customers/${answers.name}.yaml and ${count} files in dist/${answers.name}/ and ${entryFile(answers.name)}.`);
-        io.err(`Next: commit them, then run \`flux bootstrap git … --path=flux/${answers.name}\` against the customer's cluster.`);
+        io.err(`Created ${customerFile(answers.name)} and ${count} files in ${customerDistFolder(answers.name)}/ and ${entryFile(answers.name)}.`);
+        io.err(`Next: commit them, then run \`flux bootstrap git … --path=${customerFluxFolder(answers.name)}\` against the customer's cluster.`);
         return EXIT.OK;
       });
     });

@@ -5,6 +5,7 @@
 import { answerProblems, customerFileText, nameProblem, type NewCustomer } from '../config/new-customer';
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NFS_BASE_PATH, DEFAULT_PROFILE, PROFILES } from '../config/schema';
 import type { Prompts } from './prompts';
+import { customerDistFolder, customerFile } from '../model/layout';
 
 type Answer = Exclude<keyof NewCustomer, 'name'>;
 
@@ -78,6 +79,6 @@ export async function runWizard(
     name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === DEFAULT_PROFILE ? undefined : profile, ageRecipient,
     ingressController: given.ingressController, kubernetesVersion,
   };
-  show(`\ncustomers/${name}.yaml:\n\n${customerFileText(answers)}`);
-  return (await prompts.confirm({ message: `Write customers/${name}.yaml and synthesize dist/${name}/?`, default: true })) ? answers : undefined;
+  show(`\n${customerFile(name)}:\n\n${customerFileText(answers)}`);
+  return (await prompts.confirm({ message: `Write ${customerFile(name)} and synthesize ${customerDistFolder(name)}/?`, default: true })) ? answers : undefined;
 }

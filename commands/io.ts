@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
+import { customerFile } from '../model/layout';
 
 /**
  * What every command shares: where its output goes, its exit codes in `--help`, and `-o json`.
@@ -20,6 +21,9 @@ export interface Io {
   /** Progress of long commands: set only when stderr is a terminal (and not CI). */
   readonly progress?: Progress;
 }
+
+/** The `<customer>` argument's help, naming the file it stands for. */
+export const CUSTOMER_ARGUMENT_HELP = `customer name (${customerFile('<customer>')})`;
 
 /** Help text appended to a command: its exit codes. */
 export function exitCodesHelp(codes: Partial<Record<ExitCode, string>>): string {

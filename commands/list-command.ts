@@ -1,10 +1,10 @@
-import * as path from 'node:path';
 import { releaseResolver } from '../config/releases';
 import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { distCustomers, isUpToDate, readCustomerTree } from '../output/tree';
+import { isUpToDate, readCustomerTree } from '../output/tree';
+import { distCustomers } from '../files/customer-folders';
 import { renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
 import { EXIT, runCommand, UserError } from '../model/user-error';
@@ -86,7 +86,7 @@ export function registerList(program: Command, root: string, io: Io): void {
     .addHelpText('after', exitCodesHelp({ 0: 'listed', 1: 'a customer file is invalid (its row says so; the errors go to stderr)' }))
     .action(async (opts: { output: OutputFormat }) => {
       process.exitCode = await runCommand(io.err, async () => {
-        const loaded = loadCustomers(path.join(root, 'customers'), undefined, releaseResolver(root));
+        const loaded = loadCustomers(root, undefined, releaseResolver(root));
         const rows: CustomerRow[] = [];
         for (const l of loaded) {
           const c = l.config;

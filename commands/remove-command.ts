@@ -1,15 +1,16 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
-import { customerDistFolder, entryFile } from '../model/layout';
+import {
+  credentialStoreFolder, customerDistFolder, customerFile, customerFileYml, customerFluxFolder, entryFile, importReportFile, RETIRED_FILE,
+} from '../model/layout';
 import { pruneDisabled } from '../output/diff';
-import { distCustomers, objectLabel, parseTree, readCustomerTree } from '../output/tree';
-import { credentialStoreDir, recordRetired, RETIRED_FILE, storeCustomers } from '../secrets/credential-store';
+import { objectLabel, parseTree, readCustomerTree } from '../output/tree';
+import { credentialStoreDir, recordRetired } from '../secrets/credential-store';
 import { withWriteLock } from '../output/write';
-import { importReportFile } from '../migrate/import';
 import { guard } from '../files/file-steps';
 import { unknownCustomer } from '../config/load';
-import { customerFileNames } from '../pipeline/input-digest';
+import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
 import { exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 
@@ -28,7 +29,7 @@ export function removalPlan(root: string, customer: string): RemovalPlan {
   const { objects } = parseTree(readCustomerTree(root, customer));
   const label = (o: (typeof objects)[number]['object']) =>
     objectLabel(o) + (o.kind === 'HelmRelease' ? ' (Helm uninstalls the release and what its chart created)' : '');
-  const paths = [`customers/${customer}.yaml`, `customers/${customer}.yml`, importReportFile(customer), `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
+  const paths = [customerFile(customer), customerFileYml(customer), importReportFile(customer), `${credentialStoreDir(customer)}/`, `${customerDistFolder(customer)}/`, entryFile(customer)]
     .filter((p) => fs.existsSync(path.join(root, p)));
   return {
     pruned: objects.filter((p) => !pruneDisabled(p.object)).map((p) => label(p.object)).sort(),
@@ -52,7 +53,8 @@ function describe(customer: string, plan: RemovalPlan): string[] {
 /** `astrago remove`: retire a customer, showing first what Flux will prune and what it keeps. */
 export function registerRemove(program: Command, root: string, io: Io): void {
   program.command('remove')
-    .description('delete a customer: its file, credentials/<customer>/, dist/<customer>/ and flux/<customer>/astrago.yaml, after showing what Flux will prune; its name is recorded in credentials/retired.yaml')
+    .description(`delete a customer: its file, ${credentialStoreFolder('<customer>')}/, ${customerDistFolder('<customer>')}/ and ${entryFile('<customer>')}, `
+      + `after showing what Flux will prune; its name is recorded in ${RETIRED_FILE}`)
     .argument('<customer>', 'customer name')
     .option('--yes', 'do not ask for confirmation (required without a terminal)')
     .addHelpText('after', exitCodesHelp({ 0: 'removed', 1: 'not confirmed: nothing was deleted', 2: 'wrong usage (unknown customer, or no terminal and no --yes)' }))
@@ -75,11 +77,11 @@ export function registerRemove(program: Command, root: string, io: Io): void {
         recordRetired(root, customer, true);
         // Everything in the plan: the store goes too (git history keeps it).
         for (const p of plan.paths) guard(p, () => fs.rmSync(path.join(root, p), { recursive: true, force: true }));
-        const fluxDir = path.dirname(path.join(root, entryFile(customer)));
+        const fluxDir = path.join(root, customerFluxFolder(customer));
         if (fs.existsSync(fluxDir) && fs.readdirSync(fluxDir).length === 0) fs.rmdirSync(fluxDir);
         io.err(`Removed ${customer}. Commit the deletion with ${RETIRED_FILE}; Flux prunes the objects above once it is merged.`);
         if (fs.existsSync(fluxDir)) {
-          io.err(`flux/${customer}/ still holds what \`flux bootstrap\` wrote: Flux itself keeps running in the cluster until you run \`flux uninstall\` there and delete that folder.`);
+          io.err(`${customerFluxFolder(customer)}/ still holds what \`flux bootstrap\` wrote: Flux itself keeps running in the cluster until you run \`flux uninstall\` there and delete that folder.`);
         }
         return EXIT.OK;
       }));

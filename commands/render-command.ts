@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
-import { exitCodesHelp, type Io } from './io';
+import { CUSTOMER_ARGUMENT_HELP, exitCodesHelp, type Io } from './io';
 import { UserError, EXIT, runCommand } from '../model/user-error';
 
 export interface RenderSelection {
@@ -29,7 +29,7 @@ export function selectFiles(files: readonly OutputFile[], selection: RenderSelec
 export function registerRender(program: Command, root: string, io: Io): void {
   program.command('render')
     .description('print the objects of a customer as YAML, optionally only one tier or one component')
-    .argument('<customer>', 'customer name (customers/<customer>.yaml)')
+    .argument('<customer>', CUSTOMER_ARGUMENT_HELP)
     .addOption(new Option('--tier <tier>', 'only the objects of this tier').choices(TIERS))
     .option('--app <component>', 'only this component, by its file name (e.g. gpu-operator)')
     .addHelpText('after', exitCodesHelp({ 0: 'printed', 1: 'the customer file is invalid', 2: 'wrong usage (unknown customer, tier or component)' }))

@@ -11,6 +11,7 @@ import { checkChangeable, ROTATION_EFFECTS, TREE_CHANGES } from './secrets-rotat
 import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
 import { checkCredentials } from '../pipeline/credential-check';
 import { operatorIdentities } from '../secrets/age';
+import { customerFile } from '../model/layout';
 
 type Log = (line: string) => void;
 
@@ -26,13 +27,13 @@ async function resealLocked(root: string, customer: string, vaultOptions: VaultO
   const configs = loadAll(root, log, customer);
   const existing = credential && configs[0].secrets.existing[credential];
   if (existing) {
-    throw new UserError(`customers/${customer}.yaml: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
+    throw new UserError(`${customerFile(customer)}: secrets.existing.${credential}: expected no entry to let synth encrypt the credential, found the customer-managed Secret "${existing.secretName}"`);
   }
   const outputs = await renderAll(root, configs, () => vaultOptions);
   const holders = outputs[0].files.flatMap((f) => parseAllDocuments(f.content).map((d) => d.toJS()))
     .filter((o) => o?.kind === 'Secret' && (!credential || o.metadata?.annotations?.[CREDENTIAL_ANNOTATION] === credential));
   if (credential && holders.length === 0) {
-    throw new UserError(`customers/${customer}.yaml: expected a component that uses credential "${credential}", found none enabled`);
+    throw new UserError(`${customerFile(customer)}: expected a component that uses credential "${credential}", found none enabled`);
   }
   writeCustomers(root, outputs);
   log(`re-encrypted ${holders.length} Secret(s) of ${customer}: ${holders.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).join(', ')}`);

@@ -2,14 +2,17 @@ import type { Command } from 'commander';
 import { exitCodesHelp, type Io } from './io';
 import { synth } from '../pipeline/synth';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
+import { customerDistFolder, customerFluxFolder, SYNTH_LOCK } from '../model/layout';
 
 /** `astrago synth`: the same as `npx cdk8s synth`, without the cdk8s CLI around it. */
 export function registerSynth(program: Command, root: string, io: Io): void {
   program.command('synth')
-    .description('write dist/<customer>/ and flux/<customer>/ for every customer file (all or nothing); a customer whose inputs did not change since the last synth is skipped')
+    .description(`write ${customerDistFolder('<customer>')}/ and ${customerFluxFolder('<customer>')}/ for every customer file (all or nothing); `
+      + 'a customer whose inputs did not change since the last synth is skipped')
     .addHelpText('after', exitCodesHelp({
       0: 'written',
-      1: 'a customer file or a store entry is invalid or a credential needs SOPS_AGE_KEY_FILE (then nothing was written), another synth holds .astrago/synth.lock, or the file system failed (one error: line each)',
+      1: 'a customer file or a store entry is invalid or a credential needs SOPS_AGE_KEY_FILE (then nothing was written), '
+        + `another synth holds ${SYNTH_LOCK}, or the file system failed (one error: line each)`,
     }))
     .option('--shard <k/n>', 'only part k of n of the customers (every n-th, from the k-th), for a CI matrix')
     .option(`${NEW_CREDENTIALS_FLAG} <customer...>`, 'generate the missing credentials of these customers even where synth cannot tell that they never existed '

@@ -17,7 +17,7 @@ import { objectShape, type SchemaNode } from './schema-walk';
 import { errnoCode } from '../model/caught';
 import { CHARTS } from '../catalog/charts';
 import { releaseLayer as layerOf, type ReleaseResolver } from './releases';
-import { releaseFile } from '../model/layout';
+import { customerDistFolder, customerFile, CUSTOMERS_ROOT, releaseFile } from '../model/layout';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -104,7 +104,7 @@ export function customerName(file: string): string {
  *   becomes the layer beneath its profile. Without them, the catalog's pins apply.
  */
 export function loadCustomerFile(file: string, displayFile = file, releases?: ReleaseResolver): LoadedCustomer {
-  const refuse = (found: string, expected = 'a regular file inside customers/ (no symbolic link, no folder)') => fileProblem(displayFile, expected, found);
+  const refuse = (found: string, expected = `a regular file inside ${CUSTOMERS_ROOT}/ (no symbolic link, no folder)`) => fileProblem(displayFile, expected, found);
   let text: string;
   try {
     // lstat, not stat: a link is never followed, so nothing it points to (a key, /proc/self/environ) is read or echoed.
@@ -202,13 +202,14 @@ export function loadCustomerText(text: string, name: string, file: string, relea
 }
 
 /**
- * Loads every `*.yaml` customer file of a folder (or those `wanted`), sorted by name. A `*.yml` file is an error
+ * Loads every `*.yaml` customer file of the repository at `root` (or those `wanted`), sorted by name. A `*.yml` file is an error
  * (naming its `.yaml` twin if there is one): two spellings would let one file silently
  * override the other.
  */
-export function loadCustomers(dir: string, wanted: (name: string) => boolean = () => true, releases?: ReleaseResolver): LoadedCustomer[] {
+export function loadCustomers(root: string, wanted: (name: string) => boolean = () => true, releases?: ReleaseResolver): LoadedCustomer[] {
+  const folder = CUSTOMERS_ROOT;
+  const dir = path.join(root, folder);
   if (!fs.existsSync(dir)) return [];
-  const folder = path.basename(dir);
   const entries = guard(folder, () => fs.readdirSync(dir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   return entries.filter((f) => !f.endsWith('.yaml') || wanted(customerName(f))).map((f) => {
     const display = `${folder}/${f}`;
@@ -299,7 +300,7 @@ function editDistance(a: string, b: string): number {
  * are, and what was looked for (`alsoDist` for the commands that also act on a tree alone).
  */
 export function unknownCustomer(names: readonly string[], known: readonly string[], alsoDist = false): UserError {
-  const where = `customers/${names[0]}.yaml${alsoDist ? ` or dist/${names[0]}/` : ''}`;
+  const where = `${customerFile(names[0])}${alsoDist ? ` or ${customerDistFolder(names[0])}/` : ''}`;
   return new UserError(`customer ${names.map((n) => `"${n}"`).join(', ')}: expected one of ${known.join(', ') || '(none)'}, found no ${where}`, EXIT.USAGE);
 }
 

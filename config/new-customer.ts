@@ -8,6 +8,7 @@ import { JSON_SCHEMA_FILE } from './json-schema';
 import type { ReleaseResolver } from './releases';
 import { loadCustomerText, type LoadedCustomer, type Problem } from './load';
 import { dns1123Label, IngressController, type PROFILES } from './schema';
+import { customerFile } from '../model/layout';
 
 /**
  * The ingress controller of a customer `init` creates: the maintained one. The schema's default
@@ -96,7 +97,7 @@ export function nameProblem(name: string): string | undefined {
 
 /** Loads the file `init` would write, exactly as synth would load it. */
 export function loadNewCustomer(c: NewCustomer, releases?: ReleaseResolver): LoadedCustomer {
-  return loadCustomerText(customerFileText(c), c.name, `customers/${c.name}.yaml`, releases);
+  return loadCustomerText(customerFileText(c), c.name, customerFile(c.name), releases);
 }
 
 /**

@@ -22,7 +22,7 @@ import { platformUrls } from '../config/urls';
 import { show } from '../output/diff';
 import { realSteps, type FileSteps } from '../files/file-steps';
 import { credentialStoreDir, credentialValueProblem, storeCredentials } from '../secrets/credential-store';
-import { WORK_FOLDER } from '../model/layout';
+import { customerFile, importReportFile, importStagingFolder } from '../model/layout';
 import { LEGACY_CREDENTIALS, type LegacyCredential } from './legacy-credentials';
 import { LegacyLayout, readLegacyEnvironment, sourceOf, type LegacyEnvironment } from './legacy-environment';
 import { leaves, PLATFORM_COMPONENTS, ruleFor, RULES } from './legacy-mapping';
@@ -127,7 +127,7 @@ export function planImport(options: ImportOptions): ImportPlan | ImportRefusal {
   const { doc, origins } = customerDocument(mapping, options.ageRecipients ?? []);
 
   const fileText = customerFileText(customer, env, doc);
-  const loaded = loadCustomerText(fileText, customer, `customers/${customer}.yaml`);
+  const loaded = loadCustomerText(fileText, customer, customerFile(customer));
   const checkProblems = loaded.errors.map((p) => explainProblem(p, origins, env));
   const problems = [...mapping.problems, ...checkProblems.map((c) => c.line)];
   if (problems.length > 0 || !loaded.config) return refuse(checkProblems.some((c) => c.usage), ...problems);
@@ -361,12 +361,7 @@ function customerFileText(customer: string, env: LegacyEnvironment, doc: Plain):
 
 /** Repository-relative files an import writes, for messages and for the refusal to overwrite. */
 export function importTargets(customer: string): { customerFile: string; store: string; report: string } {
-  return { customerFile: `customers/${customer}.yaml`, store: credentialStoreDir(customer), report: importReportFile(customer) };
-}
-
-/** The report of a customer's import, kept beside its customer file (to commit with it: the record of what the move did with each old key). */
-export function importReportFile(customer: string): string {
-  return `customers/${customer}.import-report.txt`;
+  return { customerFile: customerFile(customer), store: credentialStoreDir(customer), report: importReportFile(customer) };
 }
 
 /** Why an import of `customer` would overwrite something, or undefined. */
@@ -390,7 +385,7 @@ export async function writeImport(root: string, plan: ImportPlan, steps: FileSte
   const targets = importTargets(plan.customer);
   const existing = existingTarget(root, plan.customer);
   if (existing) throw new UserError(existing);
-  const staging = `${WORK_FOLDER}/import-${plan.customer}`;
+  const staging = importStagingFolder(plan.customer);
   steps.remove(staging);
   steps.mkdir(staging);
   const stored = await storeCredentials(path.join(root, staging), plan.customer, plan.credentials, plan.config.secrets.ageRecipients);

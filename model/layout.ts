@@ -1,7 +1,10 @@
 /**
- * The layout of the generated tree, the one place that names its folders: `dist/<customer>/`
- * (what Flux applies, tier by tier) and `flux/<customer>/` (the entry point `flux bootstrap`
- * picks up). A leaf module: everything may import it, it imports nothing of the project.
+ * The layout of the repository, the one place that names its folders: `customers/` (the files
+ * users edit), `credentials/<customer>/` (the encrypted stores), `dist/<customer>/` (what Flux
+ * applies, tier by tier, with `dist/<customer>/flux/` holding the tier Kustomizations),
+ * `flux/<customer>/` (the entry point `flux bootstrap` picks up), `.astrago/` (synth's own work
+ * files), `vendor/` and `releases/`. It alone turns a chart's placement into a path or an id.
+ * A leaf module: everything may import it, it imports nothing of the project.
  *
  * Tiers and stages: where a component lives decides when Flux applies it.
  *
@@ -83,10 +86,67 @@ export const FLUX_ROOT = 'flux';
 
 /** Folder of every customer file, relative to the repository root. */
 export const CUSTOMERS_ROOT = 'customers';
+
+/** A customer's file, the one input a user edits, relative to the repository root. */
+export function customerFile(customer: string): string {
+  return `${CUSTOMERS_ROOT}/${customer}.yaml`;
+}
+
+/** The `.yml` spelling of a customer's file: synth reads only `.yaml` and refuses a customer with both. */
+export function customerFileYml(customer: string): string {
+  return `${CUSTOMERS_ROOT}/${customer}.yml`;
+}
+
+/** The report of a customer's import, kept beside its customer file (to commit with it: the record of what the move did with each old key). */
+export function importReportFile(customer: string): string {
+  return `${CUSTOMERS_ROOT}/${customer}.import-report.txt`;
+}
+
 /** Top folder of every customer's credential store, relative to the repository root. */
 export const CREDENTIALS_FOLDER = 'credentials';
+
+/**
+ * Folder of a customer's credential store, relative to the repository root; for a name already
+ * checked to be a DNS-1123 label (`secrets/credential-store.ts` `credentialStoreDir` checks it).
+ */
+export function credentialStoreFolder(customer: string): string {
+  return `${CREDENTIALS_FOLDER}/${customer}`;
+}
+
+/**
+ * The names of removed customers, committed beside their stores (`remove` writes it): synth
+ * never mints credentials for them again, whatever git history this checkout has (a shallow
+ * clone or a copy without `.git` has none to show that the store existed).
+ */
+export const RETIRED_FILE = `${CREDENTIALS_FOLDER}/retired.yaml`;
+
 /** Where synth keeps its lock, staging, temporary files and input records: same file system, never committed. */
 export const WORK_FOLDER = '.astrago';
+/** Temporary files of atomic writes, renamed into place from here. */
+export const WORK_TMP_FOLDER = `${WORK_FOLDER}/tmp`;
+/** Customers' trees and stores staged whole before they replace the committed ones. */
+export const STAGING_FOLDER = `${WORK_FOLDER}/staging`;
+/** Held by the one synth that writes the repository. */
+export const SYNTH_LOCK = `${WORK_FOLDER}/synth.lock`;
+/** Folder of the inputs and written files recorded by the last synth, one record per customer. */
+export const INPUT_RECORDS_FOLDER = `${WORK_FOLDER}/inputs`;
+
+/** The record of a customer's last synth. */
+export function inputRecordFile(customer: string): string {
+  return `${INPUT_RECORDS_FOLDER}/${customer}.json`;
+}
+
+/** Where `import` stages a customer's file and store before moving them in. */
+export function importStagingFolder(customer: string): string {
+  return `${WORK_FOLDER}/import-${customer}`;
+}
+
+/** The customer a repository path belongs to, for the four per-customer folders; undefined for any other path. */
+export function customerOfPath(file: string): string | undefined {
+  const [top, second] = file.split('/');
+  if (top === CUSTOMERS_ROOT) return /^(.+)\.ya?ml$/.exec(second ?? '')?.[1];
+  return [CREDENTIALS_FOLDER, DIST_ROOT, FLUX_ROOT].includes(top) && second ? second : undefined;
+}
 
 /** Folder of a customer's tree, relative to the repository root. */
 export function customerDistFolder(customer: string): string {

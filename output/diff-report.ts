@@ -3,6 +3,7 @@
  * job summary. Destructive changes come first and are impossible to miss in both.
  */
 import { ChangeType, show, type FieldChange, type ObjectChange } from './diff';
+import { customerDistFolder, customerFluxFolder } from '../model/layout';
 
 export interface CustomerChanges {
   readonly customer: string;
@@ -44,7 +45,8 @@ const code = (text: string) => (text ? `\`${cell(text).replace(/`/g, "'")}\`` : 
 
 /** A customer's changes with its own name in paths replaced, so that customers with the same change compare equal. */
 function changesOf(customer: string, changes: readonly ObjectChange[]): ObjectChange[] {
-  const anonymous = (text: string) => text.replace(`dist/${customer}/`, 'dist/<customer>/').replace(`flux/${customer}/`, 'flux/<customer>/');
+  const anonymous = (text: string) => text.replace(`${customerDistFolder(customer)}/`, `${customerDistFolder('<customer>')}/`)
+    .replace(`${customerFluxFolder(customer)}/`, `${customerFluxFolder('<customer>')}/`);
   return changes.map((c) => ({ ...c, file: anonymous(c.file), label: anonymous(c.label) }));
 }
 

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { customerDistFolder, customerFluxFolder, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
+import { customerDistFolder, customerFluxFolder, customerOfPath, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
 import { filesUnder, guard } from '../files/file-steps';
 import { readFilesAtRevision } from '../files/revision-files';
 import type { KubeObject, OutputFile } from '../model/objects';
@@ -33,13 +33,6 @@ export function isUpToDate(onDisk: readonly OutputFile[], rendered: readonly Out
   return fresh.length === onDisk.length && fresh.every((f, i) => onDisk[i].path === f.path && onDisk[i].content === f.content);
 }
 
-/** Customers with a folder in dist/ on disk. */
-export function distCustomers(root: string): string[] {
-  const dist = path.join(root, DIST_ROOT);
-  if (!fs.existsSync(dist)) return [];
-  return fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-}
-
 /** Thrown when a git revision cannot be read; the message names the revision. */
 export class RevisionError extends Error {}
 
@@ -49,10 +42,10 @@ export function readTreesAtRevision(root: string, revision: string, customers?: 
   const trees = new Map<string, OutputFile[]>();
   const folders = customers ? customers.flatMap((c) => [customerDistFolder(c), customerFluxFolder(c)]) : [DIST_ROOT, FLUX_ROOT];
   if (folders.length === 0) return trees;
-  const paths = git('ls-tree', '-r', '-z', '--name-only', revision, '--', ...folders).split('\0').filter(Boolean)
-    .filter((file) => ownedBy(file.split('/')[1], file));
-  for (const file of readFilesAtRevision(root, revision, paths)) {
-    const customer = file.path.split('/')[1];
+  const owners = new Map(git('ls-tree', '-r', '-z', '--name-only', revision, '--', ...folders).split('\0')
+    .flatMap((file) => { const customer = customerOfPath(file); return customer && ownedBy(customer, file) ? [[file, customer] as const] : []; }));
+  for (const file of readFilesAtRevision(root, revision, [...owners.keys()])) {
+    const customer = owners.get(file.path) ?? '';
     trees.set(customer, [...(trees.get(customer) ?? []), file]);
   }
   return trees;
@@ -61,8 +54,7 @@ export function readTreesAtRevision(root: string, revision: string, customers?: 
 /** The customers with a tree at a git revision. */
 export function customersAtRevision(root: string, revision: string): string[] {
   const git = gitAt(root, revision);
-  return git('ls-tree', '-z', '--name-only', revision, '--', `${DIST_ROOT}/`).split('\0').filter(Boolean)
-    .map((p) => p.slice(DIST_ROOT.length + 1)).sort();
+  return git('ls-tree', '-z', '--name-only', revision, '--', `${DIST_ROOT}/`).split('\0').flatMap((p) => customerOfPath(p) ?? []).sort();
 }
 
 /** git in the repository, once the revision is known to be a commit of it (a RevisionError otherwise). */

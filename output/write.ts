@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { UserError } from '../model/user-error';
-import { customerDistFolder, WORK_FOLDER } from '../model/layout';
+import { customerDistFolder, STAGING_FOLDER, SYNTH_LOCK, WORK_FOLDER, WORK_TMP_FOLDER } from '../model/layout';
 import { credentialStoreDir, readRegularFile, writeStoreFiles } from '../secrets/credential-store';
 import { asFileSystemError, failureOn, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
 import type { OutputFile } from '../model/objects';
@@ -45,9 +45,6 @@ export interface CustomerOutput {
   readonly previous?: readonly OutputFile[];
 }
 
-const STAGING = `${WORK_FOLDER}/staging`;
-const LOCK = `${WORK_FOLDER}/synth.lock`;
-
 /**
  * Replaces `dist/<customer>/` and `flux/<customer>/astrago.yaml` of each customer with the
  * rendered files (see the header); `flux/<customer>/flux-system/` (bootstrap's) is kept. A
@@ -58,7 +55,7 @@ export function writeCustomers(root: string, all: readonly CustomerOutput[], ste
   for (const output of all) writeStore(root, output.customer, output.store ?? [], steps);
   const outputs = all.filter((o) => !isUpToDate(o.previous ?? readCustomerTree(root, o.customer), o.files));
   for (const { customer, files } of outputs) {
-    const partial = `${STAGING}/${customer}.partial`;
+    const partial = `${STAGING_FOLDER}/${customer}.partial`;
     steps.remove(partial);
     const dist = `${customerDistFolder(customer)}/`;
     const created = new Set<string>();
@@ -69,7 +66,7 @@ export function writeCustomers(root: string, all: readonly CustomerOutput[], ste
       created.add(dir);
       steps.writeFile(target, file.content);
     }
-    steps.rename(partial, `${STAGING}/${customer}.ready`);
+    steps.rename(partial, `${STAGING_FOLDER}/${customer}.ready`);
   }
   for (const { customer } of outputs) finishSwap(root, customer, steps);
 }
@@ -80,7 +77,7 @@ function writeStore(root: string, customer: string, files: readonly OutputFile[]
     writeStoreFiles(root, files, steps);
     return;
   }
-  const partial = `${STAGING}/${customer}.store.partial`;
+  const partial = `${STAGING_FOLDER}/${customer}.store.partial`;
   const store = credentialStoreDir(customer);
   const changed = new Map(files.map((f) => [path.posix.basename(f.path), f.content]));
   steps.remove(partial);
@@ -89,13 +86,13 @@ function writeStore(root: string, customer: string, files: readonly OutputFile[]
     if (!changed.has(name)) steps.writeFile(`${partial}/tree/${name}`, readRegularFile(root, `${store}/${name}`), { durable: true });
   }
   for (const [name, content] of changed) steps.writeFile(`${partial}/tree/${name}`, content, { durable: true });
-  steps.rename(partial, `${STAGING}/${customer}.store.ready`);
+  steps.rename(partial, `${STAGING_FOLDER}/${customer}.store.ready`);
   finishStoreSwap(root, customer, steps);
 }
 
 /** The swap of step 1 for one customer's ready store; each step is skipped once done. */
 function finishStoreSwap(root: string, customer: string, steps: FileSteps): void {
-  const ready = `${STAGING}/${customer}.store.ready`;
+  const ready = `${STAGING_FOLDER}/${customer}.store.ready`;
   swapFolder(root, ready, credentialStoreDir(customer), steps);
   steps.remove(ready);
 }
@@ -122,7 +119,7 @@ function swapFolder(root: string, ready: string, target: string, steps: FileStep
 
 /** Steps 3 of the header for one customer's ready folder; each step is skipped once done. */
 function finishSwap(root: string, customer: string, steps: FileSteps): void {
-  const ready = `${STAGING}/${customer}.ready`;
+  const ready = `${STAGING_FOLDER}/${customer}.ready`;
   swapFolder(root, ready, customerDistFolder(customer), steps);
   for (const file of filesUnder(root, `${ready}/other`)) {
     steps.mkdir(path.posix.dirname(file));
@@ -138,24 +135,24 @@ function finishSwap(root: string, customer: string, steps: FileSteps): void {
 export function recoverInterrupted(root: string, steps: FileSteps = realSteps(root)): string[] {
   // Temporary files of store entries a dead process never renamed into place: nothing refers to them.
   // A live one's (`storeCredentials` runs without the lock) is left alone.
-  const tmp = `${WORK_FOLDER}/tmp`;
-  for (const name of fs.existsSync(path.join(root, tmp)) ? guard(tmp, () => fs.readdirSync(path.join(root, tmp))) : []) {
-    if (!alive(Number(/\.(\d+)\.tmp$/.exec(name)?.[1]))) steps.remove(`${tmp}/${name}`);
+  const tmp = path.join(root, WORK_TMP_FOLDER);
+  for (const name of fs.existsSync(tmp) ? guard(WORK_TMP_FOLDER, () => fs.readdirSync(tmp)) : []) {
+    if (!alive(Number(/\.(\d+)\.tmp$/.exec(name)?.[1]))) steps.remove(`${WORK_TMP_FOLDER}/${name}`);
   }
-  const dir = path.join(root, STAGING);
+  const dir = path.join(root, STAGING_FOLDER);
   if (!fs.existsSync(dir)) return [];
   const lines: string[] = [];
-  const entries = guard(STAGING, () => fs.readdirSync(dir)).sort().map((entry) => {
+  const entries = guard(STAGING_FOLDER, () => fs.readdirSync(dir)).sort().map((entry) => {
     const [, customer, store, state] = /^([a-z0-9-]+)(\.store)?\.(ready|partial)$/.exec(entry) ?? [];
     if (!state) {
-      throw new UserError(`${STAGING}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
+      throw new UserError(`${STAGING_FOLDER}/${entry}: expected only <customer>.ready or <customer>.partial folders of an interrupted synth, found another entry; move it away`);
     }
     return { entry, customer, store: store !== undefined, ready: state === 'ready' };
   });
   // Stores first: a tree is never swapped in ahead of the credentials it was sealed from.
   for (const { entry, customer, store, ready } of [...entries.filter((e) => e.store), ...entries.filter((e) => !e.store)]) {
     if (!ready) {
-      steps.remove(`${STAGING}/${entry}`);
+      steps.remove(`${STAGING_FOLDER}/${entry}`);
     } else if (store) {
       finishStoreSwap(root, customer, steps);
       lines.push(`recovered ${customer}: finished writing ${credentialStoreDir(customer)}/ from an interrupted synth`);
@@ -174,13 +171,13 @@ export function recoverInterrupted(root: string, steps: FileSteps = realSteps(ro
  * runs are finished first; their lines go to `log`.
  */
 export async function withWriteLock<T>(root: string, log: (line: string) => void, body: () => Promise<T>): Promise<T> {
-  const lock = path.join(root, LOCK);
+  const lock = path.join(root, SYNTH_LOCK);
   guard(WORK_FOLDER, () => fs.mkdirSync(path.join(root, WORK_FOLDER), { recursive: true }));
   const mine = `${process.pid} ${os.hostname()} ${new Date().toISOString()}\n`;
   // Written aside, then hard-linked into place: the link either fails (EEXIST) or makes the lock
   // appear with its content whole, so a second synth never reads a lock still being written.
   const pending = `${lock}.${process.pid}.tmp`;
-  guard(LOCK, () => fs.writeFileSync(pending, mine));
+  guard(SYNTH_LOCK, () => fs.writeFileSync(pending, mine));
   for (let attempt = 0; ; attempt++) {
     try {
       fs.linkSync(pending, lock);
@@ -189,12 +186,12 @@ export async function withWriteLock<T>(root: string, log: (line: string) => void
       const code = errnoCode(e);
       const [pid, host, since] = code === 'EEXIST' && attempt === 0 ? readLock(lock) : [];
       if (pid !== undefined && host === os.hostname() && !alive(Number(pid))) {
-        guard(LOCK, () => fs.rmSync(lock, { force: true }));
+        guard(SYNTH_LOCK, () => fs.rmSync(lock, { force: true }));
         continue;
       }
       fs.rmSync(pending, { force: true });
-      if (code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, LOCK);
-      throw new UserError(`${LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
+      if (code !== 'EEXIST' || attempt > 0) throw asFileSystemError(e, SYNTH_LOCK);
+      throw new UserError(`${SYNTH_LOCK}: another synth (pid ${pid} on ${host}, since ${since}) is writing this repository; `
         + 'run yours when it has finished (if that process no longer exists, delete the file)');
     }
   }

@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
-import { customerFileNames } from './input-digest';
+import { customerFileNames } from '../files/customer-folders';
+import { customerFile, customerFileYml, RETIRED_FILE } from '../model/layout';
 import { select, type Selection } from './selection';
 import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
@@ -12,13 +13,9 @@ import type { CustomerOutput } from '../output/write';
 import { EXIT, UserError } from '../model/user-error';
 import { committedTree } from '../validate/committed-tree';
 import type { Progress } from '../validate/progress';
-import { credentialStoreDir, readRetired, RETIRED_FILE } from '../secrets/credential-store';
+import { credentialStoreDir, readRetired } from '../secrets/credential-store';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 import { loadAll, renderOne, type VaultOptions } from './synth';
-
-export function customerFile(root: string, name: string): string {
-  return path.join(root, 'customers', `${name}.yaml`);
-}
 
 /**
  * Why `init` or `import` must not create customer `name`, or undefined: a customer file of the
@@ -26,9 +23,9 @@ export function customerFile(root: string, name: string): string {
  * name (unless new credentials are allowed: its old ones are in git history).
  */
 export function newCustomerProblem(root: string, name: string, options: { readonly replace?: boolean; readonly newCredentials?: boolean } = {}): string | undefined {
-  if (!options.replace && fs.existsSync(customerFile(root, name))) return `customers/${name}.yaml exists: pass --force to replace it`;
-  if (fs.existsSync(path.join(root, 'customers', `${name}.yml`))) {
-    return `customers/${name}.yml: expected no second spelling of customer ${name} (synth reads only .yaml and refuses both), found one: rename it to customers/${name}.yaml or delete it`;
+  if (!options.replace && fs.existsSync(path.join(root, customerFile(name)))) return `${customerFile(name)} exists: pass --force to replace it`;
+  if (fs.existsSync(path.join(root, customerFileYml(name)))) {
+    return `${customerFileYml(name)}: expected no second spelling of customer ${name} (synth reads only .yaml and refuses both), found one: rename it to ${customerFile(name)} or delete it`;
   }
   if (!options.newCredentials && readRetired(root).includes(name)) {
     return `${RETIRED_FILE}: expected a new customer name, found "${name}" retired (\`npx astrago remove\` deleted it; git history keeps its credentials: \`git log -- ${credentialStoreDir(name)}\`); `
@@ -39,8 +36,9 @@ export function newCustomerProblem(root: string, name: string, options: { readon
 
 /** A valid customer, or a UserError: usage (2) for an unknown name, findings (1) for an invalid file. */
 export function loadCustomer(root: string, name: string, log: (line: string) => void): LoadedConfig {
-  if (!fs.existsSync(customerFile(root, name))) throw unknownCustomer([name], customerFileNames(root));
-  const loaded = requireVendoredVersions(loadCustomerFile(customerFile(root, name), `customers/${name}.yaml`, releaseResolver(root)), vendoredIn(root));
+  const file = customerFile(name);
+  if (!fs.existsSync(path.join(root, file))) throw unknownCustomer([name], customerFileNames(root));
+  const loaded = requireVendoredVersions(loadCustomerFile(path.join(root, file), file, releaseResolver(root)), vendoredIn(root));
   for (const w of loaded.warnings) log(`warning: ${formatProblem(w)}`);
   if (!loaded.config) throw new UserError(loaded.errors.map(formatProblem));
   return loaded;

@@ -9,8 +9,9 @@
  * missing or added output file, makes it render again. The record is local, like a build cache:
  * committed, it would churn whenever two machines run different Node majors.
  *
- * A leaf of the pipeline: it imports only Node and the layout (the YAML parser only when a file
- * must be parsed), so that a run with nothing to do loads neither cdk8s nor the constructs. A customer's release counts as an
+ * A leaf of the pipeline: it imports only Node, the layout and its folder listings (the YAML
+ * parser only when a file must be parsed), so that a run with nothing to do loads neither cdk8s
+ * nor the constructs. A customer's release counts as an
  * input of that customer only (its ring's entry and its release file), not of the project.
  */
 import { createHash } from 'node:crypto';
@@ -18,8 +19,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
 import {
-  CREDENTIALS_FOLDER, CUSTOMERS_ROOT, customerDistFolder, DIST_ROOT, entryFile, FLUX_ROOT, releaseFile, RELEASES_ROOT, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
+  credentialStoreFolder, CREDENTIALS_FOLDER, customerDistFolder, customerFile, CUSTOMERS_ROOT, DIST_ROOT, entryFile, FLUX_ROOT, inputRecordFile,
+  releaseFile, RELEASES_ROOT, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
+import { distCustomers, hasYmlCustomerFile, storeCustomers } from '../files/customer-folders';
 import { fieldsOf, isMap } from '../model/fields';
 
 /** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
@@ -213,11 +216,6 @@ function yaml(): typeof Yaml {
   return require('yaml');
 }
 
-/** The record of a customer, relative to the repository root. */
-export function inputRecordFile(customer: string): string {
-  return `${WORK_FOLDER}/inputs/${customer}.json`;
-}
-
 /**
  * What every customer's output depends on besides its own files: the project's source (every
  * file outside the folders above, whatever new folder is added), the vendor lock and the Node
@@ -229,9 +227,6 @@ export function projectDigest(root: string, nodeMajor = process.versions.node.sp
   for (const file of files.sort()) hashFile(hash, root, file);
   return hash.digest('hex');
 }
-
-/** The customer file of a customer, relative to the repository root. */
-export const customerFilePath = (customer: string) => `${CUSTOMERS_ROOT}/${customer}.yaml`;
 
 /** The digest of a customer's inputs: the project's, its customer file, its credential store and its release. */
 export function customerDigest(context: DigestContext, customer: string, recorded = new RecordedInputs(new FileHashes(context.root))): string {
@@ -249,7 +244,7 @@ export function customerDigest(context: DigestContext, customer: string, recorde
  */
 function customerInputs(context: DigestContext, customer: string, selector: ReleaseSelector, hashes: FileHashes, recorded?: RingRecord):
   { readonly files: readonly string[]; readonly ring: string; readonly release?: ChosenRelease } {
-  const own = [customerFilePath(customer), ...hashes.filesUnder(`${CREDENTIALS_FOLDER}/${customer}`)];
+  const own = [customerFile(customer), ...hashes.filesUnder(credentialStoreFolder(customer))];
   const release = selector.kind === 'pinned' ? { name: selector.release } : selector.kind === 'ring' ? context.ringRelease(selector.ring, recorded) : undefined;
   if (release) return { files: [...own, releaseFile(release.name)], ring: release.ring ?? '(pinned)', release };
   return { files: [...own, RINGS_FILE, ...walk(context.root, RELEASES_ROOT, () => true).sort()], ring: '(unknown)' };
@@ -258,7 +253,7 @@ function customerInputs(context: DigestContext, customer: string, selector: Rele
 /** A customer's release selector: the record's when the customer file is the one it was read from, else read now. */
 function selectorOf(root: string, customer: string, recorded: RecordedInputs): ReleaseSelector {
   const known = recorded.record?.selector;
-  if (known && known[0] === recorded.hashes.sha(customerFilePath(customer))) return known[1];
+  if (known && known[0] === recorded.hashes.sha(customerFile(customer))) return known[1];
   return readSelector(root, customer)[1];
 }
 
@@ -266,9 +261,9 @@ function selectorOf(root: string, customer: string, recorded: RecordedInputs): R
 function readSelector(root: string, customer: string): readonly [string, ReleaseSelector] {
   try {
     // Only a regular file is read (a FIFO would block): anything else renders, and is refused there.
-    const customerFile = path.join(root, customerFilePath(customer));
-    if (!fs.lstatSync(customerFile).isFile()) return ['special', { kind: 'unknown' }];
-    const content = fs.readFileSync(customerFile);
+    const absolute = path.join(root, customerFile(customer));
+    if (!fs.lstatSync(absolute).isFile()) return ['special', { kind: 'unknown' }];
+    const content = fs.readFileSync(absolute);
     const sha = createHash('sha256').update(content).digest('hex');
     const file = fieldsOf(yaml().parse(content.toString('utf8')));
     if (typeof file.release === 'string' && file.ring === undefined) return [sha, { kind: 'pinned', release: file.release }];
@@ -403,7 +398,7 @@ function sha256Of(root: string, file: string): string {
 export function allUnchanged(root: string, names: readonly string[]): Map<string, readonly string[]> | undefined {
   const context = new DigestContext(root);
   const unchanged = new Map<string, readonly string[]>();
-  const changed = (name: string) => fs.lstatSync(path.join(root, customerFilePath(name)), { throwIfNoEntry: false })?.ctimeMs ?? Infinity;
+  const changed = (name: string) => fs.lstatSync(path.join(root, customerFile(name)), { throwIfNoEntry: false })?.ctimeMs ?? Infinity;
   const order = names.map((name) => [name, changed(name)] as const).sort((a, b) => b[1] - a[1]).map(([name]) => name);
   for (const name of order) {
     const recorded = RecordedInputs.read(root, name);
@@ -414,34 +409,11 @@ export function allUnchanged(root: string, names: readonly string[]): Map<string
   return new Map(names.map((name) => [name, unchanged.get(name) ?? []]));
 }
 
-/** Customer names of the customer files, sorted. */
-export function customerFileNames(root: string): string[] {
-  try {
-    return fs.readdirSync(path.join(root, CUSTOMERS_ROOT)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort();
-  } catch {
-    return [];
-  }
-}
-
 /**
  * Whether something only a full synth reports is there: a tree or a credential store left
  * without its customer file (a warning each), or a customer file not named `*.yaml` (an error).
  */
 export function needsFullSynth(root: string, names: readonly string[]): boolean {
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync(path.join(root, CUSTOMERS_ROOT));
-  } catch {
-    // No customers folder: nothing misnamed in it.
-  }
-  if (entries.some((f) => f.endsWith('.yml'))) return true;
   const known = new Set(names);
-  const folders = (dir: string) => {
-    try {
-      return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
-    } catch {
-      return [];
-    }
-  };
-  return [...folders(DIST_ROOT), ...folders(CREDENTIALS_FOLDER)].some((c) => !known.has(c));
+  return hasYmlCustomerFile(root) || [...distCustomers(root), ...storeCustomers(root)].some((c) => !known.has(c));
 }

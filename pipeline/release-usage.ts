@@ -11,7 +11,8 @@ import { parse } from 'yaml';
 import { defaultRing, parseRings } from '../config/releases';
 import { readFilesAtRevision } from '../files/revision-files';
 import { fieldsOf } from '../model/fields';
-import { CUSTOMERS_ROOT, releaseFile, RELEASES_ROOT, RINGS_FILE } from '../model/layout';
+import { customerFile, CUSTOMERS_ROOT, releaseFile, RELEASES_ROOT, RINGS_FILE } from '../model/layout';
+import { customerFileNames } from '../files/customer-folders';
 import type { Ring } from '../model/release';
 import { EXIT, UserError } from '../model/user-error';
 
@@ -36,9 +37,7 @@ export function workingTreeFiles(root: string): ReleaseFiles {
   return {
     label: 'the working tree',
     read: (file) => (fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : undefined),
-    customers: () => (fs.existsSync(path.join(root, CUSTOMERS_ROOT))
-      ? fs.readdirSync(path.join(root, CUSTOMERS_ROOT)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length)).sort()
-      : []),
+    customers: () => customerFileNames(root),
   };
 }
 
@@ -82,7 +81,7 @@ export function releaseUses(files: ReleaseFiles): ReleaseUse[] {
   for (const customer of files.customers()) {
     let pinned: unknown;
     try {
-      pinned = fieldsOf(parse(files.read(`${CUSTOMERS_ROOT}/${customer}.yaml`) ?? '')).release;
+      pinned = fieldsOf(parse(files.read(customerFile(customer)) ?? '')).release;
     } catch {
       continue;
     }
@@ -97,7 +96,7 @@ export function ringMembers(files: ReleaseFiles, rings: readonly Ring[]): Map<st
   for (const customer of files.customers()) {
     let fields: Record<string, unknown>;
     try {
-      fields = fieldsOf(parse(files.read(`${CUSTOMERS_ROOT}/${customer}.yaml`) ?? ''));
+      fields = fieldsOf(parse(files.read(customerFile(customer)) ?? ''));
     } catch {
       continue;
     }

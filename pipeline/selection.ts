@@ -6,7 +6,7 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { CREDENTIALS_FOLDER, CUSTOMERS_ROOT, DIST_ROOT, FLUX_ROOT, WORK_FOLDER } from '../model/layout';
+import { customerOfPath, WORK_FOLDER } from '../model/layout';
 import { firstLineOf } from '../model/caught';
 import { fieldsOf } from '../model/fields';
 import { EXIT, UserError } from '../model/user-error';
@@ -56,7 +56,7 @@ export async function changedSince(root: string, rev: string): Promise<ChangedCu
   const customers = new Set<string>();
   let all = false;
   for (const file of paths) {
-    const owner = ownerOf(file);
+    const owner = customerOfPath(file);
     if (owner) customers.add(owner);
     else if (!NEVER_AN_INPUT.test(file)) all = true;
   }
@@ -67,13 +67,6 @@ export async function changedSince(root: string, rev: string): Promise<ChangedCu
 async function runGit(root: string, args: readonly string[]): Promise<string> {
   // A fleet's path list runs to megabytes.
   return (await promisify(execFile)('git', args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 30 })).stdout;
-}
-
-/** The customer a path belongs to, for the four per-customer folders. */
-function ownerOf(file: string): string | undefined {
-  const [top, second] = file.split('/');
-  if (top === CUSTOMERS_ROOT) return /^(.+)\.ya?ml$/.exec(second ?? '')?.[1];
-  return [CREDENTIALS_FOLDER, DIST_ROOT, FLUX_ROOT].includes(top) && second ? second : undefined;
 }
 
 /** `k/n` as numbers; a usage error naming the flag otherwise. */

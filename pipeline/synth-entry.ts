@@ -3,8 +3,9 @@
  * (`input-digest.ts`), nothing is rendered and cdk8s, the constructs and the pipeline are never
  * loaded; otherwise synth proper, which looks at every customer again under its lock.
  */
-import { WORK_FOLDER } from '../model/layout';
-import { allUnchanged, customerFileNames, needsFullSynth } from './input-digest';
+import { customerFileNames } from '../files/customer-folders';
+import { INPUT_RECORDS_FOLDER } from '../model/layout';
+import { allUnchanged, needsFullSynth } from './input-digest';
 
 /** Returns the process exit code. */
 export async function synthIfChanged(root: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {
@@ -16,6 +17,6 @@ export async function synthIfChanged(root: string, log: (line: string) => void =
     return synth({ root, log });
   }
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
-  log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
+  log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${INPUT_RECORDS_FOLDER}/)`);
   return 0;
 }

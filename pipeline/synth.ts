@@ -5,7 +5,6 @@
  */
 import { refuseEditedReleases } from './release-usage';
 import { releaseResolver } from '../config/releases';
-import * as path from 'node:path';
 import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
 import type { CustomerConfig } from '../config/schema';
@@ -15,11 +14,12 @@ import { renderCustomer } from '../output/render';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
-import { readStore, recordRetired, storeCustomers } from '../secrets/credential-store';
-import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
-import { customerDigest, customerFileNames, customerFilePath, DigestContext, FileHashes, RecordedInputs, recordInputs, unchangedSince } from './input-digest';
+import { readStore, recordRetired } from '../secrets/credential-store';
+import { credentialStoreFolder, customerDistFolder, customerFile, customerFluxFolder, INPUT_RECORDS_FOLDER } from '../model/layout';
+import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
+import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, unchangedSince } from './input-digest';
 import { shardOf } from './selection';
-import { distCustomers, readCustomerTree } from '../output/tree';
+import { readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
 
 export interface SynthOptions {
@@ -51,8 +51,8 @@ export interface SynthOptions {
 
 /** Every customer file (or `only`, or those `wanted`), loaded on its own, its warnings logged. */
 export function loadEach(root: string, log: (line: string) => void, only?: string, wanted: (name: string) => boolean = () => true): LoadedCustomer[] {
-  const found = loadCustomers(path.join(root, 'customers'), wanted, releaseResolver(root)).filter((c) => !only || customerName(c.file) === only);
-  if (only && found.length === 0) throw unknownCustomer([only], loadCustomers(path.join(root, 'customers')).map((c) => customerName(c.file)));
+  const found = loadCustomers(root, wanted, releaseResolver(root)).filter((c) => !only || customerName(c.file) === only);
+  if (only && found.length === 0) throw unknownCustomer([only], loadCustomers(root).map((c) => customerName(c.file)));
   const loaded = found.map((c) => requireVendoredVersions(c, vendoredIn(root)));
   for (const c of loaded) for (const w of c.warnings) log(`warning: ${formatProblem(w)}`);
   return loaded;
@@ -85,7 +85,7 @@ export async function renderOne(root: string, config: CustomerConfig, vaultOptio
   });
   const app = new CustomerApp(config, vault);
   await vault.flush();
-  return { customer: config.name, files: renderCustomer(app, `customers/${config.name}.yaml`), store: vault.storeFiles, previous };
+  return { customer: config.name, files: renderCustomer(app, customerFile(config.name)), store: vault.storeFiles, previous };
 }
 
 /**
@@ -159,22 +159,22 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   for (const c of loaded) {
     const name = customerName(c.file);
     // Credentials this run stored are inputs of the next: recorded with them, unless the customer file changed meanwhile.
-    const sameFile = new FileHashes(root).sha(customerFilePath(name)) === recordedOf(name).hashes.sha(customerFilePath(name));
+    const sameFile = new FileHashes(root).sha(customerFile(name)) === recordedOf(name).hashes.sha(customerFile(name));
     recordInputs(context, name, storeWritten.has(name) && sameFile ? customerDigest(context, name) : digestOf(name), c.warnings.map(formatProblem));
   }
   // A retired name given new credentials on purpose is a customer again.
   for (const name of newCredentials) recordRetired(root, name, false);
-  for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in dist/${o.customer}/ and flux/${o.customer}/`);
+  for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in ${customerDistFolder(o.customer)}/ and ${customerFluxFolder(o.customer)}/`);
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
-  if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${WORK_FOLDER}/inputs/)`);
+  if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${INPUT_RECORDS_FOLDER}/)`);
   if (only || shard) return 0;
   const known = new Set(names);
   const distOrphans = distCustomers(options.root).filter((d) => !known.has(d));
   for (const orphan of distOrphans) {
-    log(`warning: dist/${orphan}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);
+    log(`warning: ${customerDistFolder(orphan)}/ has no customer file; run \`npx astrago remove ${orphan}\` to retire it`);
   }
   for (const orphan of storeCustomers(options.root).filter((d) => !known.has(d) && !distOrphans.includes(d))) {
-    log(`warning: ${CREDENTIALS_FOLDER}/${orphan}/ has no customer file; restore customers/${orphan}.yaml, or run \`npx astrago remove ${orphan}\` to retire it`);
+    log(`warning: ${credentialStoreFolder(orphan)}/ has no customer file; restore ${customerFile(orphan)}, or run \`npx astrago remove ${orphan}\` to retire it`);
   }
   return 0;
 }

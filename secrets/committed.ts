@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customerDistFolder, entryFile } from '../model/layout';
+import { customerDistFolder, entryFile, RETIRED_FILE } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { readFilesAtRevision } from '../files/revision-files';
-import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted, readRetired, RETIRED_FILE } from './credential-store';
+import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted, readRetired } from './credential-store';
 import type { LegacySecret } from './sops-vault';
 
 /** A file of ours holding an encrypted Secret: YAML that names the credential it holds. */

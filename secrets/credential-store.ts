@@ -44,17 +44,10 @@ import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import { fieldsOf } from '../model/fields';
 import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL } from '../model/patterns';
-import { CREDENTIALS_FOLDER, WORK_FOLDER } from '../model/layout';
+import { credentialStoreFolder, customerFile, RETIRED_FILE, WORK_TMP_FOLDER } from '../model/layout';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
-
-/**
- * The names of removed customers, committed beside their stores (`remove` writes it): synth
- * never mints credentials for them again, whatever git history this checkout has (a shallow
- * clone or a copy without `.git` has none to show that the store existed).
- */
-export const RETIRED_FILE = `${CREDENTIALS_FOLDER}/retired.yaml`;
 
 /** The retired customer names, sorted; none when the file does not exist. */
 export function readRetired(root: string): string[] {
@@ -85,7 +78,7 @@ export function recordRetired(root: string, customer: string, retired: boolean, 
   const text = '# Customers removed with `npx astrago remove`: synth never generates credentials for these names\n'
     + '# again (their old ones are in git history). `npx astrago init <name> --new-credentials` takes a name off.\n'
     + dumpYaml({ retired: [...names].sort() });
-  writeAtomically(steps, `${WORK_FOLDER}/tmp`, RETIRED_FILE, text);
+  writeAtomically(steps, WORK_TMP_FOLDER, RETIRED_FILE, text);
 }
 
 /**
@@ -94,7 +87,7 @@ export function recordRetired(root: string, customer: string, retired: boolean, 
  */
 export function recipientsProblem(customer: string, file: string, found: readonly string[], expected: readonly string[]): string | undefined {
   const [has, wants] = [[...found].sort().join(', '), [...expected].sort().join(', ')];
-  return has === wants ? undefined : `${file}: expected encryption for customers/${customer}.yaml secrets.ageRecipients (${wants}), found ${has}; `
+  return has === wants ? undefined : `${file}: expected encryption for ${customerFile(customer)} secrets.ageRecipients (${wants}), found ${has}; `
     + `run \`npx astrago secrets rekey ${customer}\` with SOPS_AGE_KEY_FILE set`;
 }
 
@@ -132,19 +125,12 @@ export function utf8Text(bytes: Buffer, source: string, exitCode: ExitCode = EXI
   }
 }
 
-/** Customers that have a store folder, sorted. */
-export function storeCustomers(root: string): string[] {
-  const dir = path.join(root, CREDENTIALS_FOLDER);
-  if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
-}
-
-/** Folder of a customer's credential store, relative to the repository root, e.g. 'credentials/<customer>'. */
+/** Folder of a customer's credential store, relative to the repository root, once its name is known to be safe in a path. */
 export function credentialStoreDir(customer: string): string {
   if (!DNS1123_LABEL.test(customer)) {
     throw new UserError(`customer name: expected a DNS-1123 name (lower-case letters, digits and "-"), found ${JSON.stringify(customer.slice(0, 64))}`);
   }
-  return `${CREDENTIALS_FOLDER}/${customer}`;
+  return credentialStoreFolder(customer);
 }
 
 /** Repository-relative file of one credential of a customer. */
@@ -365,7 +351,7 @@ export function sealedText(secret: Document): string {
 
 /** Writes store files, each atomically (see the header). */
 export function writeStoreFiles(root: string, files: ReadonlyArray<{ path: string; content: string }>, steps: FileSteps = realSteps(root)): void {
-  for (const file of files) writeAtomically(steps, `${WORK_FOLDER}/tmp`, file.path, file.content);
+  for (const file of files) writeAtomically(steps, WORK_TMP_FOLDER, file.path, file.content);
 }
 
 /** A committed file's text; refuses symlinks, folders and other non-regular files, naming the path. */

@@ -24,6 +24,7 @@ import { unwrapDataKey, wrapDataKey } from './age';
 import { CREDENTIAL_ANNOTATION, credentialFile, recipientsProblem, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
 import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
+import { customerFile } from '../model/layout';
 
 
 /** An encrypted Secret committed in dist/ before the customer had a store, with its file. */
@@ -145,7 +146,7 @@ export class SopsVault implements SecretVault {
   /** Encrypts every Secret requested since the last flush. */
   public async flush(): Promise<void> {
     if (this.props.recipients.length === 0 && this.pending.length > 0) {
-      throw new UserError(`customers/${this.props.customer}.yaml: secrets.ageRecipients: expected at least one age public key to encrypt `
+      throw new UserError(`${customerFile(this.props.customer)}: secrets.ageRecipients: expected at least one age public key to encrypt `
         + `the credentials (${[...new Set(this.pending.map((p) => credentialOf(p.request)))].join(', ')}), found nothing; `
         + 'or declare them under secrets.existing');
     }

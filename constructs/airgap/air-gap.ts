@@ -10,6 +10,7 @@ import { mirrored, normalizeImage } from '../../catalog/images';
 import { PLATFORM_GENERATIONS } from '../../catalog/platform';
 import { FLUX_RELEASES, fluxImages } from '../../catalog/flux-images';
 import { UserError } from '../../model/user-error';
+import { customerFile } from '../../model/layout';
 
 export interface BillOfMaterials {
   /** Every image the tree makes the cluster pull. */
@@ -34,7 +35,7 @@ export function launchedImages(config: Pick<CustomerConfig, 'astrago' | 'compone
 export function fluxControllerImages(config: Pick<CustomerConfig, 'name' | 'fluxVersion'>): string[] {
   const images = fluxImages(config.fluxVersion);
   if (!images) {
-    throw new UserError(`customers/${config.name}.yaml: fluxVersion: expected a Flux release whose controller images catalog/flux-images.ts lists `
+    throw new UserError(`${customerFile(config.name)}: fluxVersion: expected a Flux release whose controller images catalog/flux-images.ts lists `
       + `(${Object.keys(FLUX_RELEASES).join(', ')}), found ${config.fluxVersion} (an air-gapped customer mirrors them for bootstrap)`);
   }
   return images.map(normalizeImage).sort();

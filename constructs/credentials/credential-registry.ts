@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { previousSecretName, SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
-import type { ComponentPlacement } from '../../model/layout';
+import { customerFile, type ComponentPlacement } from '../../model/layout';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
 import { ComponentChart } from '../tier/component-chart';
@@ -81,7 +81,7 @@ export class CredentialRegistry {
     const existing = this.config.secrets.existing[credential];
     if (existing) {
       if (options.fixedKey && existing.key !== key) {
-        throw new UserError(`customers/${this.config.name}.yaml: secrets.existing.${credential}.key: expected "${key}" (the consumer reads only this key), found "${existing.key}"`);
+        throw new UserError(`${customerFile(this.config.name)}: secrets.existing.${credential}.key: expected "${key}" (the consumer reads only this key), found "${existing.key}"`);
       }
       return { name: existing.secretName, key: existing.key, usernameKey: options.username ? existing.usernameKey : undefined };
     }
