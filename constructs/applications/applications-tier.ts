@@ -113,17 +113,15 @@ function buildPlatform(scope: TierScope): void {
     core: backendOf(BackendKind.CORE), batch: backendOf(BackendKind.BATCH), monitor: backendOf(BackendKind.MONITOR),
   };
 
-  const frontendFile = file('frontend');
-  const frontend = new Frontend(frontendFile, 'frontend', {
+  const frontend = new Frontend(file('frontend'), 'frontend', {
     ...pod(platformImage(config, 'frontend')),
     replicas: config.astrago.components.frontend.replicas,
     baseUrl: urls.baseUrl,
-    nextAuthSecret: credentials.ref(frontendFile, 'nextauth-secret', namespace),
+    credentials,
     identity: hasKeycloak ? {
       keycloakUrl: urls.keycloakUrl,
       realm: config.astrago.keycloak.realm,
       client: config.astrago.keycloak.client,
-      clientSecret: credentials.ref(frontendFile, 'keycloak-client-secret', namespace),
     } : undefined,
     apis: backends,
     oneview: config.astrago.oneview.enabled,

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_SERVICES } from '../../catalog/platform';
 import type { Backend, BackendKind } from './backend';
-import type { SecretKeyRef } from '../credentials/credential-registry';
+import type { CredentialName } from '../../catalog/credentials';
+import type { CredentialRegistry } from '../credentials/credential-registry';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
@@ -11,18 +12,17 @@ export interface FrontendIdentity {
   /** `K/auth` (KEYCLOAK_HOST). */
   readonly keycloakUrl: string;
   readonly realm: string;
+  /** OIDC client id; its secret is credential keycloak-client-secret. */
   readonly client: string;
-  /** Secret key of the OIDC client secret (credential keycloak-client-secret). */
-  readonly clientSecret: SecretKeyRef;
 }
 
 export interface FrontendProps extends PlatformWorkloadProps {
   /** What users type in the browser (NEXTAUTH_URL). */
   readonly baseUrl: string;
-  /** Secret key of the NextAuth signing secret (credential nextauth-secret). */
-  readonly nextAuthSecret: SecretKeyRef;
+  /** Credential registry: the NextAuth signing secret, and the OIDC client secret with Keycloak. */
+  readonly credentials: CredentialRegistry;
   /**
-   * Keycloak settings and client secret.
+   * Keycloak settings.
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: FrontendIdentity;
@@ -51,6 +51,7 @@ export class Frontend extends Construct {
       name, namespace: props.namespace, labels, imagePullSecrets: props.imagePullSecrets, replicas: props.replicas, automountServiceAccountToken: false,
     });
 
+    const ref = (credential: CredentialName) => props.credentials.ref(this, credential, props.namespace);
     const env: Record<string, kplus.EnvValue> = {};
     const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
     if (props.identity) {
@@ -58,10 +59,10 @@ export class Frontend extends Construct {
       // Sic: the frontend reads this misspelt name.
       set('KEYCLOAK_REALME', props.identity.realm);
       set('KEYCLOAK_CLIENT_ID', props.identity.client);
-      env.AUTH_CLIENT_SECRET = secretEnv(deployment, props.identity.clientSecret);
+      env.AUTH_CLIENT_SECRET = secretEnv(deployment, ref('keycloak-client-secret'));
     }
     set('NEXTAUTH_URL', props.baseUrl);
-    env.NEXTAUTH_SECRET = secretEnv(deployment, props.nextAuthSecret);
+    env.NEXTAUTH_SECRET = secretEnv(deployment, ref('nextauth-secret'));
     const { apis } = props;
     set('NEXT_PUBLIC_API_URL', apis.core.url);
     set('NEXT_PUBLIC_MONITOR_API_URL', apis.monitor.url);
