@@ -130,19 +130,5 @@ function buildPlatform(scope: TierScope): void {
 
   new BinpackScheduler(file('binpack-scheduler'), 'binpack-scheduler', { namespace, kubernetesVersion: config.kubernetesVersion });
 
-  new PlatformIngress(file('platform-ingress'), 'platform-ingress', {
-    namespace,
-    urls,
-    routes: [
-      // Monitor serves /api/v1/core/monitor (its MonitorController): the longer prefix wins over core's.
-      { path: '/api/v1/core/monitor', service: backends.monitor.service },
-      { path: '/api/v1/core', service: backends.core.service },
-      { path: '/api/v1/monitor', service: backends.monitor.service },
-      { path: '/api/v1/report', service: backends.monitor.service },
-      { path: '/api/v1/batch', service: backends.batch.service },
-      // WebSocket: ingress-nginx upgrades the connection by itself.
-      { path: '/ws/workload', service: backends.core.service },
-      { path: '/', service: frontend.service },
-    ],
-  });
+  new PlatformIngress(file('platform-ingress'), 'platform-ingress', { namespace, urls, workloads: { ...backends, frontend } });
 }
