@@ -28,7 +28,7 @@ export interface FrontendProps extends PlatformWorkloadProps {
    */
   readonly identity?: FrontendIdentity;
   /** The backends the frontend calls inside the cluster (and core's WebSocket). */
-  readonly apis: Readonly<Record<BackendKind, Backend>>;
+  readonly apis: Readonly<Record<BackendKind, Pick<Backend, 'url'>>>;
   /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
   readonly oneview: boolean;
 }
