@@ -46,8 +46,7 @@ export interface PlatformRoute {
 }
 
 /**
- * The routes of the platform Ingress `astrago`, in the order of its rules, passed through
- * without rewrite. Both ingress controllers match the longest prefix whatever the order, so
+ * The routes of the platform Ingress `astrago`, passed through without rewrite. Both ingress controllers match the longest prefix whatever the order, so
  * `/` never shadows the APIs. Keycloak's `KEYCLOAK_PATH` is not here: Keycloak's own Ingress
  * serves it on the same host.
  */
