@@ -1,5 +1,6 @@
 import { PLATFORM_ROUTES } from '../catalog/platform';
 import { platformUrls } from '../config/urls';
+import type { Fields } from '../model/fields';
 import { configFrom, findObject, MINIMAL, objectsOf, render, sampleConfig, SAMPLES } from './helpers';
 
 type Objects = Awaited<ReturnType<typeof objects>>;
@@ -12,11 +13,11 @@ const BACKENDS = ['astrago-backend-core', 'astrago-backend-batch', 'astrago-back
 const WORKLOADS = [...BACKENDS, 'astrago-frontend'];
 
 const annotations = (o: Objects[number]) => ((o.metadata as { annotations?: Record<string, string> }).annotations ?? {});
-const podSpec = (all: Objects, kind: string, name: string) => (findObject(all, kind, name).spec as any).template.spec;
+const podSpec = (all: Objects, kind: string, name: string) => (findObject(all, kind, name).spec as Fields).template.spec;
 const container = (all: Objects, name: string) => podSpec(all, 'Deployment', name).containers[0];
 /** Plain env values by name; Secret references as `secret:<name>/<key>`. */
 function envOf(all: Objects, name: string): Record<string, string> {
-  return Object.fromEntries(container(all, name).env.map((e: any) =>
+  return Object.fromEntries(container(all, name).env.map((e: Fields) =>
     [e.name, e.valueFrom ? `secret:${e.valueFrom.secretKeyRef.name}/${e.valueFrom.secretKeyRef.key}` : e.value]));
 }
 
@@ -27,7 +28,7 @@ describe('applications tier', () => {
     expect(findObject(all, 'Deployment', 'mpi-operator-v2').file).toBe('dist/acme/applications/controllers/mpi-operator.yaml');
     expect(all.filter((o) => o.kind === 'HelmRelease').map((o) => o.metadata.name)).not.toContain('mpi-operator');
     for (const name of [...WORKLOADS, 'binpack-scheduler']) expect(findObject(all, 'Deployment', name).file).toMatch(/^dist\/acme\/applications\/configs\//);
-    const configs = findObject(all, 'Kustomization', 'applications-configs').spec as any;
+    const configs = findObject(all, 'Kustomization', 'applications-configs').spec as Fields;
     expect(configs.dependsOn).toEqual([{ name: 'applications-controllers', namespace: 'flux-system' }]);
     expect(configs.timeout).toBe('15m');
     expect(configs.decryption).toMatchObject({ provider: 'sops' });
@@ -47,24 +48,24 @@ describe('applications tier', () => {
     const all = await objects(`${MINIMAL}astrago: {dataLayout: helmfile}\n`);
     expect(all.filter((o) => o.kind === 'PersistentVolumeClaim').map((o) => o.metadata.name).sort()).toEqual(['data-astrago-mariadb-0', 'workload-log-pvc']);
     expect(podSpec(all, 'StatefulSet', 'astrago-mariadb').securityContext).toMatchObject({ runAsUser: 1001 });
-    expect((findObject(all, 'PersistentVolumeClaim', 'workload-log-pvc').spec as any).accessModes).toEqual(['ReadWriteOnce']);
+    expect((findObject(all, 'PersistentVolumeClaim', 'workload-log-pvc').spec as Fields).accessModes).toEqual(['ReadWriteOnce']);
   });
 
   describe.each(SAMPLES)('sample customer %s', (name) => {
     test('every Ingress route reaches a Service port that exists and serves the selected pods', async () => {
       const all = await sample(name);
       const ingress = findObject(all, 'Ingress', 'astrago');
-      const rules = (ingress.spec as any).rules;
+      const rules = (ingress.spec as Fields).rules;
       expect(rules).toHaveLength(1);
       expect(rules[0].http.paths).toHaveLength(PLATFORM_ROUTES.length);
       for (const path of rules[0].http.paths) {
         const service = findObject(all, 'Service', path.backend.service.name);
-        const port = (service.spec as any).ports.find((p: any) => p.port === path.backend.service.port.number);
+        const port = (service.spec as Fields).ports.find((p: Fields) => p.port === path.backend.service.port.number);
         expect(port).toBeDefined();
         const pods = podSpec(all, 'Deployment', path.backend.service.name);
-        expect(pods.containers[0].ports.map((p: any) => p.containerPort)).toContain(port.targetPort);
-        expect((findObject(all, 'Deployment', path.backend.service.name).spec as any).template.metadata.labels)
-          .toMatchObject((service.spec as any).selector);
+        expect(pods.containers[0].ports.map((p: Fields) => p.containerPort)).toContain(port.targetPort);
+        expect((findObject(all, 'Deployment', path.backend.service.name).spec as Fields).template.metadata.labels)
+          .toMatchObject((service.spec as Fields).selector);
       }
     });
 
@@ -73,7 +74,7 @@ describe('applications tier', () => {
       const urls = platformUrls(config);
       const all = await sample(name);
       const ingress = findObject(all, 'Ingress', 'astrago');
-      const spec = ingress.spec as any;
+      const spec = ingress.spec as Fields;
       if (config.externalAccess.mode === 'ip') {
         expect(spec.rules[0].host).toBeUndefined();
         expect(spec.tls).toBeUndefined();
@@ -104,7 +105,8 @@ describe('applications tier', () => {
         expect(text).not.toContain(literal);
       }
       const workloads = all.filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet');
-      const refs = workloads.flatMap((w) => (w.spec as any).template.spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => ({ e, ns: w.metadata.namespace }))));
+      const refs = workloads.flatMap((w) => (w.spec as Fields).template.spec.containers
+        .flatMap((c: Fields) => (c.env ?? []).map((e: Fields) => ({ e, ns: w.metadata.namespace }))));
       const credentials = refs.filter(({ e }) => /PASSWORD|SECRET/.test(e.name));
       expect(credentials.map(({ e }) => e.name)).toEqual(expect.arrayContaining(['SPRING_DATASOURCE_PASSWORD', 'ADMIN_PASSWORD', 'ADMIN_INIT-PASSWORD', 'HARBOR_PASSWORD', 'AUTH_CLIENT_SECRET', 'NEXTAUTH_SECRET', 'MARIADB_ROOT_PASSWORD', 'MARIADB_PASSWORD']));
       for (const { e, ns } of credentials) {
@@ -119,7 +121,7 @@ describe('applications tier', () => {
     test('nothing in the tree is bound to cluster-admin; the backends run as the platform account', async () => {
       const all = await sample(name);
       for (const binding of all.filter((o) => o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding')) {
-        expect((binding as any).roleRef.name).not.toBe('cluster-admin');
+        expect((binding as Fields).roleRef.name).not.toBe('cluster-admin');
       }
       for (const backend of BACKENDS) expect(podSpec(all, 'Deployment', backend).serviceAccountName).toBe('astrago-sa');
     });
@@ -127,14 +129,14 @@ describe('applications tier', () => {
     test('every Service is ClusterIP only; the namespace is never pruned; claims follow the customer file and core and batch mount the log claim', async () => {
       const config = sampleConfig(name);
       const all = await sample(name);
-      expect(all.filter((o) => o.kind === 'Service').map((o) => (o.spec as any).type)).toEqual(expect.arrayContaining(['ClusterIP']));
+      expect(all.filter((o) => o.kind === 'Service').map((o) => (o.spec as Fields).type)).toEqual(expect.arrayContaining(['ClusterIP']));
       for (const service of all.filter((o) => o.kind === 'Service')) {
-        expect((service.spec as any).type).toBe('ClusterIP');
-        for (const port of (service.spec as any).ports) expect(port.nodePort).toBeUndefined();
+        expect((service.spec as Fields).type).toBe('ClusterIP');
+        for (const port of (service.spec as Fields).ports) expect(port.nodePort).toBeUndefined();
       }
       const prune = { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' };
       expect(findObject(all, 'Namespace', 'astrago').metadata).toMatchObject({ annotations: prune });
-      expect((findObject(all, 'PersistentVolumeClaim', 'astrago-mariadb-data').spec as any).resources.requests.storage).toBe(config.astrago.mariadb.storageSize);
+      expect((findObject(all, 'PersistentVolumeClaim', 'astrago-mariadb-data').spec as Fields).resources.requests.storage).toBe(config.astrago.mariadb.storageSize);
       const logs = findObject(all, 'PersistentVolumeClaim', 'workload-log-pvc');
       expect(logs.metadata).toMatchObject({ annotations: prune });
       expect(logs.spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: config.nfs.storageClassName, resources: { requests: { storage: config.nfs.size } } });

@@ -1,12 +1,12 @@
+import type { Fields } from '../model/fields';
 import { configFrom, findObject, MINIMAL, objectsOf, render, SAMPLE_RECIPIENT, sampleConfig, SAMPLES } from './helpers';
 
 type Objects = ReturnType<typeof objectsOf>;
 const objects = async (yaml = MINIMAL) => objectsOf(await render(configFrom(yaml)));
 const samples = async () => Promise.all(SAMPLES.map(async (name) => ({ name, all: objectsOf(await render(sampleConfig(name))) })));
-const values = (all: Objects, release: string) => (findObject(all, 'HelmRelease', release).spec as any).values;
+const values = (all: Objects, release: string) => (findObject(all, 'HelmRelease', release).spec as Fields).values;
 const realmOf = (all: Objects) => JSON.parse(Object.values(findObject(all, 'ConfigMap', 'keycloak-realm').data as Record<string, string>)[0]);
 
-/** Every map key of a values tree, at any depth. */
 /** Keys holding a value (a scalar or a list), at any depth: where a literal credential or command line would sit. */
 const keysOf = (v: unknown): string[] => (v && typeof v === 'object'
   ? Object.entries(v).flatMap(([k, child]) => {
@@ -35,10 +35,10 @@ describe('Keycloak', () => {
   test('/auth is served on each sample\'s platform host, and tokens carry its URL', async () => {
     for (const { name, all } of await samples()) {
       const ingress = findObject(all, 'Ingress', 'keycloak');
-      const spec = ingress.spec as any;
-      expect(spec.rules.map((r: any) => r.host)).toEqual([SAMPLE_URLS[name].host]);
+      const spec = ingress.spec as Fields;
+      expect(spec.rules.map((r: Fields) => r.host)).toEqual([SAMPLE_URLS[name].host]);
       // Keycloak's Ingress shares the platform host: the frontend and the backends reach it at baseUrl/auth.
-      expect((findObject(all, 'Ingress', 'astrago').spec as any).rules[0].host).toBe(SAMPLE_URLS[name].host);
+      expect((findObject(all, 'Ingress', 'astrago').spec as Fields).rules[0].host).toBe(SAMPLE_URLS[name].host);
       expect(values(all, 'keycloak').extraEnvVars).toContainEqual({ name: 'KC_HOSTNAME_URL', value: `${SAMPLE_URLS[name].baseUrl}/auth` });
     }
   });
@@ -64,7 +64,7 @@ describe('Keycloak', () => {
     for (const { all } of await samples()) {
       const secret = realmOf(all).clients[0].secret;
       expect(secret).toMatch(/^\$\{[A-Z_]+\}$/);
-      const env = values(all, 'keycloak').extraEnvVars.find((e: any) => `\${${e.name}}` === secret);
+      const env = values(all, 'keycloak').extraEnvVars.find((e: Fields) => `\${${e.name}}` === secret);
       expect(env.valueFrom.secretKeyRef).toEqual({ name: 'keycloak-client-secret', key: 'password' });
       expectSecret(all, 'keycloak', 'keycloak-client-secret', 'password');
     }
@@ -92,8 +92,8 @@ describe('Harbor', () => {
   test('volumes on the NFS class at the sizes of the customer file; the namespace is kept from pruning', async () => {
     for (const { all } of await samples()) {
       const v = values(all, 'harbor');
-      const claims = v.persistence.persistentVolumeClaim;
-      expect(Object.fromEntries(Object.entries(claims).map(([k, c]: [string, any]) => [k, [c.storageClass, c.size]])))
+      const claims: Record<string, Fields> = v.persistence.persistentVolumeClaim;
+      expect(Object.fromEntries(Object.entries(claims).map(([k, c]) => [k, [c.storageClass, c.size]])))
         .toEqual({ registry: ['astrago-nfs-csi', '5Gi'], database: ['astrago-nfs-csi', '1Gi'], redis: ['astrago-nfs-csi', '1Gi'] });
       expect(findObject(all, 'Namespace', 'harbor').metadata).toMatchObject({ annotations: { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' } });
     }
@@ -103,7 +103,7 @@ describe('Harbor', () => {
 
   test('the admin, secret key and database Secrets the release names are sealed in the tree', async () => {
     for (const { all } of await samples()) {
-      const release = findObject(all, 'HelmRelease', 'harbor').spec as any;
+      const release = findObject(all, 'HelmRelease', 'harbor').spec as Fields;
       const v = release.values;
       expectSecret(all, 'harbor', v.existingSecretAdminPassword, v.existingSecretAdminPasswordKey);
       expectSecret(all, 'harbor', v.existingSecretSecretKey, 'secretKey');
@@ -137,7 +137,7 @@ describe('Harbor', () => {
   test('the backends reach Harbor\'s API on its core Service whatever the exposure', async () => {
     for (const { all } of await samples()) {
       const core = all.find((o) => o.kind === 'Deployment' && o.metadata.name === 'astrago-backend-core')!;
-      const env = (core.spec as any).template.spec.containers[0].env;
+      const env = (core.spec as Fields).template.spec.containers[0].env;
       // host[:port]: the form the default (2025) images expect (astrago.imageGeneration).
       expect(env).toContainEqual({ name: 'HARBOR_URL', value: 'harbor-core.harbor.svc.cluster.local' });
     }
@@ -146,7 +146,7 @@ describe('Harbor', () => {
   test('an offline registry rewrites every Harbor image', async () => {
     const v = values(await objects(`${MINIMAL}offline: {registry: harbor.local:443/astrago}\n`), 'harbor');
     const repositories = [v.nginx, v.portal, v.core, v.jobservice, v.registry.registry, v.registry.controller, v.database.internal, v.redis.internal]
-      .map((c: any) => c.image.repository);
+      .map((c: Fields) => c.image.repository);
     expect(repositories).toHaveLength(8);
     for (const r of repositories) expect(r).toMatch(/^harbor\.local:443\/astrago\/goharbor\/[a-z-]+$/);
   });
@@ -163,7 +163,7 @@ describe('Harbor', () => {
 describe('security tier', () => {
   test('applies after the monitoring tier and waits for its releases', async () => {
     for (const { all } of await samples()) {
-      const k = findObject(all, 'Kustomization', 'security-controllers').spec as any;
+      const k = findObject(all, 'Kustomization', 'security-controllers').spec as Fields;
       expect(k.dependsOn).toEqual([{ name: 'monitoring-configs', namespace: 'flux-system' }]);
       expect(k).toMatchObject({ wait: true, timeout: '15m', decryption: { provider: 'sops' } });
     }

@@ -58,7 +58,8 @@ describe('Backend', () => {
   });
 
   test('passwords come from the Secrets of the credentials its profile reads: core adds the users\' initial password and Harbor\'s admin, the monitor neither', () => {
-    const secretsOf = (kind: BackendKind) => Object.fromEntries((backend(kind).container.env ?? []).flatMap((e) => (e.valueFrom ? [[e.name, e.valueFrom.secretKeyRef]] : [])));
+    const secretsOf = (kind: BackendKind) =>
+      Object.fromEntries((backend(kind).container.env ?? []).flatMap((e) => (e.valueFrom ? [[e.name, e.valueFrom.secretKeyRef]] : [])));
     const ref = (name: string) => ({ name, key: 'password' });
     expect(secretsOf(BackendKind.CORE)).toEqual({ SPRING_DATASOURCE_PASSWORD: ref('mariadb-user'), 'ADMIN_INIT-PASSWORD': ref('astrago-user-init-password'), HARBOR_PASSWORD: ref('harbor-admin') });
     expect(secretsOf(BackendKind.MONITOR)).toEqual({ SPRING_DATASOURCE_PASSWORD: ref('mariadb-user') });

@@ -27,7 +27,8 @@ describe('PlatformRbac', () => {
       if (rule.apiGroups!.includes('rbac.authorization.k8s.io')) expect(rule.verbs).toEqual(['create']);
       expect(rule.apiGroups).not.toContain('apiextensions.k8s.io');
     }
-    const can = (group: string, resource: string, verb: string) => rules.some((r) => r.apiGroups!.includes(group) && r.resources!.includes(resource) && r.verbs.includes(verb));
+    const can = (group: string, resource: string, verb: string) =>
+      rules.some((r) => r.apiGroups!.includes(group) && r.resources!.includes(resource) && r.verbs.includes(verb));
     expect([can('kubeflow.org', 'mpijobs', 'create'), can('batch', 'jobs', 'create'), can('', 'nodes', 'patch'), can('', 'nodes', 'delete')]).toEqual([true, true, true, false]);
   });
 

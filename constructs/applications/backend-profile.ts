@@ -37,7 +37,11 @@ export interface BackendProfile {
 }
 
 const liveness: ProbeTiming = { delay: 30, period: 10, timeout: 5, failures: 3 };
-const jobProbes = { liveness, readiness: { delay: 15, period: 5, timeout: 5, failures: 3 }, startup: { delay: 60, period: 10, timeout: 5, failures: 10 } };
+const jobProbes = {
+  liveness,
+  readiness: { delay: 15, period: 5, timeout: 5, failures: 3 },
+  startup: { delay: 60, period: 10, timeout: 5, failures: 10 },
+};
 
 export const BACKEND_PROFILES: Readonly<Record<BackendKind, BackendProfile>> = {
   core: {

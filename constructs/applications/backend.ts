@@ -159,7 +159,10 @@ export class Backend extends Construct {
       imagePullPolicy: props.pullPolicy,
       command: ['sh', '-c', `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE_DIR}/cacerts && keytool -importcert -noprompt -alias astrago-private-ca -file ${PRIVATE_CA_DIR}/ca.crt -keystore ${TRUSTSTORE_DIR}/cacerts -storepass ${TRUSTSTORE_PASSWORD}`],
       securityContext: ROOT_IMAGE_SECURITY,
-      resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
+      resources: {
+        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      },
       volumeMounts: [{ volume: truststore, path: TRUSTSTORE_DIR }, { volume: ca, path: PRIVATE_CA_DIR, readOnly: true }],
     });
     return { volume: truststore, path: TRUSTSTORE_DIR, readOnly: true };

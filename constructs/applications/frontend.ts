@@ -1,11 +1,11 @@
 import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { CredentialName } from '../../catalog/credentials';
 import { PLATFORM_SERVICES } from '../../catalog/platform';
+import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { Backend } from './backend';
 import type { BackendKind } from './backend-profile';
-import type { CredentialName } from '../../catalog/credentials';
-import type { CredentialRegistry } from '../credentials/credential-registry';
 import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
@@ -49,7 +49,8 @@ export class Frontend extends Construct {
 
     // The frontend never calls the Kubernetes API: no token in the pod.
     const deployment = platformDeployment(this, {
-      name, namespace: props.namespace, labels, imagePullSecrets: props.imagePullSecrets, replicas: props.replicas, automountServiceAccountToken: false,
+      name, namespace: props.namespace, labels, imagePullSecrets: props.imagePullSecrets, replicas: props.replicas,
+      automountServiceAccountToken: false,
     });
 
     const ref = (credential: CredentialName) => props.credentials.ref(this, credential, props.namespace);

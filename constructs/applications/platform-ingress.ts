@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { PlatformUrls } from '../../config/urls';
 import { INGRESS_CLASS, PLATFORM_ROUTES, type PlatformWorkload } from '../../catalog/platform';
+import type { PlatformUrls } from '../../config/urls';
 
 /**
  * ingress-nginx settings of docs/old-system.md §2.3: unlimited uploads (datasets, models), five-minute

@@ -1,12 +1,12 @@
 import type { Construct } from 'constructs';
 import { chartImage, CHARTS } from '../../catalog/charts';
 import { formatImage } from '../../catalog/images';
+import { INGRESS_CLASS } from '../../catalog/platform';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
 import { PostgresPassword } from '../credentials/postgres-password';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { ValuesFromKind } from '../flux/helm-release';
-import { INGRESS_CLASS } from '../../catalog/platform';
 
 /** Harbor's Service in `clusterIP` exposure (its nginx, HTTP on port 80). */
 const HARBOR_SERVICE = 'harbor';

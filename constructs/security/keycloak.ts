@@ -1,12 +1,12 @@
 import type { Construct } from 'constructs';
 import { chartImage, CHARTS } from '../../catalog/charts';
+import { formatImage } from '../../catalog/images';
 import { KEYCLOAK_PATH } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
 import { PRUNE_DISABLED } from '../core/namespace';
 import { PathIngress } from '../core/path-ingress';
-import { PostgresPassword } from '../credentials/postgres-password';
-import { formatImage } from '../../catalog/images';
 import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
+import { PostgresPassword } from '../credentials/postgres-password';
 import { ChartRelease, type ChartComponentProps } from '../flux/chart-release';
 import { CLIENT_SECRET_ENV, KeycloakRealm } from './keycloak-realm';
 
