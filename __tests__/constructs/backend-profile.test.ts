@@ -1,4 +1,5 @@
-import { BACKEND_PROFILES, backendEnv, BackendKind, type BackendEnvValues, type EnvEntry } from '../../constructs/applications/backend-profile';
+import { BACKEND_PROFILES, backendEnv, BackendKind, type BackendEnvValues } from '../../constructs/applications/backend-profile';
+import type { EnvEntry } from '../../constructs/applications/platform-pod';
 
 const VALUES: BackendEnvValues = {
   databaseUrl: 'jdbc:mariadb://astrago-mariadb:3306/astrago',

@@ -3,6 +3,7 @@
  * reads, as data and a pure function: the Backend construct only turns the list into a container.
  */
 import type { CredentialName } from '../../catalog/credentials';
+import type { EnvEntry } from './platform-pod';
 
 /** The three Spring Boot backends: one image repository, one construct, three profiles. */
 export const BackendKind = { CORE: 'core', BATCH: 'batch', MONITOR: 'monitor' } as const;
@@ -111,11 +112,6 @@ export interface BackendEnvValues {
    */
   readonly javaToolOptions?: string;
 }
-
-/** One environment variable: a plain value, or the value of a credential read from its Secret. */
-export type EnvEntry =
-  | { readonly name: string; readonly value: string }
-  | { readonly name: string; readonly credential: CredentialName };
 
 /** The environment of a backend with `profile`, in the order the container lists it. */
 export function backendEnv(profile: BackendProfile, values: BackendEnvValues): EnvEntry[] {

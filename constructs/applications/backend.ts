@@ -5,7 +5,7 @@ import { PLATFORM_SERVICES, serviceUrl, type PlatformGeneration } from '../../ca
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import { BACKEND_PROFILES, backendEnv, type BackendHarbor, type BackendIdentity, type BackendKind, type ProbeTiming } from './backend-profile';
 import type { MariaDb } from './mariadb';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, containerEnv, imageName, platformDeployment, privateCaVolume, type PlatformWorkloadProps } from './platform-pod';
 import type { WorkloadLogVolume } from './workload-log-volume';
 
 export interface BackendProps extends PlatformWorkloadProps {
@@ -140,9 +140,7 @@ export class Backend extends Construct {
       javaToolOptions: props.caSecretName
         ? `-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/cacerts -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}` : undefined,
     });
-    return Object.fromEntries(env.map((e) => [e.name, 'credential' in e
-      ? secretEnv(deployment, props.credentials.ref(this, e.credential, props.namespace))
-      : kplus.EnvValue.fromValue(e.value)]));
+    return containerEnv(deployment, env, props.credentials, props.namespace);
   }
 
   /**
