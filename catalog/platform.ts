@@ -35,6 +35,32 @@ export function serviceUrl(workload: PlatformWorkload, namespace: string): strin
   return `http://${name}.${namespace}.svc:${port}`;
 }
 
+/** A path prefix of the platform host and the workload whose Service serves it. */
+export interface PlatformRoute {
+  /** Path prefix (a Prefix rule), without trailing slash. */
+  readonly path: string;
+  /** The workload that serves it, on its Service's port. */
+  readonly workload: PlatformWorkload;
+  /** Where the fact comes from. */
+  readonly source: string;
+}
+
+/**
+ * The routes of the platform Ingress `astrago`, passed through without rewrite. Both ingress controllers match the longest prefix whatever the order, so
+ * `/` never shadows the APIs. Keycloak's `KEYCLOAK_PATH` is not here: Keycloak's own Ingress
+ * serves it on the same host.
+ */
+export const PLATFORM_ROUTES: readonly PlatformRoute[] = [
+  { path: '/api/v1/core/monitor', workload: 'monitor', source: 'MonitorController serves it: the longer prefix wins over core\'s (contract §7)' },
+  { path: '/api/v1/core', workload: 'core', source: 'old system (old-system.md §2.3)' },
+  { path: '/api/v1/monitor', workload: 'monitor', source: 'old system (old-system.md §2.3)' },
+  { path: '/api/v1/report', workload: 'monitor', source: 'old system (old-system.md §2.3)' },
+  { path: '/api/v1/batch', workload: 'batch', source: 'old system (old-system.md §2.3)' },
+  // ingress-nginx and Traefik upgrade the WebSocket connection by themselves.
+  { path: '/ws/workload', workload: 'core', source: 'SocketConfig: /ws/workload/{terminal,log} (contract §7)' },
+  { path: '/', workload: 'frontend', source: 'old system (old-system.md §2.3)' },
+];
+
 /** Where Alertmanager posts alerts labelled app="astrago". */
 export const ALERT_WEBHOOK_URL = `${serviceUrl('core', PLATFORM_NAMESPACE)}/api/v1/core/alertManager/receive`;
 

@@ -1,22 +1,24 @@
 import * as kplus from 'cdk8s-plus-28';
+import type { Construct } from 'constructs';
 import { CHARTS } from '../../catalog/charts';
 import { DATA_LAYOUTS } from '../../catalog/data-layouts';
 import { harborUrlFor, PLATFORM_GENERATIONS, PLATFORM_NAMESPACE, privateRegistryOf, prometheusUrl } from '../../catalog/platform';
 import type { CustomerConfig } from '../../config/schema';
-import { platformUrls } from '../../config/urls';
-import { HARBOR_API_URL } from '../security/harbor';
+import { platformUrls, type PlatformUrls } from '../../config/urls';
+import { Stage } from '../../model/layout';
 import { Namespace } from '../core/namespace';
 import { ReadyTimeout } from '../flux/ready-timeout';
+import { HARBOR_API_URL } from '../security/harbor';
 import type { TierScope } from '../tier/tier-scope';
-import { Stage } from '../../model/layout';
-import { Backend, BackendKind } from './backend';
+import { Backend } from './backend';
+import { BackendKind, type BackendIdentity } from './backend-profile';
 import { BinpackScheduler } from './binpack-scheduler';
 import { Frontend } from './frontend';
 import { MariaDb } from './mariadb';
 import { MariaDbAccounts } from './mariadb-accounts';
 import { MpiOperator } from './mpi-operator';
 import { PlatformIngress } from './platform-ingress';
-import { imageName, platformImage, type ImageRef, type PlatformPodProps } from './platform-pod';
+import { imageName, platformImage, type ImageRef, type PlatformComponent, type PlatformPodProps, type PlatformWorkloadProps } from './platform-pod';
 import { PlatformRbac } from './platform-rbac';
 import { WorkloadLogVolume } from './workload-log-volume';
 
@@ -44,22 +46,14 @@ function buildPlatform(scope: TierScope): void {
   const namespace = PLATFORM_NAMESPACE;
   const file = (component: string) => scope.component(Stage.CONFIGS, component);
   const urls = platformUrls(config);
-  const pullPolicy = PULL_POLICIES[config.astrago.imageDefaults.pullPolicy];
   const namespaceFile = file('namespace');
-  /**
-   * The Secrets a pod pulls `image` with: the customer's own (astrago.global.imagePullSecrets),
-   * plus the login of the private registry it comes from. An air-gapped customer pulls from its
-   * mirror instead (rewritten after the build), which needs no login of ours.
-   */
-  const pullSecretsFor = (image: ImageRef): string[] => {
-    const registry = config.offline.registry ? undefined : privateRegistryOf(imageName(image));
-    const login = registry && credentials.pullSecret(namespaceFile, registry.credential, namespace);
-    return [...new Set([...config.astrago.global.imagePullSecrets, ...(login ? [login] : [])])];
-  };
-  const pod = (image: ImageRef): PlatformPodProps => ({ namespace, image, pullPolicy, imagePullSecrets: pullSecretsFor(image) });
-  const caSecretName = urls.tls ? config.externalAccess.domain.tls.caSecret : undefined;
-  // Keycloak in this cluster, or an external one: otherwise no Keycloak variable or credential.
-  const hasKeycloak = config.components.keycloak.enabled || config.astrago.keycloak.baseUrl !== undefined;
+  const pod = platformPod(scope, namespaceFile);
+  const workload = (component: PlatformComponent): PlatformWorkloadProps => ({
+    ...pod(platformImage(config, component)),
+    replicas: config.astrago.components[component].replicas,
+    caSecretName: urls.tls ? config.externalAccess.domain.tls.caSecret : undefined,
+  });
+  const identity = identityOf(config, urls);
 
   new Namespace(namespaceFile, 'namespace', { name: namespace, holdsData: true });
   // A first install initialises MariaDB (up to 5 min) before the backends can connect, and the
@@ -73,78 +67,56 @@ function buildPlatform(scope: TierScope): void {
 
   const mariadbFile = file('mariadb');
   const mariadb = new MariaDb(mariadbFile, 'mariadb', {
-    ...pod(config.astrago.mariadb.image),
-    username: config.astrago.mariadb.username,
-    credentials,
-    storageClassName: config.nfs.storageClassName,
-    storageSize: config.astrago.mariadb.storageSize,
-    volume: dataLayout.mariadb,
+    ...pod(config.astrago.mariadb.image), username: config.astrago.mariadb.username, credentials,
+    storageClassName: config.nfs.storageClassName, storageSize: config.astrago.mariadb.storageSize, volume: dataLayout.mariadb,
   });
   new MariaDbAccounts(mariadbFile, 'mariadb-accounts', { ...pod(config.astrago.mariadb.image), uid: dataLayout.mariadb.uid, server: mariadb, credentials });
 
-  const backendOf = (kind: BackendKind): Backend => {
-    return new Backend(file(`backend-${kind}`), `backend-${kind}`, {
-      ...pod(platformImage(config, kind)),
-      kind,
-      replicas: config.astrago.components[kind].replicas,
-      serviceAccount: rbac.serviceAccount,
-      credentials,
-      database: mariadb,
-      connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
-      prometheusUrl: prometheusUrl(CHARTS.prometheus),
-      externalUrl: urls.baseUrl,
-      generation: PLATFORM_GENERATIONS[config.astrago.imageGeneration],
-      identity: hasKeycloak ? {
-        keycloakUrl: urls.keycloakUrl,
-        issuerUrl: urls.issuerUrl,
-        jwksUrl: urls.jwksUrl,
-        realm: config.astrago.keycloak.realm,
-        client: config.astrago.keycloak.client,
-        adminUser: config.keycloak.adminUser,
-      } : undefined,
-      harbor: config.components.harbor.enabled ? { url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL), adminUser: 'admin' } : undefined,
-      privateRegistry: config.offline.registry,
-      ingressHost: urls.host,
-      workloadLogs: logs,
-      caSecretName,
-    });
-  };
-  const backends: Record<BackendKind, Backend> = {
-    core: backendOf(BackendKind.CORE), batch: backendOf(BackendKind.BATCH), monitor: backendOf(BackendKind.MONITOR),
-  };
-
-  const frontendFile = file('frontend');
-  const frontend = new Frontend(frontendFile, 'frontend', {
-    ...pod(platformImage(config, 'frontend')),
-    replicas: config.astrago.components.frontend.replicas,
-    baseUrl: urls.baseUrl,
-    nextAuthSecret: credentials.ref(frontendFile, 'nextauth-secret', namespace),
-    identity: hasKeycloak ? {
-      keycloakUrl: urls.keycloakUrl,
-      realm: config.astrago.keycloak.realm,
-      client: config.astrago.keycloak.client,
-      clientSecret: credentials.ref(frontendFile, 'keycloak-client-secret', namespace),
-    } : undefined,
-    apis: backends,
-    oneview: config.astrago.oneview.enabled,
-    caSecretName,
+  const backendOf = (kind: BackendKind): Backend => new Backend(file(`backend-${kind}`), `backend-${kind}`, {
+    ...workload(kind),
+    kind,
+    credentials,
+    serviceAccount: rbac.serviceAccount,
+    database: mariadb,
+    connectionMaxLifetimeMs: config.astrago.mariadb.maxLifetime,
+    prometheusUrl: prometheusUrl(CHARTS.prometheus),
+    externalUrl: urls.baseUrl,
+    generation: PLATFORM_GENERATIONS[config.astrago.imageGeneration],
+    identity,
+    harbor: config.components.harbor.enabled ? { url: harborUrlFor(config.astrago.imageGeneration, HARBOR_API_URL), adminUser: 'admin' } : undefined,
+    privateRegistry: config.offline.registry,
+    ingressHost: urls.host,
+    workloadLogs: logs,
+  });
+  const backends = { core: backendOf(BackendKind.CORE), batch: backendOf(BackendKind.BATCH), monitor: backendOf(BackendKind.MONITOR) };
+  const frontend = new Frontend(file('frontend'), 'frontend', {
+    ...workload('frontend'), credentials, baseUrl: urls.baseUrl, identity, apis: backends, oneview: config.astrago.oneview.enabled,
   });
 
   new BinpackScheduler(file('binpack-scheduler'), 'binpack-scheduler', { namespace, kubernetesVersion: config.kubernetesVersion });
+  new PlatformIngress(file('platform-ingress'), 'platform-ingress', { namespace, urls, workloads: { ...backends, frontend } });
+}
 
-  new PlatformIngress(file('platform-ingress'), 'platform-ingress', {
-    namespace,
-    urls,
-    routes: [
-      // Monitor serves /api/v1/core/monitor (its MonitorController): the longer prefix wins over core's.
-      { path: '/api/v1/core/monitor', service: backends.monitor.service },
-      { path: '/api/v1/core', service: backends.core.service },
-      { path: '/api/v1/monitor', service: backends.monitor.service },
-      { path: '/api/v1/report', service: backends.monitor.service },
-      { path: '/api/v1/batch', service: backends.batch.service },
-      // WebSocket: ingress-nginx upgrades the connection by itself.
-      { path: '/ws/workload', service: backends.core.service },
-      { path: '/', service: frontend.service },
-    ],
-  });
+/**
+ * The pod props of a platform image. Its pull Secrets are the customer's own
+ * (astrago.global.imagePullSecrets), plus the login of the private registry it comes from,
+ * planned with the namespace. An air-gapped customer pulls from its mirror instead (rewritten
+ * after the build), which needs no login of ours.
+ */
+function platformPod(scope: TierScope, namespaceFile: Construct): (image: ImageRef) => PlatformPodProps {
+  const { config, credentials } = scope;
+  const namespace = PLATFORM_NAMESPACE;
+  const pullPolicy = PULL_POLICIES[config.astrago.imageDefaults.pullPolicy];
+  return (image) => {
+    const registry = config.offline.registry ? undefined : privateRegistryOf(imageName(image));
+    const login = registry && credentials.pullSecret(namespaceFile, registry.credential, namespace);
+    return { namespace, image, pullPolicy, imagePullSecrets: [...new Set([...config.astrago.global.imagePullSecrets, ...(login ? [login] : [])])] };
+  };
+}
+
+/** Keycloak as the platform sees it: in this cluster, or an external one; otherwise no Keycloak variable or credential. */
+function identityOf(config: CustomerConfig, urls: PlatformUrls): BackendIdentity | undefined {
+  if (!config.components.keycloak.enabled && config.astrago.keycloak.baseUrl === undefined) return undefined;
+  const { realm, client } = config.astrago.keycloak;
+  return { keycloakUrl: urls.keycloakUrl, issuerUrl: urls.issuerUrl, jwksUrl: urls.jwksUrl, realm, client, adminUser: config.keycloak.adminUser };
 }

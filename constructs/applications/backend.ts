@@ -2,84 +2,11 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_SERVICES, serviceUrl, type PlatformGeneration } from '../../catalog/platform';
-import type { CredentialName } from '../../catalog/credentials';
 import type { CredentialRegistry } from '../credentials/credential-registry';
+import { BACKEND_PROFILES, backendEnv, type BackendHarbor, type BackendIdentity, type BackendKind, type ProbeTiming } from './backend-profile';
 import type { MariaDb } from './mariadb';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, containerEnv, imageName, platformDeployment, privateCaVolume, type PlatformWorkloadProps } from './platform-pod';
 import type { WorkloadLogVolume } from './workload-log-volume';
-
-/** The three Spring Boot backends: one image repository, one construct, three profiles. */
-export const BackendKind = { CORE: 'core', BATCH: 'batch', MONITOR: 'monitor' } as const;
-export type BackendKind = (typeof BackendKind)[keyof typeof BackendKind];
-
-interface ProbeTiming {
-  readonly delay: number;
-  readonly period: number;
-  readonly timeout: number;
-  readonly failures: number;
-}
-
-/** What differs between the backends (docs/old-system.md §2.1 and §2.2). */
-interface BackendProfile {
-  readonly cpu: { readonly request: number; readonly limit: number };
-  readonly memoryMiB: { readonly request: number; readonly limit: number };
-  readonly liveness: ProbeTiming;
-  readonly readiness: ProbeTiming;
-  readonly startup: ProbeTiming;
-  readonly gracePeriodSeconds: number;
-  readonly pool: { readonly minimumIdle: number; readonly maximumPoolSize: number };
-  /** Writes workload logs to the shared volume. */
-  readonly workloadLogs: boolean;
-  /** Creates users (initial password) and talks to Harbor. */
-  readonly managesUsersAndImages: boolean;
-  /** Sends report mails with links to the frontend (FRONTEND_URL). */
-  readonly mailsLinks: boolean;
-}
-
-const liveness: ProbeTiming = { delay: 30, period: 10, timeout: 5, failures: 3 };
-const jobProbes = { liveness, readiness: { delay: 15, period: 5, timeout: 5, failures: 3 }, startup: { delay: 60, period: 10, timeout: 5, failures: 10 } };
-
-const PROFILES: Record<BackendKind, BackendProfile> = {
-  core: {
-    cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1536, limit: 2048 }, ...jobProbes,
-    gracePeriodSeconds: 10, pool: { minimumIdle: 10, maximumPoolSize: 30 },
-    workloadLogs: true, managesUsersAndImages: true, mailsLinks: false,
-  },
-  batch: {
-    cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1024, limit: 1536 }, ...jobProbes,
-    gracePeriodSeconds: 30, pool: { minimumIdle: 5, maximumPoolSize: 20 },
-    workloadLogs: true, managesUsersAndImages: true, mailsLinks: false,
-  },
-  monitor: {
-    cpu: { request: 500, limit: 1000 }, memoryMiB: { request: 1536, limit: 2560 },
-    // Its startup takes up to ~270 s (metric caches warm up before the port opens).
-    liveness, readiness: { delay: 30, period: 10, timeout: 10, failures: 3 }, startup: { delay: 90, period: 15, timeout: 10, failures: 12 },
-    gracePeriodSeconds: 30, pool: { minimumIdle: 3, maximumPoolSize: 10 },
-    workloadLogs: false, managesUsersAndImages: false, mailsLinks: true,
-  },
-};
-
-/** Keycloak as the backends see it; absent when the customer has no Keycloak at all. */
-export interface BackendIdentity {
-  /** `K/auth` (KEYCLOAK_AUTH-SERVER-URL). */
-  readonly keycloakUrl: string;
-  /** OIDC issuer of the realm. */
-  readonly issuerUrl: string;
-  /** JWKS endpoint of the realm. */
-  readonly jwksUrl: string;
-  readonly realm: string;
-  readonly client: string;
-  /** Keycloak administrator the backends manage users with; its password is credential keycloak-admin. */
-  readonly adminUser: string;
-}
-
-/** Harbor as the backends see it; absent when Harbor is disabled. */
-export interface BackendHarbor {
-  /** HARBOR_URL: Harbor's address in the form the image generation expects (`harborUrlFor`). */
-  readonly url: string;
-  /** Harbor's administrator; its password is credential harbor-admin. */
-  readonly adminUser: string;
-}
 
 export interface BackendProps extends PlatformWorkloadProps {
   /** Which backend: its profile decides which credentials it reads. */
@@ -103,7 +30,7 @@ export interface BackendProps extends PlatformWorkloadProps {
   /** What the image generation of this backend expects: its health probes. */
   readonly generation: Pick<PlatformGeneration, 'probe'>;
   /**
-   * Keycloak settings and admin credential.
+   * Keycloak settings; the admin password is credential keycloak-admin.
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: BackendIdentity;
@@ -135,8 +62,9 @@ const TRUSTSTORE_PASSWORD = 'changeit';
 
 /**
  * One Spring Boot backend of the platform (core, batch or monitor): Deployment and ClusterIP
- * Service. Every URL comes from props (derived from `externalAccess`), every password from a
- * Secret through `secretKeyRef`. TLS verification stays on: the reference's
+ * Service. Its profile (`BACKEND_PROFILES`) decides its environment and so which credentials it
+ * asks the registry for; every URL comes from props (derived from `externalAccess`), every
+ * password from a Secret through `secretKeyRef`. TLS verification stays on: the reference's
  * `NODE_TLS_REJECT_UNAUTHORIZED=0` and its `keytool -noverify` init container are not carried
  * over. A private CA, when configured, is added to a copy of the JVM trust store instead.
  */
@@ -148,7 +76,7 @@ export class Backend extends Construct {
 
   constructor(scope: Construct, id: string, props: BackendProps) {
     super(scope, id);
-    const profile = PROFILES[props.kind];
+    const profile = BACKEND_PROFILES[props.kind];
     const { name, port } = PLATFORM_SERVICES[props.kind];
     const labels = componentLabels(name);
     this.url = serviceUrl(props.kind, props.namespace);
@@ -168,84 +96,20 @@ export class Backend extends Construct {
       terminationGracePeriod: Duration.seconds(profile.gracePeriodSeconds),
     });
 
-    const ref = (credential: CredentialName) => props.credentials.ref(this, credential, props.namespace);
-    const env: Record<string, kplus.EnvValue> = {};
-    const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
-    set('SPRING_JPA_HIBERNATE_DDL-AUTO', 'none');
-    const db = props.database;
-    set('SPRING_DATASOURCE_URL', `jdbc:mariadb://${db.service.name}:${db.service.port}/${db.database}`);
-    set('SPRING_DATASOURCE_USERNAME', db.username);
-    env.SPRING_DATASOURCE_PASSWORD = secretEnv(deployment, ref('mariadb-user'));
-    set('SPRING_DATASOURCE_HIKARI_MAX-LIFETIME', String(props.connectionMaxLifetimeMs));
-    set('SPRING_DATASOURCE_HIKARI_CONNECTION-TIMEOUT', '30000');
-    set('SPRING_DATASOURCE_HIKARI_IDLE-TIMEOUT', '300000');
-    set('SPRING_DATASOURCE_HIKARI_MINIMUM-IDLE', String(profile.pool.minimumIdle));
-    set('SPRING_DATASOURCE_HIKARI_MAXIMUM-POOL-SIZE', String(profile.pool.maximumPoolSize));
-    set('SPRING_DATASOURCE_HIKARI_LEAK-DETECTION-THRESHOLD', '60000');
-    set('SPRING_DATASOURCE_HIKARI_VALIDATION-TIMEOUT', '5000');
-    set('SPRING_DATASOURCE_HIKARI_CONNECTION-TEST-QUERY', 'SELECT 1');
-    if (props.identity) {
-      const id = props.identity;
-      set('SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_ISSUER-URI', id.issuerUrl);
-      set('SPRING_SECURITY_OAUTH2_RESOURCE-SERVER_JWT_JWK-SET-URI', id.jwksUrl);
-      set('KEYCLOAK_REALM', id.realm);
-      set('KEYCLOAK_AUTH-SERVER-URL', id.keycloakUrl);
-      set('KEYCLOAK_RESOURCE', id.client);
-      set('ADMIN_NAME', id.adminUser);
-      env.ADMIN_PASSWORD = secretEnv(deployment, ref('keycloak-admin'));
-    }
-    // All three read it (contract §1): image references get it as prefix while the network is closed.
-    set('ASTRAGO_PRIVATE-REGISTRY-URL', props.privateRegistry ?? '');
-    if (profile.managesUsersAndImages) {
-      env['ADMIN_INIT-PASSWORD'] = secretEnv(deployment, ref('astrago-user-init-password'));
-      if (props.harbor) {
-        set('HARBOR_URL', props.harbor.url);
-        set('HARBOR_ID', props.harbor.adminUser);
-        env.HARBOR_PASSWORD = secretEnv(deployment, ref('harbor-admin'));
-      }
-    }
-    set('PROMETHEUS_URL', props.prometheusUrl);
-    if (profile.mailsLinks) set('FRONTEND_URL', props.externalUrl);
-    if (props.kind === BackendKind.CORE) set('ASTRAGO_INGRESS_DEFAULT_HOST', props.ingressHost ?? '');
-    if (props.kind === BackendKind.MONITOR) set('SPRING_MVC_PATHMATCH_MATCHING-STRATEGY', 'ant_path_matcher');
-
     const mounts: kplus.VolumeMount[] = [];
     if (profile.workloadLogs && props.workloadLogs) {
       mounts.push({ volume: props.workloadLogs.claim.volume(this, 'workload-log', 'workload-log'), path: '/root/astrago' });
     }
-    if (props.caSecretName) {
-      const truststore = kplus.Volume.fromEmptyDir(this, 'truststore', 'truststore');
-      const ca = privateCaVolume(this, props.caSecretName);
-      // Same image as the app: it has the JDK's keytool and cacerts, and nothing extra to mirror.
-      deployment.addInitContainer({
-        name: 'truststore',
-        image: imageName(props.image),
-        imagePullPolicy: props.pullPolicy,
-        command: ['sh', '-c', `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE_DIR}/cacerts && keytool -importcert -noprompt -alias astrago-private-ca -file ${PRIVATE_CA_DIR}/ca.crt -keystore ${TRUSTSTORE_DIR}/cacerts -storepass ${TRUSTSTORE_PASSWORD}`],
-        securityContext: ROOT_IMAGE_SECURITY,
-        resources: { cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) }, memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) } },
-        volumeMounts: [{ volume: truststore, path: TRUSTSTORE_DIR }, { volume: ca, path: PRIVATE_CA_DIR, readOnly: true }],
-      });
-      mounts.push({ volume: truststore, path: TRUSTSTORE_DIR, readOnly: true });
-      set('JAVA_TOOL_OPTIONS', `-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/cacerts -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}`);
-    }
+    if (props.caSecretName) mounts.push(this.trustPrivateCa(deployment, props, props.caSecretName));
 
-    const probe = (t: ProbeTiming) => {
-      const timing = {
-        initialDelaySeconds: Duration.seconds(t.delay),
-        periodSeconds: Duration.seconds(t.period),
-        timeoutSeconds: Duration.seconds(t.timeout),
-        failureThreshold: t.failures,
-      };
-      return props.generation.probe === 'actuator' ? kplus.Probe.fromHttpGet('/actuator/health', { port, ...timing }) : kplus.Probe.fromTcpSocket({ port, ...timing });
-    };
+    const probe = (timing: ProbeTiming) => backendProbe(props.generation.probe, port, timing);
     deployment.addContainer({
       name: props.kind,
       image: imageName(props.image),
       imagePullPolicy: props.pullPolicy,
       // `ports` rather than `portNumber`: cdk8s-plus would add its own TCP startup probe.
       ports: [{ name: 'http', number: port }],
-      envVariables: env,
+      envVariables: this.environment(deployment, props),
       volumeMounts: mounts,
       liveness: probe(profile.liveness),
       readiness: probe(profile.readiness),
@@ -259,4 +123,57 @@ export class Backend extends Construct {
 
     this.service = clusterService(this, 'service', { name, namespace: props.namespace, labels, port, portName: 'http' });
   }
+
+  /** The profile's environment, each credential read from the Secret the registry names. */
+  private environment(deployment: kplus.Deployment, props: BackendProps): Record<string, kplus.EnvValue> {
+    const db = props.database;
+    const env = backendEnv(BACKEND_PROFILES[props.kind], {
+      databaseUrl: `jdbc:mariadb://${db.service.name}:${db.service.port}/${db.database}`,
+      databaseUser: db.username,
+      connectionMaxLifetimeMs: props.connectionMaxLifetimeMs,
+      prometheusUrl: props.prometheusUrl,
+      externalUrl: props.externalUrl,
+      privateRegistry: props.privateRegistry ?? '',
+      ingressHost: props.ingressHost ?? '',
+      identity: props.identity,
+      harbor: props.harbor,
+      javaToolOptions: props.caSecretName
+        ? `-Djavax.net.ssl.trustStore=${TRUSTSTORE_DIR}/cacerts -Djavax.net.ssl.trustStorePassword=${TRUSTSTORE_PASSWORD}` : undefined,
+    });
+    return containerEnv(deployment, env, props.credentials, props.namespace);
+  }
+
+  /**
+   * An init container that copies the JVM's trust store and adds the private CA to it; returns
+   * the app container's mount of the copy.
+   */
+  private trustPrivateCa(deployment: kplus.Deployment, props: BackendProps, caSecretName: string): kplus.VolumeMount {
+    const truststore = kplus.Volume.fromEmptyDir(this, 'truststore', 'truststore');
+    const ca = privateCaVolume(this, caSecretName);
+    // Same image as the app: it has the JDK's keytool and cacerts, and nothing extra to mirror.
+    deployment.addInitContainer({
+      name: 'truststore',
+      image: imageName(props.image),
+      imagePullPolicy: props.pullPolicy,
+      command: ['sh', '-c', `cp "$JAVA_HOME/lib/security/cacerts" ${TRUSTSTORE_DIR}/cacerts && keytool -importcert -noprompt -alias astrago-private-ca -file ${PRIVATE_CA_DIR}/ca.crt -keystore ${TRUSTSTORE_DIR}/cacerts -storepass ${TRUSTSTORE_PASSWORD}`],
+      securityContext: ROOT_IMAGE_SECURITY,
+      resources: {
+        cpu: { request: kplus.Cpu.millis(100), limit: kplus.Cpu.millis(500) },
+        memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+      },
+      volumeMounts: [{ volume: truststore, path: TRUSTSTORE_DIR }, { volume: ca, path: PRIVATE_CA_DIR, readOnly: true }],
+    });
+    return { volume: truststore, path: TRUSTSTORE_DIR, readOnly: true };
+  }
+}
+
+/** A health probe of the app's port: `GET /actuator/health` or a TCP connect, as the image generation allows. */
+function backendProbe(kind: PlatformGeneration['probe'], port: number, t: ProbeTiming): kplus.Probe {
+  const timing = {
+    initialDelaySeconds: Duration.seconds(t.delay),
+    periodSeconds: Duration.seconds(t.period),
+    timeoutSeconds: Duration.seconds(t.timeout),
+    failureThreshold: t.failures,
+  };
+  return kind === 'actuator' ? kplus.Probe.fromHttpGet('/actuator/health', { port, ...timing }) : kplus.Probe.fromTcpSocket({ port, ...timing });
 }

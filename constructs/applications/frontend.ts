@@ -2,34 +2,61 @@ import { Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { PLATFORM_SERVICES } from '../../catalog/platform';
-import type { Backend, BackendKind } from './backend';
-import type { SecretKeyRef } from '../credentials/credential-registry';
-import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, imageName, platformDeployment, privateCaVolume, secretEnv, type PlatformWorkloadProps } from './platform-pod';
+import type { CredentialRegistry } from '../credentials/credential-registry';
+import type { Backend } from './backend';
+import type { BackendKind } from './backend-profile';
+import { PRIVATE_CA_DIR, ROOT_IMAGE_SECURITY, clusterService, componentLabels, containerEnv, imageName, platformDeployment, privateCaVolume, type EnvEntry, type PlatformWorkloadProps } from './platform-pod';
 
 /** Keycloak as the frontend's NextAuth sees it; absent when the customer has no Keycloak. */
 export interface FrontendIdentity {
   /** `K/auth` (KEYCLOAK_HOST). */
   readonly keycloakUrl: string;
   readonly realm: string;
+  /** OIDC client id; its secret is credential keycloak-client-secret. */
   readonly client: string;
-  /** Secret key of the OIDC client secret (credential keycloak-client-secret). */
-  readonly clientSecret: SecretKeyRef;
 }
 
 export interface FrontendProps extends PlatformWorkloadProps {
   /** What users type in the browser (NEXTAUTH_URL). */
   readonly baseUrl: string;
-  /** Secret key of the NextAuth signing secret (credential nextauth-secret). */
-  readonly nextAuthSecret: SecretKeyRef;
+  /** Credential registry: the NextAuth signing secret, and the OIDC client secret with Keycloak. */
+  readonly credentials: CredentialRegistry;
   /**
-   * Keycloak settings and client secret.
+   * Keycloak settings.
    * @default - no Keycloak variables: the customer runs without Keycloak
    */
   readonly identity?: FrontendIdentity;
   /** The backends the frontend calls inside the cluster (and core's WebSocket). */
-  readonly apis: Readonly<Record<BackendKind, Backend>>;
+  readonly apis: Readonly<Record<BackendKind, Pick<Backend, 'url'>>>;
   /** Enables the OneView feature flag (`astrago.oneview.enabled`). */
   readonly oneview: boolean;
+}
+
+/** The frontend's environment, in the order the container lists it. */
+export function frontendEnv(values: Pick<FrontendProps, 'baseUrl' | 'identity' | 'apis' | 'oneview' | 'caSecretName'>): EnvEntry[] {
+  const env: EnvEntry[] = [];
+  const set = (name: string, value: string) => env.push({ name, value });
+  const { identity, apis } = values;
+  if (identity) {
+    set('KEYCLOAK_HOST', identity.keycloakUrl);
+    // Sic: the frontend reads this misspelt name.
+    set('KEYCLOAK_REALME', identity.realm);
+    set('KEYCLOAK_CLIENT_ID', identity.client);
+    env.push({ name: 'AUTH_CLIENT_SECRET', credential: 'keycloak-client-secret' });
+  }
+  set('NEXTAUTH_URL', values.baseUrl);
+  env.push({ name: 'NEXTAUTH_SECRET', credential: 'nextauth-secret' });
+  set('NEXT_PUBLIC_API_URL', apis.core.url);
+  set('NEXT_PUBLIC_MONITOR_API_URL', apis.monitor.url);
+  set('NEXT_PUBLIC_BATCH_API_URL', apis.batch.url);
+  set('NEXT_PUBLIC_WEBSOCKET_HOST', apis.core.url);
+  set('NEXT_PUBLIC_API_MOCKING', 'disabled');
+  set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(values.oneview));
+  set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');
+  // Keycloak's tokens make large headers.
+  set('NODE_OPTIONS', '--max-http-header-size=41960');
+  if (values.caSecretName) set('NODE_EXTRA_CA_CERTS', `${PRIVATE_CA_DIR}/ca.crt`);
+  return env;
 }
 
 /**
@@ -48,36 +75,13 @@ export class Frontend extends Construct {
 
     // The frontend never calls the Kubernetes API: no token in the pod.
     const deployment = platformDeployment(this, {
-      name, namespace: props.namespace, labels, imagePullSecrets: props.imagePullSecrets, replicas: props.replicas, automountServiceAccountToken: false,
+      name, namespace: props.namespace, labels, imagePullSecrets: props.imagePullSecrets, replicas: props.replicas,
+      automountServiceAccountToken: false,
     });
 
-    const env: Record<string, kplus.EnvValue> = {};
-    const set = (key: string, value: string) => { env[key] = kplus.EnvValue.fromValue(value); };
-    if (props.identity) {
-      set('KEYCLOAK_HOST', props.identity.keycloakUrl);
-      // Sic: the frontend reads this misspelt name.
-      set('KEYCLOAK_REALME', props.identity.realm);
-      set('KEYCLOAK_CLIENT_ID', props.identity.client);
-      env.AUTH_CLIENT_SECRET = secretEnv(deployment, props.identity.clientSecret);
-    }
-    set('NEXTAUTH_URL', props.baseUrl);
-    env.NEXTAUTH_SECRET = secretEnv(deployment, props.nextAuthSecret);
-    const { apis } = props;
-    set('NEXT_PUBLIC_API_URL', apis.core.url);
-    set('NEXT_PUBLIC_MONITOR_API_URL', apis.monitor.url);
-    set('NEXT_PUBLIC_BATCH_API_URL', apis.batch.url);
-    set('NEXT_PUBLIC_WEBSOCKET_HOST', apis.core.url);
-    set('NEXT_PUBLIC_API_MOCKING', 'disabled');
-    set('NEXT_PUBLIC_ONEVIEW_ENABLED', String(props.oneview));
-    set('NEXT_PUBLIC_ONLYADMIN_ENABLE', 'true');
-    // Keycloak's tokens make large headers.
-    set('NODE_OPTIONS', '--max-http-header-size=41960');
-
+    const env = containerEnv(deployment, frontendEnv(props), props.credentials, props.namespace);
     const mounts: kplus.VolumeMount[] = [];
-    if (props.caSecretName) {
-      mounts.push({ volume: privateCaVolume(this, props.caSecretName), path: PRIVATE_CA_DIR, readOnly: true });
-      set('NODE_EXTRA_CA_CERTS', `${PRIVATE_CA_DIR}/ca.crt`);
-    }
+    if (props.caSecretName) mounts.push({ volume: privateCaVolume(this, props.caSecretName), path: PRIVATE_CA_DIR, readOnly: true });
 
     const probe = () => kplus.Probe.fromHttpGet('/', {
       port,

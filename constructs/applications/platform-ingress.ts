@@ -1,15 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { INGRESS_CLASS, PLATFORM_ROUTES, type PlatformWorkload } from '../../catalog/platform';
 import type { PlatformUrls } from '../../config/urls';
-import { INGRESS_CLASS } from '../../catalog/platform';
-
-/** A path of the platform and the Service that serves it. */
-export interface PlatformRoute {
-  /** Path prefix, without trailing slash. */
-  readonly path: string;
-  /** Service that serves the prefix, on its (only) port. */
-  readonly service: kplus.Service;
-}
 
 /**
  * ingress-nginx settings of docs/old-system.md §2.3: unlimited uploads (datasets, models), five-minute
@@ -32,8 +24,8 @@ export interface PlatformIngressProps {
   readonly namespace: string;
   /** Host, TLS Secret and issuer, from `platformUrls`. */
   readonly urls: PlatformUrls;
-  /** Paths in any order; each is a Prefix rule to its Service port. */
-  readonly routes: readonly PlatformRoute[];
+  /** The workloads `PLATFORM_ROUTES` sends paths to: each path is a Prefix rule to its workload's Service port. */
+  readonly workloads: Readonly<Record<PlatformWorkload, { readonly service: kplus.Service }>>;
 }
 
 /**
@@ -51,9 +43,9 @@ export class PlatformIngress extends Construct {
       metadata: { name: 'astrago', namespace: props.namespace, annotations },
       className: INGRESS_CLASS,
     });
-    // nginx matches the longest prefix whatever the order, so `/` never shadows the APIs.
-    for (const route of props.routes) {
-      const backend = kplus.IngressBackend.fromService(route.service, { port: route.service.port });
+    for (const route of PLATFORM_ROUTES) {
+      const { service } = props.workloads[route.workload];
+      const backend = kplus.IngressBackend.fromService(service, { port: service.port });
       if (urls.host) ingress.addHostRule(urls.host, route.path, backend, kplus.HttpIngressPathType.PREFIX);
       else ingress.addRule(route.path, backend, kplus.HttpIngressPathType.PREFIX);
     }

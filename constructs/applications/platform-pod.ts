@@ -6,8 +6,9 @@
 import { ApiObject, JsonPatch, type Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import type { Construct, IConstruct } from 'constructs';
+import type { CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
-import { rolloutAnnotations, type SecretKeyRef } from '../credentials/credential-registry';
+import { rolloutAnnotations, type CredentialRegistry, type SecretKeyRef } from '../credentials/credential-registry';
 
 /** The platform components whose image comes from `astrago.components`. */
 export type PlatformComponent = keyof CustomerConfig['astrago']['components'];
@@ -132,13 +133,27 @@ export const ROOT_IMAGE_SECURITY: kplus.ContainerSecurityContextProps = {
 const isSecret = (c: IConstruct | undefined): c is kplus.ISecret => c !== undefined && 'resourceType' in c && c.resourceType === 'secrets';
 
 /** A Secret value for `env`, from a credential registry reference. */
-export function secretEnv(scope: kplus.Workload, ref: SecretKeyRef): kplus.EnvValue {
+function secretEnv(scope: kplus.Workload, ref: SecretKeyRef): kplus.EnvValue {
   const id = `secret-${ref.name}-${ref.key}`;
   const existing = scope.node.tryFindChild(id);
   const secret = isSecret(existing) ? existing : kplus.Secret.fromSecretName(scope, id, ref.name);
   // Environment is read at start: a rotated value reaches the pods by a rollout.
   for (const [key, value] of Object.entries(rolloutAnnotations(ref) ?? {})) scope.podMetadata.addAnnotation(key, value);
   return kplus.EnvValue.fromSecretValue({ secret, key: ref.key });
+}
+
+/** One environment variable: a plain value, or the value of a credential read from its Secret. */
+export type EnvEntry =
+  | { readonly name: string; readonly value: string }
+  | { readonly name: string; readonly credential: CredentialName };
+
+/** A container's environment from its entries: each credential from the Secret the registry names for `namespace`. */
+export function containerEnv(
+  workload: kplus.Workload, entries: readonly EnvEntry[], credentials: CredentialRegistry, namespace: string,
+): Record<string, kplus.EnvValue> {
+  return Object.fromEntries(entries.map((e) => [e.name, 'credential' in e
+    ? secretEnv(workload, credentials.ref(workload, e.credential, namespace))
+    : kplus.EnvValue.fromValue(e.value)]));
 }
 
 export interface ClusterServiceOptions {
