@@ -14,15 +14,6 @@ const TESTS = join('__tests__', 'constructs');
 const CONSTRUCT_BASES = new Set(['Construct', 'Chart', 'App', 'ApiObject']);
 const CONSTRUCT_LIBRARIES = ['kplus.', 'k8s.'];
 
-/**
- * Platform classes whose tests come with the platform-workloads branch of issue 31; the list
- * goes once that branch is merged (the second test fails while a listed class has its test).
- */
-const COVERED_BY_THE_PLATFORM_BRANCH = new Set([
-  'Backend', 'Frontend', 'PlatformIngress', 'PlatformRbac', 'WorkloadLogVolume', 'MariaDbAccounts',
-  'MpiJobCrd', 'MpiOperatorRbac', 'Keycloak', 'KeycloakRealm', 'Harbor',
-]);
-
 interface ClassDeclaration {
   readonly name: string;
   /** The `extends` clause as written, e.g. `Construct`, `kplus.Deployment`, `ChartRelease`. */
@@ -96,14 +87,8 @@ describe('construct tests', () => {
   });
 
   test('every construct class has __tests__/constructs/<its file>.test.ts, which imports it', () => {
-    const missing = classes.filter((c) => !COVERED_BY_THE_PLATFORM_BRANCH.has(c.name) && !tested(c))
+    const missing = classes.filter((c) => !tested(c))
       .map((c) => `${c.name} (${c.file}): expected ${testFileOf(c)} importing it, found ${tsFiles(TESTS).includes(testFileOf(c)) ? 'a test that does not' : 'none'}`);
     expect(missing).toEqual([]);
-  });
-
-  test('the list of classes awaiting the platform branch holds only construct classes still without a test', () => {
-    const byName = new Map(classes.map((c) => [c.name, c]));
-    const stale = [...COVERED_BY_THE_PLATFORM_BRANCH].filter((name) => !byName.has(name) || tested(byName.get(name)!));
-    expect(stale).toEqual([]);
   });
 });
