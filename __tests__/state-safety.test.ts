@@ -7,18 +7,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Prompts } from '../commands/prompts';
-import { loadAll, renderAll, synth } from '../pipeline/synth';
-import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/write';
-import { reseal } from '../commands/secrets-command';
-import { checkSecrets } from '../commands/secrets-command';
-import { privateKeyFindings, PUBLIC_TEST_KEY } from '../pipeline/credential-check';
-import { ensureCustomerKey } from '../secrets/operator-key';
-import { MAX_CREDENTIAL_BYTES, readStore } from '../secrets/credential-store';
-import { RETIRED_FILE } from '../model/layout';
+import { reseal, checkSecrets } from '../commands/secrets-command';
 import { formatProblem, loadCustomerText } from '../config/load';
+import { guard, realSteps } from '../files/file-steps';
+import { RETIRED_FILE } from '../model/layout';
+import { recoverInterrupted, withWriteLock, writeCustomers } from '../output/write';
+import { privateKeyFindings, PUBLIC_TEST_KEY } from '../pipeline/credential-check';
+import { loadAll, renderAll, synth } from '../pipeline/synth';
+import { MAX_CREDENTIAL_BYTES, readStore } from '../secrets/credential-store';
+import { ensureCustomerKey } from '../secrets/operator-key';
 import { runCli } from './cli-session';
 import { Killed, killAtEachStep } from './fault-injection';
-import { guard, realSteps } from '../files/file-steps';
 import { readTree, ROOT, SAMPLE_IDENTITY_FILE, SAMPLE_RECIPIENT, scratchRepo } from './helpers';
 
 // Keys `init` generates go to a scratch folder, never to the developer's ~/.config.
@@ -253,7 +252,8 @@ describe('secrets rekey', () => {
     const repo = scratchRepo();
     // Only the customer: each kill point is replayed from a copy.
     for (const sub of ['customers', 'credentials', 'dist', 'flux']) {
-      for (const entry of fs.readdirSync(path.join(repo, sub)).filter((e) => !e.startsWith(CUSTOMER))) fs.rmSync(path.join(repo, sub, entry), { recursive: true });
+      const others = fs.readdirSync(path.join(repo, sub)).filter((e) => !e.startsWith(CUSTOMER));
+      for (const entry of others) fs.rmSync(path.join(repo, sub, entry), { recursive: true });
     }
     const file = path.join(repo, 'customers', `${CUSTOMER}.yaml`);
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(`[${SAMPLE_RECIPIENT}]`, `[${recipient}]`));

@@ -3,16 +3,16 @@
  * at a git revision such as a pull request's base) against a fresh render of its customer
  * file, in memory. Nothing is written.
  */
-import { releaseResolver } from '../config/releases';
 import { customerName, formatProblem, loadCustomers, unknownCustomer } from '../config/load';
+import { releaseResolver } from '../config/releases';
+import { customerFileNames, distCustomers } from '../files/customer-folders';
+import { UserError, EXIT } from '../model/user-error';
 import { diffTrees } from '../output/diff';
 import type { CustomerChanges } from '../output/diff-report';
 import { customersAtRevision, readCustomerTree, readTreesAtRevision, RevisionError } from '../output/tree';
-import { type Io } from './io';
-import { UserError, EXIT } from '../model/user-error';
 import { renderCustomerFiles } from '../pipeline/customers';
-import { customerFileNames, distCustomers } from '../files/customer-folders';
 import { select, type Selection } from '../pipeline/selection';
+import { type Io } from './io';
 
 export interface CompareOptions extends Selection {
   /** Customers to compare. @default - every customer with a file or a dist/ folder */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { explain } from '../config/explain';
+import { EXIT, runCommand } from '../model/user-error';
 import { show } from '../output/diff';
 import { loadCustomer } from '../pipeline/customers';
-import { EXIT, runCommand } from '../model/user-error';
 import { CUSTOMER_ARGUMENT_HELP, exitCodesHelp, type Io } from './io';
 
 /** `astrago explain`: the effective value of a key and the layer that set it. */

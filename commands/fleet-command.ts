@@ -6,8 +6,8 @@ import { SEMVER } from '../model/patterns';
 import { EXIT, runCommand, UserError } from '../model/user-error';
 import { fleetRow, runsChart, runsImage, type FleetRow } from '../output/fleet';
 import { readCustomerTree } from '../output/tree';
-import { keyValue } from './release-command';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
+import { keyValue } from './release-command';
 
 interface FleetOptions {
   readonly output: OutputFormat;

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
+import { customerDistFolder } from '../model/layout';
+import { EXIT, runCommand } from '../model/user-error';
 import { graphFacts, mermaidGraph, README_FILE } from '../output/graph';
 import { parseTree } from '../output/tree';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
 import { CUSTOMER_ARGUMENT_HELP, exitCodesHelp, type Io } from './io';
-import { EXIT, runCommand } from '../model/user-error';
-import { customerDistFolder } from '../model/layout';
 
 /** `astrago graph`: the bare Mermaid flowchart synth embeds in dist/<customer>/README.md, from the customer file as it is now. */
 export function registerGraph(program: Command, root: string, io: Io): void {

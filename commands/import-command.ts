@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { EXIT, UserError, runCommand } from '../model/user-error';
 import { existingTarget, importTargets, isRefusal, planImport, writeImport, type ImportOptions, type ImportPlan } from '../migrate/import';
+import { customerFile, importReportFile } from '../model/layout';
+import { EXIT, UserError, runCommand } from '../model/user-error';
 import { withWriteLock } from '../output/write';
-import { ensureCustomerKey } from '../secrets/operator-key';
 import { newCustomerProblem } from '../pipeline/customers';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 import { recordRetired } from '../secrets/credential-store';
+import { ensureCustomerKey } from '../secrets/operator-key';
 import { exitCodesHelp, type Io } from './io';
-import { customerFile, importReportFile } from '../model/layout';
 
 interface ImportFlags {
   as?: string;
@@ -48,12 +48,14 @@ export function registerImport(program: Command, root: string, io: Io): void {
     .action(async (folder: string, environment: string, flags: ImportFlags) => {
       process.exitCode = await runCommand(io.err, async () => {
         const options: ImportOptions = {
-          folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath, ageRecipients: flags.ageRecipient ?? [],
+          folder, environment, customer: flags.as, ip: flags.ip, nfsServer: flags.nfsServer, nfsPath: flags.nfsPath,
+          ageRecipients: flags.ageRecipient ?? [],
         };
         let planned = plan(options);
         const targets = importTargets(planned.customer);
         // Before a key is generated: a refused import leaves nothing behind.
-        const existing = existingTarget(root, planned.customer) ?? newCustomerProblem(root, planned.customer, { replace: true, newCredentials: flags.newCredentials });
+        const existing = existingTarget(root, planned.customer)
+          ?? newCustomerProblem(root, planned.customer, { replace: true, newCredentials: flags.newCredentials });
         if (existing) throw new UserError(existing, EXIT.FINDINGS);
         let keyFile: string | undefined;
         if (!flags.ageRecipient?.length) {

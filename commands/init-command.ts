@@ -1,19 +1,19 @@
 import * as fs from 'node:fs';
-import { defaultRing, loadRings, releaseResolver } from '../config/releases';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import type { LoadedConfig } from '../config/load';
 import { ANSWER_KEYS, customerFileText, loadNewCustomer, nameProblem, NEW_CUSTOMER_INGRESS_CONTROLLER, type NewCustomer } from '../config/new-customer';
+import { defaultRing, loadRings, releaseResolver } from '../config/releases';
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NFS_BASE_PATH, IngressController, PROFILES } from '../config/schema';
 import { customerDistFolder, customerFile, customerFluxFolder, entryFile } from '../model/layout';
-import { ensureCustomerKey } from '../secrets/operator-key';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 import { withWriteLock, writeCustomers } from '../output/write';
 import { newCustomerProblem, renderCustomerOutput } from '../pipeline/customers';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
 import { recordRetired } from '../secrets/credential-store';
+import { ensureCustomerKey } from '../secrets/operator-key';
 import { runWizard } from './init-wizard';
 import { exitCodesHelp, type Io } from './io';
-import { UserError, EXIT, runCommand } from '../model/user-error';
 
 type InitFlags = Omit<NewCustomer, 'name'> & { force?: boolean; newCredentials?: boolean };
 
@@ -45,7 +45,8 @@ function validNewCustomer(answers: NewCustomer, root: string): LoadedConfig {
  * Writes the customer file, then its dist/ and flux/ entry through the synth writer. The tree
  * is rendered before anything is written, and the file is put back if writing the tree fails.
  */
-async function createCustomer(root: string, given: NewCustomer, io: Io, { force, newCredentials }: { force: boolean; newCredentials: boolean }): Promise<number> {
+async function createCustomer(root: string, given: NewCustomer, io: Io,
+  { force, newCredentials }: { force: boolean; newCredentials: boolean }): Promise<number> {
   let answers = given;
   let { config } = validNewCustomer(answers, root);
   if (!answers.ageRecipient) {

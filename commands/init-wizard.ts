@@ -4,8 +4,8 @@
  */
 import { answerProblems, customerFileText, nameProblem, type NewCustomer } from '../config/new-customer';
 import { DEFAULT_KUBERNETES_VERSION, DEFAULT_NFS_BASE_PATH, DEFAULT_PROFILE, PROFILES } from '../config/schema';
-import type { Prompts } from './prompts';
 import { customerDistFolder, customerFile } from '../model/layout';
+import type { Prompts } from './prompts';
 
 type Answer = Exclude<keyof NewCustomer, 'name'>;
 
@@ -76,7 +76,8 @@ export async function runWizard(
   const ageRecipient = given.ageRecipient
     ?? optional(await prompts.input({ message: 'age public key to encrypt credentials for (empty: generate a key pair)', validate: check('ageRecipient', false) }));
   const answers: NewCustomer = {
-    name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, profile: profile === DEFAULT_PROFILE ? undefined : profile, ageRecipient,
+    name, ip, domain, tlsIssuer, tlsSecret, nfsServer, nfsPath, offlineRegistry, ageRecipient,
+    profile: profile === DEFAULT_PROFILE ? undefined : profile,
     ingressController: given.ingressController, kubernetesVersion,
   };
   show(`\n${customerFile(name)}:\n\n${customerFileText(answers)}`);

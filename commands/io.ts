@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
+import { customerFile } from '../model/layout';
 import type { ExitCode } from '../model/user-error';
 import type { Progress } from '../validate/progress';
 import type { Prompts } from './prompts';
-import { customerFile } from '../model/layout';
 
 /**
  * What every command shares: where its output goes, its exit codes in `--help`, and `-o json`.

@@ -1,13 +1,13 @@
-import { releaseResolver } from '../config/releases';
 import type { Command } from 'commander';
 import { customerName, formatProblem, loadCustomers } from '../config/load';
+import { releaseResolver } from '../config/releases';
 import type { CustomerConfig } from '../config/schema';
 import { platformUrls } from '../config/urls';
-import { isUpToDate, readCustomerTree } from '../output/tree';
 import { distCustomers } from '../files/customer-folders';
+import { EXIT, runCommand, UserError } from '../model/user-error';
+import { isUpToDate, readCustomerTree } from '../output/tree';
 import { renderCustomerFiles } from '../pipeline/customers';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
-import { EXIT, runCommand, UserError } from '../model/user-error';
 
 /** Whether a customer's dist/ is what synth writes now: the `dist` field of `list -o json`. */
 export const DistState = {

@@ -1,18 +1,18 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Command } from 'commander';
+import { unknownCustomer } from '../config/load';
+import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
+import { guard } from '../files/file-steps';
 import {
   credentialStoreFolder, customerDistFolder, customerFile, customerFileYml, customerFluxFolder, entryFile, importReportFile, RETIRED_FILE,
 } from '../model/layout';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 import { pruneDisabled } from '../output/diff';
 import { objectLabel, parseTree, readCustomerTree } from '../output/tree';
-import { credentialStoreDir, recordRetired } from '../secrets/credential-store';
 import { withWriteLock } from '../output/write';
-import { guard } from '../files/file-steps';
-import { unknownCustomer } from '../config/load';
-import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
+import { credentialStoreDir, recordRetired } from '../secrets/credential-store';
 import { exitCodesHelp, type Io } from './io';
-import { UserError, EXIT, runCommand } from '../model/user-error';
 
 /** What Flux does in the customer's cluster once the removal is merged. */
 export interface RemovalPlan {

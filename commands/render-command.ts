@@ -1,9 +1,9 @@
 import { Option, type Command } from 'commander';
 import { type Tier, TIERS } from '../model/layout';
 import type { OutputFile } from '../model/objects';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 import { loadCustomer, renderCustomerFiles } from '../pipeline/customers';
 import { CUSTOMER_ARGUMENT_HELP, exitCodesHelp, type Io } from './io';
-import { UserError, EXIT, runCommand } from '../model/user-error';
 
 export interface RenderSelection {
   /** Only this tier's folder. @default - every tier and the Flux objects */

@@ -1,17 +1,17 @@
 import type { Command } from 'commander';
 import { parseAllDocuments } from 'yaml';
 import { CREDENTIAL_NAMES, CREDENTIALS, isCredentialName, type Consumption, type CredentialName, type CredentialSpec } from '../catalog/credentials';
+import { fieldsOf } from '../model/fields';
+import { customerFile } from '../model/layout';
+import { UserError, EXIT, runCommand } from '../model/user-error';
 import { withWriteLock, writeCustomers } from '../output/write';
+import { checkCredentials } from '../pipeline/credential-check';
+import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
+import { operatorIdentities } from '../secrets/age';
 import { CREDENTIAL_ANNOTATION, credentialValueProblem, MAX_CREDENTIAL_BYTES, utf8Text } from '../secrets/credential-store';
 import { generateCredential, isSupplied } from '../secrets/sops-vault';
 import { exitCodesHelp, type Io } from './io';
-import { fieldsOf } from '../model/fields';
-import { UserError, EXIT, runCommand } from '../model/user-error';
 import { checkChangeable, ROTATION_EFFECTS, TREE_CHANGES } from './secrets-rotation';
-import { loadAll, renderAll, type VaultOptions } from '../pipeline/synth';
-import { checkCredentials } from '../pipeline/credential-check';
-import { operatorIdentities } from '../secrets/age';
-import { customerFile } from '../model/layout';
 
 type Log = (line: string) => void;
 

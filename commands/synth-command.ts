@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { exitCodesHelp, type Io } from './io';
+import { customerDistFolder, customerFluxFolder, SYNTH_LOCK } from '../model/layout';
 import { synth } from '../pipeline/synth';
 import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
-import { customerDistFolder, customerFluxFolder, SYNTH_LOCK } from '../model/layout';
+import { exitCodesHelp, type Io } from './io';
 
 /** `astrago synth`: the same as `npx cdk8s synth`, without the cdk8s CLI around it. */
 export function registerSynth(program: Command, root: string, io: Io): void {

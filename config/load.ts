@@ -6,18 +6,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
+import { CHARTS } from '../catalog/charts';
 import { guard } from '../files/file-steps';
-import { EXIT, UserError } from '../model/user-error';
+import { errnoCode } from '../model/caught';
+import { customerDistFolder, customerFile, CUSTOMERS_ROOT, releaseFile } from '../model/layout';
 import { conflictMarkerLine, conflictMarkersProblem, showInvisible } from '../model/patterns';
+import { EXIT, UserError } from '../model/user-error';
 import { deepMerge, deletePath, getPath, hasPath, isPlainObject } from './layering';
 import { LEGACY_KEYS } from './legacy';
 import { PROFILE_VALUES } from './profiles';
+import { releaseLayer as layerOf, type ReleaseResolver } from './releases';
 import { customerSchema, DEFAULT_PROFILE, dns1123Label, PROFILES, withGuarantees, type CustomerConfig } from './schema';
 import { objectShape, type SchemaNode } from './schema-walk';
-import { errnoCode } from '../model/caught';
-import { CHARTS } from '../catalog/charts';
-import { releaseLayer as layerOf, type ReleaseResolver } from './releases';
-import { customerDistFolder, customerFile, CUSTOMERS_ROOT, releaseFile } from '../model/layout';
 
 /** One finding about one key of one customer file. */
 export interface Problem {
@@ -189,7 +189,8 @@ export function loadCustomerText(text: string, name: string, file: string, relea
     // The resolved choice, so every reader sees the ring and the release without resolving again.
     chosen = resolution.choice.ring ? { ring: resolution.choice.ring, release: resolution.choice.release } : { release: resolution.choice.release };
     layer = layerOf(resolution.release);
-    releaseLayer = { name: resolution.release.name, ...(resolution.choice.ring ? { ring: resolution.choice.ring } : {}), values: deepMerge(layer, chosen) };
+    const ring = resolution.choice.ring ? { ring: resolution.choice.ring } : {};
+    releaseLayer = { name: resolution.release.name, ...ring, values: deepMerge(layer, chosen) };
   }
   const merged = deepMerge(deepMerge(deepMerge(layer, profileValues), raw), chosen);
   const parsed = customerSchema.safeParse(merged);

@@ -4,11 +4,11 @@
  * `init` accepts exactly what synth accepts and reports problems in the same words.
  */
 import { stringify } from 'yaml';
-import { JSON_SCHEMA_FILE } from './json-schema';
-import type { ReleaseResolver } from './releases';
-import { loadCustomerText, type LoadedCustomer, type Problem } from './load';
-import { dns1123Label, IngressController, type PROFILES } from './schema';
 import { customerFile } from '../model/layout';
+import { JSON_SCHEMA_FILE } from './json-schema';
+import { loadCustomerText, type LoadedCustomer, type Problem } from './load';
+import type { ReleaseResolver } from './releases';
+import { dns1123Label, IngressController, type PROFILES } from './schema';
 
 /**
  * The ingress controller of a customer `init` creates: the maintained one. The schema's default

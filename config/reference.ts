@@ -6,12 +6,12 @@
  */
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { customerFile } from '../model/layout';
 import { getPath, hasPath } from './layering';
 import { PROFILE_VALUES, type Profile } from './profiles';
 import { MAP_KEY_EXAMPLES, VALUE_EXAMPLES } from './reference-examples';
 import { customerSchema, PROFILES } from './schema';
 import { descriptionOf, unwrapSchema, type SchemaNode } from './schema-walk';
-import { customerFile } from '../model/layout';
 
 /** Where the reference lives; `npm run docs` writes it. */
 export const REFERENCE_FILE = 'docs/configuration.md';

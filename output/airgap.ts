@@ -4,12 +4,12 @@
  * exactly that on a connected host. Charts are not mirrored: they come from this repository. Generated, never run by synth. Not
  * Kubernetes objects: no kustomization.yaml lists the folder.
  */
+import { PRIVATE_REGISTRIES } from '../catalog/platform';
 import type { CustomerConfig } from '../config/schema';
 import type { BillOfMaterials } from '../constructs/airgap/air-gap';
 import type { MirroredImage } from '../constructs/airgap/mirror-images';
-import type { OutputFile } from '../model/objects';
-import { PRIVATE_REGISTRIES } from '../catalog/platform';
 import { customerFile, customerFluxFolder } from '../model/layout';
+import type { OutputFile } from '../model/objects';
 
 /** Folder of the bill of materials inside `dist/<customer>/`. */
 export const AIRGAP_FOLDER = 'airgap';

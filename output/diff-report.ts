@@ -2,8 +2,8 @@
  * How a semantic diff reads: plain lines for a terminal, Markdown for a pull request's
  * job summary. Destructive changes come first and are impossible to miss in both.
  */
-import { ChangeType, show, type FieldChange, type ObjectChange } from './diff';
 import { customerDistFolder, customerFluxFolder } from '../model/layout';
+import { ChangeType, show, type FieldChange, type ObjectChange } from './diff';
 
 export interface CustomerChanges {
   readonly customer: string;
@@ -51,7 +51,8 @@ function changesOf(customer: string, changes: readonly ObjectChange[]): ObjectCh
 }
 
 /** Customers whose changes are identical (but for their names in paths), largest group first, then by first customer. */
-export function groupByChange(diffs: readonly CustomerChanges[]): Array<{ readonly customers: readonly string[]; readonly changes: readonly ObjectChange[] }> {
+export function groupByChange(diffs: readonly CustomerChanges[]):
+  Array<{ readonly customers: readonly string[]; readonly changes: readonly ObjectChange[] }> {
   const groups = new Map<string, { customers: string[]; changes: readonly ObjectChange[]; anonymous: ObjectChange[] }>();
   for (const { customer, changes } of diffs) {
     const anonymous = changesOf(customer, changes);

@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { customerDistFolder, customerFluxFolder, customerOfPath, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
 import { filesUnder, guard } from '../files/file-steps';
 import { readFilesAtRevision } from '../files/revision-files';
+import { customerDistFolder, customerFluxFolder, customerOfPath, DIST_ROOT, entryFile, FLUX_ROOT } from '../model/layout';
 import type { KubeObject, OutputFile } from '../model/objects';
 
 /** Repository-relative paths the writer owns for one customer (bootstrap's flux-system/ is not among them). */

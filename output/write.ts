@@ -22,13 +22,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { UserError } from '../model/user-error';
-import { customerDistFolder, STAGING_FOLDER, SYNTH_LOCK, WORK_FOLDER, WORK_TMP_FOLDER } from '../model/layout';
-import { credentialStoreDir, readRegularFile, writeStoreFiles } from '../secrets/credential-store';
 import { asFileSystemError, failureOn, filesUnder, guard, realSteps, type FileSteps } from '../files/file-steps';
-import type { OutputFile } from '../model/objects';
-import { isUpToDate, readCustomerTree } from './tree';
 import { errnoCode } from '../model/caught';
+import { customerDistFolder, STAGING_FOLDER, SYNTH_LOCK, WORK_FOLDER, WORK_TMP_FOLDER } from '../model/layout';
+import type { OutputFile } from '../model/objects';
+import { UserError } from '../model/user-error';
+import { credentialStoreDir, readRegularFile, writeStoreFiles } from '../secrets/credential-store';
+import { isUpToDate, readCustomerTree } from './tree';
 
 export interface CustomerOutput {
   readonly customer: string;

@@ -1,20 +1,20 @@
 /** Loading and rendering named customers for the commands that take customer arguments. */
-import { releaseResolver } from '../config/releases';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
+import { formatProblem, loadCustomerFile, requireVendoredVersions, unknownCustomer, type LoadedConfig } from '../config/load';
+import { releaseResolver } from '../config/releases';
+import type { CustomerConfig } from '../config/schema';
 import { customerFileNames } from '../files/customer-folders';
 import { customerFile, customerFileYml, RETIRED_FILE } from '../model/layout';
-import { select, type Selection } from './selection';
-import type { CustomerConfig } from '../config/schema';
 import type { OutputFile } from '../model/objects';
-import type { CustomerOutput } from '../output/write';
 import { EXIT, UserError } from '../model/user-error';
+import type { CustomerOutput } from '../output/write';
+import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
+import { credentialStoreDir, readRetired } from '../secrets/credential-store';
 import { committedTree } from '../validate/committed-tree';
 import type { Progress } from '../validate/progress';
-import { credentialStoreDir, readRetired } from '../secrets/credential-store';
-import { NEW_CREDENTIALS_FLAG } from '../secrets/committed';
+import { select, type Selection } from './selection';
 import { loadAll, renderOne, type VaultOptions } from './synth';
 
 /**
@@ -22,7 +22,8 @@ import { loadAll, renderOne, type VaultOptions } from './synth';
  * name (unless it is to be replaced), its `.yml` twin (synth would refuse both), or a retired
  * name (unless new credentials are allowed: its old ones are in git history).
  */
-export function newCustomerProblem(root: string, name: string, options: { readonly replace?: boolean; readonly newCredentials?: boolean } = {}): string | undefined {
+export function newCustomerProblem(root: string, name: string,
+  options: { readonly replace?: boolean; readonly newCredentials?: boolean } = {}): string | undefined {
   if (!options.replace && fs.existsSync(path.join(root, customerFile(name)))) return `${customerFile(name)} exists: pass --force to replace it`;
   if (fs.existsSync(path.join(root, customerFileYml(name)))) {
     return `${customerFileYml(name)}: expected no second spelling of customer ${name} (synth reads only .yaml and refuses both), found one: rename it to ${customerFile(name)} or delete it`;

@@ -18,12 +18,12 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
+import { distCustomers, hasYmlCustomerFile, storeCustomers } from '../files/customer-folders';
+import { fieldsOf, isMap } from '../model/fields';
 import {
   credentialStoreFolder, CREDENTIALS_FOLDER, customerDistFolder, customerFile, CUSTOMERS_ROOT, DIST_ROOT, entryFile, FLUX_ROOT, inputRecordFile,
   releaseFile, RELEASES_ROOT, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
-import { distCustomers, hasYmlCustomerFile, storeCustomers } from '../files/customer-folders';
-import { fieldsOf, isMap } from '../model/fields';
 
 /** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
 const NOT_INPUTS = new Set([

@@ -9,10 +9,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 import { defaultRing, parseRings } from '../config/releases';
+import { customerFileNames } from '../files/customer-folders';
 import { readFilesAtRevision } from '../files/revision-files';
 import { fieldsOf } from '../model/fields';
 import { customerFile, CUSTOMERS_ROOT, releaseFile, RELEASES_ROOT, RINGS_FILE } from '../model/layout';
-import { customerFileNames } from '../files/customer-folders';
 import type { Ring } from '../model/release';
 import { EXIT, UserError } from '../model/user-error';
 

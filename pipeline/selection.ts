@@ -6,9 +6,9 @@
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { customerOfPath, WORK_FOLDER } from '../model/layout';
 import { firstLineOf } from '../model/caught';
 import { fieldsOf } from '../model/fields';
+import { customerOfPath, WORK_FOLDER } from '../model/layout';
 import { EXIT, UserError } from '../model/user-error';
 
 /** How a command narrows the customers it works on. */

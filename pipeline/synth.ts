@@ -3,24 +3,24 @@
  * All customers are loaded and rendered in memory before anything is written; if any file
  * is broken, nothing is written for anyone and every problem is printed, one per line.
  */
-import { refuseEditedReleases } from './release-usage';
-import { releaseResolver } from '../config/releases';
-import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
 import { vendoredIn } from '../catalog/vendor-lock';
+import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
+import { releaseResolver } from '../config/releases';
 import type { CustomerConfig } from '../config/schema';
-import { runCommand, UserError } from '../model/user-error';
 import { CustomerApp } from '../constructs/customer-app';
+import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
+import { credentialStoreFolder, customerDistFolder, customerFile, customerFluxFolder, INPUT_RECORDS_FOLDER } from '../model/layout';
+import { runCommand, UserError } from '../model/user-error';
 import { renderCustomer } from '../output/render';
+import { readCustomerTree } from '../output/tree';
 import { withWriteLock, writeCustomers, type CustomerOutput } from '../output/write';
 import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
 import { readStore, recordRetired } from '../secrets/credential-store';
-import { credentialStoreFolder, customerDistFolder, customerFile, customerFluxFolder, INPUT_RECORDS_FOLDER } from '../model/layout';
-import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
-import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, unchangedSince } from './input-digest';
-import { shardOf } from './selection';
-import { readCustomerTree } from '../output/tree';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
+import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, unchangedSince } from './input-digest';
+import { refuseEditedReleases } from './release-usage';
+import { shardOf } from './selection';
 
 export interface SynthOptions {
   /** Repository root holding customers/, dist/ and flux/. */

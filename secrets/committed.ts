@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readFilesAtRevision } from '../files/revision-files';
 import { customerDistFolder, entryFile, RETIRED_FILE } from '../model/layout';
 import type { OutputFile } from '../model/objects';
-import { readFilesAtRevision } from '../files/revision-files';
 import { CREDENTIAL_ANNOTATION, credentialStoreDir, parseEncrypted, readRetired } from './credential-store';
 import type { LegacySecret } from './sops-vault';
 

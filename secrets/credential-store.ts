@@ -37,14 +37,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CORE_SCHEMA, load, YAMLException } from 'js-yaml';
 import { CREDENTIAL_NAMES, isCredentialName, type CredentialName } from '../catalog/credentials';
-import { EXIT, UserError, type ExitCode } from '../model/user-error';
 import { canonical, dumpYaml } from '../files/canonical';
 import { guard, lstatOrUndefined, realSteps, writeAtomically, type FileSteps } from '../files/file-steps';
+import { fieldsOf } from '../model/fields';
+import { credentialStoreFolder, customerFile, RETIRED_FILE, WORK_TMP_FOLDER } from '../model/layout';
+import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL } from '../model/patterns';
+import { EXIT, UserError, type ExitCode } from '../model/user-error';
 import { noMatchingIdentity, unwrapDataKey, wrapDataKey } from './age';
 import { type AgeStanza, ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
-import { fieldsOf } from '../model/fields';
-import { conflictMarkerLine, conflictMarkersProblem, DNS1123_LABEL } from '../model/patterns';
-import { credentialStoreFolder, customerFile, RETIRED_FILE, WORK_TMP_FOLDER } from '../model/layout';
 
 /** Annotation naming the credential a Secret holds, so a later synth can find its value. */
 export const CREDENTIAL_ANNOTATION = 'astrago.io/credential';
@@ -244,7 +244,8 @@ export async function storeCredentials(root: string, customer: string,
   values: Readonly<Partial<Record<CredentialName, string>>>, recipients: readonly string[]): Promise<string[]> {
   const unknown = Object.keys(values).filter((name) => !isCredentialName(name));
   if (unknown.length > 0) throw new UserError(`${credentialStoreDir(customer)}: expected credentials among ${CREDENTIAL_NAMES.join(', ')}, found ${unknown.map((n) => JSON.stringify(n.slice(0, 64))).join(', ')}`);
-  const entries = Object.entries(values).flatMap(([credential, value]) => (isCredentialName(credential) && value !== undefined ? [{ credential, value }] : []));
+  const entries = Object.entries(values)
+    .flatMap(([credential, value]) => (isCredentialName(credential) && value !== undefined ? [{ credential, value }] : []));
   const files = await Promise.all(entries.sort((a, b) => a.credential.localeCompare(b.credential))
     .map((entry) => encryptEntry(customer, entry, recipients)));
   writeStoreFiles(root, files);

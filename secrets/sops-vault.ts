@@ -17,14 +17,14 @@
  */
 import { randomInt } from 'node:crypto';
 import { CREDENTIALS, SECRET_KEYS, type CredentialName, type CredentialSpec } from '../catalog/credentials';
-import { UserError } from '../model/user-error';
-import { fieldsOf } from '../model/fields';
 import { canonical } from '../files/canonical';
+import { fieldsOf } from '../model/fields';
+import { customerFile } from '../model/layout';
+import { UserError } from '../model/user-error';
 import { unwrapDataKey, wrapDataKey } from './age';
 import { CREDENTIAL_ANNOTATION, credentialFile, recipientsProblem, encryptEntry, openEntry, sealedSecret, sealedText, verifyEntry, type EntryKey, type StoredCredential } from './credential-store';
 import { ageStanzasOf, decryptDocument, type Document, encryptDocument, newDataKey, recipientsOf, rfc3339, SopsError, structureProblem } from './sops';
 import type { JsonObject, SealRequest, SealedSecret, SecretVault } from './vault';
-import { customerFile } from '../model/layout';
 
 
 /** An encrypted Secret committed in dist/ before the customer had a store, with its file. */
@@ -158,7 +158,9 @@ export class SopsVault implements SecretVault {
     if (this.props.rekey) {
       // Credentials no component uses now are re-encrypted too, or they would stay for the old recipients.
       for (const [credential, stored] of this.store) {
-        if (!this.updates.has(credential) && this.needsRekey(stored)) this.updates.set(credential, { ...await this.openValues(stored), sealed: new Map() });
+        if (!this.updates.has(credential) && this.needsRekey(stored)) {
+          this.updates.set(credential, { ...await this.openValues(stored), sealed: new Map() });
+        }
       }
     }
     const now = this.now();
@@ -213,7 +215,8 @@ export class SopsVault implements SecretVault {
     if (newValue !== undefined) {
       // A service that stored the value at initialisation has it until it is changed in place: it is kept (which needs the key).
       const keeps = stored && CREDENTIALS[credential].consumption.mode === 'initialisation';
-      update = { value: newValue, previous: keeps ? (await this.open(stored)).value : undefined, rotation: stored ? stored.rotation + 1 : 0, sealed: new Map() };
+      const previous = keeps ? (await this.open(stored)).value : undefined;
+      update = { value: newValue, previous, rotation: stored ? stored.rotation + 1 : 0, sealed: new Map() };
     } else if (stored && this.props.rekey && this.needsRekey(stored)) {
       update = { ...await this.openValues(stored), sealed: new Map() };
     } else if (stored) {
@@ -230,7 +233,13 @@ export class SopsVault implements SecretVault {
   private async reopen(credential: CredentialName): Promise<EntryUpdate> {
     const stored = this.store.get(credential)!;
     const opened = await this.open(stored);
-    const update = { value: opened.value, previous: opened.previous, rotation: stored.rotation, sealed: new Map<string, Document>(), kept: { entry: stored, key: opened.key } };
+    const update = {
+      value: opened.value,
+      previous: opened.previous,
+      rotation: stored.rotation,
+      sealed: new Map<string, Document>(),
+      kept: { entry: stored, key: opened.key },
+    };
     this.updates.set(credential, update);
     return update;
   }

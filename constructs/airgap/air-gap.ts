@@ -4,13 +4,13 @@
  * which the customer's Git mirror serves (docs/architecture.md, "How charts reach a cluster").
  */
 import type { Construct } from 'constructs';
-import type { CustomerConfig } from '../../config/schema';
-import { mirrorImages, type MirroredImage } from './mirror-images';
+import { FLUX_RELEASES, fluxImages } from '../../catalog/flux-images';
 import { mirrored, normalizeImage } from '../../catalog/images';
 import { PLATFORM_GENERATIONS } from '../../catalog/platform';
-import { FLUX_RELEASES, fluxImages } from '../../catalog/flux-images';
-import { UserError } from '../../model/user-error';
+import type { CustomerConfig } from '../../config/schema';
 import { customerFile } from '../../model/layout';
+import { UserError } from '../../model/user-error';
+import { mirrorImages, type MirroredImage } from './mirror-images';
 
 export interface BillOfMaterials {
   /** Every image the tree makes the cluster pull. */

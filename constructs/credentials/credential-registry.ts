@@ -76,7 +76,8 @@ export class CredentialRegistry {
    * The Secret and key holding `credential` in `namespace`, for a consumer in `scope`'s file: the
    * Secret is emitted in that file's folder or an earlier tier's (only the file of `scope` counts).
    */
-  public ref(scope: Construct, credential: CredentialName, namespace: string, options: CredentialRefOptions = {}): SecretKeyRef & { usernameKey?: string } {
+  public ref(scope: Construct, credential: CredentialName, namespace: string,
+    options: CredentialRefOptions = {}): SecretKeyRef & { usernameKey?: string } {
     const key = options.key ?? SECRET_KEYS.value;
     const existing = this.config.secrets.existing[credential];
     if (existing) {
