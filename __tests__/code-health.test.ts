@@ -4,7 +4,8 @@ const files = importGraph();
 
 describe('code health', () => {
   test('the walker sees the project: the config schema, the constructs, the commands', () => {
-    expect(projectFiles()).toEqual(expect.arrayContaining(['config/schema.ts', 'constructs/customer-app.ts', 'commands/cli.ts', 'main.ts']));
+    expect(projectFiles()).toEqual(expect.arrayContaining(['config/schema.ts', 'constructs/customer-app.ts', 'commands/cli.ts', 'main.ts', 'constructs/credentials/credential-registry.ts']));
+    expect(projectFiles().filter((f) => /^(customers|credentials|dist|flux)\//.test(f))).toEqual([]);
     expect(files.get('main.ts')?.length).toBeGreaterThan(0);
   });
 

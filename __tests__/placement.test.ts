@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { selectFiles } from '../commands/render-command';
-import { ComponentChart } from '../constructs/tier/component-chart';
+import { ComponentChart } from '../constructs/core/component-chart';
 import { kustomizationStage, placementFile, placementId, Stage, stageKustomizationName, STAGES, TIERS, type Placement } from '../model/layout';
 import type { OutputFile } from '../model/objects';
 import { placementParses, placementParsesIn } from '../scripts/placement-parses';

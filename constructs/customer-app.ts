@@ -5,16 +5,16 @@ import { customerDistFolder, ENTRY_KUSTOMIZATION, type Stage, stageKustomization
 import type { SecretVault } from '../secrets/vault';
 import { airGap, type BillOfMaterials } from './airgap/air-gap';
 import { buildApplicationsTier } from './applications/applications-tier';
+import { ComponentChart } from './core/component-chart';
 import { protectData } from './core/protect-data';
-import { requestResources } from './core/resource-requests';
 import { CredentialRegistry } from './credentials/credential-registry';
 import { HelmRelease } from './flux/helm-release';
 import { Kustomization } from './flux/kustomization';
 import { ReadyTimeout } from './flux/ready-timeout';
+import { requestResources } from './flux/resource-requests';
 import { buildInfrastructureTier } from './infrastructure/infrastructure-tier';
 import { buildMonitoringTier } from './monitoring/monitoring-tier';
 import { buildSecurityTier } from './security/security-tier';
-import { ComponentChart } from './tier/component-chart';
 import { TierScope } from './tier/tier-scope';
 
 type TierBuilder = (scope: TierScope) => void;

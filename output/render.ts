@@ -5,8 +5,8 @@
  */
 import * as path from 'node:path/posix';
 import { stringify } from 'yaml';
+import { ComponentChart } from '../constructs/core/component-chart';
 import type { CustomerApp } from '../constructs/customer-app';
-import { ComponentChart } from '../constructs/tier/component-chart';
 import { canonical, dumpYaml } from '../files/canonical';
 import { customerDistFolder, placementFile, TIER_KUSTOMIZATIONS_FOLDER } from '../model/layout';
 import type { KubeObject, OutputFile } from '../model/objects';

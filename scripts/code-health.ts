@@ -10,12 +10,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 const ROOT = resolve(__dirname, '..');
-const SKIPPED = new Set(['node_modules', 'imports', 'dist', 'flux', '__tests__', '.cache', '.git', 'customers', 'credentials']);
+const SKIPPED = new Set(['node_modules', 'imports', '__tests__']);
+/** The repository's data folders: skipped at the root only, so that code folders of the same name (`constructs/credentials/`) count. */
+const DATA_FOLDERS = new Set(['dist', 'flux', 'customers', 'credentials']);
 
 /** Project source files, relative to the repository root, in a stable order. */
 export function projectFiles(dir = ROOT): string[] {
   return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => !e.name.startsWith('.') && !SKIPPED.has(e.name))
+    .filter((e) => !e.name.startsWith('.') && !SKIPPED.has(e.name) && !(dir === ROOT && DATA_FOLDERS.has(e.name)))
     .flatMap((e) => (e.isDirectory() ? projectFiles(join(dir, e.name))
       : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [relative(ROOT, join(dir, e.name))] : []))
     .sort();

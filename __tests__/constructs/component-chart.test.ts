@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ComponentChart } from '../../constructs/tier/component-chart';
+import { ComponentChart } from '../../constructs/core/component-chart';
 import { Stage, type Placement } from '../../model/layout';
 import { oneOf } from './synth';
 

@@ -1,6 +1,6 @@
 import { Testing, type App } from 'cdk8s';
+import { ComponentChart } from '../../constructs/core/component-chart';
 import { CredentialRegistry, rolloutAnnotations } from '../../constructs/credentials/credential-registry';
-import { ComponentChart } from '../../constructs/tier/component-chart';
 import { placementFile, Stage, type Tier } from '../../model/layout';
 import { configFrom, MINIMAL, SAMPLE_RECIPIENT } from '../helpers';
 import { RecordingVault } from './recording-vault';

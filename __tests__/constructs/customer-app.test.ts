@@ -1,8 +1,8 @@
+import { ComponentChart } from '../../constructs/core/component-chart';
 import { CustomerApp } from '../../constructs/customer-app';
 import { durationSeconds } from '../../constructs/flux/duration';
 import { HelmRelease } from '../../constructs/flux/helm-release';
 import { ReadyTimeout } from '../../constructs/flux/ready-timeout';
-import { ComponentChart } from '../../constructs/tier/component-chart';
 import { Kustomization } from '../../imports/kustomize.toolkit.fluxcd.io';
 import { placementFile, Stage, type Tier, TIERS } from '../../model/layout';
 import { configFrom, MINIMAL } from '../helpers';

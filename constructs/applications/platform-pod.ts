@@ -8,7 +8,8 @@ import * as kplus from 'cdk8s-plus-28';
 import type { Construct, IConstruct } from 'constructs';
 import type { CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
-import { rolloutAnnotations, type CredentialRegistry, type SecretKeyRef } from '../credentials/credential-registry';
+import type { SecretKeyRef } from '../../model/secret-key-ref';
+import { rolloutAnnotations, type CredentialRegistry } from '../credentials/credential-registry';
 
 /** The platform components whose image comes from `astrago.components`. */
 export type PlatformComponent = keyof CustomerConfig['astrago']['components'];

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import type { SecretKeyRef } from '../credentials/credential-registry';
+import type { SecretKeyRef } from '../../model/secret-key-ref';
 
 export interface OneShotJobProps {
   /** Name prefix: the Job is `<name>-<generation>-<hash of its spec>`. */

@@ -2,9 +2,10 @@ import type { Construct } from 'constructs';
 import { previousSecretName, SECRET_KEYS, type CredentialName } from '../../catalog/credentials';
 import type { CustomerConfig } from '../../config/schema';
 import { customerFile, type ComponentPlacement } from '../../model/layout';
+import type { SecretKeyRef } from '../../model/secret-key-ref';
 import { UserError } from '../../model/user-error';
 import type { SecretEntry, SecretVault } from '../../secrets/vault';
-import { ComponentChart } from '../tier/component-chart';
+import { ComponentChart } from '../core/component-chart';
 import { EncryptedSecret } from './encrypted-secret';
 
 /**
@@ -14,20 +15,6 @@ import { EncryptedSecret } from './encrypted-secret';
 export function rolloutAnnotations(...refs: readonly SecretKeyRef[]): Record<string, string> | undefined {
   const rotated = refs.filter((r) => r.rotation);
   return rotated.length > 0 ? Object.fromEntries(rotated.map((r) => [`astrago.io/rotation-${r.name}`, String(r.rotation)])) : undefined;
-}
-
-/** Where a consumer reads a value: `secretKeyRef`, `valuesFrom`, or a chart's existing-secret option. */
-export interface SecretKeyRef {
-  /** Secret name, in the consumer's namespace. */
-  readonly name: string;
-  /** Key holding the credential's value. */
-  readonly key: string;
-  /**
-   * Times the value was replaced: a reader that reads it only at start is restarted by a pod
-   * annotation carrying it (`secretEnv`).
-   * @default 0
-   */
-  readonly rotation?: number;
 }
 
 export interface CredentialRefOptions {

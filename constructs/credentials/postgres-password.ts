@@ -1,7 +1,7 @@
 import type * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { SecretKeyRef } from '../../model/secret-key-ref';
 import { OneShotJob } from '../core/one-shot-job';
-import type { SecretKeyRef } from './credential-registry';
 
 /**
  * The Job's script (bash and psql of the server's own image). The passwords arrive in the

@@ -1,9 +1,9 @@
 import type { Construct } from 'constructs';
 import type { ComponentName, CustomerConfig } from '../../config/schema';
 import type { Stage, Tier } from '../../model/layout';
+import { ComponentChart } from '../core/component-chart';
 import type { CredentialRegistry } from '../credentials/credential-registry';
 import type { ChartComponentProps } from '../flux/chart-release';
-import { ComponentChart } from './component-chart';
 
 /** What a tier builder gets: the resolved config, shared registries, and one file per component. */
 export class TierScope {

@@ -9,7 +9,7 @@ import { CHARTS, type ChartEntry } from '../../catalog/charts';
 import { setValue } from '../../catalog/image-values';
 import type { CustomerConfig } from '../../config/schema';
 import { fieldsOf } from '../../model/fields';
-import { HelmRelease } from '../flux/helm-release';
+import { HelmRelease } from './helm-release';
 
 interface Size {
   readonly cpu: string;
