@@ -130,6 +130,8 @@ export const STAGING_FOLDER = `${WORK_FOLDER}/staging`;
 export const SYNTH_LOCK = `${WORK_FOLDER}/synth.lock`;
 /** Folder of the inputs and written files recorded by the last synth, one record per customer. */
 export const INPUT_RECORDS_FOLDER = `${WORK_FOLDER}/inputs`;
+/** The sha256 of the `rings.yaml` synth last checked whole: a run that finds another checks it again. */
+export const RINGS_CHECKED_FILE = `${INPUT_RECORDS_FOLDER}/rings.sha256`;
 
 /** The record of a customer's last synth. */
 export function inputRecordFile(customer: string): string {

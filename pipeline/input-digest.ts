@@ -14,7 +14,7 @@
  * nor the constructs. A customer's release counts as an
  * input of that customer only (its ring's entry and its release file), not of the project.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
@@ -22,7 +22,7 @@ import { distCustomers, hasYmlCustomerFile, storeCustomers } from '../files/cust
 import { fieldsOf, isMap } from '../model/fields';
 import {
   credentialStoreFolder, CREDENTIALS_FOLDER, customerDistFolder, customerFile, CUSTOMERS_ROOT, DIST_ROOT, entryFile, FLUX_ROOT, inputRecordFile,
-  releaseFile, RELEASES_ROOT, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
+  releaseFile, RELEASES_ROOT, RINGS_CHECKED_FILE, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
 
 /** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
@@ -35,6 +35,9 @@ const NOT_INPUTS = new Set([
 
 /** Version of the record's shape: a record of another shape is never trusted. */
 const RECORD_VERSION = 4;
+
+/** What stands for a file that is not there, in digests and records. */
+const ABSENT = 'absent';
 
 /**
  * How a customer file picks its release, as loading resolves it (config/releases.ts): the
@@ -91,9 +94,10 @@ export class FileHashes {
   public stale = false;
 
   /**
-   * The sha256 of a regular file, or what else is there (`absent`, `link`, `special`): a link is
-   * never followed and a FIFO never opened, so such a file never matches a record and the
-   * customer renders, which refuses it as a full synth does.
+   * The sha256 of a regular file, `absent`, or for anything else (a link, a FIFO) a value that
+   * matches nothing ever recorded: a link is never followed and a FIFO never opened, so the
+   * customer renders, which refuses such an input as a full synth does, or reads an output
+   * through the link and writes what is due.
    */
   public sha(file: string): string {
     const known = this.seen.get(file);
@@ -102,9 +106,9 @@ export class FileHashes {
     try {
       stat = fs.lstatSync(path.join(this.root, file));
     } catch {
-      return 'absent';
+      return ABSENT;
     }
-    if (!stat.isFile()) return stat.isSymbolicLink() ? 'link' : 'special';
+    if (!stat.isFile()) return `${stat.isSymbolicLink() ? 'link' : 'special'} ${randomUUID()}`;
     const stamp = this.recorded.stamps[file];
     const trusted = stamp && stamp[0] === stat.size && stamp[1] === stat.ctimeMs && stat.ctimeMs < this.trustedBefore;
     if (!trusted) this.stale = true;
@@ -180,6 +184,16 @@ export class DigestContext {
     return typeof ring.name === 'string' && typeof ring.release === 'string' ? { name: ring.release, ring: ring.name } : undefined;
   }
 
+  /** `rings.yaml`'s sha256 (`absent` when there is none), as read at the start of the run. */
+  public ringsSha(): string {
+    return this.readRings().sha;
+  }
+
+  /** `rings.yaml`'s content, the very bytes `ringsSha` is the digest of; undefined when there is none. */
+  public ringsText(): string | undefined {
+    return this.readRings().text;
+  }
+
   /** What a record keeps of a ring's release, for the next run. */
   public ringRecord(asked: string | undefined, chosen: ChosenRelease): RingRecord | undefined {
     return chosen.ring === undefined ? undefined : [this.readRings().sha, asked ?? null, chosen.ring, chosen.name];
@@ -194,7 +208,7 @@ export class DigestContext {
       } catch {
         // No rings.yaml: no ring's release can be told.
       }
-      this.rings = { sha: text === undefined ? 'absent' : createHash('sha256').update(text).digest('hex'), text };
+      this.rings = { sha: text === undefined ? ABSENT : createHash('sha256').update(text).digest('hex'), text };
     }
     return this.rings;
   }
@@ -245,7 +259,9 @@ export function customerDigest(context: DigestContext, customer: string, recorde
 function customerInputs(context: DigestContext, customer: string, selector: ReleaseSelector, hashes: FileHashes, recorded?: RingRecord):
   { readonly files: readonly string[]; readonly ring: string; readonly release?: ChosenRelease } {
   const own = [customerFile(customer), ...hashes.filesUnder(credentialStoreFolder(customer))];
-  const release = selector.kind === 'pinned' ? { name: selector.release } : selector.kind === 'ring' ? context.ringRelease(selector.ring, recorded) : undefined;
+  // Without rings.yaml no release applies, pinned or not (releaseResolver): the catalog's pins do.
+  const pinned: ChosenRelease | undefined = selector.kind === 'pinned' && context.ringsSha() !== ABSENT ? { name: selector.release } : undefined;
+  const release = pinned ?? (selector.kind === 'ring' ? context.ringRelease(selector.ring, recorded) : undefined);
   if (release) return { files: [...own, releaseFile(release.name)], ring: release.ring ?? '(pinned)', release };
   return { files: [...own, RINGS_FILE, ...walk(context.root, RELEASES_ROOT, () => true).sort()], ring: '(unknown)' };
 }
@@ -270,7 +286,7 @@ function readSelector(root: string, customer: string): readonly [string, Release
     if (file.release === undefined && (file.ring === undefined || typeof file.ring === 'string')) return [sha, { kind: 'ring', ring: file.ring }];
     return [sha, { kind: 'unknown' }];
   } catch {
-    return ['absent', { kind: 'unknown' }];
+    return [ABSENT, { kind: 'unknown' }];
   }
 }
 
@@ -359,25 +375,33 @@ function isSelector(value: unknown): value is ReleaseSelector {
 }
 
 /** Regular files under a folder (relative to root, `/`-separated), links included as their target's bytes. */
-function walk(root: string, dir: string, include: (name: string) => boolean): string[] {
+function walk(root: string, dir: string, include: (name: string) => boolean, seen = new Set<string>()): string[] {
   let entries: fs.Dirent[];
   try {
+    // A folder reached twice through links (a loop) is walked once.
+    const real = fs.realpathSync(path.join(root, dir));
+    if (seen.has(real)) return [];
+    seen.add(real);
     entries = fs.readdirSync(path.join(root, dir), { withFileTypes: true });
   } catch {
     return [];
   }
   return entries.filter((e) => dir !== '' || include(e.name)).flatMap((e) => {
     const relative = dir === '' ? e.name : `${dir}/${e.name}`;
-    return e.isDirectory() ? walk(root, relative, include) : [relative];
+    // A link to a folder is walked like the folder: the tools that read the source follow it too.
+    const folder = e.isDirectory() || (e.isSymbolicLink() && fs.statSync(path.join(root, relative), { throwIfNoEntry: false })?.isDirectory());
+    return folder ? walk(root, relative, include, seen) : [relative];
   });
 }
 
 function hashFile(hash: ReturnType<typeof createHash>, root: string, file: string): void {
   hash.update(`${file}\0`);
   try {
-    hash.update(fs.readFileSync(path.join(root, file)));
+    // Only a regular file (or a link to one) is read: a FIFO would block the run.
+    const regular = fs.statSync(path.join(root, file)).isFile();
+    hash.update(regular ? fs.readFileSync(path.join(root, file)) : `\0special ${randomUUID()}\0`);
   } catch {
-    hash.update('\0absent\0');
+    hash.update(`\0${ABSENT}\0`);
   }
   hash.update('\0');
 }
@@ -386,7 +410,7 @@ function sha256Of(root: string, file: string): string {
   try {
     return createHash('sha256').update(fs.readFileSync(path.join(root, file))).digest('hex');
   } catch {
-    return 'absent';
+    return ABSENT;
   }
 }
 
@@ -395,8 +419,8 @@ function sha256Of(root: string, file: string): string {
  * as one does. The customer files changed last are looked at first, so that the common change
  * (a pull request's edited customer file) ends the look at its first customer, not after the fleet.
  */
-export function allUnchanged(root: string, names: readonly string[]): Map<string, readonly string[]> | undefined {
-  const context = new DigestContext(root);
+export function allUnchanged(context: DigestContext, names: readonly string[]): Map<string, readonly string[]> | undefined {
+  const { root } = context;
   const unchanged = new Map<string, readonly string[]>();
   const changed = (name: string) => fs.lstatSync(path.join(root, customerFile(name)), { throwIfNoEntry: false })?.ctimeMs ?? Infinity;
   const order = names.map((name) => [name, changed(name)] as const).sort((a, b) => b[1] - a[1]).map(([name]) => name);
@@ -416,4 +440,22 @@ export function allUnchanged(root: string, names: readonly string[]): Map<string
 export function needsFullSynth(root: string, names: readonly string[]): boolean {
   const known = new Set(names);
   return hasYmlCustomerFile(root) || [...distCustomers(root), ...storeCustomers(root)].some((c) => !known.has(c));
+}
+
+/** Whether `rings.yaml` is the file synth last checked whole (`loadRings`): a run with another must check it, however few customers it changes. */
+export function ringsChecked(context: DigestContext): boolean {
+  try {
+    return fs.readFileSync(path.join(context.root, RINGS_CHECKED_FILE), 'utf8') === context.ringsSha();
+  } catch {
+    return false;
+  }
+}
+
+/** Notes that synth checked this `rings.yaml` whole; call it after the check, with the context of the run. */
+export function recordRingsChecked(context: DigestContext): void {
+  const target = path.join(context.root, RINGS_CHECKED_FILE);
+  fs.mkdirSync(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${process.pid}.tmp`;
+  fs.writeFileSync(temporary, context.ringsSha());
+  fs.renameSync(temporary, target);
 }

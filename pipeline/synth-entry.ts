@@ -5,12 +5,14 @@
  */
 import { customerFileNames } from '../files/customer-folders';
 import { INPUT_RECORDS_FOLDER } from '../model/layout';
-import { allUnchanged, needsFullSynth } from './input-digest';
+import { allUnchanged, DigestContext, needsFullSynth, ringsChecked } from './input-digest';
 
 /** Returns the process exit code. */
 export async function synthIfChanged(root: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {
   const names = customerFileNames(root);
-  const unchanged = names.length > 0 ? allUnchanged(root, names) : undefined;
+  const context = new DigestContext(root);
+  // A rings.yaml synth has not checked whole may be wrong where no customer's ring changed: synth proper checks it.
+  const unchanged = names.length > 0 && ringsChecked(context) ? allUnchanged(context, names) : undefined;
   if (!unchanged || needsFullSynth(root, names)) {
     // Loaded only now: it brings cdk8s, the constructs and the generated imports.
     const { synth }: typeof import('./synth') = require('./synth');

@@ -5,7 +5,7 @@
  */
 import { vendoredIn } from '../catalog/vendor-lock';
 import { customerName, formatProblem, loadCustomers, requireVendoredVersions, unknownCustomer, type LoadedCustomer } from '../config/load';
-import { releaseResolver } from '../config/releases';
+import { parseRings, releaseResolver } from '../config/releases';
 import type { CustomerConfig } from '../config/schema';
 import { CustomerApp } from '../constructs/customer-app';
 import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
@@ -18,7 +18,7 @@ import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
 import { readStore, recordRetired } from '../secrets/credential-store';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
-import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, unchangedSince } from './input-digest';
+import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, recordRingsChecked, unchangedSince } from './input-digest';
 import { refuseEditedReleases } from './release-usage';
 import { shardOf } from './selection';
 
@@ -143,6 +143,9 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   try {
     // A release customers already run is immutable: its edit would change them all behind the rings.
     refuseEditedReleases(root);
+    // Checked whole on every run, even when no customer renders: from the bytes the digests read.
+    const rings = context.ringsText();
+    if (rings !== undefined) parseRings(rings);
     const wanted = new Set(names.filter((name) => !unchanged.has(name)));
     loaded = loadEach(root, log, only, (name) => wanted.has(name));
     const errors = loaded.flatMap((c) => c.errors);
@@ -155,6 +158,7 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
     throw e instanceof UserError ? e.withConsequence(NOTHING_WRITTEN) : e;
   }
   writeCustomers(root, outputs);
+  recordRingsChecked(context);
   const storeWritten = new Set(outputs.filter((o) => (o.store ?? []).length > 0).map((o) => o.customer));
   for (const c of loaded) {
     const name = customerName(c.file);
