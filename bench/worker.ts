@@ -98,7 +98,8 @@ async function main(n: number): Promise<WorkerResult> {
   // The floor: what any generator must pay to write these objects as YAML files (same emitter).
   const documents = outputs.flatMap((o) => o.files).map((f) => ({ path: f.path, objects: parseAllDocuments(f.content).map((d) => d.toJS()) }));
   const objects = documents.reduce((sum, d) => sum + d.objects.length, 0);
-  const floorRoot = path.join(root, 'floor');
+  // Outside the repository: a pull request's repository holds no such folder, and synth would hash it as project source.
+  const floorRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'astrago-floor-'));
   const t1 = performance.now();
   for (const d of documents) {
     const target = path.join(floorRoot, d.path);
@@ -117,6 +118,7 @@ async function main(n: number): Promise<WorkerResult> {
   if (report.findings.length > 0) throw new Error(`synthetic customers do not validate: ${report.findings.length} findings`);
 
   fs.rmSync(root, { recursive: true, force: true });
+  fs.rmSync(floorRoot, { recursive: true, force: true });
   return { n, objects, synthMs, resynthMs, rewriteMs, floorMs, validateMs, oneChanged, maxRssMb: process.resourceUsage().maxRSS / 1024 };
 }
 
