@@ -102,14 +102,8 @@ export function placementParsesIn(file: string, text: string): PlacementParse[] 
   return found;
 }
 
-/**
- * Project files: `projectFiles` skips every folder named `credentials`, the source folder
- * `constructs/credentials/` too (including it there reveals folder cycles it hides), so it is added here.
- */
-const scanned = () => [...projectFiles(), ...projectFiles(join(ROOT, 'constructs', 'credentials'))].sort();
-
 /** Every placement parse of the project outside `model/layout.ts` and this scanner, which spells the words it looks for. */
-export function placementParses(files = scanned()): PlacementParse[] {
+export function placementParses(files = projectFiles()): PlacementParse[] {
   return files.filter((f) => f !== LAYOUT_MODULE && f !== SCANNER).flatMap((f) => placementParsesIn(f, readFileSync(join(ROOT, f), 'utf8')));
 }
 
