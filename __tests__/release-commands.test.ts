@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { CHARTS } from '../catalog/charts';
 import { MPI_OPERATOR_IMAGE } from '../catalog/mpi-operator';
 import type { Prompts } from '../commands/prompts';
+import { newRelease } from '../commands/release-command';
 import { VENDOR_ROOT, vendoredChartFile } from '../model/layout';
 import { synth } from '../pipeline/synth';
 import { vendorChart } from '../render/vendor-chart';
@@ -150,4 +151,13 @@ test('fleet -o json answers which customers run an image (its mirrored copy too)
   const all = JSON.parse((await run(repo, ['fleet', '-o', 'json'])).out);
   expect(all.find((r: { customer: string }) => r.customer === 'demo')).toMatchObject({ ring: 'canary', release: '2026.12.0-stage-1.0', pinned: false, charts: { 'csi-driver-nfs': 'v4.9.0' } });
   expect((await run(repo, ['fleet', '--chart', 'harbor'])).code).toBe(2);
+});
+
+test('release new refuses a name a customer file pins, however the file spells it', () => {
+  for (const spelling of ['2026.12.9', '"2026.12\\x2e9"']) {
+    const repo = scratchRepo();
+    const file = path.join(repo, 'customers', 'demo.yaml');
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/^ring: .*$/m, `release: ${spelling}`));
+    expect(() => newRelease(repo, { name: '2026.12.9', from: '2026.12.0' })).toThrow('found 2026.12.9 in use (customer demo (pinned) in the working tree)');
+  }
 });

@@ -65,10 +65,10 @@ export function revisionFiles(root: string, revision: string, option: string, op
 }
 
 /**
- * Every use of every release: each ring of `rings.yaml`, and each customer file that pins a
- * `release`. Files that do not parse use nothing here: loading them reports them.
+ * Every use of every release (of `only`, when given): each ring of `rings.yaml`, and each customer
+ * file that pins a `release`. Files that do not parse use nothing here: loading them reports them.
  */
-export function releaseUses(files: ReleaseFiles): ReleaseUse[] {
+export function releaseUses(files: ReleaseFiles, only?: string): ReleaseUse[] {
   const uses: ReleaseUse[] = [];
   const rings = files.read(RINGS_FILE);
   if (rings !== undefined) {
@@ -79,9 +79,12 @@ export function releaseUses(files: ReleaseFiles): ReleaseUse[] {
     }
   }
   for (const customer of files.customers()) {
+    const text = files.read(customerFile(customer)) ?? '';
+    // A file can pin `only` only by spelling it, or through an escape sequence: the others need no parse.
+    if (only !== undefined && !text.includes(only) && !text.includes('\\')) continue;
     let pinned: unknown;
     try {
-      pinned = fieldsOf(parse(files.read(customerFile(customer)) ?? '')).release;
+      pinned = fieldsOf(parse(text)).release;
     } catch {
       continue;
     }
@@ -109,7 +112,7 @@ export function ringMembers(files: ReleaseFiles, rings: readonly Ring[]): Map<st
 
 /** Who uses `release` in `files`, as `ring canary, customer demo (pinned)`; empty when nobody does. */
 export function usersOf(files: ReleaseFiles, release: string): string {
-  return releaseUses(files).filter((u) => u.release === release).map((u) => u.by).join(', ');
+  return releaseUses(files, release).filter((u) => u.release === release).map((u) => u.by).join(', ');
 }
 
 /**
@@ -131,12 +134,13 @@ export function editedReleasesInUse(base: ReleaseFiles, current: ReleaseFiles): 
 
 /**
  * Synth's guard: every release in use at `revision` (HEAD) is as that revision has it. Nothing to
- * compare outside git, or when no release file differs from the revision (one `git status`).
+ * compare outside git, or when no tracked release file differs from the revision (one `git status`).
  */
 export function refuseEditedReleases(root: string, revision = 'HEAD'): void {
   let changed: string;
   try {
-    changed = git(root, ['status', '--porcelain', '--', RELEASES_ROOT]);
+    // A release file git does not track yet (a new release) cannot be an edited one: not listed.
+    changed = git(root, ['status', '--porcelain', '--untracked-files=no', '--', RELEASES_ROOT]);
   } catch {
     return;
   }
