@@ -21,8 +21,8 @@ import type * as Yaml from 'yaml';
 import { distCustomers, hasYmlCustomerFile, storeCustomers } from '../files/customer-folders';
 import { fieldsOf, isMap } from '../model/fields';
 import {
-  credentialStoreFolder, CREDENTIALS_FOLDER, customerDistFolder, customerFile, CUSTOMERS_ROOT, DIST_ROOT, entryFile, FLUX_ROOT, inputRecordFile,
-  releaseFile, RELEASES_ROOT, RINGS_CHECKED_FILE, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
+  credentialStoreFolder, CREDENTIALS_FOLDER, customerDistFolder, customerFile, CUSTOMERS_ROOT, DIST_ROOT, entryFile, FLUX_ROOT, INPUT_RECORDS_FOLDER,
+  inputRecordFile, releaseFile, RELEASES_ROOT, RINGS_CHECKED_FILE, RINGS_FILE, VENDOR_LOCK, VENDOR_ROOT, WORK_FOLDER,
 } from '../model/layout';
 
 /** Top-level entries of the repository that are not inputs of synth's output (beside the per-customer ones). */
@@ -458,4 +458,9 @@ export function recordRingsChecked(context: DigestContext): void {
   const temporary = `${target}.${process.pid}.tmp`;
   fs.writeFileSync(temporary, context.ringsSha());
   fs.renameSync(temporary, target);
+}
+
+/** What synth says of the customers it skipped. */
+export function unchangedLine(count: number): string {
+  return `unchanged since the last synth: ${count} customer(s) (inputs and written files as recorded in ${INPUT_RECORDS_FOLDER}/)`;
 }

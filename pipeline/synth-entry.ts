@@ -4,8 +4,7 @@
  * loaded; otherwise synth proper, which looks at every customer again under its lock.
  */
 import { customerFileNames } from '../files/customer-folders';
-import { INPUT_RECORDS_FOLDER } from '../model/layout';
-import { allUnchanged, DigestContext, needsFullSynth, ringsChecked } from './input-digest';
+import { allUnchanged, DigestContext, needsFullSynth, ringsChecked, unchangedLine } from './input-digest';
 
 /** Returns the process exit code. */
 export async function synthIfChanged(root: string, log: (line: string) => void = (line) => console.error(line)): Promise<number> {
@@ -19,6 +18,6 @@ export async function synthIfChanged(root: string, log: (line: string) => void =
     return synth({ root, log });
   }
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
-  log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${INPUT_RECORDS_FOLDER}/)`);
+  log(unchangedLine(unchanged.size));
   return 0;
 }

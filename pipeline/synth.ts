@@ -9,7 +9,7 @@ import { parseRings, releaseResolver } from '../config/releases';
 import type { CustomerConfig } from '../config/schema';
 import { CustomerApp } from '../constructs/customer-app';
 import { customerFileNames, distCustomers, storeCustomers } from '../files/customer-folders';
-import { credentialStoreFolder, customerDistFolder, customerFile, customerFluxFolder, INPUT_RECORDS_FOLDER } from '../model/layout';
+import { credentialStoreFolder, customerDistFolder, customerFile, customerFluxFolder } from '../model/layout';
 import { runCommand, UserError } from '../model/user-error';
 import { renderCustomer } from '../output/render';
 import { readCustomerTree } from '../output/tree';
@@ -18,7 +18,7 @@ import { operatorIdentities } from '../secrets/age';
 import { legacySecrets, mintRefusal, storeHistory } from '../secrets/committed';
 import { readStore, recordRetired } from '../secrets/credential-store';
 import { SopsVault, type SopsVaultProps } from '../secrets/sops-vault';
-import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, recordRingsChecked, unchangedSince } from './input-digest';
+import { customerDigest, DigestContext, FileHashes, RecordedInputs, recordInputs, recordRingsChecked, unchangedLine, unchangedSince } from './input-digest';
 import { refuseEditedReleases } from './release-usage';
 import { shardOf } from './selection';
 
@@ -170,7 +170,7 @@ async function synthLocked(options: SynthOptions, log: (line: string) => void): 
   for (const name of newCredentials) recordRetired(root, name, false);
   for (const o of outputs) log(`synthesized ${o.customer}: ${o.files.length} files in ${customerDistFolder(o.customer)}/ and ${customerFluxFolder(o.customer)}/`);
   for (const warnings of unchanged.values()) for (const w of warnings) log(`warning: ${w}`);
-  if (unchanged.size > 0) log(`unchanged since the last synth: ${unchanged.size} customer(s) (inputs and written files as recorded in ${INPUT_RECORDS_FOLDER}/)`);
+  if (unchanged.size > 0) log(unchangedLine(unchanged.size));
   if (only || shard) return 0;
   const known = new Set(names);
   const distOrphans = distCustomers(options.root).filter((d) => !known.has(d));
