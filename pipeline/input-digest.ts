@@ -19,6 +19,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as Yaml from 'yaml';
 import { distCustomers, hasYmlCustomerFile, storeCustomers } from '../files/customer-folders';
+import { replaceFile } from '../files/file-steps';
 import { fieldsOf, isMap } from '../model/fields';
 import {
   credentialStoreFolder, CREDENTIALS_FOLDER, customerDistFolder, customerFile, CUSTOMERS_ROOT, DIST_ROOT, entryFile, FLUX_ROOT, INPUT_RECORDS_FOLDER,
@@ -335,11 +336,7 @@ export function recordInputs(context: DigestContext, customer: string, inputs: s
 
 /** A record, replaced atomically. */
 function writeRecord(root: string, customer: string, record: InputRecord): void {
-  const target = path.join(root, inputRecordFile(customer));
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, `${JSON.stringify(record)}\n`);
-  fs.renameSync(temporary, target);
+  replaceFile(path.join(root, inputRecordFile(customer)), `${JSON.stringify(record)}\n`);
 }
 
 /** The files synth writes for a customer: its tree and its entry point (not bootstrap's files beside it). */
@@ -442,7 +439,7 @@ export function needsFullSynth(root: string, names: readonly string[]): boolean 
   return hasYmlCustomerFile(root) || [...distCustomers(root), ...storeCustomers(root)].some((c) => !known.has(c));
 }
 
-/** Whether `rings.yaml` is the file synth last checked whole (`loadRings`): a run with another must check it, however few customers it changes. */
+/** Whether `rings.yaml` is the file synth last checked whole (`parseRings`): a run with another must check it, however few customers it changes. */
 export function ringsChecked(context: DigestContext): boolean {
   try {
     return fs.readFileSync(path.join(context.root, RINGS_CHECKED_FILE), 'utf8') === context.ringsSha();
@@ -453,11 +450,7 @@ export function ringsChecked(context: DigestContext): boolean {
 
 /** Notes that synth checked this `rings.yaml` whole; call it after the check, with the context of the run. */
 export function recordRingsChecked(context: DigestContext): void {
-  const target = path.join(context.root, RINGS_CHECKED_FILE);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  const temporary = `${target}.${process.pid}.tmp`;
-  fs.writeFileSync(temporary, context.ringsSha());
-  fs.renameSync(temporary, target);
+  replaceFile(path.join(context.root, RINGS_CHECKED_FILE), context.ringsSha());
 }
 
 /** What synth says of the customers it skipped. */
