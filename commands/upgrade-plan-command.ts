@@ -8,8 +8,8 @@ import { DEFAULT_KUBERNETES_VERSION } from '../config/schema';
 import { EXIT, runCommand, UserError } from '../model/user-error';
 import { selectedTrees } from '../pipeline/customers';
 import { HELM_MISSING, HELM_SOURCES, locateHelm } from '../render/helm';
+import { renderTree } from '../render/plan';
 import { loadLocal, planChartPair, planCustomerReleases, planJson, planLines, readValuesOption, resolveTarget, type ReleasePlan } from '../render/plan-release';
-import { offlineSettings } from '../validate/externals';
 import { exitCodesHelp, OutputFormat, outputOption, printJson, type Io } from './io';
 
 export interface UpgradePlanOptions {
@@ -58,8 +58,7 @@ async function planReleases(options: UpgradePlanOptions): Promise<ReleasePlan[]>
   const [tree] = await selectedTrees(options.root, [customer], false, options.log);
   const lock = readVendorLock(options.root);
   const model = resolveTarget(options.root, lock, chart, target);
-  const renderTree = { customer, files: tree.files, kubernetesVersion: tree.config.kubernetesVersion, offline: offlineSettings(tree.config) };
-  return planCustomerReleases(renderTree, { root: options.root, lock }, chart, model, helm);
+  return planCustomerReleases(renderTree(tree.config, tree.files), { root: options.root, lock }, chart, model, helm);
 }
 
 export function registerUpgradePlan(program: Command, root: string, io: Io): void {

@@ -1,6 +1,7 @@
 /**
  * Who has something in the repository's per-customer folders: the customer files of `customers/`,
- * the trees of `dist/` and the stores of `credentials/`, each listed here and nowhere else.
+ * the trees of `dist/` and the stores of `credentials/` (`config/load.ts` reads the customer files
+ * themselves).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -159,7 +159,7 @@ export function customerDistFolder(customer: string): string {
 export const TIER_KUSTOMIZATIONS_FOLDER = 'flux';
 
 /** `dist/<customer>/flux`, relative to the repository root. */
-export function tierKustomizationsFolder(customer: string): string {
+function tierKustomizationsFolder(customer: string): string {
   return `${customerDistFolder(customer)}/${TIER_KUSTOMIZATIONS_FOLDER}`;
 }
 

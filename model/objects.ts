@@ -1,6 +1,6 @@
 /**
  * The shapes every stage of the pipeline passes on: a Kubernetes object as synthesized, and a
- * file as written. A leaf module, so readers and writers of files never import each other.
+ * file as written. It imports only the layout's types, so readers and writers of files never import each other.
  */
 import type { Placement } from './layout';
 

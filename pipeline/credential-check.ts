@@ -15,6 +15,7 @@ import { isCredentialName, previousSecretName, type CredentialName } from '../ca
 import { formatProblem } from '../config/load';
 import type { CustomerConfig } from '../config/schema';
 import { fieldsOf } from '../model/fields';
+import { customerFile, DIST_ROOT } from '../model/layout';
 import { UserError } from '../model/user-error';
 import { readCustomerTree } from '../output/tree';
 import { unwrapDataKey } from '../secrets/age';
@@ -47,7 +48,7 @@ export async function checkCredentials(root: string, log: (line: string) => void
   const configs = loaded.flatMap((c) => (c.config ? [c.config] : []));
   const problems = new Problems(loaded.flatMap((c) => c.errors.map(formatProblem)));
   problems.add(...privateKeyFindings(root));
-  problems.add(...scanTree(path.join(root, 'dist'), root).map((f) => `${f.file}: ${f.object}: ${f.message}`));
+  problems.add(...scanTree(path.join(root, DIST_ROOT), root).map((f) => `${f.file}: ${f.object}: ${f.message}`));
   // With one customer's key (each customer has its own), the others' MACs are not ours to verify.
   const unverified = new Set<string>();
   for (const config of configs) await customerProblems(root, config, identities, problems, () => unverified.add(config.name));
@@ -142,7 +143,7 @@ async function customerProblems(
   const committed = readCustomerTree(root, config.name);
   for (const file of committed.filter((f) => URL_CREDENTIALS.test(f.content))) {
     problems.add(`${file.path}: expected no credentials in URLs (the file is committed in plain text), found a URL with a user name and password or token; `
-      + `remove them from customers/${config.name}.yaml and run \`npx cdk8s synth\``);
+      + `remove them from ${customerFile(config.name)} and run \`npx cdk8s synth\``);
   }
   for (const file of committed.filter(holdsCredential)) {
     const doc: Document | undefined = await problems.attempt(() => parseEncrypted(file.content, file.path));

@@ -6,18 +6,17 @@
  * plan (plan.ts), values (values-check.ts), helm (helm-runs.ts), rendered objects (rendered-check.ts), report (report.ts).
  */
 import { sortFindings, type Finding } from '../validate/model/finding';
-import type { Progress } from '../validate/progress';
 import type { SchemaSet } from '../validate/schemas';
 import type { LoadedChart } from './chart';
 import { effectiveValues } from './effective-values';
 import type { Helm } from './helm';
-import { renderReleases, RunState, type HelmRun, type RunOutcome } from './helm-runs';
+import { renderReleases, RunState, type HelmRun, type HelmRunOptions, type RunOutcome } from './helm-runs';
 import { ChartState, planTree, releaseTarget, templateArgs, type LoadedRelease, type RenderTree, type TreePlan, type VendoredCharts } from './plan';
 import { checkRendered, registerChartCrds } from './rendered-check';
 import { releaseFinding, ReleaseStatus, RenderRule, type ExceptedFinding, type ReleaseResult, type RenderReport } from './report';
 import { checkValues } from './values-check';
 
-export interface RenderCheckOptions {
+export interface RenderCheckOptions extends HelmRunOptions {
   readonly charts: VendoredCharts;
   /**
    * helm, to render the charts.
@@ -29,19 +28,6 @@ export interface RenderCheckOptions {
    * @default - no strict validation (objects counted as skipped)
    */
   readonly schemas?: SchemaSet;
-  /**
-   * Folder of rendered output kept by chart content, helm arguments and effective values, so an
-   * unchanged release is not rendered again.
-   * @default - nothing cached
-   */
-  readonly renderCache?: string;
-  /**
-   * helm processes at once.
-   * @default - the cores available
-   */
-  readonly concurrency?: number;
-  /** Told each release as it starts. @default - none */
-  readonly progress?: Progress;
 }
 
 /** A release whose values were checked, to render. */

@@ -1,7 +1,7 @@
 /**
- * `helm template` runs: one at a time for an upgrade plan, or many at once for the render
- * check, each kept in the render cache by chart content, helm arguments and values, so an
- * unchanged release is not rendered again.
+ * The render check's `helm template` runs, many at once, each kept in the render cache by chart
+ * content, helm arguments and values, so an unchanged release is not rendered again (the upgrade
+ * plan calls `helmTemplate` itself and caches nothing).
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';

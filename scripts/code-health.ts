@@ -9,7 +9,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
-const ROOT = resolve(__dirname, '..');
+/** The repository root. */
+export const ROOT = resolve(__dirname, '..');
 const SKIPPED = new Set(['node_modules', 'imports', '__tests__']);
 /** The repository's data folders: skipped at the root only, so that code folders of the same name (`constructs/credentials/`) count. */
 const DATA_FOLDERS = new Set(['dist', 'flux', 'customers', 'credentials']);

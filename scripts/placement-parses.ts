@@ -8,14 +8,13 @@
  * with no such word in its statement goes unseen. __tests__/placement.test.ts keeps the project free of them.
  */
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import ts from 'typescript';
-import { projectFiles } from './code-health';
+import { projectFiles, ROOT } from './code-health';
 
-const ROOT = resolve(__dirname, '..');
 
 /** The one module that turns a placement into a path or an id. */
-export const LAYOUT_MODULE = 'model/layout.ts';
+const LAYOUT_MODULE = 'model/layout.ts';
 const SCANNER = 'scripts/placement-parses.ts';
 
 /** String methods that take a string apart or test its shape. */

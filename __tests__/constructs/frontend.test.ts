@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { k8s } from 'cdk8s-plus-28';
-import { Frontend, type FrontendProps } from '../../constructs/applications/frontend';
+import { Frontend, frontendEnv, type FrontendProps } from '../../constructs/applications/frontend';
 import { customerManagedCredentials } from './credentials';
 import { oneOf } from './synth';
 
@@ -85,5 +85,24 @@ describe('Frontend', () => {
     expect(envOf({ caSecretName: 'lab-ca-bundle' }).NODE_EXTRA_CA_CERTS).toBe('/etc/astrago/ca/ca.crt');
     expect(envOf()).not.toHaveProperty('NODE_EXTRA_CA_CERTS');
     expect(JSON.stringify(Testing.synth(frontend().chart))).not.toContain('NODE_TLS_REJECT_UNAUTHORIZED');
+  });
+});
+
+describe('frontendEnv', () => {
+  const apis = { core: { url: 'http://core:8080' }, monitor: { url: 'http://monitor:8080' }, batch: { url: 'http://batch:8080' } };
+
+  test('without Keycloak the frontend gets no Keycloak variable and no client secret; with it, the misspelt realm name it reads', () => {
+    const names = (identity?: typeof IDENTITY) => frontendEnv({ baseUrl: 'https://lab.example.org', apis, oneview: false, identity }).map((e) => e.name);
+    expect(names().filter((n) => n.startsWith('KEYCLOAK_') || n === 'AUTH_CLIENT_SECRET')).toEqual([]);
+    expect(names(IDENTITY)).toEqual(expect.arrayContaining(['KEYCLOAK_HOST', 'KEYCLOAK_REALME', 'KEYCLOAK_CLIENT_ID', 'AUTH_CLIENT_SECRET']));
+  });
+
+  test('secrets are named as credentials, never as values; the private CA is trusted only when there is one', () => {
+    const env = frontendEnv({ baseUrl: 'https://lab.example.org', apis, oneview: true, identity: IDENTITY });
+    expect(env.filter((e) => 'credential' in e)).toEqual([
+      { name: 'AUTH_CLIENT_SECRET', credential: 'keycloak-client-secret' }, { name: 'NEXTAUTH_SECRET', credential: 'nextauth-secret' },
+    ]);
+    expect(env.map((e) => e.name)).not.toContain('NODE_EXTRA_CA_CERTS');
+    expect(frontendEnv({ baseUrl: 'https://lab.example.org', apis, oneview: true, caSecretName: 'lab-ca' }).map((e) => e.name)).toContain('NODE_EXTRA_CA_CERTS');
   });
 });

@@ -4,6 +4,7 @@
  * every pod that pulls from a registry the catalog knows to be private.
  */
 import { fluxSupported, fluxTooNew, privateRegistryOf, SUPPORTED_FLUX } from '../../catalog/platform';
+import { customerFile } from '../../model/layout';
 import { Severity } from '../model/finding';
 import { containersOf, podTemplates } from '../model/pod-specs';
 import { defineRule, type Rule } from './rule';
@@ -11,7 +12,7 @@ import { defineRule, type Rule } from './rule';
 const fluxVersion = defineRule('platform/flux-version', {
   description: `the customer's fluxVersion is one the platform runs on (Flux ${SUPPORTED_FLUX.min}–${SUPPORTED_FLUX.max})`,
   check: (ctx, findings) => (ctx.fluxVersion === undefined || fluxSupported(ctx.fluxVersion) ? [] : [findings.inFile(
-    `customers/${ctx.customer}.yaml`,
+    customerFile(ctx.customer),
     `fluxVersion: expected Flux ${SUPPORTED_FLUX.min} to ${SUPPORTED_FLUX.max}, found ${ctx.fluxVersion} (the platform backend creates helm.toolkit.fluxcd.io/v2beta2 HelmReleases, `
       + `which Flux 2.8 removed, docs/platform-contract.md §7 Flux; this tree needs source.toolkit.fluxcd.io/v1 from 2.3)`,
     // From 2.8 the platform breaks for certain: its backend cannot create a single HelmRelease.
