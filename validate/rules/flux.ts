@@ -34,8 +34,20 @@ interface UnresolvedDependsOn {
   readonly message: string;
 }
 
-/** Every dependsOn edge that does not resolve, with what is wrong and the message saying so. */
+/** Per tree: the three dependsOn rules share one walk of its edges. */
+const unresolvedOf = new WeakMap<ValidationContext, UnresolvedDependsOn[]>();
+
+/** Every dependsOn edge that does not resolve, with what is wrong and the message saying so; walked once per tree. */
 function unresolvedDependsOn(ctx: ValidationContext): UnresolvedDependsOn[] {
+  let found = unresolvedOf.get(ctx);
+  if (!found) {
+    found = walkDependsOn(ctx);
+    unresolvedOf.set(ctx, found);
+  }
+  return found;
+}
+
+function walkDependsOn(ctx: ValidationContext): UnresolvedDependsOn[] {
   return DEPENDENT_KINDS.flatMap((kind) => ctx.ofFluxKind(kind).flatMap((m) => listOf(specOf(m).dependsOn).flatMap((dep): UnresolvedDependsOn[] => {
     const target: ObjectRef = { kind, namespace: dep.namespace ?? nsOf(m), name: dep.name };
     if (ctx.exists(target)) return [];
